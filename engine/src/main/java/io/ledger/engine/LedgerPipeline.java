@@ -1,0 +1,410 @@
+package io.ledger.engine;
+
+import java.util.concurrent.TimeUnit;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * The command pipeline: a multi-producer Disruptor ring of preallocated {@link CommandEvent}s, consumed by a
+ * journal stage and the ledger stage in parallel, and then by the reply stage, which releases a reply only once
+ * its command is both applied and journaled. See {@code package-info.java} for the picture.
+ *
+ * <p>Publishing never blocks: when the ring is full {@link #tryPublish} returns false and the caller refuses the
+ * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread.
+ *
+ * <p>Failure policy: if the journal throws, or the ledger throws (a bug), nothing from that command on is ever
+ * acknowledged: the reply stage answers those commands with {@link ResultCode}-less "unavailable" replies (the
+ * event's {@link CommandEvent#result()} is {@code null}) and the {@link Context#fatalErrorHandler} is told, so the
+ * process can stop and recover from the journal.
+ *
+ * <p>Thread-safety: {@link #tryPublish} may be called from any number of threads; everything else from one.
+ */
+public final class LedgerPipeline implements AutoCloseable
+{
+    /** Fills a claimed event from the caller's argument. Must not throw; if it does the slot becomes a NOOP. */
+    @FunctionalInterface
+    public interface CommandFiller<A>
+    {
+        void fill(CommandEvent event, A arg);
+    }
+
+    /** Told once about an error that stops the pipeline acknowledging commands. */
+    @FunctionalInterface
+    public interface FatalErrorHandler
+    {
+        void onFatalError(String stage, long commandId, Throwable error);
+    }
+
+    private final Context context;
+    private final RingBuffer<CommandEvent> ring;
+    private final BatchEventProcessor<CommandEvent> journalProcessor;
+    private final BatchEventProcessor<CommandEvent> ledgerProcessor;
+    private final BatchEventProcessor<CommandEvent> replyProcessor;
+    private final Thread[] threads;
+    private final EpochClock clock;
+    private final long firstCommandId;
+    private final JournalWriter journal;
+    private volatile long failedSequence = Long.MAX_VALUE;
+    private boolean closed;
+
+    private LedgerPipeline(final Context context, final Ledger ledger, final JournalWriter journal)
+    {
+        this.context = context;
+        this.clock = context.clock;
+        this.firstCommandId = context.firstCommandId;
+        this.journal = journal;
+        ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
+
+        final SequenceBarrier head = ring.newBarrier();
+        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(journal));
+        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(ledger));
+        final SequenceBarrier appliedAndJournaled =
+            ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
+        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage());
+        ring.addGatingSequences(replyProcessor.getSequence());
+
+        journalProcessor.setExceptionHandler(new FailStop("journal"));
+        ledgerProcessor.setExceptionHandler(new FailStop("ledger"));
+        replyProcessor.setExceptionHandler(new FailStop("reply"));
+
+        threads = new Thread[] {
+            new Thread(journalProcessor, "ledger-journal"),
+            new Thread(ledgerProcessor, "ledger-apply"),
+            new Thread(replyProcessor, "ledger-reply")};
+        for (final Thread thread : threads)
+        {
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /**
+     * Starts the pipeline's three threads.
+     *
+     * @param ledger  the state machine, already rebuilt from the journal; from now on touched only by the
+     *                ledger thread.
+     * @param journal where journaled commands go; from now on touched only by the journal thread.
+     */
+    public static LedgerPipeline start(final Context context, final Ledger ledger, final JournalWriter journal)
+    {
+        return new LedgerPipeline(context.conclude(), ledger, journal);
+    }
+
+    /**
+     * Claims a slot, fills it, stamps its command id and time, and publishes it.
+     *
+     * @return false, without side effects, when the ring is full or the pipeline is closed.
+     */
+    public <A> boolean tryPublish(final CommandFiller<A> filler, final A arg)
+    {
+        if (closed)
+        {
+            return false;
+        }
+        final long sequence;
+        try
+        {
+            sequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        final CommandEvent event = ring.get(sequence);
+        try
+        {
+            event.clear();
+            filler.fill(event, arg);
+            event.stamp(firstCommandId + sequence, clock.time());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            event.clear();
+            throw ex;
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+        return true;
+    }
+
+    /** @return free slots in the ring right now: a gauge for metrics. */
+    public long remainingCapacity()
+    {
+        return ring.remainingCapacity();
+    }
+
+    /** @return the ring's size in events. */
+    public int ringSizeEvents()
+    {
+        return ring.getBufferSize();
+    }
+
+    /** @return true once a journal or ledger failure has stopped acknowledgements. */
+    public boolean failed()
+    {
+        return failedSequence != Long.MAX_VALUE;
+    }
+
+    /**
+     * Stops accepting commands, waits (up to the context's drain timeout) until every published command has
+     * been replied to, stops the threads and closes the journal.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        final long deadlineNs = System.nanoTime() + context.drainTimeoutNs;
+        while (replyProcessor.getSequence().get() < ring.getCursor() && System.nanoTime() < deadlineNs)
+        {
+            Thread.onSpinWait();
+        }
+        journalProcessor.halt();
+        ledgerProcessor.halt();
+        replyProcessor.halt();
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join(TimeUnit.NANOSECONDS.toMillis(context.drainTimeoutNs) + 1);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        journal.close();
+    }
+
+    private void fail(final String stage, final long sequence, final Throwable error)
+    {
+        if (sequence < failedSequence)
+        {
+            failedSequence = sequence;
+        }
+        context.fatalErrorHandler.onFatalError(stage, firstCommandId + sequence, error);
+    }
+
+    private final class JournalStage implements EventHandler<CommandEvent>
+    {
+        private final JournalWriter journal;
+
+        JournalStage(final JournalWriter journal)
+        {
+            this.journal = journal;
+        }
+
+        @Override
+        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
+        {
+            if (sequence >= failedSequence)
+            {
+                return; // after a failure nothing more is appended: the journal must not have gaps
+            }
+            try
+            {
+                if (event.type.journaled())
+                {
+                    journal.append(event);
+                }
+                if (endOfBatch)
+                {
+                    journal.endOfBatch();
+                }
+            }
+            catch (final Throwable error)
+            {
+                fail("journal", sequence, error);
+            }
+        }
+    }
+
+    private final class LedgerStage implements EventHandler<CommandEvent>
+    {
+        private final Ledger ledger;
+
+        LedgerStage(final Ledger ledger)
+        {
+            this.ledger = ledger;
+        }
+
+        @Override
+        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
+        {
+            if (sequence >= failedSequence)
+            {
+                return;
+            }
+            try
+            {
+                ledger.apply(event);
+            }
+            catch (final Throwable error)
+            {
+                event.clearResult();
+                fail("ledger", sequence, error);
+            }
+        }
+    }
+
+    private final class ReplyStage implements EventHandler<CommandEvent>
+    {
+        @Override
+        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
+        {
+            final ReplySink sink = event.replySink;
+            if (sequence >= failedSequence)
+            {
+                event.clearResult(); // never acknowledge what the journal may not hold
+            }
+            try
+            {
+                if (sink != null)
+                {
+                    sink.onReply(event);
+                }
+            }
+            finally
+            {
+                event.replySink = null;
+                event.replyContext = null;
+                event.customer = null;
+            }
+        }
+    }
+
+    private final class FailStop implements ExceptionHandler<CommandEvent>
+    {
+        private final String stage;
+
+        FailStop(final String stage)
+        {
+            this.stage = stage;
+        }
+
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final CommandEvent event)
+        {
+            if ("reply".equals(stage))
+            {
+                context.fatalErrorHandler.onFatalError(stage, firstCommandId + sequence, ex); // one reply lost, keep going
+                return;
+            }
+            fail(stage, sequence, ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            context.fatalErrorHandler.onFatalError(stage, -1, ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            context.fatalErrorHandler.onFatalError(stage, -1, ex);
+        }
+    }
+
+    /**
+     * Configuration, validated once by {@link #conclude()} (Aeron's habit): defaults resolved there, not in
+     * getters.
+     */
+    public static final class Context
+    {
+        public static final int RING_SIZE_EVENTS_DEFAULT = 16 * 1024;
+
+        private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
+        private String waitStrategyName = "blocking";
+        private WaitStrategy waitStrategy;
+        private EpochClock clock = System::currentTimeMillis;
+        private long firstCommandId = 1;
+        private long drainTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        private FatalErrorHandler fatalErrorHandler = (stage, commandId, error) ->
+        {
+            System.err.println("ledger pipeline stage=" + stage + " commandId=" + commandId + " failed: " + error);
+            error.printStackTrace();
+        };
+
+        /** Ring capacity: a power of two; the most commands that can wait between the socket and the ledger. */
+        public Context ringSizeEvents(final int ringSizeEvents)
+        {
+            this.ringSizeEvents = ringSizeEvents;
+            return this;
+        }
+
+        /** How idle stages wait: {@code blocking} (default, kind to small machines), {@code sleeping},
+         * {@code yielding} or {@code busy-spin} (lowest latency, burns a core per stage). */
+        public Context waitStrategy(final String name)
+        {
+            this.waitStrategyName = name;
+            return this;
+        }
+
+        /** The clock that stamps commands. Only the publisher reads it; the ledger never does. */
+        public Context clock(final EpochClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The id of the first command published: one past the last id in the journal. */
+        public Context firstCommandId(final long firstCommandId)
+        {
+            this.firstCommandId = firstCommandId;
+            return this;
+        }
+
+        public Context drainTimeoutNs(final long drainTimeoutNs)
+        {
+            this.drainTimeoutNs = drainTimeoutNs;
+            return this;
+        }
+
+        public Context fatalErrorHandler(final FatalErrorHandler handler)
+        {
+            this.fatalErrorHandler = handler;
+            return this;
+        }
+
+        public int ringSizeEvents()
+        {
+            return ringSizeEvents;
+        }
+
+        Context conclude()
+        {
+            if (ringSizeEvents < 2 || Integer.bitCount(ringSizeEvents) != 1)
+            {
+                throw new IllegalArgumentException("ringSizeEvents=" + ringSizeEvents + " must be a power of two >= 2");
+            }
+            if (firstCommandId < 1)
+            {
+                throw new IllegalArgumentException("firstCommandId=" + firstCommandId + " must be >= 1");
+            }
+            if (drainTimeoutNs < 0)
+            {
+                throw new IllegalArgumentException("drainTimeoutNs=" + drainTimeoutNs + " must be >= 0");
+            }
+            waitStrategy = WaitStrategies.byName(waitStrategyName);
+            if (clock == null || fatalErrorHandler == null)
+            {
+                throw new IllegalArgumentException("clock and fatalErrorHandler must be set");
+            }
+            return this;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.ledger.engine.internal;
+
+import java.util.Arrays;
+
+/**
+ * The append-only history of balance movements, held column by column in primitive arrays so that appending
+ * allocates nothing except when a column doubles. Each entry links to the previous entry of the same account,
+ * so an account's history reads newest-first without an index per account.
+ *
+ * <p>Entry ids are positions in this log: the same commands in the same order give the same ids.
+ *
+ * <p>Single-threaded: ledger thread only.
+ */
+public final class EntryLog
+{
+    /** Account kinds, in the top bit of nothing: kept as a separate column for clarity. */
+    public static final byte ACCOUNT_CUSTOMER = 1;
+    public static final byte ACCOUNT_MERCHANT = 2;
+
+    private int size;
+    private long[] accountKey;
+    private byte[] accountKind;
+    private byte[] entryType;
+    private long[] amountMinor;
+    private long[] balanceAfterMinor;
+    private int[] currency;
+    private long[] timestampMs;
+    private long[] commandId;
+    private long[] textRef;
+    private int[] previousOfAccount;
+
+    public EntryLog(final int initialCapacity)
+    {
+        final int capacity = Math.max(16, initialCapacity);
+        accountKey = new long[capacity];
+        accountKind = new byte[capacity];
+        entryType = new byte[capacity];
+        amountMinor = new long[capacity];
+        balanceAfterMinor = new long[capacity];
+        currency = new int[capacity];
+        timestampMs = new long[capacity];
+        commandId = new long[capacity];
+        textRef = new long[capacity];
+        previousOfAccount = new int[capacity];
+    }
+
+    /**
+     * Appends one entry and returns its index.
+     *
+     * @param previous the index of the account's previous entry, or -1.
+     */
+    public int append(
+        final byte kind,
+        final long key,
+        final EntryType type,
+        final long amount,
+        final long balanceAfter,
+        final int currencyCode,
+        final long timeMs,
+        final long command,
+        final long text,
+        final int previous)
+    {
+        if (size == accountKey.length)
+        {
+            grow();
+        }
+        final int i = size++;
+        accountKind[i] = kind;
+        accountKey[i] = key;
+        entryType[i] = (byte)type.ordinal();
+        amountMinor[i] = amount;
+        balanceAfterMinor[i] = balanceAfter;
+        currency[i] = currencyCode;
+        timestampMs[i] = timeMs;
+        commandId[i] = command;
+        textRef[i] = text;
+        previousOfAccount[i] = previous;
+        return i;
+    }
+
+    public int size()
+    {
+        return size;
+    }
+
+    public byte accountKind(final int i)
+    {
+        return accountKind[i];
+    }
+
+    public long accountKey(final int i)
+    {
+        return accountKey[i];
+    }
+
+    public EntryType type(final int i)
+    {
+        return EntryType.BY_ORDINAL[entryType[i]];
+    }
+
+    public long amountMinor(final int i)
+    {
+        return amountMinor[i];
+    }
+
+    public long balanceAfterMinor(final int i)
+    {
+        return balanceAfterMinor[i];
+    }
+
+    public int currency(final int i)
+    {
+        return currency[i];
+    }
+
+    public long timestampMs(final int i)
+    {
+        return timestampMs[i];
+    }
+
+    public long commandId(final int i)
+    {
+        return commandId[i];
+    }
+
+    public long textRef(final int i)
+    {
+        return textRef[i];
+    }
+
+    public int previousOfAccount(final int i)
+    {
+        return previousOfAccount[i];
+    }
+
+    /** Folds every column of every entry into {@code hash}. */
+    public void hashInto(final StateHash hash)
+    {
+        hash.add(size);
+        for (int i = 0; i < size; i++)
+        {
+            hash.add(accountKind[i]).add(accountKey[i]).add(entryType[i]).add(amountMinor[i])
+                .add(balanceAfterMinor[i]).add(currency[i]).add(timestampMs[i]).add(commandId[i])
+                .add(textRef[i]).add(previousOfAccount[i]);
+        }
+    }
+
+    private void grow()
+    {
+        final int capacity = accountKey.length * 2;
+        accountKey = Arrays.copyOf(accountKey, capacity);
+        accountKind = Arrays.copyOf(accountKind, capacity);
+        entryType = Arrays.copyOf(entryType, capacity);
+        amountMinor = Arrays.copyOf(amountMinor, capacity);
+        balanceAfterMinor = Arrays.copyOf(balanceAfterMinor, capacity);
+        currency = Arrays.copyOf(currency, capacity);
+        timestampMs = Arrays.copyOf(timestampMs, capacity);
+        commandId = Arrays.copyOf(commandId, capacity);
+        textRef = Arrays.copyOf(textRef, capacity);
+        previousOfAccount = Arrays.copyOf(previousOfAccount, capacity);
+    }
+}

@@ -1,0 +1,106 @@
+package io.ledger.engine.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Interns merchant ids (arbitrary strings from the token) to dense indexes, looked up straight from the
+ * command's UTF-8 bytes without allocating. A 64-bit hash selects a probe sequence; every hit is verified
+ * byte for byte, so two merchants can never share an account even if their hashes collide.
+ *
+ * <p>Single-threaded: ledger thread only. Deterministic: indexes are assigned in registration order.
+ */
+public final class MerchantDirectory
+{
+    private static final long MISSING = -1;
+
+    private final Long2LongHashMap indexByProbeKey = new Long2LongHashMap(1024, 0.6f, MISSING);
+    private final ArrayList<byte[]> idBytes = new ArrayList<>();
+    private final ArrayList<String> ids = new ArrayList<>();
+
+    /** @return the merchant's index, or -1 when it was never registered. */
+    public int find(final DirectBuffer buffer, final int offset, final int length)
+    {
+        long probe = hash(buffer, offset, length);
+        while (true)
+        {
+            final long index = indexByProbeKey.get(probe);
+            if (index == MISSING)
+            {
+                return -1;
+            }
+            if (matches(idBytes.get((int)index), buffer, offset, length))
+            {
+                return (int)index;
+            }
+            probe++;
+        }
+    }
+
+    /** @return the merchant's index, registering it first when it is new. */
+    public int findOrRegister(final DirectBuffer buffer, final int offset, final int length)
+    {
+        long probe = hash(buffer, offset, length);
+        while (true)
+        {
+            final long index = indexByProbeKey.get(probe);
+            if (index == MISSING)
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                final int newIndex = idBytes.size();
+                idBytes.add(bytes);
+                ids.add(new String(bytes, StandardCharsets.UTF_8));
+                indexByProbeKey.put(probe, newIndex);
+                return newIndex;
+            }
+            if (matches(idBytes.get((int)index), buffer, offset, length))
+            {
+                return (int)index;
+            }
+            probe++;
+        }
+    }
+
+    /** @return the id of merchant {@code index}. */
+    public String id(final int index)
+    {
+        return ids.get(index);
+    }
+
+    /** @return how many merchants are registered. */
+    public int size()
+    {
+        return ids.size();
+    }
+
+    private static boolean matches(final byte[] bytes, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (bytes.length != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (bytes[i] != buffer.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long hash(final DirectBuffer buffer, final int offset, final int length)
+    {
+        long h = 0xcbf29ce484222325L; // FNV-1a, then a finalizer so nearby ids spread across the table
+        for (int i = 0; i < length; i++)
+        {
+            h = (h ^ (buffer.getByte(offset + i) & 0xFF)) * 0x100000001b3L;
+        }
+        h = StateHash.mix(h);
+        return h == MISSING ? 0 : h;
+    }
+}

@@ -1,0 +1,46 @@
+package io.ledger.engine.internal;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Append-only UTF-8 store for short texts the ledger keeps (entry descriptions, product ids). A reference packs
+ * offset and length into one {@code long}: {@code offset << 16 | length}; {@link #NONE} means no text.
+ *
+ * <p>Single-threaded: ledger thread only.
+ */
+public final class TextArena
+{
+    public static final long NONE = -1;
+
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
+    private int limit;
+
+    /** Copies {@code length} bytes (at most 65,535) and returns the reference, or {@link #NONE} when negative. */
+    public long append(final DirectBuffer src, final int offset, final int length)
+    {
+        if (length < 0)
+        {
+            return NONE;
+        }
+        final int start = limit;
+        buffer.putBytes(start, src, offset, length);
+        limit = start + length;
+        return ((long)start << 16) | length;
+    }
+
+    /** @return the text {@code ref} names, decoded; allocates, for the edges only. */
+    public String get(final long ref)
+    {
+        if (ref == NONE)
+        {
+            return null;
+        }
+        return buffer.getStringWithoutLengthUtf8((int)(ref >>> 16), (int)(ref & 0xFFFF));
+    }
+
+    public int sizeBytes()
+    {
+        return limit;
+    }
+}

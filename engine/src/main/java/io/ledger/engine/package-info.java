@@ -1,0 +1,28 @@
+/**
+ * The ledger engine: a deterministic state machine ({@link io.ledger.engine.Ledger}) and the Disruptor
+ * pipeline that feeds it ({@link io.ledger.engine.LedgerPipeline}).
+ *
+ * <pre>
+ *   HTTP threads (many producers)
+ *      | parse + validate, then tryPublish: claim a slot or answer 503 at once
+ *      v
+ *   CommandFiller ---- stamp commandId = firstCommandId + sequence, timestampMs = clock ----+
+ *                                                                                          |
+ *   +--------------------------- ring of preallocated CommandEvents ----------------------+
+ *   |                                       |
+ *   v                                       v
+ *   journal stage (thread ledger-journal)   ledger stage (thread ledger-apply)
+ *   CommandCodec -> JournalWriter.append    Ledger.apply: validate fully, then mutate;
+ *   endOfBatch: fsync in fsync mode         outcome = ResultCode in the event
+ *   |                                       |
+ *   +------------------+--------------------+
+ *                      v  (gated on BOTH sequences)
+ *              reply stage (thread ledger-reply)
+ *              ReplySink.onReply: the adapter encodes JSON and writes it to the socket
+ * </pre>
+ *
+ * <p>Queries (reads) ride the same ring so they see a linearizable view, but the journal stage skips them.
+ * Nothing is acknowledged before it is journaled; a journal or ledger failure stops all further
+ * acknowledgements (see {@link io.ledger.engine.LedgerPipeline}).
+ */
+package io.ledger.engine;
