@@ -55,6 +55,7 @@ public final class CommandEvent
     long balanceBeforeMinor;
     long balanceAfterMinor;
     long resultTimestampMs;
+    long accountUpdatedAtMs;
     CustomerRecord customer;
 
     // ---- reply routing; never journaled
@@ -91,6 +92,7 @@ public final class CommandEvent
         balanceBeforeMinor = 0;
         balanceAfterMinor = 0;
         resultTimestampMs = 0;
+        accountUpdatedAtMs = 0;
         customer = null;
     }
 
@@ -306,6 +308,14 @@ public final class CommandEvent
     public long resultTimestampMs()
     {
         return resultTimestampMs;
+    }
+
+    /**
+     * @return for balance reads: when the balance last moved, or the account's creation time when it never did.
+     */
+    public long accountUpdatedAtMs()
+    {
+        return accountUpdatedAtMs;
     }
 
     /** @return the customer a customer command created or read; immutable, safe to read on any thread. */

@@ -266,7 +266,9 @@ public final class Ledger
             event.currency = first == MISSING ? defaultCurrency : (int)first;
         }
         final long balance = balance(customerBalances, balanceKey(customerKey, event.currency));
-        event.customer = customers.get(customerKey);
+        final CustomerRecord customer = customers.get(customerKey);
+        event.customer = customer;
+        event.accountUpdatedAtMs = lastMovement(customerLastEntry.get(customerKey), event.currency, customer.createdAtMs());
         event.balanceBeforeMinor = balance;
         event.balanceAfterMinor = balance;
         event.result = ResultCode.OK;
@@ -284,6 +286,21 @@ public final class Ledger
         event.balanceBeforeMinor = balance;
         event.balanceAfterMinor = balance;
         event.result = ResultCode.OK;
+    }
+
+    /** @return the time of the newest entry in {@code currency} walking back from {@code lastEntry}, else {@code fallbackMs}. */
+    private long lastMovement(final long lastEntry, final int currency, final long fallbackMs)
+    {
+        int entry = lastEntry == MISSING ? -1 : (int)lastEntry;
+        while (entry >= 0)
+        {
+            if (entries.currency(entry) == currency)
+            {
+                return entries.timestampMs(entry);
+            }
+            entry = entries.previousOfAccount(entry);
+        }
+        return fallbackMs;
     }
 
     // ---- reads for tests, tools and the state hash; ledger thread only

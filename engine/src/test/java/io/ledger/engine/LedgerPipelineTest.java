@@ -1,0 +1,186 @@
+package io.ledger.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LedgerPipelineTest
+{
+    private static final int ZAR = Currencies.pack("ZAR");
+
+    /** Records what was journaled, so a test can check that every reply's command is there. */
+    private static final class RecordingJournal implements JournalWriter
+    {
+        final ConcurrentLinkedQueue<Long> appended = new ConcurrentLinkedQueue<>();
+        final AtomicInteger batches = new AtomicInteger();
+        volatile long failAtCommandId = -1;
+
+        @Override
+        public void append(final CommandEvent event)
+        {
+            if (event.commandId() == failAtCommandId)
+            {
+                throw new IllegalStateException("disk full");
+            }
+            appended.add(event.commandId());
+        }
+
+        @Override
+        public void endOfBatch()
+        {
+            batches.incrementAndGet();
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    private record Reply(long commandId, CommandType type, ResultCode result, long balanceAfter)
+    {
+    }
+
+    @Test
+    void shouldReplyOnlyAfterApplyAndJournalAndNumberCommandsFromTheFirstId() throws Exception
+    {
+        final RecordingJournal journal = new RecordingJournal();
+        final Ledger ledger = new Ledger(ZAR);
+        final List<Reply> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch done = new CountDownLatch(3);
+        final ReplySink sink = event ->
+        {
+            assertTrue(!event.type().journaled() || journal.appended.contains(event.commandId()), "replied before journaled");
+            replies.add(new Reply(event.commandId(), event.type(), event.result(), event.balanceAfterMinor()));
+            done.countDown();
+        };
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(8).firstCommandId(100).clock(() -> 5_000L), ledger, journal))
+        {
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
+                .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null));
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.PAY_IN).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
+                .customerKey(100).amountMinor(700).currency(ZAR).replyTo(sink, null), null));
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.GET_CUSTOMER_BALANCE)
+                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").customerKey(100).replyTo(sink, null), null));
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(
+            new Reply(100, CommandType.CREATE_CUSTOMER, ResultCode.OK, 0),
+            new Reply(101, CommandType.PAY_IN, ResultCode.OK, 700),
+            new Reply(102, CommandType.GET_CUSTOMER_BALANCE, ResultCode.OK, 700)), replies);
+        assertEquals(List.of(100L, 101L), new ArrayList<>(journal.appended), "queries are not journaled");
+    }
+
+    @Test
+    void shouldRefusePublishWhenRingIsFull() throws Exception
+    {
+        final RecordingJournal journal = new RecordingJournal();
+        final CountDownLatch release = new CountDownLatch(1);
+        final ReplySink blockingSink = event ->
+        {
+            try
+            {
+                release.await(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(4), new Ledger(ZAR), journal))
+        {
+            int accepted = 0;
+            for (int i = 0; i < 10; i++)
+            {
+                if (pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE)
+                    .text(CommandEvent.TEXT_MERCHANT_ID, "m1").replyTo(blockingSink, null), null))
+                {
+                    accepted++;
+                }
+            }
+            assertEquals(4, accepted, "a 4-slot ring holds 4 commands while the reply stage is stuck");
+            release.countDown();
+        }
+    }
+
+    @Test
+    void shouldStopAcknowledgingFromTheCommandTheJournalFailedOn() throws Exception
+    {
+        final RecordingJournal journal = new RecordingJournal();
+        journal.failAtCommandId = 2;
+        final List<ResultCode> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch done = new CountDownLatch(3);
+        final AtomicInteger fatal = new AtomicInteger();
+        final ReplySink sink = event ->
+        {
+            results.add(event.result());
+            done.countDown();
+        };
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(8).fatalErrorHandler((stage, id, error) -> fatal.incrementAndGet()),
+            new Ledger(ZAR), journal))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
+                    .text(CommandEvent.TEXT_PHONE, "+1").text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null);
+            }
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertTrue(pipeline.failed());
+        }
+        assertEquals(ResultCode.OK, results.get(0));
+        assertNull(results.get(1), "the command the journal failed on is never acknowledged");
+        assertNull(results.get(2), "nor anything after it");
+        assertEquals(List.of(1L), new ArrayList<>(journal.appended));
+        assertEquals(1, fatal.get());
+    }
+
+    @Test
+    void shouldMakeAFailedFillANoopAndKeepGoing() throws Exception
+    {
+        final RecordingJournal journal = new RecordingJournal();
+        final CountDownLatch done = new CountDownLatch(1);
+        try (LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(8), new Ledger(ZAR), journal))
+        {
+            try
+            {
+                pipeline.tryPublish((e, a) ->
+                {
+                    e.type(CommandType.PAY_IN);
+                    throw new IllegalStateException("fill failed");
+                }, null);
+            }
+            catch (final IllegalStateException expected)
+            {
+                // the slot was still published, as a NOOP
+            }
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE)
+                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").replyTo(ev -> done.countDown(), null), null));
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+        }
+        assertTrue(journal.appended.isEmpty());
+        assertFalse(journal.batches.get() == 0);
+    }
+
+    @Test
+    void shouldRejectRingSizeThatIsNotAPowerOfTwo()
+    {
+        final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(1000), new Ledger(ZAR), new RecordingJournal()));
+        assertTrue(ex.getMessage().contains("ringSizeEvents=1000"));
+    }
+}
