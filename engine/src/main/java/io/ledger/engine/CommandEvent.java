@@ -50,8 +50,9 @@ public final class CommandEvent
     private final int[] textOffset = new int[TEXT_FIELDS];
     private final int[] textLength = new int[TEXT_FIELDS];
 
-    // ---- the result, written by the ledger stage
+    // ---- the result, written by the ledger stage (only these: the journal stage reads the command concurrently)
     ResultCode result;
+    int resultCurrency;
     long balanceBeforeMinor;
     long balanceAfterMinor;
     long resultTimestampMs;
@@ -89,6 +90,7 @@ public final class CommandEvent
     public void clearResult()
     {
         result = null;
+        resultCurrency = Currencies.NONE;
         balanceBeforeMinor = 0;
         balanceAfterMinor = 0;
         resultTimestampMs = 0;
@@ -292,6 +294,12 @@ public final class CommandEvent
     public ResultCode result()
     {
         return result;
+    }
+
+    /** @return for balance reads: the currency reported, which the ledger picks when the command named none. */
+    public int resultCurrency()
+    {
+        return resultCurrency;
     }
 
     public long balanceBeforeMinor()

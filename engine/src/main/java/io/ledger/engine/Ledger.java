@@ -138,8 +138,7 @@ public final class Ledger
         {
             customerByEmail.put(emailKey, customer);
         }
-        event.customer = customer;
-        event.customerKey = key;
+        event.customer = customer; // never write command fields here: the journal thread reads them concurrently
         event.result = ResultCode.OK;
     }
 
@@ -260,15 +259,17 @@ public final class Ledger
             event.result = ResultCode.CUSTOMER_NOT_FOUND;
             return;
         }
-        if (event.currency == Currencies.NONE)
+        int currency = event.currency;
+        if (currency == Currencies.NONE)
         {
             final long first = customerFirstCurrency.get(customerKey);
-            event.currency = first == MISSING ? defaultCurrency : (int)first;
+            currency = first == MISSING ? defaultCurrency : (int)first;
         }
-        final long balance = balance(customerBalances, balanceKey(customerKey, event.currency));
+        final long balance = balance(customerBalances, balanceKey(customerKey, currency));
         final CustomerRecord customer = customers.get(customerKey);
         event.customer = customer;
-        event.accountUpdatedAtMs = lastMovement(customerLastEntry.get(customerKey), event.currency, customer.createdAtMs());
+        event.resultCurrency = currency;
+        event.accountUpdatedAtMs = lastMovement(customerLastEntry.get(customerKey), currency, customer.createdAtMs());
         event.balanceBeforeMinor = balance;
         event.balanceAfterMinor = balance;
         event.result = ResultCode.OK;
@@ -277,12 +278,14 @@ public final class Ledger
     private void getMerchantBalance(final CommandEvent event)
     {
         final int merchant = findMerchant(event);
-        if (event.currency == Currencies.NONE)
+        int currency = event.currency;
+        if (currency == Currencies.NONE)
         {
             final long first = merchant < 0 ? MISSING : merchantFirstCurrency.get(merchant);
-            event.currency = first == MISSING ? defaultCurrency : (int)first;
+            currency = first == MISSING ? defaultCurrency : (int)first;
         }
-        final long balance = merchant < 0 ? 0 : balance(merchantBalances, balanceKey(merchant, event.currency));
+        event.resultCurrency = currency;
+        final long balance = merchant < 0 ? 0 : balance(merchantBalances, balanceKey(merchant, currency));
         event.balanceBeforeMinor = balance;
         event.balanceAfterMinor = balance;
         event.result = ResultCode.OK;

@@ -1,0 +1,487 @@
+package io.ledger.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.JournalWriter;
+import io.ledger.journal.internal.RecordFrame;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command journal: one Chronicle queue of checksummed binary records (layout drawn in
+ * {@link RecordFrame}), one record per state-changing command, appended by the pipeline's journal stage and read
+ * back in full to rebuild the ledger at start-up.
+ *
+ * <p><b>Files.</b> A single queue in {@link #directory()}, rolled {@code FAST_DAILY} (one {@code yyyyMMdd'F'.cq4}
+ * file per UTC day, up to 2^32 records a day): a day is a natural unit to archive, and the roll cycle is fixed
+ * because Chronicle refuses to reopen a queue with a different one. Records are raw bytes in a Chronicle
+ * document, not self-describing Wire, so the format is the one drawn in {@link RecordFrame} and nothing else.
+ *
+ * <p><b>Durability</b> (see {@link Durability}). PROCESS: an appended record is in the page cache.
+ * FSYNC: the queue is built with {@code SyncMode.SYNC} and {@link #endOfBatch()} calls the appender's
+ * {@code sync()} (msync MS_SYNC up to the write position) once per batch that appended anything: group commit.
+ * The SYNC mode matters: with Chronicle's default (ASYNC) {@code sync()} only schedules write-back; it also makes
+ * Chronicle msync a mapped chunk synchronously when it releases it, which covers a batch that crosses a chunk or
+ * day boundary.
+ *
+ * <p><b>Verification</b> (TigerBeetle's pairing). Before a record is appended: its commandId must be greater
+ * than the last one appended (or found at open) and its body within bounds. After it is read: frame length,
+ * CRC32C, format version, body length, record type, a body that decodes to a journaled command, and commandIds
+ * strictly increasing.
+ *
+ * <p><b>Torn tail.</b> A record whose frame is too short/long or whose CRC32C does not match looks like a write
+ * that was not wholly persisted. If it is the <em>last</em> record of the queue, it was never acknowledged
+ * (acknowledgement waits for the append, and in FSYNC mode for the sync after it), so replay logs a warning,
+ * skips it and reports its index in {@link ReplayResult#tornTailIndex()}. Anywhere else it is corruption of a
+ * record that may have been acknowledged: {@link JournalCorruptException}. So is a record whose CRC32C
+ * <em>matches</em> but that cannot be understood (version, type, length, body, commandId order), wherever it
+ * is: it was written whole, and skipping it could silently drop an acknowledged command.
+ *
+ * <p><b>Appending after a torn tail.</b> Chronicle cannot truncate a record, so new records go after the torn
+ * one. Before the first of them the journal appends a TORN_SKIP record naming the torn record's index and the
+ * last valid commandId, and syncs it (once, in both durability modes). Replay accepts a failed record only when
+ * it is the last record, or when the record right after it is a valid TORN_SKIP naming exactly its index and
+ * the commandId replay has reached. This is explicit and deterministic: every later replay makes the same
+ * decision from the bytes alone, a record that rots in the middle of the journal is still reported, and open
+ * and replay stay read-only (a tool can inspect a journal without changing it). Only a single torn record is
+ * tolerated: with FSYNC a power loss in the middle of a batch can tear more than one unsynced record at the
+ * tail, and that journal then needs an operator (none of those records was acknowledged).
+ *
+ * <p><b>Analytics.</b> The static initializer sets {@code chronicle.analytics.disable=true} before this class
+ * can touch any Chronicle class: Chronicle Queue otherwise reports usage over the network (and writes under the
+ * home directory) when a queue opens. The launcher passes the flag too (config/jvm.options); this makes the
+ * journal safe when embedded in a JVM started without it. It cannot help if other code in the JVM opened a
+ * Chronicle queue first.
+ *
+ * <p><b>Thread-safety</b>: not thread-safe; one thread at a time. The server opens and replays on its main
+ * thread, then hands the journal to the pipeline's journal thread (Thread.start orders the two), which alone
+ * appends; {@link #close()} runs after that thread has stopped. The Chronicle appender is created on the
+ * thread of the first append.
+ */
+public final class ChronicleJournal implements JournalWriter
+{
+    static
+    {
+        System.setProperty("chronicle.analytics.disable", "true");
+    }
+
+    /**
+     * What {@link #replay} read.
+     *
+     * @param records       command records handed to the consumer.
+     * @param lastCommandId the commandId of the last of them, or 0 when there were none.
+     * @param lastIndex     the Chronicle index of the last record in the queue, whatever it holds; -1 when the
+     *                      queue is empty.
+     * @param tornTailIndex the index of the torn last record that was skipped, or -1 when there is none.
+     */
+    public record ReplayResult(long records, long lastCommandId, long lastIndex, long tornTailIndex)
+    {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
+    private static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
+    private static final String NOT_LAST = "; it is not the last record and no TORN_SKIP record follows it";
+
+    private final Path directory;
+    private final Durability durability;
+    private final SingleChronicleQueue queue;
+    private final RecordFrame writeFrame = new RecordFrame();
+    private final RecordFrame readFrame = new RecordFrame();
+    private final CommandEvent readEvent = new CommandEvent();
+    private final CommandEvent checkEvent = new CommandEvent();
+    private ExcerptAppender appender;
+    private long lastCommandId;
+    private long unsealedTornIndex = -1;
+    private boolean unsynced;
+    private long syncs;
+    private boolean closed;
+
+    private ChronicleJournal(final Path directory, final Durability durability, final SingleChronicleQueue queue)
+    {
+        this.directory = directory;
+        this.durability = durability;
+        this.queue = queue;
+    }
+
+    /**
+     * Opens (creating if needed) the journal in {@code journalDir} and reads its tail to find
+     * {@link #lastCommandId()} and whether the last record is torn. It does not replay.
+     *
+     * @throws JournalCorruptException when a record next to the tail is corrupt (see the class comment).
+     * @throws UncheckedIOException    when the directory cannot be created.
+     */
+    public static ChronicleJournal open(final Path journalDir, final Durability durability)
+    {
+        if (journalDir == null || durability == null)
+        {
+            throw new IllegalArgumentException("journalDir=" + journalDir + " durability=" + durability + " must be set");
+        }
+        try
+        {
+            Files.createDirectories(journalDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("journalDir=" + journalDir.toAbsolutePath() + " cannot be created", ex);
+        }
+        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
+            .rollCycle(ROLL_CYCLE)
+            .syncMode(durability == Durability.FSYNC ? SyncMode.SYNC : SyncMode.ASYNC)
+            .build();
+        final ChronicleJournal journal = new ChronicleJournal(journalDir, durability, queue);
+        try
+        {
+            journal.scanTail();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            queue.close();
+            throw ex;
+        }
+        return journal;
+    }
+
+    /**
+     * Appends one command record. Allocation-free once the Chronicle appender exists.
+     *
+     * @throws IllegalStateException when the command is out of order, not journaled, too large, or the journal
+     *                               is closed: programming errors, after which the pipeline stops acknowledging.
+     */
+    @Override
+    public void append(final CommandEvent event)
+    {
+        ensureOpen("append");
+        final long commandId = event.commandId();
+        if (commandId <= lastCommandId)
+        {
+            throw new IllegalStateException("commandId=" + commandId + " must be greater than lastCommandId=" + lastCommandId);
+        }
+        if (!event.type().journaled())
+        {
+            throw new IllegalStateException("commandId=" + commandId + " type=" + event.type() + " is not journaled");
+        }
+        final ExcerptAppender appender = appender();
+        if (unsealedTornIndex >= 0)
+        {
+            sealTornTail(appender);
+        }
+        final int frameBytes = writeFrame.encodeCommand(event);
+        assert verifiesAndDecodes(writeFrame, frameBytes, commandId);
+        write(appender, writeFrame, frameBytes);
+        lastCommandId = commandId;
+        unsynced = true;
+    }
+
+    /** In FSYNC durability, syncs what was appended since the last sync; otherwise does nothing. */
+    @Override
+    public void endOfBatch()
+    {
+        if (durability == Durability.FSYNC && unsynced)
+        {
+            sync();
+        }
+    }
+
+    /** @return the commandId of the last valid command record, or 0 when there is none. */
+    public long lastCommandId()
+    {
+        return lastCommandId;
+    }
+
+    /**
+     * Reads every record from the start, verifies it and hands each command to {@code consumer} in order, in
+     * one {@link CommandEvent} reused for every record (valid only during the call). May run before appends on
+     * the same instance; it does not change the journal.
+     *
+     * @throws JournalCorruptException when a record other than the last fails verification, or any record is
+     *                                 whole but not understood (see the class comment).
+     */
+    public ReplayResult replay(final Consumer<CommandEvent> consumer)
+    {
+        ensureOpen("replay");
+        long records = 0;
+        long lastId = 0;
+        long lastIndex = -1;
+        long failedIndex = -1;
+        Path failedFile = null;
+        String failedProblem = null;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            tailer.toStart();
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    final long index = dc.index();
+                    lastIndex = index;
+                    final int status = read(dc, readFrame);
+                    if (failedProblem != null)
+                    {
+                        if (excuses(status, readFrame, failedIndex, lastId))
+                        {
+                            LOG.info("journal: skipping torn record file={} index=0x{} ({}) ({}), sealed by the " +
+                                "TORN_SKIP record at index=0x{}", failedFile, Long.toHexString(failedIndex), failedIndex,
+                                failedProblem, Long.toHexString(index));
+                            failedProblem = null;
+                            continue;
+                        }
+                        throw corrupt(failedFile, failedIndex, failedProblem + NOT_LAST);
+                    }
+                    if (status != RecordFrame.OK)
+                    {
+                        if (!RecordFrame.looksTorn(status))
+                        {
+                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
+                        }
+                        failedIndex = index;
+                        failedFile = fileOf(tailer);
+                        failedProblem = readFrame.describe(status);
+                        continue;
+                    }
+                    if (readFrame.recordType() == RecordFrame.TYPE_TORN_SKIP)
+                    {
+                        throw corrupt(fileOf(tailer), index, "TORN_SKIP record for skippedIndex=0x" +
+                            Long.toHexString(readFrame.skippedIndex()) + " does not follow a failed record");
+                    }
+                    checkCommand(tailer, index, readFrame, readEvent, lastId);
+                    lastId = readEvent.commandId();
+                    records++;
+                    consumer.accept(readEvent);
+                }
+            }
+        }
+        long tornTailIndex = -1;
+        if (failedProblem != null)
+        {
+            LOG.warn("journal: skipping torn last record file={} index=0x{} ({}): {}; it was never acknowledged",
+                failedFile, Long.toHexString(failedIndex), failedIndex, failedProblem);
+            tornTailIndex = failedIndex;
+        }
+        return new ReplayResult(records, lastId, lastIndex, tornTailIndex);
+    }
+
+    /** @return the directory holding the queue files. */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /** Syncs anything unsynced (FSYNC), then releases the queue. Idempotent. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (appender != null)
+            {
+                appender.singleThreadedCheckReset(); // closing on the thread that stopped the journal thread
+                if (durability == Durability.FSYNC && unsynced)
+                {
+                    sync();
+                }
+                appender.close();
+            }
+        }
+        finally
+        {
+            queue.close();
+        }
+    }
+
+    /** @return how many times the appender was synced: for tests. */
+    long syncs()
+    {
+        return syncs;
+    }
+
+    // ---- internals
+
+    /**
+     * Reads backwards from the end: a torn last record is remembered (to be sealed before the next append), a
+     * failed record sealed by the TORN_SKIP after it is passed over, and the first valid command gives
+     * {@link #lastCommandId}.
+     */
+    private void scanTail()
+    {
+        long excusedIndex = -1;
+        boolean atTail = true;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            tailer.direction(TailerDirection.BACKWARD).toEnd();
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return;
+                    }
+                    final long index = dc.index();
+                    final int status = read(dc, readFrame);
+                    final long excused = excusedIndex;
+                    excusedIndex = -1;
+                    if (status != RecordFrame.OK)
+                    {
+                        if (!RecordFrame.looksTorn(status))
+                        {
+                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
+                        }
+                        if (atTail)
+                        {
+                            unsealedTornIndex = index; // replay reports it; the next append seals it
+                        }
+                        else if (index != excused)
+                        {
+                            throw corrupt(fileOf(tailer), index, readFrame.describe(status) + NOT_LAST);
+                        }
+                    }
+                    else if (readFrame.recordType() == RecordFrame.TYPE_TORN_SKIP)
+                    {
+                        excusedIndex = readFrame.skippedIndex();
+                    }
+                    else
+                    {
+                        checkCommand(tailer, index, readFrame, readEvent, -1);
+                        lastCommandId = readEvent.commandId();
+                        return;
+                    }
+                    atTail = false;
+                }
+            }
+        }
+    }
+
+    private static boolean excuses(final int status, final RecordFrame frame, final long failedIndex, final long lastId)
+    {
+        return status == RecordFrame.OK &&
+            frame.recordType() == RecordFrame.TYPE_TORN_SKIP &&
+            frame.skippedIndex() == failedIndex &&
+            frame.skipLastCommandId() == lastId;
+    }
+
+    private void checkCommand(
+        final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event,
+        final long previousCommandId)
+    {
+        if (!frame.decodeCommand(event))
+        {
+            throw corrupt(fileOf(tailer), index, "undecodable body: bodyLength=" + frame.bodyLength());
+        }
+        if (!event.type().journaled())
+        {
+            throw corrupt(fileOf(tailer), index, "undecodable body: type=" + event.type() + " is not journaled");
+        }
+        if (event.commandId() <= previousCommandId)
+        {
+            throw corrupt(fileOf(tailer), index, "commandId=" + event.commandId() + " is not after previous commandId=" +
+                previousCommandId);
+        }
+    }
+
+    private void sealTornTail(final ExcerptAppender appender)
+    {
+        final int frameBytes = writeFrame.encodeTornSkip(unsealedTornIndex, lastCommandId);
+        write(appender, writeFrame, frameBytes);
+        sync(); // before any record after it: later replays must find the seal if they find those records
+        LOG.warn("journal: sealed torn record index=0x{} ({}) with a TORN_SKIP record at index=0x{}; lastCommandId={}",
+            Long.toHexString(unsealedTornIndex), unsealedTornIndex, Long.toHexString(appender.lastIndexAppended()),
+            lastCommandId);
+        unsealedTornIndex = -1;
+    }
+
+    private static void write(final ExcerptAppender appender, final RecordFrame frame, final int frameBytes)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            try
+            {
+                dc.wire().bytes().write(frame.array(), 0, frameBytes);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                dc.rollbackOnClose();
+                throw ex;
+            }
+        }
+    }
+
+    /** Copies the document's payload into {@code frame} and verifies it. */
+    private static int read(final DocumentContext dc, final RecordFrame frame)
+    {
+        final Bytes<?> bytes = dc.wire().bytes();
+        final long length = bytes.readRemaining();
+        if (length >= RecordFrame.FRAME_BYTES_MIN && length <= RecordFrame.FRAME_BYTES_MAX)
+        {
+            bytes.read(frame.array(), 0, (int)length);
+        }
+        return frame.verify(length);
+    }
+
+    private boolean verifiesAndDecodes(final RecordFrame frame, final int frameBytes, final long commandId)
+    {
+        return frame.verify(frameBytes) == RecordFrame.OK &&
+            frame.decodeCommand(checkEvent) &&
+            checkEvent.commandId() == commandId;
+    }
+
+    private void sync()
+    {
+        appender.sync();
+        syncs++;
+        unsynced = false;
+    }
+
+    private ExcerptAppender appender()
+    {
+        if (appender == null)
+        {
+            appender = queue.createAppender();
+        }
+        return appender;
+    }
+
+    private static JournalCorruptException corrupt(final Path file, final long index, final String problem)
+    {
+        return new JournalCorruptException(file, index, problem + " (cycle=" + ROLL_CYCLE.toCycle(index) +
+            " seq=" + ROLL_CYCLE.toSequenceNumber(index) + ")");
+    }
+
+    private Path fileOf(final ExcerptTailer tailer)
+    {
+        final File file = tailer.currentFile();
+        return file != null ? file.toPath() : directory;
+    }
+
+    private void ensureOpen(final String operation)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("operation=" + operation + " on closed journal directory=" + directory);
+        }
+    }
+}
