@@ -66,7 +66,7 @@ class ReplayDeterminismTest
                 outcomes.merge(event.result(), 1, Integer::sum);
                 if (event.type() == CommandType.CREATE_CUSTOMER && event.result() == ResultCode.OK)
                 {
-                    customerKeys[customers] = event.customerKey();
+                    customerKeys[customers] = event.customer().key();
                     customerMerchants[customers++] = merchantIndex(event);
                 }
                 if (random.nextInt(64) == 0)
