@@ -1,13 +1,38 @@
 package io.ledger.server;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import io.ledger.engine.Currencies;
+import io.ledger.engine.Ledger;
+import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.WaitStrategies;
+import io.ledger.http.HttpLimits;
+import io.ledger.http.LedgerHttpServer;
+import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.journal.ChronicleJournal;
+import io.ledger.journal.Durability;
+import org.agrona.concurrent.SystemEpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The running server: journal replayed into a fresh ledger, the pipeline started, then the HTTP port opened.
- * (Wiring in progress: see the HTTP adapter.)
+ * The running server. Start-up order is what makes recovery correct: open the journal, replay every record into a
+ * fresh {@link Ledger}, start the pipeline numbering commands after the last journaled id, and only then open the
+ * HTTP port. Shutdown runs the other way: stop accepting, drain the ring (replies still reach open connections),
+ * close the journal, close the connections.
  */
 public final class LedgerServer implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerServer.class);
+
+    /** Allowed clock skew between token issuer and this server when checking {@code exp}/{@code nbf}. */
+    public static final long JWT_CLOCK_SKEW_MS = 30_000;
+
     /**
      * Everything {@code ./ledger serve} can set. Validated by {@link #validate()}.
      *
@@ -45,32 +70,132 @@ public final class LedgerServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("port=" + port + " must be in 0..65535");
             }
+            if (dataDir == null)
+            {
+                throw new IllegalArgumentException("data-dir must be set");
+            }
             if (jwtSecret == null || jwtSecret.length < 32)
             {
-                throw new IllegalArgumentException("jwtSecret must be at least 32 bytes (256 bits) for HS256");
+                throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
+            }
+            Durability.parse(durability);
+            if (ringSizeEvents < 2 || Integer.bitCount(ringSizeEvents) != 1 || ringSizeEvents > (1 << 22))
+            {
+                throw new IllegalArgumentException("ring-size=" + ringSizeEvents + " must be a power of two from 2 to 4194304");
+            }
+            WaitStrategies.byName(waitStrategy);
+            if (ioThreads < 1 || ioThreads > 64)
+            {
+                throw new IllegalArgumentException("io-threads=" + ioThreads + " must be in 1..64");
+            }
+            if (defaultCurrency == null || Currencies.pack(defaultCurrency) == Currencies.NONE
+                || !java.util.Currency.getAvailableCurrencies().contains(java.util.Currency.getInstance(defaultCurrency)))
+            {
+                throw new IllegalArgumentException("default-currency=" + defaultCurrency + " must be an upper-case ISO 4217 code");
             }
         }
     }
 
-    private LedgerServer()
+    private final ChronicleJournal journal;
+    private final LedgerPipeline pipeline;
+    private final LedgerHttpServer http;
+    private boolean closed;
+
+    private LedgerServer(final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http)
     {
+        this.journal = journal;
+        this.pipeline = pipeline;
+        this.http = http;
     }
 
-    /** Replays the journal, starts the pipeline and binds the port; returns once the server accepts traffic. */
+    /**
+     * Replays the journal, starts the pipeline and binds the port; returns once the server accepts traffic.
+     * A journal or ledger failure while running halts the process (crash-only: the journal is the truth, and a
+     * restart replays it).
+     */
     public static LedgerServer start(final Config config)
     {
-        throw new UnsupportedOperationException("not wired yet");
+        return start(config, (stage, commandId, error) ->
+        {
+            LOG.error("FATAL: stage={} commandId={} failed; halting so that recovery replays the journal", stage, commandId, error);
+            Runtime.getRuntime().halt(70);
+        });
+    }
+
+    /** As {@link #start(Config)}, with the reaction to a fatal pipeline error chosen by the caller (tests). */
+    public static LedgerServer start(final Config config, final LedgerPipeline.FatalErrorHandler onFatal)
+    {
+        config.validate();
+        final Path journalDir = config.dataDir().resolve("journal");
+        try
+        {
+            Files.createDirectories(journalDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create data dir " + journalDir.toAbsolutePath(), ex);
+        }
+
+        final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
+        LedgerPipeline pipeline = null;
+        try
+        {
+            final Ledger ledger = new Ledger(Currencies.pack(config.defaultCurrency()));
+            final long startNs = System.nanoTime();
+            final ChronicleJournal.ReplayResult replayed = journal.replay(ledger::apply);
+            final long replayMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
+                replayed.records(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
+                Long.toHexString(ledger.stateHash()));
+            ledger.checkConservation();
+
+            final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
+            pipeline = LedgerPipeline.start(
+                new LedgerPipeline.Context()
+                    .ringSizeEvents(config.ringSizeEvents())
+                    .waitStrategy(config.waitStrategy().toLowerCase(Locale.ROOT))
+                    .clock(SystemEpochClock.INSTANCE)
+                    .firstCommandId(firstCommandId)
+                    .fatalErrorHandler(onFatal),
+                ledger,
+                journal);
+
+            final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
+            final LedgerHttpServer http = LedgerHttpServer.start(config.port(), config.ioThreads(), pipeline, authenticator, HttpLimits.DEFAULTS);
+            return new LedgerServer(journal, pipeline, http);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (pipeline != null)
+            {
+                pipeline.close();
+            }
+            else
+            {
+                journal.close();
+            }
+            throw ex;
+        }
     }
 
     /** @return the bound port. */
     public int port()
     {
-        return 0;
+        return http.port();
     }
 
-    /** Stops accepting, drains in-flight commands, syncs and closes the journal. Idempotent. */
+    /** Stops accepting, drains in-flight commands, closes the journal, then the connections. Idempotent. */
     @Override
-    public void close()
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        http.stopAccepting();
+        pipeline.close();
+        http.close();
+        LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());
     }
 }

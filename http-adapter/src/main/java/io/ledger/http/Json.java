@@ -1,0 +1,65 @@
+package io.ledger.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+
+/** The one jackson-core factory the adapter uses, with the input limits every parse gets. Thread-safe. */
+final class Json
+{
+    /** Deepest nesting a request body may have (metadata objects included). */
+    static final int NESTING_DEPTH_MAX = 16;
+    /** Longest string value or field name, in chars. */
+    static final int STRING_CHARS_MAX = 16 * 1024;
+    /** Longest number literal, in chars: bounds the cost of parsing {@code 1e999999}-style input. */
+    static final int NUMBER_CHARS_MAX = 32;
+
+    static final JsonFactory FACTORY = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(NESTING_DEPTH_MAX)
+            .maxStringLength(STRING_CHARS_MAX)
+            .maxNumberLength(NUMBER_CHARS_MAX)
+            .maxNameLength(STRING_CHARS_MAX)
+            .build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+        .build()
+        .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    private static final DateTimeFormatter TIMESTAMP =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Json()
+    {
+    }
+
+    /** @return a generator appending UTF-8 JSON to {@code out}; close it to flush. */
+    static JsonGenerator generator(final ByteBuf out)
+    {
+        try
+        {
+            return FACTORY.createGenerator((java.io.OutputStream)new ByteBufOutputStream(out));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** @return {@code epochMs} as an RFC 3339 UTC timestamp with milliseconds. */
+    static String timestamp(final long epochMs)
+    {
+        return TIMESTAMP.format(Instant.ofEpochMilli(epochMs));
+    }
+}

@@ -1,0 +1,97 @@
+package io.ledger.http;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import io.ledger.engine.LedgerPipeline;
+import io.ledger.http.auth.JwtAuthenticator;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The HTTP server's bootstrap and lifecycle. The channel pipeline is {@link LedgerHttpInitializer}'s business,
+ * requests are {@link LedgerRequestHandler}'s.
+ *
+ * <p>Transport: NIO. (Netty's native epoll transport is a candidate once the benchmarks show it helps here.)
+ */
+public final class LedgerHttpServer implements AutoCloseable
+{
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+
+    private LedgerHttpServer(final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel)
+    {
+        this.bossGroup = bossGroup;
+        this.workerGroup = workerGroup;
+        this.serverChannel = serverChannel;
+    }
+
+    /**
+     * Binds {@code port} on all interfaces (0 picks a free port) and starts serving.
+     *
+     * @param ioThreads event-loop threads for connections, >= 1.
+     */
+    public static LedgerHttpServer start(
+        final int port, final int ioThreads, final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final HttpLimits limits)
+    {
+        if (ioThreads < 1)
+        {
+            throw new IllegalArgumentException("ioThreads=" + ioThreads + " must be >= 1");
+        }
+        limits.validate();
+        final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
+        final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
+        try
+        {
+            final Channel channel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new LedgerHttpInitializer(pipeline, authenticator, limits))
+                .bind(new InetSocketAddress(port))
+                .syncUninterruptibly()
+                .channel();
+            return new LedgerHttpServer(boss, workers, channel);
+        }
+        catch (final RuntimeException ex)
+        {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw ex;
+        }
+    }
+
+    /** @return the bound port. */
+    public int port()
+    {
+        return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /** Stops accepting new connections; open ones keep being served until {@link #close()}. */
+    public void stopAccepting()
+    {
+        serverChannel.close().syncUninterruptibly();
+    }
+
+    /** Closes every connection and stops the event loops. */
+    @Override
+    public void close()
+    {
+        if (serverChannel.isOpen())
+        {
+            stopAccepting();
+        }
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

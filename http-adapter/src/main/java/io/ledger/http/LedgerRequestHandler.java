@@ -1,0 +1,345 @@
+package io.ledger.http;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+import io.ledger.engine.CommandType;
+import io.ledger.engine.Ids;
+import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandEvent;
+import io.ledger.http.auth.JwtAuthenticator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per connection: routes each request, authenticates it, parses it into a {@link CommandDraft} and publishes
+ * it to the ring, or answers at once when it is refused. Holds no ledger logic.
+ *
+ * <p>Replies leave in request order. A connection has at most one command in the ring; requests pipelined behind
+ * it wait in a bounded queue, and reading from the socket pauses until the queue drains (back-pressure to the
+ * client instead of memory growth).
+ *
+ * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the reply
+ * thread calls and which hands the response over to the event loop.
+ */
+final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements Runnable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
+
+    private final LedgerPipeline pipeline;
+    private final JwtAuthenticator authenticator;
+    private final RequestParser parser;
+    private final HttpLimits limits;
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    private final CommandDraft draft = new CommandDraft();
+    private final Problem problem = new Problem();
+
+    private ChannelHandlerContext ctx;
+    private boolean inFlight;
+    private Route inFlightRoute;
+    private boolean inFlightKeepAlive;
+    private volatile FullHttpResponse delivered;
+
+    LedgerRequestHandler(
+        final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final RequestParser parser, final HttpLimits limits)
+    {
+        this.pipeline = pipeline;
+        this.authenticator = authenticator;
+        this.parser = parser;
+        this.limits = limits;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        if (!(msg instanceof FullHttpRequest request))
+        {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (inFlight || !queued.isEmpty())
+        {
+            if (queued.size() >= limits.pipelinedRequestsMax())
+            {
+                request.release();
+                LOG.debug("closing connection: more than {} pipelined requests", limits.pipelinedRequestsMax());
+                ctx.close();
+                return;
+            }
+            queued.add(request);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        try
+        {
+            handle(request);
+        }
+        finally
+        {
+            request.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        FullHttpRequest request;
+        while ((request = queued.poll()) != null)
+        {
+            request.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+    {
+        if (evt instanceof IdleStateEvent && !inFlight)
+        {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.debug("closing connection after error", cause);
+        ctx.close();
+    }
+
+    // ---- called by the reply thread
+
+    ByteBufAllocator alloc()
+    {
+        return ctx.alloc();
+    }
+
+    Route inFlightRoute()
+    {
+        return inFlightRoute;
+    }
+
+    /** Hands the reply of the in-flight command to the event loop. Reply thread only. */
+    void deliver(final FullHttpResponse response)
+    {
+        delivered = response;
+        ctx.executor().execute(this);
+    }
+
+    /** Event loop: writes the delivered reply, then serves requests that queued up behind it. */
+    @Override
+    public void run()
+    {
+        final FullHttpResponse response = delivered;
+        delivered = null;
+        inFlight = false;
+        write(response, inFlightKeepAlive);
+        drainQueued();
+    }
+
+    // ---- the request path, event loop only
+
+    private void drainQueued()
+    {
+        FullHttpRequest request;
+        while (!inFlight && (request = queued.poll()) != null)
+        {
+            try
+            {
+                handle(request);
+            }
+            finally
+            {
+                request.release();
+            }
+        }
+        if (queued.isEmpty() && ctx.channel().isActive() && !ctx.channel().config().isAutoRead())
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void handle(final FullHttpRequest request)
+    {
+        final boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.decoderResult().isFailure())
+        {
+            final Throwable cause = request.decoderResult().cause();
+            final HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+            write(Responses.error(ctx.alloc(), status, "Malformed HTTP request"), false);
+            return;
+        }
+
+        final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        final Router.Match match = Router.match(request.method(), uri.rawPath());
+        if (!match.found())
+        {
+            if (match.methodNotAllowed())
+            {
+                final FullHttpResponse response = Responses.error(
+                    ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + request.method() + " " + uri.rawPath());
+                response.headers().set(HttpHeaderNames.ALLOW, joinMethods(match.allowed()));
+                write(response, keepAlive);
+            }
+            else
+            {
+                write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + request.method() + " " + truncate(uri.rawPath())), keepAlive);
+            }
+            return;
+        }
+        final Route route = match.route();
+        if (route == Route.HEALTH)
+        {
+            write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
+            return;
+        }
+
+        final String merchantId;
+        final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (!auth.ok())
+        {
+            final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            write(response, keepAlive);
+            return;
+        }
+        merchantId = auth.merchantId();
+
+        draft.clear();
+        problem.clear();
+        if (request.method().equals(HttpMethod.POST) && !isJson(request))
+        {
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"), keepAlive);
+            return;
+        }
+        final long pathCustomerKey = match.id() == null ? -1 : Ids.parse(Ids.CUSTOMER, QueryStringDecoder.decodeComponent(match.id()));
+        switch (route)
+        {
+            case CREATE_CUSTOMER -> parser.createCustomer(request.content(), merchantId, draft, problem);
+            case CREATE_PURCHASE -> parser.purchase(request.content(), merchantId, draft, problem);
+            case CREATE_PAY_IN -> parser.payIn(request.content(), merchantId, pathCustomerKey, draft, problem);
+            case GET_CUSTOMER -> query(CommandType.GET_CUSTOMER, merchantId, pathCustomerKey);
+            case GET_CUSTOMER_BALANCE ->
+            {
+                query(CommandType.GET_CUSTOMER_BALANCE, merchantId, pathCustomerKey);
+                draft.currency = RequestParser.queryCurrency(firstParam(uri, "currency"), problem);
+            }
+            default -> throw new IllegalStateException("route=" + route + " has no handler");
+        }
+        if (problem.any())
+        {
+            write(Responses.error(ctx.alloc(), problem.status(), List.copyOf(problem.messages())), keepAlive);
+            return;
+        }
+        if (match.id() != null && pathCustomerKey < 0)
+        {
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Customer not found"), keepAlive);
+            return;
+        }
+
+        draft.replyTo(ReplyPublisher.INSTANCE, this);
+        inFlight = true;
+        inFlightRoute = route;
+        inFlightKeepAlive = keepAlive;
+        if (!pipeline.tryPublish(CommandDraft.FILLER, draft))
+        {
+            inFlight = false;
+            final FullHttpResponse response = Responses.error(
+                ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "The ledger is at capacity; retry shortly");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            write(response, keepAlive);
+        }
+    }
+
+    private void query(final CommandType type, final String merchantId, final long customerKey)
+    {
+        draft.type = type;
+        draft.customerKey = customerKey;
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    private void write(final FullHttpResponse response, final boolean keepAlive)
+    {
+        if (!ctx.channel().isActive())
+        {
+            response.release();
+            return;
+        }
+        if (keepAlive)
+        {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        }
+        else
+        {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static boolean isJson(final FullHttpRequest request)
+    {
+        final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (type == null)
+        {
+            return false;
+        }
+        final int semicolon = type.indexOf(';');
+        final String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
+        return mime.equalsIgnoreCase("application/json");
+    }
+
+    private static String firstParam(final QueryStringDecoder uri, final String name)
+    {
+        final List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String joinMethods(final List<HttpMethod> methods)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final HttpMethod method : methods)
+        {
+            if (sb.length() > 0)
+            {
+                sb.append(", ");
+            }
+            sb.append(method.name());
+        }
+        return sb.toString();
+    }
+
+    private static String truncate(final String path)
+    {
+        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    }
+}

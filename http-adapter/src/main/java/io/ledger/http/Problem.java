@@ -1,0 +1,63 @@
+package io.ledger.http;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * What is wrong with a request, collected while parsing so that one response lists every problem (as the
+ * Cashful API's validation errors do). Rendered as the {@code BadRequestResponseDto} shape:
+ * {@code {"statusCode": 400, "message": [...], "error": "Bad Request"}}.
+ */
+final class Problem
+{
+    private HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+    private final List<String> messages = new ArrayList<>(4);
+
+    /** Adds a 400 message. */
+    Problem add(final String message)
+    {
+        if (messages.size() < 20)
+        {
+            messages.add(message);
+        }
+        return this;
+    }
+
+    /** Sets a status other than 400 (403, 415...); the first non-400 status wins. */
+    Problem status(final HttpResponseStatus status, final String message)
+    {
+        if (this.status.equals(HttpResponseStatus.BAD_REQUEST))
+        {
+            this.status = status;
+            messages.clear();
+        }
+        if (this.status.equals(status))
+        {
+            add(message);
+        }
+        return this;
+    }
+
+    boolean any()
+    {
+        return !messages.isEmpty();
+    }
+
+    HttpResponseStatus status()
+    {
+        return status;
+    }
+
+    List<String> messages()
+    {
+        return messages;
+    }
+
+    void clear()
+    {
+        status = HttpResponseStatus.BAD_REQUEST;
+        messages.clear();
+    }
+}

@@ -1,0 +1,373 @@
+package io.ledger.http;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.Ids;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Parses request bodies with the jackson-core streaming API straight into a {@link CommandDraft}, checking every
+ * field against the Cashful schema. Unknown fields are skipped (clients may send more than we know); wrong types,
+ * missing required fields, duplicate keys, trailing data and invalid UTF-8 are problems. Holds no ledger logic:
+ * whether a customer exists or can pay is the ledger's to say.
+ *
+ * <p>Thread-safety: stateless; one instance serves all event loops.
+ */
+final class RequestParser
+{
+    static final int PHONE_CHARS_MAX = 32;
+    static final int EMAIL_CHARS_MAX = 254;
+    static final int NAME_CHARS_MAX = 256;
+    static final int ID_CHARS_MAX = 128;
+    static final int DESCRIPTION_CHARS_MAX = 1024;
+    /** Largest metadata object once re-serialized compactly, in chars. */
+    static final int METADATA_CHARS_MAX = 8 * 1024;
+    static final int METADATA_KEYS_MAX = 50;
+
+    private static final Set<String> ISO_4217 = java.util.Currency.getAvailableCurrencies().stream()
+        .map(java.util.Currency::getCurrencyCode)
+        .collect(Collectors.toUnmodifiableSet());
+
+    private static final String AMOUNT_RULE =
+        "amount must be an integer number of minor units from 1 to " + CommandEvent.AMOUNT_MINOR_MAX;
+
+    /** One field of a body object; the parser is positioned on its value. */
+    @FunctionalInterface
+    private interface FieldHandler
+    {
+        void onField(String name, JsonParser parser, CommandDraft draft, Problem problem) throws IOException;
+    }
+
+    /** {@code POST /api/canary/customers} with {@code CreateCustomerDto}. */
+    void createCustomer(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
+    {
+        draft.type = CommandType.CREATE_CUSTOMER;
+        parseObject(body, draft, problem, (name, parser, d, p) ->
+        {
+            switch (name)
+            {
+                case "merchantId" -> checkMerchant(parser, merchantId, p);
+                case "phoneNumber" -> d.texts[CommandEvent.TEXT_PHONE] = string(parser, name, 1, PHONE_CHARS_MAX, p);
+                case "email" -> d.texts[CommandEvent.TEXT_EMAIL] = email(parser, p);
+                case "name" -> d.texts[CommandEvent.TEXT_NAME] = string(parser, name, 0, NAME_CHARS_MAX, p);
+                case "metadata" -> d.texts[CommandEvent.TEXT_METADATA_JSON] = metadata(parser, p);
+                default -> parser.skipChildren();
+            }
+        });
+        required(draft, CommandEvent.TEXT_PHONE, "phoneNumber", problem);
+        required(draft, CommandEvent.TEXT_METADATA_JSON, "metadata", problem);
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    /** {@code POST /api/canary/customers/{id}/pay-ins}: {@code {"amount", "currency", "description"?}}. */
+    void payIn(final ByteBuf body, final String merchantId, final long customerKey, final CommandDraft draft, final Problem problem)
+    {
+        draft.type = CommandType.PAY_IN;
+        draft.customerKey = customerKey;
+        parseObject(body, draft, problem, (name, parser, d, p) ->
+        {
+            switch (name)
+            {
+                case "merchantId" -> checkMerchant(parser, merchantId, p);
+                case "amount" -> d.amountMinor = amount(parser, p);
+                case "currency" -> d.currency = currency(parser, p);
+                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = string(parser, name, 0, DESCRIPTION_CHARS_MAX, p);
+                default -> parser.skipChildren();
+            }
+        });
+        requiredMoney(draft, problem);
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    /** {@code POST /api/canary/purchases} with {@code CreatePurchaseDto}. */
+    void purchase(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
+    {
+        draft.type = CommandType.PURCHASE;
+        draft.quantity = 1;
+        final boolean[] sawCustomer = new boolean[1];
+        parseObject(body, draft, problem, (name, parser, d, p) ->
+        {
+            switch (name)
+            {
+                case "merchantId" -> checkMerchant(parser, merchantId, p);
+                case "customerId" ->
+                {
+                    final String id = string(parser, name, 1, ID_CHARS_MAX, p);
+                    if (id != null)
+                    {
+                        sawCustomer[0] = true;
+                        d.customerKey = Ids.parse(Ids.CUSTOMER, id); // -1: no such customer, the ledger says 404
+                    }
+                }
+                case "productId" -> d.texts[CommandEvent.TEXT_PRODUCT_ID] = string(parser, name, 1, ID_CHARS_MAX, p);
+                case "amount" -> d.amountMinor = amount(parser, p);
+                case "currency" -> d.currency = currency(parser, p);
+                case "quantity" -> d.quantity = quantity(parser, p);
+                default -> parser.skipChildren();
+            }
+        });
+        if (!sawCustomer[0] && problem.status().equals(HttpResponseStatus.BAD_REQUEST) && !mentions(problem, "customerId"))
+        {
+            problem.add("customerId should not be empty");
+        }
+        required(draft, CommandEvent.TEXT_PRODUCT_ID, "productId", problem);
+        requiredMoney(draft, problem);
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    /** Parses a currency given in a query string; {@code null} means "the account's own". */
+    static int queryCurrency(final String value, final Problem problem)
+    {
+        if (value == null)
+        {
+            return Currencies.NONE;
+        }
+        if (!ISO_4217.contains(value))
+        {
+            problem.add("currency must be an upper-case ISO 4217 code");
+            return Currencies.NONE;
+        }
+        return Currencies.pack(value);
+    }
+
+    // ---- the walk
+
+    private static void parseObject(final ByteBuf body, final CommandDraft draft, final Problem problem, final FieldHandler handler)
+    {
+        if (!body.isReadable())
+        {
+            problem.add("request body must be a JSON object");
+            return;
+        }
+        try (JsonParser parser = Json.FACTORY.createParser((java.io.InputStream)new ByteBufInputStream(body.duplicate())))
+        {
+            if (parser.nextToken() != JsonToken.START_OBJECT)
+            {
+                problem.add("request body must be a JSON object");
+                return;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                parser.nextToken();
+                handler.onField(name, parser, draft, problem);
+            }
+            if (token != JsonToken.END_OBJECT)
+            {
+                problem.add("request body is not valid JSON");
+                return;
+            }
+            if (parser.nextToken() != null)
+            {
+                problem.add("request body has data after the JSON object");
+            }
+        }
+        catch (final StreamConstraintsException ex)
+        {
+            problem.add("request body exceeds a limit: " + shortMessage(ex));
+        }
+        catch (final JsonProcessingException ex)
+        {
+            problem.add("request body is not valid JSON: " + shortMessage(ex));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            problem.add("request body could not be read");
+        }
+    }
+
+    private static String shortMessage(final JsonProcessingException ex)
+    {
+        final String message = String.valueOf(ex.getOriginalMessage());
+        final String firstLine = message.lines().findFirst().orElse("");
+        return firstLine.length() > 160 ? firstLine.substring(0, 160) + "..." : firstLine;
+    }
+
+    // ---- field types
+
+    private static String string(final JsonParser parser, final String name, final int minChars, final int maxChars, final Problem problem)
+        throws IOException
+    {
+        if (parser.currentToken() != JsonToken.VALUE_STRING)
+        {
+            problem.add(name + " must be a string");
+            parser.skipChildren();
+            return null;
+        }
+        final String value = parser.getText();
+        if (value.length() < minChars)
+        {
+            problem.add(name + " should not be empty");
+            return null;
+        }
+        if (value.length() > maxChars)
+        {
+            problem.add(name + " must be at most " + maxChars + " characters");
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            if (value.charAt(i) < 0x20 || value.charAt(i) == 0x7F)
+            {
+                problem.add(name + " must not contain control characters");
+                return null;
+            }
+        }
+        return value;
+    }
+
+    private static String email(final JsonParser parser, final Problem problem) throws IOException
+    {
+        final String value = string(parser, "email", 1, EMAIL_CHARS_MAX, problem);
+        if (value == null)
+        {
+            return null;
+        }
+        final int at = value.indexOf('@');
+        if (at < 1 || at != value.lastIndexOf('@') || at == value.length() - 1 || value.indexOf(' ') >= 0)
+        {
+            problem.add("email must be an email");
+            return null;
+        }
+        return value;
+    }
+
+    private static long amount(final JsonParser parser, final Problem problem) throws IOException
+    {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER)
+        {
+            problem.add(AMOUNT_RULE);
+            parser.skipChildren();
+            return -1;
+        }
+        final long value = parser.getLongValue();
+        if (value < 1 || value > CommandEvent.AMOUNT_MINOR_MAX)
+        {
+            problem.add(AMOUNT_RULE);
+            return -1;
+        }
+        return value;
+    }
+
+    private static long quantity(final JsonParser parser, final Problem problem) throws IOException
+    {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            || parser.getLongValue() < 1 || parser.getLongValue() > 1_000_000_000L)
+        {
+            problem.add("quantity must be an integer from 1 to 1000000000");
+            parser.skipChildren();
+            return 1;
+        }
+        return parser.getLongValue();
+    }
+
+    private static int currency(final JsonParser parser, final Problem problem) throws IOException
+    {
+        if (parser.currentToken() != JsonToken.VALUE_STRING || !ISO_4217.contains(parser.getText()))
+        {
+            problem.add("currency must be an upper-case ISO 4217 code");
+            parser.skipChildren();
+            return Currencies.NONE;
+        }
+        return Currencies.pack(parser.getText());
+    }
+
+    private static String metadata(final JsonParser parser, final Problem problem) throws IOException
+    {
+        if (parser.currentToken() != JsonToken.START_OBJECT)
+        {
+            problem.add("metadata must be an object");
+            parser.skipChildren();
+            return null;
+        }
+        final StringWriter out = new StringWriter(64);
+        int keys = 0;
+        try (JsonGenerator generator = Json.FACTORY.createGenerator(out))
+        {
+            generator.writeStartObject();
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                keys++;
+                generator.writeFieldName(parser.currentName());
+                parser.nextToken();
+                generator.copyCurrentStructure(parser);
+            }
+            generator.writeEndObject();
+        }
+        if (keys > METADATA_KEYS_MAX)
+        {
+            problem.add("metadata must have at most " + METADATA_KEYS_MAX + " keys");
+            return null;
+        }
+        if (out.getBuffer().length() > METADATA_CHARS_MAX)
+        {
+            problem.add("metadata must be at most " + METADATA_CHARS_MAX + " characters as JSON");
+            return null;
+        }
+        return out.toString();
+    }
+
+    private static void checkMerchant(final JsonParser parser, final String merchantId, final Problem problem) throws IOException
+    {
+        if (parser.currentToken() == JsonToken.VALUE_NULL)
+        {
+            return;
+        }
+        if (parser.currentToken() != JsonToken.VALUE_STRING)
+        {
+            problem.add("merchantId must be a string");
+            parser.skipChildren();
+            return;
+        }
+        if (!parser.getText().equals(merchantId))
+        {
+            problem.status(HttpResponseStatus.FORBIDDEN, "merchantId must be the authenticated merchant");
+        }
+    }
+
+    private static void required(final CommandDraft draft, final int field, final String name, final Problem problem)
+    {
+        if (draft.texts[field] == null && !mentions(problem, name))
+        {
+            problem.add(name + " should not be empty");
+        }
+    }
+
+    private static void requiredMoney(final CommandDraft draft, final Problem problem)
+    {
+        if (draft.amountMinor == 0 && !mentions(problem, "amount"))
+        {
+            problem.add(AMOUNT_RULE);
+        }
+        if (draft.currency == Currencies.NONE && !mentions(problem, "currency"))
+        {
+            problem.add("currency must be an upper-case ISO 4217 code");
+        }
+    }
+
+    private static boolean mentions(final Problem problem, final String field)
+    {
+        for (final String message : problem.messages())
+        {
+            if (message.startsWith(field + " "))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

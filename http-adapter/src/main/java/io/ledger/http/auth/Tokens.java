@@ -1,0 +1,74 @@
+package io.ledger.http.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import java.util.Date;
+
+/**
+ * Issues the HS256 bearer tokens {@link JwtAuthenticator} accepts: header {@code {"alg":"HS256","typ":"JWT"}},
+ * claims {@code sub} (the merchant id), {@code iat} and {@code exp} in epoch seconds (rounded down).
+ *
+ * <p>Stateless and thread-safe. Used by {@code ledger token}, the demo token {@code ledger serve} prints, and tests.
+ */
+public final class Tokens
+{
+    private Tokens()
+    {
+    }
+
+    /**
+     * @param secret     the HS256 key, at least {@value JwtAuthenticator#SECRET_BYTES_MIN} bytes.
+     * @param merchantId the {@code sub}: 1..128 printable ASCII characters without spaces.
+     * @param issuedAtMs the {@code iat}, epoch milliseconds.
+     * @param ttlMs      lifetime, > 0: {@code exp = iat + ttl}.
+     * @return the compact serialisation, {@code header.payload.signature}.
+     * @throws IllegalArgumentException naming the bad argument.
+     */
+    public static String issue(final byte[] secret, final String merchantId, final long issuedAtMs, final long ttlMs)
+    {
+        if (secret == null || secret.length < JwtAuthenticator.SECRET_BYTES_MIN)
+        {
+            throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
+        }
+        if (!JwtAuthenticator.isValidMerchantId(merchantId))
+        {
+            throw new IllegalArgumentException("merchantId=" + merchantId
+                + " must be 1.." + JwtAuthenticator.SUBJECT_CHARS_MAX + " printable ASCII characters without spaces");
+        }
+        if (ttlMs <= 0)
+        {
+            throw new IllegalArgumentException("ttlMs=" + ttlMs + " must be > 0");
+        }
+        final long expiresAtMs;
+        try
+        {
+            expiresAtMs = Math.addExact(issuedAtMs, ttlMs);
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw new IllegalArgumentException("issuedAtMs=" + issuedAtMs + " + ttlMs=" + ttlMs + " overflows", ex);
+        }
+
+        final JWTClaimsSet claims = new JWTClaimsSet.Builder()
+            .subject(merchantId)
+            .issueTime(new Date(issuedAtMs))
+            .expirationTime(new Date(expiresAtMs))
+            .build();
+        final SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        try
+        {
+            jwt.sign(new MACSigner(secret));
+        }
+        catch (final JOSEException ex)
+        {
+            throw new IllegalStateException("HS256 signing failed", ex);
+        }
+        return jwt.serialize();
+    }
+}

@@ -1,0 +1,513 @@
+package io.ledger.server;
+
+import io.ledger.engine.Currencies;
+import io.ledger.engine.WaitStrategies;
+import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.auth.Secrets;
+import io.ledger.http.auth.Tokens;
+import io.ledger.server.LedgerServer.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Currency;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The command line: {@code ledger serve} runs the server, {@code ledger token} prints a bearer token.
+ *
+ * <p>Every option of {@code serve} can also come from a {@code LEDGER_*} environment variable; a flag wins over
+ * the variable, which wins over the built-in default (the constants in {@link Config}). Bad values are refused
+ * before anything starts: one line on stderr naming the option, exit code 2 ({@link ExitCode#USAGE}).
+ *
+ * <p>Secrets and tokens are never logged; the only token printed is the one asked for ({@code token}) or the demo
+ * token {@code serve} prints when it signs with the key kept in the data directory.
+ */
+@Command(
+    name = "ledger",
+    mixinStandardHelpOptions = true,
+    versionProvider = LedgerMain.Version.class,
+    description = "In-memory payments ledger serving a Cashful-compatible wallet HTTP API.",
+    subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class})
+public final class LedgerMain
+{
+    /** Merchant the demo token {@code serve} prints is issued for. */
+    static final String DEMO_MERCHANT = "demo_merchant";
+    /** Lifetime of the demo token, hours (30 days). */
+    static final long DEMO_TOKEN_TTL_HOURS = 720;
+    /** Longest token lifetime {@code token --ttl-hours} accepts, hours (10 years). */
+    static final long TTL_HOURS_MAX = 87_600;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerMain.class);
+
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with picocli's own parse errors (unknown option, not a number) shortened to one line. */
+    static CommandLine commandLine()
+    {
+        final CommandLine commandLine = new CommandLine(new LedgerMain());
+        commandLine.setParameterExceptionHandler((ex, args) ->
+        {
+            final CommandLine failed = ex.getCommandLine();
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + ex.getMessage()
+                + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
+            failed.getErr().flush();
+            return failed.getExitCodeExceptionMapper() != null
+                ? failed.getExitCodeExceptionMapper().getExitCode(ex)
+                : failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return commandLine;
+    }
+
+    /** A bad option value: reported as one line naming the option, exit code 2. */
+    static final class OptionException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        OptionException(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Where the HS256 key comes from; shared by {@code serve} and {@code token}. */
+    static final class SecretOptions
+    {
+        @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            defaultValue = "${env:LEDGER_DATA_DIR:-" + Config.DATA_DIR_DEFAULT + "}",
+            description = "Data directory (journal, generated jwt-secret), a path relative to the current "
+                + "directory or absolute. Env LEDGER_DATA_DIR. Default: ${DEFAULT-VALUE}.")
+        Path dataDir;
+
+        @Option(
+            names = "--jwt-secret",
+            paramLabel = "SECRET",
+            defaultValue = "${env:LEDGER_JWT_SECRET}",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "HS256 signing key, text of at least 32 bytes (UTF-8). Env LEDGER_JWT_SECRET (prefer it: "
+                + "command lines are visible to other users). No default: the key in DIR/jwt-secret is used, "
+                + "generated (32 random bytes) if missing.")
+        String jwtSecret;
+
+        /** @return the key: the supplied text, else the data directory's (created when missing). */
+        byte[] resolve()
+        {
+            if (jwtSecret != null)
+            {
+                try
+                {
+                    return Secrets.fromText(jwtSecret);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new OptionException("--jwt-secret (or LEDGER_JWT_SECRET): " + ex.getMessage());
+                }
+            }
+            try
+            {
+                return Secrets.loadOrCreate(dataDir);
+            }
+            catch (final UncheckedIOException | IllegalStateException ex)
+            {
+                throw new OptionException("--data-dir=" + dataDir + ": " + ex.getMessage());
+            }
+        }
+
+        boolean fromDataDir()
+        {
+            return jwtSecret == null;
+        }
+
+        Path absoluteDataDir()
+        {
+            return dataDir.toAbsolutePath().normalize();
+        }
+    }
+
+    /** {@code ledger serve}: validate, start, print where it listens, run until SIGTERM or SIGINT. */
+    @Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Replay the journal, then serve the wallet API over HTTP until SIGTERM or SIGINT (exit 0 after a clean stop).",
+            "Each option can also be set by the environment variable it names; a flag wins."})
+    static final class Serve implements Callable<Integer>
+    {
+        /** A well-formed stand-in key for validating the other options before the real key is resolved. */
+        private static final byte[] PROVISIONAL_SECRET = new byte[JwtAuthenticator.SECRET_BYTES_MIN];
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            defaultValue = "${env:LEDGER_PORT:-" + Config.PORT_DEFAULT + "}",
+            description = "TCP port on all interfaces, 0..65535 (0 picks a free one). Env LEDGER_PORT. "
+                + "Default: ${DEFAULT-VALUE}.")
+        int port;
+
+        @Mixin
+        SecretOptions secret = new SecretOptions();
+
+        @Option(
+            names = "--durability",
+            paramLabel = "MODE",
+            defaultValue = "${env:LEDGER_DURABILITY:-" + Config.DURABILITY_DEFAULT + "}",
+            description = "When a command is acknowledged: 'process' (journaled to the page cache; survives a "
+                + "process crash) or 'fsync' (synced to disk in groups; survives power loss). Env LEDGER_DURABILITY. "
+                + "Default: ${DEFAULT-VALUE}.")
+        String durability;
+
+        @Option(
+            names = "--ring-size",
+            paramLabel = "EVENTS",
+            defaultValue = "${env:LEDGER_RING_SIZE:-" + Config.RING_SIZE_EVENTS_DEFAULT + "}",
+            description = "Disruptor ring size in events, a power of two. Env LEDGER_RING_SIZE. Default: ${DEFAULT-VALUE}.")
+        int ringSizeEvents;
+
+        @Option(
+            names = "--wait-strategy",
+            paramLabel = "NAME",
+            defaultValue = "${env:LEDGER_WAIT_STRATEGY:-" + Config.WAIT_STRATEGY_DEFAULT + "}",
+            description = "How the ledger thread waits for commands, one of: " + WaitStrategies.NAMES
+                + " (busy-spin and yielding burn a core). Env LEDGER_WAIT_STRATEGY. Default: ${DEFAULT-VALUE}.")
+        String waitStrategy;
+
+        @Option(
+            names = "--io-threads",
+            paramLabel = "THREADS",
+            defaultValue = "${env:LEDGER_IO_THREADS:-" + Config.IO_THREADS_DEFAULT + "}",
+            description = "Netty worker threads that parse requests and write replies, >= 1. Env LEDGER_IO_THREADS. "
+                + "Default: ${DEFAULT-VALUE}.")
+        int ioThreads;
+
+        @Option(
+            names = "--default-currency",
+            paramLabel = "CODE",
+            defaultValue = "${env:LEDGER_DEFAULT_CURRENCY:-" + Config.DEFAULT_CURRENCY_DEFAULT + "}",
+            description = "ISO 4217 currency code (three upper-case letters) reported for accounts that never held "
+                + "money. Env LEDGER_DEFAULT_CURRENCY. Default: ${DEFAULT-VALUE}.")
+        String defaultCurrency;
+
+        @Override
+        public Integer call()
+        {
+            final Config config;
+            try
+            {
+                checkOptions();
+                // Validate everything but the key before resolving it: resolving may create the data directory.
+                validate(toConfig(PROVISIONAL_SECRET));
+                config = toConfig(secret.resolve());
+                validate(config);
+            }
+            catch (final OptionException ex)
+            {
+                return usageError(spec, ex.getMessage());
+            }
+            return run(config);
+        }
+
+        /**
+         * The checks a flag can fail on its own, reported with the flag's name; {@link Config#validate()} runs after
+         * and stays the authority (upper limits, anything added there later).
+         *
+         * @throws OptionException naming the first option whose value is out of range.
+         */
+        void checkOptions()
+        {
+            if (port < 0 || port > 65535)
+            {
+                throw new OptionException("--port=" + port + " must be in 0..65535");
+            }
+            if (!"process".equals(durability) && !"fsync".equals(durability))
+            {
+                throw new OptionException("--durability=" + durability + " must be process or fsync");
+            }
+            if (ringSizeEvents < 2 || Integer.bitCount(ringSizeEvents) != 1)
+            {
+                throw new OptionException("--ring-size=" + ringSizeEvents + " must be a power of two >= 2 (events)");
+            }
+            try
+            {
+                WaitStrategies.byName(waitStrategy);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new OptionException("--wait-strategy=" + waitStrategy + " must be one of: " + WaitStrategies.NAMES);
+            }
+            if (ioThreads < 1)
+            {
+                throw new OptionException("--io-threads=" + ioThreads + " must be >= 1");
+            }
+            if (!isIsoCurrency(defaultCurrency))
+            {
+                throw new OptionException("--default-currency=" + defaultCurrency
+                    + " must be an ISO 4217 code of three upper-case letters, e.g. ZAR");
+            }
+        }
+
+        private static void validate(final Config config)
+        {
+            try
+            {
+                config.validate();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new OptionException(ex.getMessage());
+            }
+        }
+
+        Config toConfig(final byte[] jwtSecret)
+        {
+            return new Config(
+                port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency);
+        }
+
+        private int run(final Config config)
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final StopSignal stop = StopSignal.install();
+            final LedgerServer server;
+            try
+            {
+                server = LedgerServer.start(config);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("failed to start", ex);
+                spec.commandLine().getErr().println("ledger serve: failed to start: " + ex);
+                spec.commandLine().getErr().flush();
+                return ExitCode.SOFTWARE;
+            }
+
+            // Whoever comes first closes, the other waits: the main thread after a handled signal, or the hook
+            // when the JVM shuts down for another reason (System.exit, SIGHUP, signal handlers unavailable).
+            final AtomicBoolean closing = new AtomicBoolean();
+            final CountDownLatch closed = new CountDownLatch(1);
+            final Runnable closeOnce = () ->
+            {
+                if (closing.compareAndSet(false, true))
+                {
+                    try
+                    {
+                        server.close();
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        LOG.error("error while stopping", ex);
+                    }
+                    finally
+                    {
+                        closed.countDown();
+                    }
+                }
+                else
+                {
+                    awaitUninterruptibly(closed);
+                }
+            };
+            Runtime.getRuntime().addShutdownHook(new Thread(() ->
+            {
+                stop.request();
+                closeOnce.run();
+            }, "ledger-shutdown"));
+
+            final int boundPort = server.port() > 0 ? server.port() : config.port();
+            out.println("ledger listening on http://0.0.0.0:" + boundPort
+                + " (data " + config.dataDir() + ", durability " + config.durability() + ")");
+            if (secret.fromDataDir())
+            {
+                printDemoToken(out, config, boundPort);
+            }
+            out.flush();
+
+            awaitUninterruptibly(stop);
+            closeOnce.run();
+            LOG.info("stopped");
+            return ExitCode.OK;
+        }
+
+        private static void printDemoToken(final PrintWriter out, final Config config, final int port)
+        {
+            final String token = Tokens.issue(
+                config.jwtSecret(), DEMO_MERCHANT, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(DEMO_TOKEN_TTL_HOURS));
+            out.println("demo token for merchant " + DEMO_MERCHANT + ", valid " + DEMO_TOKEN_TTL_HOURS / 24
+                + " days, signed with the key in " + config.dataDir().resolve(Secrets.FILE_NAME) + ":");
+            out.println(token);
+            out.println("curl -H \"Authorization: Bearer " + token + "\" http://localhost:" + port + "/api/canary/health");
+        }
+
+        private static void awaitUninterruptibly(final StopSignal stop)
+        {
+            boolean interrupted = false;
+            while (true)
+            {
+                try
+                {
+                    stop.await();
+                    break;
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static void awaitUninterruptibly(final CountDownLatch latch)
+        {
+            boolean interrupted = false;
+            while (true)
+            {
+                try
+                {
+                    latch.await();
+                    break;
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@code ledger token}: prints one bearer token and nothing else on stdout. */
+    @Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Print a bearer token for a merchant; stdout holds only the token: TOKEN=$(ledger token --merchant m1).",
+            "Without --jwt-secret it signs with the key in DIR/jwt-secret, creating it if missing, so the token is "
+                + "accepted by a later 'ledger serve' on the same data directory."})
+    static final class Token implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+            names = "--merchant",
+            required = true,
+            paramLabel = "ID",
+            description = "Merchant id, the token's subject: 1..128 printable ASCII characters without spaces.")
+        String merchantId;
+
+        @Mixin
+        SecretOptions secret = new SecretOptions();
+
+        @Option(
+            names = "--ttl-hours",
+            paramLabel = "HOURS",
+            defaultValue = "720",
+            description = "Token lifetime in hours, 1.." + TTL_HOURS_MAX + ". Default: ${DEFAULT-VALUE} (30 days).")
+        long ttlHours;
+
+        @Override
+        public Integer call()
+        {
+            final String token;
+            try
+            {
+                if (!JwtAuthenticator.isValidMerchantId(merchantId))
+                {
+                    throw new OptionException("--merchant=" + merchantId
+                        + " must be 1..128 printable ASCII characters without spaces");
+                }
+                if (ttlHours < 1 || ttlHours > TTL_HOURS_MAX)
+                {
+                    throw new OptionException("--ttl-hours=" + ttlHours + " must be in 1.." + TTL_HOURS_MAX);
+                }
+                token = Tokens.issue(secret.resolve(), merchantId, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(ttlHours));
+            }
+            catch (final OptionException ex)
+            {
+                return usageError(spec, ex.getMessage());
+            }
+            spec.commandLine().getOut().println(token);
+            spec.commandLine().getOut().flush();
+            return ExitCode.OK;
+        }
+    }
+
+    /** The version of the jar, from the pom.properties Maven packs into it. */
+    static final class Version implements IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final Properties properties = new Properties();
+            try (InputStream in = LedgerMain.class.getResourceAsStream(
+                "/META-INF/maven/io.ledger/ledger-http-adapter/pom.properties"))
+            {
+                if (in != null)
+                {
+                    properties.load(in);
+                }
+            }
+            catch (final IOException ex)
+            {
+                // fall through to "unknown"
+            }
+            return new String[] {"ledger " + properties.getProperty("version", "(version unknown)")};
+        }
+    }
+
+    static boolean isIsoCurrency(final String code)
+    {
+        if (code == null || Currencies.pack(code) == Currencies.NONE)
+        {
+            return false;
+        }
+        try
+        {
+            Currency.getInstance(code);
+            return true;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return false;
+        }
+    }
+
+    private static int usageError(final CommandSpec spec, final String message)
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        err.println(spec.qualifiedName() + ": " + message);
+        err.flush();
+        return ExitCode.USAGE;
+    }
+}
