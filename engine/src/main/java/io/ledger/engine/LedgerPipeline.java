@@ -36,6 +36,13 @@ public final class LedgerPipeline implements AutoCloseable
         void fill(CommandEvent event, A arg);
     }
 
+    /** Told when a reply could not be delivered (the command itself is applied and journaled). Not fatal. */
+    @FunctionalInterface
+    public interface ReplyErrorHandler
+    {
+        void onReplyError(long commandId, Throwable error);
+    }
+
     /** Told once about an error that stops the pipeline acknowledging commands. */
     @FunctionalInterface
     public interface FatalErrorHandler
@@ -300,7 +307,7 @@ public final class LedgerPipeline implements AutoCloseable
         {
             if ("reply".equals(stage))
             {
-                context.fatalErrorHandler.onFatalError(stage, firstCommandId + sequence, ex); // one reply lost, keep going
+                context.replyErrorHandler.onReplyError(firstCommandId + sequence, ex); // one reply lost; the ledger is fine
                 return;
             }
             fail(stage, sequence, ex);
@@ -333,6 +340,8 @@ public final class LedgerPipeline implements AutoCloseable
         private EpochClock clock = System::currentTimeMillis;
         private long firstCommandId = 1;
         private long drainTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        private ReplyErrorHandler replyErrorHandler = (commandId, error) ->
+            System.err.println("ledger pipeline reply for commandId=" + commandId + " was lost: " + error);
         private FatalErrorHandler fatalErrorHandler = (stage, commandId, error) ->
         {
             System.err.println("ledger pipeline stage=" + stage + " commandId=" + commandId + " failed: " + error);
@@ -380,6 +389,12 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
+        public Context replyErrorHandler(final ReplyErrorHandler handler)
+        {
+            this.replyErrorHandler = handler;
+            return this;
+        }
+
         public int ringSizeEvents()
         {
             return ringSizeEvents;
@@ -400,9 +415,9 @@ public final class LedgerPipeline implements AutoCloseable
                 throw new IllegalArgumentException("drainTimeoutNs=" + drainTimeoutNs + " must be >= 0");
             }
             waitStrategy = WaitStrategies.byName(waitStrategyName);
-            if (clock == null || fatalErrorHandler == null)
+            if (clock == null || fatalErrorHandler == null || replyErrorHandler == null)
             {
-                throw new IllegalArgumentException("clock and fatalErrorHandler must be set");
+                throw new IllegalArgumentException("clock, fatalErrorHandler and replyErrorHandler must be set");
             }
             return this;
         }

@@ -177,6 +177,27 @@ class LedgerPipelineTest
     }
 
     @Test
+    void shouldTreatAFailedReplyAsLostReplyNotAsAFatalError() throws Exception
+    {
+        final AtomicInteger fatal = new AtomicInteger();
+        final AtomicInteger lost = new AtomicInteger();
+        final CountDownLatch second = new CountDownLatch(1);
+        try (LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(8)
+            .fatalErrorHandler((stage, id, error) -> fatal.incrementAndGet())
+            .replyErrorHandler((id, error) -> lost.incrementAndGet()), new Ledger(ZAR), new RecordingJournal()))
+        {
+            pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
+                .replyTo(ev -> { throw new IllegalStateException("socket gone"); }, null), null);
+            pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
+                .replyTo(ev -> second.countDown(), null), null);
+            assertTrue(second.await(10, TimeUnit.SECONDS));
+            assertFalse(pipeline.failed());
+        }
+        assertEquals(0, fatal.get());
+        assertEquals(1, lost.get());
+    }
+
+    @Test
     void shouldRejectRingSizeThatIsNotAPowerOfTwo()
     {
         final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

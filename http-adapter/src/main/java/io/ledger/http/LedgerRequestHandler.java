@@ -148,7 +148,15 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     void deliver(final FullHttpResponse response)
     {
         delivered = response;
-        ctx.executor().execute(this);
+        try
+        {
+            ctx.executor().execute(this);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            delivered = null; // the event loop is shutting down: the connection is going away with it
+            response.release();
+        }
     }
 
     /** Event loop: writes the delivered reply, then serves requests that queued up behind it. */

@@ -156,7 +156,8 @@ public final class LedgerServer implements AutoCloseable
                     .waitStrategy(config.waitStrategy().toLowerCase(Locale.ROOT))
                     .clock(SystemEpochClock.INSTANCE)
                     .firstCommandId(firstCommandId)
-                    .fatalErrorHandler(onFatal),
+                    .fatalErrorHandler(onFatal)
+                    .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error)),
                 ledger,
                 journal);
 
