@@ -208,6 +208,8 @@ public final class LedgerPipeline implements AutoCloseable
     private final class JournalStage implements EventHandler<CommandEvent>
     {
         private final JournalWriter journal;
+        /** The first sequence appended since the last successful {@link JournalWriter#endOfBatch()}, or -1. */
+        private long firstUnsyncedSequence = -1;
 
         JournalStage(final JournalWriter journal)
         {
@@ -225,16 +227,22 @@ public final class LedgerPipeline implements AutoCloseable
             {
                 if (event.type.journaled())
                 {
+                    if (firstUnsyncedSequence < 0)
+                    {
+                        firstUnsyncedSequence = sequence;
+                    }
                     journal.append(event);
                 }
                 if (endOfBatch)
                 {
                     journal.endOfBatch();
+                    firstUnsyncedSequence = -1;
                 }
             }
             catch (final Throwable error)
             {
-                fail("journal", sequence, error);
+                // Everything since the last good endOfBatch may be unsynced: acknowledge none of it.
+                fail("journal", firstUnsyncedSequence >= 0 ? Math.min(firstUnsyncedSequence, sequence) : sequence, error);
             }
         }
     }

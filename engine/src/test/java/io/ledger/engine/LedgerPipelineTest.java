@@ -21,7 +21,7 @@ class LedgerPipelineTest
     private static final int ZAR = Currencies.pack("ZAR");
 
     /** Records what was journaled, so a test can check that every reply's command is there. */
-    private static final class RecordingJournal implements JournalWriter
+    private static class RecordingJournal implements JournalWriter
     {
         final ConcurrentLinkedQueue<Long> appended = new ConcurrentLinkedQueue<>();
         final AtomicInteger batches = new AtomicInteger();
@@ -138,6 +138,13 @@ class LedgerPipelineTest
             {
                 pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
                     .text(CommandEvent.TEXT_PHONE, "+1").text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null);
+                if (i == 0)
+                {
+                    while (done.getCount() == 3) // command 1 in a batch of its own, synced before 2 arrives
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
             }
             assertTrue(done.await(10, TimeUnit.SECONDS));
             assertTrue(pipeline.failed());
@@ -147,6 +154,62 @@ class LedgerPipelineTest
         assertNull(results.get(2), "nor anything after it");
         assertEquals(List.of(1L), new ArrayList<>(journal.appended));
         assertEquals(1, fatal.get());
+    }
+
+    @Test
+    void shouldAcknowledgeNothingOfABatchWhoseSyncFailed() throws Exception
+    {
+        final CountDownLatch inFirstSync = new CountDownLatch(1);
+        final CountDownLatch releaseFirstSync = new CountDownLatch(1);
+        final AtomicInteger syncs = new AtomicInteger();
+        final RecordingJournal journal = new RecordingJournal()
+        {
+            @Override
+            public void endOfBatch()
+            {
+                if (syncs.incrementAndGet() == 1)
+                {
+                    inFirstSync.countDown();
+                    try
+                    {
+                        releaseFirstSync.await(10, TimeUnit.SECONDS);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
+                throw new IllegalStateException("fsync failed");
+            }
+        };
+        final List<ResultCode> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch done = new CountDownLatch(4);
+        final ReplySink sink = event ->
+        {
+            results.add(event.result());
+            done.countDown();
+        };
+        final LedgerPipeline.CommandFiller<Void> create = (e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+            .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
+            .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null);
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(8).fatalErrorHandler((stage, id, error) -> { }), new Ledger(ZAR), journal))
+        {
+            pipeline.tryPublish(create, null);
+            assertTrue(inFirstSync.await(10, TimeUnit.SECONDS), "command 1 is a batch of its own, now syncing");
+            for (int i = 0; i < 3; i++)
+            {
+                pipeline.tryPublish(create, null); // 2..4 wait behind the sync and form the next batch
+            }
+            releaseFirstSync.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertTrue(pipeline.failed());
+        }
+        assertEquals(2, syncs.get(), "two batches: {1} and {2, 3, 4}");
+        assertEquals(ResultCode.OK, results.get(0));
+        assertEquals(java.util.Arrays.asList(null, null, null), results.subList(1, 4),
+            "commands appended but not synced must not be acknowledged, whatever their place in the batch");
     }
 
     @Test
