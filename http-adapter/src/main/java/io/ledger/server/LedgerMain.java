@@ -6,6 +6,9 @@ import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import io.ledger.server.LedgerServer.Config;
+import io.ledger.server.tools.JournalCommand;
+import io.ledger.server.tools.ReplayCommand;
+import io.ledger.server.tools.VerifyCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -30,7 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The command line: {@code ledger serve} runs the server, {@code ledger token} prints a bearer token.
+ * The command line: {@code ledger serve} runs the server, {@code ledger token} prints a bearer token, and the
+ * read-only operator tools {@code replay}, {@code verify} and {@code journal} inspect a journal (package
+ * {@code io.ledger.server.tools}).
  *
  * <p>Every option of {@code serve} can also come from a {@code LEDGER_*} environment variable; a flag wins over
  * the variable, which wins over the built-in default (the constants in {@link Config}). Bad values are refused
@@ -44,7 +49,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
     mixinStandardHelpOptions = true,
     versionProvider = LedgerMain.Version.class,
     description = "In-memory payments ledger serving a Cashful-compatible wallet HTTP API.",
-    subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class})
+    subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class, ReplayCommand.class, VerifyCommand.class,
+        JournalCommand.class})
 public final class LedgerMain
 {
     /** Merchant the demo token {@code serve} prints is issued for. */

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * last valid commandId, and syncs it (once, in both durability modes). Replay accepts a failed record only when
  * it is the last record, or when the record right after it is a valid TORN_SKIP naming exactly its index and
  * the commandId replay has reached. This is explicit and deterministic: every later replay makes the same
- * decision from the bytes alone, a record that rots in the middle of the journal is still reported, and open
- * and replay stay read-only (a tool can inspect a journal without changing it). Only a single torn record is
+ * decision from the bytes alone, and a record that rots in the middle of the journal is still reported. Open and
+ * replay never append a record, but a writable open does let Chronicle rewrite its {@code metadata.cq4t}; tools
+ * that must leave a journal untouched use {@link #openReadOnly(Path)}. Only a single torn record is
  * tolerated: with FSYNC a power loss in the middle of a batch can tear more than one unsynced record at the
  * tail, and that journal then needs an operator (none of those records was acknowledged).
  *
@@ -111,6 +112,7 @@ public final class ChronicleJournal implements JournalWriter
     private boolean unsynced;
     private long syncs;
     private boolean closed;
+    private boolean readOnly;
 
     private ChronicleJournal(final Path directory, final Durability durability, final SingleChronicleQueue queue)
     {
@@ -158,6 +160,38 @@ public final class ChronicleJournal implements JournalWriter
     }
 
     /**
+     * Opens an existing journal for reading only, for tools: the queue is opened read-only, so not even Chronicle's
+     * {@code metadata.cq4t} is written (a writable open updates it, even when only replaying), and {@link #append}
+     * is refused. Reads the tail as {@link #open} does.
+     *
+     * @throws JournalCorruptException  when a record next to the tail is corrupt (see the class comment).
+     * @throws IllegalArgumentException when {@code journalDir} is not an existing directory.
+     */
+    public static ChronicleJournal openReadOnly(final Path journalDir)
+    {
+        if (journalDir == null || !Files.isDirectory(journalDir))
+        {
+            throw new IllegalArgumentException("journalDir=" + journalDir + " must be an existing directory");
+        }
+        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
+            .rollCycle(ROLL_CYCLE)
+            .readOnly(true)
+            .build();
+        final ChronicleJournal journal = new ChronicleJournal(journalDir, Durability.PROCESS, queue);
+        journal.readOnly = true;
+        try
+        {
+            journal.scanTail();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            queue.close();
+            throw ex;
+        }
+        return journal;
+    }
+
+    /**
      * Appends one command record. Allocation-free once the Chronicle appender exists.
      *
      * @throws IllegalStateException when the command is out of order, not journaled, too large, or the journal
@@ -167,6 +201,10 @@ public final class ChronicleJournal implements JournalWriter
     public void append(final CommandEvent event)
     {
         ensureOpen("append");
+        if (readOnly)
+        {
+            throw new IllegalStateException("operation=append on read-only journal directory=" + directory);
+        }
         final long commandId = event.commandId();
         if (commandId <= lastCommandId)
         {
@@ -213,6 +251,38 @@ public final class ChronicleJournal implements JournalWriter
      *                                 whole but not understood (see the class comment).
      */
     public ReplayResult replay(final Consumer<CommandEvent> consumer)
+    {
+        return replay((index, event) ->
+        {
+            consumer.accept(event);
+            return true;
+        });
+    }
+
+    /**
+     * Sees one command record during {@link #replay(RecordVisitor)}. Called on the replaying thread.
+     */
+    @FunctionalInterface
+    public interface RecordVisitor
+    {
+        /**
+         * @param index the Chronicle index of the record.
+         * @param event the decoded command, reused for every record (valid only during the call).
+         * @return true to go on reading, false to stop after this record.
+         */
+        boolean visit(long index, CommandEvent event);
+    }
+
+    /**
+     * Like {@link #replay(Consumer)}, verifying every record the same way, but hands each command with its
+     * Chronicle index and stops as soon as the visitor returns false: for tools that replay up to a point or read
+     * a window of the journal. When it stops early, the result counts the records visited (including the one that
+     * stopped it), {@code lastIndex} is that record's index, and no torn tail is reported (it was not reached).
+     * Appends nothing, like {@link #replay(Consumer)}.
+     *
+     * @throws JournalCorruptException as {@link #replay(Consumer)}, for the records it reaches.
+     */
+    public ReplayResult replay(final RecordVisitor visitor)
     {
         ensureOpen("replay");
         long records = 0;
@@ -266,7 +336,10 @@ public final class ChronicleJournal implements JournalWriter
                     checkCommand(tailer, index, readFrame, readEvent, lastId);
                     lastId = readEvent.commandId();
                     records++;
-                    consumer.accept(readEvent);
+                    if (!visitor.visit(index, readEvent))
+                    {
+                        break;
+                    }
                 }
             }
         }
