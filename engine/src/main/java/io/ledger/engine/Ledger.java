@@ -157,6 +157,10 @@ public final class Ledger
             event.result = ResultCode.CUSTOMER_NOT_FOUND;
             return;
         }
+        if (!hasRoomForHistory(event, 1, CommandEvent.TEXT_DESCRIPTION))
+        {
+            return;
+        }
         final long balanceKey = balanceKey(customerKey, currency);
         final long before = balance(customerBalances, balanceKey);
         if (before > CommandEvent.AMOUNT_MINOR_MAX - amount)
@@ -203,6 +207,10 @@ public final class Ledger
         if (!ownedBy(customerKey, merchant))
         {
             event.result = ResultCode.CUSTOMER_NOT_FOUND;
+            return;
+        }
+        if (!hasRoomForHistory(event, 2, CommandEvent.TEXT_PRODUCT_ID))
+        {
             return;
         }
         final long customerBalanceKey = balanceKey(customerKey, currency);
@@ -446,6 +454,20 @@ public final class Ledger
             return false;
         }
         return true;
+    }
+
+    /**
+     * History is held in memory with {@code int} indexes and offsets: refuse, before anything changes, a command
+     * whose entries or text would not fit, rather than fail half-way.
+     */
+    private boolean hasRoomForHistory(final CommandEvent event, final int entryCount, final int textField)
+    {
+        if (entries.hasRoomFor(entryCount) && texts.hasRoomFor(Math.max(0, event.textLength(textField))))
+        {
+            return true;
+        }
+        event.result = ResultCode.CAPACITY_EXHAUSTED;
+        return false;
     }
 
     private boolean ownedBy(final long customerKey, final int merchant)

@@ -23,7 +23,10 @@ public enum ResultCode
     INSUFFICIENT_FUNDS(400),
     AMOUNT_OVERFLOW(401),
 
-    /** The 2^48 key space of customer ids is used up; refused rather than letting ids alias. */
+    /**
+     * A limit of the in-memory state is reached (the 2^48 customer key space, or the history's entry or text
+     * capacity): refused before anything changes, rather than aliasing ids or failing half-way.
+     */
     CAPACITY_EXHAUSTED(500);
 
     private final int code;

@@ -70,7 +70,7 @@ final class Responses
             case DUPLICATE_EMAIL -> "Customer with this email already exists";
             case INSUFFICIENT_FUNDS -> "Insufficient customer balance";
             case AMOUNT_OVERFLOW -> "The resulting balance would exceed " + CommandEvent.AMOUNT_MINOR_MAX + " minor units";
-            case CAPACITY_EXHAUSTED -> "The ledger has no capacity left for new customers";
+            case CAPACITY_EXHAUSTED -> "The ledger has reached a capacity limit of its in-memory state";
         };
     }
 

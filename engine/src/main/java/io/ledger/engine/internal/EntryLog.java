@@ -79,6 +79,15 @@ public final class EntryLog
         return i;
     }
 
+    /** Most entries the log holds: indexes are {@code int}, and the columns double up to this size. */
+    public static final int CAPACITY_ENTRIES_MAX = Integer.MAX_VALUE - 1024;
+
+    /** @return true when {@code count} more entries fit. */
+    public boolean hasRoomFor(final int count)
+    {
+        return count <= CAPACITY_ENTRIES_MAX - size;
+    }
+
     public int size()
     {
         return size;
@@ -148,7 +157,7 @@ public final class EntryLog
 
     private void grow()
     {
-        final int capacity = accountKey.length * 2;
+        final int capacity = (int)Math.min((long)accountKey.length * 2, CAPACITY_ENTRIES_MAX);
         accountKey = Arrays.copyOf(accountKey, capacity);
         accountKind = Arrays.copyOf(accountKind, capacity);
         entryType = Arrays.copyOf(entryType, capacity);

@@ -13,6 +13,9 @@ public final class TextArena
 {
     public static final long NONE = -1;
 
+    /** Largest size the arena may reach: offsets must stay below what an {@link ExpandableArrayBuffer} can hold. */
+    public static final int CAPACITY_BYTES_MAX = Integer.MAX_VALUE - 64 * 1024 * 1024;
+
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
     private int limit;
 
@@ -37,6 +40,12 @@ public final class TextArena
             return null;
         }
         return buffer.getStringWithoutLengthUtf8((int)(ref >>> 16), (int)(ref & 0xFFFF));
+    }
+
+    /** @return true when {@code length} more bytes fit under {@link #CAPACITY_BYTES_MAX}. */
+    public boolean hasRoomFor(final int length)
+    {
+        return length <= CAPACITY_BYTES_MAX - limit;
     }
 
     public int sizeBytes()
