@@ -1,0 +1,205 @@
+package io.ledger.bench;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.ledger.engine.CommandEvent;
+import io.ledger.journal.ChronicleJournal;
+import io.ledger.journal.Durability;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The Chronicle journal alone.
+ *
+ * <p>{@code append}: {@link ChronicleJournal#append} of purchase commands in {@code process} durability (page
+ * cache, no sync), {@link #BATCH} per invocation; one op is one record. The journal is closed, checked and
+ * deleted every {@link #EPOCH_RECORDS} records, outside the measured code, to bound the disk used.
+ *
+ * <p>{@code replay}: {@link ChronicleJournal#replay} of a journal of {@code records} purchases written at set-up:
+ * read, verify (CRC32C, order) and decode every record. The primary score is replays per second; the
+ * {@code records} secondary score (an {@link AuxCounters} counter) is records per second, correct whatever
+ * {@code records} is set to (an {@code @OperationsPerInvocation} constant would be wrong once the smoke test
+ * shrinks the journal). Each replay checks it saw every record, in order.
+ *
+ * <p>Chronicle flags come from {@link BenchmarkMain}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+public class JournalBenchmark
+{
+    static final int BATCH = 10_000;
+    static final long EPOCH_RECORDS = 2_000_000;
+
+    @State(Scope.Thread)
+    public static class AppendState
+    {
+        final CommandEvent event = new CommandEvent();
+        ChronicleJournal journal;
+        Path dir;
+        long nextCommandId;
+        long appended;
+        int customer;
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            Population.purchase(event, 0, Population.PURCHASE_MINOR);
+            open();
+        }
+
+        @Setup(Level.Invocation)
+        public void rotate()
+        {
+            if (appended >= EPOCH_RECORDS)
+            {
+                close();
+                open();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            close();
+        }
+
+        private void open()
+        {
+            dir = TempDirs.create("ledger-bench-append-");
+            journal = ChronicleJournal.open(dir, Durability.PROCESS);
+            nextCommandId = 1;
+            appended = 0;
+        }
+
+        private void close()
+        {
+            try
+            {
+                if (journal.lastCommandId() != appended)
+                {
+                    throw new IllegalStateException("lastCommandId=" + journal.lastCommandId() + " appended=" + appended);
+                }
+                journal.close();
+            }
+            finally
+            {
+                TempDirs.delete(dir);
+            }
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class ReplayState
+    {
+        @Param("1000000")
+        public int records;
+
+        ChronicleJournal journal;
+        Path dir;
+        long seen;
+        long lastSeenId;
+        boolean ordered;
+        final Consumer<CommandEvent> consumer = event ->
+        {
+            final long id = event.commandId();
+            ordered &= id == lastSeenId + 1;
+            lastSeenId = id;
+            seen++;
+        };
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            dir = TempDirs.create("ledger-bench-replay-");
+            try (ChronicleJournal writer = ChronicleJournal.open(dir, Durability.PROCESS))
+            {
+                final CommandEvent event = Population.purchase(new CommandEvent(), 0, Population.PURCHASE_MINOR);
+                for (int i = 1; i <= records; i++)
+                {
+                    event.customerKey(Population.customerKey(i % 10_000)).stamp(i, Population.TIMESTAMP_MS);
+                    writer.append(event);
+                }
+            }
+            journal = ChronicleJournal.open(dir, Durability.PROCESS);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            try
+            {
+                journal.close();
+            }
+            finally
+            {
+                TempDirs.delete(dir);
+            }
+        }
+    }
+
+    /** Records replayed, reported per second. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class ReplayCounters
+    {
+        public long records;
+
+        @Setup(Level.Iteration)
+        public void reset()
+        {
+            records = 0;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long append(final AppendState state)
+    {
+        final ChronicleJournal journal = state.journal;
+        final CommandEvent event = state.event;
+        long commandId = state.nextCommandId;
+        int customer = state.customer;
+        for (int i = 0; i < BATCH; i++)
+        {
+            event.customerKey(Population.customerKey(customer)).stamp(commandId++, Population.TIMESTAMP_MS);
+            customer = customer + 1 == 10_000 ? 0 : customer + 1;
+            journal.append(event);
+        }
+        journal.endOfBatch();
+        state.nextCommandId = commandId;
+        state.customer = customer;
+        state.appended += BATCH;
+        return commandId;
+    }
+
+    @Benchmark
+    public long replay(final ReplayState state, final ReplayCounters counters)
+    {
+        state.seen = 0;
+        state.lastSeenId = 0;
+        state.ordered = true;
+        final ChronicleJournal.ReplayResult result = state.journal.replay(state.consumer);
+        if (result.records() != state.records || state.seen != state.records || !state.ordered
+            || result.lastCommandId() != state.records)
+        {
+            throw new IllegalStateException("replayed records=" + result.records() + " seen=" + state.seen +
+                " ordered=" + state.ordered + " lastCommandId=" + result.lastCommandId() + " expected=" + state.records);
+        }
+        counters.records += result.records();
+        return result.lastCommandId();
+    }
+}

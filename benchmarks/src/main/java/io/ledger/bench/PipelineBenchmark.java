@@ -1,0 +1,184 @@
+package io.ledger.bench;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import io.ledger.engine.JournalWriter;
+import io.ledger.engine.Ledger;
+import io.ledger.engine.LedgerPipeline;
+import io.ledger.journal.ChronicleJournal;
+import io.ledger.journal.Durability;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The whole pipeline without HTTP: publish {@link #BATCH} purchases into the ring with
+ * {@link LedgerPipeline#tryPublish} (spinning with {@code Thread.yield} while the ring is full) and wait until
+ * every one has been replied to, i.e. applied and journaled. One op is one command.
+ *
+ * <p>{@code journal}: {@code none} (a journal that keeps nothing: ring + apply), {@code process} or
+ * {@code fsync} (Chronicle Queue in a temporary directory, group commit per Disruptor batch in fsync).
+ * {@code waitStrategy}: how the idle pipeline stages wait; on two cores {@code blocking} is the default.
+ *
+ * <p>The ledger keeps its history in memory and the journal grows on disk, so every
+ * {@link #EPOCH_PURCHASES} purchases the pipeline is closed, checked (conservation, every purchase accepted
+ * and, with a journal, appended) and started afresh outside the measured code; the journal directory is
+ * deleted each time. Chronicle flags come from {@link BenchmarkMain}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgs = {"-Xms4g", "-Xmx4g"})
+@State(Scope.Thread)
+public class PipelineBenchmark
+{
+    static final int BATCH = 10_000;
+    static final long EPOCH_PURCHASES = 1_000_000;
+    static final int CUSTOMERS = 10_000;
+
+    private static final LedgerPipeline.CommandFiller<PipelineBenchmark> FILLER = (event, bench) ->
+        Population.purchase(event, bench.nextCustomer(), Population.PURCHASE_MINOR).replyTo(bench.sink, null);
+
+    @Param({"none", "process", "fsync"})
+    public String journal;
+
+    @Param({"blocking", "yielding"})
+    public String waitStrategy;
+
+    private LedgerPipeline pipeline;
+    private Ledger ledger;
+    private JournalWriter journalWriter;
+    private Path journalDir;
+    private CountingReplySink sink;
+    private volatile Throwable fatal;
+    private long published;
+    private int customer;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        startEpoch();
+    }
+
+    @Setup(Level.Invocation)
+    public void rotate()
+    {
+        if (published >= EPOCH_PURCHASES)
+        {
+            endEpoch();
+            startEpoch();
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        endEpoch();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long publishAndAwaitReplies()
+    {
+        final LedgerPipeline pipeline = this.pipeline;
+        for (int i = 0; i < BATCH; i++)
+        {
+            while (!pipeline.tryPublish(FILLER, this))
+            {
+                checkAlive();
+                Thread.yield(); // two cores, three pipeline threads: never spin hot
+            }
+        }
+        published += BATCH;
+        final CountingReplySink sink = this.sink;
+        while (sink.replies() < published)
+        {
+            checkAlive();
+            Thread.yield();
+        }
+        return sink.accepted();
+    }
+
+    private int nextCustomer()
+    {
+        final int c = customer;
+        customer = c + 1 == CUSTOMERS ? 0 : c + 1;
+        return c;
+    }
+
+    private void checkAlive()
+    {
+        if (fatal != null || pipeline.failed())
+        {
+            throw new IllegalStateException("pipeline failed journal=" + journal + " waitStrategy=" + waitStrategy, fatal);
+        }
+    }
+
+    private void startEpoch()
+    {
+        ledger = Population.build(CUSTOMERS);
+        final long firstCommandId = Population.firstFreeCommandId(CUSTOMERS);
+        journalWriter = switch (journal)
+        {
+            case "none" -> new NoopJournal();
+            case "process", "fsync" ->
+            {
+                journalDir = TempDirs.create("ledger-bench-pipeline-");
+                yield ChronicleJournal.open(journalDir, "fsync".equals(journal) ? Durability.FSYNC : Durability.PROCESS);
+            }
+            default -> throw new IllegalArgumentException("journal=" + journal + " must be one of: none, process, fsync");
+        };
+        sink = new CountingReplySink();
+        fatal = null;
+        published = 0;
+        customer = 0;
+        pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context()
+                .waitStrategy(waitStrategy)
+                .firstCommandId(firstCommandId)
+                .fatalErrorHandler((stage, commandId, error) -> fatal = error),
+            ledger,
+            journalWriter);
+    }
+
+    private void endEpoch()
+    {
+        pipeline.close(); // drains, joins the stage threads (so their writes are visible here), closes the journal
+        try
+        {
+            if (fatal != null)
+            {
+                throw new IllegalStateException("pipeline failed journal=" + journal, fatal);
+            }
+            if (sink.replies() != published)
+            {
+                throw new IllegalStateException("replies=" + sink.replies() + " published=" + published);
+            }
+            Population.verify(ledger, sink.accepted(), published);
+            final long expectedLastId = Population.firstFreeCommandId(CUSTOMERS) + published - 1;
+            if (journalWriter instanceof ChronicleJournal chronicle && published > 0 && chronicle.lastCommandId() != expectedLastId)
+            {
+                throw new IllegalStateException("journal lastCommandId=" + chronicle.lastCommandId() + " expected=" + expectedLastId);
+            }
+            if (journalWriter instanceof NoopJournal noop && noop.appended() != published)
+            {
+                throw new IllegalStateException("journal appended=" + noop.appended() + " published=" + published);
+            }
+        }
+        finally
+        {
+            TempDirs.delete(journalDir);
+            journalDir = null;
+            ledger = null;
+        }
+    }
+}

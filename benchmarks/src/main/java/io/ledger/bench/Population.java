@@ -1,0 +1,109 @@
+package io.ledger.bench;
+
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.Ledger;
+import io.ledger.engine.ResultCode;
+
+/**
+ * Builds the ledger every benchmark starts from: one merchant, {@code customers} customers, each paid in
+ * {@link #PAY_IN_MINOR} in {@link #CURRENCY}. Customer {@code i} (0-based) gets commandId and key {@code i + 1};
+ * the pay-ins follow, so the first free commandId is {@code 2 * customers + 1}.
+ *
+ * <p>Also fills purchase commands the same way for every benchmark. Not thread-safe: one thread at a time.
+ */
+public final class Population
+{
+    public static final String MERCHANT_ID = "merchant_bench";
+    public static final String PRODUCT_ID = "prod_bench";
+    public static final int CURRENCY = Currencies.pack("USD");
+    public static final long PAY_IN_MINOR = 1_000_000_000L;
+    public static final long PURCHASE_MINOR = 1;
+    public static final long TIMESTAMP_MS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z: time enters through the command
+
+    private Population()
+    {
+    }
+
+    /** @return a ledger holding {@code customers} funded customers; throws if any set-up command was refused. */
+    public static Ledger build(final int customers)
+    {
+        final Ledger ledger = new Ledger(CURRENCY);
+        final CommandEvent event = new CommandEvent();
+        long commandId = 1;
+        for (int i = 0; i < customers; i++)
+        {
+            event.clear();
+            event.type(CommandType.CREATE_CUSTOMER)
+                .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANT_ID)
+                .text(CommandEvent.TEXT_PHONE, "+1555" + i)
+                .text(CommandEvent.TEXT_METADATA_JSON, "{}")
+                .stamp(commandId++, TIMESTAMP_MS);
+            applyOk(ledger, event);
+        }
+        for (int i = 0; i < customers; i++)
+        {
+            event.clear();
+            event.type(CommandType.PAY_IN)
+                .customerKey(customerKey(i))
+                .amountMinor(PAY_IN_MINOR)
+                .currency(CURRENCY)
+                .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANT_ID)
+                .stamp(commandId++, TIMESTAMP_MS);
+            applyOk(ledger, event);
+        }
+        return ledger;
+    }
+
+    /** @return the first commandId after the population's own commands. */
+    public static long firstFreeCommandId(final int customers)
+    {
+        return 2L * customers + 1;
+    }
+
+    /** @return the key of customer {@code i} (0-based). */
+    public static long customerKey(final int i)
+    {
+        return i + 1;
+    }
+
+    /** Fills {@code event} (already cleared) with a purchase by customer {@code i}; the caller stamps it. */
+    public static CommandEvent purchase(final CommandEvent event, final int i, final long amountMinor)
+    {
+        return event.type(CommandType.PURCHASE)
+            .customerKey(customerKey(i))
+            .amountMinor(amountMinor)
+            .currency(CURRENCY)
+            .quantity(1)
+            .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANT_ID)
+            .text(CommandEvent.TEXT_PRODUCT_ID, PRODUCT_ID);
+    }
+
+    /**
+     * The checks every benchmark ends with: money is conserved, and the merchant holds exactly what
+     * {@code purchasesOk} purchases of {@link #PURCHASE_MINOR} paid.
+     */
+    public static void verify(final Ledger ledger, final long purchasesOk, final long purchasesExpected)
+    {
+        ledger.checkConservation();
+        if (purchasesOk != purchasesExpected)
+        {
+            throw new IllegalStateException("purchasesOk=" + purchasesOk + " purchasesExpected=" + purchasesExpected);
+        }
+        final long merchantMinor = ledger.merchantBalance(MERCHANT_ID, CURRENCY);
+        if (merchantMinor != purchasesOk * PURCHASE_MINOR)
+        {
+            throw new IllegalStateException("merchantBalanceMinor=" + merchantMinor + " purchasesOk=" + purchasesOk);
+        }
+    }
+
+    private static void applyOk(final Ledger ledger, final CommandEvent event)
+    {
+        ledger.apply(event);
+        if (event.result() != ResultCode.OK)
+        {
+            throw new IllegalStateException("setUp commandId=" + event.commandId() + " type=" + event.type() + " result=" + event.result());
+        }
+    }
+}

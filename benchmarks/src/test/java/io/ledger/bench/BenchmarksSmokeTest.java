@@ -1,0 +1,64 @@
+package io.ledger.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark, every parameter combination, once for 200 ms in a forked VM (never {@code -f 0}: the
+ * forks get the project's JVM flags exactly as {@link BenchmarkMain} passes them). Benchmarks check their own
+ * answers and throw when wrong; with {@code shouldFailOnError} that fails the run. No timing is asserted: only
+ * that each produced a positive score. The replay journal is shrunk to 1,000 records.
+ */
+class BenchmarksSmokeTest
+{
+    /** Benchmark method -> parameter combinations it must report. */
+    private static final Map<String, Integer> EXPECTED = new TreeMap<>(Map.of(
+        "io.ledger.bench.LedgerApplyBenchmark.purchase", 1,
+        "io.ledger.bench.LedgerApplyBenchmark.purchaseRefused", 1,
+        "io.ledger.bench.PipelineBenchmark.publishAndAwaitReplies", 6,
+        "io.ledger.bench.JournalBenchmark.append", 1,
+        "io.ledger.bench.JournalBenchmark.replay", 1,
+        "io.ledger.http.CodecBenchmark.parsePurchase", 1,
+        "io.ledger.http.CodecBenchmark.writePurchaseReply", 2));
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldRunEveryBenchmarkWithCorrectAnswersAndPositiveScore() throws Exception
+    {
+        final Options options = new OptionsBuilder()
+            .include("io\\.ledger\\..*Benchmark")
+            .forks(1)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(200))
+            .param("records", "1000")
+            .jvmArgsAppend(BenchmarkMain.jvmFlags().toArray(new String[0]))
+            .shouldFailOnError(true)
+            .build();
+
+        final Collection<RunResult> results = new Runner(options).run();
+
+        final Map<String, Integer> seen = new TreeMap<>();
+        for (final RunResult result : results)
+        {
+            final String name = result.getParams().getBenchmark();
+            final double score = result.getPrimaryResult().getScore();
+            assertTrue(score > 0, () -> "benchmark=" + name + " params=" + result.getParams() + " score=" + score);
+            seen.merge(name, 1, Integer::sum);
+        }
+        assertEquals(EXPECTED, seen);
+    }
+}
