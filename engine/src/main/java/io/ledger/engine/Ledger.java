@@ -144,23 +144,13 @@ public final class Ledger
 
     private void payIn(final CommandEvent event, final long time)
     {
+        if (checkCustomerMovement(event, 1, CommandEvent.TEXT_DESCRIPTION) < 0)
+        {
+            return;
+        }
         final long amount = event.amountMinor;
         final int currency = event.currency;
-        if (!validMoney(event, amount, currency))
-        {
-            return;
-        }
         final long customerKey = event.customerKey;
-        final int merchant = findMerchant(event);
-        if (!ownedBy(customerKey, merchant))
-        {
-            event.result = ResultCode.CUSTOMER_NOT_FOUND;
-            return;
-        }
-        if (!hasRoomForHistory(event, 1, CommandEvent.TEXT_DESCRIPTION))
-        {
-            return;
-        }
         final long balanceKey = balanceKey(customerKey, currency);
         final long before = balance(customerBalances, balanceKey);
         if (before > CommandEvent.AMOUNT_MINOR_MAX - amount)
@@ -191,28 +181,19 @@ public final class Ledger
 
     private void purchase(final CommandEvent event, final long time)
     {
-        final long amount = event.amountMinor;
-        final int currency = event.currency;
-        if (!validMoney(event, amount, currency))
-        {
-            return;
-        }
         if (event.quantity < 0)
         {
             event.result = ResultCode.INVALID_FIELD;
             return;
         }
+        final int merchant = checkCustomerMovement(event, 2, CommandEvent.TEXT_PRODUCT_ID);
+        if (merchant < 0)
+        {
+            return;
+        }
+        final long amount = event.amountMinor;
+        final int currency = event.currency;
         final long customerKey = event.customerKey;
-        final int merchant = findMerchant(event);
-        if (!ownedBy(customerKey, merchant))
-        {
-            event.result = ResultCode.CUSTOMER_NOT_FOUND;
-            return;
-        }
-        if (!hasRoomForHistory(event, 2, CommandEvent.TEXT_PRODUCT_ID))
-        {
-            return;
-        }
         final long customerBalanceKey = balanceKey(customerKey, currency);
         final long customerBefore = balance(customerBalances, customerBalanceKey);
         if (customerBefore < amount)
@@ -457,17 +438,31 @@ public final class Ledger
     }
 
     /**
-     * History is held in memory with {@code int} indexes and offsets: refuse, before anything changes, a command
-     * whose entries or text would not fit, rather than fail half-way.
+     * The checks every movement of a customer's money shares, in order: a valid amount and currency, a customer
+     * of the command's merchant, and room in the history for {@code entryCount} entries and the text in
+     * {@code textField} (history is held in memory with {@code int} indexes and offsets: refuse before anything
+     * changes rather than fail half-way).
+     *
+     * @return the merchant's index, or -1 with the event's result set to the refusal.
      */
-    private boolean hasRoomForHistory(final CommandEvent event, final int entryCount, final int textField)
+    private int checkCustomerMovement(final CommandEvent event, final int entryCount, final int textField)
     {
-        if (entries.hasRoomFor(entryCount) && texts.hasRoomFor(Math.max(0, event.textLength(textField))))
+        if (!validMoney(event, event.amountMinor, event.currency))
         {
-            return true;
+            return -1;
         }
-        event.result = ResultCode.CAPACITY_EXHAUSTED;
-        return false;
+        final int merchant = findMerchant(event);
+        if (!ownedBy(event.customerKey, merchant))
+        {
+            event.result = ResultCode.CUSTOMER_NOT_FOUND;
+            return -1;
+        }
+        if (!entries.hasRoomFor(entryCount) || !texts.hasRoomFor(Math.max(0, event.textLength(textField))))
+        {
+            event.result = ResultCode.CAPACITY_EXHAUSTED;
+            return -1;
+        }
+        return merchant;
     }
 
     private boolean ownedBy(final long customerKey, final int merchant)
