@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
 import io.ledger.journal.internal.RecordFrame;
+import io.ledger.journal.internal.WriterLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -113,6 +114,7 @@ public final class ChronicleJournal implements JournalWriter
     private long syncs;
     private boolean closed;
     private boolean readOnly;
+    private WriterLock writerLock;
 
     private ChronicleJournal(final Path directory, final Durability durability, final SingleChronicleQueue queue)
     {
@@ -122,7 +124,8 @@ public final class ChronicleJournal implements JournalWriter
     }
 
     /**
-     * Opens (creating if needed) the journal in {@code journalDir} and reads its tail to find
+     * Opens (creating if needed) the journal in {@code journalDir} as its only writer (see {@link WriterLock}: a
+     * second writer is refused, and a Chronicle write lock left by a killed writer is cleared) and reads its tail to find
      * {@link #lastCommandId()} and whether the last record is torn. It does not replay.
      *
      * @throws JournalCorruptException when a record next to the tail is corrupt (see the class comment).
@@ -142,11 +145,22 @@ public final class ChronicleJournal implements JournalWriter
         {
             throw new UncheckedIOException("journalDir=" + journalDir.toAbsolutePath() + " cannot be created", ex);
         }
-        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
-            .rollCycle(ROLL_CYCLE)
-            .syncMode(durability == Durability.FSYNC ? SyncMode.SYNC : SyncMode.ASYNC)
-            .build();
+        final WriterLock writerLock = WriterLock.acquire(journalDir); // before Chronicle touches its own locks
+        final SingleChronicleQueue queue;
+        try
+        {
+            queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
+                .rollCycle(ROLL_CYCLE)
+                .syncMode(durability == Durability.FSYNC ? SyncMode.SYNC : SyncMode.ASYNC)
+                .build();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            writerLock.close();
+            throw ex;
+        }
         final ChronicleJournal journal = new ChronicleJournal(journalDir, durability, queue);
+        journal.writerLock = writerLock;
         try
         {
             journal.scanTail();
@@ -154,6 +168,7 @@ public final class ChronicleJournal implements JournalWriter
         catch (final RuntimeException | Error ex)
         {
             queue.close();
+            writerLock.close();
             throw ex;
         }
         return journal;
@@ -383,6 +398,10 @@ public final class ChronicleJournal implements JournalWriter
         finally
         {
             queue.close();
+            if (writerLock != null)
+            {
+                writerLock.close();
+            }
         }
     }
 
