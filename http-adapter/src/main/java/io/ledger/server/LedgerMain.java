@@ -334,7 +334,7 @@ public final class LedgerMain
                 }
                 else
                 {
-                    awaitUninterruptibly(closed);
+                    awaitUninterruptibly(closed::await);
                 }
             };
             Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -352,7 +352,7 @@ public final class LedgerMain
             }
             out.flush();
 
-            awaitUninterruptibly(stop);
+            awaitUninterruptibly(stop::await);
             closeOnce.run();
             LOG.info("stopped");
             return ExitCode.OK;
@@ -368,35 +368,22 @@ public final class LedgerMain
             out.println("curl -H \"Authorization: Bearer " + token + "\" http://localhost:" + port + "/api/canary/health");
         }
 
-        private static void awaitUninterruptibly(final StopSignal stop)
+        /** A wait that can be interrupted: {@code StopSignal::await}, {@code CountDownLatch::await}. */
+        @FunctionalInterface
+        private interface Wait
         {
-            boolean interrupted = false;
-            while (true)
-            {
-                try
-                {
-                    stop.await();
-                    break;
-                }
-                catch (final InterruptedException ex)
-                {
-                    interrupted = true;
-                }
-            }
-            if (interrupted)
-            {
-                Thread.currentThread().interrupt();
-            }
+            void await() throws InterruptedException;
         }
 
-        private static void awaitUninterruptibly(final CountDownLatch latch)
+        /** Waits through interrupts (a stop must finish), then restores the interrupt flag. */
+        private static void awaitUninterruptibly(final Wait wait)
         {
             boolean interrupted = false;
             while (true)
             {
                 try
                 {
-                    latch.await();
+                    wait.await();
                     break;
                 }
                 catch (final InterruptedException ex)
