@@ -44,6 +44,18 @@ final class JournalTool
         Path dataDir;
     }
 
+    /** {@code --default-currency}: the ledger's default currency, which the state (and so its hash) depends on. */
+    static final class DefaultCurrencyOption
+    {
+        @Option(
+            names = "--default-currency",
+            paramLabel = "CODE",
+            defaultValue = "${env:LEDGER_DEFAULT_CURRENCY:-ZAR}",
+            description = "The ledger's default currency, as given to 'serve'. Env LEDGER_DEFAULT_CURRENCY. "
+                + "Default: ${DEFAULT-VALUE}.")
+        String code;
+    }
+
     /** A reason to stop with a one-line message and an exit code. */
     static final class ToolException extends RuntimeException
     {

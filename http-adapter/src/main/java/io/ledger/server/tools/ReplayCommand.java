@@ -53,12 +53,8 @@ public final class ReplayCommand implements Callable<Integer>
         description = "Stop after the command with this id; commands with a greater id are not applied.")
     Long toCommandId;
 
-    @Option(
-        names = "--default-currency",
-        paramLabel = "CODE",
-        defaultValue = "${env:LEDGER_DEFAULT_CURRENCY:-ZAR}",
-        description = "The ledger's default currency, as given to 'serve'. Env LEDGER_DEFAULT_CURRENCY. Default: ${DEFAULT-VALUE}.")
-    String defaultCurrency;
+    @Mixin
+    JournalTool.DefaultCurrencyOption defaultCurrency = new JournalTool.DefaultCurrencyOption();
 
     /** What one replay rebuilt. */
     record Replayed(Ledger ledger, ChronicleJournal.ReplayResult result, long applied, long lastIndex, long elapsedNs)
@@ -74,7 +70,7 @@ public final class ReplayCommand implements Callable<Integer>
             {
                 throw new ToolException(JournalTool.EXIT_USAGE, "give --to-index or --to-command-id, not both");
             }
-            final int currency = JournalTool.currency(defaultCurrency);
+            final int currency = JournalTool.currency(defaultCurrency.code);
             final Path journalDir = JournalTool.journalDir(dataDir.dataDir);
             final PrintWriter out = spec.commandLine().getOut();
             final Replayed replayed;

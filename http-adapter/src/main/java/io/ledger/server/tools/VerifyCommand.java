@@ -10,7 +10,6 @@ import io.ledger.server.tools.JournalTool.ToolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,19 +35,15 @@ public final class VerifyCommand implements Callable<Integer>
     @Mixin
     JournalTool.DataDirOption dataDir = new JournalTool.DataDirOption();
 
-    @Option(
-        names = "--default-currency",
-        paramLabel = "CODE",
-        defaultValue = "${env:LEDGER_DEFAULT_CURRENCY:-ZAR}",
-        description = "The ledger's default currency, as given to 'serve'. Env LEDGER_DEFAULT_CURRENCY. Default: ${DEFAULT-VALUE}.")
-    String defaultCurrency;
+    @Mixin
+    JournalTool.DefaultCurrencyOption defaultCurrency = new JournalTool.DefaultCurrencyOption();
 
     @Override
     public Integer call()
     {
         try
         {
-            final int currency = JournalTool.currency(defaultCurrency);
+            final int currency = JournalTool.currency(defaultCurrency.code);
             final Path journalDir = JournalTool.journalDir(dataDir.dataDir);
             final PrintWriter out = spec.commandLine().getOut();
             final ReplayCommand.Replayed first;
