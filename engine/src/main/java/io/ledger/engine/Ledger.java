@@ -571,4 +571,23 @@ public final class Ledger
         java.util.Arrays.sort(keys);
         return keys;
     }
+
+    // ---- snapshot hook (LedgerSnapshot, LedgerTotals). Kept last in the file and apart from the rest: a field added
+    // above must also get a section in LedgerSnapshot (LedgerSnapshotTest fails until it has one).
+
+    /** @return the state holders, for LedgerSnapshot to write or, on a fresh ledger, to fill. Ledger thread only. */
+    LedgerSnapshot.State snapshotState()
+    {
+        return new LedgerSnapshot.State(merchants, customers, customerMerchant, customerByEmail, customerBalances,
+            merchantBalances, customerFirstCurrency, merchantFirstCurrency, customerLastEntry, merchantLastEntry,
+            paidInByCurrency, entries, texts, defaultCurrency, lastTimestampMs, lastCommandId, commandsApplied);
+    }
+
+    /** Sets the counters a snapshot holds, after LedgerSnapshot filled a fresh ledger's maps. */
+    void restoreCounters(final long lastTimestampMs, final long lastCommandId, final long commandsApplied)
+    {
+        this.lastTimestampMs = lastTimestampMs;
+        this.lastCommandId = lastCommandId;
+        this.commandsApplied = commandsApplied;
+    }
 }

@@ -25,7 +25,13 @@ import org.agrona.concurrent.EpochClock;
  * event's {@link CommandEvent#result()} is {@code null}) and the {@link Context#fatalErrorHandler} is told, so the
  * process can stop and recover from the journal.
  *
- * <p>Thread-safety: {@link #tryPublish} may be called from any number of threads; everything else from one.
+ * <p>Snapshots: with a {@link Context#snapshotTaker}, the ledger stage hands the ledger to it between two commands, at
+ * the end of a batch, once {@link Context#snapshotEveryCommands} journaled commands were applied since the last one
+ * or after {@link #requestSnapshot()}; the ledger thread pauses for as long as the taker needs. {@link #close()} takes
+ * a final one after the ledger thread stopped and before the journal closes.
+ *
+ * <p>Thread-safety: {@link #tryPublish} and {@link #requestSnapshot()} may be called from any number of threads;
+ * everything else from one.
  */
 public final class LedgerPipeline implements AutoCloseable
 {
@@ -50,6 +56,13 @@ public final class LedgerPipeline implements AutoCloseable
         void onFatalError(String stage, long commandId, Throwable error);
     }
 
+    /** Told when a snapshot failed. Not fatal: the journal still holds every command. */
+    @FunctionalInterface
+    public interface SnapshotErrorHandler
+    {
+        void onSnapshotError(long lastCommandId, Throwable error);
+    }
+
     private final Context context;
     private final RingBuffer<CommandEvent> ring;
     private final BatchEventProcessor<CommandEvent> journalProcessor;
@@ -59,8 +72,11 @@ public final class LedgerPipeline implements AutoCloseable
     private final EpochClock clock;
     private final long firstCommandId;
     private final JournalWriter journal;
+    private final Ledger ledger;
+    private final SnapshotTaker snapshotTaker;
     private volatile long failedSequence = Long.MAX_VALUE;
-    private boolean closed;
+    private volatile boolean snapshotRequested;
+    private volatile boolean closed;
 
     private LedgerPipeline(final Context context, final Ledger ledger, final JournalWriter journal)
     {
@@ -68,6 +84,8 @@ public final class LedgerPipeline implements AutoCloseable
         this.clock = context.clock;
         this.firstCommandId = context.firstCommandId;
         this.journal = journal;
+        this.ledger = ledger;
+        this.snapshotTaker = context.snapshotTaker;
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
 
         final SequenceBarrier head = ring.newBarrier();
@@ -144,6 +162,21 @@ public final class LedgerPipeline implements AutoCloseable
         return true;
     }
 
+    /**
+     * Asks the ledger stage for a snapshot at the end of its current or next batch (if anything was journaled since
+     * the last one), and publishes a no-op so that an idle ledger thread wakes up for it. Does nothing without a
+     * {@link Context#snapshotTaker}. Any thread.
+     */
+    public void requestSnapshot()
+    {
+        if (snapshotTaker == null || closed)
+        {
+            return;
+        }
+        snapshotRequested = true;
+        tryPublish((event, arg) -> { }, null); // a NOOP (if the ring is full, a batch is running and will see the flag)
+    }
+
     /** @return free slots in the ring right now: a gauge for metrics. */
     public long remainingCapacity()
     {
@@ -164,7 +197,8 @@ public final class LedgerPipeline implements AutoCloseable
 
     /**
      * Stops accepting commands, waits (up to the context's drain timeout) until every published command has
-     * been replied to, stops the threads and closes the journal.
+     * been replied to, stops the threads, takes a final snapshot (with a snapshot taker, when every thread stopped
+     * and nothing failed) and closes the journal.
      */
     @Override
     public void close()
@@ -182,6 +216,7 @@ public final class LedgerPipeline implements AutoCloseable
         journalProcessor.halt();
         ledgerProcessor.halt();
         replyProcessor.halt();
+        boolean stopped = true;
         for (final Thread thread : threads)
         {
             try
@@ -192,8 +227,33 @@ public final class LedgerPipeline implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
             }
+            stopped &= !thread.isAlive();
         }
-        journal.close();
+        try
+        {
+            if (snapshotTaker != null)
+            {
+                try
+                {
+                    if (stopped && !failed())
+                    {
+                        snapshotTaker.finalSnapshot(ledger); // join() makes the ledger thread's writes visible here
+                    }
+                }
+                catch (final RuntimeException | Error ex)
+                {
+                    context.snapshotErrorHandler.onSnapshotError(ledger.lastCommandId(), ex);
+                }
+                finally
+                {
+                    snapshotTaker.close();
+                }
+            }
+        }
+        finally
+        {
+            journal.close();
+        }
     }
 
     private void fail(final String stage, final long sequence, final Throwable error)
@@ -250,6 +310,9 @@ public final class LedgerPipeline implements AutoCloseable
     private final class LedgerStage implements EventHandler<CommandEvent>
     {
         private final Ledger ledger;
+        private final long snapshotEveryCommands = context.snapshotEveryCommands;
+        /** Journaled commands applied since the state the last snapshot holds. */
+        private long sinceSnapshot = context.commandsSinceSnapshot;
 
         LedgerStage(final Ledger ledger)
         {
@@ -271,7 +334,44 @@ public final class LedgerPipeline implements AutoCloseable
             {
                 event.clearResult();
                 fail("ledger", sequence, error);
+                return;
             }
+            if (event.type.journaled())
+            {
+                sinceSnapshot++;
+            }
+            if (endOfBatch && snapshotTaker != null)
+            {
+                maybeSnapshot();
+            }
+        }
+
+        /** Between two commands: the ledger holds exactly the state after its lastCommandId. */
+        private void maybeSnapshot()
+        {
+            final boolean requested = snapshotRequested;
+            if (!requested && (snapshotEveryCommands <= 0 || sinceSnapshot < snapshotEveryCommands))
+            {
+                return;
+            }
+            if (sinceSnapshot == 0)
+            {
+                snapshotRequested = false; // nothing changed since the last one
+                return;
+            }
+            try
+            {
+                if (!snapshotTaker.takeSnapshot(ledger))
+                {
+                    return; // busy finishing the previous one: ask again at the end of the next batch
+                }
+            }
+            catch (final Throwable error)
+            {
+                context.snapshotErrorHandler.onSnapshotError(ledger.lastCommandId(), error); // try again at the next due point
+            }
+            sinceSnapshot = 0;
+            snapshotRequested = false;
         }
     }
 
@@ -348,6 +448,14 @@ public final class LedgerPipeline implements AutoCloseable
         private EpochClock clock = System::currentTimeMillis;
         private long firstCommandId = 1;
         private long drainTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        private SnapshotTaker snapshotTaker;
+        private long snapshotEveryCommands;
+        private long commandsSinceSnapshot;
+        private SnapshotErrorHandler snapshotErrorHandler = (lastCommandId, error) ->
+        {
+            System.err.println("ledger pipeline snapshot at lastCommandId=" + lastCommandId + " failed: " + error);
+            error.printStackTrace();
+        };
         private ReplyErrorHandler replyErrorHandler = (commandId, error) ->
             System.err.println("ledger pipeline reply for commandId=" + commandId + " was lost: " + error);
         private FatalErrorHandler fatalErrorHandler = (stage, commandId, error) ->
@@ -403,6 +511,33 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
+        /** Who takes snapshots; {@code null} (the default) for none. From now on owned by the pipeline, which closes it. */
+        public Context snapshotTaker(final SnapshotTaker snapshotTaker)
+        {
+            this.snapshotTaker = snapshotTaker;
+            return this;
+        }
+
+        /** A snapshot after this many journaled commands; 0 (the default) for none by count. */
+        public Context snapshotEveryCommands(final long snapshotEveryCommands)
+        {
+            this.snapshotEveryCommands = snapshotEveryCommands;
+            return this;
+        }
+
+        /** Journaled commands already applied that no snapshot holds (the journal tail replayed at start-up). */
+        public Context commandsSinceSnapshot(final long commandsSinceSnapshot)
+        {
+            this.commandsSinceSnapshot = commandsSinceSnapshot;
+            return this;
+        }
+
+        public Context snapshotErrorHandler(final SnapshotErrorHandler handler)
+        {
+            this.snapshotErrorHandler = handler;
+            return this;
+        }
+
         public int ringSizeEvents()
         {
             return ringSizeEvents;
@@ -422,10 +557,16 @@ public final class LedgerPipeline implements AutoCloseable
             {
                 throw new IllegalArgumentException("drainTimeoutNs=" + drainTimeoutNs + " must be >= 0");
             }
-            waitStrategy = WaitStrategies.byName(waitStrategyName);
-            if (clock == null || fatalErrorHandler == null || replyErrorHandler == null)
+            if (snapshotEveryCommands < 0 || commandsSinceSnapshot < 0)
             {
-                throw new IllegalArgumentException("clock, fatalErrorHandler and replyErrorHandler must be set");
+                throw new IllegalArgumentException("snapshotEveryCommands=" + snapshotEveryCommands +
+                    " commandsSinceSnapshot=" + commandsSinceSnapshot + " must be >= 0");
+            }
+            waitStrategy = WaitStrategies.byName(waitStrategyName);
+            if (clock == null || fatalErrorHandler == null || replyErrorHandler == null || snapshotErrorHandler == null)
+            {
+                throw new IllegalArgumentException(
+                    "clock, fatalErrorHandler, replyErrorHandler and snapshotErrorHandler must be set");
             }
             return this;
         }

@@ -52,4 +52,25 @@ public final class TextArena
     {
         return limit;
     }
+
+    /** Copies {@code length} raw bytes from {@code offset}, for snapshots. */
+    public void getBytes(final int offset, final byte[] dst, final int dstOffset, final int length)
+    {
+        if (offset < 0 || length < 0 || offset > limit - length)
+        {
+            throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " limit=" + limit);
+        }
+        buffer.getBytes(offset, dst, dstOffset, length);
+    }
+
+    /** Appends raw bytes at the end, for restoring a snapshot: references into them stay what they were. */
+    public void appendBytes(final byte[] src, final int srcOffset, final int length)
+    {
+        if (!hasRoomFor(length))
+        {
+            throw new IllegalStateException("length=" + length + " does not fit after limit=" + limit);
+        }
+        buffer.putBytes(limit, src, srcOffset, length);
+        limit += length;
+    }
 }

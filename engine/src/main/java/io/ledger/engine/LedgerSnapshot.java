@@ -1,0 +1,437 @@
+package io.ledger.engine;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+import io.ledger.engine.internal.EntryLog;
+import io.ledger.engine.internal.EntryType;
+import io.ledger.engine.internal.MerchantDirectory;
+import io.ledger.engine.internal.SectionInput;
+import io.ledger.engine.internal.SectionOutput;
+import io.ledger.engine.internal.TextArena;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The whole state of a {@link Ledger}, everything replay would rebuild, written to and read from a byte stream: what
+ * a snapshot file holds between its header and its end (the file itself, with its header and checksums, belongs to
+ * the journal module's {@code SnapshotStore}).
+ *
+ * <p><b>Layout.</b> An i32 {@link #FORMAT_VERSION}, then tagged sections, each cut into length-prefixed blocks by
+ * {@link SectionOutput} (framing drawn there), then the end tag 0. Big-endian. One section per piece of state:
+ *
+ * <pre>
+ *  tag  section                    body
+ *   1   COUNTERS                   lastCommandId i64, lastTimestampMs i64, commandsApplied i64,
+ *                                  defaultCurrency i32 (informative: the reader's configuration wins)
+ *   2   MERCHANTS                  count i32, then per merchant in index order: id (text)
+ *   3   CUSTOMERS                  count i32, then per customer: key i64, merchant index i32, phone, email, name,
+ *                                  metadata (texts, null allowed), createdAtMs i64, updatedAtMs i64
+ *   4   CUSTOMER_EMAIL_INDEX       count i32, then per entry: key (text), customer key i64
+ *   5   CUSTOMER_BALANCES          a long map: count i32, then key i64, value i64 per entry
+ *   6   MERCHANT_BALANCES          a long map
+ *   7   CUSTOMER_FIRST_CURRENCY    a long map
+ *   8   MERCHANT_FIRST_CURRENCY    a long map
+ *   9   CUSTOMER_LAST_ENTRY        a long map
+ *  10   MERCHANT_LAST_ENTRY        a long map
+ *  11   PAID_IN_BY_CURRENCY        a long map
+ *  12   ENTRIES                    count i32, then per entry: accountKind i8, accountKey i64, type ordinal i8,
+ *                                  amountMinor i64, balanceAfterMinor i64, currency i32, timestampMs i64,
+ *                                  commandId i64, textRef i64, previousOfAccount i32
+ *  13   TEXTS                      size i32, then the arena's raw bytes
+ * </pre>
+ *
+ * A text is an i32 UTF-8 byte length (-1 for null) and the bytes. Every section is required exactly once, in any
+ * order; an unknown tag is refused (a snapshot from a newer version must not be loaded by an older one and silently
+ * lose state). Tags are never reused or renumbered.
+ *
+ * <p><b>Adding state.</b> A new field in {@link Ledger} needs a new section here (the next free tag), written in
+ * {@link #write} and required in {@link #read}, and its name in {@link #COVERED_LEDGER_FIELDS};
+ * {@code LedgerSnapshotTest} fails until it is there. Bump {@link #FORMAT_VERSION} when a section's body changes.
+ *
+ * <p><b>Cost.</b> {@link #write} runs on the ledger thread between two commands (the pipeline's ledger stage), so
+ * the ledger pauses while it runs: it walks every map and the whole history once, allocating only the UTF-8 bytes of
+ * customer texts. See docs/operations.md for measured pauses.
+ *
+ * <p>Thread-safety: {@link #write} must run on the thread that owns the ledger (or after it stopped); {@link #read}
+ * builds a ledger that the calling thread owns until it hands it over.
+ */
+public final class LedgerSnapshot
+{
+    /** The payload layout version: bump when any section's body changes. */
+    public static final int FORMAT_VERSION = 1;
+
+    public static final int SECTION_COUNTERS = 1;
+    public static final int SECTION_MERCHANTS = 2;
+    public static final int SECTION_CUSTOMERS = 3;
+    public static final int SECTION_CUSTOMER_EMAIL_INDEX = 4;
+    public static final int SECTION_CUSTOMER_BALANCES = 5;
+    public static final int SECTION_MERCHANT_BALANCES = 6;
+    public static final int SECTION_CUSTOMER_FIRST_CURRENCY = 7;
+    public static final int SECTION_MERCHANT_FIRST_CURRENCY = 8;
+    public static final int SECTION_CUSTOMER_LAST_ENTRY = 9;
+    public static final int SECTION_MERCHANT_LAST_ENTRY = 10;
+    public static final int SECTION_PAID_IN_BY_CURRENCY = 11;
+    public static final int SECTION_ENTRIES = 12;
+    public static final int SECTION_TEXTS = 13;
+    private static final int SECTION_TAG_MAX = 13;
+
+    /**
+     * The {@link Ledger} fields this class writes and reads. {@code LedgerSnapshotTest} compares it with the fields
+     * {@link Ledger} declares, so that new state cannot be left out of snapshots unnoticed.
+     */
+    static final Set<String> COVERED_LEDGER_FIELDS = Set.of(
+        "defaultCurrency", "merchants", "customers", "customerMerchant", "customerByEmail", "customerBalances",
+        "merchantBalances", "customerFirstCurrency", "merchantFirstCurrency", "customerLastEntry", "merchantLastEntry",
+        "paidInByCurrency", "entries", "texts", "lastTimestampMs", "lastCommandId", "commandsApplied");
+
+    private static final int TEXT_BYTES_MAX = CommandEvent.TEXT_BYTES_MAX;
+    private static final int COUNT_MAX = Integer.MAX_VALUE - 8;
+    private static final long MISSING = Long.MIN_VALUE;
+
+    /**
+     * The ledger's state holders, handed over by {@code Ledger.snapshotState()}: the live maps and arrays (to read,
+     * or to fill on a fresh ledger) and the counters' values.
+     */
+    record State(
+        MerchantDirectory merchants,
+        Long2ObjectHashMap<CustomerRecord> customers,
+        Long2LongHashMap customerMerchant,
+        HashMap<String, CustomerRecord> customerByEmail,
+        Long2LongHashMap customerBalances,
+        Long2LongHashMap merchantBalances,
+        Long2LongHashMap customerFirstCurrency,
+        Long2LongHashMap merchantFirstCurrency,
+        Long2LongHashMap customerLastEntry,
+        Long2LongHashMap merchantLastEntry,
+        Long2LongHashMap paidInByCurrency,
+        EntryLog entries,
+        TextArena texts,
+        int defaultCurrency,
+        long lastTimestampMs,
+        long lastCommandId,
+        long commandsApplied)
+    {
+    }
+
+    private LedgerSnapshot()
+    {
+    }
+
+    /**
+     * Writes the whole state of {@code ledger} to {@code out}. Reads the ledger only.
+     *
+     * @throws IOException from {@code out}.
+     */
+    public static void write(final Ledger ledger, final DataOutput out) throws IOException
+    {
+        final State state = ledger.snapshotState();
+        out.writeInt(FORMAT_VERSION);
+        final SectionOutput sections = new SectionOutput(out);
+
+        sections.beginSection(SECTION_COUNTERS);
+        sections.writeLong(state.lastCommandId());
+        sections.writeLong(state.lastTimestampMs());
+        sections.writeLong(state.commandsApplied());
+        sections.writeInt(state.defaultCurrency());
+        sections.endSection();
+
+        final MerchantDirectory merchants = state.merchants();
+        sections.beginSection(SECTION_MERCHANTS);
+        sections.writeInt(merchants.size());
+        for (int i = 0; i < merchants.size(); i++)
+        {
+            sections.writeText(merchants.id(i));
+        }
+        sections.endSection();
+
+        sections.beginSection(SECTION_CUSTOMERS);
+        sections.writeInt(state.customers().size());
+        final Iterator<CustomerRecord> customers = state.customers().values().iterator();
+        while (customers.hasNext())
+        {
+            final CustomerRecord c = customers.next();
+            sections.writeLong(c.key());
+            sections.writeInt((int)state.customerMerchant().get(c.key()));
+            sections.writeText(c.phoneNumber());
+            sections.writeText(c.email());
+            sections.writeText(c.name());
+            sections.writeText(c.metadataJson());
+            sections.writeLong(c.createdAtMs());
+            sections.writeLong(c.updatedAtMs());
+        }
+        sections.endSection();
+
+        sections.beginSection(SECTION_CUSTOMER_EMAIL_INDEX);
+        sections.writeInt(state.customerByEmail().size());
+        for (final Map.Entry<String, CustomerRecord> entry : state.customerByEmail().entrySet())
+        {
+            sections.writeText(entry.getKey());
+            sections.writeLong(entry.getValue().key());
+        }
+        sections.endSection();
+
+        writeLongMap(sections, SECTION_CUSTOMER_BALANCES, state.customerBalances());
+        writeLongMap(sections, SECTION_MERCHANT_BALANCES, state.merchantBalances());
+        writeLongMap(sections, SECTION_CUSTOMER_FIRST_CURRENCY, state.customerFirstCurrency());
+        writeLongMap(sections, SECTION_MERCHANT_FIRST_CURRENCY, state.merchantFirstCurrency());
+        writeLongMap(sections, SECTION_CUSTOMER_LAST_ENTRY, state.customerLastEntry());
+        writeLongMap(sections, SECTION_MERCHANT_LAST_ENTRY, state.merchantLastEntry());
+        writeLongMap(sections, SECTION_PAID_IN_BY_CURRENCY, state.paidInByCurrency());
+
+        final EntryLog entries = state.entries();
+        sections.beginSection(SECTION_ENTRIES);
+        final int size = entries.size();
+        sections.writeInt(size);
+        for (int i = 0; i < size; i++)
+        {
+            sections.writeByte(entries.accountKind(i));
+            sections.writeLong(entries.accountKey(i));
+            sections.writeByte(entries.type(i).ordinal());
+            sections.writeLong(entries.amountMinor(i));
+            sections.writeLong(entries.balanceAfterMinor(i));
+            sections.writeInt(entries.currency(i));
+            sections.writeLong(entries.timestampMs(i));
+            sections.writeLong(entries.commandId(i));
+            sections.writeLong(entries.textRef(i));
+            sections.writeInt(entries.previousOfAccount(i));
+        }
+        sections.endSection();
+
+        final TextArena texts = state.texts();
+        sections.beginSection(SECTION_TEXTS);
+        final int textBytes = texts.sizeBytes();
+        sections.writeInt(textBytes);
+        final byte[] chunk = new byte[SectionOutput.BLOCK_BYTES_MAX];
+        for (int offset = 0; offset < textBytes; offset += chunk.length)
+        {
+            final int n = Math.min(chunk.length, textBytes - offset);
+            texts.getBytes(offset, chunk, 0, n);
+            sections.write(chunk, 0, n);
+        }
+        sections.endSection();
+
+        sections.finish();
+    }
+
+    /**
+     * Reads a ledger written by {@link #write}. The result has the state the written ledger had; the caller should
+     * compare its {@link Ledger#stateHash()} with the one recorded when it was written.
+     *
+     * @param defaultCurrency the packed currency for balance reads of accounts that never held money: configuration,
+     *                        as for {@link Ledger#Ledger(int)}.
+     * @throws SnapshotFormatException when the payload does not follow the layout (damage, truncation, another
+     *                                 version), naming the section.
+     * @throws IOException             from {@code in}.
+     */
+    public static Ledger read(final DataInput in, final int defaultCurrency) throws IOException
+    {
+        final int version = in.readInt();
+        if (version != FORMAT_VERSION)
+        {
+            throw new SnapshotFormatException("payload formatVersion=" + version + " is not " + FORMAT_VERSION);
+        }
+        final Ledger ledger = new Ledger(defaultCurrency);
+        final State state = ledger.snapshotState();
+        final SectionInput sections = new SectionInput(in);
+        final boolean[] seen = new boolean[SECTION_TAG_MAX + 1];
+        long lastCommandId = 0;
+        long lastTimestampMs = 0;
+        long commandsApplied = 0;
+        int tag;
+        while ((tag = sections.nextSection()) != SectionOutput.END_TAG)
+        {
+            if (tag > SECTION_TAG_MAX)
+            {
+                throw new SnapshotFormatException("section tag=" + tag + " is unknown to this version (written by a newer one?)");
+            }
+            if (seen[tag])
+            {
+                throw new SnapshotFormatException("section tag=" + tag + " appears twice");
+            }
+            seen[tag] = true;
+            switch (tag)
+            {
+                case SECTION_COUNTERS ->
+                {
+                    lastCommandId = sections.readLong();
+                    lastTimestampMs = sections.readLong();
+                    commandsApplied = sections.readLong();
+                    sections.readInt(); // the writer's default currency: configuration, not state
+                }
+                case SECTION_MERCHANTS -> readMerchants(sections, state);
+                case SECTION_CUSTOMERS -> readCustomers(sections, state, seen[SECTION_MERCHANTS]);
+                case SECTION_CUSTOMER_EMAIL_INDEX -> readEmailIndex(sections, state, seen[SECTION_CUSTOMERS]);
+                case SECTION_CUSTOMER_BALANCES -> readLongMap(sections, state.customerBalances());
+                case SECTION_MERCHANT_BALANCES -> readLongMap(sections, state.merchantBalances());
+                case SECTION_CUSTOMER_FIRST_CURRENCY -> readLongMap(sections, state.customerFirstCurrency());
+                case SECTION_MERCHANT_FIRST_CURRENCY -> readLongMap(sections, state.merchantFirstCurrency());
+                case SECTION_CUSTOMER_LAST_ENTRY -> readLongMap(sections, state.customerLastEntry());
+                case SECTION_MERCHANT_LAST_ENTRY -> readLongMap(sections, state.merchantLastEntry());
+                case SECTION_PAID_IN_BY_CURRENCY -> readLongMap(sections, state.paidInByCurrency());
+                case SECTION_ENTRIES -> readEntries(sections, state.entries());
+                case SECTION_TEXTS -> readTexts(sections, state.texts());
+                default -> throw new SnapshotFormatException("section tag=" + tag + " is reserved");
+            }
+            sections.endSection();
+        }
+        for (int t = 1; t <= SECTION_TAG_MAX; t++)
+        {
+            if (!seen[t])
+            {
+                throw new SnapshotFormatException("section tag=" + t + " is missing");
+            }
+        }
+        ledger.restoreCounters(lastTimestampMs, lastCommandId, commandsApplied);
+        return ledger;
+    }
+
+    private static void writeLongMap(final SectionOutput sections, final int tag, final Long2LongHashMap map) throws IOException
+    {
+        sections.beginSection(tag);
+        sections.writeInt(map.size());
+        final Long2LongHashMap.EntryIterator entries = map.entrySet().iterator();
+        while (entries.hasNext())
+        {
+            entries.next();
+            sections.writeLong(entries.getLongKey());
+            sections.writeLong(entries.getLongValue());
+        }
+        sections.endSection();
+    }
+
+    private static void readLongMap(final SectionInput sections, final Long2LongHashMap map) throws IOException
+    {
+        final int count = sections.readCount("count", COUNT_MAX);
+        for (int i = 0; i < count; i++)
+        {
+            final long key = sections.readLong();
+            final long value = sections.readLong();
+            if (value == MISSING || map.put(key, value) != MISSING)
+            {
+                throw new SnapshotFormatException("section tag=" + sections.tag() + " key=" + key + " value=" + value +
+                    " is the missing value or a duplicate key");
+            }
+        }
+    }
+
+    private static void readMerchants(final SectionInput sections, final State state) throws IOException
+    {
+        final int count = sections.readCount("merchants", COUNT_MAX);
+        final MerchantDirectory merchants = state.merchants();
+        for (int i = 0; i < count; i++)
+        {
+            final String id = sections.readText(TEXT_BYTES_MAX);
+            if (id == null)
+            {
+                throw new SnapshotFormatException("section tag=" + sections.tag() + " merchant index=" + i + " has no id");
+            }
+            final byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+            final int index = merchants.findOrRegister(new UnsafeBuffer(bytes), 0, bytes.length);
+            if (index != i)
+            {
+                throw new SnapshotFormatException("section tag=" + sections.tag() + " merchant id=" + id + " appears twice");
+            }
+        }
+    }
+
+    private static void readCustomers(final SectionInput sections, final State state, final boolean merchantsRead)
+        throws IOException
+    {
+        if (!merchantsRead)
+        {
+            throw new SnapshotFormatException("section tag=" + sections.tag() + " (customers) comes before the merchants");
+        }
+        final int count = sections.readCount("customers", COUNT_MAX);
+        final MerchantDirectory merchants = state.merchants();
+        for (int i = 0; i < count; i++)
+        {
+            final long key = sections.readLong();
+            final int merchant = sections.readInt();
+            if (merchant < 0 || merchant >= merchants.size())
+            {
+                throw new SnapshotFormatException("section tag=" + sections.tag() + " customer key=" + key +
+                    " merchant index=" + merchant + " out of range 0.." + (merchants.size() - 1));
+            }
+            final CustomerRecord customer = new CustomerRecord(
+                key,
+                merchants.id(merchant),
+                sections.readText(TEXT_BYTES_MAX),
+                sections.readText(TEXT_BYTES_MAX),
+                sections.readText(TEXT_BYTES_MAX),
+                sections.readText(TEXT_BYTES_MAX),
+                sections.readLong(),
+                sections.readLong());
+            if (state.customers().put(key, customer) != null)
+            {
+                throw new SnapshotFormatException("section tag=" + sections.tag() + " customer key=" + key + " appears twice");
+            }
+            state.customerMerchant().put(key, merchant);
+        }
+    }
+
+    private static void readEmailIndex(final SectionInput sections, final State state, final boolean customersRead)
+        throws IOException
+    {
+        if (!customersRead)
+        {
+            throw new SnapshotFormatException("section tag=" + sections.tag() + " (email index) comes before the customers");
+        }
+        final int count = sections.readCount("emails", COUNT_MAX);
+        for (int i = 0; i < count; i++)
+        {
+            final String emailKey = sections.readText(TEXT_BYTES_MAX);
+            final long key = sections.readLong();
+            final CustomerRecord customer = state.customers().get(key);
+            if (emailKey == null || customer == null || state.customerByEmail().put(emailKey, customer) != null)
+            {
+                throw new SnapshotFormatException("section tag=" + sections.tag() + " entry " + i + " (customer key=" + key +
+                    ") names no customer, has no key or repeats one");
+            }
+        }
+    }
+
+    private static void readEntries(final SectionInput sections, final EntryLog entries) throws IOException
+    {
+        final int count = sections.readCount("entries", EntryLog.CAPACITY_ENTRIES_MAX);
+        final EntryType[] types = EntryType.values();
+        for (int i = 0; i < count; i++)
+        {
+            final byte kind = sections.readByte();
+            final long key = sections.readLong();
+            final int type = sections.readByte();
+            final long amount = sections.readLong();
+            final long after = sections.readLong();
+            final int currency = sections.readInt();
+            final long time = sections.readLong();
+            final long command = sections.readLong();
+            final long text = sections.readLong();
+            final int previous = sections.readInt();
+            if (type < 0 || type >= types.length || previous < -1 || previous >= i)
+            {
+                throw new SnapshotFormatException("section tag=" + sections.tag() + " entry " + i + " type=" + type +
+                    " previousOfAccount=" + previous + " out of range");
+            }
+            entries.append(kind, key, types[type], amount, after, currency, time, command, text, previous);
+        }
+    }
+
+    private static void readTexts(final SectionInput sections, final TextArena texts) throws IOException
+    {
+        final int size = sections.readCount("text bytes", TextArena.CAPACITY_BYTES_MAX);
+        final byte[] chunk = new byte[SectionOutput.BLOCK_BYTES_MAX];
+        for (int offset = 0; offset < size; offset += chunk.length)
+        {
+            final int n = Math.min(chunk.length, size - offset);
+            sections.readFully(chunk, 0, n);
+            texts.appendBytes(chunk, 0, n);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.ledger.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Money held per currency, summed over every account: for operator tools ({@code ledger replay}) and tests. Walks
+ * every balance, so it is not for the hot path.
+ *
+ * <p>Thread-safety: as {@link Ledger}: on the thread that owns it, or after that thread stopped.
+ */
+public final class LedgerTotals
+{
+    /**
+     * @param currency       ISO 4217 code.
+     * @param customersMinor the sum of customer balances.
+     * @param merchantsMinor the sum of merchant balances.
+     * @param paidInMinor    the money paid in; equals the two sums' total when money is conserved.
+     */
+    public record CurrencyTotals(String currency, long customersMinor, long merchantsMinor, long paidInMinor)
+    {
+    }
+
+    private LedgerTotals()
+    {
+    }
+
+    /** @return one line per currency that was ever paid in or held, sorted by code. */
+    public static List<CurrencyTotals> of(final Ledger ledger)
+    {
+        final LedgerSnapshot.State state = ledger.snapshotState();
+        final TreeMap<String, long[]> sums = new TreeMap<>();
+        add(sums, state.customerBalances(), 0);
+        add(sums, state.merchantBalances(), 1);
+        final Long2LongHashMap.EntryIterator paidIn = state.paidInByCurrency().entrySet().iterator();
+        while (paidIn.hasNext())
+        {
+            paidIn.next();
+            sums.computeIfAbsent(Currencies.toString((int)paidIn.getLongKey()), c -> new long[3])[2] += paidIn.getLongValue();
+        }
+        final List<CurrencyTotals> totals = new ArrayList<>(sums.size());
+        sums.forEach((currency, s) -> totals.add(new CurrencyTotals(currency, s[0], s[1], s[2])));
+        return totals;
+    }
+
+    private static void add(final TreeMap<String, long[]> sums, final Long2LongHashMap balances, final int column)
+    {
+        final Long2LongHashMap.EntryIterator entries = balances.entrySet().iterator();
+        while (entries.hasNext())
+        {
+            entries.next();
+            final int currency = (int)(entries.getLongKey() & ((1 << Currencies.CODE_BITS) - 1));
+            final long[] s = sums.computeIfAbsent(Currencies.toString(currency), c -> new long[3]);
+            s[column] = Math.addExact(s[column], entries.getLongValue());
+        }
+    }
+}
