@@ -5,7 +5,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
@@ -133,6 +141,16 @@ public final class ChronicleJournal implements JournalWriter
      */
     public static ChronicleJournal open(final Path journalDir, final Durability durability)
     {
+        return open(journalDir, durability, null);
+    }
+
+    /**
+     * As {@link #open(Path, Durability)}, with the clock Chronicle reads to choose the day (cycle) file a record goes
+     * to: for tests that need several cycles, and for {@link JournalRepair}, which rewrites records into the cycles
+     * they came from. {@code null} for the system clock.
+     */
+    public static ChronicleJournal open(final Path journalDir, final Durability durability, final LongSupplier clockMs)
+    {
         if (journalDir == null || durability == null)
         {
             throw new IllegalArgumentException("journalDir=" + journalDir + " durability=" + durability + " must be set");
@@ -149,10 +167,14 @@ public final class ChronicleJournal implements JournalWriter
         final SingleChronicleQueue queue;
         try
         {
-            queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
+            final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.single(journalDir.toFile())
                 .rollCycle(ROLL_CYCLE)
-                .syncMode(durability == Durability.FSYNC ? SyncMode.SYNC : SyncMode.ASYNC)
-                .build();
+                .syncMode(durability == Durability.FSYNC ? SyncMode.SYNC : SyncMode.ASYNC);
+            if (clockMs != null)
+            {
+                builder.timeProvider(clockMs::getAsLong);
+            }
+            queue = builder.build();
         }
         catch (final RuntimeException | Error ex)
         {
@@ -299,16 +321,53 @@ public final class ChronicleJournal implements JournalWriter
      */
     public ReplayResult replay(final RecordVisitor visitor)
     {
+        return replayFrom(-1, 0, visitor);
+    }
+
+    /**
+     * Replays the journal tail after a snapshot: every record after the one at {@code afterIndex}, verified as
+     * {@link #replay(RecordVisitor)} verifies them, starting from the state that record left (its command id is
+     * the last one seen, so the tail's ids must follow it, and a torn record in the tail is excused by a TORN_SKIP
+     * exactly as in a full replay). Check first with {@link #commandIdAt} that the record is the one the snapshot
+     * covers. The result counts only the tail; {@code lastCommandId} is {@code afterCommandId} when the tail is empty.
+     *
+     * @throws IllegalArgumentException when the record at {@code afterIndex} is not a valid command with id
+     *                                  {@code afterCommandId}.
+     * @throws JournalCorruptException  as {@link #replay(RecordVisitor)}, for the records it reaches.
+     */
+    public ReplayResult replayAfter(final long afterIndex, final long afterCommandId, final RecordVisitor visitor)
+    {
+        if (afterIndex < 0 || afterCommandId < 1)
+        {
+            throw new IllegalArgumentException("afterIndex=" + afterIndex + " afterCommandId=" + afterCommandId + " must be >= 0 and >= 1");
+        }
+        return replayFrom(afterIndex, afterCommandId, visitor);
+    }
+
+    private ReplayResult replayFrom(final long afterIndex, final long afterCommandId, final RecordVisitor visitor)
+    {
         ensureOpen("replay");
         long records = 0;
-        long lastId = 0;
-        long lastIndex = -1;
+        long lastId = afterIndex < 0 ? 0 : afterCommandId;
+        long lastIndex = afterIndex;
         long failedIndex = -1;
         Path failedFile = null;
         String failedProblem = null;
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            tailer.toStart();
+            if (afterIndex < 0)
+            {
+                tailer.toStart();
+            }
+            else
+            {
+                final long found = commandIdAt(tailer, afterIndex, readFrame, readEvent);
+                if (found != afterCommandId)
+                {
+                    throw new IllegalArgumentException("record at index=0x" + Long.toHexString(afterIndex) + " holds commandId=" +
+                        found + ", not afterCommandId=" + afterCommandId + " (-1: no such valid command record)");
+                }
+            }
             while (true)
             {
                 try (DocumentContext dc = tailer.readingDocument())
@@ -366,6 +425,165 @@ public final class ChronicleJournal implements JournalWriter
             tornTailIndex = failedIndex;
         }
         return new ReplayResult(records, lastId, lastIndex, tornTailIndex);
+    }
+
+    /**
+     * @return the command id of the valid command record at {@code index}, or -1 when there is no record there, or
+     *         it is not a command, or it fails verification. For checking that a snapshot's journal index holds the
+     *         command the snapshot covers. Does not change the journal.
+     */
+    public long commandIdAt(final long index)
+    {
+        ensureOpen("commandIdAt");
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            return commandIdAt(tailer, index, new RecordFrame(), new CommandEvent());
+        }
+    }
+
+    /** Positions {@code tailer} on {@code index} and reads that record; leaves the tailer after it. */
+    private static long commandIdAt(final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event)
+    {
+        if (index < 0 || !tailer.moveToIndex(index))
+        {
+            return -1;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent() || dc.index() != index)
+            {
+                return -1;
+            }
+            if (read(dc, frame) != RecordFrame.OK || frame.recordType() != RecordFrame.TYPE_COMMAND || !frame.decodeCommand(event) ||
+                !event.type().journaled())
+            {
+                return -1;
+            }
+            return event.commandId();
+        }
+    }
+
+    /**
+     * Finds the index of the record holding {@code commandId}, reading backwards from the end, and waits (up to
+     * {@code timeoutMs}) while the journal has not reached it yet: the snapshot writer asks this for a command the
+     * ledger has applied and the journal thread may still be appending (the two stages run in parallel).
+     *
+     * <p>Thread-safety: unlike the rest of this class, safe to call on any thread while the journal thread appends;
+     * it reads through its own tailer and buffers.
+     *
+     * @return the index, or -1 when the journal went past {@code commandId} without holding it, or the wait timed out.
+     */
+    public long indexOfCommand(final long commandId, final long timeoutMs)
+    {
+        ensureOpen("indexOfCommand");
+        final RecordFrame frame = new RecordFrame();
+        final CommandEvent event = new CommandEvent();
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true)
+        {
+            try (ExcerptTailer tailer = queue.createTailer())
+            {
+                tailer.direction(TailerDirection.BACKWARD).toEnd();
+                boolean sawLater = false;
+                while (true)
+                {
+                    try (DocumentContext dc = tailer.readingDocument())
+                    {
+                        if (!dc.isPresent())
+                        {
+                            if (sawLater)
+                            {
+                                return -1;
+                            }
+                            break; // empty journal: not journaled yet
+                        }
+                        if (read(dc, frame) != RecordFrame.OK || frame.recordType() != RecordFrame.TYPE_COMMAND ||
+                            !frame.decodeCommand(event))
+                        {
+                            continue; // a torn record or a TORN_SKIP: not a command
+                        }
+                        final long found = event.commandId();
+                        if (found == commandId)
+                        {
+                            return dc.index();
+                        }
+                        if (found < commandId)
+                        {
+                            if (sawLater)
+                            {
+                                return -1; // went past it
+                            }
+                            break; // the journal has not reached it yet
+                        }
+                        sawLater = true;
+                    }
+                }
+            }
+            if (System.nanoTime() >= deadlineNs)
+            {
+                return -1;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** @return the index of the first record in the queue, or -1 when it is empty. */
+    public long firstIndex()
+    {
+        ensureOpen("firstIndex");
+        return queue.lastIndex() < 0 ? -1 : queue.firstIndex();
+    }
+
+    /** @return the roll cycle (UTC day number) an index belongs to. */
+    public static int cycleOf(final long index)
+    {
+        return ROLL_CYCLE.toCycle(index);
+    }
+
+    /** @return the roll cycle of a queue file name ({@code yyyyMMdd'F'.cq4}), or -1 when it is not one. */
+    public static int cycleOfFile(final Path file)
+    {
+        final String name = file.getFileName().toString();
+        if (!name.endsWith(SingleChronicleQueue.SUFFIX))
+        {
+            return -1;
+        }
+        try
+        {
+            final LocalDate day = LocalDate.parse(name.substring(0, name.length() - SingleChronicleQueue.SUFFIX.length()),
+                DateTimeFormatter.ofPattern(ROLL_CYCLE.format()));
+            return Math.toIntExact(day.toEpochDay() * 86_400_000L / ROLL_CYCLE.lengthInMillis());
+        }
+        catch (final DateTimeParseException | ArithmeticException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** @return the queue's cycle files, oldest first. */
+    public static List<Path> cycleFiles(final Path journalDir)
+    {
+        final List<Path> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(journalDir))
+        {
+            list.filter(p -> cycleOfFile(p) >= 0).forEach(files::add);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("journalDir=" + journalDir + " cannot be listed", ex);
+        }
+        files.sort((a, b) -> Integer.compare(cycleOfFile(a), cycleOfFile(b)));
+        return files;
+    }
+
+    /**
+     * Re-reads the directory after cycle files were moved away or deleted (journal retention), so that Chronicle's
+     * idea of the first cycle follows. Any thread.
+     */
+    public void refreshDirectoryListing()
+    {
+        ensureOpen("refreshDirectoryListing");
+        queue.refreshDirectoryListing();
     }
 
     /** @return the directory holding the queue files. */

@@ -207,4 +207,50 @@ class JournalCorruptionTest
             assertThrows(JournalCorruptException.class, () -> ChronicleJournal.open(dir, Durability.PROCESS).close());
         assertTrue(ex.getMessage().contains("bad record type: recordType=9"), ex.getMessage());
     }
+
+    @Test
+    void shouldSkipATornLastRecordInTheTailAfterASnapshotAndSealItOnTheNextAppend(@TempDir final Path dir) throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        final io.ledger.journal.snapshot.SnapshotStore store =
+            io.ledger.journal.snapshot.SnapshotStore.open(dir.resolve(io.ledger.journal.snapshot.SnapshotStore.DIRECTORY_NAME));
+        final io.ledger.engine.Ledger ledger = new io.ledger.engine.Ledger(ZAR);
+        final CommandEvent event = new CommandEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.FSYNC))
+        {
+            journal.append(JournalFixtures.createCustomer(event, 1, T0, "mer_a", "+27", null, null, "{}"));
+            ledger.apply(event);
+            for (int id = 2; id <= RECORDS; id++)
+            {
+                journal.append(payIn(event, id, T0 + id, "mer_a", 1, 100L * id, ZAR, marker(id)));
+                ledger.apply(event);
+                if (id == 5)
+                {
+                    final io.ledger.journal.snapshot.SnapshotStore.Pending pending = store.begin(id);
+                    io.ledger.engine.LedgerSnapshot.write(ledger, pending.output());
+                    pending.finishPayload();
+                    pending.commit(journal.indexOfCommand(id, 1_000), ledger.stateHash(), 0);
+                }
+            }
+        }
+        final long tornIndex = indexes(journalDir).get(RECORDS - 1);
+        flipByteInside(journalDir, marker(RECORDS));
+
+        for (int pass = 0; pass < 2; pass++) // before and after the seal
+        {
+            try (ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.FSYNC))
+            {
+                final io.ledger.journal.snapshot.LedgerRecovery.Result result =
+                    io.ledger.journal.snapshot.LedgerRecovery.recover(journal, store, dir, ZAR, null);
+                assertEquals(5, result.snapshot().header().lastCommandId());
+                assertEquals(RECORDS - 1 - 5 + pass, result.replayedRecords());
+                assertEquals(pass == 0 ? tornIndex : -1, result.replay().tornTailIndex());
+                assertEquals(pass == 0 ? RECORDS - 1 : RECORDS + 100, result.ledger().lastCommandId());
+                if (pass == 0)
+                {
+                    journal.append(payIn(event, RECORDS + 100, T0 + 999, "mer_a", 1, 1, ZAR, "after the torn one"));
+                }
+            }
+        }
+    }
 }

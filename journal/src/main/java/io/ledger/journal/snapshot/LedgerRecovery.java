@@ -1,0 +1,139 @@
+package io.ledger.journal.snapshot;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+import io.ledger.engine.Ledger;
+import io.ledger.journal.ChronicleJournal;
+import io.ledger.journal.JournalCorruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the ledger at start-up: the newest usable snapshot, then the journal tail after it; or, without one, the
+ * whole journal.
+ *
+ * <p>A snapshot is usable when its header is intact, the journal still holds the command it covers at the index it
+ * names (so a snapshot from another journal, or from commands a repair cut off, is never applied to this one), and
+ * its payload loads with matching checksum and state hash. An unusable one is skipped with a warning naming the file
+ * and why, and the next older one is tried. Corruption in the journal tail is not skipped: it throws
+ * {@link JournalCorruptException}, as a full replay would.
+ *
+ * <p>Only the tail is read and verified at start-up: records before the snapshot are not (that is the point), so
+ * damage there does not stop a start; {@code ledger verify} reads them all.
+ *
+ * <p>Single-threaded: the caller's thread.
+ */
+public final class LedgerRecovery
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerRecovery.class);
+
+    /**
+     * @param ledger   the rebuilt ledger, owned by the caller.
+     * @param snapshot the snapshot it started from, or {@code null} for a full replay.
+     * @param replay   what the journal replay read: the tail after the snapshot, or everything.
+     * @param elapsedNs snapshot load plus replay.
+     */
+    public record Result(Ledger ledger, SnapshotStore.Loaded snapshot, ChronicleJournal.ReplayResult replay, long elapsedNs)
+    {
+        /** @return journal records applied after the snapshot (all of them without one). */
+        public long replayedRecords()
+        {
+            return replay.records();
+        }
+    }
+
+    private LedgerRecovery()
+    {
+    }
+
+    /**
+     * @param store      the snapshots, or {@code null} to replay the whole journal.
+     * @param dataDir    the data directory (for the journal retention record).
+     * @param onRecord   told the count after each journal record applied (progress), or {@code null}.
+     * @throws JournalCorruptException when a journal record it reads is corrupt.
+     * @throws IllegalStateException   when no snapshot is usable and journal retention removed cycles, so that a full
+     *                                 replay would rebuild a wrong state.
+     */
+    public static Result recover(
+        final ChronicleJournal journal, final SnapshotStore store, final Path dataDir, final int defaultCurrency,
+        final LongConsumer onRecord)
+    {
+        final long startNs = System.nanoTime();
+        final List<Path> files = store == null ? List.of() : store.list();
+        for (final Path file : files)
+        {
+            final SnapshotStore.Loaded loaded = loadIfUsable(journal, store, file, defaultCurrency);
+            if (loaded == null)
+            {
+                continue;
+            }
+            final Ledger ledger = loaded.ledger();
+            final long[] count = {0};
+            final ChronicleJournal.ReplayResult tail = journal.replayAfter(
+                loaded.header().journalIndex(), loaded.header().lastCommandId(), (index, event) ->
+                {
+                    ledger.apply(event);
+                    if (onRecord != null)
+                    {
+                        onRecord.accept(++count[0]);
+                    }
+                    return true;
+                });
+            return new Result(ledger, loaded, tail, System.nanoTime() - startNs);
+        }
+        if (!files.isEmpty())
+        {
+            LOG.warn("snapshot: none of the {} snapshot files in {} is usable; replaying the whole journal", files.size(),
+                store.directory());
+        }
+        if (dataDir != null && JournalRetention.journalWasTrimmed(dataDir))
+        {
+            throw new IllegalStateException("no usable snapshot, and journal retention archived or deleted journal cycles (see " +
+                dataDir.resolve(JournalRetention.LOG_FILE_NAME) + "): a full replay would rebuild a wrong state. Restore a " +
+                "snapshot into " + (store == null ? dataDir.resolve(SnapshotStore.DIRECTORY_NAME) : store.directory()) +
+                ", or move the archived cycles back from " + dataDir.resolve(JournalRetention.ARCHIVE_DIRECTORY_NAME) +
+                " into the journal directory and delete the retention log");
+        }
+        final Ledger ledger = new Ledger(defaultCurrency);
+        final long[] count = {0};
+        final ChronicleJournal.ReplayResult all = journal.replay((index, event) ->
+        {
+            ledger.apply(event);
+            if (onRecord != null)
+            {
+                onRecord.accept(++count[0]);
+            }
+            return true;
+        });
+        return new Result(ledger, null, all, System.nanoTime() - startNs);
+    }
+
+    /**
+     * @return the loaded snapshot when it is intact and matches the journal; else {@code null}, after a warning
+     *         naming the file and the reason.
+     */
+    public static SnapshotStore.Loaded loadIfUsable(
+        final ChronicleJournal journal, final SnapshotStore store, final Path file, final int defaultCurrency)
+    {
+        try
+        {
+            final SnapshotHeader header = store.readHeader(file);
+            final long held = journal.commandIdAt(header.journalIndex());
+            if (held != header.lastCommandId())
+            {
+                throw new InvalidSnapshotException(file, "it covers commandId " + header.lastCommandId() + " at journal index 0x" +
+                    Long.toHexString(header.journalIndex()) + ", but the journal holds " +
+                    (held < 0 ? "no valid command there" : "commandId " + held + " there") +
+                    " (a snapshot of another journal, or of commands removed since)");
+            }
+            return store.load(file, defaultCurrency);
+        }
+        catch (final InvalidSnapshotException ex)
+        {
+            LOG.warn("snapshot: skipping {}: {}; trying an older one", file, ex.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,529 @@
+package io.ledger.journal.snapshot;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import io.ledger.engine.Ledger;
+import io.ledger.engine.LedgerSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The snapshot files of one data directory ({@code DIR/snapshots}): written atomically, listed newest first,
+ * checked and loaded, pruned to the newest K.
+ *
+ * <p><b>Files.</b> {@code snapshot-<lastCommandId, 19 digits>.snap}: a {@link SnapshotHeader} and the
+ * {@link LedgerSnapshot} payload. Names sort in command-id order, so the newest is the last by name.
+ *
+ * <p><b>Atomic write</b> ({@link #begin}, then {@link Pending#commit}): the payload streams into
+ * {@code snapshot-<id>.snap.tmp} in the same directory behind a zeroed header; the header goes in once the journal
+ * index is known; then the file is fsynced, renamed to its final name (an atomic rename within a directory) and the
+ * directory is fsynced, so that after a crash either the whole snapshot is there under its name or it is not. A
+ * {@code .tmp} left by a crash is deleted by the next {@link #open}.
+ *
+ * <p>Thread-safety: a {@link Pending} may be begun on one thread and committed on another (the ledger thread
+ * streams the payload; the snapshot thread finishes it); otherwise one thread at a time.
+ */
+public final class SnapshotStore
+{
+    /** The directory under the data directory. */
+    public static final String DIRECTORY_NAME = "snapshots";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+    private static final Pattern NAME = Pattern.compile("snapshot-(\\d{19})\\.snap");
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final int IO_BUFFER_BYTES = 1 << 20;
+
+    private final Path directory;
+
+    private SnapshotStore(final Path directory)
+    {
+        this.directory = directory;
+    }
+
+    /**
+     * Opens the store for writing, creating the directory if needed and deleting temporary files a crash left.
+     */
+    public static SnapshotStore open(final Path directory)
+    {
+        try
+        {
+            Files.createDirectories(directory);
+            try (Stream<Path> files = Files.list(directory))
+            {
+                for (final Path temp : files.filter(p -> p.getFileName().toString().endsWith(TEMP_SUFFIX)).toList())
+                {
+                    LOG.warn("snapshot: deleting {}, a snapshot that was being written when the server stopped", temp);
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("snapshot directory=" + directory.toAbsolutePath() + " cannot be prepared", ex);
+        }
+        return new SnapshotStore(directory);
+    }
+
+    /** Opens the store for reading only (tools): creates and deletes nothing; the directory may be missing. */
+    public static SnapshotStore openReadOnly(final Path directory)
+    {
+        return new SnapshotStore(directory);
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /** @return the snapshot files, newest (greatest last command id) first; none when the directory is missing. */
+    public List<Path> list()
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                .toList();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("snapshot directory=" + directory + " cannot be listed", ex);
+        }
+    }
+
+    /** @return the last command id a snapshot file's name states, or -1 for another name. */
+    public static long lastCommandIdOf(final Path file)
+    {
+        final Matcher matcher = NAME.matcher(file.getFileName().toString());
+        return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
+    }
+
+    /**
+     * Reads and checks the header only (magic, version, its CRC32C, and that the file is as long as it says).
+     *
+     * @throws InvalidSnapshotException naming the problem.
+     */
+    public SnapshotHeader readHeader(final Path file) throws InvalidSnapshotException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            return readHeader(file, channel);
+        }
+        catch (final IOException ex)
+        {
+            throw new InvalidSnapshotException(file, "cannot be read: " + ex, ex);
+        }
+    }
+
+    /**
+     * Checks the whole file's checksums without loading it: the header's, and the payload's CRC32C (reads every byte).
+     *
+     * @throws InvalidSnapshotException naming the problem.
+     */
+    public SnapshotHeader verifyChecksums(final Path file) throws InvalidSnapshotException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final SnapshotHeader header = readHeader(file, channel);
+            final CRC32C crc = new CRC32C();
+            final ByteBuffer buffer = ByteBuffer.allocateDirect(IO_BUFFER_BYTES);
+            long position = SnapshotHeader.HEADER_BYTES;
+            while (true)
+            {
+                buffer.clear();
+                final int n = channel.read(buffer, position);
+                if (n < 0)
+                {
+                    break;
+                }
+                buffer.flip();
+                crc.update(buffer);
+                position += n;
+            }
+            if (crc.getValue() != header.payloadCrc32c())
+            {
+                throw new InvalidSnapshotException(file, "payload crc32c=" + Long.toHexString(crc.getValue()) +
+                    " does not match the header's " + Long.toHexString(header.payloadCrc32c()));
+            }
+            return header;
+        }
+        catch (final IOException ex)
+        {
+            throw new InvalidSnapshotException(file, "cannot be read: " + ex, ex);
+        }
+    }
+
+    /** A snapshot read back into a ledger. */
+    public record Loaded(Path file, SnapshotHeader header, Ledger ledger, long loadNs)
+    {
+    }
+
+    /**
+     * Loads a snapshot: checks the header, reads the payload into a fresh ledger while summing its CRC32C, then
+     * requires the checksum, the length, the last command id and the restored ledger's state hash to match the
+     * header.
+     *
+     * @throws InvalidSnapshotException naming the problem; nothing of the half-read ledger escapes.
+     */
+    public Loaded load(final Path file, final int defaultCurrency) throws InvalidSnapshotException
+    {
+        final long startNs = System.nanoTime();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final SnapshotHeader header = readHeader(file, channel);
+            channel.position(SnapshotHeader.HEADER_BYTES);
+            final CrcInputStream payload = new CrcInputStream(
+                new BufferedInputStream(Channels.newInputStream(channel), IO_BUFFER_BYTES));
+            final Ledger ledger;
+            try
+            {
+                ledger = LedgerSnapshot.read(new DataInputStream(payload), defaultCurrency);
+            }
+            catch (final EOFException ex)
+            {
+                throw new InvalidSnapshotException(file, "payload ends early", ex);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                throw new InvalidSnapshotException(file, "payload not understood: " + ex.getMessage(), ex);
+            }
+            if (payload.read() != -1)
+            {
+                throw new InvalidSnapshotException(file, "bytes after the payload's end");
+            }
+            if (payload.count != header.payloadBytes() || payload.crc.getValue() != header.payloadCrc32c())
+            {
+                throw new InvalidSnapshotException(file, "payload of " + payload.count + " bytes, crc32c=" +
+                    Long.toHexString(payload.crc.getValue()) + " does not match the header's " + header.payloadBytes() +
+                    " bytes, crc32c=" + Long.toHexString(header.payloadCrc32c()));
+            }
+            if (ledger.lastCommandId() != header.lastCommandId())
+            {
+                throw new InvalidSnapshotException(file, "payload lastCommandId=" + ledger.lastCommandId() +
+                    " is not the header's " + header.lastCommandId());
+            }
+            final long hash = ledger.stateHash();
+            if (hash != header.stateHash())
+            {
+                throw new InvalidSnapshotException(file, "restored state hash " + Long.toHexString(hash) +
+                    " is not the header's " + Long.toHexString(header.stateHash()));
+            }
+            return new Loaded(file, header, ledger, System.nanoTime() - startNs);
+        }
+        catch (final IOException ex)
+        {
+            throw new InvalidSnapshotException(file, "cannot be read: " + ex, ex);
+        }
+    }
+
+    /**
+     * Starts writing the snapshot of the state after {@code lastCommandId}: the caller writes the payload to
+     * {@link Pending#output()}, then calls {@link Pending#finishPayload()} and, once it knows the journal index,
+     * {@link Pending#commit}; or {@link Pending#abort()}.
+     */
+    public Pending begin(final long lastCommandId)
+    {
+        final Path file = directory.resolve(String.format("snapshot-%019d.snap", lastCommandId));
+        final Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
+        try
+        {
+            Files.createDirectories(directory);
+            return new Pending(file, temp, lastCommandId);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("snapshot file=" + temp + " cannot be created", ex);
+        }
+    }
+
+    /**
+     * Deletes all but the newest {@code keep} snapshots.
+     *
+     * @return the deleted files.
+     */
+    public List<Path> prune(final int keep)
+    {
+        final List<Path> all = list();
+        final List<Path> deleted = new ArrayList<>();
+        for (final Path old : all.subList(Math.min(keep, all.size()), all.size()))
+        {
+            try
+            {
+                Files.deleteIfExists(old);
+                deleted.add(old);
+            }
+            catch (final IOException ex)
+            {
+                LOG.warn("snapshot: cannot delete old snapshot {}: {}", old, ex.toString());
+            }
+        }
+        return deleted;
+    }
+
+    private static SnapshotHeader readHeader(final Path file, final FileChannel channel) throws IOException, InvalidSnapshotException
+    {
+        final long size = channel.size();
+        if (size < SnapshotHeader.HEADER_BYTES)
+        {
+            throw new InvalidSnapshotException(file, "size=" + size + " bytes is shorter than a header");
+        }
+        final ByteBuffer bytes = ByteBuffer.allocate(SnapshotHeader.HEADER_BYTES);
+        while (bytes.hasRemaining())
+        {
+            if (channel.read(bytes, bytes.position()) < 0)
+            {
+                throw new InvalidSnapshotException(file, "ends inside the header");
+            }
+        }
+        final SnapshotHeader header;
+        try
+        {
+            header = SnapshotHeader.decode(bytes.array());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new InvalidSnapshotException(file, ex.getMessage());
+        }
+        if (size != SnapshotHeader.HEADER_BYTES + header.payloadBytes())
+        {
+            throw new InvalidSnapshotException(file, "size=" + size + " bytes, but the header says " +
+                (SnapshotHeader.HEADER_BYTES + header.payloadBytes()) + " (truncated or appended to)");
+        }
+        return header;
+    }
+
+    /** Fsyncs a directory, so that a rename or delete in it is durable. */
+    static void syncDirectory(final Path directory) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+    }
+
+    /** One snapshot being written; see {@link #begin}. */
+    public final class Pending
+    {
+        private final Path file;
+        private final Path temp;
+        private final long lastCommandId;
+        private final FileChannel channel;
+        private final CrcOutputStream crcOut;
+        private final DataOutputStream output;
+        private boolean payloadFinished;
+        private boolean done;
+
+        private Pending(final Path file, final Path temp, final long lastCommandId) throws IOException
+        {
+            this.file = file;
+            this.temp = temp;
+            this.lastCommandId = lastCommandId;
+            channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+            try
+            {
+                channel.write(ByteBuffer.allocate(SnapshotHeader.HEADER_BYTES), 0); // zeroes until the real header: invalid
+                channel.position(SnapshotHeader.HEADER_BYTES);
+                crcOut = new CrcOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), IO_BUFFER_BYTES));
+                output = new DataOutputStream(crcOut);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                abort();
+                throw ex;
+            }
+        }
+
+        /** Where the payload goes. */
+        public DataOutput output()
+        {
+            return output;
+        }
+
+        /** @return the last command id the snapshot covers. */
+        public long lastCommandId()
+        {
+            return lastCommandId;
+        }
+
+        /** Flushes the payload to the file (page cache; no fsync yet). */
+        public void finishPayload() throws IOException
+        {
+            output.flush();
+            payloadFinished = true;
+        }
+
+        /** @return the payload's length so far. */
+        public long payloadBytes()
+        {
+            return crcOut.count;
+        }
+
+        /** @return the name the snapshot gets on commit. */
+        public Path file()
+        {
+            return file;
+        }
+
+        /**
+         * Writes the header, fsyncs, renames the file to its final name ({@link #file()}) and fsyncs the directory.
+         *
+         * @return the header written.
+         */
+        public SnapshotHeader commit(final long journalIndex, final long stateHash, final long createdAtMs) throws IOException
+        {
+            if (!payloadFinished || done)
+            {
+                throw new IllegalStateException("file=" + temp + " payloadFinished=" + payloadFinished + " done=" + done);
+            }
+            try
+            {
+                final SnapshotHeader header = new SnapshotHeader(journalIndex, lastCommandId, stateHash, crcOut.count,
+                    crcOut.crc.getValue(), createdAtMs);
+                final ByteBuffer bytes = ByteBuffer.wrap(header.encode());
+                while (bytes.hasRemaining())
+                {
+                    channel.write(bytes, bytes.position());
+                }
+                channel.force(true);
+                channel.close();
+                try
+                {
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                catch (final AtomicMoveNotSupportedException ex)
+                {
+                    throw new IOException("directory=" + directory + " does not support an atomic rename", ex);
+                }
+                syncDirectory(directory);
+                done = true;
+                return header;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                abort();
+                throw ex;
+            }
+        }
+
+        /** Closes and deletes the temporary file. Idempotent. */
+        public void abort()
+        {
+            done = true;
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                // closing to delete: nothing else to do
+            }
+            try
+            {
+                Files.deleteIfExists(temp);
+            }
+            catch (final IOException ex)
+            {
+                LOG.warn("snapshot: cannot delete {}: {}", temp, ex.toString());
+            }
+        }
+    }
+
+    /** Counts and checksums what passes through, in bulk (FilterOutputStream would write byte by byte). */
+    private static final class CrcOutputStream extends FilterOutputStream
+    {
+        final CRC32C crc = new CRC32C();
+        long count;
+
+        CrcOutputStream(final OutputStream out)
+        {
+            super(out);
+        }
+
+        @Override
+        public void write(final int b) throws IOException
+        {
+            out.write(b);
+            crc.update(b);
+            count++;
+        }
+
+        @Override
+        public void write(final byte[] bytes, final int offset, final int length) throws IOException
+        {
+            out.write(bytes, offset, length);
+            crc.update(bytes, offset, length);
+            count += length;
+        }
+    }
+
+    private static final class CrcInputStream extends FilterInputStream
+    {
+        final CRC32C crc = new CRC32C();
+        long count;
+
+        CrcInputStream(final InputStream in)
+        {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException
+        {
+            final int b = in.read();
+            if (b >= 0)
+            {
+                crc.update(b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(final byte[] bytes, final int offset, final int length) throws IOException
+        {
+            final int n = in.read(bytes, offset, length);
+            if (n > 0)
+            {
+                crc.update(bytes, offset, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(final long n)
+        {
+            throw new UnsupportedOperationException("every byte must be checksummed");
+        }
+    }
+}

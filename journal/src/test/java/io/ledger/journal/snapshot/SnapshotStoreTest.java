@@ -1,0 +1,151 @@
+package io.ledger.journal.snapshot;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.Ledger;
+import io.ledger.engine.LedgerSnapshot;
+import io.ledger.journal.RandomCommands;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Snapshot files: atomic write, header, checksums, listing order, pruning and leftovers of a crash. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SnapshotStoreTest
+{
+    static final int ZAR = Currencies.pack("ZAR");
+
+    @TempDir
+    Path dir;
+
+    static Ledger ledger(final long seed, final int commands)
+    {
+        final Ledger ledger = new Ledger(ZAR);
+        final RandomCommands stream = new RandomCommands(seed);
+        final CommandEvent event = new CommandEvent();
+        for (int i = 0; i < commands; i++)
+        {
+            ledger.apply(stream.next(event));
+            stream.applied(event);
+        }
+        return ledger;
+    }
+
+    static Path write(final SnapshotStore store, final Ledger ledger, final long journalIndex) throws IOException
+    {
+        final SnapshotStore.Pending pending = store.begin(ledger.lastCommandId());
+        LedgerSnapshot.write(ledger, pending.output());
+        pending.finishPayload();
+        pending.commit(journalIndex, ledger.stateHash(), 1_700_000_000_000L);
+        return pending.file();
+    }
+
+    /** XORs one byte of {@code file} at {@code position}. */
+    static void flipByte(final Path file, final long position) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, position);
+            channel.write(ByteBuffer.wrap(new byte[] {(byte)(one.get(0) ^ 0x5A)}), position);
+        }
+    }
+
+    @Test
+    void shouldWriteAtomicallyAndLoadTheSameStateWithTheHeaderItWasGiven() throws Exception
+    {
+        final SnapshotStore store = SnapshotStore.open(dir);
+        final Ledger ledger = ledger(1, 5_000);
+        final Path file = write(store, ledger, 0x4_0000_0007L);
+
+        assertEquals(String.format("snapshot-%019d.snap", ledger.lastCommandId()), file.getFileName().toString());
+        try (var files = Files.list(dir))
+        {
+            assertEquals(List.of(file), files.toList(), "no temporary file is left");
+        }
+        final SnapshotHeader header = store.verifyChecksums(file);
+        assertEquals(0x4_0000_0007L, header.journalIndex());
+        assertEquals(ledger.lastCommandId(), header.lastCommandId());
+        assertEquals(ledger.stateHash(), header.stateHash());
+        assertEquals(Files.size(file), SnapshotHeader.HEADER_BYTES + header.payloadBytes());
+
+        final SnapshotStore.Loaded loaded = store.load(file, ZAR);
+        assertEquals(ledger.stateHash(), loaded.ledger().stateHash());
+        assertEquals(header, loaded.header());
+    }
+
+    @Test
+    void shouldListNewestFirstAndPruneToTheNewestK() throws Exception
+    {
+        final SnapshotStore store = SnapshotStore.open(dir);
+        final Path a = write(store, ledger(2, 100), 1);
+        final Path b = write(store, ledger(2, 200), 2);
+        final Path c = write(store, ledger(2, 300), 3);
+        assertEquals(List.of(c, b, a), store.list());
+
+        assertEquals(List.of(a), store.prune(2));
+        assertEquals(List.of(c, b), store.list());
+    }
+
+    @Test
+    void shouldRefuseATruncatedFileAFlippedPayloadByteAndADamagedHeaderNamingTheFile() throws Exception
+    {
+        final SnapshotStore store = SnapshotStore.open(dir);
+        final Ledger ledger = ledger(3, 2_000);
+
+        final Path truncated = write(store, ledger, 1);
+        try (FileChannel channel = FileChannel.open(truncated, StandardOpenOption.WRITE))
+        {
+            channel.truncate(Files.size(truncated) - 100);
+        }
+        final InvalidSnapshotException cut = assertThrows(InvalidSnapshotException.class, () -> store.load(truncated, ZAR));
+        assertTrue(cut.getMessage().contains(truncated.toString()) && cut.getMessage().contains("truncated"), cut.getMessage());
+        Files.delete(truncated);
+
+        final Path payload = write(store, ledger, 1);
+        flipByte(payload, Files.size(payload) / 2);
+        final InvalidSnapshotException crc = assertThrows(InvalidSnapshotException.class, () -> store.verifyChecksums(payload));
+        assertTrue(crc.getMessage().contains("payload crc32c"), crc.getMessage());
+        assertThrows(InvalidSnapshotException.class, () -> store.load(payload, ZAR));
+        Files.delete(payload);
+
+        final Path header = write(store, ledger, 1);
+        flipByte(header, 20); // inside journalIndex
+        final InvalidSnapshotException head = assertThrows(InvalidSnapshotException.class, () -> store.readHeader(header));
+        assertTrue(head.getMessage().contains("header crc32c"), head.getMessage());
+    }
+
+    @Test
+    void shouldDeleteTheTemporaryFileOfAnAbortedOrCrashedWrite() throws Exception
+    {
+        final SnapshotStore store = SnapshotStore.open(dir);
+        final SnapshotStore.Pending aborted = store.begin(5);
+        aborted.output().writeLong(1);
+        aborted.abort();
+        final SnapshotStore.Pending crashed = store.begin(6);
+        crashed.output().writeLong(1);
+        crashed.finishPayload(); // the process dies here: never committed
+        assertTrue(Files.exists(dir.resolve("snapshot-0000000000000000006.snap.tmp")));
+        assertEquals(List.of(), store.list(), "a temporary file is never listed");
+
+        SnapshotStore.open(dir);
+        try (var files = Files.list(dir))
+        {
+            assertFalse(files.findAny().isPresent(), "open deletes what a crash left");
+        }
+    }
+}
