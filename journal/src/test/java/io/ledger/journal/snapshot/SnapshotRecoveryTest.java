@@ -209,56 +209,54 @@ class SnapshotRecoveryTest
             .fatalErrorHandler((stage, commandId, error) -> failures.add(error))
             .snapshotErrorHandler((commandId, error) -> failures.add(error)), ledger, journal);
 
-        // The stream's commands, refusals included, through the ring; the pipeline numbers them itself
+        // The stream's commands, refusals included, through the ring in bursts of 500; the pipeline numbers them itself
         final RandomCommands stream = new RandomCommands(16);
         final CommandEvent template = new CommandEvent();
-        final int commands = 3_000;
-        final CountDownLatch replied = new CountDownLatch(commands);
         final AtomicLong lastCustomer = new AtomicLong(-1);
-        final ReplySink sink = event ->
+        final int bursts = 6;
+        for (int burst = 1; burst <= bursts; burst++)
         {
-            if (event.customer() != null)
+            final CountDownLatch replied = new CountDownLatch(500);
+            final ReplySink sink = event ->
             {
-                lastCustomer.set(event.customer().key());
-            }
-            replied.countDown();
-        };
-        for (int i = 0; i < commands; i++)
-        {
-            stream.next(template);
-            if (template.type() != io.ledger.engine.CommandType.CREATE_CUSTOMER && lastCustomer.get() > 0)
+                if (event.customer() != null)
+                {
+                    lastCustomer.set(event.customer().key());
+                }
+                replied.countDown();
+            };
+            for (int i = 0; i < 500; i++)
             {
-                template.customerKey(lastCustomer.get()); // ids differ from the stream's: aim at a real customer
+                stream.next(template);
+                if (template.type() != io.ledger.engine.CommandType.CREATE_CUSTOMER && lastCustomer.get() > 0)
+                {
+                    template.customerKey(lastCustomer.get()); // ids differ from the stream's: aim at a real customer
+                }
+                while (!pipeline.tryPublish((event, t) -> copy(t, event).replyTo(sink, null), template))
+                {
+                    Thread.onSpinWait();
+                }
             }
-            while (!pipeline.tryPublish((event, t) -> copy(t, event).replyTo(sink, null), template))
+            assertTrue(replied.await(20, TimeUnit.SECONDS));
+            // Due after every 500; one due while the previous is still being finished waits for a later batch, so
+            // nudge the idle pipeline until it is taken (a request wakes the ledger thread)
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pauses.size() < burst && System.nanoTime() < deadline)
             {
-                Thread.onSpinWait();
+                pipeline.requestSnapshot();
+                Thread.sleep(5);
             }
-            if (i % 64 == 0)
-            {
-                assertTrue(replied.await(0, TimeUnit.SECONDS) || waitFor(replied, commands - i));
-            }
+            assertEquals(burst, pauses.size());
         }
-        assertTrue(replied.await(20, TimeUnit.SECONDS));
         pipeline.close(); // a final snapshot, then the journal closes
         assertEquals(List.of(), failures);
-        assertTrue(pauses.size() >= 3, "snapshots taken: " + pauses.size());
+        assertEquals(bursts, pauses.size(), "the final snapshot finds nothing new to write");
         assertEquals(2, store.list().size(), "pruned to the newest 2");
 
         final LedgerRecovery.Result result = recover();
         assertEquals(0, result.replayedRecords(), "the final snapshot covers every command");
         assertEquals(ledger.stateHash(), result.ledger().stateHash());
         assertEquals(ledger.lastCommandId(), result.snapshot().header().lastCommandId());
-    }
-
-    private static boolean waitFor(final CountDownLatch latch, final long atMost) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (latch.getCount() > atMost + 200 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
-        return true;
     }
 
     private static CommandEvent copy(final CommandEvent from, final CommandEvent to)
