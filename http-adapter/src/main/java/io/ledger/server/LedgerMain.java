@@ -6,7 +6,9 @@ import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import io.ledger.server.LedgerServer.Config;
+import io.ledger.journal.JournalCorruptException;
 import io.ledger.server.tools.JournalCommand;
+import io.ledger.server.tools.RepairCommand;
 import io.ledger.server.tools.ReplayCommand;
 import io.ledger.server.tools.VerifyCommand;
 import org.slf4j.Logger;
@@ -33,9 +35,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The command line: {@code ledger serve} runs the server, {@code ledger token} prints a bearer token, and the
- * read-only operator tools {@code replay}, {@code verify} and {@code journal} inspect a journal (package
- * {@code io.ledger.server.tools}).
+ * The command line: {@code ledger serve} runs the server, {@code ledger token} prints a bearer token, the
+ * read-only operator tools {@code replay}, {@code verify} and {@code journal} inspect a journal, and {@code repair}
+ * cuts a damaged one (package {@code io.ledger.server.tools}).
  *
  * <p>Every option of {@code serve} can also come from a {@code LEDGER_*} environment variable; a flag wins over
  * the variable, which wins over the built-in default (the constants in {@link Config}). Bad values are refused
@@ -50,7 +52,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
     versionProvider = LedgerMain.Version.class,
     description = "In-memory payments ledger serving a Cashful-compatible wallet HTTP API.",
     subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class, ReplayCommand.class, VerifyCommand.class,
-        JournalCommand.class})
+        JournalCommand.class, RepairCommand.class})
 public final class LedgerMain
 {
     /** Merchant the demo token {@code serve} prints is issued for. */
@@ -157,7 +159,8 @@ public final class LedgerMain
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Replay the journal, then serve the wallet API over HTTP until SIGTERM or SIGINT (exit 0 after a clean stop).",
+            "Load the newest snapshot and replay the journal after it, then serve the wallet API over HTTP until SIGTERM or SIGINT "
+                + "(a final snapshot, then exit 0 after a clean stop).",
             "Each option can also be set by the environment variable it names; a flag wins."})
     static final class Serve implements Callable<Integer>
     {
@@ -218,6 +221,40 @@ public final class LedgerMain
                 + "money. Env LEDGER_DEFAULT_CURRENCY. Default: ${DEFAULT-VALUE}.")
         String defaultCurrency;
 
+        @Option(
+            names = "--snapshot-every-commands",
+            paramLabel = "COMMANDS",
+            defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_COMMANDS:-" + Config.SNAPSHOT_EVERY_COMMANDS_DEFAULT + "}",
+            description = "Take a snapshot after this many journaled commands, >= 0 (0: none by count). The ledger pauses "
+                + "while it writes one (see docs/operations.md). Env LEDGER_SNAPSHOT_EVERY_COMMANDS. Default: ${DEFAULT-VALUE}.")
+        long snapshotEveryCommands;
+
+        @Option(
+            names = "--snapshot-every-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_SECONDS:-" + Config.SNAPSHOT_EVERY_SECONDS_DEFAULT + "}",
+            description = "Take a snapshot this often, seconds, when anything was journaled since the last one, 0..31536000 "
+                + "(0: none by time). A snapshot is also taken on a clean stop. Env LEDGER_SNAPSHOT_EVERY_SECONDS. "
+                + "Default: ${DEFAULT-VALUE}.")
+        long snapshotEverySeconds;
+
+        @Option(
+            names = "--snapshots-keep",
+            paramLabel = "FILES",
+            defaultValue = "${env:LEDGER_SNAPSHOTS_KEEP:-" + Config.SNAPSHOTS_KEEP_DEFAULT + "}",
+            description = "Snapshot files to keep in DIR/snapshots, newest first, 1.." + Config.SNAPSHOTS_KEEP_MAX
+                + ". Env LEDGER_SNAPSHOTS_KEEP. Default: ${DEFAULT-VALUE}.")
+        int snapshotsKeep;
+
+        @Option(
+            names = "--journal-retention",
+            paramLabel = "MODE",
+            defaultValue = "${env:LEDGER_JOURNAL_RETENTION:-" + Config.JOURNAL_RETENTION_DEFAULT + "}",
+            description = "What happens to journal day files older than the oldest snapshot kept: 'off' (kept), 'archive' "
+                + "(moved to DIR/journal-archive) or 'delete'. After the first one goes, the state can no longer be rebuilt "
+                + "from the journal alone. Env LEDGER_JOURNAL_RETENTION. Default: ${DEFAULT-VALUE}.")
+        String journalRetention;
+
         @Override
         public Integer call()
         {
@@ -274,6 +311,22 @@ public final class LedgerMain
                 throw new OptionException("--default-currency=" + defaultCurrency
                     + " must be an ISO 4217 code of three upper-case letters, e.g. ZAR");
             }
+            if (snapshotEveryCommands < 0)
+            {
+                throw new OptionException("--snapshot-every-commands=" + snapshotEveryCommands + " must be >= 0 (0: none by count)");
+            }
+            if (snapshotEverySeconds < 0)
+            {
+                throw new OptionException("--snapshot-every-seconds=" + snapshotEverySeconds + " must be >= 0 (0: none by time)");
+            }
+            if (snapshotsKeep < 1)
+            {
+                throw new OptionException("--snapshots-keep=" + snapshotsKeep + " must be >= 1 (files)");
+            }
+            if (!"off".equals(journalRetention) && !"archive".equals(journalRetention) && !"delete".equals(journalRetention))
+            {
+                throw new OptionException("--journal-retention=" + journalRetention + " must be off, archive or delete");
+            }
         }
 
         private static void validate(final Config config)
@@ -291,7 +344,8 @@ public final class LedgerMain
         Config toConfig(final byte[] jwtSecret)
         {
             return new Config(
-                port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency);
+                port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency,
+                snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention);
         }
 
         private int run(final Config config)
@@ -307,6 +361,13 @@ public final class LedgerMain
             {
                 LOG.error("failed to start", ex);
                 spec.commandLine().getErr().println("ledger serve: failed to start: " + ex);
+                if (ex instanceof JournalCorruptException corrupt)
+                {
+                    spec.commandLine().getErr().println("ledger serve: the journal cannot be replayed past that record. Check it with "
+                        + "'ledger verify --data-dir " + config.dataDir() + "'. To cut the journal there (the records from it on "
+                        + "are moved aside with the damaged journal, never deleted): 'ledger repair --data-dir "
+                        + config.dataDir() + " --truncate-at 0x" + Long.toHexString(corrupt.index()) + "'");
+                }
                 spec.commandLine().getErr().flush();
                 return ExitCode.SOFTWARE;
             }

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.ledger.engine.Currencies;
@@ -16,15 +18,20 @@ import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
+import io.ledger.journal.snapshot.JournalRetention;
+import io.ledger.journal.snapshot.LedgerRecovery;
+import io.ledger.journal.snapshot.SnapshotStore;
+import io.ledger.journal.snapshot.SnapshotWriter;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running server. Start-up order is what makes recovery correct: open the journal, replay every record into a
- * fresh {@link Ledger}, start the pipeline numbering commands after the last journaled id, and only then open the
- * HTTP port. Shutdown runs the other way: stop accepting, drain the ring (replies still reach open connections),
- * close the journal, close the connections.
+ * The running server. Start-up order is what makes recovery correct: open the journal, load the newest usable
+ * snapshot and replay the journal tail after it (or the whole journal without one) into a {@link Ledger}, check that
+ * money is conserved, start the pipeline numbering commands after the last journaled id, and only then open the HTTP
+ * port. Shutdown runs the other way: stop accepting, drain the ring (replies still reach open connections), take a
+ * final snapshot, close the journal, close the connections.
  */
 public final class LedgerServer implements AutoCloseable
 {
@@ -44,6 +51,11 @@ public final class LedgerServer implements AutoCloseable
      * @param waitStrategy    a name from {@code WaitStrategies.NAMES}.
      * @param ioThreads       Netty worker threads, >= 1.
      * @param defaultCurrency ISO 4217 code reported for accounts that never held money.
+     * @param snapshotEveryCommands a snapshot after this many journaled commands; 0 for none by count.
+     * @param snapshotEverySeconds  a snapshot this often when anything was journaled since the last; 0 for none by time.
+     * @param snapshotsKeep         snapshot files kept, newest first, 1..1000.
+     * @param journalRetention      {@code off}, {@code archive} or {@code delete}: what happens to journal cycles
+     *                              older than the oldest snapshot kept.
      */
     public record Config(
         int port,
@@ -53,7 +65,11 @@ public final class LedgerServer implements AutoCloseable
         int ringSizeEvents,
         String waitStrategy,
         int ioThreads,
-        String defaultCurrency)
+        String defaultCurrency,
+        long snapshotEveryCommands,
+        long snapshotEverySeconds,
+        int snapshotsKeep,
+        String journalRetention)
     {
         public static final int PORT_DEFAULT = 9000;
         public static final String DATA_DIR_DEFAULT = "./data";
@@ -62,6 +78,28 @@ public final class LedgerServer implements AutoCloseable
         public static final String WAIT_STRATEGY_DEFAULT = "blocking";
         public static final int IO_THREADS_DEFAULT = 1;
         public static final String DEFAULT_CURRENCY_DEFAULT = "ZAR";
+        public static final long SNAPSHOT_EVERY_COMMANDS_DEFAULT = 1_000_000;
+        public static final long SNAPSHOT_EVERY_SECONDS_DEFAULT = 600;
+        public static final int SNAPSHOTS_KEEP_DEFAULT = 3;
+        public static final int SNAPSHOTS_KEEP_MAX = 1000;
+        public static final String JOURNAL_RETENTION_DEFAULT = "off";
+
+        /** The configuration without the snapshot settings, which take their defaults. */
+        public Config(
+            final int port, final Path dataDir, final byte[] jwtSecret, final String durability, final int ringSizeEvents,
+            final String waitStrategy, final int ioThreads, final String defaultCurrency)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency,
+                SNAPSHOT_EVERY_COMMANDS_DEFAULT, SNAPSHOT_EVERY_SECONDS_DEFAULT, SNAPSHOTS_KEEP_DEFAULT, JOURNAL_RETENTION_DEFAULT);
+        }
+
+        /** @return this configuration with other snapshot settings. */
+        public Config withSnapshots(
+            final long everyCommands, final long everySeconds, final int keep, final String retention)
+        {
+            return new Config(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency,
+                everyCommands, everySeconds, keep, retention);
+        }
 
         /** @throws IllegalArgumentException with a message naming the bad option and its value. */
         public void validate()
@@ -93,19 +131,36 @@ public final class LedgerServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("default-currency=" + defaultCurrency + " must be an upper-case ISO 4217 code");
             }
+            if (snapshotEveryCommands < 0)
+            {
+                throw new IllegalArgumentException("snapshot-every-commands=" + snapshotEveryCommands + " must be >= 0 (0: none by count)");
+            }
+            if (snapshotEverySeconds < 0 || snapshotEverySeconds > TimeUnit.DAYS.toSeconds(365))
+            {
+                throw new IllegalArgumentException("snapshot-every-seconds=" + snapshotEverySeconds + " must be in 0..31536000 (0: none by time)");
+            }
+            if (snapshotsKeep < 1 || snapshotsKeep > SNAPSHOTS_KEEP_MAX)
+            {
+                throw new IllegalArgumentException("snapshots-keep=" + snapshotsKeep + " must be in 1.." + SNAPSHOTS_KEEP_MAX);
+            }
+            JournalRetention.Mode.parse(journalRetention);
         }
     }
 
     private final ChronicleJournal journal;
     private final LedgerPipeline pipeline;
     private final LedgerHttpServer http;
+    private final ScheduledExecutorService snapshotTimer;
     private boolean closed;
 
-    private LedgerServer(final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http)
+    private LedgerServer(
+        final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
+        final ScheduledExecutorService snapshotTimer)
     {
         this.journal = journal;
         this.pipeline = pipeline;
         this.http = http;
+        this.snapshotTimer = snapshotTimer;
     }
 
     /**
@@ -138,17 +193,30 @@ public final class LedgerServer implements AutoCloseable
 
         final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
         LedgerPipeline pipeline = null;
+        ScheduledExecutorService snapshotTimer = null;
         try
         {
-            final Ledger ledger = new Ledger(Currencies.pack(config.defaultCurrency()));
-            final long startNs = System.nanoTime();
-            final ChronicleJournal.ReplayResult replayed = journal.replay(ledger::apply);
-            final long replayMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
+            final LedgerRecovery.Result recovered =
+                LedgerRecovery.recover(journal, snapshots, config.dataDir(), Currencies.pack(config.defaultCurrency()), null);
+            final Ledger ledger = recovered.ledger();
+            final SnapshotStore.Loaded snapshot = recovered.snapshot();
+            if (snapshot != null)
+            {
+                LOG.info("loaded snapshot {} in {} ms: {} commands up to commandId {} (journal index 0x{}), state hash {}",
+                    snapshot.file(), TimeUnit.NANOSECONDS.toMillis(snapshot.loadNs()), snapshot.ledger().commandsApplied() -
+                        recovered.replayedRecords(), snapshot.header().lastCommandId(), Long.toHexString(snapshot.header().journalIndex()),
+                    Long.toHexString(snapshot.header().stateHash()));
+            }
+            final long replayMs = TimeUnit.NANOSECONDS.toMillis(recovered.elapsedNs() - (snapshot == null ? 0 : snapshot.loadNs()));
             LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
-                replayed.records(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
+                recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
                 Long.toHexString(ledger.stateHash()));
             ledger.checkConservation();
 
+            final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshotsKeep(),
+                new JournalRetention(JournalRetention.Mode.parse(config.journalRetention()), config.dataDir()),
+                snapshot == null ? -1 : snapshot.header().lastCommandId(), null);
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             pipeline = LedgerPipeline.start(
                 new LedgerPipeline.Context()
@@ -157,16 +225,36 @@ public final class LedgerServer implements AutoCloseable
                     .clock(SystemEpochClock.INSTANCE)
                     .firstCommandId(firstCommandId)
                     .fatalErrorHandler(onFatal)
-                    .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error)),
+                    .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
+                    .snapshotTaker(snapshotWriter)
+                    .snapshotEveryCommands(config.snapshotEveryCommands())
+                    .commandsSinceSnapshot(recovered.replayedRecords())
+                    .snapshotErrorHandler((commandId, error) ->
+                        LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
                 ledger,
                 journal);
+            if (config.snapshotEverySeconds() > 0)
+            {
+                snapshotTimer = Executors.newSingleThreadScheduledExecutor(runnable ->
+                {
+                    final Thread thread = new Thread(runnable, "ledger-snapshot-timer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                snapshotTimer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshotEverySeconds(),
+                    config.snapshotEverySeconds(), TimeUnit.SECONDS);
+            }
 
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(config.port(), config.ioThreads(), pipeline, authenticator, HttpLimits.DEFAULTS);
-            return new LedgerServer(journal, pipeline, http);
+            return new LedgerServer(journal, pipeline, http, snapshotTimer);
         }
         catch (final RuntimeException | Error ex)
         {
+            if (snapshotTimer != null)
+            {
+                snapshotTimer.shutdownNow();
+            }
             if (pipeline != null)
             {
                 pipeline.close();
@@ -185,7 +273,10 @@ public final class LedgerServer implements AutoCloseable
         return http.port();
     }
 
-    /** Stops accepting, drains in-flight commands, closes the journal, then the connections. Idempotent. */
+    /**
+     * Stops accepting, drains in-flight commands, takes a final snapshot (when anything changed since the last one),
+     * closes the journal, then the connections. Idempotent.
+     */
     @Override
     public synchronized void close()
     {
@@ -195,6 +286,10 @@ public final class LedgerServer implements AutoCloseable
         }
         closed = true;
         http.stopAccepting();
+        if (snapshotTimer != null)
+        {
+            snapshotTimer.shutdownNow();
+        }
         pipeline.close();
         http.close();
         LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());

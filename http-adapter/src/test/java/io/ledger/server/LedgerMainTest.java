@@ -54,6 +54,10 @@ class LedgerMainTest
         assertEquals(Config.WAIT_STRATEGY_DEFAULT, config.waitStrategy());
         assertEquals(Config.IO_THREADS_DEFAULT, config.ioThreads());
         assertEquals(Config.DEFAULT_CURRENCY_DEFAULT, config.defaultCurrency());
+        assertEquals(Config.SNAPSHOT_EVERY_COMMANDS_DEFAULT, config.snapshotEveryCommands());
+        assertEquals(Config.SNAPSHOT_EVERY_SECONDS_DEFAULT, config.snapshotEverySeconds());
+        assertEquals(Config.SNAPSHOTS_KEEP_DEFAULT, config.snapshotsKeep());
+        assertEquals(Config.JOURNAL_RETENTION_DEFAULT, config.journalRetention());
         assertNull(serve.secret.jwtSecret);
         serve.checkOptions();
         config.validate();
@@ -68,7 +72,11 @@ class LedgerMainTest
             "ringSizeEvents", "${env:LEDGER_RING_SIZE:-16384}",
             "waitStrategy", "${env:LEDGER_WAIT_STRATEGY:-blocking}",
             "ioThreads", "${env:LEDGER_IO_THREADS:-1}",
-            "defaultCurrency", "${env:LEDGER_DEFAULT_CURRENCY:-ZAR}");
+            "defaultCurrency", "${env:LEDGER_DEFAULT_CURRENCY:-ZAR}",
+            "snapshotEveryCommands", "${env:LEDGER_SNAPSHOT_EVERY_COMMANDS:-1000000}",
+            "snapshotEverySeconds", "${env:LEDGER_SNAPSHOT_EVERY_SECONDS:-600}",
+            "snapshotsKeep", "${env:LEDGER_SNAPSHOTS_KEEP:-3}",
+            "journalRetention", "${env:LEDGER_JOURNAL_RETENTION:-off}");
         for (final Map.Entry<String, String> entry : expected.entrySet())
         {
             assertEquals(entry.getValue(), defaultOf(LedgerMain.Serve.class.getDeclaredField(entry.getKey())), entry.getKey());
@@ -90,6 +98,31 @@ class LedgerMainTest
         assertEquals(new Config(8080, tempDir.toAbsolutePath().normalize(), config.jwtSecret(), "fsync", 1024, "busy-spin", 4, "USD"),
             config);
         assertArrayEquals(SECRET_TEXT.getBytes(StandardCharsets.UTF_8), config.jwtSecret());
+    }
+
+    @Test
+    void shouldParseTheSnapshotFlags()
+    {
+        final LedgerMain.Serve serve = parseServe("--data-dir", tempDir.toString(), "--jwt-secret", SECRET_TEXT,
+            "--snapshot-every-commands", "5000", "--snapshot-every-seconds", "0", "--snapshots-keep", "7", "--journal-retention", "archive");
+        final Config config = serve.toConfig(serve.secret.resolve());
+
+        serve.checkOptions();
+        config.validate();
+        assertEquals(5000, config.snapshotEveryCommands());
+        assertEquals(0, config.snapshotEverySeconds());
+        assertEquals(7, config.snapshotsKeep());
+        assertEquals("archive", config.journalRetention());
+    }
+
+    @Test
+    void shouldRefuseBadSnapshotFlagsBeforeStarting()
+    {
+        assertUsageError("--snapshot-every-commands=-1 must be >= 0", "serve", "--snapshot-every-commands", "-1");
+        assertUsageError("--snapshot-every-seconds=-5 must be >= 0", "serve", "--snapshot-every-seconds", "-5");
+        assertUsageError("--snapshots-keep=0 must be >= 1", "serve", "--snapshots-keep", "0");
+        assertUsageError("snapshots-keep=5000 must be in 1..1000", "serve", "--snapshots-keep", "5000");
+        assertUsageError("--journal-retention=forever must be off, archive or delete", "serve", "--journal-retention", "forever");
     }
 
     @Test
@@ -211,7 +244,8 @@ class LedgerMainTest
 
         final String help = out.toString();
         for (final String option : new String[] {"--port", "--data-dir", "--jwt-secret", "--durability", "--ring-size",
-            "--wait-strategy", "--io-threads", "--default-currency"})
+            "--wait-strategy", "--io-threads", "--default-currency", "--snapshot-every-commands", "--snapshot-every-seconds",
+            "--snapshots-keep", "--journal-retention"})
         {
             assertTrue(help.contains(option), option);
         }
