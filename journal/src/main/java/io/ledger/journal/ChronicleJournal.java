@@ -527,6 +527,13 @@ public final class ChronicleJournal implements JournalWriter
         }
     }
 
+    /** @return how many records (documents) the queue holds: for progress bars. */
+    public long recordCount()
+    {
+        ensureOpen("recordCount");
+        return queue.lastIndex() < 0 ? 0 : queue.entryCount();
+    }
+
     /** @return the index of the first record in the queue, or -1 when it is empty. */
     public long firstIndex()
     {

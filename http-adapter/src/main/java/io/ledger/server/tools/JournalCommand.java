@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Print the commands in DIR/journal as JSON lines on stdout, one per record, oldest first (read-only): index, "
-            + "commandId, timestampMs, time, type, merchantId, customerId, amountMinor, currency, quantity and the "
-            + "command's text fields (phoneNumber, email, name, metadata, description, productId).",
+            + "commandId, timestampMs, time, type, merchantId, customerId, counterpartyKey (when set), amountMinor, currency, "
+            + "quantity and every text field the command carries (phoneNumber, email, name, metadata, description, productId; "
+            + "a field this version has no name for prints as textN). Every command type prints, by its name.",
         "Every record up to the last one printed is verified as 'replay' does. Exit 0 OK, 1 corrupt journal, "
             + "2 bad usage or no journal."})
 public final class JournalCommand implements Callable<Integer>
@@ -136,17 +137,22 @@ public final class JournalCommand implements Callable<Integer>
             {
                 json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.customerKey()));
             }
+            if (event.counterpartyKey() >= 0)
+            {
+                json.writeNumberField("counterpartyKey", event.counterpartyKey()); // its meaning depends on the type
+            }
             json.writeNumberField("amountMinor", event.amountMinor());
             if (Currencies.isValid(event.currency()))
             {
                 json.writeStringField("currency", Currencies.toString(event.currency()));
             }
             json.writeNumberField("quantity", event.quantity());
-            for (int field = 0; field < TEXT_NAMES.length; field++)
+            for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
             {
-                if (TEXT_NAMES[field] != null && event.hasText(field))
+                if (field != CommandEvent.TEXT_MERCHANT_ID && field != CommandEvent.TEXT_METADATA_JSON && event.hasText(field))
                 {
-                    json.writeStringField(TEXT_NAMES[field], event.textString(field));
+                    // A field added after this tool was written still prints, under its index
+                    json.writeStringField(TEXT_NAMES[field] != null ? TEXT_NAMES[field] : "text" + field, event.textString(field));
                 }
             }
             if (event.hasText(CommandEvent.TEXT_METADATA_JSON))
