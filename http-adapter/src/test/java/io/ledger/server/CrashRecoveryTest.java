@@ -1,27 +1,15 @@
 package io.ledger.server;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,59 +21,77 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
+import io.ledger.journal.snapshot.SnapshotStore;
+import io.ledger.server.ChildServer.HttpConnection;
+import io.ledger.server.ChildServer.NotSentException;
+import io.ledger.server.ChildServer.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Black-box crash recovery: the real server runs as a child JVM ({@code LedgerMain serve}, the launcher's
- * {@code config/jvm.options}), 8 clients buy concurrently, the child is killed with SIGKILL at a random moment,
- * restarted on the same data directory, and every balance is checked against what the clients were told.
- * Repeated {@code -Dledger.crash.rounds} times (default 5), expectations accumulating across rounds.
+ * {@code config/jvm.options}), 8 clients buy (and, with transfers on, move money between customers) concurrently,
+ * the child is killed with SIGKILL at a random moment, restarted on the same data directory, and every balance is
+ * checked against what the clients were told. Repeated {@code -Dledger.crash.rounds} times (default 5), expectations
+ * accumulating across rounds. Every incarnation snapshots every few hundred commands and every second, so kills land
+ * before, during and after snapshots, and most restarts load a snapshot and replay only the journal tail.
  *
- * <p><b>What it proves.</b> Against a crash of the server process (SIGKILL: no shutdown hook, no flush, no
- * close): every purchase answered 201 is still applied after the restart, every one answered 402 is not, and
- * the only uncertainty is the purchases in flight when the process died (client saw a reset or EOF), each
- * applied at most once. Per customer the balance must equal paid-in minus acknowledged purchases minus
- * <em>one subset</em> of that customer's in-flight purchases (a subset sum, not only a range); once observed, that
- * subset is fixed, so a later crash that loses an earlier acknowledged purchase raises a balance above its bound.
- * The replayed record count must lie between the commands answered 201/402 and that plus the in-flight ones,
- * and never shrink. Restarting at all is evidence too: the server refuses to start unless customer plus
- * merchant balances equal the money paid in ({@code Ledger.checkConservation()} after replay). Alternate
- * incarnations run with {@code --durability fsync}, so its group-commit path is crashed and recovered as well.
- * At the end a clean stop (SIGTERM, exit 0) and one more start must replay to the same state hash. Under load
- * about one kill in seven lands inside a Chronicle append (the next start logs "Forced unlocking
- * chronicle.write.lock ... which is now dead"), so that recovery path is exercised too.
+ * <p><b>Switches</b> (system properties, {@code on}/{@code off}):
+ * <ul>
+ *   <li>{@code ledger.crash.transfers} (default off): half the load is {@code POST /api/canary/transfers} between two
+ *       customers of the same merchant (201, or 402 when the sender cannot cover it). Turn on once the route exists.</li>
+ *   <li>{@code ledger.crash.history} (default off): after every restart each customer's
+ *       {@code GET /api/canary/customers/{id}/transactions} history must chain. Turn on once the route exists.</li>
+ *   <li>{@code ledger.crash.snapshots} (default on): the small snapshot intervals above; off leaves only the
+ *       snapshot of the final clean stop.</li>
+ * </ul>
  *
- * <p><b>What it does not prove.</b> Survival of power loss or a kernel crash: the page cache survives SIGKILL,
- * so {@code process} and {@code fsync} durability look the same here (proving fsync needs a VM or a
- * fault-injecting file system). Nor CRC-torn records (SIGKILL cannot tear bytes already in the page cache; the
- * journal's own tests cover torn tails), disk-full, a restart that reuses the dead server's PID (every
- * incarnation here gets a new one; containers do not), or merchant balances read over HTTP (no such route
- * yet: the merchant side is checked through conservation and its customers' spend).
+ * <p><b>What it proves.</b> Against a crash of the server process (SIGKILL: no shutdown hook, no flush, no close):
+ * every command answered 201 is still applied after the restart, every one answered 402 is not, and the only
+ * uncertainty is the commands in flight when the process died (client saw a reset or EOF), each applied at most once.
+ * After each restart the test finds the one set of in-flight commands that explains every customer's balance at once
+ * (a transfer moves two balances), and from then on that set is fixed: a later crash that loses an earlier
+ * acknowledged command shows. No balance is negative; per merchant, its customers' balances plus the merchant's
+ * balance equal the money paid in minus paid out (no payouts are made here); the merchant side is read from
+ * {@code ledger replay} run on the live journal, which must agree with the model. The replayed record count (snapshot
+ * plus tail) lies between the commands answered 201/402 and that plus the in-flight ones, and never shrinks. With
+ * history on, each customer's entries chain: oldest first, each {@code balanceAfter} is the previous one plus its
+ * signed {@code amount}, the first is its own amount, the last is the balance, and there is one entry per applied
+ * movement. Restarting at all is evidence too: the server refuses to start unless money is conserved. Alternate
+ * incarnations run with {@code --durability fsync}. At the end a clean stop (SIGTERM) must exit 0 within 10 s and leave
+ * a snapshot; the next start must load it and replay no journal record, reaching the same state hash; and
+ * {@code ledger verify} must then find the journal and every snapshot consistent.
  *
- * <p>A longer soak: {@code mvn -o test -pl http-adapter -Dtest=CrashRecoveryTest -Dledger.crash.rounds=100
- * -Djunit.jupiter.execution.timeout.mode=disabled} (the class bound below is sized for the default rounds;
- * every wait inside is bounded on its own). {@code -Dledger.crash.seed=N} replays a run's random choices
- * (amounts, customers, kill moments; thread interleaving stays the machine's).
+ * <p><b>What it does not prove.</b> Survival of power loss or a kernel crash: the page cache survives SIGKILL, so
+ * {@code process} and {@code fsync} durability look the same here. Nor CRC-torn records (SIGKILL cannot tear bytes
+ * already in the page cache; the journal's own tests cover torn tails), disk-full, or a restart that reuses the dead
+ * server's PID.
+ *
+ * <p>A soak: {@code scripts/crash-soak.sh} (100 rounds). {@code -Dledger.crash.seed=N} replays a run's random choices
+ * (amounts, customers, kill moments, snapshot intervals; thread interleaving stays the machine's).
  */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CrashRecoveryTest
 {
     private static final int ROUNDS = Integer.getInteger("ledger.crash.rounds", 5);
     private static final long SEED = Long.getLong("ledger.crash.seed", System.nanoTime());
+    private static final boolean TRANSFERS = on("ledger.crash.transfers", false);
+    private static final boolean HISTORY = on("ledger.crash.history", false);
+    private static final boolean SNAPSHOTS = on("ledger.crash.snapshots", true);
 
     private static final String SECRET_TEXT = "crash-recovery-test-secret-at-least-32-bytes";
     private static final String[] MERCHANTS = {"crash_m1", "crash_m2"};
@@ -95,27 +101,27 @@ class CrashRecoveryTest
 
     private static final long PAY_IN_MINOR = 500_000;
     private static final long TOP_UP_BELOW_MINOR = 50_000;
-    private static final int PURCHASE_MINOR_MAX = 2_000;
+    private static final int AMOUNT_MINOR_MAX = 2_000;
     private static final int LOAD_MS_MIN = 200;
     private static final int LOAD_MS_MAX = 1_500;
-    /** More pending in-flight purchases than this for one customer: check the range only, not every subset sum. */
-    private static final int SUBSET_SUM_ITEMS_MAX = 16;
+    /** More commands in flight at one kill than this: check each balance's range only, not every subset. */
+    private static final int EXACT_SEARCH_ITEMS_MAX = 20;
+    private static final int HISTORY_PAGE = 100;
 
-    private static final int CONNECT_TIMEOUT_MS = 2_000;
-    private static final int READ_TIMEOUT_MS = 5_000;
-    private static final long START_TIMEOUT_MS = 60_000;
     private static final long EXIT_TIMEOUT_MS = 15_000;
-    private static final long JOIN_TIMEOUT_MS = 3L * READ_TIMEOUT_MS;
+    private static final long CLEAN_STOP_MS = 10_000;
+    private static final long JOIN_TIMEOUT_MS = 3L * ChildServer.READ_TIMEOUT_MS;
     private static final int SIGKILL_EXIT_CODE = 128 + 9;
+    private static final Pattern MONEY_HELD = Pattern.compile(
+        "(?:money held:)?\\s+" + CURRENCY + " customers (\\d+) \\+ merchants (\\d+) = \\d+ \\(paid in (\\d+)\\)");
 
-    private static final Pattern REPLAYED = Pattern.compile(
-        "replayed (\\d+) commands in \\d+ ms: (\\d+) customers, (\\d+) merchants, last commandId (-?\\d+), state hash ([0-9a-f]+)");
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final int PURCHASE = 0;
+    private static final int TRANSFER = 1;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tempDir;
 
-    private ServerProcess server;
+    private ChildServer server;
     /** Every incarnation's output, oldest first; failure messages show the last two. */
     private final List<Path> logs = new ArrayList<>();
     private int incarnation;
@@ -130,8 +136,23 @@ class CrashRecoveryTest
         }
     }
 
+    private static boolean on(final String property, final boolean defaultValue)
+    {
+        final String value = System.getProperty(property);
+        if (value == null || value.isEmpty())
+        {
+            return defaultValue;
+        }
+        return switch (value.toLowerCase(Locale.ROOT))
+        {
+            case "on", "true", "1", "yes" -> true;
+            case "off", "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(property + "=" + value + " must be on or off");
+        };
+    }
+
     @Test
-    void shouldKeepEveryAcknowledgedPurchaseAndConserveMoneyAcrossKillMinusNineUnderLoad() throws Exception
+    void shouldKeepEveryAcknowledgedCommandAndConserveMoneyAcrossKillMinusNineUnderLoad() throws Exception
     {
         assertTrue(ROUNDS >= 1, "ledger.crash.rounds=" + ROUNDS + " must be >= 1");
         final long testStartNs = System.nanoTime();
@@ -143,11 +164,12 @@ class CrashRecoveryTest
             tokens[m] = Tokens.issue(secret, MERCHANTS[m], System.currentTimeMillis(), TimeUnit.HOURS.toMillis(2));
         }
         final Path dataDir = tempDir.resolve("data");
-        final int port = freePort();
-        log("seed=%d rounds=%d port=%d dir=%s", SEED, ROUNDS, port, tempDir);
+        final int port = ChildServer.freePort();
+        log("seed=%d rounds=%d transfers=%s history=%s snapshots=%s port=%d dir=%s", SEED, ROUNDS, TRANSFERS, HISTORY,
+            SNAPSHOTS, port, tempDir);
 
         final Model model = new Model();
-        start(port, dataDir, "process");
+        start(port, dataDir, "process", random);
         setUp(port, tokens, model, random);
 
         for (int round = 1; round <= ROUNDS; round++)
@@ -158,30 +180,86 @@ class CrashRecoveryTest
             model.absorb(result);
 
             final String durability = incarnation % 2 == 0 ? "process" : "fsync";
-            start(port, dataDir, durability);
+            start(port, dataDir, durability, random);
             final int r = round;
             final Supplier<String> where = () -> context("round=" + r);
             checkReplayCount(model, result, where);
-            checkBalances(port, tokens, model, where);
+            final long[] balances = checkBalances(port, tokens, model, result, where);
+            checkMoneyHeld(dataDir, model, balances, where);
+            if (HISTORY)
+            {
+                checkHistories(port, tokens, model, balances, where);
+            }
             if (round < ROUNDS)
             {
                 topUp(port, tokens, model); // not after the last: the clean stop compares with this incarnation's replay
             }
 
-            log("round %d/%d: load %d ms, %d acked, %d refused, %d in flight at kill (%d applied after restart), "
-                    + "%d not sent, %d timeouts; restarted with %s, replayed %d; %d ms",
-                round, ROUNDS, loadMs, result.acked.size(), result.refused, result.unknown.size(),
-                model.lastUnknownApplied, result.notSent, result.timeouts, durability, model.lastReplayed,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStartNs));
+            log("round %d/%d: load %d ms, %d acked (%d transfers), %d refused, %d in flight at kill (%d applied after restart), "
+                    + "%d not sent, %d timeouts; restarted with %s%s, replayed %d (%s); %d ms",
+                round, ROUNDS, loadMs, result.acked.size(), result.acked.stream().filter(i -> i.kind == TRANSFER).count(),
+                result.refused, result.unknown.size(), model.lastUnknownApplied, result.notSent, result.timeouts, durability,
+                model.lastSnapshotCommands >= 0 ? " from a snapshot of " + model.lastSnapshotCommands + " commands" : "",
+                model.lastReplayed, model.lastResolution, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStartNs));
         }
 
         assertTrue(model.ackedPurchases > 0, () -> context("no purchase was acknowledged in any round: the test proved nothing"));
-        assertTrue(model.refusedPurchases > 0, () -> context("no purchase was refused (402) in any round"));
+        assertTrue(model.refused > 0, () -> context("no command was refused (402) in any round"));
+        if (TRANSFERS)
+        {
+            assertTrue(model.ackedTransfers > 0, () -> context("no transfer was acknowledged in any round"));
+        }
+        if (SNAPSHOTS && ROUNDS >= 3)
+        {
+            assertTrue(model.snapshotStarts > 0, () -> context("no restart loaded a snapshot: snapshots were not exercised"));
+        }
 
-        stopCleanlyAndReplayAgain(port, dataDir, tokens, model);
-        log("done: %d rounds, %d purchases acked, %d refused, %d in flight at a kill, in %d ms",
-            ROUNDS, model.ackedPurchases, model.refusedPurchases, model.unknownPurchases,
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStartNs));
+        stopCleanlyAndRestartFromTheSnapshot(port, dataDir, tokens, model, random);
+        log("done: %d rounds, %d purchases and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
+                + "snapshot, %d snapshots being written when killed, in %d ms",
+            ROUNDS, model.ackedPurchases, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
+            model.tempSnapshotsDeleted, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStartNs));
+    }
+
+    /** The search that tells which in-flight commands a crash let through: a transfer moves two balances at once. */
+    @Test
+    @Timeout(10)
+    void shouldExplainTheBalancesByTheOneSetOfInFlightCommandsThatWasApplied()
+    {
+        final List<Item> inFlight = List.of(new Item(TRANSFER, 0, 1, 300), new Item(PURCHASE, 1, -1, 50),
+            new Item(TRANSFER, 2, 0, 70), new Item(PURCHASE, 0, -1, 300));
+        // the first transfer and the purchase by #1 were applied: #0 -300, #1 +300-50
+        assertEquals(List.of(true, true, false, false),
+            toList(explain(inFlight, new long[] {-300, 250, 0})));
+        // #0 lost 300 and nobody gained it: the purchase by #0, not the transfer
+        assertEquals(List.of(false, false, false, true), toList(explain(inFlight, new long[] {-300, 0, 0})));
+        assertEquals(List.of(false, false, false, false), toList(explain(inFlight, new long[] {0, 0, 0})));
+        // half a transfer (money left #2 and arrived nowhere) explains nothing
+        assertEquals(null, explain(inFlight, new long[] {0, 0, -70}));
+    }
+
+    @Test
+    @Timeout(10)
+    void shouldReadAHistoryPageOfTheTransactionsRoute()
+    {
+        final HistoryPage page = HistoryPage.parse("{\"data\":[{\"id\":\"trf_1\",\"type\":\"transfer\",\"amount\":-250,"
+            + "\"currency\":\"ZAR\",\"balanceAfter\":750,\"createdAt\":\"2026-11-22T00:52:00.811Z\",\"metadata\":{\"a\":[1]}},"
+            + "{\"id\":\"pin_1\",\"type\":\"payin\",\"amount\":1000,\"currency\":\"ZAR\",\"balanceAfter\":1000}],"
+            + "\"pagination\":{\"limit\":100,\"offset\":0,\"total\":2,\"hasMore\":false}}");
+        assertEquals(List.of(new Entry("trf_1", "transfer", -250, "ZAR", 750), new Entry("pin_1", "payin", 1000, "ZAR", 1000)),
+            page.entries());
+        assertEquals(2, page.total());
+        assertFalse(page.hasMore());
+    }
+
+    private static List<Boolean> toList(final boolean[] values)
+    {
+        final List<Boolean> list = new ArrayList<>();
+        for (final boolean value : values)
+        {
+            list.add(value);
+        }
+        return list;
     }
 
     // ---- the steps
@@ -197,9 +275,8 @@ class CrashRecoveryTest
                     final int index = m * CUSTOMERS_PER_MERCHANT + i;
                     final Response created = http.request("POST", "/api/canary/customers", tokens[m],
                         "{\"phoneNumber\":\"+2782" + String.format(Locale.ROOT, "%07d", index) + "\",\"metadata\":{\"test\":\"crash\"}}");
-                    assertEquals(201, created.status, () -> context("create customer: " + created));
-                    final String id = created.field("id");
-                    model.customers.add(new Customer(index, m, id));
+                    assertEquals(201, created.status(), () -> context("create customer: " + created));
+                    model.customers.add(new Customer(index, m, created.field("id")));
                     model.journaledKnown++;
                 }
             }
@@ -211,7 +288,7 @@ class CrashRecoveryTest
         model.lastSeenBalance = new AtomicLongArray(model.customers.size());
         for (final Customer customer : model.customers)
         {
-            model.lastSeenBalance.set(customer.index, customer.paidIn);
+            model.lastSeenBalance.set(customer.index, customer.expected);
         }
     }
 
@@ -222,17 +299,18 @@ class CrashRecoveryTest
         {
             final Response paid = http.request("POST", "/api/canary/customers/" + customer.id + "/pay-ins", tokens[customer.merchant],
                 "{\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\"}");
-            assertEquals(201, paid.status, () -> context("pay-in: " + paid));
+            assertEquals(201, paid.status(), () -> context("pay-in: " + paid));
             assertEquals(amount, Long.parseLong(paid.field("amount")), () -> context("pay-in amount: " + paid));
-            final long expectedAfter = customer.expectedBalanceMax() + amount;
-            assertEquals(expectedAfter, Long.parseLong(paid.field("balanceAfter")), () -> context("pay-in balanceAfter: " + paid));
+            assertEquals(customer.expected + amount, Long.parseLong(paid.field("balanceAfter")), () -> context("pay-in balanceAfter: " + paid));
+            customer.expected += amount;
             customer.paidIn += amount;
+            customer.movements++;
             model.paidIn[customer.merchant] += amount;
             model.journaledKnown++;
         }
     }
 
-    /** Purchases from {@link #LOAD_THREADS} threads for {@code loadMs}, then SIGKILL, then the threads stop. */
+    /** Load from {@link #LOAD_THREADS} threads for {@code loadMs}, then SIGKILL, then the threads stop. */
     private RoundResult loadAndKill(final int port, final String[] tokens, final Model model, final long seed, final int loadMs)
         throws InterruptedException
     {
@@ -249,7 +327,7 @@ class CrashRecoveryTest
         try
         {
             Thread.sleep(loadMs);
-            final ServerProcess victim = server;
+            final ChildServer victim = server;
             victim.process.destroyForcibly();
             final boolean exited = victim.process.waitFor(EXIT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             assertTrue(exited && !victim.process.isAlive(), () -> context("the server did not die after SIGKILL"));
@@ -276,24 +354,38 @@ class CrashRecoveryTest
         return result;
     }
 
-    /** Every command answered 201 or 402 is journaled; each in-flight purchase may or may not be; none is lost later. */
+    /**
+     * Every command answered 201 or 402 is journaled; each in-flight one may or may not be; none is lost later. With a
+     * snapshot, the records it holds count as replayed.
+     */
     private void checkReplayCount(final Model model, final RoundResult round, final Supplier<String> where)
     {
-        final Matcher replayed = server.replayedLine(where);
-        final long records = Long.parseLong(replayed.group(1));
+        final Matcher replayed = replayedLine(where);
+        final Matcher snapshot = server.find(ChildServer.LOADED_SNAPSHOT);
+        final long fromSnapshot = snapshot == null ? 0 : Long.parseLong(snapshot.group(2));
+        final long records = fromSnapshot + Long.parseLong(replayed.group(1));
         final long known = model.journaledKnown;
         final long previouslyApplied = model.journaledUnknown;
         final long low = known + previouslyApplied;
         final long high = low + round.unknown.size();
-        assertTrue(records >= low && records <= high, () -> where.get() + "\nreplayed " + records + " commands, expected "
-            + low + ".." + high + " (" + known + " answered 201/402 + " + previouslyApplied
-            + " in-flight ones journaled in earlier rounds + up to " + round.unknown.size() + " in flight at this kill)");
-        assertTrue(records > setupCommands(), () -> where.get() + "\nreplayed " + records + " commands, not more than the setup's "
+        assertTrue(records >= low && records <= high, () -> where.get() + "\nrecovered " + records + " commands ("
+            + fromSnapshot + " from a snapshot), expected " + low + ".." + high + " (" + known + " answered 201/402 + "
+            + previouslyApplied + " in-flight ones journaled in earlier rounds + up to " + round.unknown.size() + " in flight at this kill)");
+        assertTrue(records > setupCommands(), () -> where.get() + "\nrecovered " + records + " commands, not more than the setup's "
             + setupCommands());
         assertEquals(model.customers.size(), Integer.parseInt(replayed.group(2)), () -> where.get() + "\ncustomer count after replay");
         assertEquals(MERCHANTS.length, Integer.parseInt(replayed.group(3)), () -> where.get() + "\nmerchant count after replay");
         model.journaledUnknown = records - known;
-        model.lastReplayed = records;
+        model.lastReplayed = Long.parseLong(replayed.group(1));
+        model.lastSnapshotCommands = snapshot == null ? -1 : fromSnapshot;
+        if (snapshot != null)
+        {
+            model.snapshotStarts++;
+        }
+        if (server.output().contains("a snapshot that was being written when the server stopped"))
+        {
+            model.tempSnapshotsDeleted++;
+        }
     }
 
     private static int setupCommands()
@@ -301,47 +393,244 @@ class CrashRecoveryTest
         return 2 * MERCHANTS.length * CUSTOMERS_PER_MERCHANT;
     }
 
-    private void checkBalances(final int port, final String[] tokens, final Model model, final Supplier<String> where)
+    /**
+     * Reads every balance, finds which in-flight commands were applied, and checks what follows.
+     *
+     * @return the balances read, by customer index.
+     */
+    private long[] checkBalances(
+        final int port, final String[] tokens, final Model model, final RoundResult round, final Supplier<String> where)
         throws IOException
     {
-        final long[] spent = new long[MERCHANTS.length];
-        long unknownApplied = 0;
+        final int n = model.customers.size();
+        final long[] balances = new long[n];
+        final long[] delta = new long[n];
         for (final Customer customer : model.customers)
         {
-            final long balance = balance(port, tokens, customer, where);
-            final long max = customer.expectedBalanceMax();
-            final long pendingSum = customer.pendingUnknown.stream().mapToLong(Long::longValue).sum();
-            final Supplier<String> detail = () -> where.get() + "\ncustomer " + customer.id + " (merchant "
-                + MERCHANTS[customer.merchant] + "): balance " + balance + ", paid in " + customer.paidIn
-                + ", acknowledged purchases " + customer.acked + " (" + customer.ackedCount + "), in-flight purchases applied in "
-                + "earlier rounds " + customer.unknownApplied + ", in flight at this kill " + customer.pendingUnknown;
-            assertTrue(balance >= 0, () -> detail.get() + "\nnegative balance");
-            // The acceptance criterion's bounds: paid_in - acked - unknown <= balance <= paid_in - acked.
-            assertTrue(balance <= max, () -> detail.get() + "\nbalance above paid-in minus acknowledged purchases: "
-                + "an acknowledged purchase is missing after the restart");
-            assertTrue(balance >= max - pendingSum, () -> detail.get() + "\nbalance below paid-in minus acknowledged "
-                + "minus every in-flight purchase: money left that no request can explain");
-            final long applied = max - balance;
-            if (customer.pendingUnknown.size() <= SUBSET_SUM_ITEMS_MAX)
+            balances[customer.index] = balance(port, tokens, customer, where);
+            delta[customer.index] = balances[customer.index] - customer.expected;
+            final long b = balances[customer.index];
+            assertTrue(b >= 0, () -> where.get() + "\ncustomer " + customer.id + ": negative balance " + b);
+        }
+        final List<Item> unknown = round.unknown;
+        final Supplier<String> detail = () -> where.get() + "\nbalances minus what the acknowledged commands explain, per "
+            + "customer: " + deltas(delta) + "\nin flight at the kill: " + unknown;
+        final boolean[] applied = unknown.size() <= EXACT_SEARCH_ITEMS_MAX ? explain(unknown, delta) : null;
+        if (unknown.size() <= EXACT_SEARCH_ITEMS_MAX)
+        {
+            assertNotNull(applied, () -> detail.get() + "\nno set of in-flight commands explains every balance: an acknowledged "
+                + "command is missing, or one was applied twice or half-way");
+            long appliedCount = 0;
+            for (int i = 0; i < unknown.size(); i++)
             {
-                assertTrue(subsetSums(customer.pendingUnknown).contains(applied), () -> detail.get()
-                    + "\nthe " + applied + " missing is no subset sum of the in-flight purchases");
+                if (applied[i])
+                {
+                    model.apply(unknown.get(i));
+                    appliedCount++;
+                }
             }
-            customer.unknownApplied += applied;
-            customer.pendingUnknown.clear();
-            unknownApplied += applied;
-            spent[customer.merchant] += customer.paidIn - balance;
-            model.lastSeenBalance.set(customer.index, balance);
+            model.lastUnknownApplied = appliedCount;
+            model.lastResolution = "exact";
+        }
+        else
+        {
+            // Too many to try every subset: each balance must lie in the range its in-flight commands allow, and the
+            // merchant's side follows from conservation.
+            final long[] low = new long[n];
+            final long[] high = new long[n];
+            final long[] unknownPurchases = new long[MERCHANTS.length];
+            for (final Item item : unknown)
+            {
+                low[item.from] -= item.amount;
+                if (item.kind == TRANSFER)
+                {
+                    high[item.to] += item.amount;
+                }
+                else
+                {
+                    unknownPurchases[model.customers.get(item.from).merchant] += item.amount;
+                }
+            }
+            for (final Customer customer : model.customers)
+            {
+                final int c = customer.index;
+                assertTrue(delta[c] >= low[c] && delta[c] <= high[c], () -> detail.get() + "\ncustomer " + customer.id
+                    + " is off by " + delta[c] + ", outside " + low[c] + ".." + high[c]);
+                customer.expected = balances[c];
+                customer.movementsUnknown = true;
+            }
+            for (int m = 0; m < MERCHANTS.length; m++)
+            {
+                long held = 0;
+                for (final Customer customer : model.customers)
+                {
+                    held += customer.merchant == m ? balances[customer.index] : 0;
+                }
+                final long spent = model.paidIn[m] - held;
+                final long spentBefore = model.merchantBalance[m];
+                final int merchant = m;
+                assertTrue(spent >= spentBefore && spent <= spentBefore + unknownPurchases[m], () -> detail.get() + "\nmerchant "
+                    + MERCHANTS[merchant] + ": customers hold " + model.paidIn[merchant] + " - " + spent + ", expected the merchant "
+                    + "to hold " + spentBefore + ".." + (spentBefore + unknownPurchases[merchant]));
+                model.merchantBalance[m] = spent;
+            }
+            model.lastUnknownApplied = -1;
+            model.lastResolution = "range only: " + unknown.size() + " in flight";
         }
         for (int m = 0; m < MERCHANTS.length; m++)
         {
+            long held = 0;
+            for (final Customer customer : model.customers)
+            {
+                held += customer.merchant == m ? balances[customer.index] : 0;
+            }
+            final long customersHold = held;
             final int merchant = m;
-            // The merchant's balance is what its customers spent: at least every acknowledged purchase.
-            assertTrue(spent[m] >= model.acked[m] && spent[m] <= model.acked[m] + model.unknown[m], () -> where.get()
-                + "\nmerchant " + MERCHANTS[merchant] + ": customers spent " + spent[merchant] + ", acknowledged "
-                + model.acked[merchant] + ", in flight at some kill " + model.unknown[merchant]);
+            // customers + merchant = paid in - paid out (no payouts here)
+            assertEquals(model.paidIn[m] - model.paidOut[m], customersHold + model.merchantBalance[m], () -> where.get() + "\nmerchant "
+                + MERCHANTS[merchant] + ": its customers hold " + customersHold + " and it holds " + model.merchantBalance[merchant]
+                + " by the model, but " + model.paidIn[merchant] + " was paid in");
         }
-        model.lastUnknownApplied = unknownApplied;
+        for (final Customer customer : model.customers)
+        {
+            model.lastSeenBalance.set(customer.index, balances[customer.index]);
+        }
+        return balances;
+    }
+
+    /**
+     * @return which in-flight commands, applied, turn the expected balances into the ones read ({@code delta} per
+     *         customer); null when no subset does. Exhaustive: at most 2^{@link #EXACT_SEARCH_ITEMS_MAX} subsets.
+     */
+    static boolean[] explain(final List<Item> unknown, final long[] delta)
+    {
+        final int count = unknown.size();
+        final long[] sum = new long[delta.length];
+        for (long mask = 0; mask < 1L << count; mask++)
+        {
+            java.util.Arrays.fill(sum, 0);
+            for (int i = 0; i < count; i++)
+            {
+                if ((mask & 1L << i) != 0)
+                {
+                    final Item item = unknown.get(i);
+                    sum[item.from] -= item.amount;
+                    if (item.kind == TRANSFER)
+                    {
+                        sum[item.to] += item.amount;
+                    }
+                }
+            }
+            if (java.util.Arrays.equals(sum, delta))
+            {
+                final boolean[] applied = new boolean[count];
+                for (int i = 0; i < count; i++)
+                {
+                    applied[i] = (mask & 1L << i) != 0;
+                }
+                return applied;
+            }
+        }
+        return null;
+    }
+
+    private static String deltas(final long[] delta)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int c = 0; c < delta.length; c++)
+        {
+            if (delta[c] != 0)
+            {
+                text.append(text.length() == 0 ? "" : ", ").append('#').append(c).append(' ').append(delta[c]);
+            }
+        }
+        return text.length() == 0 ? "none" : text.toString();
+    }
+
+    /**
+     * The merchant side, which no route reads: {@code ledger replay} on the live journal (read-only) must report the
+     * customers' sum read over HTTP, the merchants' balances the model expects, and the money paid in.
+     */
+    private void checkMoneyHeld(final Path dataDir, final Model model, final long[] balances, final Supplier<String> where)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine tool = LedgerMain.commandLine();
+        tool.setOut(new PrintWriter(out, true));
+        tool.setErr(new PrintWriter(err, true));
+        final int exit = tool.execute("replay", "--data-dir", dataDir.toString());
+        assertEquals(0, exit, () -> where.get() + "\nledger replay: " + out + err);
+        final Matcher held = MONEY_HELD.matcher(out.toString());
+        assertTrue(held.find(), () -> where.get() + "\nno " + CURRENCY + " line in ledger replay's output:\n" + out);
+        long customers = 0;
+        for (final long balance : balances)
+        {
+            customers += balance;
+        }
+        long merchants = 0;
+        long paidIn = 0;
+        for (int m = 0; m < MERCHANTS.length; m++)
+        {
+            merchants += model.merchantBalance[m];
+            paidIn += model.paidIn[m];
+        }
+        final String expected = "customers " + customers + " + merchants " + merchants + " (paid in " + paidIn + ")";
+        final String actual = "customers " + held.group(1) + " + merchants " + held.group(2) + " (paid in " + held.group(3) + ")";
+        assertEquals(expected, actual, () -> where.get() + "\nmoney held by ledger replay vs the balances read and the model");
+    }
+
+    /** Each customer's history, oldest first, chains to its balance, one entry per movement applied. */
+    private void checkHistories(
+        final int port, final String[] tokens, final Model model, final long[] balances, final Supplier<String> where)
+        throws IOException
+    {
+        try (HttpConnection http = new HttpConnection(port))
+        {
+            for (final Customer customer : model.customers)
+            {
+                final List<Entry> newestFirst = new ArrayList<>();
+                long total = -1;
+                for (int offset = 0; ; offset += HISTORY_PAGE)
+                {
+                    final Response page = http.request("GET", "/api/canary/customers/" + customer.id + "/transactions?limit="
+                        + HISTORY_PAGE + "&offset=" + offset, tokens[customer.merchant], null);
+                    assertEquals(200, page.status(), () -> where.get() + "\nhistory of " + customer.id + ": " + page);
+                    final HistoryPage parsed = HistoryPage.parse(page.body());
+                    assertTrue(total < 0 || total == parsed.total, () -> where.get() + "\nhistory total changed while paging: " + page);
+                    total = parsed.total;
+                    newestFirst.addAll(parsed.entries);
+                    if (!parsed.hasMore)
+                    {
+                        break;
+                    }
+                    assertEquals(HISTORY_PAGE, parsed.entries.size(), () -> where.get() + "\na page with hasMore is not full: " + page);
+                }
+                final long expectedTotal = total;
+                assertEquals(expectedTotal, newestFirst.size(), () -> where.get() + "\nhistory of " + customer.id
+                    + ": pagination.total vs entries read");
+                if (!customer.movementsUnknown)
+                {
+                    assertEquals(customer.movements, newestFirst.size(), () -> where.get() + "\nhistory of " + customer.id
+                        + ": one entry per pay-in, purchase and transfer applied");
+                }
+                final Set<String> ids = new HashSet<>();
+                long running = 0;
+                for (int i = newestFirst.size() - 1; i >= 0; i--)
+                {
+                    final Entry entry = newestFirst.get(i);
+                    final int n = newestFirst.size() - 1 - i;
+                    assertEquals(CURRENCY, entry.currency, () -> where.get() + "\nhistory of " + customer.id + ": " + entry);
+                    assertTrue(ids.add(entry.id), () -> where.get() + "\nhistory of " + customer.id + " repeats " + entry);
+                    final long before = running;
+                    assertEquals(before + entry.amount, entry.balanceAfter, () -> where.get() + "\nhistory of " + customer.id
+                        + ": entry " + n + " (oldest first) " + entry + " does not follow a balance of " + before);
+                    running = entry.balanceAfter;
+                }
+                final long last = running;
+                assertEquals(balances[customer.index], last, () -> where.get() + "\nhistory of " + customer.id
+                    + " ends at " + last + ", the balance is " + balances[customer.index]);
+            }
+        }
     }
 
     private long balance(final int port, final String[] tokens, final Customer customer, final Supplier<String> where)
@@ -350,139 +639,113 @@ class CrashRecoveryTest
         try (HttpConnection http = new HttpConnection(port))
         {
             final Response response = http.request("GET", "/api/canary/customers/" + customer.id + "/balance", tokens[customer.merchant], null);
-            assertEquals(200, response.status, () -> where.get() + "\nbalance of " + customer.id + ": " + response);
+            assertEquals(200, response.status(), () -> where.get() + "\nbalance of " + customer.id + ": " + response);
             assertEquals(CURRENCY, response.field("currency"), () -> where.get() + "\nbalance of " + customer.id + ": " + response);
             return Long.parseLong(response.field("amount"));
         }
     }
 
-    /** Keeps purchases succeeding in later rounds: customers running dry get another pay-in (journaled, counted). */
+    /** Keeps commands succeeding in later rounds: customers running dry get another pay-in (journaled, counted). */
     private void topUp(final int port, final String[] tokens, final Model model) throws IOException
     {
         for (final Customer customer : model.customers)
         {
-            if (customer.expectedBalanceMax() < TOP_UP_BELOW_MINOR)
+            if (customer.expected < TOP_UP_BELOW_MINOR)
             {
                 payIn(port, tokens, model, customer, PAY_IN_MINOR);
-                model.lastSeenBalance.set(customer.index, customer.expectedBalanceMax());
+                model.lastSeenBalance.set(customer.index, customer.expected);
             }
         }
     }
 
-    /** SIGTERM must stop the server with exit 0, and a replay of the same journal must reach the same state. */
-    private void stopCleanlyAndReplayAgain(final int port, final Path dataDir, final String[] tokens, final Model model)
-        throws Exception
+    /**
+     * SIGTERM must stop the server with exit 0 within 10 s and leave a snapshot of the final state; the next start
+     * must load it and replay no journal record; and {@code ledger verify} must find the data directory consistent.
+     */
+    private void stopCleanlyAndRestartFromTheSnapshot(
+        final int port, final Path dataDir, final String[] tokens, final Model model, final Random random) throws Exception
     {
         final Supplier<String> where = () -> context("clean stop");
-        final Matcher before = server.replayedLine(where);
-        final ServerProcess stopping = server;
-        stopping.process.destroy();
-        assertTrue(stopping.process.waitFor(EXIT_TIMEOUT_MS, TimeUnit.MILLISECONDS), () -> where.get() + "\nno exit after SIGTERM");
-        assertEquals(0, stopping.process.exitValue(), () -> where.get() + "\nexit code after SIGTERM");
-        server = null;
+        final Matcher before = replayedLine(where);
+        stopCleanly(where);
+        final List<Path> snapshots = SnapshotStore.openReadOnly(dataDir.resolve(SnapshotStore.DIRECTORY_NAME)).list();
+        assertFalse(snapshots.isEmpty(), () -> where.get() + "\nno snapshot after a clean stop");
 
-        start(port, dataDir, "process");
-        final Matcher after = server.replayedLine(where);
-        assertEquals(Long.toString(model.journaledKnown + model.journaledUnknown), after.group(1),
-            () -> where.get() + "\nrecords replayed after a clean stop");
-        assertEquals(before.group(1), after.group(1), () -> where.get() + "\nrecords replayed after a clean stop");
+        start(port, dataDir, "process", random);
+        final Matcher after = replayedLine(where);
+        final Matcher loaded = server.find(ChildServer.LOADED_SNAPSHOT);
+        assertNotNull(loaded, () -> where.get() + "\nthe restart after a clean stop did not load a snapshot");
+        assertEquals(snapshots.get(0).toString(), loaded.group(1), () -> where.get() + "\nthe newest snapshot is loaded");
+        assertEquals("0", after.group(1), () -> where.get() + "\njournal records replayed after the snapshot of a clean stop");
+        assertEquals(Long.toString(model.journaledKnown + model.journaledUnknown), loaded.group(2),
+            () -> where.get() + "\ncommands in the snapshot of a clean stop");
         assertEquals(before.group(4), after.group(4), () -> where.get() + "\nlast commandId after a clean stop");
         assertEquals(before.group(5), after.group(5), () -> where.get() + "\nstate hash after a clean stop");
         for (final Customer customer : model.customers)
         {
-            assertEquals(customer.expectedBalanceMax(), balance(port, tokens, customer, where),
+            assertEquals(customer.expected, balance(port, tokens, customer, where),
                 () -> where.get() + "\nbalance of " + customer.id + " after a clean stop");
         }
+        stopCleanly(where);
+
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine tool = LedgerMain.commandLine();
+        tool.setOut(new PrintWriter(out, true));
+        tool.setErr(new PrintWriter(err, true));
+        assertEquals(0, tool.execute("verify", "--data-dir", dataDir.toString()), () -> where.get() + "\nledger verify:\n" + out + err);
+        assertTrue(out.toString().contains("snapshot + tail OK"), () -> where.get() + "\nledger verify:\n" + out);
+        assertFalse(out.toString().contains("MISMATCH") || out.toString().contains("CORRUPT"), () -> where.get() + "\nledger verify:\n" + out);
+    }
+
+    private void stopCleanly(final Supplier<String> where) throws InterruptedException
+    {
+        final ChildServer stopping = server;
+        final long startNs = System.nanoTime();
+        stopping.process.destroy();
+        assertTrue(stopping.process.waitFor(CLEAN_STOP_MS, TimeUnit.MILLISECONDS), () -> where.get() + "\nno exit within "
+            + CLEAN_STOP_MS + " ms of SIGTERM");
+        assertEquals(0, stopping.process.exitValue(), () -> where.get() + "\nexit code after SIGTERM");
+        log("clean stop in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        server = null;
     }
 
     // ---- the child process
 
-    private void start(final int port, final Path dataDir, final String durability) throws IOException, InterruptedException
+    private void start(final int port, final Path dataDir, final String durability, final Random random)
+        throws IOException, InterruptedException
     {
-        final Path log = tempDir.resolve("server-" + incarnation + "-" + durability + ".log");
-        final List<String> command = List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "@" + jvmOptions(),
-            "-Xmx512m",
-            "-ea",
-            "-cp", testClassPath(),
-            LedgerMain.class.getName(),
-            "serve",
-            "--port", Integer.toString(port),
-            "--data-dir", dataDir.toString(),
-            "--jwt-secret", SECRET_TEXT,
-            "--durability", durability);
-        final ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("LEDGER_"));
         if (server != null)
         {
             throw new IllegalStateException("incarnation=" + incarnation + " starting while the last one still runs");
         }
+        final List<String> options = new ArrayList<>(List.of("--durability", durability, "--snapshots-keep", "2"));
+        if (SNAPSHOTS)
+        {
+            options.addAll(List.of("--snapshot-every-commands", Integer.toString(100 + random.nextInt(500)),
+                "--snapshot-every-seconds", "1"));
+        }
+        else
+        {
+            options.addAll(List.of("--snapshot-every-commands", "0", "--snapshot-every-seconds", "0"));
+        }
+        final Path log = tempDir.resolve("server-" + incarnation + "-" + durability + ".log");
         logs.add(log);
-        server = new ServerProcess(builder.start(), log);
+        server = ChildServer.start(port, dataDir, SECRET_TEXT, log, options);
         incarnation++;
-        awaitHealthy(port);
-    }
-
-    private void awaitHealthy(final int port) throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
-        String last = "no attempt";
-        while (System.nanoTime() < deadlineNs)
+        final String problem = server.awaitHealthy(port);
+        if (problem != null)
         {
-            if (!server.process.isAlive())
-            {
-                fail(context("the server exited with " + server.process.exitValue() + " before it was healthy"));
-            }
-            try (HttpConnection http = new HttpConnection(port))
-            {
-                final Response health = http.request("GET", "/api/canary/health", null, null);
-                if (health.status == 200)
-                {
-                    return;
-                }
-                last = health.toString();
-            }
-            catch (final IOException ex)
-            {
-                last = ex.toString();
-            }
-            Thread.sleep(50);
+            fail(context(problem));
         }
-        fail(context("the server was not healthy within " + START_TIMEOUT_MS + " ms; last answer: " + last));
     }
 
-    /** The launcher's @argfile: surefire runs in the module directory, so look upwards from there. */
-    private static Path jvmOptions()
+    /** The start-up line of this incarnation; written before the port opens, so present once healthy. */
+    private Matcher replayedLine(final Supplier<String> where)
     {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent())
-        {
-            final Path candidate = dir.resolve("config").resolve("jvm.options");
-            if (Files.isRegularFile(candidate) && Files.isDirectory(dir.resolve("http-adapter")))
-            {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("config/jvm.options not found above " + Path.of("").toAbsolutePath());
-    }
-
-    /**
-     * The test JVM's class path: the server's classes and every dependency (surefire puts the real class path in
-     * {@code java.class.path}, even when it boots from a manifest-only jar).
-     */
-    private static String testClassPath()
-    {
-        return System.getProperty("java.class.path");
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
+        final Matcher matcher = server.find(ChildServer.REPLAYED);
+        assertNotNull(matcher, () -> where.get() + "\nno 'replayed N commands' line in " + server.log);
+        return matcher;
     }
 
     private String context(final String what)
@@ -494,22 +757,9 @@ class CrashRecoveryTest
         {
             final boolean running = server != null && server.log.equals(log);
             text.append("\n--- tail of ").append(log.getFileName()).append(running ? " (running)" : " (stopped)").append(" ---\n")
-                .append(tail(log, running ? 40 : 20));
+                .append(ChildServer.tail(log, running ? 40 : 20));
         }
         return text.toString();
-    }
-
-    private static String tail(final Path file, final int lines)
-    {
-        try
-        {
-            final List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            return "(cannot read " + file + ": " + ex + ")";
-        }
     }
 
     private static void log(final String format, final Object... args)
@@ -517,51 +767,20 @@ class CrashRecoveryTest
         System.out.println("CrashRecoveryTest: " + String.format(Locale.ROOT, format, args));
     }
 
-    /** Every sum of a subset of {@code amounts}, the empty one included. */
-    static Set<Long> subsetSums(final List<Long> amounts)
-    {
-        Set<Long> sums = new HashSet<>();
-        sums.add(0L);
-        for (final long amount : amounts)
-        {
-            final Set<Long> next = new HashSet<>(sums);
-            for (final long sum : sums)
-            {
-                next.add(sum + amount);
-            }
-            sums = next;
-        }
-        return sums;
-    }
-
-    private static final class ServerProcess
-    {
-        final Process process;
-        final Path log;
-
-        ServerProcess(final Process process, final Path log)
-        {
-            this.process = process;
-            this.log = log;
-        }
-
-        /** The start-up line of this incarnation; written before the port opens, so present once healthy. */
-        Matcher replayedLine(final Supplier<String> where)
-        {
-            try
-            {
-                final Matcher matcher = REPLAYED.matcher(Files.readString(log, StandardCharsets.UTF_8));
-                assertTrue(matcher.find(), () -> where.get() + "\nno 'replayed N commands' line in " + log);
-                return matcher;
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException(ex);
-            }
-        }
-    }
-
     // ---- what the clients were told
+
+    /**
+     * A command the clients sent: a purchase by {@code from}, or a transfer from {@code from} to {@code to} (customer
+     * indexes).
+     */
+    record Item(int kind, int from, int to, long amount)
+    {
+        @Override
+        public String toString()
+        {
+            return kind == PURCHASE ? "purchase #" + from + " " + amount : "transfer #" + from + "->#" + to + " " + amount;
+        }
+    }
 
     private static final class Customer
     {
@@ -569,12 +788,12 @@ class CrashRecoveryTest
         final int merchant;
         final String id;
         long paidIn;
-        long acked;
-        long ackedCount;
-        /** In-flight purchases of earlier rounds that turned out applied (fixed once observed). */
-        long unknownApplied;
-        /** In-flight purchases at the last kill, not yet checked. */
-        final List<Long> pendingUnknown = new ArrayList<>();
+        /** The balance every acknowledged command and every in-flight one found applied add up to. */
+        long expected;
+        /** History entries expected: pay-ins, and purchases and transfers applied. */
+        long movements;
+        /** Set when a round had too many in-flight commands to tell which were applied. */
+        boolean movementsUnknown;
 
         Customer(final int index, final int merchant, final String id)
         {
@@ -582,68 +801,85 @@ class CrashRecoveryTest
             this.merchant = merchant;
             this.id = id;
         }
-
-        long expectedBalanceMax()
-        {
-            return paidIn - acked - unknownApplied;
-        }
     }
 
     private static final class Model
     {
         final List<Customer> customers = new ArrayList<>();
         final long[] paidIn = new long[MERCHANTS.length];
-        final long[] acked = new long[MERCHANTS.length];
-        final long[] unknown = new long[MERCHANTS.length];
+        /** No payouts are made by this test; kept so the invariant reads as stated. */
+        final long[] paidOut = new long[MERCHANTS.length];
+        /** What each merchant holds: the purchases of its customers known to be applied. */
+        final long[] merchantBalance = new long[MERCHANTS.length];
         /** Commands answered 201 or 402: each one a journal record. */
         long journaledKnown;
-        /** In-flight commands that replay showed journaled. */
+        /** In-flight commands that replay showed journaled (applied or refused). */
         long journaledUnknown;
         long ackedPurchases;
-        long refusedPurchases;
-        long unknownPurchases;
+        long ackedTransfers;
+        long refused;
+        long unknownCommands;
         long lastReplayed;
+        long lastSnapshotCommands = -1;
         long lastUnknownApplied;
+        String lastResolution = "";
+        int snapshotStarts;
+        int tempSnapshotsDeleted;
         /** A client's hint for choosing amounts near the balance; racy by design. */
         AtomicLongArray lastSeenBalance;
 
+        void apply(final Item item)
+        {
+            final Customer from = customers.get(item.from);
+            from.expected -= item.amount;
+            from.movements++;
+            if (item.kind == TRANSFER)
+            {
+                final Customer to = customers.get(item.to);
+                to.expected += item.amount;
+                to.movements++;
+            }
+            else
+            {
+                merchantBalance[from.merchant] += item.amount;
+            }
+        }
+
         void absorb(final RoundResult round)
         {
-            for (final long[] purchase : round.acked)
+            for (final Item item : round.acked)
             {
-                final Customer customer = customers.get((int)purchase[0]);
-                customer.acked += purchase[1];
-                customer.ackedCount++;
-                acked[customer.merchant] += purchase[1];
-            }
-            for (final long[] purchase : round.unknown)
-            {
-                final Customer customer = customers.get((int)purchase[0]);
-                customer.pendingUnknown.add(purchase[1]);
-                unknown[customer.merchant] += purchase[1];
+                apply(item);
+                if (item.kind == TRANSFER)
+                {
+                    ackedTransfers++;
+                }
+                else
+                {
+                    ackedPurchases++;
+                }
             }
             journaledKnown += round.acked.size() + round.refused;
-            ackedPurchases += round.acked.size();
-            refusedPurchases += round.refused;
-            unknownPurchases += round.unknown.size();
+            refused += round.refused;
+            unknownCommands += round.unknown.size();
         }
     }
 
     private static final class RoundResult
     {
-        /** {customer index, amount} per purchase answered 201. */
-        final List<long[]> acked = new ArrayList<>();
+        /** Commands answered 201. */
+        final List<Item> acked = new ArrayList<>();
         /**
-         * {customer index, amount} per purchase written to a socket whose answer never came (reset, EOF, timeout):
-         * the one in flight at the kill, and any sent into the dying server's listen backlog. Conservative.
+         * Commands written to a socket whose answer never came (reset, EOF, timeout): the one in flight at the kill,
+         * and any sent into the dying server's listen backlog. Conservative.
          */
-        final List<long[]> unknown = new ArrayList<>();
+        final List<Item> unknown = new ArrayList<>();
         long refused;
         long notSent;
         long timeouts;
     }
 
-    /** Buys for one merchant's customers on one keep-alive connection until stopped. */
+    /** Buys and transfers for one merchant's customers on one keep-alive connection until stopped. */
     private static final class LoadThread extends Thread
     {
         private final int port;
@@ -653,8 +889,8 @@ class CrashRecoveryTest
         private final Random random;
         private final AtomicBoolean stop;
         private final ConcurrentLinkedQueue<String> unexpected;
-        final List<long[]> acked = new ArrayList<>();
-        final List<long[]> unknown = new ArrayList<>();
+        final List<Item> acked = new ArrayList<>();
+        final List<Item> unknown = new ArrayList<>();
         long refused;
         long notSent;
         long timeouts;
@@ -681,15 +917,31 @@ class CrashRecoveryTest
             {
                 while (!stop.get())
                 {
-                    final int index = merchant * CUSTOMERS_PER_MERCHANT + random.nextInt(CUSTOMERS_PER_MERCHANT);
-                    final Customer customer = model.customers.get(index);
-                    final long amount = amount(model.lastSeenBalance.get(index));
-                    final String body = "{\"customerId\":\"" + customer.id + "\",\"productId\":\"sku-" + random.nextInt(100)
-                        + "\",\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\"}";
+                    final int from = merchant * CUSTOMERS_PER_MERCHANT + random.nextInt(CUSTOMERS_PER_MERCHANT);
+                    final long amount = amount(model.lastSeenBalance.get(from));
+                    final Item item;
+                    final String path;
+                    final String body;
+                    if (TRANSFERS && random.nextBoolean())
+                    {
+                        final int to = merchant * CUSTOMERS_PER_MERCHANT
+                            + (from - merchant * CUSTOMERS_PER_MERCHANT + 1 + random.nextInt(CUSTOMERS_PER_MERCHANT - 1)) % CUSTOMERS_PER_MERCHANT;
+                        item = new Item(TRANSFER, from, to, amount);
+                        path = "/api/canary/transfers";
+                        body = "{\"fromCustomerId\":\"" + model.customers.get(from).id + "\",\"toCustomerId\":\""
+                            + model.customers.get(to).id + "\",\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\"}";
+                    }
+                    else
+                    {
+                        item = new Item(PURCHASE, from, -1, amount);
+                        path = "/api/canary/purchases";
+                        body = "{\"customerId\":\"" + model.customers.get(from).id + "\",\"productId\":\"sku-" + random.nextInt(100)
+                            + "\",\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\"}";
+                    }
                     final Response response;
                     try
                     {
-                        response = http.request("POST", "/api/canary/purchases", token, body);
+                        response = http.request("POST", path, token, body);
                     }
                     catch (final NotSentException ex)
                     {
@@ -703,10 +955,10 @@ class CrashRecoveryTest
                         {
                             timeouts++;
                         }
-                        unknown.add(new long[] {index, amount});
+                        unknown.add(item);
                         continue;
                     }
-                    record(index, customer, amount, response);
+                    record(item, response);
                 }
             }
             catch (final RuntimeException | Error ex)
@@ -715,224 +967,156 @@ class CrashRecoveryTest
             }
         }
 
-        /** Mostly small amounts; one in eight near the customer's last seen balance, so both 201 and 402 happen. */
+        /** Mostly small amounts; one in eight near the sender's last seen balance, so both 201 and 402 happen. */
         private long amount(final long lastSeen)
         {
             if (random.nextInt(8) == 0 && lastSeen > 0)
             {
                 return Math.max(1, lastSeen - 100 + random.nextInt(201));
             }
-            return 1 + random.nextInt(PURCHASE_MINOR_MAX);
+            return 1 + random.nextInt(AMOUNT_MINOR_MAX);
         }
 
-        private void record(final int index, final Customer customer, final long amount, final Response response)
+        private void record(final Item item, final Response response)
         {
-            if (response.status == 201)
+            if (response.status() == 201)
             {
-                final long before = Long.parseLong(response.field("customerBalanceBefore"));
-                final long after = Long.parseLong(response.field("customerBalanceAfter"));
-                if (Long.parseLong(response.field("amount")) != amount || before - amount != after
-                    || !customer.id.equals(response.field("customerId")))
+                if (item.kind == PURCHASE)
                 {
-                    unexpected.add("purchase of " + amount + " for " + customer.id + " answered " + response);
+                    final long before = Long.parseLong(response.field("customerBalanceBefore"));
+                    final long after = Long.parseLong(response.field("customerBalanceAfter"));
+                    if (Long.parseLong(response.field("amount")) != item.amount || before - item.amount != after
+                        || !model.customers.get(item.from).id.equals(response.field("customerId")))
+                    {
+                        unexpected.add(item + " answered " + response);
+                    }
+                    model.lastSeenBalance.set(item.from, after);
                 }
-                acked.add(new long[] {index, amount});
-                model.lastSeenBalance.set(index, after);
+                else
+                {
+                    model.lastSeenBalance.addAndGet(item.from, -item.amount); // a hint only
+                    model.lastSeenBalance.addAndGet(item.to, item.amount);
+                }
+                acked.add(item);
             }
-            else if (response.status == 402)
+            else if (response.status() == 402)
             {
                 refused++;
             }
             else
             {
-                unexpected.add("purchase of " + amount + " for " + customer.id + " answered " + response);
+                unexpected.add(item + " answered " + response);
             }
         }
     }
 
-    // ---- a deliberately small HTTP/1.1 client: one keep-alive socket, no retries, bounded waits
+    // ---- the history route's answer
 
-    /** The request never reached the server (connect failed): certainly not applied. */
-    private static final class NotSentException extends IOException
+    /** One entry of {@code GET /customers/{id}/transactions}: amount signed (credits +, debits -). */
+    record Entry(String id, String type, long amount, String currency, long balanceAfter)
     {
-        private static final long serialVersionUID = 1L;
-
-        NotSentException(final IOException cause)
-        {
-            super(cause);
-        }
     }
 
-    private record Response(int status, String body)
+    record HistoryPage(List<Entry> entries, long total, boolean hasMore)
     {
-        String field(final String name)
+        /** {@code {"data":[{...}],"pagination":{"limit","offset","total","hasMore"}}}; other fields are ignored. */
+        static HistoryPage parse(final String body)
         {
-            try (JsonParser parser = JSON.createParser(body))
+            final List<Entry> entries = new ArrayList<>();
+            long total = -1;
+            Boolean hasMore = null;
+            try (JsonParser parser = ChildServer.JSON.createParser(body))
             {
-                if (parser.nextToken() != JsonToken.START_OBJECT)
-                {
-                    throw new AssertionError("not a JSON object: " + body);
-                }
+                expect(parser.nextToken(), JsonToken.START_OBJECT, body);
                 while (parser.nextToken() == JsonToken.FIELD_NAME)
                 {
                     final String field = parser.currentName();
                     final JsonToken value = parser.nextToken();
-                    if (field.equals(name) && value.isScalarValue())
+                    if ("data".equals(field))
                     {
-                        return parser.getText();
+                        expect(value, JsonToken.START_ARRAY, body);
+                        while (parser.nextToken() == JsonToken.START_OBJECT)
+                        {
+                            entries.add(entry(parser, body));
+                        }
                     }
-                    parser.skipChildren();
+                    else if ("pagination".equals(field))
+                    {
+                        expect(value, JsonToken.START_OBJECT, body);
+                        while (parser.nextToken() == JsonToken.FIELD_NAME)
+                        {
+                            final String name = parser.currentName();
+                            parser.nextToken();
+                            if ("total".equals(name))
+                            {
+                                total = parser.getLongValue();
+                            }
+                            else if ("hasMore".equals(name))
+                            {
+                                hasMore = parser.getBooleanValue();
+                            }
+                            else
+                            {
+                                parser.skipChildren();
+                            }
+                        }
+                    }
+                    else
+                    {
+                        parser.skipChildren();
+                    }
                 }
             }
             catch (final IOException ex)
             {
                 throw new AssertionError("not JSON: " + body, ex);
             }
-            throw new AssertionError("no field " + name + " in " + body);
+            if (total < 0 || hasMore == null)
+            {
+                throw new AssertionError("no pagination.total or pagination.hasMore in " + body);
+            }
+            return new HistoryPage(entries, total, hasMore);
         }
 
-        @Override
-        public String toString()
+        private static Entry entry(final JsonParser parser, final String body) throws IOException
         {
-            return status + " " + body;
-        }
-    }
-
-    /** Not thread-safe: one thread. A failed request closes the socket; the next one connects again. */
-    private static final class HttpConnection implements AutoCloseable
-    {
-        private final int port;
-        private Socket socket;
-        private InputStream in;
-        private OutputStream out;
-
-        HttpConnection(final int port)
-        {
-            this.port = port;
-        }
-
-        Response request(final String method, final String path, final String token, final String body) throws IOException
-        {
-            if (socket == null)
+            String id = null;
+            String type = null;
+            String currency = null;
+            Long amount = null;
+            Long balanceAfter = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
             {
-                final Socket connecting = new Socket();
-                try
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                switch (name)
                 {
-                    connecting.setTcpNoDelay(true);
-                    connecting.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MS);
-                    connecting.setSoTimeout(READ_TIMEOUT_MS);
+                    case "id" -> id = parser.getText();
+                    case "type" -> type = parser.getText();
+                    case "currency" -> currency = parser.getText();
+                    case "amount" -> amount = parser.getLongValue();
+                    case "balanceAfter" -> balanceAfter = parser.getLongValue();
+                    default ->
+                    {
+                        if (value.isStructStart())
+                        {
+                            parser.skipChildren();
+                        }
+                    }
                 }
-                catch (final IOException ex)
-                {
-                    connecting.close();
-                    throw new NotSentException(ex);
-                }
-                socket = connecting;
-                in = new BufferedInputStream(connecting.getInputStream());
-                out = new BufferedOutputStream(connecting.getOutputStream());
             }
-            try
+            if (id == null || amount == null || balanceAfter == null || currency == null)
             {
-                final byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-                final StringBuilder head = new StringBuilder(256)
-                    .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(port).append("\r\n");
-                if (token != null)
-                {
-                    head.append("Authorization: Bearer ").append(token).append("\r\n");
-                }
-                if (body != null)
-                {
-                    head.append("Content-Type: application/json\r\n");
-                }
-                head.append("Content-Length: ").append(content.length).append("\r\n\r\n");
-                out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-                out.write(content);
-                out.flush();
-                return readResponse();
+                throw new AssertionError("a history entry without id, amount, currency or balanceAfter in " + body);
             }
-            catch (final IOException | RuntimeException ex)
-            {
-                close();
-                throw ex;
-            }
+            return new Entry(id, type, amount, currency, balanceAfter);
         }
 
-        private Response readResponse() throws IOException
+        private static void expect(final JsonToken actual, final JsonToken expected, final String body)
         {
-            final String statusLine = readLine();
-            final String[] parts = statusLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1."))
+            if (actual != expected)
             {
-                throw new IOException("bad status line: " + statusLine);
-            }
-            final int status = Integer.parseInt(parts[1]);
-            final Map<String, String> headers = new HashMap<>();
-            for (String line = readLine(); !line.isEmpty(); line = readLine())
-            {
-                final int colon = line.indexOf(':');
-                if (colon > 0)
-                {
-                    headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-                }
-            }
-            final String length = headers.get("content-length");
-            if (length == null)
-            {
-                throw new IOException("no content-length in a " + status + " reply");
-            }
-            final byte[] content = in.readNBytes(Integer.parseInt(length));
-            if (content.length != Integer.parseInt(length))
-            {
-                throw new EOFException("connection closed in a " + status + " reply body");
-            }
-            if ("close".equalsIgnoreCase(headers.get("connection")))
-            {
-                close();
-            }
-            return new Response(status, new String(content, StandardCharsets.UTF_8));
-        }
-
-        private String readLine() throws IOException
-        {
-            final ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-            while (true)
-            {
-                final int b = in.read();
-                if (b < 0)
-                {
-                    throw new EOFException("connection closed before a complete reply");
-                }
-                if (b == '\n')
-                {
-                    final byte[] bytes = line.toByteArray();
-                    final int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                    return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
-                }
-                line.write(b);
-                if (line.size() > 16 * 1024)
-                {
-                    throw new IOException("reply line longer than 16 KiB");
-                }
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            if (socket != null)
-            {
-                try
-                {
-                    socket.close();
-                }
-                catch (final IOException ex)
-                {
-                    // closing a broken socket: nothing to do
-                }
-                socket = null;
-                in = null;
-                out = null;
+                throw new AssertionError("expected " + expected + ", found " + actual + " in " + body);
             }
         }
     }
