@@ -3,9 +3,9 @@ package io.ledger.engine;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,8 +60,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the ledger pauses while it runs: it walks every map and the whole history once, allocating only the UTF-8 bytes of
  * customer texts. See docs/operations.md for measured pauses.
  *
- * <p>Thread-safety: {@link #write} must run on the thread that owns the ledger (or after it stopped); {@link #read}
- * builds a ledger that the calling thread owns until it hands it over.
+ * <p>Thread-safety: {@link #write} only reads the ledger, and never through the maps' cached iterators, so while the
+ * owning thread waits, another thread may read the ledger at the same time (the snapshot writer computes
+ * {@link Ledger#stateHash()} alongside it); {@link #read} builds a ledger that the calling thread owns until it hands it
+ * over.
  */
 public final class LedgerSnapshot
 {
@@ -154,18 +156,31 @@ public final class LedgerSnapshot
 
         sections.beginSection(SECTION_CUSTOMERS);
         sections.writeInt(state.customers().size());
-        final Iterator<CustomerRecord> customers = state.customers().values().iterator();
-        while (customers.hasNext())
+        try
         {
-            final CustomerRecord c = customers.next();
-            sections.writeLong(c.key());
-            sections.writeInt((int)state.customerMerchant().get(c.key()));
-            sections.writeText(c.phoneNumber());
-            sections.writeText(c.email());
-            sections.writeText(c.name());
-            sections.writeText(c.metadataJson());
-            sections.writeLong(c.createdAtMs());
-            sections.writeLong(c.updatedAtMs());
+            // forEachLong walks the map's arrays: no shared cached iterator (see the class comment)
+            state.customers().forEachLong((key, c) ->
+            {
+                try
+                {
+                    sections.writeLong(c.key());
+                    sections.writeInt((int)state.customerMerchant().get(c.key()));
+                    sections.writeText(c.phoneNumber());
+                    sections.writeText(c.email());
+                    sections.writeText(c.name());
+                    sections.writeText(c.metadataJson());
+                    sections.writeLong(c.createdAtMs());
+                    sections.writeLong(c.updatedAtMs());
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
         }
         sections.endSection();
 
@@ -297,12 +312,24 @@ public final class LedgerSnapshot
     {
         sections.beginSection(tag);
         sections.writeInt(map.size());
-        final Long2LongHashMap.EntryIterator entries = map.entrySet().iterator();
-        while (entries.hasNext())
+        try
         {
-            entries.next();
-            sections.writeLong(entries.getLongKey());
-            sections.writeLong(entries.getLongValue());
+            map.forEachLong((key, value) ->
+            {
+                try
+                {
+                    sections.writeLong(key);
+                    sections.writeLong(value);
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
         }
         sections.endSection();
     }

@@ -3,6 +3,7 @@ package io.ledger.journal.snapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The pipeline's {@link SnapshotTaker}: writes snapshot files through a {@link SnapshotStore}.
  *
- * <p><b>Split between two threads.</b> On the ledger thread, between two commands: compute the state hash and stream
- * the payload into the temporary file (page cache, no fsync). That is the pause the ledger takes. Then on the
+ * <p><b>Split between threads.</b> On the ledger thread, between two commands: stream the payload into the temporary
+ * file (page cache, no fsync) while the {@code ledger-snapshot-hash} thread computes the state hash (both only read
+ * the ledger, which does not change while its thread waits). That is the pause the ledger takes: the longer of the
+ * two, on a machine with a core to spare. Then on the
  * {@code ledger-snapshot} thread: find the journal index of the snapshot's last command (the journal stage runs in
  * parallel with the ledger stage, so it may still be appending it: {@link ChronicleJournal#indexOfCommand} waits),
  * write the header, fsync, rename, fsync the directory, prune to the newest K, and apply journal retention. A
@@ -59,6 +62,7 @@ public final class SnapshotWriter implements SnapshotTaker
     private final JournalRetention retention;
     private final Listener listener;
     private final ExecutorService finisher;
+    private final ExecutorService hasher;
     private Future<?> unfinished;
     private long lastCommandIdTaken;
     private boolean closed;
@@ -83,12 +87,15 @@ public final class SnapshotWriter implements SnapshotTaker
         this.retention = retention;
         this.lastCommandIdTaken = lastCommandIdTaken;
         this.listener = listener;
-        finisher = Executors.newSingleThreadExecutor(runnable ->
-        {
-            final Thread thread = new Thread(runnable, "ledger-snapshot");
-            thread.setDaemon(true);
-            return thread;
-        });
+        finisher = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "ledger-snapshot"));
+        hasher = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "ledger-snapshot-hash"));
+    }
+
+    private static Thread daemon(final Runnable runnable, final String name)
+    {
+        final Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     @Override
@@ -156,6 +163,7 @@ public final class SnapshotWriter implements SnapshotTaker
         closed = true;
         awaitUnfinished();
         finisher.shutdownNow();
+        hasher.shutdownNow();
     }
 
     /** What the ledger thread hands to the snapshot thread. */
@@ -163,23 +171,70 @@ public final class SnapshotWriter implements SnapshotTaker
     {
     }
 
-    /** The pause: runs where the ledger is owned. */
+    /**
+     * The pause: runs where the ledger is owned. Returns only once the hash thread is done with the ledger too, whatever
+     * happens, because the ledger changes again as soon as this returns.
+     */
     private Written writePayload(final Ledger ledger)
     {
         final long startNs = System.nanoTime();
-        final long hash = ledger.stateHash();
-        final SnapshotStore.Pending pending = store.begin(ledger.lastCommandId());
+        final Callable<Long> stateHash = ledger::stateHash;
+        final Future<Long> hash = hasher.submit(stateHash); // submit() orders the ledger's state before the hash thread's reads
+        final SnapshotStore.Pending pending;
         try
         {
-            LedgerSnapshot.write(ledger, pending.output());
-            pending.finishPayload();
+            pending = store.begin(ledger.lastCommandId());
+            try
+            {
+                LedgerSnapshot.write(ledger, pending.output());
+                pending.finishPayload();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                pending.abort();
+                throw new IllegalStateException("snapshot payload at lastCommandId=" + ledger.lastCommandId() + " failed", ex);
+            }
         }
-        catch (final IOException | RuntimeException ex)
+        finally
+        {
+            awaitQuietly(hash);
+        }
+        final long stateHashValue;
+        try
+        {
+            stateHashValue = hash.get(); // done: awaited above
+        }
+        catch (final InterruptedException | ExecutionException ex)
         {
             pending.abort();
-            throw new IllegalStateException("snapshot payload at lastCommandId=" + ledger.lastCommandId() + " failed", ex);
+            throw new IllegalStateException("state hash at lastCommandId=" + ledger.lastCommandId() + " failed", ex);
         }
-        return new Written(pending, hash, startNs, System.nanoTime() - startNs);
+        return new Written(pending, stateHashValue, startNs, System.nanoTime() - startNs);
+    }
+
+    /** Waits until {@code future} is done, through interrupts (the ledger must not move while it runs). */
+    private static void awaitQuietly(final Future<?> future)
+    {
+        boolean interrupted = false;
+        while (!future.isDone())
+        {
+            try
+            {
+                future.get();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+            catch (final ExecutionException ex)
+            {
+                break;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void finish(final Written written) throws IOException
