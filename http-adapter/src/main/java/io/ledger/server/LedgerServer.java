@@ -213,6 +213,7 @@ public final class LedgerServer implements AutoCloseable
                 recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
                 Long.toHexString(ledger.stateHash()));
             ledger.checkConservation();
+            moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
 
             final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshotsKeep(),
                 new JournalRetention(JournalRetention.Mode.parse(config.journalRetention()), config.dataDir()),
@@ -265,6 +266,31 @@ public final class LedgerServer implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /**
+     * Moves away snapshots that cover commands the journal does not hold: after a power loss took the journal's unsynced
+     * tail, a snapshot written meanwhile is ahead of it, and the commands about to be journaled will take the same
+     * ids at the same indexes. Recovery already refuses such a snapshot (the journal record it names must match), but
+     * it must not even look usable later, so it goes to {@code DIR/damaged/<UTC time>/snapshots}, never deleted.
+     */
+    private static void moveAsideSnapshotsAheadOf(final SnapshotStore snapshots, final long lastCommandId, final Path dataDir)
+    {
+        final java.util.List<Path> ahead = snapshots.list().stream()
+            .filter(file -> SnapshotStore.lastCommandIdOf(file) > lastCommandId)
+            .toList();
+        if (ahead.isEmpty())
+        {
+            return;
+        }
+        final String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        final Path aside = dataDir.resolve(io.ledger.journal.JournalRepair.DAMAGED_DIRECTORY_NAME).resolve(stamp)
+            .resolve(SnapshotStore.DIRECTORY_NAME);
+        final java.util.List<Path> moved = snapshots.moveAside(ahead, aside);
+        LOG.warn("snapshot: moved {} to {}: they cover commands after commandId {}, the last one the journal holds (it lost "
+            + "its tail, e.g. unsynced records in a power loss), and new commands will take those ids", ahead, aside, lastCommandId);
+        assert moved.size() == ahead.size();
     }
 
     /** @return the bound port. */

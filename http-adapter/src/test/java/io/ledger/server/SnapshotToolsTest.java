@@ -96,7 +96,8 @@ class SnapshotToolsTest
         final SnapshotStore.Pending pending = store.begin(ledger.lastCommandId());
         LedgerSnapshot.write(ledger, pending.output());
         pending.finishPayload();
-        pending.commit(journal.indexOfCommand(ledger.lastCommandId(), 1_000), claimedHash, 0);
+        final long index = journal.indexOfCommand(ledger.lastCommandId(), 1_000);
+        pending.commit(index, journal.commandAt(index).crc32c(), claimedHash, 0);
     }
 
     private int execute(final String... args)
@@ -231,6 +232,30 @@ class SnapshotToolsTest
         assertEquals(0, execute("verify", "--data-dir", dataDir.toString()), out::toString);
         assertTrue(out.toString().startsWith("journal OK: 5 records, last command id 5, state hash " + String.format("%016x", hashAfter[5])),
             out::toString);
+    }
+
+    @Test
+    void shouldMoveAsideAtStartASnapshotAheadOfTheJournal() throws IOException
+    {
+        // The journal lost its last 4 records (as unsynced ones do in a power loss); the snapshot at 8 covers 5..8 too
+        JournalRepair.truncateAt(dataDir, indexes().get(4)); // a convenient way to lose them; it moves the newer snapshot...
+        final Path aside = Files.list(dataDir.resolve(JournalRepair.DAMAGED_DIRECTORY_NAME)).findFirst().orElseThrow()
+            .resolve(SnapshotStore.DIRECTORY_NAME).resolve(String.format("snapshot-%019d.snap", 8));
+        final Path ahead = store.directory().resolve(aside.getFileName());
+        Files.move(aside, ahead); // ...so put it back, as a power loss would have left it
+
+        try (LedgerServer server = LedgerServer.start(new Config(0, dataDir, SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "process", 1024, "blocking", 1, "ZAR")))
+        {
+            assertFalse(Files.exists(ahead), "the snapshot ahead of the journal is moved away before new commands take its ids");
+            final long movedAgain;
+            try (var dirs = Files.walk(dataDir.resolve(JournalRepair.DAMAGED_DIRECTORY_NAME)))
+            {
+                movedAgain = dirs.filter(p -> p.getFileName().equals(ahead.getFileName())).count();
+            }
+            assertEquals(1, movedAgain);
+            assertTrue(server.port() > 0);
+        }
     }
 
     @Test

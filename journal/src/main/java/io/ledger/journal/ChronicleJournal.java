@@ -104,6 +104,17 @@ public final class ChronicleJournal implements JournalWriter
     {
     }
 
+    /**
+     * A valid command record found at an index: what a snapshot records of the command it covers, so that a journal
+     * that lost that command and later got another one with the same id at the same index is not mistaken for it.
+     *
+     * @param commandId its command id.
+     * @param crc32c    its frame's CRC32C, unsigned.
+     */
+    public record CommandAt(long commandId, long crc32c)
+    {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
     private static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
     private static final String NOT_LAST = "; it is not the last record and no TORN_SKIP record follows it";
@@ -361,7 +372,8 @@ public final class ChronicleJournal implements JournalWriter
             }
             else
             {
-                final long found = commandIdAt(tailer, afterIndex, readFrame, readEvent);
+                final CommandAt at = commandAt(tailer, afterIndex, readFrame, readEvent);
+                final long found = at == null ? -1 : at.commandId();
                 if (found != afterCommandId)
                 {
                     throw new IllegalArgumentException("record at index=0x" + Long.toHexString(afterIndex) + " holds commandId=" +
@@ -434,32 +446,43 @@ public final class ChronicleJournal implements JournalWriter
      */
     public long commandIdAt(final long index)
     {
-        ensureOpen("commandIdAt");
+        final CommandAt at = commandAt(index);
+        return at == null ? -1 : at.commandId();
+    }
+
+    /**
+     * @return the valid command record at {@code index}, or {@code null} as for {@link #commandIdAt}.
+     *
+     * <p>Thread-safety: like {@link #indexOfCommand}, safe on any thread while the journal thread appends.
+     */
+    public CommandAt commandAt(final long index)
+    {
+        ensureOpen("commandAt");
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            return commandIdAt(tailer, index, new RecordFrame(), new CommandEvent());
+            return commandAt(tailer, index, new RecordFrame(), new CommandEvent());
         }
     }
 
     /** Positions {@code tailer} on {@code index} and reads that record; leaves the tailer after it. */
-    private static long commandIdAt(final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event)
+    private static CommandAt commandAt(final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event)
     {
         if (index < 0 || !tailer.moveToIndex(index))
         {
-            return -1;
+            return null;
         }
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent() || dc.index() != index)
             {
-                return -1;
+                return null;
             }
             if (read(dc, frame) != RecordFrame.OK || frame.recordType() != RecordFrame.TYPE_COMMAND || !frame.decodeCommand(event) ||
                 !event.type().journaled())
             {
-                return -1;
+                return null;
             }
-            return event.commandId();
+            return new CommandAt(event.commandId(), frame.storedCrc32c());
         }
     }
 

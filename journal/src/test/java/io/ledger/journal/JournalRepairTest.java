@@ -68,7 +68,8 @@ class JournalRepairTest
                     final SnapshotStore.Pending pending = store.begin(id);
                     LedgerSnapshot.write(ledger, pending.output());
                     pending.finishPayload();
-                    pending.commit(journal.indexOfCommand(id, 1_000), ledger.stateHash(), 0);
+                    final long index = journal.indexOfCommand(id, 1_000);
+                    pending.commit(index, journal.commandAt(index).crc32c(), ledger.stateHash(), 0);
                     next++;
                 }
             }

@@ -117,7 +117,8 @@ class ReplayDeterminismTest
                     final SnapshotStore.Pending pending = store.begin(original.lastCommandId());
                     LedgerSnapshot.write(original, pending.output());
                     pending.finishPayload();
-                    pending.commit(journal.indexOfCommand(original.lastCommandId(), 1_000), original.stateHash(), 0);
+                    final long index = journal.indexOfCommand(original.lastCommandId(), 1_000);
+                    pending.commit(index, journal.commandAt(index).crc32c(), original.stateHash(), 0);
                     hashAtCommandId.put(original.lastCommandId(), original.stateHash());
                 }
             }

@@ -179,6 +179,12 @@ public final class RecordFrame
         }
     }
 
+    /** @return the CRC32C stored in the frame last verified, unsigned. */
+    public long storedCrc32c()
+    {
+        return storedCrc & 0xFFFF_FFFFL;
+    }
+
     /** @return true when a {@link #verify} outcome is what a partly persisted (torn) write looks like. */
     public static boolean looksTorn(final int status)
     {

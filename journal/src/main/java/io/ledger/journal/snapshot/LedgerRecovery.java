@@ -120,13 +120,15 @@ public final class LedgerRecovery
         try
         {
             final SnapshotHeader header = store.readHeader(file);
-            final long held = journal.commandIdAt(header.journalIndex());
-            if (held != header.lastCommandId())
+            final ChronicleJournal.CommandAt held = journal.commandAt(header.journalIndex());
+            if (held == null || held.commandId() != header.lastCommandId() || held.crc32c() != header.journalRecordCrc32c())
             {
                 throw new InvalidSnapshotException(file, "it covers commandId " + header.lastCommandId() + " at journal index 0x" +
-                    Long.toHexString(header.journalIndex()) + ", but the journal holds " +
-                    (held < 0 ? "no valid command there" : "commandId " + held + " there") +
-                    " (a snapshot of another journal, or of commands removed since)");
+                    Long.toHexString(header.journalIndex()) + ", but the journal holds " + (held == null ? "no valid command there"
+                    : held.commandId() != header.lastCommandId() ? "commandId " + held.commandId() + " there"
+                    : "another record with that id there (crc32c " + Long.toHexString(held.crc32c()) + ", not " +
+                    Long.toHexString(header.journalRecordCrc32c()) + ")") +
+                    " (a snapshot of another journal, or of commands the journal lost or a repair removed)");
             }
             return store.load(file, defaultCurrency);
         }

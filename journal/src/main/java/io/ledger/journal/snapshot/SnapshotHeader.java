@@ -22,12 +22,15 @@ import java.util.zip.CRC32C;
  * |   payloadBytes (i64): bytes after this header                 | 40
  * +---------------------------------------------------------------+
  * |   payloadCrc32c (u32) over the payload                        | 48
+ * |   journalRecordCrc32c (u32): the CRC32C of the journal record | 52
+ * |   at journalIndex, so another command there is told apart     |
  * +---------------------------------------------------------------+
- * |   createdAtMs (i64): wall clock when written (information)    | 52
+ * |   createdAtMs (i64): wall clock when written (information)    | 56
  * +---------------------------------------------------------------+
- * |   headerCrc32c (u32) over bytes [0, 60)                       | 60
+ * |   reserved (u32 = 0)                                          | 64
+ * |   headerCrc32c (u32) over bytes [0, 68)                       | 68
  * +---------------------------------------------------------------+
- * |   payload: LedgerSnapshot's sections ...                      | 64
+ * |   payload: LedgerSnapshot's sections ...                      | 72
  * </pre>
  *
  * Together the two checksums cover every byte of the file: the header's covers the payload's.
@@ -37,12 +40,14 @@ import java.util.zip.CRC32C;
  * @param stateHash     the ledger's {@code stateHash()} when written, compared again after loading.
  * @param payloadBytes  the payload's length.
  * @param payloadCrc32c the payload's CRC32C, as an unsigned value.
+ * @param journalRecordCrc32c the CRC32C of the journal record at {@code journalIndex}, unsigned.
  * @param createdAtMs   when the file was written, for operators only.
  */
 public record SnapshotHeader(
-    long journalIndex, long lastCommandId, long stateHash, long payloadBytes, long payloadCrc32c, long createdAtMs)
+    long journalIndex, long lastCommandId, long stateHash, long payloadBytes, long payloadCrc32c, long journalRecordCrc32c,
+    long createdAtMs)
 {
-    public static final int HEADER_BYTES = 64;
+    public static final int HEADER_BYTES = 72;
     public static final int FORMAT_VERSION = 1;
     static final long MAGIC = 0x4C45_4447_534E_4150L; // "LEDGSNAP"
 
@@ -52,7 +57,7 @@ public record SnapshotHeader(
         final ByteBuffer buffer = ByteBuffer.allocate(HEADER_BYTES);
         buffer.putLong(MAGIC).putInt(FORMAT_VERSION).putInt(HEADER_BYTES)
             .putLong(journalIndex).putLong(lastCommandId).putLong(stateHash).putLong(payloadBytes)
-            .putInt((int)payloadCrc32c).putLong(createdAtMs);
+            .putInt((int)payloadCrc32c).putInt((int)journalRecordCrc32c).putLong(createdAtMs).putInt(0);
         buffer.putInt((int)crc(buffer.array(), HEADER_BYTES - 4));
         return buffer.array();
     }
@@ -84,7 +89,7 @@ public record SnapshotHeader(
                 FORMAT_VERSION + ", " + HEADER_BYTES + " expected)");
         }
         return new SnapshotHeader(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(),
-            buffer.getInt() & 0xFFFF_FFFFL, buffer.getLong());
+            buffer.getInt() & 0xFFFF_FFFFL, buffer.getInt() & 0xFFFF_FFFFL, buffer.getLong());
     }
 
     private static long crc(final byte[] bytes, final int length)

@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * directory is fsynced, so that after a crash either the whole snapshot is there under its name or it is not. A
  * {@code .tmp} left by a crash is deleted by the next {@link #open}.
  *
+ * <p><b>Snapshots ahead of the journal</b> ({@link #moveAside}): a journal that lost its unsynced tail (a power loss)
+ * no longer holds the commands a newer snapshot covers; the server moves such snapshots to {@code DIR/damaged} at
+ * start-up, before new commands take those ids.
+ *
  * <p>Thread-safety: a {@link Pending} may be begun on one thread and committed on another (the ledger thread
  * streams the payload; the snapshot thread finishes it); otherwise one thread at a time.
  */
@@ -266,6 +270,35 @@ public final class SnapshotStore
     }
 
     /**
+     * Moves {@code files} into {@code directory} (created if needed), for snapshots that must not be used again.
+     *
+     * @return where they went.
+     */
+    public List<Path> moveAside(final List<Path> files, final Path directory)
+    {
+        final List<Path> moved = new ArrayList<>();
+        try
+        {
+            for (final Path file : files)
+            {
+                Files.createDirectories(directory);
+                final Path target = directory.resolve(file.getFileName());
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                moved.add(target);
+            }
+            if (!moved.isEmpty())
+            {
+                syncDirectory(this.directory);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot move " + files + " to " + directory, ex);
+        }
+        return moved;
+    }
+
+    /**
      * Deletes all but the newest {@code keep} snapshots.
      *
      * @return the deleted files.
@@ -399,7 +432,8 @@ public final class SnapshotStore
          *
          * @return the header written.
          */
-        public SnapshotHeader commit(final long journalIndex, final long stateHash, final long createdAtMs) throws IOException
+        public SnapshotHeader commit(
+            final long journalIndex, final long journalRecordCrc32c, final long stateHash, final long createdAtMs) throws IOException
         {
             if (!payloadFinished || done)
             {
@@ -408,7 +442,7 @@ public final class SnapshotStore
             try
             {
                 final SnapshotHeader header = new SnapshotHeader(journalIndex, lastCommandId, stateHash, crcOut.count,
-                    crcOut.crc.getValue(), createdAtMs);
+                    crcOut.crc.getValue(), journalRecordCrc32c, createdAtMs);
                 final ByteBuffer bytes = ByteBuffer.wrap(header.encode());
                 while (bytes.hasRemaining())
                 {

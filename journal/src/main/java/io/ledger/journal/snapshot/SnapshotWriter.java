@@ -242,14 +242,15 @@ public final class SnapshotWriter implements SnapshotTaker
         final SnapshotStore.Pending pending = written.pending();
         final long commandId = pending.lastCommandId();
         final long index = journal.indexOfCommand(commandId, JOURNAL_INDEX_TIMEOUT_MS);
-        if (index < 0)
+        final ChronicleJournal.CommandAt record = index < 0 ? null : journal.commandAt(index);
+        if (record == null || record.commandId() != commandId)
         {
             pending.abort();
             throw new IllegalStateException("the journal does not hold commandId=" + commandId + " within " +
                 JOURNAL_INDEX_TIMEOUT_MS + " ms; no snapshot written");
         }
         final long createdAtMs = System.currentTimeMillis();
-        final SnapshotHeader header = pending.commit(index, written.stateHash(), createdAtMs);
+        final SnapshotHeader header = pending.commit(index, record.crc32c(), written.stateHash(), createdAtMs);
         final Path file = pending.file();
         final long totalNs = System.nanoTime() - written.startNs();
         LOG.info("snapshot: wrote {} ({} bytes) covering commandId {} at journal index 0x{}, state hash {}; ledger paused {} ms, " +

@@ -82,7 +82,7 @@ class SnapshotRecoveryTest
                 stream.applied(event);
                 if (next < snapshotAfter.length && snapshotAfter[next] == i)
                 {
-                    SnapshotStoreTest.write(store, ledger, journal.indexOfCommand(ledger.lastCommandId(), 1_000));
+                    SnapshotStoreTest.write(store, ledger, journal);
                     snapshotHashes.add(ledger.stateHash());
                     next++;
                 }
@@ -181,6 +181,42 @@ class SnapshotRecoveryTest
         assertEquals(original.stateHash(), result.ledger().stateHash());
         assertEquals(COMMANDS - 3_000, result.replayedRecords());
         assertTrue(warnings().get(0).contains("but the journal holds commandId"), warnings()::toString);
+    }
+
+    @Test
+    void shouldSkipASnapshotWhoseCommandIdIsNowHeldByAnotherRecordAfterTheJournalLostItsTail() throws Exception
+    {
+        // Journal A: 100 commands, and a snapshot of all of them. Journal B (this data dir): the same first 90, then
+        // 10 others with the same ids at the same indexes, as after a power loss took A's unsynced tail.
+        final Path otherJournal = dataDir.resolve("journal-a");
+        final Ledger a = new Ledger(ZAR);
+        final Ledger b = new Ledger(ZAR);
+        final RandomCommands stream = new RandomCommands(21);
+        final CommandEvent event = new CommandEvent();
+        try (ChronicleJournal journalA = ChronicleJournal.open(otherJournal, Durability.PROCESS);
+             ChronicleJournal journalB = ChronicleJournal.open(journalDir, Durability.PROCESS))
+        {
+            for (int i = 1; i <= 100; i++)
+            {
+                stream.next(event);
+                journalA.append(event);
+                a.apply(event);
+                stream.applied(event);
+                if (i > 90)
+                {
+                    event.amountMinor(event.amountMinor() + 1); // another command with the same id
+                }
+                journalB.append(event);
+                b.apply(event);
+            }
+            SnapshotStoreTest.write(store, a, journalA);
+        }
+
+        final LedgerRecovery.Result result = recover();
+
+        assertNull(result.snapshot());
+        assertEquals(b.stateHash(), result.ledger().stateHash());
+        assertTrue(warnings().get(0).contains("another record with that id there"), warnings()::toString);
     }
 
     @Test

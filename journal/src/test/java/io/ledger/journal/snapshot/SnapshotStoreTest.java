@@ -45,12 +45,26 @@ class SnapshotStoreTest
         return ledger;
     }
 
+    /** A snapshot claiming {@code journalIndex}, with a journal record CRC of 0: for tests without a journal. */
     static Path write(final SnapshotStore store, final Ledger ledger, final long journalIndex) throws IOException
+    {
+        return write(store, ledger, journalIndex, 0);
+    }
+
+    /** A snapshot of {@code ledger}, pointing at the journal record of its last command, as the server writes one. */
+    static Path write(final SnapshotStore store, final Ledger ledger, final io.ledger.journal.ChronicleJournal journal) throws IOException
+    {
+        final long index = journal.indexOfCommand(ledger.lastCommandId(), 1_000);
+        return write(store, ledger, index, journal.commandAt(index).crc32c());
+    }
+
+    private static Path write(final SnapshotStore store, final Ledger ledger, final long journalIndex, final long recordCrc)
+        throws IOException
     {
         final SnapshotStore.Pending pending = store.begin(ledger.lastCommandId());
         LedgerSnapshot.write(ledger, pending.output());
         pending.finishPayload();
-        pending.commit(journalIndex, ledger.stateHash(), 1_700_000_000_000L);
+        pending.commit(journalIndex, recordCrc, ledger.stateHash(), 1_700_000_000_000L);
         return pending.file();
     }
 
