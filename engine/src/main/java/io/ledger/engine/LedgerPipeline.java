@@ -8,6 +8,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -313,10 +314,17 @@ public final class LedgerPipeline implements AutoCloseable
         private final long snapshotEveryCommands = context.snapshotEveryCommands;
         /** Journaled commands applied since the state the last snapshot holds. */
         private long sinceSnapshot = context.commandsSinceSnapshot;
+        private Sequence sequenceCallback;
 
         LedgerStage(final Ledger ledger)
         {
             this.ledger = ledger;
+        }
+
+        @Override
+        public void setSequenceCallback(final Sequence sequenceCallback)
+        {
+            this.sequenceCallback = sequenceCallback;
         }
 
         @Override
@@ -342,12 +350,12 @@ public final class LedgerPipeline implements AutoCloseable
             }
             if (endOfBatch && snapshotTaker != null)
             {
-                maybeSnapshot();
+                maybeSnapshot(sequence);
             }
         }
 
         /** Between two commands: the ledger holds exactly the state after its lastCommandId. */
-        private void maybeSnapshot()
+        private void maybeSnapshot(final long sequence)
         {
             final boolean requested = snapshotRequested;
             if (!requested && (snapshotEveryCommands <= 0 || sinceSnapshot < snapshotEveryCommands))
@@ -358,6 +366,12 @@ public final class LedgerPipeline implements AutoCloseable
             {
                 snapshotRequested = false; // nothing changed since the last one
                 return;
+            }
+            // Publish this batch as applied before pausing, so that its replies do not wait for the snapshot (the
+            // processor would otherwise publish the sequence only after this call returns)
+            if (sequenceCallback != null)
+            {
+                sequenceCallback.set(sequence);
             }
             try
             {

@@ -176,6 +176,51 @@ class LedgerPipelineSnapshotTest
     }
 
     @Test
+    void shouldReleaseTheRepliesOfTheBatchBeforeThePauseForTheSnapshot() throws Exception
+    {
+        final CountDownLatch inSnapshot = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final SnapshotTaker slow = new SnapshotTaker()
+        {
+            @Override
+            public boolean takeSnapshot(final Ledger ledger)
+            {
+                inSnapshot.countDown();
+                try
+                {
+                    return release.await(10, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            }
+
+            @Override
+            public void finalSnapshot(final Ledger ledger)
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(slow).snapshotEveryCommands(1), new Ledger(ZAR), new NullJournal()))
+        {
+            final CountDownLatch replied = new CountDownLatch(1);
+            final ReplySink sink = event -> replied.countDown();
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
+                .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null));
+            assertTrue(inSnapshot.await(10, TimeUnit.SECONDS));
+            assertTrue(replied.await(10, TimeUnit.SECONDS), "the reply must not wait for the snapshot");
+            release.countDown();
+        }
+    }
+
+    @Test
     void shouldKeepGoingWhenASnapshotFails() throws Exception
     {
         final RecordingTaker taker = new RecordingTaker();

@@ -213,6 +213,12 @@ public final class LedgerServer implements AutoCloseable
                 recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
                 Long.toHexString(ledger.stateHash()));
             ledger.checkConservation();
+            if (snapshot == null && ledger.lastCommandId() < 0 && !snapshots.list().isEmpty())
+            {
+                throw new IllegalStateException(snapshots.directory() + " holds " + snapshots.list().size() + " snapshots but the "
+                    + "journal in " + journalDir + " is empty: refusing to start an empty ledger over them. If the journal was "
+                    + "lost or --data-dir is wrong, fix that; to start afresh on purpose, move " + snapshots.directory() + " away");
+            }
             moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
 
             final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshotsKeep(),

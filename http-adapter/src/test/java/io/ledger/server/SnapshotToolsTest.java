@@ -259,6 +259,23 @@ class SnapshotToolsTest
     }
 
     @Test
+    void shouldRefuseToStartAnEmptyLedgerOverSnapshotsWhenTheJournalIsGone() throws IOException
+    {
+        try (var files = Files.walk(journalDir))
+        {
+            for (final Path file : files.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                Files.delete(file);
+            }
+        }
+        final IllegalStateException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+            () -> LedgerServer.start(new Config(0, dataDir, SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "process", 1024,
+                "blocking", 1, "ZAR")).close());
+        assertTrue(ex.getMessage().contains("refusing to start an empty ledger"), ex.getMessage());
+        assertEquals(2, store.list().size(), "the snapshots stay where they are");
+    }
+
+    @Test
     void shouldRefuseARepairAtAnIndexWithoutARecordAndChangeNothing()
     {
         assertEquals(2, execute("repair", "--data-dir", dataDir.toString(), "--truncate-at", "12345"));
