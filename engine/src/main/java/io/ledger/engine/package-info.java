@@ -14,6 +14,8 @@
  *   journal stage (thread ledger-journal)   ledger stage (thread ledger-apply)
  *   CommandCodec -> JournalWriter.append    Ledger.apply: validate fully, then mutate;
  *   endOfBatch: fsync in fsync mode         outcome = ResultCode in the event
+ *                                           endOfBatch, when due: SnapshotTaker.takeSnapshot
+ *                                           (the ledger pauses; LedgerSnapshot writes the state)
  *   |                                       |
  *   +------------------+--------------------+
  *                      v  (gated on BOTH sequences)
