@@ -42,6 +42,22 @@ public final class TextArena
         return buffer.getStringWithoutLengthUtf8((int)(ref >>> 16), (int)(ref & 0xFFFF));
     }
 
+    /**
+     * Copies the text {@code ref} names into {@code dst} at {@code offset} without decoding it.
+     *
+     * @return the number of bytes copied: 0 for {@link #NONE}.
+     */
+    public int copyTo(final long ref, final org.agrona.MutableDirectBuffer dst, final int offset)
+    {
+        if (ref == NONE)
+        {
+            return 0;
+        }
+        final int length = (int)(ref & 0xFFFF);
+        dst.putBytes(offset, buffer, (int)(ref >>> 16), length);
+        return length;
+    }
+
     /** @return true when {@code length} more bytes fit under {@link #CAPACITY_BYTES_MAX}. */
     public boolean hasRoomFor(final int length)
     {
