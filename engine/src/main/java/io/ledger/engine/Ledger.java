@@ -52,6 +52,11 @@ public final class Ledger
     /** Most saved payment methods per customer. */
     public static final int PAYMENT_METHODS_PER_CUSTOMER_MAX = 50;
 
+    /** History entries allocated up front by default. */
+    public static final int HISTORY_ENTRIES_INITIAL_DEFAULT = 1 << 16;
+    /** History text bytes allocated up front by default. */
+    public static final int HISTORY_TEXT_BYTES_INITIAL_DEFAULT = 1 << 16;
+
     private static final long MISSING = Long.MIN_VALUE;
 
     private final int defaultCurrency;
@@ -73,8 +78,8 @@ public final class Ledger
     private final Long2ObjectHashMap<LongArrayList> customerPaymentMethods = new Long2ObjectHashMap<>();
     private final HashMap<String, IdempotencyRecord> idempotency = new HashMap<>();
     private final ArrayDeque<IdempotencyRecord> idempotencyByAge = new ArrayDeque<>();
-    private final EntryLog entries = new EntryLog(1 << 16);
-    private final TextArena texts = new TextArena();
+    private final EntryLog entries;
+    private final TextArena texts;
 
     private long lastTimestampMs = Long.MIN_VALUE;
     private long lastCommandId = -1;
@@ -102,11 +107,30 @@ public final class Ledger
      */
     public Ledger(final int defaultCurrency)
     {
+        this(defaultCurrency, HISTORY_ENTRIES_INITIAL_DEFAULT, HISTORY_TEXT_BYTES_INITIAL_DEFAULT);
+    }
+
+    /**
+     * @param defaultCurrency          as above.
+     * @param historyEntriesInitial    history entries to allocate up front. The history grows by doubling past it;
+     *                                 sized for the expected history, the ledger thread allocates nothing per
+     *                                 payment (a pay-in or purchase writes 1 or 2 entries).
+     * @param historyTextBytesInitial  bytes of history text (descriptions, product ids) to allocate up front.
+     */
+    public Ledger(final int defaultCurrency, final int historyEntriesInitial, final int historyTextBytesInitial)
+    {
         if (!Currencies.isValid(defaultCurrency))
         {
             throw new IllegalArgumentException("defaultCurrency=" + defaultCurrency + " is not a packed currency");
         }
+        if (historyEntriesInitial < 0 || historyTextBytesInitial < 0)
+        {
+            throw new IllegalArgumentException(
+                "historyEntriesInitial=" + historyEntriesInitial + " historyTextBytesInitial=" + historyTextBytesInitial);
+        }
         this.defaultCurrency = defaultCurrency;
+        this.entries = new EntryLog(historyEntriesInitial);
+        this.texts = new TextArena(historyTextBytesInitial);
     }
 
     /**

@@ -16,8 +16,14 @@ public final class TextArena
     /** Largest size the arena may reach: offsets must stay below what an {@link ExpandableArrayBuffer} can hold. */
     public static final int CAPACITY_BYTES_MAX = Integer.MAX_VALUE - 64 * 1024 * 1024;
 
-    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
+    private final ExpandableArrayBuffer buffer;
     private int limit;
+
+    /** @param initialBytes bytes to allocate up front; the arena grows past them. */
+    public TextArena(final int initialBytes)
+    {
+        buffer = new ExpandableArrayBuffer(Math.max(64, initialBytes));
+    }
 
     /** Copies {@code length} bytes (at most 65,535) and returns the reference, or {@link #NONE} when negative. */
     public long append(final DirectBuffer src, final int offset, final int length)
