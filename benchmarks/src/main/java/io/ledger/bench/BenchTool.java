@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Set;
 
 import io.ledger.bench.load.LoadCommand;
+import io.ledger.bench.report.PgbenchResultCommand;
+import io.ledger.bench.report.RedisResultCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
     name = "benchmarks.jar",
     mixinStandardHelpOptions = true,
     description = "Benchmark tools. Without one of these subcommands the jar runs JMH (BenchmarkMain).",
-    subcommands = {LoadCommand.class})
+    subcommands = {LoadCommand.class, PgbenchResultCommand.class, RedisResultCommand.class})
 public final class BenchTool
 {
     /** First arguments that select a tool instead of JMH. */
