@@ -6,6 +6,7 @@ import java.util.Set;
 import io.ledger.bench.load.LoadCommand;
 import io.ledger.bench.report.PgbenchResultCommand;
 import io.ledger.bench.report.RedisResultCommand;
+import io.ledger.bench.report.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     name = "benchmarks.jar",
     mixinStandardHelpOptions = true,
     description = "Benchmark tools. Without one of these subcommands the jar runs JMH (BenchmarkMain).",
-    subcommands = {LoadCommand.class, PgbenchResultCommand.class, RedisResultCommand.class})
+    subcommands = {LoadCommand.class, PgbenchResultCommand.class, RedisResultCommand.class, ReportCommand.class})
 public final class BenchTool
 {
     /** First arguments that select a tool instead of JMH. */
