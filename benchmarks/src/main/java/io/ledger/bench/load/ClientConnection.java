@@ -40,6 +40,8 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
     private boolean exhausted;
     private boolean finished = true;
     private boolean dead;
+    /** Set when this side closes the channel, so that its closing is not reported as a loss. */
+    private volatile boolean closing;
     private final Runnable timerTask = () ->
     {
         timerArmed = false;
@@ -59,11 +61,12 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         }
     }
 
+    /** Takes the channel when the handler is added (at registration): the connect future completes before channelActive. */
     @Override
-    public void channelActive(final ChannelHandlerContext ctx) throws Exception
+    public void handlerAdded(final ChannelHandlerContext ctx) throws Exception
     {
         channel = ctx.channel();
-        super.channelActive(ctx);
+        super.handlerAdded(ctx);
     }
 
     /** Starts {@code next} on this connection's event loop. A dead connection counts the phase down at once. */
@@ -93,7 +96,19 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         channel.eventLoop().execute(() ->
         {
             failOutstanding();
+            final Phase phase = this.phase;
+            if (phase != null && phase.openLoop() && !exhausted)
+            {
+                for (long t = nextIntendedNs; t < phase.endNs; t += phase.nextIntervalNs(random))
+                {
+                    if (t >= phase.measureStartNs)
+                    {
+                        stats.unsentInWindow++;
+                    }
+                }
+            }
             dead = true;
+            closing = true;
             channel.close();
             finish();
         });
@@ -106,6 +121,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
 
     void close()
     {
+        closing = true;
         if (channel != null)
         {
             channel.close();
@@ -160,6 +176,10 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
             }
             p.intendedNs = intendedNs;
             p.sentNs = now;
+            if (intendedNs >= phase.measureStartNs && phase.endNs != 0 && intendedNs < phase.endNs)
+            {
+                stats.sentInWindow++;
+            }
             final ByteBuf request = writer.encode(channel.alloc(), p);
             channel.write(request, channel.voidPromise());
             size++;
@@ -217,7 +237,7 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         {
             dead = true;
             failOutstanding();
-            if (phase != null && !finished)
+            if (phase != null && !finished && !closing)
             {
                 LoadRun.LOG.warn("connection={} closed by the server during phase={}", index, phase.name);
                 LoadRun.CONNECTION_LOSSES.increment();

@@ -174,7 +174,8 @@ final class LoadRun
     private void runTasks(final String name, final TaskDriver driver, final long timeoutNs) throws InterruptedException
     {
         final List<ClientConnection> on = alive();
-        final Phase phase = new Phase(name, driver, 0, Phase.Arrival.UNIFORM, on.size(), System.nanoTime(), 0);
+        final long now = System.nanoTime();
+        final Phase phase = new Phase(name, driver, 0, Phase.Arrival.UNIFORM, on.size(), now, now, 0);
         for (final ClientConnection connection : on)
         {
             connection.start(phase);
@@ -319,7 +320,7 @@ final class LoadRun
         final long endNs = measureStartNs + config.durationNs();
         final WorkloadDriver driver = new WorkloadDriver(config.mix(), config.customers(), config.amountMinMinor(),
             config.amountMaxMinor(), measureStartNs, endNs, money);
-        final Phase phase = new Phase("workload", driver, config.rateTotalPerS(), config.arrival(), on.size(), startNs, endNs);
+        final Phase phase = new Phase("workload", driver, config.rateTotalPerS(), config.arrival(), on.size(), startNs, measureStartNs, endNs);
         for (final ClientConnection connection : on)
         {
             connection.start(phase);
@@ -491,6 +492,8 @@ final class LoadRun
         final Histogram[] byOp = new Histogram[Op.WORKLOAD.length];
         final long[][] statuses = new long[Op.WORKLOAD.length][WorkerStats.STATUS_MAX];
         long completedInWindow = 0;
+        long sentInWindow = 0;
+        long unsentInWindow = 0;
         for (int i = 0; i < byOp.length; i++)
         {
             byOp[i] = WorkerStats.histogram();
@@ -508,6 +511,8 @@ final class LoadRun
                 }
             }
             completedInWindow += stats.completedInWindow;
+            sentInWindow += stats.sentInWindow;
+            unsentInWindow += stats.unsentInWindow;
         }
         r.system = "ledger";
         r.workload = config.mix().toString();
@@ -556,16 +561,16 @@ final class LoadRun
         {
             final RunResult.Latency s = RunResult.Latency.ofNanos(service);
             notes.add(String.format("service time (from the actual send) p50 %.0f us, p99 %.0f us, max %.0f us", s.p50, s.p99, s.max));
-            final double intended = config.rateTotalPerS() * config.durationNs() / 1e9;
-            if (r.requests < 0.99 * intended)
-            {
-                notes.add(String.format("only %,d of about %,.0f requests intended in the window got a reply; the rest were never "
-                    + "sent or were abandoned and are not in the percentiles, which are therefore lower bounds", r.requests, intended));
-            }
             if (r.throughput < 0.95 * config.rateTotalPerS())
             {
                 notes.add(String.format("achieved %.0f/s of the %.0f/s offered: the server (or this client) saturated", r.throughput, config.rateTotalPerS()));
             }
+        }
+        final long unreplied = sentInWindow - all.getTotalCount();
+        if (unreplied > 0 || unsentInWindow > 0)
+        {
+            notes.add(String.format("%,d requests intended in the window got no reply (%,d sent but abandoned or lost, %,d never "
+                + "sent): they are not in the percentiles, which are therefore lower bounds", unreplied + unsentInWindow, unreplied, unsentInWindow));
         }
         if (CONNECTION_LOSSES.sum() > 0)
         {

@@ -40,13 +40,16 @@ final class Phase
     final Arrival arrival;
     final int connections;
     final long startNs;
+    /** Start of the measurement window (the workload's; the start for other phases). */
+    final long measureStartNs;
     /** Nothing is sent (closed) or scheduled (open) from here on; 0 = until the driver runs out. */
     final long endNs;
     final CountDownLatch done;
 
     Phase(final String name, final Driver driver, final double rateTotalPerS, final Arrival arrival, final int connections,
-        final long startNs, final long endNs)
+        final long startNs, final long measureStartNs, final long endNs)
     {
+        this.measureStartNs = measureStartNs;
         this.name = name;
         this.driver = driver;
         this.rateTotalPerS = rateTotalPerS;

@@ -26,6 +26,10 @@ final class WorkerStats
     final long[][] statuses = new long[Op.WORKLOAD.length][STATUS_MAX];
     /** Replies received inside the window, whatever their intended time: the achieved throughput. */
     long completedInWindow;
+    /** Requests intended inside the window that were sent. */
+    long sentInWindow;
+    /** Requests an open loop intended inside the window but never sent (the run gave up waiting for room). */
+    long unsentInWindow;
     /** Every workload reply, for the progress line. */
     final AtomicLong completed = new AtomicLong();
 

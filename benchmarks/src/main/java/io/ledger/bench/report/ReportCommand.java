@@ -120,14 +120,14 @@ public final class ReportCommand implements Callable<Integer>
 
     static void writePlot(final List<RunResult> results, final Path file) throws IOException
     {
-        final XYChart chart = new XYChartBuilder().width(1000).height(640)
+        final XYChart chart = new XYChartBuilder().width(1000).height(700)
             .title("Purchases: throughput vs p99 latency (same machine, same run)")
             .xAxisTitle("throughput achieved (purchases/s, log)").yAxisTitle("p99 latency (ms, log)").build();
         final Styler styler = chart.getStyler();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(220, 220, 220));
         chart.getStyler().setMarkerSize(8);
@@ -422,16 +422,19 @@ public final class ReportCommand implements Callable<Integer>
             return;
         }
         md.append("One op = one command (one record for the journal benchmarks; one replay of the whole journal for `replay*`, "
-            + "whose `records` column is records/s). `B/op` is `gc.alloc.rate.norm` from `-prof gc`, for the benchmark thread; "
-            + "for `PipelineBenchmark` it is the publishing thread's, not the pipeline threads'.\n\n");
+            + "whose `records` column is records/s). `B/op` is `gc.alloc.rate.norm` from `-prof gc`: on JDK 17 JMH sums the "
+            + "allocation of every live thread of the fork, so for `PipelineBenchmark` it includes the pipeline's journal, apply "
+            + "and reply threads, and for every benchmark it includes set-up work done inside an iteration (the periodic "
+            + "rebuild of the ledger that bounds the heap). `LedgerApplyBenchmark.purchaseRefused` never rebuilds: it is the "
+            + "clean figure for the ledger thread's own allocation.\n\n");
         md.append("| Benchmark | Parameters | Score | Error (99.9%) | Unit | records/s | B/op |\n|---|---|---|---|---|---|---|\n");
         for (final JmhResult r : jmh)
         {
             md.append("| ").append(r.shortName()).append(" | ").append(r.paramsText()).append(" | ")
-                .append(String.format(Locale.ROOT, "%,.0f", r.score)).append(" | ")
-                .append(Double.isNaN(r.error) ? "-" : String.format(Locale.ROOT, "%,.0f", r.error)).append(" | ").append(r.unit).append(" | ")
+                .append(score(r.score)).append(" | ")
+                .append(Double.isNaN(r.error) ? "-" : score(r.error)).append(" | ").append(r.unit).append(" | ")
                 .append(r.secondary.containsKey("records") ? fmtRate(r.secondary.get("records")) : "-").append(" | ")
-                .append(r.secondary.containsKey("gc.alloc.rate.norm") ? String.format(Locale.ROOT, "%.2f", r.secondary.get("gc.alloc.rate.norm")) : "-")
+                .append(r.secondary.containsKey("gc.alloc.rate.norm") ? String.format(Locale.ROOT, "%,.2f", r.secondary.get("gc.alloc.rate.norm")) : "-")
                 .append(" |\n");
         }
         md.append('\n');
@@ -448,13 +451,16 @@ public final class ReportCommand implements Callable<Integer>
                 md.append("- ").append(note.strip()).append('\n');
             }
         }
+        md.append("\nCPU in each ledger run's window (100% = one core; the machine has ").append(machine.getProperty("cores", "?"))
+            .append(" cores, shared by the server, the load tool and anything else running):\n\n")
+            .append("| Run | Achieved/s | Server CPU | Load tool CPU | Server CPU per 1,000 replies/s |\n|---|---|---|---|---|\n");
         for (final RunResult r : results)
         {
             if (!Double.isNaN(r.serverCpuPct) || !Double.isNaN(r.clientCpuPct))
             {
-                md.append(String.format(Locale.ROOT, "- %s `%s` %s%s: server CPU %.0f%%, load tool CPU %.0f%% of one core (of %s).%n",
-                    r.system, r.variant, r.mode, r.offeredRate > 0 ? String.format(Locale.ROOT, " at %,.0f/s", r.offeredRate) : "",
-                    r.serverCpuPct, r.clientCpuPct, machine.getProperty("cores", "?")));
+                md.append(String.format(Locale.ROOT, "| %s `%s` %s %s%s | %,.0f | %.0f%% | %.0f%% | %.1f%% |%n",
+                    r.system, r.variant, r.workload, r.mode, r.offeredRate > 0 ? String.format(Locale.ROOT, " %,.0f/s", r.offeredRate) : "",
+                    r.throughput, r.serverCpuPct, r.clientCpuPct, r.serverCpuPct * 1000 / r.throughput));
             }
         }
         md.append("\nPer-run notes and checks, as the tools wrote them:\n\n");
@@ -524,6 +530,11 @@ public final class ReportCommand implements Callable<Integer>
     {
         return jmh.stream().filter(r -> r.benchmark.endsWith(name) && (param == null || value.equals(r.params.get(param))))
             .max(Comparator.comparingDouble(r -> r.score)).orElse(null);
+    }
+
+    private static String score(final double value)
+    {
+        return Math.abs(value) < 100 ? String.format(Locale.ROOT, "%.3f", value) : String.format(Locale.ROOT, "%,.0f", value);
     }
 
     private static String durability(final RunResult r)
