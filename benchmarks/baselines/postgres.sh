@@ -21,13 +21,14 @@
 #   --rates R1,R2,...    open-loop transactions/s (default none)
 #   --sync on,off        synchronous_commit settings to run (default on,off)
 #   --scripts cte,...    cte and/or interactive (default cte)
+#   --no-closed          skip the closed-loop runs (only the --rates ones)
 #   --keep               keep the temporary directory (logs) for inspection
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OUT="$ROOT/benchmarks/target/bench-results"
 CUSTOMERS=10000 INITIAL=100000000 AMOUNT=100 CLIENTS=64 THREADS=1 DURATION=10 WARMUP=5 RATES="" SYNCS="on,off"
-SCRIPTS="cte" KEEP=0
+SCRIPTS="cte" KEEP=0 CLOSED=1
 while (($#)); do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
@@ -41,6 +42,7 @@ while (($#)); do
     --rates) RATES="$2"; shift 2 ;;
     --sync) SYNCS="$2"; shift 2 ;;
     --scripts) SCRIPTS="$2"; shift 2 ;;
+    --no-closed) CLOSED=0; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
@@ -182,7 +184,7 @@ for script in $(split_csv "$SCRIPTS"); do
   [[ "$script" == cte || "$script" == interactive ]] || die "--scripts: unknown script $script"
   for sync in $(split_csv "$SYNCS"); do
     [[ "$sync" == on || "$sync" == off ]] || die "--sync: on or off, not $sync"
-    run_pgbench "postgresql-sync-$sync-$script-closed" "$sync" "$script" 0
+    ((CLOSED)) && run_pgbench "postgresql-sync-$sync-$script-closed" "$sync" "$script" 0
     for rate in $(split_csv "$RATES"); do
       run_pgbench "postgresql-sync-$sync-$script-rate-$rate" "$sync" "$script" "$rate"
     done
