@@ -578,7 +578,7 @@ final class LoadRun
         }
         if (window.drainTimedOut())
         {
-            checks.put("drain", "FAILED: replies were still outstanding after the drain timeout");
+            checks.put("drain", "incomplete: replies still outstanding after the drain timeout were abandoned (the server saturated or stalled)");
         }
         r.checks.putAll(checks);
         r.notes.addAll(notes);
