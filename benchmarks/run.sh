@@ -5,8 +5,8 @@
 #   2. JMH engine benchmarks (ledger apply; ring + apply; ring + journal + apply per durability mode; journal append
 #      and replay; replay into a ledger; purchase parse and reply write), with -prof gc
 #   3. the real server (./ledger serve, fresh data directory, --durability process, then fsync) driven over HTTP by the
-#      load tool: closed loop (max throughput at --connections), then open loop at fixed rates (throughput vs p99
-#      points), then one mixed-workload run (process only)
+#      load tool: an unrecorded JIT warm-up (2 x --warmup), closed loop (max throughput at --connections), then open
+#      loop at fixed rates (throughput vs p99 points), then one mixed-workload run (process only)
 #   4. the PostgreSQL baseline (baselines/postgres.sh: synchronous_commit on and off) and the Redis baseline
 #      (baselines/redis.sh: appendfsync everysec) at the same concurrency, PostgreSQL also at the same rates
 #   5. benchmarks.jar report: BENCHMARKS.md (machine, versions, commands, tables, ratios, targets) and the plot
@@ -101,6 +101,7 @@ cleanup() {
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
   fi
+  ((rc == 0)) || log "failed (exit $rc); logs of the failed step are above, scratch files in $WORK"
   rm -rf "$WORK/tmp"
   exit $rc
 }
@@ -160,11 +161,14 @@ start_server() {
   data="$(mktemp -d "$TMPDIR/ledger-$durability.XXXXXX")"
   DATA_DIR="$data/data"
   record "./ledger serve --port 0 --data-dir <tmp>/data --durability $durability"
-  "$ROOT/ledger" serve --port 0 --data-dir "$DATA_DIR" --durability "$durability" >"$data/server.out" 2>"$data/server.err" &
+  # Created here: the background job opens its redirections only once it runs, after the first poll may have.
+  : >"$data/server.out"
+  : >"$data/server.err"
+  "$ROOT/ledger" serve --port 0 --data-dir "$DATA_DIR" --durability "$durability" >>"$data/server.out" 2>>"$data/server.err" &
   SERVER_PID=$!
   PORT=""
   for _ in $(seq 1 300); do
-    PORT="$(sed -n 's|^ledger listening on http://[^:]*:\([0-9]*\).*|\1|p' "$data/server.out" | head -n 1)"
+    PORT="$(sed -n 's|^ledger listening on http://[^:]*:\([0-9]*\).*|\1|p' "$data/server.out" 2>/dev/null | head -n 1 || true)"
     [[ -n "$PORT" ]] && break
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$data/server.err" >&2; die "the server exited"; }
     sleep 0.2
@@ -197,6 +201,11 @@ load() {
 if ((SKIP_HTTP == 0)); then
   for durability in process fsync; do
     start_server "$durability"
+    # A fresh JVM: warm the server's JIT up once, unrecorded, so that the first measured run is not the cold one.
+    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/data/jwt-secret -c $CONNECTIONS --customers 1000 --mix purchase=70,payin=10,balance=20 --warmup 0s --duration $((WARMUP * 2))s --no-verify   # JIT warm-up, not recorded"
+    bench_tool load --port "$PORT" --secret-file "$DATA_DIR/jwt-secret" -c "$CONNECTIONS" --customers 1000 \
+      --mix purchase=70,payin=10,balance=20 --warmup 0s --duration "$((WARMUP * 2))s" --no-verify >/dev/null 2>&1 \
+      || die "the warm-up load run failed"
     load "ledger-$durability-closed" "$durability" --mix purchase=100 --amount 100
     max="$(throughput_of "$WORK/results/ledger-$durability-closed.result.json")"
     for rate in $(rates_for "$max"); do
