@@ -36,6 +36,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * and 5 measured iterations of 2 s, 1 fork, JSON results in {@code benchmarks/target/jmh-result.json}. Flags
  * given with {@code -jvmArgsAppend} are kept and the file's flags added after them. {@code -h}, {@code -l},
  * {@code -lp} and {@code -lprof} go straight to {@code org.openjdk.jmh.Main}.
+ *
+ * <p><b>Tools.</b> A first argument of {@code load}, {@code pgbench-result}, {@code redis-result} or {@code report}
+ * runs that tool instead of JMH ({@link BenchTool}).
  */
 public final class BenchmarkMain
 {
@@ -49,6 +52,11 @@ public final class BenchmarkMain
 
     public static void main(final String[] args) throws RunnerException, CommandLineOptionException, IOException
     {
+        if (args.length > 0 && BenchTool.COMMANDS.contains(args[0]))
+        {
+            BenchTool.main(args);
+            return;
+        }
         for (final String arg : args)
         {
             if (arg.equals("-h") || arg.equals("-l") || arg.equals("-lp") || arg.equals("-lprof") || arg.equals("-lrf"))

@@ -1,5 +1,7 @@
 package io.ledger.bench;
 
+import java.util.function.Consumer;
+
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
@@ -30,6 +32,16 @@ public final class Population
     public static Ledger build(final int customers)
     {
         final Ledger ledger = new Ledger(CURRENCY);
+        setUpCommands(customers, event -> applyOk(ledger, event));
+        return ledger;
+    }
+
+    /**
+     * Hands {@code sink} the population's commands in order, stamped: {@code customers} CREATE_CUSTOMERs, then a
+     * PAY_IN of {@link #PAY_IN_MINOR} for each. The same event is reused for every call: the sink must not keep it.
+     */
+    public static void setUpCommands(final int customers, final Consumer<CommandEvent> sink)
+    {
         final CommandEvent event = new CommandEvent();
         long commandId = 1;
         for (int i = 0; i < customers; i++)
@@ -40,7 +52,7 @@ public final class Population
                 .text(CommandEvent.TEXT_PHONE, "+1555" + i)
                 .text(CommandEvent.TEXT_METADATA_JSON, "{}")
                 .stamp(commandId++, TIMESTAMP_MS);
-            applyOk(ledger, event);
+            sink.accept(event);
         }
         for (int i = 0; i < customers; i++)
         {
@@ -51,9 +63,8 @@ public final class Population
                 .currency(CURRENCY)
                 .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANT_ID)
                 .stamp(commandId++, TIMESTAMP_MS);
-            applyOk(ledger, event);
+            sink.accept(event);
         }
-        return ledger;
     }
 
     /** @return the first commandId after the population's own commands. */

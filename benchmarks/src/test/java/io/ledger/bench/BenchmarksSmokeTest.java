@@ -31,6 +31,7 @@ class BenchmarksSmokeTest
         "io.ledger.bench.PipelineBenchmark.publishAndAwaitReplies", 6,
         "io.ledger.bench.JournalBenchmark.append", 1,
         "io.ledger.bench.JournalBenchmark.replay", 1,
+        "io.ledger.bench.JournalBenchmark.replayIntoLedger", 1,
         "io.ledger.http.CodecBenchmark.parsePurchase", 1,
         "io.ledger.http.CodecBenchmark.writePurchaseReply", 2));
 

@@ -23,8 +23,10 @@ import org.agrona.MutableDirectBuffer;
  *  |                     currency, packed (i32)                    | 44
  *  +---------------------------------------------------------------+
  *  |                         quantity (i64)                        | 48
+ *  |                           flags (i64)                         | 56
+ *  |                            aux (i64)                          | 64
  *  +-------------------------------+-------------------------------+
- *  | length (u16) | UTF-8 bytes of each present text field, in index order ...   56
+ *  | length (u16) | UTF-8 bytes of each present text field, in index order ...   72
  *  +-------------------------------------------------------------------
  * </pre>
  *
@@ -33,7 +35,7 @@ import org.agrona.MutableDirectBuffer;
 public final class CommandCodec
 {
     /** Size of the fixed part of the body. */
-    public static final int FIXED_BYTES = 56;
+    public static final int FIXED_BYTES = 72;
     /** Upper bound of an encoded body. */
     public static final int BODY_BYTES_MAX = FIXED_BYTES + CommandEvent.TEXT_FIELDS * (2 + CommandEvent.TEXT_BYTES_MAX);
 
@@ -66,6 +68,8 @@ public final class CommandCodec
         dst.putLong(offset + 36, event.amountMinor, ORDER);
         dst.putInt(offset + 44, event.currency, ORDER);
         dst.putLong(offset + 48, event.quantity, ORDER);
+        dst.putLong(offset + 56, event.flags, ORDER);
+        dst.putLong(offset + 64, event.aux, ORDER);
         int pos = offset + FIXED_BYTES;
         final DirectBuffer text = event.textBuffer();
         for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
@@ -123,6 +127,8 @@ public final class CommandCodec
         event.amountMinor = src.getLong(offset + 36, ORDER);
         event.currency = src.getInt(offset + 44, ORDER);
         event.quantity = src.getLong(offset + 48, ORDER);
+        event.flags = src.getLong(offset + 56, ORDER);
+        event.aux = src.getLong(offset + 64, ORDER);
         int pos = offset + FIXED_BYTES;
         final int limit = offset + length;
         for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)

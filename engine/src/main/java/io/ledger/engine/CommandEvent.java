@@ -26,6 +26,16 @@ public final class CommandEvent
     public static final int TEXT_METADATA_JSON = 4;
     public static final int TEXT_DESCRIPTION = 5;
     public static final int TEXT_PRODUCT_ID = 6;
+    /** The client's {@code Idempotency-Key}; scoped to the merchant. */
+    public static final int TEXT_IDEMPOTENCY_KEY = 7;
+    /** List queries: the case-insensitive substring to search for. Never journaled (queries are not). */
+    public static final int TEXT_SEARCH = 8;
+    public static final int TEXT_BANK_ACCOUNT = 9;
+    /** Payment methods: {@code card}, {@code mobile_money}, ... */
+    public static final int TEXT_METHOD_TYPE = 10;
+    public static final int TEXT_METHOD_PROVIDER = 11;
+    public static final int TEXT_METHOD_BRAND = 12;
+    public static final int TEXT_METHOD_LAST4 = 13;
     /** Number of text field indexes; a presence mask of this many bits goes into each journal record. */
     public static final int TEXT_FIELDS = 16;
     /** Upper bound of one text field, in UTF-8 bytes: its length is journaled as an unsigned 16-bit value. */
@@ -33,6 +43,49 @@ public final class CommandEvent
 
     /** Largest amount and balance, in minor units: 2^53 - 1, exact in every JSON client's numbers. */
     public static final long AMOUNT_MINOR_MAX = 9_007_199_254_740_991L;
+
+    /** Most rows one list query returns: the API's largest {@code limit}. */
+    public static final int PAGE_ROWS_MAX = 100;
+
+    /** {@link #flags()} of SAVE_PAYMENT_METHOD: the request set {@code isDefault}. */
+    public static final long FLAG_DEFAULT_GIVEN = 1;
+    /** {@link #flags()} of SAVE_PAYMENT_METHOD: {@code isDefault} was {@code true}. */
+    public static final long FLAG_DEFAULT = 2;
+    /** {@link #flags()} of LIST_PAYMENT_METHODS: list only {@code customerKey}'s methods. */
+    public static final long FLAG_CUSTOMER_FILTER = 4;
+
+    /** {@link #filter()} of LIST_BALANCE_HISTORY: every entry. */
+    public static final int FILTER_ALL = 0;
+    /** Entries that added money. */
+    public static final int FILTER_CREDIT = 1;
+    /** Entries that took money away. */
+    public static final int FILTER_DEBIT = 2;
+    /** Entries of purchases. */
+    public static final int FILTER_PURCHASE = 3;
+    /** Entries of payouts. */
+    public static final int FILTER_PAYOUT = 4;
+    /** Matches nothing: a filter value the ledger does not know (LIST_PAYOUTS status other than completed). */
+    public static final int FILTER_NONE = 5;
+
+    // ---- the long columns of one history row in the result page (see rowLong)
+    /** Position of the entry in the history: its {@code txn_} id. */
+    public static final int ROW_ENTRY = 0;
+    /** {@link EntryType} ordinal. */
+    public static final int ROW_TYPE = 1;
+    /** Signed: credits positive, debits negative. */
+    public static final int ROW_AMOUNT = 2;
+    public static final int ROW_BALANCE_AFTER = 3;
+    public static final int ROW_CURRENCY = 4;
+    public static final int ROW_TIMESTAMP_MS = 5;
+    /** The command that made the entry: the key of the related pay-in, purchase, transfer or payout. */
+    public static final int ROW_COMMAND_ID = 6;
+    /** Customer key, or merchant index, of the account. */
+    public static final int ROW_ACCOUNT = 7;
+    /** The other customer of a transfer, else -1. */
+    public static final int ROW_COUNTERPARTY = 8;
+    private static final int ROW_TEXT_OFFSET = 9;
+    private static final int ROW_TEXT_LENGTH = 10;
+    private static final int ROW_LONGS = 11;
 
     // ---- stamped by the pipeline before the command becomes visible to the journal and ledger stages
     long commandId;
@@ -45,10 +98,21 @@ public final class CommandEvent
     long amountMinor;
     int currency;
     long quantity;
+    /** Per-type flags, e.g. {@link #FLAG_DEFAULT}. */
+    long flags;
+    /** Per-type value: SAVE_PAYMENT_METHOD {@code expiryYear * 100 + expiryMonth}; DELETE/GET_PAYMENT_METHOD the key. */
+    long aux;
     private final ExpandableArrayBuffer text = new ExpandableArrayBuffer(256);
     private int textLimit;
     private final int[] textOffset = new int[TEXT_FIELDS];
     private final int[] textLength = new int[TEXT_FIELDS];
+
+    // ---- list query parameters: never journaled
+    int pageLimit;
+    int pageOffset;
+    long fromMs;
+    long toMs;
+    int filter;
 
     // ---- the result, written by the ledger stage (only these: the journal stage reads the command concurrently)
     ResultCode result;
@@ -57,7 +121,20 @@ public final class CommandEvent
     long balanceAfterMinor;
     long resultTimestampMs;
     long accountUpdatedAtMs;
+    long accountCreatedAtMs;
     CustomerRecord customer;
+    /** The key of the entity the command created or changed; on an idempotent replay, the original's. */
+    long resultKey;
+    /** A created or read entity other than a customer (payment method, payout): immutable. */
+    Object resultObject;
+    /** True when the outcome is the stored one of an earlier command with the same idempotency key. */
+    boolean replayed;
+    int rowCount;
+    long rowTotal;
+    private final Object[] rowObjects = new Object[PAGE_ROWS_MAX];
+    private final long[] rowLongs = new long[PAGE_ROWS_MAX * ROW_LONGS];
+    private final ExpandableArrayBuffer rowText = new ExpandableArrayBuffer(1024);
+    private int rowTextLimit;
 
     // ---- reply routing; never journaled
     ReplySink replySink;
@@ -79,6 +156,13 @@ public final class CommandEvent
         amountMinor = 0;
         currency = Currencies.NONE;
         quantity = 0;
+        flags = 0;
+        aux = 0;
+        pageLimit = PAGE_ROWS_MAX;
+        pageOffset = 0;
+        fromMs = Long.MIN_VALUE;
+        toMs = Long.MAX_VALUE;
+        filter = FILTER_ALL;
         textLimit = 0;
         java.util.Arrays.fill(textLength, -1);
         clearResult();
@@ -95,7 +179,15 @@ public final class CommandEvent
         balanceAfterMinor = 0;
         resultTimestampMs = 0;
         accountUpdatedAtMs = 0;
+        accountCreatedAtMs = 0;
         customer = null;
+        resultKey = -1;
+        resultObject = null;
+        replayed = false;
+        java.util.Arrays.fill(rowObjects, 0, rowCount, null);
+        rowCount = 0;
+        rowTotal = 0;
+        rowTextLimit = 0;
     }
 
     // ---- command fields
@@ -183,6 +275,82 @@ public final class CommandEvent
     {
         this.quantity = quantity;
         return this;
+    }
+
+    public long flags()
+    {
+        return flags;
+    }
+
+    public CommandEvent flags(final long flags)
+    {
+        this.flags = flags;
+        return this;
+    }
+
+    public long aux()
+    {
+        return aux;
+    }
+
+    public CommandEvent aux(final long aux)
+    {
+        this.aux = aux;
+        return this;
+    }
+
+    // ---- list query parameters
+
+    /** Sets the page of a list query: at most {@code limit} rows (1..{@link #PAGE_ROWS_MAX}) after {@code offset}. */
+    public CommandEvent page(final int limit, final int offset)
+    {
+        if (limit < 1 || limit > PAGE_ROWS_MAX || offset < 0)
+        {
+            throw new IllegalArgumentException("limit=" + limit + " offset=" + offset);
+        }
+        this.pageLimit = limit;
+        this.pageOffset = offset;
+        return this;
+    }
+
+    public int pageLimit()
+    {
+        return pageLimit;
+    }
+
+    public int pageOffset()
+    {
+        return pageOffset;
+    }
+
+    /** Restricts a history query to entries with {@code fromMs <= timestamp <= toMs}. */
+    public CommandEvent timeRange(final long fromMs, final long toMs)
+    {
+        this.fromMs = fromMs;
+        this.toMs = toMs;
+        return this;
+    }
+
+    public long fromMs()
+    {
+        return fromMs;
+    }
+
+    public long toMs()
+    {
+        return toMs;
+    }
+
+    /** Sets a list filter, one of the {@code FILTER_*} values. */
+    public CommandEvent filter(final int filter)
+    {
+        this.filter = filter;
+        return this;
+    }
+
+    public int filter()
+    {
+        return filter;
     }
 
     // ---- text fields
@@ -326,10 +494,108 @@ public final class CommandEvent
         return accountUpdatedAtMs;
     }
 
+    /** @return for merchant balance reads: when the merchant's account was opened (its first customer). */
+    public long accountCreatedAtMs()
+    {
+        return accountCreatedAtMs;
+    }
+
     /** @return the customer a customer command created or read; immutable, safe to read on any thread. */
     public CustomerRecord customer()
     {
         return customer;
+    }
+
+    /** @return the key of the entity created, changed or read; for an idempotent replay, the original one's. */
+    public long resultKey()
+    {
+        return resultKey;
+    }
+
+    /** @return the payment method or payout the command created or read; immutable, safe on any thread. */
+    public Object resultObject()
+    {
+        return resultObject;
+    }
+
+    /** @return true when this is the stored outcome of an earlier command with the same idempotency key. */
+    public boolean replayed()
+    {
+        return replayed;
+    }
+
+    /** @return the number of rows of a list query's page. */
+    public int rowCount()
+    {
+        return rowCount;
+    }
+
+    /** @return how many rows match the query in all, across pages. */
+    public long rowTotal()
+    {
+        return rowTotal;
+    }
+
+    /** @return an immutable record of row {@code row} (customer, payment method, payout), or null for history rows. */
+    public Object rowObject(final int row)
+    {
+        return rowObjects[row];
+    }
+
+    /** @return column {@code column} (a {@code ROW_*} constant) of history row {@code row}. */
+    public long rowLong(final int row, final int column)
+    {
+        return rowLongs[row * ROW_LONGS + column];
+    }
+
+    /** @return the text of history row {@code row} (description or product id), or null. Allocates: edges only. */
+    public String rowText(final int row)
+    {
+        final int length = (int)rowLongs[row * ROW_LONGS + ROW_TEXT_LENGTH];
+        return length < 0 ? null : rowText.getStringWithoutLengthUtf8((int)rowLongs[row * ROW_LONGS + ROW_TEXT_OFFSET], length);
+    }
+
+    void addRow(final Object record)
+    {
+        rowObjects[rowCount++] = record;
+    }
+
+    /** Appends a history row; returns its index so the ledger can copy the row's text with {@link #rowTextSink}. */
+    int addRow(
+        final int entry, final int type, final long amount, final long balanceAfter, final int currency, final long timestampMs,
+        final long commandId, final long account, final long counterparty)
+    {
+        final int row = rowCount++;
+        final int base = row * ROW_LONGS;
+        rowLongs[base + ROW_ENTRY] = entry;
+        rowLongs[base + ROW_TYPE] = type;
+        rowLongs[base + ROW_AMOUNT] = amount;
+        rowLongs[base + ROW_BALANCE_AFTER] = balanceAfter;
+        rowLongs[base + ROW_CURRENCY] = currency;
+        rowLongs[base + ROW_TIMESTAMP_MS] = timestampMs;
+        rowLongs[base + ROW_COMMAND_ID] = commandId;
+        rowLongs[base + ROW_ACCOUNT] = account;
+        rowLongs[base + ROW_COUNTERPARTY] = counterparty;
+        rowLongs[base + ROW_TEXT_OFFSET] = rowTextLimit;
+        rowLongs[base + ROW_TEXT_LENGTH] = -1;
+        return row;
+    }
+
+    org.agrona.MutableDirectBuffer rowTextSink()
+    {
+        return rowText;
+    }
+
+    int rowTextLimit()
+    {
+        return rowTextLimit;
+    }
+
+    /** Records that row {@code row}'s text is the {@code length} bytes just written at {@link #rowTextLimit()}. */
+    void commitRowText(final int row, final int length)
+    {
+        rowLongs[row * ROW_LONGS + ROW_TEXT_LENGTH] = length;
+        rowTextLimit += length;
     }
 
     // ---- reply routing

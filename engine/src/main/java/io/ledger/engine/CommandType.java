@@ -15,10 +15,23 @@ public enum CommandType
     CREATE_CUSTOMER(1, true),
     PAY_IN(2, true),
     PURCHASE(3, true),
+    UPDATE_CUSTOMER(4, true),
+    TRANSFER(5, true),
+    PAYOUT(6, true),
+    SAVE_PAYMENT_METHOD(7, true),
+    DELETE_PAYMENT_METHOD(8, true),
 
     GET_CUSTOMER(100, false),
     GET_CUSTOMER_BALANCE(101, false),
-    GET_MERCHANT_BALANCE(102, false);
+    GET_MERCHANT_BALANCE(102, false),
+    LIST_CUSTOMERS(103, false),
+    LIST_CUSTOMER_TRANSACTIONS(104, false),
+    LIST_TRANSFERS(105, false),
+    LIST_BALANCE_HISTORY(106, false),
+    LIST_PAYOUTS(107, false),
+    LIST_CUSTOMER_PAYMENT_METHODS(108, false),
+    LIST_PAYMENT_METHODS(109, false),
+    GET_PAYMENT_METHOD(110, false);
 
     private static final CommandType[] BY_CODE = new CommandType[128];
 

@@ -15,6 +15,9 @@ public final class Ids
     public static final String PAY_IN = "pin_";
     public static final String ENTRY = "txn_";
     public static final String BALANCE = "bal_";
+    public static final String TRANSFER = "trf_";
+    public static final String PAYOUT = "po_";
+    public static final String PAYMENT_METHOD = "pm_";
 
     /** Exclusive upper bound of a key; leaves room for the currency in a balance key. */
     public static final long KEY_LIMIT = 1L << 48;

@@ -18,9 +18,10 @@ public final class LedgerTotals
      * @param currency       ISO 4217 code.
      * @param customersMinor the sum of customer balances.
      * @param merchantsMinor the sum of merchant balances.
-     * @param paidInMinor    the money paid in; equals the two sums' total when money is conserved.
+     * @param paidInMinor    the money paid in.
+     * @param paidOutMinor   the money paid out; paid in minus paid out equals the two sums' total when money is conserved.
      */
-    public record CurrencyTotals(String currency, long customersMinor, long merchantsMinor, long paidInMinor)
+    public record CurrencyTotals(String currency, long customersMinor, long merchantsMinor, long paidInMinor, long paidOutMinor)
     {
     }
 
@@ -35,26 +36,22 @@ public final class LedgerTotals
         final TreeMap<String, long[]> sums = new TreeMap<>();
         add(sums, state.customerBalances(), 0);
         add(sums, state.merchantBalances(), 1);
-        final Long2LongHashMap.EntryIterator paidIn = state.paidInByCurrency().entrySet().iterator();
-        while (paidIn.hasNext())
-        {
-            paidIn.next();
-            sums.computeIfAbsent(Currencies.toString((int)paidIn.getLongKey()), c -> new long[3])[2] += paidIn.getLongValue();
-        }
+        state.paidInByCurrency().forEachLong((currency, amount) ->
+            sums.computeIfAbsent(Currencies.toString((int)currency), c -> new long[4])[2] += amount);
+        state.paidOutByCurrency().forEachLong((currency, amount) ->
+            sums.computeIfAbsent(Currencies.toString((int)currency), c -> new long[4])[3] += amount);
         final List<CurrencyTotals> totals = new ArrayList<>(sums.size());
-        sums.forEach((currency, s) -> totals.add(new CurrencyTotals(currency, s[0], s[1], s[2])));
+        sums.forEach((currency, s) -> totals.add(new CurrencyTotals(currency, s[0], s[1], s[2], s[3])));
         return totals;
     }
 
     private static void add(final TreeMap<String, long[]> sums, final Long2LongHashMap balances, final int column)
     {
-        final Long2LongHashMap.EntryIterator entries = balances.entrySet().iterator();
-        while (entries.hasNext())
+        balances.forEachLong((key, amount) ->
         {
-            entries.next();
-            final int currency = (int)(entries.getLongKey() & ((1 << Currencies.CODE_BITS) - 1));
-            final long[] s = sums.computeIfAbsent(Currencies.toString(currency), c -> new long[3]);
-            s[column] = Math.addExact(s[column], entries.getLongValue());
-        }
+            final int currency = (int)(key & ((1 << Currencies.CODE_BITS) - 1));
+            final long[] s = sums.computeIfAbsent(Currencies.toString(currency), c -> new long[4]);
+            s[column] = Math.addExact(s[column], amount);
+        });
     }
 }

@@ -17,10 +17,18 @@ public enum ResultCode
 
     CUSTOMER_NOT_FOUND(200),
     COUNTERPARTY_NOT_FOUND(201),
+    PAYMENT_METHOD_NOT_FOUND(202),
 
     DUPLICATE_EMAIL(300),
+    /** The idempotency key was first used for a different request: nothing is applied (HTTP 422). */
+    IDEMPOTENCY_KEY_REUSED(301),
+    /** A per-entity limit is reached, e.g. saved payment methods per customer: nothing is applied. */
+    LIMIT_EXCEEDED(302),
 
+    /** The paying customer's balance does not cover the amount. */
     INSUFFICIENT_FUNDS(400),
+    /** The merchant's balance does not cover a payout. */
+    INSUFFICIENT_MERCHANT_FUNDS(402),
     AMOUNT_OVERFLOW(401),
 
     /**

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -79,10 +81,15 @@ class LedgerSnapshotTest
         // The same commands from here must give the same outcomes on both, the email index included
         final Stream a = stream.continueWith(42);
         final Stream b = stream.continueWith(42);
-        final ResultCode[] onOriginal = a.apply(original, 10_000);
-        final ResultCode[] onRestored = b.apply(restored, 10_000);
-        assertArrayEquals(onOriginal, onRestored);
-        assertTrue(Arrays.asList(onRestored).contains(ResultCode.DUPLICATE_EMAIL), "the stream must hit the email index");
+        final String[] onOriginal = a.apply(original, 10_000);
+        final String[] onRestored = b.apply(restored, 10_000);
+        assertArrayEquals(onOriginal, onRestored, "every outcome, replayed idempotent ones included, is the same");
+        final String all = String.join("\n", onRestored);
+        for (final String expected : new String[] {"DUPLICATE_EMAIL", "replayed", "IDEMPOTENCY_KEY_REUSED", "TRANSFER OK", "PAYOUT OK",
+            "SAVE_PAYMENT_METHOD OK", "DELETE_PAYMENT_METHOD OK", "UPDATE_CUSTOMER OK", "INSUFFICIENT_MERCHANT_FUNDS"})
+        {
+            assertTrue(all.contains(expected), "the stream must reach " + expected);
+        }
         assertEquals(original.stateHash(), restored.stateHash());
     }
 
@@ -116,22 +123,29 @@ class LedgerSnapshotTest
     void shouldRefuseAnUnknownSectionAMissingOneAndAnotherVersion() throws IOException
     {
         final byte[] payload = bytes(new Ledger(ZAR));
-        // The payload of an empty ledger: version, then COUNTERS first. Rename that section's tag.
+        // The payload of an empty ledger: version (4), SIZES (tag 4, block length 4, two i32, end 4), then COUNTERS
+        final int second = 4 + 4 + 4 + 8 + 4;
+        assertEquals(LedgerSnapshot.SECTION_COUNTERS, ByteBuffer.wrap(payload).getInt(second));
         final byte[] unknown = payload.clone();
-        ByteBuffer.wrap(unknown).putInt(4, 99);
+        ByteBuffer.wrap(unknown).putInt(second, 99);
         assertTrue(assertThrows(SnapshotFormatException.class, () -> read(unknown)).getMessage().contains("tag=99 is unknown"));
 
         final byte[] duplicate = payload.clone();
-        ByteBuffer.wrap(duplicate).putInt(4, LedgerSnapshot.SECTION_MERCHANTS);
+        ByteBuffer.wrap(duplicate).putInt(second, LedgerSnapshot.SECTION_MERCHANTS);
         assertThrows(SnapshotFormatException.class, () -> read(duplicate));
+
+        final byte[] sizesNotFirst = payload.clone();
+        ByteBuffer.wrap(sizesNotFirst).putInt(4, LedgerSnapshot.SECTION_COUNTERS);
+        assertTrue(assertThrows(SnapshotFormatException.class, () -> read(sizesNotFirst)).getMessage().contains("not SIZES"));
 
         final byte[] otherVersion = payload.clone();
         ByteBuffer.wrap(otherVersion).putInt(0, LedgerSnapshot.FORMAT_VERSION + 1);
         assertTrue(assertThrows(SnapshotFormatException.class, () -> read(otherVersion)).getMessage().contains("formatVersion"));
 
-        // END right after the version: every section missing
-        final byte[] endOnly = ByteBuffer.allocate(8).putInt(LedgerSnapshot.FORMAT_VERSION).putInt(SectionOutput.END_TAG).array();
-        assertTrue(assertThrows(SnapshotFormatException.class, () -> read(endOnly)).getMessage().contains("missing"));
+        // SIZES, then END: every other section missing
+        final byte[] sizesOnly = ByteBuffer.allocate(28).putInt(LedgerSnapshot.FORMAT_VERSION).putInt(LedgerSnapshot.SECTION_SIZES)
+            .putInt(8).putInt(0).putInt(0).putInt(0).putInt(SectionOutput.END_TAG).array();
+        assertTrue(assertThrows(SnapshotFormatException.class, () -> read(sizesOnly)).getMessage().contains("missing"));
     }
 
     @Test
@@ -152,8 +166,8 @@ class LedgerSnapshotTest
         for (final LedgerTotals.CurrencyTotals totals : LedgerTotals.of(ledger))
         {
             currencies.add(totals.currency());
-            assertEquals(totals.paidInMinor(), totals.customersMinor() + totals.merchantsMinor(), totals.toString());
-            assertTrue(totals.merchantsMinor() > 0, totals.toString());
+            assertEquals(totals.paidInMinor() - totals.paidOutMinor(), totals.customersMinor() + totals.merchantsMinor(), totals.toString());
+            assertTrue(totals.merchantsMinor() > 0 && totals.paidOutMinor() > 0, totals.toString());
         }
         assertEquals(Set.of("USD", "ZAR"), currencies);
     }
@@ -182,7 +196,10 @@ class LedgerSnapshotTest
         return restored;
     }
 
-    /** A seeded stream of commands, refusals included. */
+    /**
+     * A seeded stream of every journaled command type, refusals, idempotency keys (retries that replay, reuses that are
+     * refused, keys that expire after a day of ledger time) included.
+     */
     private static final class Stream
     {
         private final Random random;
@@ -192,43 +209,56 @@ class LedgerSnapshotTest
         private long commandId;
         private long timeMs = 1_763_600_000_000L;
         private final CommandEvent event = new CommandEvent();
+        private final CommandEvent lastKeyed = new CommandEvent();
+        private final List<Long> methods;
+        private int keyed;
 
         Stream(final long seed)
         {
-            this(new Random(seed), new long[100_000], new int[100_000], 0, 0);
+            this(new Random(seed), new long[100_000], new int[100_000], 0, 0, new ArrayList<>());
         }
 
-        private Stream(final Random random, final long[] customers, final int[] owners, final int count, final long commandId)
+        private Stream(
+            final Random random, final long[] customers, final int[] owners, final int count, final long commandId, final List<Long> methods)
         {
             this.random = random;
             this.customers = customers;
             this.owners = owners;
             this.count = count;
             this.commandId = commandId;
+            this.methods = methods;
         }
 
         /** @return a stream that goes on from here with its own seed: two calls with one seed give equal streams. */
         Stream continueWith(final long seed)
         {
-            final Stream copy = new Stream(new Random(seed), customers.clone(), owners.clone(), count, commandId);
+            final Stream copy = new Stream(new Random(seed), customers.clone(), owners.clone(), count, commandId, new ArrayList<>(methods));
             copy.timeMs = timeMs;
+            copy(lastKeyed, copy.lastKeyed);
+            copy.keyed = keyed;
             return copy;
         }
 
-        ResultCode[] apply(final Ledger ledger, final int commands)
+        /** Applies {@code commands} commands; returns each outcome as text (result, replayed, result key, balance). */
+        String[] apply(final Ledger ledger, final int commands)
         {
-            final ResultCode[] results = new ResultCode[commands];
+            final String[] results = new String[commands];
             for (int i = 0; i < commands; i++)
             {
                 commandId += 1 + (random.nextInt(5) == 0 ? random.nextInt(3) : 0);
-                timeMs += random.nextInt(20) - 3;
+                timeMs += random.nextInt(200) == 0 ? 6L * 3_600_000 : random.nextInt(20) - 3; // now and then hours pass
                 next();
                 ledger.apply(event);
-                results[i] = event.result();
-                if (event.type() == CommandType.CREATE_CUSTOMER && event.result() == ResultCode.OK)
+                results[i] = event.type() + " " + event.result() + (event.replayed() ? " replayed" : "") + " key=" + event.resultKey() +
+                    " after=" + event.balanceAfterMinor() + (event.resultObject() == null ? "" : " " + event.resultObject());
+                if (event.type() == CommandType.CREATE_CUSTOMER && event.result() == ResultCode.OK && !event.replayed())
                 {
                     customers[count] = event.customer().key();
                     owners[count++] = merchantIndex(event.textString(CommandEvent.TEXT_MERCHANT_ID));
+                }
+                if (event.resultObject() instanceof PaymentMethodRecord method && !methods.contains(method.key()))
+                {
+                    methods.add(method.key());
                 }
             }
             return results;
@@ -237,9 +267,15 @@ class LedgerSnapshotTest
         private void next()
         {
             event.clear();
+            if (keyed > 0 && random.nextInt(25) == 0)
+            {
+                copy(lastKeyed, event); // a client's retry: the same request, a new command id and time
+                event.stamp(commandId, timeMs);
+                return;
+            }
             event.stamp(commandId, timeMs);
             final int roll = random.nextInt(100);
-            if (roll < 12 || count == 0)
+            if (roll < 10 || count == 0)
             {
                 event.type(CommandType.CREATE_CUSTOMER)
                     .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANTS[random.nextInt(MERCHANTS.length)])
@@ -253,26 +289,83 @@ class LedgerSnapshotTest
                 {
                     event.text(CommandEvent.TEXT_NAME, "Näme " + random.nextInt(1000));
                 }
-                return;
-            }
-            final int pick = random.nextInt(count);
-            final String merchant = random.nextInt(30) == 0 ? "mer_nobody" : MERCHANTS[owners[pick]];
-            final int currency = random.nextInt(10) == 0 ? USD : ZAR;
-            event.text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-                .customerKey(random.nextInt(40) == 0 ? 999_999_999L : customers[pick])
-                .currency(currency);
-            if (roll < 55)
-            {
-                event.type(CommandType.PAY_IN).amountMinor(1 + random.nextInt(50_000));
-                if (random.nextBoolean())
-                {
-                    event.text(CommandEvent.TEXT_DESCRIPTION, "deposit " + random.nextInt(1_000_000));
-                }
             }
             else
             {
-                event.type(CommandType.PURCHASE).amountMinor(1 + random.nextInt(40_000)).quantity(1)
-                    .text(CommandEvent.TEXT_PRODUCT_ID, "sku-" + random.nextInt(500));
+                final int pick = random.nextInt(count);
+                final String merchant = random.nextInt(30) == 0 ? "mer_nobody" : MERCHANTS[owners[pick]];
+                final int currency = random.nextInt(10) == 0 ? USD : ZAR;
+                event.text(CommandEvent.TEXT_MERCHANT_ID, merchant)
+                    .customerKey(random.nextInt(40) == 0 ? 999_999_999L : customers[pick])
+                    .currency(currency);
+                if (roll < 40)
+                {
+                    event.type(CommandType.PAY_IN).amountMinor(1 + random.nextInt(50_000));
+                    if (random.nextBoolean())
+                    {
+                        event.text(CommandEvent.TEXT_DESCRIPTION, "deposit " + random.nextInt(1_000_000));
+                    }
+                }
+                else if (roll < 60)
+                {
+                    event.type(CommandType.PURCHASE).amountMinor(1 + random.nextInt(40_000)).quantity(1)
+                        .text(CommandEvent.TEXT_PRODUCT_ID, "sku-" + random.nextInt(500));
+                }
+                else if (roll < 75)
+                {
+                    final int other = random.nextInt(count);
+                    event.type(CommandType.TRANSFER).counterpartyKey(customers[other]).amountMinor(1 + random.nextInt(30_000))
+                        .text(CommandEvent.TEXT_DESCRIPTION, "rent " + random.nextInt(100));
+                }
+                else if (roll < 80)
+                {
+                    event.type(CommandType.PAYOUT).customerKey(-1).amountMinor(1 + random.nextInt(20_000))
+                        .text(CommandEvent.TEXT_METADATA_JSON, "{}").text(CommandEvent.TEXT_BANK_ACCOUNT, "****" + random.nextInt(10_000));
+                }
+                else if (roll < 86)
+                {
+                    event.type(CommandType.UPDATE_CUSTOMER).text(CommandEvent.TEXT_METADATA_JSON, "{\"v\":" + random.nextInt(9) + "}");
+                    if (random.nextBoolean())
+                    {
+                        event.text(CommandEvent.TEXT_EMAIL, "User" + random.nextInt(400) + "@Example.com");
+                    }
+                }
+                else if (roll < 95)
+                {
+                    event.type(CommandType.SAVE_PAYMENT_METHOD).aux(2027 * 100 + 1 + random.nextInt(12))
+                        .text(CommandEvent.TEXT_METHOD_TYPE, random.nextBoolean() ? "card" : "mobile_money")
+                        .text(CommandEvent.TEXT_METHOD_PROVIDER, "prov" + random.nextInt(3))
+                        .text(CommandEvent.TEXT_METHOD_LAST4, String.format("%04d", random.nextInt(10_000)));
+                    if (random.nextBoolean())
+                    {
+                        event.flags(CommandEvent.FLAG_DEFAULT_GIVEN | (random.nextBoolean() ? CommandEvent.FLAG_DEFAULT : 0));
+                    }
+                }
+                else
+                {
+                    event.type(CommandType.DELETE_PAYMENT_METHOD).customerKey(-1)
+                        .aux(methods.isEmpty() ? 12345 : methods.get(random.nextInt(methods.size())));
+                }
+            }
+            if (random.nextInt(8) == 0)
+            {
+                event.text(CommandEvent.TEXT_IDEMPOTENCY_KEY, "key-" + random.nextInt(300)); // sometimes reused: refused
+                copy(event, lastKeyed);
+                keyed++;
+            }
+        }
+
+        private static void copy(final CommandEvent from, final CommandEvent to)
+        {
+            to.clear();
+            to.type(from.type()).customerKey(from.customerKey()).counterpartyKey(from.counterpartyKey()).amountMinor(from.amountMinor())
+                .currency(from.currency()).quantity(from.quantity()).flags(from.flags()).aux(from.aux());
+            for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
+            {
+                if (from.hasText(field))
+                {
+                    to.text(field, from.textBuffer(), from.textOffset(field), from.textLength(field));
+                }
             }
         }
 

@@ -19,9 +19,17 @@ final class CommandDraft
 
     CommandType type;
     long customerKey;
+    long counterpartyKey;
     long amountMinor;
     int currency;
     long quantity;
+    long flags;
+    long aux;
+    int pageLimit;
+    int pageOffset;
+    long fromMs;
+    long toMs;
+    int filter;
     final String[] texts = new String[CommandEvent.TEXT_FIELDS];
     ReplySink replySink;
     Object replyContext;
@@ -30,9 +38,17 @@ final class CommandDraft
     {
         type = CommandType.NOOP;
         customerKey = -1;
+        counterpartyKey = -1;
         amountMinor = 0;
         currency = Currencies.NONE;
         quantity = 0;
+        flags = 0;
+        aux = 0;
+        pageLimit = QueryParser.LIMIT_DEFAULT;
+        pageOffset = 0;
+        fromMs = Long.MIN_VALUE;
+        toMs = Long.MAX_VALUE;
+        filter = CommandEvent.FILTER_ALL;
         java.util.Arrays.fill(texts, null);
     }
 
@@ -45,9 +61,15 @@ final class CommandDraft
     private static void fillEvent(final CommandEvent event, final CommandDraft draft)
     {
         event.customerKey(draft.customerKey)
+            .counterpartyKey(draft.counterpartyKey)
             .amountMinor(draft.amountMinor)
             .currency(draft.currency)
-            .quantity(draft.quantity);
+            .quantity(draft.quantity)
+            .flags(draft.flags)
+            .aux(draft.aux)
+            .page(draft.pageLimit, draft.pageOffset)
+            .timeRange(draft.fromMs, draft.toMs)
+            .filter(draft.filter);
         final String[] texts = draft.texts;
         for (int field = 0; field < texts.length; field++)
         {

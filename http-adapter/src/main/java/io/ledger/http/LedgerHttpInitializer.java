@@ -26,6 +26,7 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
     private final LedgerPipeline pipeline;
     private final JwtAuthenticator authenticator;
     private final RequestParser parser = new RequestParser();
+    private final IdempotencyGate idempotencyGate = new IdempotencyGate();
     private final HttpLimits limits;
 
     LedgerHttpInitializer(final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final HttpLimits limits)
@@ -42,7 +43,7 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
             .addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS))
             .addLast("codec", new HttpServerCodec(limits.initialLineBytesMax(), limits.headerBytesMax(), 8192))
             .addLast("aggregator", new JsonErrorAggregator(limits.bodyBytesMax()))
-            .addLast("handler", new LedgerRequestHandler(pipeline, authenticator, parser, limits));
+            .addLast("handler", new LedgerRequestHandler(pipeline, authenticator, parser, limits, idempotencyGate));
     }
 
     /** A body aggregator whose 413 is a JSON error like every other 4xx. */

@@ -42,11 +42,13 @@ import org.slf4j.LoggerFactory;
 final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final LedgerPipeline pipeline;
     private final JwtAuthenticator authenticator;
     private final RequestParser parser;
     private final HttpLimits limits;
+    private final IdempotencyGate idempotencyGate;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private final CommandDraft draft = new CommandDraft();
     private final Problem problem = new Problem();
@@ -55,15 +57,21 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private boolean inFlight;
     private Route inFlightRoute;
     private boolean inFlightKeepAlive;
+    private String inFlightIdempotencyKey;
     private volatile FullHttpResponse delivered;
 
     LedgerRequestHandler(
-        final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final RequestParser parser, final HttpLimits limits)
+        final LedgerPipeline pipeline,
+        final JwtAuthenticator authenticator,
+        final RequestParser parser,
+        final HttpLimits limits,
+        final IdempotencyGate idempotencyGate)
     {
         this.pipeline = pipeline;
         this.authenticator = authenticator;
         this.parser = parser;
         this.limits = limits;
+        this.idempotencyGate = idempotencyGate;
     }
 
     @Override
@@ -155,6 +163,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         catch (final java.util.concurrent.RejectedExecutionException ex)
         {
             delivered = null; // the event loop is shutting down: the connection is going away with it
+            releaseIdempotencyKey();
             response.release();
         }
     }
@@ -166,6 +175,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final FullHttpResponse response = delivered;
         delivered = null;
         inFlight = false;
+        releaseIdempotencyKey();
         write(response, inFlightKeepAlive);
         drainQueued();
     }
@@ -230,8 +240,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
             return;
         }
+        if (route == Route.OPENAPI)
+        {
+            write(Responses.openApi(ctx.alloc()), keepAlive);
+            return;
+        }
 
-        final String merchantId;
         final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (!auth.ok())
         {
@@ -240,51 +254,148 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(response, keepAlive);
             return;
         }
-        merchantId = auth.merchantId();
+        final String merchantId = auth.merchantId();
 
         draft.clear();
         problem.clear();
-        if (request.method().equals(HttpMethod.POST) && !isJson(request))
+        if (route.changesState() && !route.method().equals(HttpMethod.DELETE) && !isJson(request))
         {
             write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"), keepAlive);
             return;
         }
-        final long pathCustomerKey = match.id() == null ? -1 : Ids.parse(Ids.CUSTOMER, QueryStringDecoder.decodeComponent(match.id()));
-        switch (route)
+        final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), QueryStringDecoder.decodeComponent(match.id()));
+        if (route.idPrefix() != null && pathKey < 0)
         {
-            case CREATE_CUSTOMER -> parser.createCustomer(request.content(), merchantId, draft, problem);
-            case CREATE_PURCHASE -> parser.purchase(request.content(), merchantId, draft, problem);
-            case CREATE_PAY_IN -> parser.payIn(request.content(), merchantId, pathCustomerKey, draft, problem);
-            case GET_CUSTOMER -> query(CommandType.GET_CUSTOMER, merchantId, pathCustomerKey);
-            case GET_CUSTOMER_BALANCE ->
-            {
-                query(CommandType.GET_CUSTOMER_BALANCE, merchantId, pathCustomerKey);
-                draft.currency = RequestParser.queryCurrency(firstParam(uri, "currency"), problem);
-            }
-            default -> throw new IllegalStateException("route=" + route + " has no handler");
+            write(notFound(route), keepAlive);
+            return;
         }
+        final java.util.Map<String, List<String>> params = uri.parameters();
+        QueryParser.merchant(params, merchantId, problem);
+        fill(route, request, params, merchantId, pathKey);
         if (problem.any())
         {
             write(Responses.error(ctx.alloc(), problem.status(), List.copyOf(problem.messages())), keepAlive);
             return;
         }
-        if (match.id() != null && pathCustomerKey < 0)
+
+        String idempotencyKey = null;
+        final String keyHeader = request.headers().get(IDEMPOTENCY_KEY);
+        if (keyHeader != null && route.changesState())
         {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Customer not found"), keepAlive);
-            return;
+            idempotencyKey = IdempotencyGate.scoped(merchantId, keyHeader);
+            if (idempotencyKey == null)
+            {
+                write(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
+                    "Idempotency-Key must be 1 to " + IdempotencyGate.KEY_CHARS_MAX + " printable ASCII characters"), keepAlive);
+                return;
+            }
+            if (!idempotencyGate.tryEnter(idempotencyKey))
+            {
+                write(Responses.error(ctx.alloc(), HttpResponseStatus.CONFLICT,
+                    "A request with this Idempotency-Key is still being processed; retry after it completes"), keepAlive);
+                return;
+            }
+            draft.texts[CommandEvent.TEXT_IDEMPOTENCY_KEY] = keyHeader;
         }
 
         draft.replyTo(ReplyPublisher.INSTANCE, this);
         inFlight = true;
         inFlightRoute = route;
         inFlightKeepAlive = keepAlive;
+        inFlightIdempotencyKey = idempotencyKey;
         if (!pipeline.tryPublish(CommandDraft.FILLER, draft))
         {
             inFlight = false;
+            releaseIdempotencyKey();
             final FullHttpResponse response = Responses.error(
                 ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "The ledger is at capacity; retry shortly");
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             write(response, keepAlive);
+        }
+    }
+
+    /** Parses the request into {@link #draft}, collecting what is wrong with it in {@link #problem}. */
+    private void fill(
+        final Route route, final FullHttpRequest request, final java.util.Map<String, List<String>> params, final String merchantId,
+        final long pathKey)
+    {
+        switch (route)
+        {
+            case CREATE_CUSTOMER -> parser.createCustomer(request.content(), merchantId, draft, problem);
+            case UPDATE_CUSTOMER -> parser.updateCustomer(request.content(), merchantId, pathKey, draft, problem);
+            case CREATE_PAY_IN -> parser.payIn(request.content(), merchantId, pathKey, draft, problem);
+            case CREATE_PURCHASE -> parser.purchase(request.content(), merchantId, draft, problem);
+            case CREATE_TRANSFER -> parser.transfer(request.content(), merchantId, draft, problem);
+            case CREATE_PAYOUT -> parser.payout(request.content(), merchantId, draft, problem);
+            case CREATE_PAYMENT_METHOD -> parser.paymentMethod(request.content(), merchantId, pathKey, draft, problem);
+            case DELETE_PAYMENT_METHOD ->
+            {
+                query(CommandType.DELETE_PAYMENT_METHOD, merchantId, -1);
+                draft.aux = pathKey;
+            }
+            case GET_PAYMENT_METHOD ->
+            {
+                query(CommandType.GET_PAYMENT_METHOD, merchantId, -1);
+                draft.aux = pathKey;
+            }
+            case GET_CUSTOMER -> query(CommandType.GET_CUSTOMER, merchantId, pathKey);
+            case GET_CUSTOMER_BALANCE ->
+            {
+                query(CommandType.GET_CUSTOMER_BALANCE, merchantId, pathKey);
+                draft.currency = RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem);
+            }
+            case GET_MERCHANT_BALANCE ->
+            {
+                query(CommandType.GET_MERCHANT_BALANCE, merchantId, -1);
+                draft.currency = RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem);
+            }
+            case LIST_CUSTOMERS ->
+            {
+                query(CommandType.LIST_CUSTOMERS, merchantId, -1);
+                QueryParser.page(params, draft, problem);
+                QueryParser.customerFilters(params, draft, problem);
+            }
+            case LIST_CUSTOMER_TRANSACTIONS -> listQuery(CommandType.LIST_CUSTOMER_TRANSACTIONS, merchantId, pathKey, params);
+            case LIST_CUSTOMER_PAYMENT_METHODS -> listQuery(CommandType.LIST_CUSTOMER_PAYMENT_METHODS, merchantId, pathKey, params);
+            case LIST_TRANSFERS -> listQuery(CommandType.LIST_TRANSFERS, merchantId, -1, params);
+            case LIST_PAYMENT_METHODS ->
+            {
+                listQuery(CommandType.LIST_PAYMENT_METHODS, merchantId, -1, params);
+                QueryParser.customerFilter(params, draft);
+            }
+            case LIST_BALANCE_HISTORY ->
+            {
+                listQuery(CommandType.LIST_BALANCE_HISTORY, merchantId, -1, params);
+                QueryParser.historyFilters(params, draft, problem);
+            }
+            case LIST_PAYOUTS ->
+            {
+                listQuery(CommandType.LIST_PAYOUTS, merchantId, -1, params);
+                QueryParser.payoutStatus(params, draft);
+            }
+            default -> throw new IllegalStateException("route=" + route + " has no handler");
+        }
+    }
+
+    private void listQuery(final CommandType type, final String merchantId, final long customerKey, final java.util.Map<String, List<String>> params)
+    {
+        query(type, merchantId, customerKey);
+        QueryParser.page(params, draft, problem);
+    }
+
+    private FullHttpResponse notFound(final Route route)
+    {
+        return Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
+            io.ledger.engine.Ids.PAYMENT_METHOD.equals(route.idPrefix()) ? "Payment method not found" : "Customer not found");
+    }
+
+    private void releaseIdempotencyKey()
+    {
+        final String key = inFlightIdempotencyKey;
+        if (key != null)
+        {
+            inFlightIdempotencyKey = null;
+            idempotencyGate.exit(key);
         }
     }
 
@@ -324,12 +435,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final int semicolon = type.indexOf(';');
         final String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
         return mime.equalsIgnoreCase("application/json");
-    }
-
-    private static String firstParam(final QueryStringDecoder uri, final String name)
-    {
-        final List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static String joinMethods(final List<HttpMethod> methods)

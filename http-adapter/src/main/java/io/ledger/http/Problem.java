@@ -15,14 +15,22 @@ final class Problem
     private HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
     private final List<String> messages = new ArrayList<>(4);
 
-    /** Adds a 400 message. */
+    /** Adds a 400 message; ignored once another status was set (that status's messages say what matters). */
     Problem add(final String message)
+    {
+        if (status.equals(HttpResponseStatus.BAD_REQUEST))
+        {
+            addMessage(message);
+        }
+        return this;
+    }
+
+    private void addMessage(final String message)
     {
         if (messages.size() < 20)
         {
             messages.add(message);
         }
-        return this;
     }
 
     /** Sets a status other than 400 (403, 415...); the first non-400 status wins. */
@@ -35,7 +43,7 @@ final class Problem
         }
         if (this.status.equals(status))
         {
-            add(message);
+            addMessage(message);
         }
         return this;
     }

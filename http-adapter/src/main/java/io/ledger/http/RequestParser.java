@@ -36,6 +36,12 @@ final class RequestParser
     /** Largest metadata object once re-serialized compactly, in chars. */
     static final int METADATA_CHARS_MAX = 8 * 1024;
     static final int METADATA_KEYS_MAX = 50;
+    static final int BANK_ACCOUNT_CHARS_MAX = 64;
+    static final int PROVIDER_CHARS_MAX = 64;
+    static final int BRAND_CHARS_MAX = 32;
+    static final int SEARCH_CHARS_MAX = 256;
+    /** Payment method types the API accepts. */
+    static final Set<String> METHOD_TYPES = Set.of("card", "mobile_money", "bank_account");
 
     private static final Set<String> ISO_4217 = java.util.Currency.getAvailableCurrencies().stream()
         .map(java.util.Currency::getCurrencyCode)
@@ -125,6 +131,152 @@ final class RequestParser
         }
         required(draft, CommandEvent.TEXT_PRODUCT_ID, "productId", problem);
         requiredMoney(draft, problem);
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    /** {@code PATCH /api/canary/customers/{id}} with {@code UpdateCustomerDto}. */
+    void updateCustomer(final ByteBuf body, final String merchantId, final long customerKey, final CommandDraft draft, final Problem problem)
+    {
+        draft.type = CommandType.UPDATE_CUSTOMER;
+        draft.customerKey = customerKey;
+        parseObject(body, draft, problem, (name, parser, d, p) ->
+        {
+            switch (name)
+            {
+                case "merchantId" -> checkMerchant(parser, merchantId, p);
+                case "email" -> d.texts[CommandEvent.TEXT_EMAIL] = email(parser, p);
+                case "name" -> d.texts[CommandEvent.TEXT_NAME] = string(parser, name, 0, NAME_CHARS_MAX, p);
+                case "metadata" -> d.texts[CommandEvent.TEXT_METADATA_JSON] = metadata(parser, p);
+                default -> parser.skipChildren();
+            }
+        });
+        required(draft, CommandEvent.TEXT_METADATA_JSON, "metadata", problem);
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    /** {@code POST /api/canary/transfers} with {@code CreateTransferDto}. */
+    void transfer(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
+    {
+        draft.type = CommandType.TRANSFER;
+        final String[] ids = new String[2];
+        parseObject(body, draft, problem, (name, parser, d, p) ->
+        {
+            switch (name)
+            {
+                case "merchantId" -> checkMerchant(parser, merchantId, p);
+                case "fromCustomerId" -> ids[0] = string(parser, name, 1, ID_CHARS_MAX, p);
+                case "toCustomerId" -> ids[1] = string(parser, name, 1, ID_CHARS_MAX, p);
+                case "amount" -> d.amountMinor = amount(parser, p);
+                case "currency" -> d.currency = currency(parser, p);
+                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = string(parser, name, 0, DESCRIPTION_CHARS_MAX, p);
+                default -> parser.skipChildren();
+            }
+        });
+        if (ids[0] == null && !mentions(problem, "fromCustomerId"))
+        {
+            problem.add("fromCustomerId should not be empty");
+        }
+        if (ids[1] == null && !mentions(problem, "toCustomerId"))
+        {
+            problem.add("toCustomerId should not be empty");
+        }
+        if (ids[0] != null && ids[0].equals(ids[1]))
+        {
+            problem.add("toCustomerId must be a different customer from fromCustomerId");
+        }
+        draft.customerKey = Ids.parse(Ids.CUSTOMER, ids[0]); // -1: no such customer, the ledger says 404
+        draft.counterpartyKey = Ids.parse(Ids.CUSTOMER, ids[1]);
+        requiredMoney(draft, problem);
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    /** {@code POST /api/canary/payouts} with {@code CreatePayoutDto}. */
+    void payout(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
+    {
+        draft.type = CommandType.PAYOUT;
+        parseObject(body, draft, problem, (name, parser, d, p) ->
+        {
+            switch (name)
+            {
+                case "merchantId" -> checkMerchant(parser, merchantId, p);
+                case "amount" -> d.amountMinor = amount(parser, p);
+                case "currency" -> d.currency = currency(parser, p);
+                case "bankAccount" -> d.texts[CommandEvent.TEXT_BANK_ACCOUNT] = string(parser, name, 1, BANK_ACCOUNT_CHARS_MAX, p);
+                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = string(parser, name, 0, DESCRIPTION_CHARS_MAX, p);
+                case "metadata" -> d.texts[CommandEvent.TEXT_METADATA_JSON] = metadata(parser, p);
+                default -> parser.skipChildren();
+            }
+        });
+        requiredMoney(draft, problem);
+        required(draft, CommandEvent.TEXT_METADATA_JSON, "metadata", problem);
+        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+    }
+
+    /**
+     * {@code POST /api/canary/customers/{id}/payment-methods}: what is safe to keep of a card or mobile-money
+     * account. A card number, if a client sends one, is skipped like any unknown field: it is never parsed,
+     * journaled or stored.
+     */
+    void paymentMethod(final ByteBuf body, final String merchantId, final long customerKey, final CommandDraft draft, final Problem problem)
+    {
+        draft.type = CommandType.SAVE_PAYMENT_METHOD;
+        draft.customerKey = customerKey;
+        final int[] expiry = new int[2];
+        parseObject(body, draft, problem, (name, parser, d, p) ->
+        {
+            switch (name)
+            {
+                case "merchantId" -> checkMerchant(parser, merchantId, p);
+                case "type" ->
+                {
+                    final String type = string(parser, name, 1, 32, p);
+                    if (type != null && !METHOD_TYPES.contains(type))
+                    {
+                        p.add("type must be one of " + String.join(", ", new java.util.TreeSet<>(METHOD_TYPES)));
+                    }
+                    d.texts[CommandEvent.TEXT_METHOD_TYPE] = type;
+                }
+                case "provider" -> d.texts[CommandEvent.TEXT_METHOD_PROVIDER] = string(parser, name, 1, PROVIDER_CHARS_MAX, p);
+                case "brand" -> d.texts[CommandEvent.TEXT_METHOD_BRAND] = string(parser, name, 1, BRAND_CHARS_MAX, p);
+                case "last4" ->
+                {
+                    final String last4 = string(parser, name, 4, 4, p);
+                    if (last4 != null && !last4.chars().allMatch(c -> c >= '0' && c <= '9'))
+                    {
+                        p.add("last4 must be exactly 4 digits");
+                    }
+                    d.texts[CommandEvent.TEXT_METHOD_LAST4] = last4;
+                }
+                case "expiryMonth" -> expiry[0] = (int)integer(parser, name, 1, 12, p);
+                case "expiryYear" -> expiry[1] = (int)integer(parser, name, 2000, 2100, p);
+                case "phoneNumber" -> d.texts[CommandEvent.TEXT_PHONE] = string(parser, name, 1, PHONE_CHARS_MAX, p);
+                case "isDefault" ->
+                {
+                    if (parser.currentToken() == JsonToken.VALUE_TRUE || parser.currentToken() == JsonToken.VALUE_FALSE)
+                    {
+                        d.flags |= CommandEvent.FLAG_DEFAULT_GIVEN
+                            | (parser.currentToken() == JsonToken.VALUE_TRUE ? CommandEvent.FLAG_DEFAULT : 0);
+                    }
+                    else
+                    {
+                        p.add("isDefault must be a boolean");
+                        parser.skipChildren();
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        });
+        required(draft, CommandEvent.TEXT_METHOD_TYPE, "type", problem);
+        required(draft, CommandEvent.TEXT_METHOD_PROVIDER, "provider", problem);
+        if ("card".equals(draft.texts[CommandEvent.TEXT_METHOD_TYPE]))
+        {
+            required(draft, CommandEvent.TEXT_METHOD_LAST4, "last4", problem);
+        }
+        if ("mobile_money".equals(draft.texts[CommandEvent.TEXT_METHOD_TYPE]))
+        {
+            required(draft, CommandEvent.TEXT_PHONE, "phoneNumber", problem);
+        }
+        draft.aux = Math.max(0, expiry[1]) * 100L + Math.max(0, expiry[0]);
         draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
     }
 
@@ -271,6 +423,19 @@ final class RequestParser
             problem.add("quantity must be an integer from 1 to 1000000000");
             parser.skipChildren();
             return 1;
+        }
+        return parser.getLongValue();
+    }
+
+    private static long integer(final JsonParser parser, final String name, final long min, final long max, final Problem problem)
+        throws IOException
+    {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            || parser.getLongValue() < min || parser.getLongValue() > max)
+        {
+            problem.add(name + " must be an integer from " + min + " to " + max);
+            parser.skipChildren();
+            return -1;
         }
         return parser.getLongValue();
     }

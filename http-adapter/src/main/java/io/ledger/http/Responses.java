@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Currencies;
 import io.ledger.engine.CustomerRecord;
+import io.ledger.engine.EntryType;
+import io.ledger.engine.PaymentMethodRecord;
+import io.ledger.engine.PayoutRecord;
 import io.ledger.engine.Ids;
 import io.ledger.engine.ResultCode;
 import io.netty.buffer.ByteBuf;
@@ -30,6 +33,9 @@ import io.netty.handler.codec.http.HttpVersion;
  */
 final class Responses
 {
+    /** Set on a response that repeats the stored outcome of an earlier request with the same idempotency key. */
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
     private Responses()
     {
     }
@@ -45,10 +51,10 @@ final class Responses
         {
             case OK -> HttpResponseStatus.OK;
             case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD -> HttpResponseStatus.BAD_REQUEST;
-            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case DUPLICATE_EMAIL -> HttpResponseStatus.CONFLICT;
-            case INSUFFICIENT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
-            case AMOUNT_OVERFLOW -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
+            case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
+            case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         };
     }
@@ -66,9 +72,15 @@ final class Responses
             case INVALID_AMOUNT -> "amount must be an integer number of minor units from 1 to " + CommandEvent.AMOUNT_MINOR_MAX;
             case INVALID_CURRENCY -> "currency must be an upper-case ISO 4217 code";
             case INVALID_FIELD -> "request is missing a required field";
-            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND -> "Customer not found";
-            case DUPLICATE_EMAIL -> "Customer with this email already exists";
-            case INSUFFICIENT_FUNDS -> "Insufficient customer balance";
+            case CUSTOMER_NOT_FOUND -> route == Route.CREATE_TRANSFER ? "fromCustomerId: Customer not found" : "Customer not found";
+            case COUNTERPARTY_NOT_FOUND -> "toCustomerId: Customer not found";
+            case PAYMENT_METHOD_NOT_FOUND -> "Payment method not found";
+            case DUPLICATE_EMAIL -> route == Route.UPDATE_CUSTOMER
+                ? "Email already in use by another customer" : "Customer with this email already exists";
+            case IDEMPOTENCY_KEY_REUSED -> "Idempotency-Key was already used with a different request";
+            case LIMIT_EXCEEDED -> "A customer can save at most " + io.ledger.engine.Ledger.PAYMENT_METHODS_PER_CUSTOMER_MAX + " payment methods";
+            case INSUFFICIENT_FUNDS -> route == Route.CREATE_TRANSFER ? "Insufficient sender balance" : "Insufficient customer balance";
+            case INSUFFICIENT_MERCHANT_FUNDS -> "Insufficient merchant balance";
             case AMOUNT_OVERFLOW -> "The resulting balance would exceed " + CommandEvent.AMOUNT_MINOR_MAX + " minor units";
             case CAPACITY_EXHAUSTED -> "The ledger has reached a capacity limit of its in-memory state";
         };
@@ -104,50 +116,45 @@ final class Responses
         return error(alloc, status, List.of(message));
     }
 
-    /** @return the response for a command that has been applied and journaled. */
+    /** @return the response for a command that has been applied and journaled, or a query answered. */
     static FullHttpResponse reply(final ByteBufAllocator alloc, final Route route, final CommandEvent event)
+    {
+        final FullHttpResponse response = outcome(alloc, route, event);
+        if (event.replayed())
+        {
+            response.headers().set(IDEMPOTENT_REPLAYED, "true");
+        }
+        return response;
+    }
+
+    private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Route route, final CommandEvent event)
     {
         final ResultCode result = event.result();
         if (result != ResultCode.OK)
         {
             final FullHttpResponse response = error(alloc, statusOf(result), messageOf(result, route));
-            if (result == null)
+            if (result == null || result == ResultCode.CAPACITY_EXHAUSTED)
             {
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             }
             return response;
         }
-        final ByteBuf body = alloc.buffer(256);
-        final HttpResponseStatus status;
+        final ByteBuf body = alloc.buffer(route.method().equals(io.netty.handler.codec.http.HttpMethod.GET) && route.name().startsWith("LIST") ? 4096 : 256);
         try (JsonGenerator json = Json.generator(body))
         {
             switch (route)
             {
-                case CREATE_CUSTOMER ->
-                {
-                    status = HttpResponseStatus.CREATED;
-                    writeCustomer(json, event.customer());
-                }
-                case GET_CUSTOMER ->
-                {
-                    status = HttpResponseStatus.OK;
-                    writeCustomer(json, event.customer());
-                }
-                case GET_CUSTOMER_BALANCE ->
-                {
-                    status = HttpResponseStatus.OK;
-                    writeCustomerBalance(json, event);
-                }
-                case CREATE_PAY_IN ->
-                {
-                    status = HttpResponseStatus.CREATED;
-                    writePayIn(json, event);
-                }
-                case CREATE_PURCHASE ->
-                {
-                    status = HttpResponseStatus.CREATED;
-                    writePurchase(json, event);
-                }
+                case CREATE_CUSTOMER, GET_CUSTOMER, UPDATE_CUSTOMER -> writeCustomer(json, event.customer());
+                case GET_CUSTOMER_BALANCE -> writeCustomerBalance(json, event);
+                case GET_MERCHANT_BALANCE -> writeMerchantBalance(json, event);
+                case CREATE_PAY_IN -> writePayIn(json, event);
+                case CREATE_PURCHASE -> writePurchase(json, event);
+                case CREATE_TRANSFER -> writeTransfer(json, event);
+                case CREATE_PAYOUT -> writePayout(json, (PayoutRecord)event.resultObject());
+                case CREATE_PAYMENT_METHOD, GET_PAYMENT_METHOD -> writePaymentMethod(json, (PaymentMethodRecord)event.resultObject(), true);
+                case DELETE_PAYMENT_METHOD -> writeDeleted(json, event);
+                case LIST_CUSTOMERS, LIST_CUSTOMER_TRANSACTIONS, LIST_CUSTOMER_PAYMENT_METHODS, LIST_PAYMENT_METHODS,
+                    LIST_TRANSFERS, LIST_PAYOUTS, LIST_BALANCE_HISTORY -> writeList(json, route, event);
                 default -> throw new IllegalStateException("route=" + route + " is not a ledger command");
             }
         }
@@ -156,7 +163,252 @@ final class Responses
             body.release();
             throw ex instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException)ex;
         }
-        return response(status, body);
+        return response(route.creates() ? HttpResponseStatus.CREATED : HttpResponseStatus.OK, body);
+    }
+
+    /** {@code {data: [...], pagination: {limit, offset, total, hasMore}}} for every list route. */
+    private static void writeList(final JsonGenerator json, final Route route, final CommandEvent event) throws IOException
+    {
+        final String merchantId = event.textString(CommandEvent.TEXT_MERCHANT_ID);
+        json.writeStartObject();
+        json.writeArrayFieldStart("data");
+        for (int row = 0; row < event.rowCount(); row++)
+        {
+            switch (route)
+            {
+                case LIST_CUSTOMERS -> writeCustomer(json, (CustomerRecord)event.rowObject(row));
+                case LIST_CUSTOMER_PAYMENT_METHODS -> writePaymentMethod(json, (PaymentMethodRecord)event.rowObject(row), false);
+                case LIST_PAYMENT_METHODS -> writePaymentMethod(json, (PaymentMethodRecord)event.rowObject(row), true);
+                case LIST_PAYOUTS -> writePayout(json, (PayoutRecord)event.rowObject(row));
+                case LIST_CUSTOMER_TRANSACTIONS -> writeCustomerTransaction(json, event, row, merchantId);
+                case LIST_BALANCE_HISTORY -> writeBalanceTransaction(json, event, row, merchantId);
+                case LIST_TRANSFERS -> writeTransferRow(json, event, row, merchantId);
+                default -> throw new IllegalStateException("route=" + route + " is not a list");
+            }
+        }
+        json.writeEndArray();
+        json.writeObjectFieldStart("pagination");
+        json.writeNumberField("limit", event.pageLimit());
+        json.writeNumberField("offset", event.pageOffset());
+        json.writeNumberField("total", event.rowTotal());
+        json.writeBooleanField("hasMore", (long)event.pageOffset() + event.rowCount() < event.rowTotal());
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    /** {@code CustomerTransactionDto}: signed amount, the balance right after, and what made it. */
+    private static void writeCustomerTransaction(final JsonGenerator json, final CommandEvent event, final int row, final String merchantId)
+        throws IOException
+    {
+        final EntryType type = EntryType.fromOrdinal((int)event.rowLong(row, CommandEvent.ROW_TYPE));
+        final String time = Json.timestamp(event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
+        json.writeStartObject();
+        json.writeStringField("id", Ids.format(Ids.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
+        json.writeStringField("createdAt", time);
+        json.writeStringField("updatedAt", time);
+        json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.rowLong(row, CommandEvent.ROW_ACCOUNT)));
+        json.writeStringField("merchantId", merchantId);
+        json.writeStringField("type", type.apiName());
+        json.writeNumberField("amount", event.rowLong(row, CommandEvent.ROW_AMOUNT));
+        json.writeStringField("currency", Currencies.toString((int)event.rowLong(row, CommandEvent.ROW_CURRENCY)));
+        final String description = describe(type, event.rowText(row));
+        if (description != null)
+        {
+            json.writeStringField("description", description);
+        }
+        json.writeStringField("relatedEntityId", Ids.format(type.relatedIdPrefix(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
+        json.writeStringField("relatedEntityType", type.relatedEntityType());
+        json.writeNumberField("balanceAfter", event.rowLong(row, CommandEvent.ROW_BALANCE_AFTER));
+        json.writeEndObject();
+    }
+
+    /** {@code BalanceTransactionDto}: as a customer's, for the merchant's own balance; {@code description} is required. */
+    private static void writeBalanceTransaction(final JsonGenerator json, final CommandEvent event, final int row, final String merchantId)
+        throws IOException
+    {
+        final EntryType type = EntryType.fromOrdinal((int)event.rowLong(row, CommandEvent.ROW_TYPE));
+        final String time = Json.timestamp(event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
+        final String description = describe(type, event.rowText(row));
+        json.writeStartObject();
+        json.writeStringField("id", Ids.format(Ids.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
+        json.writeStringField("createdAt", time);
+        json.writeStringField("updatedAt", time);
+        json.writeStringField("merchantId", merchantId);
+        json.writeStringField("type", type.apiName());
+        json.writeNumberField("amount", event.rowLong(row, CommandEvent.ROW_AMOUNT));
+        json.writeStringField("currency", Currencies.toString((int)event.rowLong(row, CommandEvent.ROW_CURRENCY)));
+        json.writeStringField("description", description == null ? type.relatedEntityType() : description);
+        json.writeStringField("relatedEntityId", Ids.format(type.relatedIdPrefix(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
+        json.writeStringField("relatedEntityType", type.relatedEntityType());
+        json.writeNumberField("balanceAfter", event.rowLong(row, CommandEvent.ROW_BALANCE_AFTER));
+        json.writeEndObject();
+    }
+
+    /** A purchase's entries say what was bought; other entries carry the description their command gave, if any. */
+    private static String describe(final EntryType type, final String text)
+    {
+        if (type == EntryType.PURCHASE || type == EntryType.SALE)
+        {
+            return text == null ? "Purchase" : "Purchase of " + text;
+        }
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    /** {@code TransferResponseDto} from the sender's history row. */
+    private static void writeTransferRow(final JsonGenerator json, final CommandEvent event, final int row, final String merchantId)
+        throws IOException
+    {
+        final String description = event.rowText(row);
+        writeTransfer(json,
+            event.rowLong(row, CommandEvent.ROW_COMMAND_ID),
+            merchantId,
+            event.rowLong(row, CommandEvent.ROW_ACCOUNT),
+            event.rowLong(row, CommandEvent.ROW_COUNTERPARTY),
+            -event.rowLong(row, CommandEvent.ROW_AMOUNT),
+            (int)event.rowLong(row, CommandEvent.ROW_CURRENCY),
+            description,
+            event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
+    }
+
+    private static void writeTransfer(final JsonGenerator json, final CommandEvent event) throws IOException
+    {
+        writeTransfer(json,
+            event.resultKey(),
+            event.textString(CommandEvent.TEXT_MERCHANT_ID),
+            event.customerKey(),
+            event.counterpartyKey(),
+            event.amountMinor(),
+            event.currency(),
+            event.textString(CommandEvent.TEXT_DESCRIPTION),
+            event.resultTimestampMs());
+    }
+
+    private static void writeTransfer(
+        final JsonGenerator json, final long key, final String merchantId, final long fromKey, final long toKey, final long amount,
+        final int currency, final String description, final long timeMs) throws IOException
+    {
+        final String time = Json.timestamp(timeMs);
+        json.writeStartObject();
+        json.writeStringField("id", Ids.format(Ids.TRANSFER, key));
+        json.writeStringField("merchantId", merchantId);
+        json.writeStringField("fromCustomerId", Ids.format(Ids.CUSTOMER, fromKey));
+        json.writeStringField("toCustomerId", Ids.format(Ids.CUSTOMER, toKey));
+        json.writeNumberField("amount", amount);
+        json.writeStringField("currency", Currencies.toString(currency));
+        if (description != null)
+        {
+            json.writeStringField("description", description);
+        }
+        json.writeStringField("status", "completed");
+        json.writeStringField("createdAt", time);
+        json.writeStringField("updatedAt", time);
+        json.writeEndObject();
+    }
+
+    /** {@code PayoutResponseDto}. */
+    private static void writePayout(final JsonGenerator json, final PayoutRecord payout) throws IOException
+    {
+        final String time = Json.timestamp(payout.createdAtMs());
+        json.writeStartObject();
+        json.writeStringField("id", payout.id());
+        json.writeStringField("merchantId", payout.merchantId());
+        json.writeNumberField("amount", payout.amountMinor());
+        json.writeStringField("currency", Currencies.toString(payout.currency()));
+        json.writeStringField("status", PayoutRecord.STATUS_COMPLETED);
+        if (payout.bankAccount() != null)
+        {
+            json.writeStringField("bankAccount", payout.bankAccount());
+        }
+        if (payout.description() != null)
+        {
+            json.writeStringField("description", payout.description());
+        }
+        json.writeFieldName("metadata");
+        json.writeRawValue(payout.metadataJson());
+        json.writeStringField("createdAt", time);
+        json.writeStringField("updatedAt", time);
+        json.writeEndObject();
+    }
+
+    /**
+     * {@code PaymentMethodResponseDto}, or with {@code full == false} {@code CustomerPaymentMethodDto}, which has no
+     * {@code provider} or {@code phoneNumber}.
+     */
+    private static void writePaymentMethod(final JsonGenerator json, final PaymentMethodRecord method, final boolean full)
+        throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("id", method.id());
+        json.writeStringField("createdAt", Json.timestamp(method.createdAtMs()));
+        json.writeStringField("updatedAt", Json.timestamp(method.updatedAtMs()));
+        json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, method.customerKey()));
+        json.writeStringField("type", method.type());
+        if (full)
+        {
+            json.writeStringField("provider", method.provider());
+        }
+        if (method.brand() != null)
+        {
+            json.writeStringField("brand", method.brand());
+        }
+        if (method.last4() != null)
+        {
+            json.writeStringField("last4", method.last4());
+        }
+        if (method.expiryMonth() > 0)
+        {
+            json.writeNumberField("expiryMonth", method.expiryMonth());
+        }
+        if (method.expiryYear() > 0)
+        {
+            json.writeNumberField("expiryYear", method.expiryYear());
+        }
+        if (full && method.phoneNumber() != null)
+        {
+            json.writeStringField("phoneNumber", method.phoneNumber());
+        }
+        json.writeBooleanField("isDefault", method.isDefault());
+        json.writeEndObject();
+    }
+
+    /** The reference's delete example: {@code {id, deleted: true, deletedAt}}. */
+    private static void writeDeleted(final JsonGenerator json, final CommandEvent event) throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("id", Ids.format(Ids.PAYMENT_METHOD, event.resultKey()));
+        json.writeBooleanField("deleted", true);
+        json.writeStringField("deletedAt", Json.timestamp(event.resultTimestampMs()));
+        json.writeEndObject();
+    }
+
+    /** {@code MerchantBalanceResponseDto}. */
+    private static void writeMerchantBalance(final JsonGenerator json, final CommandEvent event) throws IOException
+    {
+        final String merchantId = event.textString(CommandEvent.TEXT_MERCHANT_ID);
+        final String currency = Currencies.toString(event.resultCurrency());
+        json.writeStartObject();
+        json.writeStringField("id", "bal_" + merchantId + "_" + currency.toLowerCase(java.util.Locale.ROOT));
+        json.writeStringField("createdAt", Json.timestamp(event.accountCreatedAtMs()));
+        json.writeStringField("updatedAt", Json.timestamp(event.accountUpdatedAtMs()));
+        json.writeStringField("merchantId", merchantId);
+        json.writeNumberField("amount", event.balanceAfterMinor());
+        json.writeStringField("currency", currency);
+        json.writeNumberField("available", event.balanceAfterMinor());
+        json.writeNumberField("pending", 0);
+        json.writeEndObject();
+    }
+
+    /** The served OpenAPI document, loaded once from the jar. */
+    static FullHttpResponse openApi(final ByteBufAllocator alloc)
+    {
+        final byte[] document = OpenApiDocument.bytes();
+        if (document == null)
+        {
+            return error(alloc, HttpResponseStatus.NOT_FOUND, "The OpenAPI document is not bundled in this build");
+        }
+        final ByteBuf body = alloc.buffer(document.length);
+        body.writeBytes(document);
+        return response(HttpResponseStatus.OK, body);
     }
 
     /** {@code CustomerResponseDto}. */
@@ -204,7 +456,7 @@ final class Responses
     {
         final String time = Json.timestamp(event.resultTimestampMs());
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.PAY_IN, event.commandId()));
+        json.writeStringField("id", Ids.format(Ids.PAY_IN, event.resultKey()));
         json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.customerKey()));
         json.writeStringField("merchantId", event.textString(CommandEvent.TEXT_MERCHANT_ID));
         json.writeNumberField("amount", event.amountMinor());
@@ -225,7 +477,7 @@ final class Responses
     {
         final String time = Json.timestamp(event.resultTimestampMs());
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.PURCHASE, event.commandId()));
+        json.writeStringField("id", Ids.format(Ids.PURCHASE, event.resultKey()));
         json.writeStringField("merchantId", event.textString(CommandEvent.TEXT_MERCHANT_ID));
         json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.customerKey()));
         json.writeStringField("productId", event.textString(CommandEvent.TEXT_PRODUCT_ID));

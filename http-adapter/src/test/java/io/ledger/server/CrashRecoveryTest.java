@@ -113,7 +113,7 @@ class CrashRecoveryTest
     private static final long JOIN_TIMEOUT_MS = 3L * ChildServer.READ_TIMEOUT_MS;
     private static final int SIGKILL_EXIT_CODE = 128 + 9;
     private static final Pattern MONEY_HELD = Pattern.compile(
-        "(?:money held:)?\\s+" + CURRENCY + " customers (\\d+) \\+ merchants (\\d+) = \\d+ \\(paid in (\\d+)\\)");
+        "(?:money held:)?\\s+" + CURRENCY + " customers (\\d+) \\+ merchants (\\d+) = \\d+ \\(paid in (\\d+) - paid out (\\d+)\\)");
 
     private static final int PURCHASE = 0;
     private static final int TRANSFER = 1;
@@ -574,8 +574,14 @@ class CrashRecoveryTest
             merchants += model.merchantBalance[m];
             paidIn += model.paidIn[m];
         }
-        final String expected = "customers " + customers + " + merchants " + merchants + " (paid in " + paidIn + ")";
-        final String actual = "customers " + held.group(1) + " + merchants " + held.group(2) + " (paid in " + held.group(3) + ")";
+        long paidOut = 0;
+        for (int m = 0; m < MERCHANTS.length; m++)
+        {
+            paidOut += model.paidOut[m];
+        }
+        final String expected = "customers " + customers + " + merchants " + merchants + " (paid in " + paidIn + " - paid out " + paidOut + ")";
+        final String actual = "customers " + held.group(1) + " + merchants " + held.group(2) + " (paid in " + held.group(3)
+            + " - paid out " + held.group(4) + ")";
         assertEquals(expected, actual, () -> where.get() + "\nmoney held by ledger replay vs the balances read and the model");
     }
 

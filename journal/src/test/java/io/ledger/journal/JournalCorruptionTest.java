@@ -197,7 +197,7 @@ class JournalCorruptionTest
         writeRecords(dir, Durability.PROCESS);
         // A frame with a matching CRC32C and record type 9: written whole by a writer this code does not know.
         final ByteBuffer frame = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        frame.put((byte)1).put((byte)9).putShort((short)0).putInt(0);
+        frame.put((byte)io.ledger.journal.internal.RecordFrame.FORMAT_VERSION).put((byte)9).putShort((short)0).putInt(0);
         final CRC32C crc = new CRC32C();
         crc.update(frame.array(), 0, 8);
         frame.putInt((int)crc.getValue());

@@ -2,6 +2,8 @@ package io.ledger.engine.internal;
 
 import java.util.Arrays;
 
+import io.ledger.engine.EntryType;
+
 /**
  * The append-only history of balance movements, held column by column in primitive arrays so that appending
  * allocates nothing except when a column doubles. Each entry links to the previous entry of the same account,
@@ -19,6 +21,7 @@ public final class EntryLog
 
     private int size;
     private long[] accountKey;
+    private long[] counterpartyKey;
     private byte[] accountKind;
     private byte[] entryType;
     private long[] amountMinor;
@@ -33,6 +36,7 @@ public final class EntryLog
     {
         final int capacity = Math.max(16, initialCapacity);
         accountKey = new long[capacity];
+        counterpartyKey = new long[capacity];
         accountKind = new byte[capacity];
         entryType = new byte[capacity];
         amountMinor = new long[capacity];
@@ -47,11 +51,13 @@ public final class EntryLog
     /**
      * Appends one entry and returns its index.
      *
-     * @param previous the index of the account's previous entry, or -1.
+     * @param counterparty the other customer of a transfer, else -1.
+     * @param previous     the index of the account's previous entry, or -1.
      */
     public int append(
         final byte kind,
         final long key,
+        final long counterparty,
         final EntryType type,
         final long amount,
         final long balanceAfter,
@@ -68,6 +74,7 @@ public final class EntryLog
         final int i = size++;
         accountKind[i] = kind;
         accountKey[i] = key;
+        counterpartyKey[i] = counterparty;
         entryType[i] = (byte)type.ordinal();
         amountMinor[i] = amount;
         balanceAfterMinor[i] = balanceAfter;
@@ -103,9 +110,14 @@ public final class EntryLog
         return accountKey[i];
     }
 
+    public long counterpartyKey(final int i)
+    {
+        return counterpartyKey[i];
+    }
+
     public EntryType type(final int i)
     {
-        return EntryType.BY_ORDINAL[entryType[i]];
+        return EntryType.fromOrdinal(entryType[i]);
     }
 
     public long amountMinor(final int i)
@@ -149,7 +161,7 @@ public final class EntryLog
         hash.add(size);
         for (int i = 0; i < size; i++)
         {
-            hash.add(accountKind[i]).add(accountKey[i]).add(entryType[i]).add(amountMinor[i])
+            hash.add(accountKind[i]).add(accountKey[i]).add(counterpartyKey[i]).add(entryType[i]).add(amountMinor[i])
                 .add(balanceAfterMinor[i]).add(currency[i]).add(timestampMs[i]).add(commandId[i])
                 .add(textRef[i]).add(previousOfAccount[i]);
         }
@@ -159,6 +171,7 @@ public final class EntryLog
     {
         final int capacity = (int)Math.min((long)accountKey.length * 2, CAPACITY_ENTRIES_MAX);
         accountKey = Arrays.copyOf(accountKey, capacity);
+        counterpartyKey = Arrays.copyOf(counterpartyKey, capacity);
         accountKind = Arrays.copyOf(accountKind, capacity);
         entryType = Arrays.copyOf(entryType, capacity);
         amountMinor = Arrays.copyOf(amountMinor, capacity);

@@ -16,8 +16,14 @@ public final class TextArena
     /** Largest size the arena may reach: offsets must stay below what an {@link ExpandableArrayBuffer} can hold. */
     public static final int CAPACITY_BYTES_MAX = Integer.MAX_VALUE - 64 * 1024 * 1024;
 
-    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
+    private final ExpandableArrayBuffer buffer;
     private int limit;
+
+    /** @param initialBytes bytes to allocate up front; the arena grows past them. */
+    public TextArena(final int initialBytes)
+    {
+        buffer = new ExpandableArrayBuffer(Math.max(64, initialBytes));
+    }
 
     /** Copies {@code length} bytes (at most 65,535) and returns the reference, or {@link #NONE} when negative. */
     public long append(final DirectBuffer src, final int offset, final int length)
@@ -40,6 +46,22 @@ public final class TextArena
             return null;
         }
         return buffer.getStringWithoutLengthUtf8((int)(ref >>> 16), (int)(ref & 0xFFFF));
+    }
+
+    /**
+     * Copies the text {@code ref} names into {@code dst} at {@code offset} without decoding it.
+     *
+     * @return the number of bytes copied: 0 for {@link #NONE}.
+     */
+    public int copyTo(final long ref, final org.agrona.MutableDirectBuffer dst, final int offset)
+    {
+        if (ref == NONE)
+        {
+            return 0;
+        }
+        final int length = (int)(ref & 0xFFFF);
+        dst.putBytes(offset, buffer, (int)(ref >>> 16), length);
+        return length;
     }
 
     /** @return true when {@code length} more bytes fit under {@link #CAPACITY_BYTES_MAX}. */

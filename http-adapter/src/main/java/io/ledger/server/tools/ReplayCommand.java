@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Replay the journal in DIR/journal into a fresh ledger (read-only: nothing is written) and print a summary: "
-            + "commands replayed, customers, merchants, money paid in and held per currency, last command id, state hash, "
+            + "commands replayed, customers, merchants, money paid in, paid out and held per currency, last command id, state hash, "
             + "time taken and commands/s, and the money-conservation check. By default the whole journal is replayed; "
             + "--from-snapshot starts from the newest usable snapshot, as 'serve' does.",
         "A progress bar is shown on stderr when it is a terminal. Exit 0 OK, 1 corrupt journal or conservation violated, "
@@ -252,7 +252,7 @@ public final class ReplayCommand implements Callable<Integer>
             final LedgerTotals.CurrencyTotals t = totals.get(i);
             out.println((i == 0 ? "money held:        " : "                   ") + t.currency() + " customers " + t.customersMinor()
                 + " + merchants " + t.merchantsMinor() + " = " + (t.customersMinor() + t.merchantsMinor()) + " (paid in "
-                + t.paidInMinor() + ")");
+                + t.paidInMinor() + " - paid out " + t.paidOutMinor() + ")");
         }
         out.println("last command id:   " + Math.max(0, ledger.lastCommandId()));
         out.println("state hash:        " + JournalTool.hex(ledger.stateHash()));

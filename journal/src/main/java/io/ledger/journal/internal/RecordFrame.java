@@ -42,7 +42,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class RecordFrame
 {
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Version 2: the command body's fixed part grew from 56 to 72 bytes (flags, aux). Version 1 journals came only
+     * from pre-release builds and are refused with a clear "bad version" message rather than misread.
+     */
+    public static final int FORMAT_VERSION = 2;
     public static final int TYPE_COMMAND = 1;
     public static final int TYPE_TORN_SKIP = 2;
 

@@ -1,0 +1,243 @@
+package io.ledger.apitests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ledger.http.auth.Tokens;
+import io.ledger.server.LedgerServer;
+
+/**
+ * The real server, started in-process the way {@code ./ledger serve} starts it (Netty on an ephemeral port, the
+ * Chronicle journal in a temp directory), and a black-box HTTP client for it. Every request names the operation's
+ * path template, so that its reply can be checked against the document ({@link Reply#expect}).
+ */
+final class LedgerHarness implements AutoCloseable
+{
+    /** The HS256 key; a restart on the same data dir must use it again for tokens to keep verifying. */
+    static final byte[] SECRET = "api-tests-hs256-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    static final long AMOUNT_MAX = 9_007_199_254_740_991L;
+
+    final Path dataDir;
+    private final LedgerServer server;
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final HttpClient client = newClient();
+
+    private LedgerHarness(final Path dataDir, final int ringSizeEvents, final String waitStrategy)
+    {
+        this.dataDir = dataDir;
+        this.server = LedgerServer.start(
+            new LedgerServer.Config(0, dataDir, SECRET, "process", ringSizeEvents, waitStrategy, 1, "ZAR"),
+            (stage, commandId, error) -> fatal.compareAndSet(null, error));
+    }
+
+    static LedgerHarness start(final Path dataDir)
+    {
+        return new LedgerHarness(dataDir, 1024, "blocking");
+    }
+
+    static LedgerHarness start(final Path dataDir, final int ringSizeEvents, final String waitStrategy)
+    {
+        return new LedgerHarness(dataDir, ringSizeEvents, waitStrategy);
+    }
+
+    static HttpClient newClient()
+    {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static String token(final String merchantId)
+    {
+        return Tokens.issue(SECRET, merchantId, System.currentTimeMillis(), 3_600_000);
+    }
+
+    URI baseUri()
+    {
+        return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    /**
+     * @param template an operation's path template from the document, e.g. {@code /api/canary/customers/{id}}.
+     * @param id       the value for {@code {id}}, percent-encoded here; null when the template has none.
+     */
+    Request request(final String method, final String template, final String id)
+    {
+        return new Request(method, template, id);
+    }
+
+    Request get(final String template)
+    {
+        return request("GET", template, null);
+    }
+
+    Request get(final String template, final String id)
+    {
+        return request("GET", template, id);
+    }
+
+    Request post(final String template)
+    {
+        return request("POST", template, null);
+    }
+
+    Request post(final String template, final String id)
+    {
+        return request("POST", template, id);
+    }
+
+    /** @throws AssertionError if the pipeline reported a fatal error while the server ran. */
+    @Override
+    public void close()
+    {
+        server.close();
+        if (fatal.get() != null)
+        {
+            throw new AssertionError("pipeline reported a fatal error", fatal.get());
+        }
+    }
+
+    /** One request, built fluently. Not thread-safe; send it once. */
+    final class Request
+    {
+        private final String method;
+        private final String template;
+        private final String path;
+        private final List<String> query = new ArrayList<>();
+        private final HttpRequest.Builder builder;
+        private HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+        private HttpClient via = client;
+
+        private Request(final String method, final String template, final String id)
+        {
+            this.method = method;
+            this.template = template;
+            this.path = id == null ? template : template.replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8));
+            this.builder = HttpRequest.newBuilder().timeout(Duration.ofSeconds(20));
+        }
+
+        /** Authenticates as {@code merchantId} with a valid token. */
+        Request as(final String merchantId)
+        {
+            return bearer(token(merchantId));
+        }
+
+        Request bearer(final String token)
+        {
+            return header("Authorization", "Bearer " + token);
+        }
+
+        Request header(final String name, final String value)
+        {
+            builder.header(name, value);
+            return this;
+        }
+
+        Request idempotencyKey(final String key)
+        {
+            return header("Idempotency-Key", key);
+        }
+
+        Request query(final String name, final Object value)
+        {
+            query.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8));
+            return this;
+        }
+
+        /** A JSON body with {@code Content-Type: application/json}. */
+        Request json(final String json)
+        {
+            return body("application/json", json);
+        }
+
+        Request body(final String contentType, final String text)
+        {
+            if (contentType != null)
+            {
+                builder.header("Content-Type", contentType);
+            }
+            body = HttpRequest.BodyPublishers.ofString(text);
+            return this;
+        }
+
+        /** Sends it on {@code other}'s connections instead of the harness's own (several clients in parallel). */
+        Request via(final HttpClient other)
+        {
+            via = other;
+            return this;
+        }
+
+        Reply send()
+        {
+            try
+            {
+                return reply(via.send(build(), HttpResponse.BodyHandlers.ofByteArray()));
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(method + " " + path, ex);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
+
+        CompletableFuture<Reply> sendAsync()
+        {
+            return via.sendAsync(build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(this::reply);
+        }
+
+        private HttpRequest build()
+        {
+            final String uri = baseUri() + path + (query.isEmpty() ? "" : "?" + String.join("&", query));
+            return builder.uri(URI.create(uri)).method(method, body).build();
+        }
+
+        private Reply reply(final HttpResponse<byte[]> response)
+        {
+            return new Reply(method, template, response.statusCode(), response.headers(), response.body());
+        }
+    }
+
+    /** A response, with the operation it answers. */
+    record Reply(String method, String template, int status, HttpHeaders headers, byte[] bytes)
+    {
+        String body()
+        {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Asserts the status and that the reply conforms to the served document (see {@link Contract#check}).
+         *
+         * @return the parsed body.
+         */
+        JsonNode expect(final int expectedStatus)
+        {
+            if (status != expectedStatus)
+            {
+                throw new AssertionError(method + " " + template + ": expected status " + expectedStatus + " but was " + status + " " + body());
+            }
+            return Contract.check(this);
+        }
+
+        String header(final String name)
+        {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+}

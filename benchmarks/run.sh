@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# One command for every benchmark of the benchmarks issue, back to back on this machine, then BENCHMARKS.md.
+#
+#   1. builds the server jar and benchmarks/target/benchmarks.jar (mvn package, tests skipped)
+#   2. JMH engine benchmarks (ledger apply; ring + apply; ring + journal + apply per durability mode; journal append
+#      and replay; replay into a ledger; purchase parse and reply write), with -prof gc
+#   3. the real server (./ledger serve, fresh data directory, --durability process, then fsync) driven over HTTP by the
+#      load tool: an unrecorded JIT warm-up (2 x --warmup), closed loop (max throughput at --connections), then open
+#      loop at fixed rates (throughput vs p99 points), then one mixed-workload run (process only)
+#   4. the PostgreSQL baseline (baselines/postgres.sh: synchronous_commit on and off) and the Redis baseline
+#      (baselines/redis.sh: appendfsync everysec) at the same concurrency, PostgreSQL also at the same rates
+#   5. benchmarks.jar report: BENCHMARKS.md (machine, versions, commands, tables, ratios, targets) and the plot
+#      benchmarks/results/throughput-vs-p99.png; the result files are copied to benchmarks/results/data/
+#
+# Open-loop rates ("auto"): from the ladder 500, 1k, 2k, 5k, 10k, 20k, 50k, 100k, 200k/s, each system runs the rates
+# up to 80% of its own closed-loop throughput, so the systems share the lower rates (same offered rate comparisons)
+# and each draws its own curve. redis-benchmark cannot hold a rate: Redis is measured closed-loop only.
+#
+# Usage: benchmarks/run.sh [options]
+#   --quick               a 2-3 minute sanity run: short JMH, 1,000 customers, 3 s windows, at most 2 rates per
+#                         system; BENCHMARKS.md is labelled as a quick run
+#   --connections N       client concurrency for every system (default 64)
+#   --duration S          measurement window per load run, seconds (default 30; quick 3)
+#   --warmup S            warm-up per load run, seconds (default 10; quick 2)
+#   --customers N         customers on every system (default 10000; quick 1000)
+#   --rates auto|R1,R2    open-loop rates (default auto; an explicit list applies to every system)
+#   --pg-scripts LIST     cte and/or interactive (default cte,interactive; quick cte)
+#   --skip-jmh | --skip-http | --skip-postgres | --skip-redis
+#   --jmh-args "ARGS"     replace the JMH options (default: -prof gc, BenchmarkMain's iterations)
+#   --report FILE         the markdown to write (default BENCHMARKS.md at the repository root)
+#   --work DIR            scratch and raw results (default benchmarks/target/bench-run; emptied first)
+#
+# Needs: JDK 17+, Maven 3.8+, and root (or sudo) with apt-get the first time, to install PostgreSQL and Redis from
+# Debian packages (and fonts for the plot, if the machine has none). Temporary directories go under ${TMPDIR:-/tmp},
+# which must be a real disk for the fsync figures to mean anything.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/baselines/lib.sh"
+cd "$ROOT"
+
+QUICK=0 CONNECTIONS=64 DURATION="" WARMUP="" CUSTOMERS="" RATES=auto PG_SCRIPTS="" JMH_ARGS=""
+SKIP_JMH=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
+REPORT="$ROOT/BENCHMARKS.md" WORK="$ROOT/benchmarks/target/bench-run"
+ARGS_TEXT="$*"
+while (($#)); do
+  case "$1" in
+    --quick) QUICK=1; shift ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --customers) CUSTOMERS="$2"; shift 2 ;;
+    --rates) RATES="$2"; shift 2 ;;
+    --pg-scripts) PG_SCRIPTS="$2"; shift 2 ;;
+    --jmh-args) JMH_ARGS="$2"; shift 2 ;;
+    --skip-jmh) SKIP_JMH=1; shift ;;
+    --skip-http) SKIP_HTTP=1; shift ;;
+    --skip-postgres) SKIP_PG=1; shift ;;
+    --skip-redis) SKIP_REDIS=1; shift ;;
+    --report) REPORT="$2"; shift 2 ;;
+    --work) WORK="$2"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+if ((QUICK)); then
+  : "${DURATION:=3}" "${WARMUP:=2}" "${CUSTOMERS:=1000}" "${PG_SCRIPTS:=cte}"
+  MAX_RATES=2
+  [[ -n "$JMH_ARGS" ]] || JMH_ARGS="-wi 1 -w 1s -i 1 -r 1s -p records=200000 -p waitStrategy=blocking -prof gc"
+else
+  : "${DURATION:=30}" "${WARMUP:=10}" "${CUSTOMERS:=10000}" "${PG_SCRIPTS:=cte,interactive}"
+  MAX_RATES=9
+  [[ -n "$JMH_ARGS" ]] || JMH_ARGS="-prof gc"
+fi
+LADDER=(500 1000 2000 5000 10000 20000 50000 100000 200000)
+START_S=$(date +%s)
+
+# --- prerequisites ---------------------------------------------------------------------------------------------------
+command -v java >/dev/null 2>&1 || die "java not found: install a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
+command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven 3.8+ (apt-get install maven)"
+if ! command -v fc-list >/dev/null 2>&1 || [[ -z "$(fc-list 2>/dev/null | head -n 1)" ]]; then
+  apt_install fontconfig fonts-dejavu-core # Java2D needs one font to draw the plot's text
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK/results" "$WORK/tmp"
+COMMANDS="$WORK/commands.txt"
+: >"$COMMANDS"
+export TMPDIR="$WORK/tmp"
+
+# record TEXT: add a command to the list BENCHMARKS.md shows (temporary paths and ports replaced).
+record() {
+  local text="$*"
+  text="${text//$WORK\/tmp/<tmp>}"
+  text="${text//$ROOT\//}"
+  printf '%s\n' "$text" >>"$COMMANDS"
+}
+
+SERVER_PID=""
+cleanup() {
+  local rc=$?
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  ((rc == 0)) || log "failed (exit $rc); logs of the failed step are above, scratch files in $WORK"
+  rm -rf "$WORK/tmp"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- 1. build --------------------------------------------------------------------------------------------------------
+log "building (mvn -B -q -DskipTests -pl benchmarks -am package)"
+record "mvn -B -q -DskipTests -pl benchmarks -am package"
+mvn -B -q -DskipTests -pl benchmarks -am package >&2 || die "build failed"
+touch "$ROOT/http-adapter/target/ledger-server.jar" # so that ./ledger does not rebuild it
+
+# --- machine -----------------------------------------------------------------------------------------------------------
+prop() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | sed 's/\\/\\\\/g')" >>"$WORK/machine.properties"; }
+: >"$WORK/machine.properties"
+prop mode "$( ((QUICK)) && echo quick || echo full)"
+prop date "$(date -u +'%Y-%m-%d %H:%M UTC')"
+prop command "benchmarks/run.sh${ARGS_TEXT:+ $ARGS_TEXT}"
+prop cpu "$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
+prop cores "$(nproc)"
+prop ram "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+prop kernel "$(uname -srm)"
+prop os "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
+prop jdk "$(java -version 2>&1 | head -n 2 | tr '\n' ' ' | sed 's/ *$//')"
+prop filesystem "$(df -PT "$WORK/tmp" | awk 'NR == 2 { print $2 " on " $1 }')"
+prop git "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+prop loadavg "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- 2. JMH ------------------------------------------------------------------------------------------------------------
+if ((SKIP_JMH == 0)); then
+  log "JMH: $JMH_ARGS"
+  read -r -a jmh_args <<<"$JMH_ARGS"
+  record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar $JMH_ARGS -rf json -rff <work>/jmh.json"
+  java "@$JVM_OPTIONS" -Dledger.jvm.options="$JVM_OPTIONS" -jar "$BENCH_JAR" "${jmh_args[@]}" -rf json -rff "$WORK/jmh.json" \
+    >"$WORK/jmh.log" 2>&1 || { tail -40 "$WORK/jmh.log" >&2; die "JMH failed (log: $WORK/jmh.log)"; }
+  grep -E '^Benchmark|thrpt' "$WORK/jmh.log" | grep -v ':jfr' >&2 || true
+fi
+
+# throughput_of FILE: the "throughput" of a result file, as an integer.
+throughput_of() { sed -n 's/^ *"throughput" : \([0-9.]*\).*/\1/p' "$1" | cut -d. -f1; }
+
+# rates_for MAX: the open-loop rates to run for a system whose closed-loop throughput is MAX.
+rates_for() {
+  local max="${1:-0}" rate n=0
+  if [[ "$RATES" != auto ]]; then split_csv "$RATES"; return; fi
+  for rate in "${LADDER[@]}"; do
+    if ((rate * 10 <= max * 8 && n < MAX_RATES)); then echo "$rate"; n=$((n + 1)); fi
+  done
+}
+
+# --- 3. the ledger over HTTP ----------------------------------------------------------------------------------------
+LOAD_COMMON=(-c "$CONNECTIONS" --customers "$CUSTOMERS" --initial-balance 100000000
+  --duration "${DURATION}s" --warmup "${WARMUP}s")
+
+start_server() {
+  local durability="$1" data
+  data="$(mktemp -d "$TMPDIR/ledger-$durability.XXXXXX")"
+  DATA_DIR="$data/data"
+  record "./ledger serve --port 0 --data-dir <tmp>/data --durability $durability"
+  # Created here: the background job opens its redirections only once it runs, after the first poll may have.
+  : >"$data/server.out"
+  : >"$data/server.err"
+  "$ROOT/ledger" serve --port 0 --data-dir "$DATA_DIR" --durability "$durability" >>"$data/server.out" 2>>"$data/server.err" &
+  SERVER_PID=$!
+  PORT=""
+  for _ in $(seq 1 300); do
+    PORT="$(sed -n 's|^ledger listening on http://[^:]*:\([0-9]*\).*|\1|p' "$data/server.out" 2>/dev/null | head -n 1 || true)"
+    [[ -n "$PORT" ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$data/server.err" >&2; die "the server exited"; }
+    sleep 0.2
+  done
+  [[ -n "$PORT" ]] || die "the server did not start within 60 s"
+  log "ledger serve --durability $durability: pid $SERVER_PID, port $PORT"
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || die "the server exited with status $? on SIGTERM"
+  SERVER_PID=""
+}
+
+# load NAME DURABILITY ARGS...: one load-tool run against the running server, into NAME.result.json.
+load() {
+  local name="$1" durability="$2"
+  shift 2
+  record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/data/jwt-secret ${LOAD_COMMON[*]} $* --variant $durability --durability-class $durability"
+  local rc=0
+  bench_tool load --port "$PORT" --secret-file "$DATA_DIR/jwt-secret" --server-pid "$SERVER_PID" "${LOAD_COMMON[@]}" "$@" \
+    --variant "$durability" --durability-class "$durability" -o "$WORK/results/$name.result.json" || rc=$?
+  if ((rc != 0)); then
+    # A failed check is a finding: its result file records it and the report shows it. No result file: the tool broke.
+    [[ -f "$WORK/results/$name.result.json" ]] || die "load run $name failed (exit $rc) without a result"
+    log "WARNING: load run $name: a check failed (exit $rc); see its result in the report"
+  fi
+}
+
+if ((SKIP_HTTP == 0)); then
+  for durability in process fsync; do
+    start_server "$durability"
+    # A fresh JVM: warm the server's JIT up once, unrecorded, so that the first measured run is not the cold one.
+    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/data/jwt-secret -c $CONNECTIONS --customers 1000 --mix purchase=70,payin=10,balance=20 --warmup 0s --duration $((WARMUP * 2))s --no-verify   # JIT warm-up, not recorded"
+    bench_tool load --port "$PORT" --secret-file "$DATA_DIR/jwt-secret" -c "$CONNECTIONS" --customers 1000 \
+      --mix purchase=70,payin=10,balance=20 --warmup 0s --duration "$((WARMUP * 2))s" --no-verify >/dev/null 2>&1 \
+      || die "the warm-up load run failed"
+    load "ledger-$durability-closed" "$durability" --mix purchase=100 --amount 100
+    max="$(throughput_of "$WORK/results/ledger-$durability-closed.result.json")"
+    for rate in $(rates_for "$max"); do
+      load "ledger-$durability-rate-$rate" "$durability" --mix purchase=100 --amount 100 --rate "$rate" --arrival poisson --drain-timeout 5s
+    done
+    if [[ "$durability" == process ]]; then
+      load "ledger-$durability-mixed-closed" "$durability" --mix purchase=60,transfer=10,payin=10,balance=20 --amount 1..10000
+    fi
+    stop_server
+  done
+fi
+
+# --- 4. baselines -----------------------------------------------------------------------------------------------------
+BASE_COMMON=(--out "$WORK/results" --customers "$CUSTOMERS" --amount 100 --initial-balance 100000000
+  --clients "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP")
+if ((SKIP_PG == 0)); then
+  record "benchmarks/baselines/postgres.sh ${BASE_COMMON[*]} --sync on,off --scripts $PG_SCRIPTS"
+  "$ROOT/benchmarks/baselines/postgres.sh" "${BASE_COMMON[@]}" --sync on,off --scripts "$PG_SCRIPTS"
+  for sync in on off; do
+    max="$(throughput_of "$WORK/results/postgresql-sync-$sync-cte-closed.result.json")"
+    rates="$(rates_for "$max" | paste -sd, -)"
+    if [[ -n "$rates" ]]; then
+      record "benchmarks/baselines/postgres.sh ${BASE_COMMON[*]} --sync $sync --scripts cte --no-closed --rates $rates"
+      "$ROOT/benchmarks/baselines/postgres.sh" "${BASE_COMMON[@]}" --sync "$sync" --scripts cte --no-closed --rates "$rates"
+    fi
+  done
+  prop postgresql "$(cat "$WORK/results/postgresql.version")"
+fi
+if ((SKIP_REDIS == 0)); then
+  record "benchmarks/baselines/redis.sh ${BASE_COMMON[*]}"
+  "$ROOT/benchmarks/baselines/redis.sh" "${BASE_COMMON[@]}"
+  prop redis "$(cat "$WORK/results/redis.version")"
+  prop redis.mechanism "$(cat "$WORK/results/redis.mechanism")"
+fi
+record "${WORK#$ROOT/} and <work> are benchmarks/target/bench-run; the raw result files are copied to benchmarks/results/data/"
+
+# --- 5. the report ----------------------------------------------------------------------------------------------------
+NOTES="All systems ran one after the other on the same $(nproc)-core machine, each with the same client concurrency ($CONNECTIONS connections) and $CUSTOMERS customers; the load generator always shares the cores with the server it measures."
+NOTES+="\\nOpen loop: the load tool (--arrival poisson) and pgbench --rate both draw Poisson arrivals and time each request from its scheduled start, so neither hides a stall (no coordinated omission). redis-benchmark has no rate limit, so Redis appears in closed loop only, and its p99 can only be compared at the same concurrency."
+NOTES+="\\nThe ledger's purchase travels HTTP/1.1 + JSON + JWT verification + the Disruptor pipeline + the journal; PostgreSQL's and Redis's travel their binary protocols with no authentication. Every purchase on every system updates the same single merchant balance."
+NOTES+="\\nThe ledger's history (two entries per purchase) and product ids are kept in memory and grow with every accepted purchase; so do the PostgreSQL transaction table and the Redis stream."
+((QUICK)) && NOTES+="\\nQUICK RUN: windows of ${DURATION} s after ${WARMUP} s of warm-up, JMH with one short iteration; the JIT is barely warm and one hiccup moves a percentile. Use the full run for figures."
+prop notes "$NOTES"
+prop elapsed "$(( ($(date +%s) - START_S) / 60 )) min $(( ($(date +%s) - START_S) % 60 )) s"
+
+mkdir -p "$ROOT/benchmarks/results/data"
+rm -f "$ROOT/benchmarks/results/data/"*.json
+cp "$WORK/results/"*.result.json "$ROOT/benchmarks/results/data/" 2>/dev/null || true
+[[ -f "$WORK/jmh.json" ]] && cp "$WORK/jmh.json" "$ROOT/benchmarks/results/data/jmh.json"
+cp "$WORK/machine.properties" "$ROOT/benchmarks/results/data/machine.properties"
+report_args=(report --results "$WORK/results" --machine "$WORK/machine.properties" --commands "$COMMANDS"
+  --out "$REPORT" --plot "$ROOT/benchmarks/results/throughput-vs-p99.png")
+[[ -f "$WORK/jmh.json" ]] && report_args+=(--jmh "$WORK/jmh.json")
+bench_tool "${report_args[@]}"
+log "done in $(( $(date +%s) - START_S )) s: $REPORT, benchmarks/results/throughput-vs-p99.png"

@@ -1,0 +1,58 @@
+package io.ledger.engine;
+
+/**
+ * What moved a balance: one history entry each. The ordinal is stored in the history and in snapshots: append new
+ * types only at the end, never reorder.
+ */
+public enum EntryType
+{
+    /** Customer credit from a pay-in. */
+    PAY_IN("payin", "PayIn", Ids.PAY_IN),
+    /** Customer debit from a purchase. */
+    PURCHASE("purchase", "Purchase", Ids.PURCHASE),
+    /** Merchant credit from a purchase. */
+    SALE("purchase", "Purchase", Ids.PURCHASE),
+    /** Receiving customer's credit from a transfer. */
+    TRANSFER_IN("transfer_in", "Transfer", Ids.TRANSFER),
+    /** Sending customer's debit from a transfer. */
+    TRANSFER_OUT("transfer_out", "Transfer", Ids.TRANSFER),
+    /** Merchant debit from a payout. */
+    PAYOUT("payout", "Payout", Ids.PAYOUT);
+
+    private static final EntryType[] BY_ORDINAL = values();
+
+    private final String apiName;
+    private final String relatedEntityType;
+    private final String relatedIdPrefix;
+
+    EntryType(final String apiName, final String relatedEntityType, final String relatedIdPrefix)
+    {
+        this.apiName = apiName;
+        this.relatedEntityType = relatedEntityType;
+        this.relatedIdPrefix = relatedIdPrefix;
+    }
+
+    /** @return the {@code type} the API shows for this entry. */
+    public String apiName()
+    {
+        return apiName;
+    }
+
+    /** @return the API's {@code relatedEntityType}: the kind of object that made the entry. */
+    public String relatedEntityType()
+    {
+        return relatedEntityType;
+    }
+
+    /** @return the id prefix of that object; its key is the entry's command id. */
+    public String relatedIdPrefix()
+    {
+        return relatedIdPrefix;
+    }
+
+    /** @return the type stored as {@code ordinal}. */
+    public static EntryType fromOrdinal(final int ordinal)
+    {
+        return BY_ORDINAL[ordinal];
+    }
+}
