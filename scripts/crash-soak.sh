@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Crash soak: CrashRecoveryTest with 100 kill -9 rounds (or ROUNDS) against the real server, snapshots mixed in.
 #
-#   scripts/crash-soak.sh                      100 rounds, purchases only (transfers and history off)
+#   scripts/crash-soak.sh                      100 rounds of purchases and transfers, history checked after each
 #   ROUNDS=300 scripts/crash-soak.sh           more rounds
-#   TRANSFERS=on HISTORY=on scripts/crash-soak.sh   once POST /transfers and GET /customers/{id}/transactions exist
+#   TRANSFERS=off HISTORY=off scripts/crash-soak.sh   purchases only, balances only
 #   SEED=123 scripts/crash-soak.sh             replay a failed run's random choices (printed as seed=... in the output)
 #   MVN_ARGS=-o scripts/crash-soak.sh          extra Maven arguments (e.g. offline)
 #
@@ -15,8 +15,8 @@ set -euo pipefail
 
 ROOT="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-100}"
-TRANSFERS="${TRANSFERS:-off}"
-HISTORY="${HISTORY:-off}"
+TRANSFERS="${TRANSFERS:-on}"
+HISTORY="${HISTORY:-on}"
 SNAPSHOTS="${SNAPSHOTS:-on}"
 mkdir -p "$ROOT/target"
 LOG="$ROOT/target/crash-soak-$(date -u +%Y%m%dT%H%M%SZ).log"

@@ -52,10 +52,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p><b>Switches</b> (system properties, {@code on}/{@code off}):
  * <ul>
- *   <li>{@code ledger.crash.transfers} (default off): half the load is {@code POST /api/canary/transfers} between two
- *       customers of the same merchant (201, or 402 when the sender cannot cover it). Turn on once the route exists.</li>
- *   <li>{@code ledger.crash.history} (default off): after every restart each customer's
- *       {@code GET /api/canary/customers/{id}/transactions} history must chain. Turn on once the route exists.</li>
+ *   <li>{@code ledger.crash.transfers} (default on): half the load is {@code POST /api/canary/transfers} between two
+ *       customers of the same merchant (201, or 402 when the sender cannot cover it).</li>
+ *   <li>{@code ledger.crash.history} (default on): after every restart each customer's
+ *       {@code GET /api/canary/customers/{id}/transactions} history must chain.</li>
  *   <li>{@code ledger.crash.snapshots} (default on): the small snapshot intervals above; off leaves only the
  *       snapshot of the final clean stop.</li>
  * </ul>
@@ -66,8 +66,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * After each restart the test finds the one set of in-flight commands that explains every customer's balance at once
  * (a transfer moves two balances), and from then on that set is fixed: a later crash that loses an earlier
  * acknowledged command shows. No balance is negative; per merchant, its customers' balances plus the merchant's
- * balance equal the money paid in minus paid out (no payouts are made here); the merchant side is read from
- * {@code ledger replay} run on the live journal, which must agree with the model. The replayed record count (snapshot
+ * balance equal the money paid in minus paid out (no payouts are made here); the merchant side is read over HTTP
+ * ({@code GET /api/canary/balance}) and from {@code ledger replay} run on the live journal, and both must agree with the
+ * model. The replayed record count (snapshot
  * plus tail) lies between the commands answered 201/402 and that plus the in-flight ones, and never shrinks. With
  * history on, each customer's entries chain: oldest first, each {@code balanceAfter} is the previous one plus its
  * signed {@code amount}, the first is its own amount, the last is the balance, and there is one entry per applied
@@ -89,8 +90,8 @@ class CrashRecoveryTest
 {
     private static final int ROUNDS = Integer.getInteger("ledger.crash.rounds", 5);
     private static final long SEED = Long.getLong("ledger.crash.seed", System.nanoTime());
-    private static final boolean TRANSFERS = on("ledger.crash.transfers", false);
-    private static final boolean HISTORY = on("ledger.crash.history", false);
+    private static final boolean TRANSFERS = on("ledger.crash.transfers", true);
+    private static final boolean HISTORY = on("ledger.crash.history", true);
     private static final boolean SNAPSHOTS = on("ledger.crash.snapshots", true);
 
     private static final String SECRET_TEXT = "crash-recovery-test-secret-at-least-32-bytes";
@@ -490,6 +491,17 @@ class CrashRecoveryTest
             assertEquals(model.paidIn[m] - model.paidOut[m], customersHold + model.merchantBalance[m], () -> where.get() + "\nmerchant "
                 + MERCHANTS[merchant] + ": its customers hold " + customersHold + " and it holds " + model.merchantBalance[merchant]
                 + " by the model, but " + model.paidIn[merchant] + " was paid in");
+        }
+        for (int m = 0; m < MERCHANTS.length; m++)
+        {
+            try (HttpConnection http = new HttpConnection(port))
+            {
+                final Response response = http.request("GET", "/api/canary/balance?currency=" + CURRENCY, tokens[m], null);
+                final int merchant = m;
+                assertEquals(200, response.status(), () -> where.get() + "\nbalance of merchant " + MERCHANTS[merchant] + ": " + response);
+                assertEquals(model.merchantBalance[m], Long.parseLong(response.field("amount")), () -> where.get()
+                    + "\nbalance of merchant " + MERCHANTS[merchant] + " read over HTTP vs its customers' applied purchases: " + response);
+            }
         }
         for (final Customer customer : model.customers)
         {
