@@ -368,13 +368,23 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"), keepAlive);
             return;
         }
-        final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), QueryStringDecoder.decodeComponent(match.id()));
+        final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), decodeId(match.id()));
         if (route.idPrefix() != null && pathKey < 0)
         {
             write(notFound(route), keepAlive);
             return;
         }
-        final java.util.Map<String, List<String>> params = uri.parameters();
+        final java.util.Map<String, List<String>> params;
+        try
+        {
+            params = uri.parameters();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // a bad percent-escape ("%", "%ZZ") or one that is not UTF-8: Netty throws instead of answering
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "Malformed query string"), keepAlive);
+            return;
+        }
         QueryParser.merchant(params, merchantId, problem);
         fill(route, request, params, merchantId, pathKey);
         if (problem.any())
@@ -487,6 +497,19 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     {
         query(type, merchantId, customerKey);
         QueryParser.page(params, draft, problem);
+    }
+
+    /** @return the percent-decoded path id, or null (an unknown id: 404) when its escapes are malformed. */
+    private static String decodeId(final String rawId)
+    {
+        try
+        {
+            return QueryStringDecoder.decodeComponent(rawId);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
     }
 
     private FullHttpResponse notFound(final Route route)

@@ -319,6 +319,12 @@ final class RequestParser
             problem.add("request body must be a JSON object");
             return;
         }
+        final int invalidAt = Utf8.firstInvalid(body);
+        if (invalidAt >= 0)
+        {
+            problem.add("request body is not valid UTF-8 (byte " + invalidAt + ")");
+            return;
+        }
         try (JsonParser parser = factory.createParser((java.io.InputStream)new ByteBufInputStream(body.duplicate())))
         {
             if (parser.nextToken() != JsonToken.START_OBJECT)
