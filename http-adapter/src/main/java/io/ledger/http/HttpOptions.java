@@ -63,6 +63,16 @@ public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean acce
         return new HttpOptions(limits, metrics, accessLog, journalDirectory);
     }
 
+    public HttpOptions withMetrics(final MetricsAccess metrics)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+    }
+
+    public HttpOptions withAccessLog(final boolean accessLog)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+    }
+
     public HttpOptions withJournalDirectory(final Path journalDirectory)
     {
         return new HttpOptions(limits, metrics, accessLog, journalDirectory);
