@@ -128,6 +128,51 @@ class SlowClientTest
         }
     }
 
+    /**
+     * A whole request and the start of another in one write, while the first is held in the pipeline: the deadline
+     * runs for the second from its first byte (left over behind the first in the same read), and its 408 leaves only
+     * after the first one's reply, so replies stay in request order.
+     */
+    @Test
+    void shouldAnswerTheRequestInFlightBeforeThe408OfAPartialOneBehindIt() throws Exception
+    {
+        final HttpLimits limits = new HttpLimits(HttpLimits.BODY_BYTES_MAX_DEFAULT, HttpLimits.HEADER_BYTES_MAX_DEFAULT,
+            HttpLimits.INITIAL_LINE_BYTES_MAX_DEFAULT, HttpLimits.PIPELINED_REQUESTS_MAX_DEFAULT, 60_000, 1_000,
+            HttpLimits.CONNECTIONS_MAX_DEFAULT, HttpLimits.JSON_DEPTH_MAX_DEFAULT, HttpLimits.JSON_STRING_CHARS_MAX_DEFAULT,
+            HttpLimits.WRITE_BUFFER_BYTES_MAX_DEFAULT);
+        final OverloadTest.GatedJournal[] gate = new OverloadTest.GatedJournal[1];
+        try (HarnessServer server = new HarnessServer(dataDir, 64, HttpOptions.DEFAULTS.withLimits(limits),
+            journal -> gate[0] = new OverloadTest.GatedJournal(journal)))
+        {
+            final String customer = server.createCustomer(M, "inflight@example.com");
+            gate[0].open = false;
+            try (Socket socket = open(server, ""))
+            {
+                final byte[] payIn = RawHttp.request("POST", "/api/canary/customers/" + customer + "/pay-ins",
+                    java.util.Map.of("Authorization", "Bearer " + TestServer.token(M), "Content-Type", "application/json"),
+                    "{\"amount\":5,\"currency\":\"ZAR\"}".getBytes(StandardCharsets.UTF_8));
+                final byte[] partial = "GET /api/canary/health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
+                final byte[] both = new byte[payIn.length + partial.length];
+                System.arraycopy(payIn, 0, both, 0, payIn.length);
+                System.arraycopy(partial, 0, both, payIn.length, partial.length);
+                socket.getOutputStream().write(both);
+
+                Thread.sleep(1_500); // the second request's deadline passes while the first is still in the pipeline
+                final var timeouts = PrometheusTextParser.parse(server.http.metrics().scrape());
+                assertEquals(1, PrometheusTextParser.value(timeouts, "ledger_http_connections_closed_total", "reason", "request_timeout"));
+                gate[0].open = true;
+
+                final InputStream in = socket.getInputStream();
+                final RawHttp.Response first = RawHttp.readResponse(in, false);
+                assertEquals(201, first.status(), first::toString);
+                final RawHttp.Response second = RawHttp.readResponse(in, false);
+                assertEquals(408, second.status(), second::toString);
+                assertTrue(second.closes());
+                assertEquals(-1, in.read());
+            }
+        }
+    }
+
     private static Socket open(final HarnessServer server, final String partial) throws IOException
     {
         final Socket socket = new Socket();
