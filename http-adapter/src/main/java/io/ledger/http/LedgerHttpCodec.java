@@ -59,8 +59,12 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
     final class RequestDecoder extends HttpRequestDecoder
     {
         private final long requestTimeoutNs;
-        private ScheduledFuture<?> deadline;
+        private ChannelHandlerContext ctx;
+        private final Runnable check = this::check;
+        /** The timer, or null: armed at most once at a time, and left unarmed while no request is in progress. */
+        private ScheduledFuture<?> timer;
         private boolean receiving;
+        private long requestStartNs;
         private boolean timedOut;
 
         RequestDecoder(final HttpDecoderConfig config, final long requestTimeoutMs)
@@ -80,7 +84,12 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             if (!receiving && buffer.isReadable())
             {
                 receiving = true;
-                deadline = ctx.executor().schedule(() -> expire(ctx), requestTimeoutNs, TimeUnit.NANOSECONDS);
+                requestStartNs = System.nanoTime();
+                if (timer == null)
+                {
+                    this.ctx = ctx;
+                    timer = ctx.executor().schedule(check, requestTimeoutNs, TimeUnit.NANOSECONDS);
+                }
             }
             final int before = out.size();
             super.decode(ctx, buffer, out);
@@ -93,8 +102,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
                 }
                 if (message instanceof LastHttpContent)
                 {
-                    receiving = false;
-                    cancelDeadline();
+                    receiving = false; // the timer stays armed: the next request most likely follows soon
                 }
             }
         }
@@ -109,34 +117,45 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         @Override
         public void channelInactive(final ChannelHandlerContext ctx) throws Exception
         {
-            cancelDeadline();
+            cancelTimer();
             super.channelInactive(ctx);
         }
 
         @Override
         protected void handlerRemoved0(final ChannelHandlerContext ctx) throws Exception
         {
-            cancelDeadline();
+            cancelTimer();
             super.handlerRemoved0(ctx);
         }
 
-        private void expire(final ChannelHandlerContext ctx)
+        /**
+         * The timer fired: expire the request in progress if its deadline has passed, re-arm for the rest of it if
+         * not, and stay unarmed if no request is in progress. So a connection sending request after request costs
+         * one scheduled task per timeout period, not one per request.
+         */
+        private void check()
         {
-            deadline = null;
+            timer = null;
             if (!receiving || timedOut)
             {
+                return;
+            }
+            final long remainingNs = requestStartNs + requestTimeoutNs - System.nanoTime();
+            if (remainingNs > 0)
+            {
+                timer = ctx.executor().schedule(check, remainingNs, TimeUnit.NANOSECONDS);
                 return;
             }
             timedOut = true;
             ctx.fireUserEventTriggered(RequestTimeout.EVENT);
         }
 
-        private void cancelDeadline()
+        private void cancelTimer()
         {
-            if (deadline != null)
+            if (timer != null)
             {
-                deadline.cancel(false);
-                deadline = null;
+                timer.cancel(false);
+                timer = null;
             }
         }
     }
