@@ -55,7 +55,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** The access log (off unless {@link HttpOptions#accessLog()}): one key=value line per response. */
     private static final Logger ACCESS = LoggerFactory.getLogger("io.ledger.http.access");
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final LedgerPipeline pipeline;
     private final JwtAuthenticator authenticator;
@@ -561,7 +560,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         body.writeBytes(text);
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, METRICS_CONTENT_TYPE)
+            .set(HttpHeaderNames.CONTENT_TYPE, LedgerMetrics.CONTENT_TYPE)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
         write(response, keepAlive);
     }

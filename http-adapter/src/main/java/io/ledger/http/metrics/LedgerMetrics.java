@@ -33,6 +33,9 @@ import io.ledger.http.Route;
  */
 public final class LedgerMetrics
 {
+    /** The {@code Content-Type} of {@link #scrape()}: the Prometheus text format 0.0.4. */
+    public static final String CONTENT_TYPE = PrometheusText.CONTENT_TYPE;
+
     private static final CommandType[] TYPES = CommandType.values();
     private static final ResultCode[] RESULTS = ResultCode.values();
     private static final Route[] ROUTES = Route.values();
