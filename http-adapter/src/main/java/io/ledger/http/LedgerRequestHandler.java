@@ -132,6 +132,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                 request.release();
                 LOG.debug("closing connection: more than {} pipelined requests", limits.pipelinedRequestsMax());
                 metrics.pipeliningExceeded();
+                closing = true; // the rest of this read still arrives here: drop it
+                queued.releaseAll();
                 ctx.close();
                 return;
             }

@@ -71,7 +71,9 @@ class MetricsScrapeTest
             assertEquals(4, value(families, "ledger_pipeline_duration_seconds_count"), "three commands and one read");
 
             assertEquals(1024, value(families, "ledger_ring_size_slots"));
-            assertEquals(1024, value(families, "ledger_ring_free_slots"), "nothing in the ring between requests");
+            // The reply stage hands a reply over before it advances its sequence, so the slot of the last command
+            // may still count as taken for an instant after its reply has arrived.
+            assertTrue(value(families, "ledger_ring_free_slots") >= 1023, "nothing in the ring between requests");
             assertEquals(0, value(families, "ledger_pipeline_failed"));
             assertTrue(value(families, "ledger_journal_last_command_id") >= 3);
             assertTrue(value(families, "ledger_journal_files") >= 1);
