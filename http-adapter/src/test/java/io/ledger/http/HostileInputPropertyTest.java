@@ -255,9 +255,9 @@ class HostileInputPropertyTest
         @Override
         public String toString()
         {
-            return label + ": " + method + " " + printable(target.getBytes(StandardCharsets.ISO_8859_1)) + " " + headers.keySet()
-                + (headers.containsKey("Content-Type") ? " Content-Type=" + printable(headers.get("Content-Type").getBytes(StandardCharsets.ISO_8859_1)) : "")
-                + (body == null ? "" : " body=" + printable(body)) + " expected=" + expectedStatus;
+            return label + ": " + method + " " + RawHttp.printable(target.getBytes(StandardCharsets.ISO_8859_1)) + " " + headers.keySet()
+                + (headers.containsKey("Content-Type") ? " Content-Type=" + RawHttp.printable(headers.get("Content-Type").getBytes(StandardCharsets.ISO_8859_1)) : "")
+                + (body == null ? "" : " body=" + RawHttp.printable(body)) + " expected=" + expectedStatus;
         }
     }
 
@@ -647,23 +647,5 @@ class HostileInputPropertyTest
             }
         }
         return sb.toString();
-    }
-
-    private static String printable(final byte[] bytes)
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (final byte b : bytes)
-        {
-            final int c = b & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '\\')
-            {
-                sb.append((char)c);
-            }
-            else
-            {
-                sb.append(String.format("\\x%02X", c));
-            }
-        }
-        return sb.length() > 600 ? sb.substring(0, 600) + "...(" + bytes.length + " bytes)" : sb.toString();
     }
 }
