@@ -218,6 +218,9 @@ public final class LedgerMain
                 + "money. Env LEDGER_DEFAULT_CURRENCY. Default: ${DEFAULT-VALUE}.")
         String defaultCurrency;
 
+        @Mixin
+        HttpServeOptions http = new HttpServeOptions();
+
         @Override
         public Integer call()
         {
@@ -290,8 +293,8 @@ public final class LedgerMain
 
         Config toConfig(final byte[] jwtSecret)
         {
-            return new Config(
-                port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency);
+            return new Config(port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads,
+                defaultCurrency, http.toOptions());
         }
 
         private int run(final Config config)

@@ -11,7 +11,7 @@ import io.ledger.engine.Currencies;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.WaitStrategies;
-import io.ledger.http.HttpLimits;
+import io.ledger.http.HttpOptions;
 import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.journal.ChronicleJournal;
@@ -44,6 +44,7 @@ public final class LedgerServer implements AutoCloseable
      * @param waitStrategy    a name from {@code WaitStrategies.NAMES}.
      * @param ioThreads       Netty worker threads, >= 1.
      * @param defaultCurrency ISO 4217 code reported for accounts that never held money.
+     * @param http            HTTP limits, metrics access and access log ({@link HttpOptions#DEFAULTS} by default).
      */
     public record Config(
         int port,
@@ -53,8 +54,23 @@ public final class LedgerServer implements AutoCloseable
         int ringSizeEvents,
         String waitStrategy,
         int ioThreads,
-        String defaultCurrency)
+        String defaultCurrency,
+        HttpOptions http)
     {
+        /** Everything but the HTTP options, which take their defaults. */
+        public Config(
+            final int port,
+            final Path dataDir,
+            final byte[] jwtSecret,
+            final String durability,
+            final int ringSizeEvents,
+            final String waitStrategy,
+            final int ioThreads,
+            final String defaultCurrency)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, HttpOptions.DEFAULTS);
+        }
+
         public static final int PORT_DEFAULT = 9000;
         public static final String DATA_DIR_DEFAULT = "./data";
         public static final String DURABILITY_DEFAULT = "process";
@@ -93,6 +109,11 @@ public final class LedgerServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("default-currency=" + defaultCurrency + " must be an upper-case ISO 4217 code");
             }
+            if (http == null)
+            {
+                throw new IllegalArgumentException("http options must be set");
+            }
+            http.validate();
         }
     }
 
@@ -162,7 +183,8 @@ public final class LedgerServer implements AutoCloseable
                 journal);
 
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
-            final LedgerHttpServer http = LedgerHttpServer.start(config.port(), config.ioThreads(), pipeline, authenticator, HttpLimits.DEFAULTS);
+            final LedgerHttpServer http = LedgerHttpServer.start(
+                config.port(), config.ioThreads(), pipeline, authenticator, config.http().withJournalDirectory(journalDir));
             return new LedgerServer(journal, pipeline, http);
         }
         catch (final RuntimeException | Error ex)
