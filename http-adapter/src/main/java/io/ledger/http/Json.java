@@ -17,25 +17,35 @@ import io.netty.buffer.ByteBufOutputStream;
 /** The one jackson-core factory the adapter uses, with the input limits every parse gets. Thread-safe. */
 final class Json
 {
-    /** Deepest nesting a request body may have (metadata objects included). */
+    /** Deepest nesting a request body may have by default (metadata objects included); see {@link HttpLimits}. */
     static final int NESTING_DEPTH_MAX = 16;
-    /** Longest string value or field name, in chars. */
+    /** Longest string value or field name by default, in chars; see {@link HttpLimits}. */
     static final int STRING_CHARS_MAX = 16 * 1024;
     /** Longest number literal, in chars: bounds the cost of parsing {@code 1e999999}-style input. */
     static final int NUMBER_CHARS_MAX = 32;
 
-    static final JsonFactory FACTORY = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(NESTING_DEPTH_MAX)
-            .maxStringLength(STRING_CHARS_MAX)
-            .maxNumberLength(NUMBER_CHARS_MAX)
-            .maxNameLength(STRING_CHARS_MAX)
-            .build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-        .build()
-        .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
-        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    static final JsonFactory FACTORY = factory(NESTING_DEPTH_MAX, STRING_CHARS_MAX);
+
+    /**
+     * @param nestingDepthMax deepest nesting a parse accepts (the outermost object is level 1).
+     * @param stringCharsMax  longest string value or field name a parse accepts, in chars.
+     * @return a factory whose parsers refuse duplicate keys and enforce these limits (and {@link #NUMBER_CHARS_MAX}).
+     */
+    static JsonFactory factory(final int nestingDepthMax, final int stringCharsMax)
+    {
+        return JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(nestingDepthMax)
+                .maxStringLength(stringCharsMax)
+                .maxNumberLength(NUMBER_CHARS_MAX)
+                .maxNameLength(stringCharsMax)
+                .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build()
+            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
 
     private static final DateTimeFormatter TIMESTAMP =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);

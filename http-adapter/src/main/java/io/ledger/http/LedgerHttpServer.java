@@ -5,11 +5,13 @@ import java.util.concurrent.TimeUnit;
 
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.metrics.LedgerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -25,27 +27,46 @@ public final class LedgerHttpServer implements AutoCloseable
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
+    private final LedgerMetrics metrics;
 
-    private LedgerHttpServer(final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel)
+    private LedgerHttpServer(
+        final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel, final LedgerMetrics metrics)
     {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannel = serverChannel;
+        this.metrics = metrics;
     }
 
     /**
-     * Binds {@code port} on all interfaces (0 picks a free port) and starts serving.
+     * Binds {@code port} on all interfaces (0 picks a free port) and starts serving, with {@code limits} and the
+     * other options at their defaults.
      *
      * @param ioThreads event-loop threads for connections, >= 1.
      */
     public static LedgerHttpServer start(
         final int port, final int ioThreads, final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final HttpLimits limits)
     {
+        return start(port, ioThreads, pipeline, authenticator, HttpOptions.DEFAULTS.withLimits(limits));
+    }
+
+    /**
+     * Binds {@code port} on all interfaces (0 picks a free port) and starts serving.
+     *
+     * @param ioThreads event-loop threads for connections, >= 1.
+     * @param options   limits, metrics access, access log; validated here.
+     */
+    public static LedgerHttpServer start(
+        final int port, final int ioThreads, final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final HttpOptions options)
+    {
         if (ioThreads < 1)
         {
             throw new IllegalArgumentException("ioThreads=" + ioThreads + " must be >= 1");
         }
-        limits.validate();
+        options.validate();
+        final HttpLimits limits = options.limits();
+        final LedgerMetrics metrics = new LedgerMetrics(
+            pipeline::remainingCapacity, pipeline.ringSizeEvents(), pipeline::failed, options.journalDirectory());
         final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
         try
@@ -57,11 +78,15 @@ public final class LedgerHttpServer implements AutoCloseable
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childHandler(new LedgerHttpInitializer(pipeline, authenticator, limits))
+                // Replies a client does not read stay in its outbound buffer; past the high mark the channel turns
+                // unwritable and the handler stops reading from it (see LedgerRequestHandler).
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(limits.writeBufferBytesLow(), limits.writeBufferBytesMax()))
+                .childHandler(new LedgerHttpInitializer(pipeline, authenticator, options, metrics))
                 .bind(new InetSocketAddress(port))
                 .syncUninterruptibly()
                 .channel();
-            return new LedgerHttpServer(boss, workers, channel);
+            return new LedgerHttpServer(boss, workers, channel, metrics);
         }
         catch (final RuntimeException ex)
         {
@@ -69,6 +94,12 @@ public final class LedgerHttpServer implements AutoCloseable
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw ex;
         }
+    }
+
+    /** @return what the server counts and measures (what {@code GET /metrics} serves). */
+    public LedgerMetrics metrics()
+    {
+        return metrics;
     }
 
     /** @return the bound port. */

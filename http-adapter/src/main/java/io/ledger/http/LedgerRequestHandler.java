@@ -1,6 +1,6 @@
 package io.ledger.http;
 
-import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.ledger.engine.CommandType;
@@ -8,11 +8,14 @@ import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.CommandEvent;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.metrics.LedgerMetrics;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,6 +23,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -34,7 +38,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Replies leave in request order. A connection has at most one command in the ring; requests pipelined behind
  * it wait in a bounded queue, and reading from the socket pauses until the queue drains (back-pressure to the
- * client instead of memory growth).
+ * client instead of memory growth). Reading also pauses while the channel is not writable, that is while more
+ * than {@link HttpLimits#writeBufferBytesMax()} of replies wait for a client that does not read them; requests
+ * already decoded then wait in the same queue. So what a connection holds is bounded whatever the client does.
+ *
+ * <p>A request that does not arrive whole within {@link HttpLimits#requestTimeoutMs()} of its first byte
+ * ({@link LedgerHttpCodec.RequestTimeout}) is answered 408 once the replies due before it have left, and the
+ * connection is closed.
  *
  * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the reply
  * thread calls and which hands the response over to the event loop.
@@ -42,14 +52,18 @@ import org.slf4j.LoggerFactory;
 final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
+    /** The access log (off unless {@link HttpOptions#accessLog()}): one key=value line per response. */
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.ledger.http.access");
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final LedgerPipeline pipeline;
     private final JwtAuthenticator authenticator;
     private final RequestParser parser;
     private final HttpLimits limits;
+    private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
-    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    private final LedgerMetrics metrics;
+    private final RequestQueue queued;
     private final CommandDraft draft = new CommandDraft();
     private final Problem problem = new Problem();
 
@@ -58,20 +72,37 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private Route inFlightRoute;
     private boolean inFlightKeepAlive;
     private String inFlightIdempotencyKey;
+    /** When the command in flight was published, {@link System#nanoTime()}; read by the reply thread. */
+    private long publishedNs;
     private volatile FullHttpResponse delivered;
+    /** A request did not arrive whole in time: answer 408 once the replies due before it have left. */
+    private boolean timeoutPending;
+    /** A reply with {@code Connection: close} was written: nothing more is read or answered. */
+    private boolean closing;
+
+    // The request being answered, for metrics and the access log.
+    private Route currentRoute;
+    private long currentReceivedNs;
+    private HttpMethod currentMethod;
+    private String currentPath;
+    private String currentMerchant;
 
     LedgerRequestHandler(
         final LedgerPipeline pipeline,
         final JwtAuthenticator authenticator,
         final RequestParser parser,
-        final HttpLimits limits,
-        final IdempotencyGate idempotencyGate)
+        final HttpOptions options,
+        final IdempotencyGate idempotencyGate,
+        final LedgerMetrics metrics)
     {
         this.pipeline = pipeline;
         this.authenticator = authenticator;
         this.parser = parser;
-        this.limits = limits;
+        this.options = options;
+        this.limits = options.limits();
         this.idempotencyGate = idempotencyGate;
+        this.metrics = metrics;
+        this.queued = new RequestQueue(limits.pipelinedRequestsMax());
     }
 
     @Override
@@ -88,22 +119,31 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (inFlight || !queued.isEmpty())
+        final long receivedNs = System.nanoTime();
+        if (closing)
+        {
+            request.release();
+            return;
+        }
+        if (inFlight || !queued.isEmpty() || !ctx.channel().isWritable())
         {
             if (queued.size() >= limits.pipelinedRequestsMax())
             {
                 request.release();
                 LOG.debug("closing connection: more than {} pipelined requests", limits.pipelinedRequestsMax());
+                metrics.pipeliningExceeded();
+                closing = true; // the rest of this read still arrives here: drop it
+                queued.releaseAll();
                 ctx.close();
                 return;
             }
-            queued.add(request);
-            ctx.channel().config().setAutoRead(false);
+            queued.add(request, receivedNs);
+            updateAutoRead();
             return;
         }
         try
         {
-            handle(request);
+            handle(request, receivedNs);
         }
         finally
         {
@@ -112,21 +152,40 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        if (ctx.channel().isWritable())
+        {
+            drainQueued();
+        }
+        else
+        {
+            metrics.readPausedForSlowReader();
+            updateAutoRead();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
-        FullHttpRequest request;
-        while ((request = queued.poll()) != null)
-        {
-            request.release();
-        }
+        queued.releaseAll();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
     {
+        if (evt == LedgerHttpCodec.RequestTimeout.EVENT)
+        {
+            metrics.requestTimedOut();
+            timeoutPending = true;
+            answerTimeoutWhenDue();
+            return;
+        }
         if (evt instanceof IdleStateEvent && !inFlight)
         {
+            metrics.idleClosed();
             ctx.close();
             return;
         }
@@ -150,6 +209,16 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     Route inFlightRoute()
     {
         return inFlightRoute;
+    }
+
+    LedgerMetrics metrics()
+    {
+        return metrics;
+    }
+
+    long publishedNs()
+    {
+        return publishedNs;
     }
 
     /** Hands the reply of the in-flight command to the event loop. Reply thread only. */
@@ -184,27 +253,56 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
 
     private void drainQueued()
     {
-        FullHttpRequest request;
-        while (!inFlight && (request = queued.poll()) != null)
+        while (!inFlight && !closing && ctx.channel().isWritable() && !queued.isEmpty())
         {
+            final long receivedNs = queued.peekReceivedNs();
+            final FullHttpRequest request = queued.poll();
             try
             {
-                handle(request);
+                handle(request, receivedNs);
             }
             finally
             {
                 request.release();
             }
         }
-        if (queued.isEmpty() && ctx.channel().isActive() && !ctx.channel().config().isAutoRead())
+        updateAutoRead();
+        answerTimeoutWhenDue();
+    }
+
+    /** Reads while nothing waits in the queue and the client keeps up with its replies. */
+    private void updateAutoRead()
+    {
+        final boolean read = queued.isEmpty() && ctx.channel().isWritable() && !closing && !timeoutPending;
+        if (ctx.channel().isActive() && ctx.channel().config().isAutoRead() != read)
         {
-            ctx.channel().config().setAutoRead(true);
+            ctx.channel().config().setAutoRead(read);
         }
     }
 
-    private void handle(final FullHttpRequest request)
+    private void answerTimeoutWhenDue()
+    {
+        if (timeoutPending && !inFlight && queued.isEmpty() && !closing)
+        {
+            timeoutPending = false;
+            currentRoute = null;
+            currentReceivedNs = 0;
+            currentMethod = null;
+            currentPath = null;
+            currentMerchant = null;
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
+                "The request did not arrive in full within " + limits.requestTimeoutMs() + " ms"), false);
+        }
+    }
+
+    private void handle(final FullHttpRequest request, final long receivedNs)
     {
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
+        currentRoute = null;
+        currentReceivedNs = receivedNs;
+        currentMethod = request.method();
+        currentPath = null;
+        currentMerchant = null;
         if (request.decoderResult().isFailure())
         {
             final Throwable cause = request.decoderResult().cause();
@@ -218,6 +316,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
 
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        currentPath = uri.rawPath();
         final Router.Match match = Router.match(request.method(), uri.rawPath());
         if (!match.found())
         {
@@ -235,6 +334,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         final Route route = match.route();
+        currentRoute = route;
+        if (route == Route.METRICS)
+        {
+            metrics(request, keepAlive);
+            return;
+        }
         if (route == Route.HEALTH)
         {
             write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
@@ -255,6 +360,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         final String merchantId = auth.merchantId();
+        currentMerchant = merchantId;
 
         draft.clear();
         problem.clear();
@@ -263,13 +369,23 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"), keepAlive);
             return;
         }
-        final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), QueryStringDecoder.decodeComponent(match.id()));
+        final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), decodeId(match.id()));
         if (route.idPrefix() != null && pathKey < 0)
         {
             write(notFound(route), keepAlive);
             return;
         }
-        final java.util.Map<String, List<String>> params = uri.parameters();
+        final java.util.Map<String, List<String>> params;
+        try
+        {
+            params = uri.parameters();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // a bad percent-escape ("%", "%ZZ") or one that is not UTF-8: Netty throws instead of answering
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "Malformed query string"), keepAlive);
+            return;
+        }
         QueryParser.merchant(params, merchantId, problem);
         fill(route, request, params, merchantId, pathKey);
         if (problem.any())
@@ -303,6 +419,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         inFlightRoute = route;
         inFlightKeepAlive = keepAlive;
         inFlightIdempotencyKey = idempotencyKey;
+        publishedNs = System.nanoTime();
         if (!pipeline.tryPublish(CommandDraft.FILLER, draft))
         {
             inFlight = false;
@@ -383,6 +500,19 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         QueryParser.page(params, draft, problem);
     }
 
+    /** @return the percent-decoded path id, or null (an unknown id: 404) when its escapes are malformed. */
+    private static String decodeId(final String rawId)
+    {
+        try
+        {
+            return QueryStringDecoder.decodeComponent(rawId);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
+    }
+
     private FullHttpResponse notFound(final Route route)
     {
         return Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
@@ -406,13 +536,46 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
     }
 
+    /** {@code GET /metrics}, as {@link HttpOptions#metrics()} allows. */
+    private void metrics(final FullHttpRequest request, final boolean keepAlive)
+    {
+        final HttpOptions.MetricsAccess access = options.metrics();
+        if (access == HttpOptions.MetricsAccess.OFF)
+        {
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot GET " + Route.METRICS.template()), keepAlive);
+            return;
+        }
+        if (access == HttpOptions.MetricsAccess.TOKEN)
+        {
+            final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (!auth.ok())
+            {
+                final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+                write(response, keepAlive);
+                return;
+            }
+            currentMerchant = auth.merchantId();
+        }
+        final byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+        final ByteBuf body = ctx.alloc().buffer(text.length);
+        body.writeBytes(text);
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, LedgerMetrics.CONTENT_TYPE)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
+        write(response, keepAlive);
+    }
+
     private void write(final FullHttpResponse response, final boolean keepAlive)
     {
-        if (!ctx.channel().isActive())
+        if (!ctx.channel().isActive() || closing)
         {
             response.release();
             return;
         }
+        final int status = response.status().code();
+        final int bytes = response.content().readableBytes();
         if (keepAlive)
         {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -420,9 +583,27 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
         else
         {
+            closing = true;
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
+        metrics.responseWritten(currentRoute, status, currentReceivedNs);
+        if (options.accessLog() && ACCESS.isInfoEnabled())
+        {
+            logAccess(status, bytes);
+        }
+    }
+
+    /** One key=value line; the path without its query string (it may carry e-mail addresses), never a header. */
+    private void logAccess(final int status, final int bytes)
+    {
+        final long micros = currentReceivedNs == 0 ? -1 : (System.nanoTime() - currentReceivedNs) / 1000;
+        ACCESS.info("method={} path={} status={} bytes={} duration_us={} merchant={} remote={}",
+            currentMethod == null ? "-" : currentMethod.name(),
+            currentPath == null ? "-" : truncate(currentPath),
+            status, bytes, micros,
+            currentMerchant == null ? "-" : currentMerchant,
+            ctx.channel().remoteAddress());
     }
 
     private static boolean isJson(final FullHttpRequest request)
@@ -454,5 +635,63 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private static String truncate(final String path)
     {
         return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    }
+
+    /**
+     * The requests decoded while one is in flight (or while the client does not read its replies), with the time
+     * each was decoded: two fixed circular arrays, so queueing allocates nothing. Event loop only.
+     */
+    private static final class RequestQueue
+    {
+        private final FullHttpRequest[] requests;
+        private final long[] receivedNs;
+        private int head;
+        private int size;
+
+        RequestQueue(final int capacity)
+        {
+            requests = new FullHttpRequest[capacity];
+            receivedNs = new long[capacity];
+        }
+
+        boolean isEmpty()
+        {
+            return size == 0;
+        }
+
+        int size()
+        {
+            return size;
+        }
+
+        void add(final FullHttpRequest request, final long nowNs)
+        {
+            final int tail = (head + size) % requests.length;
+            requests[tail] = request;
+            receivedNs[tail] = nowNs;
+            size++;
+        }
+
+        long peekReceivedNs()
+        {
+            return receivedNs[head];
+        }
+
+        FullHttpRequest poll()
+        {
+            final FullHttpRequest request = requests[head];
+            requests[head] = null;
+            head = (head + 1) % requests.length;
+            size--;
+            return request;
+        }
+
+        void releaseAll()
+        {
+            while (size > 0)
+            {
+                poll().release();
+            }
+        }
     }
 }

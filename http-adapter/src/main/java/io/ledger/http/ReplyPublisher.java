@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline's reply sink: on the reply thread, encodes the outcome of a command as the HTTP response and hands
- * it to the connection that asked. One instance serves every connection; the event names the connection.
+ * it to the connection that asked, and counts the command's outcome and its time in the pipeline. One instance
+ * serves every connection; the event names the connection.
  */
 final class ReplyPublisher implements ReplySink
 {
@@ -25,6 +26,7 @@ final class ReplyPublisher implements ReplySink
     public void onReply(final CommandEvent event)
     {
         final LedgerRequestHandler connection = (LedgerRequestHandler)event.replyContext();
+        connection.metrics().commandReplied(event.type(), event.result(), event.commandId(), connection.publishedNs());
         FullHttpResponse response;
         try
         {

@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,7 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * missing required fields, duplicate keys, trailing data and invalid UTF-8 are problems. Holds no ledger logic:
  * whether a customer exists or can pay is the ledger's to say.
  *
- * <p>Thread-safety: stateless; one instance serves all event loops.
+ * <p>Thread-safety: immutable; one instance serves all event loops.
  */
 final class RequestParser
 {
@@ -49,6 +50,20 @@ final class RequestParser
 
     private static final String AMOUNT_RULE =
         "amount must be an integer number of minor units from 1 to " + CommandEvent.AMOUNT_MINOR_MAX;
+
+    private final JsonFactory factory;
+
+    /** A parser with the default JSON limits ({@link Json#NESTING_DEPTH_MAX}, {@link Json#STRING_CHARS_MAX}). */
+    RequestParser()
+    {
+        this(Json.FACTORY);
+    }
+
+    /** @param factory the factory whose {@code StreamReadConstraints} bound nesting depth and string lengths. */
+    RequestParser(final JsonFactory factory)
+    {
+        this.factory = factory;
+    }
 
     /** One field of a body object; the parser is positioned on its value. */
     @FunctionalInterface
@@ -297,14 +312,20 @@ final class RequestParser
 
     // ---- the walk
 
-    private static void parseObject(final ByteBuf body, final CommandDraft draft, final Problem problem, final FieldHandler handler)
+    private void parseObject(final ByteBuf body, final CommandDraft draft, final Problem problem, final FieldHandler handler)
     {
         if (!body.isReadable())
         {
             problem.add("request body must be a JSON object");
             return;
         }
-        try (JsonParser parser = Json.FACTORY.createParser((java.io.InputStream)new ByteBufInputStream(body.duplicate())))
+        final int invalidAt = Utf8.firstInvalid(body);
+        if (invalidAt >= 0)
+        {
+            problem.add("request body is not valid UTF-8 (byte " + invalidAt + ")");
+            return;
+        }
+        try (JsonParser parser = factory.createParser((java.io.InputStream)new ByteBufInputStream(body.duplicate())))
         {
             if (parser.nextToken() != JsonToken.START_OBJECT)
             {

@@ -10,6 +10,8 @@ public enum Route
 {
     HEALTH(HttpMethod.GET, "/api/canary/health", false),
     OPENAPI(HttpMethod.GET, "/openapi.json", false),
+    /** Prometheus text format 0.0.4; whether it needs a token is the server's {@code --metrics} option. */
+    METRICS(HttpMethod.GET, "/metrics", false),
 
     CREATE_CUSTOMER(HttpMethod.POST, "/api/canary/customers", true),
     LIST_CUSTOMERS(HttpMethod.GET, "/api/canary/customers", true),

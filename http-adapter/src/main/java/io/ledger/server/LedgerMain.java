@@ -221,10 +221,13 @@ public final class LedgerMain
                 + "money. Env LEDGER_DEFAULT_CURRENCY. Default: ${DEFAULT-VALUE}.")
         String defaultCurrency;
 
+        @Mixin
+        HttpServeOptions http = new HttpServeOptions();
+
         @Option(
             names = "--snapshot-every-commands",
             paramLabel = "COMMANDS",
-            defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_COMMANDS:-" + Config.SNAPSHOT_EVERY_COMMANDS_DEFAULT + "}",
+            defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_COMMANDS:-" + SnapshotOptions.EVERY_COMMANDS_DEFAULT + "}",
             description = "Take a snapshot after this many journaled commands, >= 0 (0: none by count). The ledger pauses "
                 + "while it writes one (see docs/operations.md). Env LEDGER_SNAPSHOT_EVERY_COMMANDS. Default: ${DEFAULT-VALUE}.")
         long snapshotEveryCommands;
@@ -232,7 +235,7 @@ public final class LedgerMain
         @Option(
             names = "--snapshot-every-seconds",
             paramLabel = "SECONDS",
-            defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_SECONDS:-" + Config.SNAPSHOT_EVERY_SECONDS_DEFAULT + "}",
+            defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_SECONDS:-" + SnapshotOptions.EVERY_SECONDS_DEFAULT + "}",
             description = "Take a snapshot this often, seconds, when anything was journaled since the last one, 0..31536000 "
                 + "(0: none by time). A snapshot is also taken on a clean stop. Env LEDGER_SNAPSHOT_EVERY_SECONDS. "
                 + "Default: ${DEFAULT-VALUE}.")
@@ -241,15 +244,15 @@ public final class LedgerMain
         @Option(
             names = "--snapshots-keep",
             paramLabel = "FILES",
-            defaultValue = "${env:LEDGER_SNAPSHOTS_KEEP:-" + Config.SNAPSHOTS_KEEP_DEFAULT + "}",
-            description = "Snapshot files to keep in DIR/snapshots, newest first, 1.." + Config.SNAPSHOTS_KEEP_MAX
+            defaultValue = "${env:LEDGER_SNAPSHOTS_KEEP:-" + SnapshotOptions.KEEP_DEFAULT + "}",
+            description = "Snapshot files to keep in DIR/snapshots, newest first, 1.." + SnapshotOptions.KEEP_MAX
                 + ". Env LEDGER_SNAPSHOTS_KEEP. Default: ${DEFAULT-VALUE}.")
         int snapshotsKeep;
 
         @Option(
             names = "--journal-retention",
             paramLabel = "MODE",
-            defaultValue = "${env:LEDGER_JOURNAL_RETENTION:-" + Config.JOURNAL_RETENTION_DEFAULT + "}",
+            defaultValue = "${env:LEDGER_JOURNAL_RETENTION:-" + SnapshotOptions.JOURNAL_RETENTION_DEFAULT + "}",
             description = "What happens to journal day files older than the oldest snapshot kept: 'off' (kept), 'archive' "
                 + "(moved to DIR/journal-archive) or 'delete'. After the first one goes, the state can no longer be rebuilt "
                 + "from the journal alone. Env LEDGER_JOURNAL_RETENTION. Default: ${DEFAULT-VALUE}.")
@@ -343,9 +346,9 @@ public final class LedgerMain
 
         Config toConfig(final byte[] jwtSecret)
         {
-            return new Config(
-                port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency,
-                snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention);
+            return new Config(port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads,
+                defaultCurrency, http.toOptions(),
+                new SnapshotOptions(snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention));
         }
 
         private int run(final Config config)

@@ -13,7 +13,7 @@ import io.ledger.engine.Currencies;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.WaitStrategies;
-import io.ledger.http.HttpLimits;
+import io.ledger.http.HttpOptions;
 import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.journal.ChronicleJournal;
@@ -51,11 +51,8 @@ public final class LedgerServer implements AutoCloseable
      * @param waitStrategy    a name from {@code WaitStrategies.NAMES}.
      * @param ioThreads       Netty worker threads, >= 1.
      * @param defaultCurrency ISO 4217 code reported for accounts that never held money.
-     * @param snapshotEveryCommands a snapshot after this many journaled commands; 0 for none by count.
-     * @param snapshotEverySeconds  a snapshot this often when anything was journaled since the last; 0 for none by time.
-     * @param snapshotsKeep         snapshot files kept, newest first, 1..1000.
-     * @param journalRetention      {@code off}, {@code archive} or {@code delete}: what happens to journal cycles
-     *                              older than the oldest snapshot kept.
+     * @param http            HTTP limits, metrics access and access log ({@link HttpOptions#DEFAULTS} by default).
+     * @param snapshots       when snapshots are taken and kept ({@link SnapshotOptions#DEFAULTS} by default).
      */
     public record Config(
         int port,
@@ -66,11 +63,39 @@ public final class LedgerServer implements AutoCloseable
         String waitStrategy,
         int ioThreads,
         String defaultCurrency,
-        long snapshotEveryCommands,
-        long snapshotEverySeconds,
-        int snapshotsKeep,
-        String journalRetention)
+        HttpOptions http,
+        SnapshotOptions snapshots)
     {
+        /** Everything but the HTTP and snapshot options, which take their defaults. */
+        public Config(
+            final int port,
+            final Path dataDir,
+            final byte[] jwtSecret,
+            final String durability,
+            final int ringSizeEvents,
+            final String waitStrategy,
+            final int ioThreads,
+            final String defaultCurrency)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, HttpOptions.DEFAULTS);
+        }
+
+        /** Everything but the snapshot options, which take their defaults. */
+        public Config(
+            final int port,
+            final Path dataDir,
+            final byte[] jwtSecret,
+            final String durability,
+            final int ringSizeEvents,
+            final String waitStrategy,
+            final int ioThreads,
+            final String defaultCurrency,
+            final HttpOptions http)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+                SnapshotOptions.DEFAULTS);
+        }
+
         public static final int PORT_DEFAULT = 9000;
         public static final String DATA_DIR_DEFAULT = "./data";
         public static final String DURABILITY_DEFAULT = "process";
@@ -78,27 +103,12 @@ public final class LedgerServer implements AutoCloseable
         public static final String WAIT_STRATEGY_DEFAULT = "blocking";
         public static final int IO_THREADS_DEFAULT = 1;
         public static final String DEFAULT_CURRENCY_DEFAULT = "ZAR";
-        public static final long SNAPSHOT_EVERY_COMMANDS_DEFAULT = 1_000_000;
-        public static final long SNAPSHOT_EVERY_SECONDS_DEFAULT = 600;
-        public static final int SNAPSHOTS_KEEP_DEFAULT = 3;
-        public static final int SNAPSHOTS_KEEP_MAX = 1000;
-        public static final String JOURNAL_RETENTION_DEFAULT = "off";
 
-        /** The configuration without the snapshot settings, which take their defaults. */
-        public Config(
-            final int port, final Path dataDir, final byte[] jwtSecret, final String durability, final int ringSizeEvents,
-            final String waitStrategy, final int ioThreads, final String defaultCurrency)
+        /** @return this configuration with other snapshot options. */
+        public Config withSnapshots(final SnapshotOptions options)
         {
-            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency,
-                SNAPSHOT_EVERY_COMMANDS_DEFAULT, SNAPSHOT_EVERY_SECONDS_DEFAULT, SNAPSHOTS_KEEP_DEFAULT, JOURNAL_RETENTION_DEFAULT);
-        }
-
-        /** @return this configuration with other snapshot settings. */
-        public Config withSnapshots(
-            final long everyCommands, final long everySeconds, final int keep, final String retention)
-        {
-            return new Config(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency,
-                everyCommands, everySeconds, keep, retention);
+            return new Config(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+                options);
         }
 
         /** @throws IllegalArgumentException with a message naming the bad option and its value. */
@@ -131,19 +141,16 @@ public final class LedgerServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("default-currency=" + defaultCurrency + " must be an upper-case ISO 4217 code");
             }
-            if (snapshotEveryCommands < 0)
+            if (http == null)
             {
-                throw new IllegalArgumentException("snapshot-every-commands=" + snapshotEveryCommands + " must be >= 0 (0: none by count)");
+                throw new IllegalArgumentException("http options must be set");
             }
-            if (snapshotEverySeconds < 0 || snapshotEverySeconds > TimeUnit.DAYS.toSeconds(365))
+            http.validate();
+            if (snapshots == null)
             {
-                throw new IllegalArgumentException("snapshot-every-seconds=" + snapshotEverySeconds + " must be in 0..31536000 (0: none by time)");
+                throw new IllegalArgumentException("snapshot options must be set");
             }
-            if (snapshotsKeep < 1 || snapshotsKeep > SNAPSHOTS_KEEP_MAX)
-            {
-                throw new IllegalArgumentException("snapshots-keep=" + snapshotsKeep + " must be in 1.." + SNAPSHOTS_KEEP_MAX);
-            }
-            JournalRetention.Mode.parse(journalRetention);
+            snapshots.validate();
         }
     }
 
@@ -221,8 +228,8 @@ public final class LedgerServer implements AutoCloseable
             }
             moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
 
-            final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshotsKeep(),
-                new JournalRetention(JournalRetention.Mode.parse(config.journalRetention()), config.dataDir()),
+            final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshots().keep(),
+                new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()),
                 snapshot == null ? -1 : snapshot.header().lastCommandId(), null);
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             pipeline = LedgerPipeline.start(
@@ -234,13 +241,13 @@ public final class LedgerServer implements AutoCloseable
                     .fatalErrorHandler(onFatal)
                     .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
                     .snapshotTaker(snapshotWriter)
-                    .snapshotEveryCommands(config.snapshotEveryCommands())
+                    .snapshotEveryCommands(config.snapshots().everyCommands())
                     .commandsSinceSnapshot(recovered.replayedRecords())
                     .snapshotErrorHandler((commandId, error) ->
                         LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
                 ledger,
                 journal);
-            if (config.snapshotEverySeconds() > 0)
+            if (config.snapshots().everySeconds() > 0)
             {
                 snapshotTimer = Executors.newSingleThreadScheduledExecutor(runnable ->
                 {
@@ -248,12 +255,13 @@ public final class LedgerServer implements AutoCloseable
                     thread.setDaemon(true);
                     return thread;
                 });
-                snapshotTimer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshotEverySeconds(),
-                    config.snapshotEverySeconds(), TimeUnit.SECONDS);
+                snapshotTimer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshots().everySeconds(),
+                    config.snapshots().everySeconds(), TimeUnit.SECONDS);
             }
 
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
-            final LedgerHttpServer http = LedgerHttpServer.start(config.port(), config.ioThreads(), pipeline, authenticator, HttpLimits.DEFAULTS);
+            final LedgerHttpServer http = LedgerHttpServer.start(
+                config.port(), config.ioThreads(), pipeline, authenticator, config.http().withJournalDirectory(journalDir));
             return new LedgerServer(journal, pipeline, http, snapshotTimer);
         }
         catch (final RuntimeException | Error ex)

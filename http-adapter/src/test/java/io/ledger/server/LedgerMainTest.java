@@ -54,10 +54,7 @@ class LedgerMainTest
         assertEquals(Config.WAIT_STRATEGY_DEFAULT, config.waitStrategy());
         assertEquals(Config.IO_THREADS_DEFAULT, config.ioThreads());
         assertEquals(Config.DEFAULT_CURRENCY_DEFAULT, config.defaultCurrency());
-        assertEquals(Config.SNAPSHOT_EVERY_COMMANDS_DEFAULT, config.snapshotEveryCommands());
-        assertEquals(Config.SNAPSHOT_EVERY_SECONDS_DEFAULT, config.snapshotEverySeconds());
-        assertEquals(Config.SNAPSHOTS_KEEP_DEFAULT, config.snapshotsKeep());
-        assertEquals(Config.JOURNAL_RETENTION_DEFAULT, config.journalRetention());
+        assertEquals(SnapshotOptions.DEFAULTS, config.snapshots());
         assertNull(serve.secret.jwtSecret);
         serve.checkOptions();
         config.validate();
@@ -109,10 +106,7 @@ class LedgerMainTest
 
         serve.checkOptions();
         config.validate();
-        assertEquals(5000, config.snapshotEveryCommands());
-        assertEquals(0, config.snapshotEverySeconds());
-        assertEquals(7, config.snapshotsKeep());
-        assertEquals("archive", config.journalRetention());
+        assertEquals(new SnapshotOptions(5000, 0, 7, "archive"), config.snapshots());
     }
 
     @Test

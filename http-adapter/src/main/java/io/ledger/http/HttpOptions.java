@@ -1,0 +1,80 @@
+package io.ledger.http;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Everything the HTTP adapter can be configured with besides the port and threads: the {@link HttpLimits}, who may
+ * read {@code GET /metrics}, and whether each response is written to the access log. Validated once by
+ * {@link #validate()}.
+ *
+ * @param limits           connection, request and JSON bounds.
+ * @param metrics          who may scrape {@code GET /metrics}.
+ * @param accessLog        one log line per response on the {@code io.ledger.http.access} logger (off by default:
+ *                         it costs an allocation or two per request).
+ * @param journalDirectory the journal's directory, for the journal size gauges; null leaves them out.
+ */
+public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean accessLog, Path journalDirectory)
+{
+    public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.PUBLIC, false, null);
+
+    /** Who may read {@code GET /metrics}. */
+    public enum MetricsAccess
+    {
+        /** No token needed (the default: bind the port where only operators and the scraper reach it). */
+        PUBLIC,
+        /** A valid bearer token of any merchant, as for the API routes. */
+        TOKEN,
+        /** The route answers 404. */
+        OFF;
+
+        /** @return the lower-case name used by the command line. */
+        public String optionValue()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** @throws IllegalArgumentException naming the option when {@code value} is not public, token or off. */
+        public static MetricsAccess parse(final String value)
+        {
+            for (final MetricsAccess access : values())
+            {
+                if (access.optionValue().equals(value))
+                {
+                    return access;
+                }
+            }
+            throw new IllegalArgumentException("metrics=" + value + " must be one of public, token, off");
+        }
+    }
+
+    public HttpOptions validate()
+    {
+        if (limits == null || metrics == null)
+        {
+            throw new IllegalArgumentException("limits=" + limits + " metrics=" + metrics + " must be set");
+        }
+        limits.validate();
+        return this;
+    }
+
+    public HttpOptions withLimits(final HttpLimits limits)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+    }
+
+    public HttpOptions withMetrics(final MetricsAccess metrics)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+    }
+
+    public HttpOptions withAccessLog(final boolean accessLog)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+    }
+
+    public HttpOptions withJournalDirectory(final Path journalDirectory)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+    }
+}
