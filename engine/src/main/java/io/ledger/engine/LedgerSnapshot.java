@@ -401,9 +401,11 @@ public final class LedgerSnapshot
         final int entriesSize = sections.readCount("history entries", EntryLog.CAPACITY_ENTRIES_MAX);
         final int textBytes = sections.readCount("text bytes", TextArena.CAPACITY_BYTES_MAX);
         sections.endSection();
-        // sized for what follows, so that restoring does not double the history arrays again and again
-        final Ledger ledger = new Ledger(defaultCurrency, Math.max(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT),
-            Math.max(textBytes, Ledger.HISTORY_TEXT_BYTES_INITIAL_DEFAULT));
+        // Sized as replay's doublings would have left it: restoring does not double the history again and again, and
+        // the first command after a start does not find it full (a doubling of millions of entries takes seconds).
+        final Ledger ledger = new Ledger(defaultCurrency,
+            capacityAbove(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT, EntryLog.CAPACITY_ENTRIES_MAX),
+            capacityAbove(textBytes, Ledger.HISTORY_TEXT_BYTES_INITIAL_DEFAULT, TextArena.CAPACITY_BYTES_MAX));
         final State state = ledger.snapshotState();
         final boolean[] seen = new boolean[SECTION_TAG_MAX + 1];
         seen[SECTION_SIZES] = true;
@@ -463,6 +465,17 @@ public final class LedgerSnapshot
         }
         ledger.restoreCounters(lastTimestampMs, lastCommandId, commandsApplied);
         return ledger;
+    }
+
+    /** @return {@code initial} doubled until it exceeds {@code size}, at most {@code max}. */
+    static int capacityAbove(final int size, final int initial, final int max)
+    {
+        long capacity = Math.max(1, initial);
+        while (capacity <= size)
+        {
+            capacity *= 2;
+        }
+        return (int)Math.min(capacity, max);
     }
 
     private static void writeLongMap(final SectionOutput sections, final int tag, final Long2LongHashMap map) throws IOException
