@@ -25,7 +25,7 @@
 #   --customers N         customers on every system (default 10000; quick 1000)
 #   --rates auto|R1,R2    open-loop rates (default auto; an explicit list applies to every system)
 #   --pg-scripts LIST     cte and/or interactive (default cte,interactive; quick cte)
-#   --skip-jmh | --skip-http | --skip-postgres | --skip-redis
+#   --skip-jmh | --skip-recovery | --skip-http | --skip-postgres | --skip-redis
 #   --jmh-args "ARGS"     replace the JMH options (default: -prof gc, BenchmarkMain's iterations)
 #   --report FILE         the markdown to write (default BENCHMARKS.md at the repository root)
 #   --work DIR            scratch and raw results (default benchmarks/target/bench-run; emptied first)
@@ -38,7 +38,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/baselines/lib.sh"
 cd "$ROOT"
 
 QUICK=0 CONNECTIONS=64 DURATION="" WARMUP="" CUSTOMERS="" RATES=auto PG_SCRIPTS="" JMH_ARGS=""
-SKIP_JMH=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
+SKIP_JMH=0 SKIP_RECOVERY=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
 REPORT="$ROOT/BENCHMARKS.md" WORK="$ROOT/benchmarks/target/bench-run"
 ARGS_TEXT="$*"
 while (($#)); do
@@ -52,6 +52,7 @@ while (($#)); do
     --pg-scripts) PG_SCRIPTS="$2"; shift 2 ;;
     --jmh-args) JMH_ARGS="$2"; shift 2 ;;
     --skip-jmh) SKIP_JMH=1; shift ;;
+    --skip-recovery) SKIP_RECOVERY=1; shift ;;
     --skip-http) SKIP_HTTP=1; shift ;;
     --skip-postgres) SKIP_PG=1; shift ;;
     --skip-redis) SKIP_REDIS=1; shift ;;
@@ -151,6 +152,19 @@ rates_for() {
     if ((rate * 10 <= max * 8 && n < MAX_RATES)); then echo "$rate"; n=$((n + 1)); fi
   done
 }
+
+# --- 2b. recovery: replay of a 10M-command journal, a snapshot of 1M customers and a start from it -------------------
+RECOVERY_ARGS="--customers 1000000 --commands 10000000 --tail 100000"
+((QUICK)) && RECOVERY_ARGS="--customers 100000 --commands 1000000 --tail 10000"
+if ((SKIP_RECOVERY == 0)); then
+  log "recovery: $RECOVERY_ARGS"
+  record "java @config/jvm.options -Xms8g -Xmx8g -XX:+UseG1GC -cp benchmarks/target/benchmarks.jar io.ledger.bench.RecoveryBenchmark $RECOVERY_ARGS"
+  read -r -a recovery_args <<<"$RECOVERY_ARGS"
+  TMPDIR="$WORK/tmp" java "@$JVM_OPTIONS" -Xms8g -Xmx8g -XX:+UseG1GC -Djava.io.tmpdir="$WORK/tmp" -cp "$BENCH_JAR" \
+    io.ledger.bench.RecoveryBenchmark "${recovery_args[@]}" >"$WORK/recovery.txt" 2>"$WORK/recovery.log" \
+    || { tail -40 "$WORK/recovery.log" >&2; die "RecoveryBenchmark failed (log: $WORK/recovery.log)"; }
+  cat "$WORK/recovery.txt" >&2
+fi
 
 # --- 3. the ledger over HTTP ----------------------------------------------------------------------------------------
 LOAD_COMMON=(-c "$CONNECTIONS" --customers "$CUSTOMERS" --initial-balance 100000000
@@ -260,4 +274,15 @@ report_args=(report --results "$WORK/results" --machine "$WORK/machine.propertie
   --out "$REPORT" --plot "$ROOT/benchmarks/results/throughput-vs-p99.png")
 [[ -f "$WORK/jmh.json" ]] && report_args+=(--jmh "$WORK/jmh.json")
 bench_tool "${report_args[@]}"
+if [[ -s "$WORK/recovery.txt" ]]; then
+  cp "$WORK/recovery.txt" "$ROOT/benchmarks/results/data/recovery.txt"
+  {
+    printf '\n## Recovery: replay, snapshot and start-up\n\n'
+    printf 'RecoveryBenchmark (%s) builds a journal of customers, pay-ins and purchases, replays it whole into a fresh\n' "$RECOVERY_ARGS"
+    printf 'ledger, writes a snapshot of that state, then starts from the snapshot plus a journal tail, as a server\n'
+    printf 'start does. Its raw output, from this run:\n\n```text\n'
+    cat "$WORK/recovery.txt"
+    printf '```\n'
+  } >>"$REPORT"
+fi
 log "done in $(( $(date +%s) - START_S )) s: $REPORT, benchmarks/results/throughput-vs-p99.png"
