@@ -91,7 +91,34 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
                 "request body must be at most " + bodyBytesMax + " bytes");
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             metrics.responseWritten(null, response.status().code(), 0);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(written -> lingeringClose(ctx));
+        }
+    }
+
+    /** How long a connection answered 413 keeps reading (and discarding) what the client still sends. */
+    static final long LINGER_MS = 2_000;
+
+    /**
+     * Closes a connection whose client may still be sending a body we refused, without resetting it: a plain close
+     * with unread input makes the kernel send RST, which can destroy the 413 before the client reads it. So: shut
+     * down our output (FIN after the response), keep reading and discarding (the aggregator drops the rest of an
+     * oversized message) until the client closes its side or {@link #LINGER_MS} passes, then close.
+     */
+    static void lingeringClose(final ChannelHandlerContext ctx)
+    {
+        final io.netty.channel.Channel channel = ctx.channel();
+        if (channel instanceof SocketChannel socket && socket.isActive() && !socket.isOutputShutdown())
+        {
+            socket.shutdownOutput().addListener(shut -> ctx.executor().schedule(
+                () -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS));
+            if (!channel.config().isAutoRead())
+            {
+                channel.config().setAutoRead(true);
+            }
+        }
+        else
+        {
+            channel.close();
         }
     }
 
