@@ -282,11 +282,13 @@ class SnapshotRecoveryTest
                 pipeline.requestSnapshot();
                 Thread.sleep(5);
             }
-            assertEquals(burst, pauses.size());
+            // at least this burst's; a nudge that raced the due snapshot may have been served by one more
+            assertTrue(pauses.size() >= burst, "snapshots=" + pauses.size() + " after burst " + burst);
         }
+        final int beforeClose = pauses.size();
         pipeline.close(); // a final snapshot, then the journal closes
         assertEquals(List.of(), failures);
-        assertEquals(bursts, pauses.size(), "the final snapshot finds nothing new to write");
+        assertEquals(beforeClose, pauses.size(), "the final snapshot finds nothing new to write");
         assertEquals(2, store.list().size(), "pruned to the newest 2");
 
         final LedgerRecovery.Result result = recover();
