@@ -139,7 +139,7 @@ final class Responses
             }
             return response;
         }
-        final ByteBuf body = alloc.buffer(route.method().equals(io.netty.handler.codec.http.HttpMethod.GET) && route.name().startsWith("LIST") ? 4096 : 256);
+        final ByteBuf body = alloc.buffer(route.list() ? 4096 : 256);
         try (JsonGenerator json = Json.generator(body))
         {
             switch (route)

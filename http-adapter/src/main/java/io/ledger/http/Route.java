@@ -39,12 +39,14 @@ public enum Route
     private final HttpMethod method;
     private final String template;
     private final boolean authenticated;
+    private final boolean list;
 
     Route(final HttpMethod method, final String template, final boolean authenticated)
     {
         this.method = method;
         this.template = template;
         this.authenticated = authenticated;
+        this.list = name().startsWith("LIST_");
     }
 
     public HttpMethod method()
@@ -72,6 +74,12 @@ public enum Route
     public boolean creates()
     {
         return method.equals(HttpMethod.POST);
+    }
+
+    /** @return true when the route answers a page: {@code {data, pagination}}. */
+    public boolean list()
+    {
+        return list;
     }
 
     /** @return true when the route changes state, so it takes an {@code Idempotency-Key} and a JSON body. */
