@@ -90,6 +90,11 @@ public final class CommandEvent
     // ---- stamped by the pipeline before the command becomes visible to the journal and ledger stages
     long commandId;
     long timestampMs;
+    /**
+     * {@link System#nanoTime()} when the pipeline published it, for the ledger thread's pause figure; never journaled,
+     * never read by the ledger, 0 for replayed commands.
+     */
+    long publishedNs;
 
     // ---- the command, filled by the publisher
     CommandType type = CommandType.NOOP;
@@ -150,6 +155,7 @@ public final class CommandEvent
     {
         commandId = 0;
         timestampMs = 0;
+        publishedNs = 0;
         type = CommandType.NOOP;
         customerKey = -1;
         counterpartyKey = -1;

@@ -1,6 +1,7 @@
 package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
@@ -31,8 +32,15 @@ import org.agrona.concurrent.EpochClock;
  * or after {@link #requestSnapshot()}; the ledger thread pauses for as long as the taker needs. {@link #close()} takes
  * a final one after the ledger thread stopped and before the journal closes.
  *
- * <p>Thread-safety: {@link #tryPublish} and {@link #requestSnapshot()} may be called from any number of threads;
- * everything else from one.
+ * <p>Pauses: the ledger stage measures, for every command, how long the ledger thread went without completing a
+ * command while that one was waiting: {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow
+ * command, a snapshot, a GC pause and a late wake-up alike, costs one {@link System#nanoTime()} per command and
+ * allocates nothing. The longest is readable from any thread ({@link #longestPauseNsSinceStart()},
+ * {@link #takeLongestPauseNs()}); a pause of at least {@link Context#pauseWarnNs} is counted and reported to the
+ * {@link Context#longPauseHandler}, at most once a second.
+ *
+ * <p>Thread-safety: {@link #tryPublish}, {@link #requestSnapshot()} and the figures ({@link #remainingCapacity()},
+ * the pause figures) may be called from any number of threads; everything else from one.
  */
 public final class LedgerPipeline implements AutoCloseable
 {
@@ -57,6 +65,22 @@ public final class LedgerPipeline implements AutoCloseable
         void onFatalError(String stage, long commandId, Throwable error);
     }
 
+    /**
+     * Told, on the ledger thread and at most once a second, that the ledger thread went at least
+     * {@link Context#pauseWarnNs} without completing a command while one was waiting. Must be quick: the ledger
+     * thread waits for it.
+     */
+    @FunctionalInterface
+    public interface LongPauseHandler
+    {
+        /**
+         * @param pauseNs    how long the command waited for the ledger thread to complete anything.
+         * @param commandId  the command that waited.
+         * @param unreported long pauses since the previous call that were not reported (the once-a-second limit).
+         */
+        void onLongPause(long pauseNs, long commandId, long unreported);
+    }
+
     /** Told when a snapshot failed. Not fatal: the journal still holds every command. */
     @FunctionalInterface
     public interface SnapshotErrorHandler
@@ -75,6 +99,13 @@ public final class LedgerPipeline implements AutoCloseable
     private final JournalWriter journal;
     private final Ledger ledger;
     private final SnapshotTaker snapshotTaker;
+    private final LedgerStage ledgerStage;
+    /** The longest pause since start; written by the ledger thread only (lazySet). */
+    private final AtomicLong longestPauseNsSinceStart = new AtomicLong();
+    /** The longest pause since the last {@link #takeLongestPauseNs()}; raised by the ledger thread, reset by the taker. */
+    private final AtomicLong longestPauseNsSinceTake = new AtomicLong();
+    /** Pauses of at least {@link Context#pauseWarnNs}; written by the ledger thread only (lazySet). */
+    private final AtomicLong longPauses = new AtomicLong();
     private volatile long failedSequence = Long.MAX_VALUE;
     private volatile boolean snapshotRequested;
     private volatile boolean closed;
@@ -91,7 +122,8 @@ public final class LedgerPipeline implements AutoCloseable
 
         final SequenceBarrier head = ring.newBarrier();
         journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(journal));
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(ledger));
+        ledgerStage = new LedgerStage(ledger);
+        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, ledgerStage);
         final SequenceBarrier appliedAndJournaled =
             ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
         replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage());
@@ -150,6 +182,7 @@ public final class LedgerPipeline implements AutoCloseable
             event.clear();
             filler.fill(event, arg);
             event.stamp(firstCommandId + sequence, clock.time());
+            event.publishedNs = System.nanoTime();
         }
         catch (final RuntimeException | Error ex)
         {
@@ -188,6 +221,33 @@ public final class LedgerPipeline implements AutoCloseable
     public int ringSizeEvents()
     {
         return ring.getBufferSize();
+    }
+
+    /** @return the longest the ledger thread went without completing a command while one was waiting, since start. */
+    public long longestPauseNsSinceStart()
+    {
+        return longestPauseNsSinceStart.get();
+    }
+
+    /**
+     * @return the longest pause since the previous call (or since start), and starts the next period. Meant for one
+     * reader: two would split the periods between them.
+     */
+    public long takeLongestPauseNs()
+    {
+        return longestPauseNsSinceTake.getAndSet(0);
+    }
+
+    /** @return how many pauses reached {@link Context#pauseWarnNs} since start. */
+    public long longPauses()
+    {
+        return longPauses.get();
+    }
+
+    /** @return the pause from which on a pause is counted by {@link #longPauses()} and reported. */
+    public long pauseWarnNs()
+    {
+        return context.pauseWarnNs;
     }
 
     /** @return true once a journal or ledger failure has stopped acknowledgements. */
@@ -315,6 +375,14 @@ public final class LedgerPipeline implements AutoCloseable
         /** Journaled commands applied since the state the last snapshot holds. */
         private long sinceSnapshot = context.commandsSinceSnapshot;
         private Sequence sequenceCallback;
+        // Pause figures, ledger thread only.
+        private final long pauseWarnNs = context.pauseWarnNs;
+        private long lastCompletedNs = System.nanoTime();
+        private long batchLongestPauseNs;
+        private long longestPauseNs;
+        private long longPauseCount;
+        private long lastReportNs = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        private long unreportedLongPauses;
 
         LedgerStage(final Ledger ledger)
         {
@@ -344,13 +412,65 @@ public final class LedgerPipeline implements AutoCloseable
                 fail("ledger", sequence, error);
                 return;
             }
+            final long completedNs = System.nanoTime();
+            final long pauseNs = completedNs - Math.max(lastCompletedNs, event.publishedNs);
+            lastCompletedNs = completedNs;
+            if (pauseNs > batchLongestPauseNs)
+            {
+                batchLongestPauseNs = pauseNs;
+            }
+            if (pauseNs >= pauseWarnNs)
+            {
+                longPause(pauseNs, event.commandId, completedNs);
+            }
             if (event.type.journaled())
             {
                 sinceSnapshot++;
             }
-            if (endOfBatch && snapshotTaker != null)
+            if (endOfBatch)
             {
-                maybeSnapshot(sequence);
+                publishPauses();
+                if (snapshotTaker != null)
+                {
+                    maybeSnapshot(sequence);
+                }
+            }
+        }
+
+        private void longPause(final long pauseNs, final long commandId, final long nowNs)
+        {
+            longPauses.lazySet(++longPauseCount);
+            if (nowNs - lastReportNs < TimeUnit.SECONDS.toNanos(1) || context.longPauseHandler == null)
+            {
+                unreportedLongPauses++;
+                return;
+            }
+            lastReportNs = nowNs;
+            final long unreported = unreportedLongPauses;
+            unreportedLongPauses = 0;
+            try
+            {
+                context.longPauseHandler.onLongPause(pauseNs, commandId, unreported);
+            }
+            catch (final RuntimeException ex)
+            {
+                // a report must never stop the ledger
+            }
+        }
+
+        /** End of batch: makes the batch's longest pause visible to other threads (a CAS only when it is a new high). */
+        private void publishPauses()
+        {
+            final long batchLongest = batchLongestPauseNs;
+            batchLongestPauseNs = 0;
+            if (batchLongest > longestPauseNs)
+            {
+                longestPauseNs = batchLongest;
+                longestPauseNsSinceStart.lazySet(batchLongest);
+            }
+            if (batchLongest > longestPauseNsSinceTake.get())
+            {
+                longestPauseNsSinceTake.accumulateAndGet(batchLongest, Math::max);
             }
         }
 
@@ -455,6 +575,8 @@ public final class LedgerPipeline implements AutoCloseable
     public static final class Context
     {
         public static final int RING_SIZE_EVENTS_DEFAULT = 16 * 1024;
+        /** A pause of the ledger thread from which on it is counted and reported: 50 ms. */
+        public static final long PAUSE_WARN_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(50);
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
         private String waitStrategyName = "blocking";
@@ -465,6 +587,10 @@ public final class LedgerPipeline implements AutoCloseable
         private SnapshotTaker snapshotTaker;
         private long snapshotEveryCommands;
         private long commandsSinceSnapshot;
+        private long pauseWarnNs = PAUSE_WARN_NS_DEFAULT;
+        private LongPauseHandler longPauseHandler = (pauseNs, commandId, unreported) ->
+            System.err.println("ledger pipeline: the ledger thread went " + TimeUnit.NANOSECONDS.toMillis(pauseNs)
+                + " ms without completing a command while commandId=" + commandId + " waited (" + unreported + " more unreported)");
         private SnapshotErrorHandler snapshotErrorHandler = (lastCommandId, error) ->
         {
             System.err.println("ledger pipeline snapshot at lastCommandId=" + lastCommandId + " failed: " + error);
@@ -546,6 +672,20 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
+        /** A pause of the ledger thread from which on it is counted and reported (> 0; default 50 ms). */
+        public Context pauseWarnNs(final long pauseWarnNs)
+        {
+            this.pauseWarnNs = pauseWarnNs;
+            return this;
+        }
+
+        /** Who hears about long pauses, at most once a second; {@code null} for nobody (they are still counted). */
+        public Context longPauseHandler(final LongPauseHandler handler)
+        {
+            this.longPauseHandler = handler;
+            return this;
+        }
+
         public Context snapshotErrorHandler(final SnapshotErrorHandler handler)
         {
             this.snapshotErrorHandler = handler;
@@ -575,6 +715,10 @@ public final class LedgerPipeline implements AutoCloseable
             {
                 throw new IllegalArgumentException("snapshotEveryCommands=" + snapshotEveryCommands +
                     " commandsSinceSnapshot=" + commandsSinceSnapshot + " must be >= 0");
+            }
+            if (pauseWarnNs <= 0)
+            {
+                throw new IllegalArgumentException("pauseWarnNs=" + pauseWarnNs + " must be > 0");
             }
             waitStrategy = WaitStrategies.byName(waitStrategyName);
             if (clock == null || fatalErrorHandler == null || replyErrorHandler == null || snapshotErrorHandler == null)
