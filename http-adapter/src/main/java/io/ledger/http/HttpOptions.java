@@ -3,6 +3,8 @@ package io.ledger.http;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import io.ledger.http.metrics.JournalStatus;
+
 /**
  * Everything the HTTP adapter can be configured with besides the port and threads: the {@link HttpLimits}, who may
  * read {@code GET /metrics}, and whether each response is written to the access log. Validated once by
@@ -13,17 +15,26 @@ import java.util.Locale;
  * @param accessLog        one log line per response on the {@code io.ledger.http.access} logger (off by default:
  *                         it costs an allocation or two per request).
  * @param journalDirectory the journal's directory, for the journal size gauges; null leaves them out.
+ * @param journalStatus    durability, journal position and snapshots, told by the wiring module; null leaves them out
+ *                         of the metrics and the console.
  */
-public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean accessLog, Path journalDirectory)
+public record HttpOptions(
+    HttpLimits limits, MetricsAccess metrics, boolean accessLog, Path journalDirectory, JournalStatus journalStatus)
 {
-    public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.PUBLIC, false, null);
+    public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.PUBLIC, false, null, null);
+
+    /** Without a journal status. */
+    public HttpOptions(final HttpLimits limits, final MetricsAccess metrics, final boolean accessLog, final Path journalDirectory)
+    {
+        this(limits, metrics, accessLog, journalDirectory, null);
+    }
 
     /** Who may read {@code GET /metrics}. */
     public enum MetricsAccess
     {
         /** No token needed (the default: bind the port where only operators and the scraper reach it). */
         PUBLIC,
-        /** A valid bearer token of any merchant, as for the API routes. */
+        /** A valid bearer token, a merchant's (as for the API routes) or an operator's. */
         TOKEN,
         /** The route answers 404. */
         OFF;
@@ -60,21 +71,26 @@ public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean acce
 
     public HttpOptions withLimits(final HttpLimits limits)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
     }
 
     public HttpOptions withMetrics(final MetricsAccess metrics)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
     }
 
     public HttpOptions withAccessLog(final boolean accessLog)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
     }
 
     public HttpOptions withJournalDirectory(final Path journalDirectory)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
+    }
+
+    public HttpOptions withJournalStatus(final JournalStatus journalStatus)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
     }
 }

@@ -57,6 +57,8 @@ public final class LedgerMain
 {
     /** Merchant the demo token {@code serve} prints is issued for. */
     static final String DEMO_MERCHANT = "demo_merchant";
+    /** The subject of {@code token --operator} without a name. */
+    static final String DEFAULT_OPERATOR = "operator";
     /** Lifetime of the demo token, hours (30 days). */
     static final long DEMO_TOKEN_TTL_HOURS = 720;
     /** Longest token lifetime {@code token --ttl-hours} accepts, hours (10 years). */
@@ -258,6 +260,15 @@ public final class LedgerMain
                 + "from the journal alone. Env LEDGER_JOURNAL_RETENTION. Default: ${DEFAULT-VALUE}.")
         String journalRetention;
 
+        @Option(
+            names = "--pause-warn-ms",
+            paramLabel = "MS",
+            defaultValue = "${env:LEDGER_PAUSE_WARN_MS:-" + Config.PAUSE_WARN_MS_DEFAULT + "}",
+            description = "Log a warning (at most once a second) and count it in ledger_thread_long_pauses_total when the "
+                + "ledger thread goes this long without completing a command while one waits, 1.." + Config.PAUSE_WARN_MS_MAX
+                + " ms. Env LEDGER_PAUSE_WARN_MS. Default: ${DEFAULT-VALUE}.")
+        long pauseWarnMs;
+
         @Override
         public Integer call()
         {
@@ -348,7 +359,7 @@ public final class LedgerMain
         {
             return new Config(port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads,
                 defaultCurrency, http.toOptions(),
-                new SnapshotOptions(snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention));
+                new SnapshotOptions(snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention), pauseWarnMs);
         }
 
         private int run(final Config config)
@@ -468,7 +479,8 @@ public final class LedgerMain
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Print a bearer token for a merchant; stdout holds only the token: TOKEN=$(ledger token --merchant m1).",
+            "Print a bearer token for a merchant (--merchant ID), or an operator token for the console (--operator); stdout "
+                + "holds only the token: TOKEN=$(ledger token --merchant m1).",
             "Without --jwt-secret it signs with the key in DIR/jwt-secret, creating it if missing, so the token is "
                 + "accepted by a later 'ledger serve' on the same data directory."})
     static final class Token implements Callable<Integer>
@@ -476,12 +488,29 @@ public final class LedgerMain
         @Spec
         CommandSpec spec;
 
-        @Option(
-            names = "--merchant",
-            required = true,
-            paramLabel = "ID",
-            description = "Merchant id, the token's subject: 1..128 printable ASCII characters without spaces.")
-        String merchantId;
+        /** Exactly one of the two: who the token is for. */
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Subject subject;
+
+        static final class Subject
+        {
+            @Option(
+                names = "--merchant",
+                required = true,
+                paramLabel = "ID",
+                description = "Merchant id, the token's subject: 1..128 printable ASCII characters without spaces.")
+            String merchantId;
+
+            @Option(
+                names = "--operator",
+                required = true,
+                arity = "0..1",
+                fallbackValue = DEFAULT_OPERATOR,
+                paramLabel = "NAME",
+                description = "An operator token instead (claim role=operator): it opens the console (/console) and no "
+                    + "merchant's API. NAME, the token's subject, defaults to '" + DEFAULT_OPERATOR + "'.")
+            String operatorId;
+        }
 
         @Mixin
         SecretOptions secret = new SecretOptions();
@@ -499,16 +528,22 @@ public final class LedgerMain
             final String token;
             try
             {
-                if (!JwtAuthenticator.isValidMerchantId(merchantId))
+                final boolean operator = subject.operatorId != null;
+                final String id = operator ? subject.operatorId : subject.merchantId;
+                if (!JwtAuthenticator.isValidMerchantId(id))
                 {
-                    throw new OptionException("--merchant=" + merchantId
+                    throw new OptionException((operator ? "--operator=" : "--merchant=") + id
                         + " must be 1..128 printable ASCII characters without spaces");
                 }
                 if (ttlHours < 1 || ttlHours > TTL_HOURS_MAX)
                 {
                     throw new OptionException("--ttl-hours=" + ttlHours + " must be in 1.." + TTL_HOURS_MAX);
                 }
-                token = Tokens.issue(secret.resolve(), merchantId, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(ttlHours));
+                final byte[] key = secret.resolve();
+                final long ttlMs = TimeUnit.HOURS.toMillis(ttlHours);
+                token = operator
+                    ? Tokens.issueOperator(key, id, System.currentTimeMillis(), ttlMs)
+                    : Tokens.issue(key, id, System.currentTimeMillis(), ttlMs);
             }
             catch (final OptionException ex)
             {

@@ -16,6 +16,7 @@ import io.ledger.engine.WaitStrategies;
 import io.ledger.http.HttpOptions;
 import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.metrics.JournalStatus;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.snapshot.JournalRetention;
@@ -53,6 +54,7 @@ public final class LedgerServer implements AutoCloseable
      * @param defaultCurrency ISO 4217 code reported for accounts that never held money.
      * @param http            HTTP limits, metrics access and access log ({@link HttpOptions#DEFAULTS} by default).
      * @param snapshots       when snapshots are taken and kept ({@link SnapshotOptions#DEFAULTS} by default).
+     * @param pauseWarnMs     a pause of the ledger thread from which on it is logged (at most once a second) and counted.
      */
     public record Config(
         int port,
@@ -64,8 +66,26 @@ public final class LedgerServer implements AutoCloseable
         int ioThreads,
         String defaultCurrency,
         HttpOptions http,
-        SnapshotOptions snapshots)
+        SnapshotOptions snapshots,
+        long pauseWarnMs)
     {
+        /** Everything but the pause warning threshold, which takes its default. */
+        public Config(
+            final int port,
+            final Path dataDir,
+            final byte[] jwtSecret,
+            final String durability,
+            final int ringSizeEvents,
+            final String waitStrategy,
+            final int ioThreads,
+            final String defaultCurrency,
+            final HttpOptions http,
+            final SnapshotOptions snapshots)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http, snapshots,
+                PAUSE_WARN_MS_DEFAULT);
+        }
+
         /** Everything but the HTTP and snapshot options, which take their defaults. */
         public Config(
             final int port,
@@ -103,12 +123,14 @@ public final class LedgerServer implements AutoCloseable
         public static final String WAIT_STRATEGY_DEFAULT = "blocking";
         public static final int IO_THREADS_DEFAULT = 1;
         public static final String DEFAULT_CURRENCY_DEFAULT = "ZAR";
+        public static final long PAUSE_WARN_MS_DEFAULT = 50;
+        public static final long PAUSE_WARN_MS_MAX = 3_600_000;
 
         /** @return this configuration with other snapshot options. */
         public Config withSnapshots(final SnapshotOptions options)
         {
             return new Config(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
-                options);
+                options, pauseWarnMs);
         }
 
         /** @throws IllegalArgumentException with a message naming the bad option and its value. */
@@ -151,6 +173,10 @@ public final class LedgerServer implements AutoCloseable
                 throw new IllegalArgumentException("snapshot options must be set");
             }
             snapshots.validate();
+            if (pauseWarnMs < 1 || pauseWarnMs > PAUSE_WARN_MS_MAX)
+            {
+                throw new IllegalArgumentException("pause-warn-ms=" + pauseWarnMs + " must be in 1.." + PAUSE_WARN_MS_MAX);
+            }
         }
     }
 
@@ -228,9 +254,15 @@ public final class LedgerServer implements AutoCloseable
             }
             moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
 
+            final JournalStatus journalStatus = new JournalStatus(config.durability(), journal::lastIndex);
+            if (snapshot != null)
+            {
+                journalStatus.snapshotLoaded(snapshot.header().createdAtMs(), snapshot.header().lastCommandId());
+            }
             final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshots().keep(),
                 new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()),
-                snapshot == null ? -1 : snapshot.header().lastCommandId(), null);
+                snapshot == null ? -1 : snapshot.header().lastCommandId(),
+                (file, header, pauseNs, totalNs) -> journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), pauseNs, totalNs));
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             pipeline = LedgerPipeline.start(
                 new LedgerPipeline.Context()
@@ -243,6 +275,11 @@ public final class LedgerServer implements AutoCloseable
                     .snapshotTaker(snapshotWriter)
                     .snapshotEveryCommands(config.snapshots().everyCommands())
                     .commandsSinceSnapshot(recovered.replayedRecords())
+                    .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
+                    .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
+                        "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
+                            + "over {} ms since the last warning)", TimeUnit.NANOSECONDS.toMillis(pauseNs), commandId, unreported,
+                        config.pauseWarnMs()))
                     .snapshotErrorHandler((commandId, error) ->
                         LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
                 ledger,
@@ -261,7 +298,8 @@ public final class LedgerServer implements AutoCloseable
 
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(
-                config.port(), config.ioThreads(), pipeline, authenticator, config.http().withJournalDirectory(journalDir));
+                config.port(), config.ioThreads(), pipeline, authenticator,
+                config.http().withJournalDirectory(journalDir).withJournalStatus(journalStatus));
             return new LedgerServer(journal, pipeline, http, snapshotTimer);
         }
         catch (final RuntimeException | Error ex)

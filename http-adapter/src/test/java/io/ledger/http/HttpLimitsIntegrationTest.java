@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-import io.ledger.http.metrics.PrometheusTextParser;
+import io.ledger.http.metrics.MetricValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,8 +89,8 @@ class HttpLimitsIntegrationTest
                 assertEquals(200, connection.exchange("GET", "/api/canary/health", Map.of(), null).status(), "the admitted are unharmed");
                 connection.close();
             }
-            final var families = PrometheusTextParser.parse(server.get("/metrics", null).body());
-            assertEquals(1, PrometheusTextParser.value(families, "ledger_http_connections_refused_total"));
+            final var families = server.http.metrics().snapshots();
+            assertEquals(1, MetricValues.value(families, "ledger_http_connections_refused_total"));
         }
     }
 
@@ -190,8 +190,8 @@ class HttpLimitsIntegrationTest
                 });
                 assertFalse(closed instanceof java.net.SocketTimeoutException, "closed, not merely silent: " + closed);
             }
-            final var families = PrometheusTextParser.parse(server.get("/metrics", null).body());
-            assertEquals(1, PrometheusTextParser.value(families, "ledger_http_connections_closed_total", "reason", "pipelining"));
+            final var families = server.http.metrics().snapshots();
+            assertEquals(1, MetricValues.value(families, "ledger_http_connections_closed_total", "reason", "pipelining"));
         }
     }
 
@@ -234,7 +234,7 @@ class HttpLimitsIntegrationTest
                 while (pauses == 0 && System.nanoTime() < deadline)
                 {
                     Thread.sleep(50);
-                    pauses = PrometheusTextParser.value(PrometheusTextParser.parse(server.http.metrics().scrape()),
+                    pauses = MetricValues.value(server.http.metrics().snapshots(),
                         "ledger_http_read_pauses_total");
                 }
                 assertTrue(pauses > 0, "reading paused while the client did not read");

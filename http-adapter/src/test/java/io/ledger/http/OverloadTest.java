@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
-import io.ledger.http.metrics.PrometheusTextParser;
+import io.ledger.http.metrics.MetricValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,8 +119,8 @@ class OverloadTest
             }
             assertEquals(4 * RING - RING, refusedNow, "everything beyond the ring's " + RING + " slots is refused while the journal is stuck");
             assertFalse(gate[0].open, "the refusals came while the pipeline was stuck: at once, not after a wait");
-            final var scrape = PrometheusTextParser.parse(server.get("/metrics", null).body());
-            assertEquals(0, PrometheusTextParser.value(scrape, "ledger_ring_free_slots"), "the ring is full");
+            final var scrape = server.http.metrics().snapshots();
+            assertEquals(0, MetricValues.value(scrape, "ledger_ring_free_slots"), "the ring is full");
             for (final CompletableFuture<HttpResponse<String>> f : burst)
             {
                 if (f.isDone())

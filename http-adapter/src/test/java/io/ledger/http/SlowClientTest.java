@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-import io.ledger.http.metrics.PrometheusTextParser;
+import io.ledger.http.metrics.MetricValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,11 +115,11 @@ class SlowClientTest
                 socket.close();
             }
 
-            final var families = PrometheusTextParser.parse(server.get("/metrics", null).body());
-            assertEquals(3 * PER_KIND + TRICKLERS, PrometheusTextParser.value(families,
+            final var families = server.http.metrics().snapshots();
+            assertEquals(3 * PER_KIND + TRICKLERS, MetricValues.value(families,
                 "ledger_http_connections_closed_total", "reason", "request_timeout"));
-            assertTrue(PrometheusTextParser.value(families, "ledger_http_connections_closed_total", "reason", "idle") >= SILENT);
-            assertEquals(3 * PER_KIND + TRICKLERS, PrometheusTextParser.value(families,
+            assertTrue(MetricValues.value(families, "ledger_http_connections_closed_total", "reason", "idle") >= SILENT);
+            assertEquals(3 * PER_KIND + TRICKLERS, MetricValues.value(families,
                 "ledger_http_responses_total", "route", "unmatched", "status", "408"));
         }
         finally
@@ -158,8 +158,8 @@ class SlowClientTest
                 socket.getOutputStream().write(both);
 
                 Thread.sleep(1_500); // the second request's deadline passes while the first is still in the pipeline
-                final var timeouts = PrometheusTextParser.parse(server.http.metrics().scrape());
-                assertEquals(1, PrometheusTextParser.value(timeouts, "ledger_http_connections_closed_total", "reason", "request_timeout"));
+                final var timeouts = server.http.metrics().snapshots();
+                assertEquals(1, MetricValues.value(timeouts, "ledger_http_connections_closed_total", "reason", "request_timeout"));
                 gate[0].open = true;
 
                 final InputStream in = socket.getInputStream();

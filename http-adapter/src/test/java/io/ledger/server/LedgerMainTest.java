@@ -189,6 +189,22 @@ class LedgerMainTest
     }
 
     @Test
+    void shouldPrintAnOperatorTokenThatOpensNoMerchantsApi()
+    {
+        final Path dataDir = tempDir.resolve("operator");
+        assertEquals(0, execute("token", "--operator", "--data-dir", dataDir.toString()), err::toString);
+        final JwtAuthenticator authenticator = new JwtAuthenticator(Secrets.loadOrCreate(dataDir), SystemEpochClock.INSTANCE, 0);
+        final JwtAuthenticator.AuthResult result = authenticator.authenticate("Bearer " + out.toString().strip());
+        assertTrue(result.operator(), result::toString);
+        assertEquals("operator", result.operatorId());
+        assertEquals(null, result.merchantId(), "an operator token names no merchant");
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, execute("token", "--operator", "alice", "--data-dir", dataDir.toString()), err::toString);
+        assertEquals("alice", authenticator.authenticate("Bearer " + out.toString().strip()).operatorId());
+    }
+
+    @Test
     void shouldSignTokenWithTheSameKeyServeResolves()
     {
         final Path dataDir = tempDir.resolve("shared");
@@ -219,7 +235,9 @@ class LedgerMainTest
     {
         assertUsageError("--merchant=two words must be 1..128", "token", "--merchant", "two words", "--data-dir", tempDir.toString());
         assertUsageError("--ttl-hours=0 must be in 1..87600", "token", "--merchant", "m1", "--ttl-hours", "0");
-        assertUsageError("Missing required option: '--merchant=ID'", "token");
+        assertUsageError("Missing required argument (specify one of these): (--merchant=ID | --operator[=NAME])", "token");
+        assertUsageError("--operator=two words must be 1..128", "token", "--operator", "two words", "--data-dir", tempDir.toString());
+        assertUsageError("mutually exclusive", "token", "--merchant", "m1", "--operator", "--data-dir", tempDir.toString());
     }
 
     @Test
