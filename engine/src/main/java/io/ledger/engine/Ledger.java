@@ -74,6 +74,8 @@ public final class Ledger
     private final Long2LongHashMap merchantLastEntry = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidInByCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidOutByCurrency = new Long2LongHashMap(MISSING);
+    /** Money per currency as it moves, for readers on other threads (derived from the balances: not hashed, not snapshotted). */
+    private final MoneyTotals moneyTotals = new MoneyTotals();
     private final Long2ObjectHashMap<PaymentMethodRecord> paymentMethods = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<LongArrayList> customerPaymentMethods = new Long2ObjectHashMap<>();
     private final HashMap<String, IdempotencyRecord> idempotency = new HashMap<>();
@@ -479,6 +481,7 @@ public final class Ledger
         final long after = before + amount;
         customerBalances.put(balanceKey, after);
         paidInByCurrency.put(currency, paidIn + amount);
+        moneyTotals.move(currency, MoneyTotals.OUTSIDE, MoneyTotals.CUSTOMERS, amount);
         noteFirstCurrency(customerFirstCurrency, customerKey, currency);
         final long text = appendText(event, CommandEvent.TEXT_DESCRIPTION);
         appendCustomerEntry(customerKey, -1, EntryType.PAY_IN, amount, after, currency, time, event.commandId, text);
@@ -524,6 +527,7 @@ public final class Ledger
         final long merchantAfter = merchantBefore + amount;
         customerBalances.put(customerBalanceKey, customerAfter);
         merchantBalances.put(merchantBalanceKey, merchantAfter);
+        moneyTotals.move(currency, MoneyTotals.CUSTOMERS, MoneyTotals.MERCHANTS, amount);
         noteFirstCurrency(merchantFirstCurrency, merchant, currency);
         final long text = appendText(event, CommandEvent.TEXT_PRODUCT_ID);
         appendCustomerEntry(customerKey, -1, EntryType.PURCHASE, -amount, customerAfter, currency, time, event.commandId, text);
@@ -629,6 +633,7 @@ public final class Ledger
         final long after = before - amount;
         merchantBalances.put(balanceKey, after);
         paidOutByCurrency.put(currency, paidOut + amount);
+        moneyTotals.move(currency, MoneyTotals.MERCHANTS, MoneyTotals.OUTSIDE, amount);
         final PayoutRecord payout = new PayoutRecord(
             event.commandId,
             merchants.id(merchant),
@@ -1414,5 +1419,15 @@ public final class Ledger
         this.lastTimestampMs = lastTimestampMs;
         this.lastCommandId = lastCommandId;
         this.commandsApplied = commandsApplied;
+        moneyTotals.recount(LedgerTotals.of(this));
+    }
+
+    /**
+     * @return money per currency, kept as it moves: the running totals are this ledger's (its thread only); other
+     * threads read what {@link MoneyTotals#publish()} last published (the pipeline publishes at the end of each batch).
+     */
+    public MoneyTotals moneyTotals()
+    {
+        return moneyTotals;
     }
 }

@@ -99,7 +99,6 @@ public final class LedgerPipeline implements AutoCloseable
     private final JournalWriter journal;
     private final Ledger ledger;
     private final SnapshotTaker snapshotTaker;
-    private final LedgerStage ledgerStage;
     /** The longest pause since start; written by the ledger thread only (lazySet). */
     private final AtomicLong longestPauseNsSinceStart = new AtomicLong();
     /** The longest pause since the last {@link #takeLongestPauseNs()}; raised by the ledger thread, reset by the taker. */
@@ -119,11 +118,11 @@ public final class LedgerPipeline implements AutoCloseable
         this.ledger = ledger;
         this.snapshotTaker = context.snapshotTaker;
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
+        ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
 
         final SequenceBarrier head = ring.newBarrier();
         journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(journal));
-        ledgerStage = new LedgerStage(ledger);
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, ledgerStage);
+        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(ledger));
         final SequenceBarrier appliedAndJournaled =
             ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
         replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage());
@@ -248,6 +247,15 @@ public final class LedgerPipeline implements AutoCloseable
     public long pauseWarnNs()
     {
         return context.pauseWarnNs;
+    }
+
+    /**
+     * @return money per currency as of the end of the ledger stage's latest batch: read it with
+     * {@link MoneyTotals#read()}, from any thread, without pausing the ledger.
+     */
+    public MoneyTotals moneyTotals()
+    {
+        return ledger.moneyTotals();
     }
 
     /** @return true once a journal or ledger failure has stopped acknowledgements. */
@@ -429,6 +437,7 @@ public final class LedgerPipeline implements AutoCloseable
             }
             if (endOfBatch)
             {
+                ledger.moneyTotals().publish();
                 publishPauses();
                 if (snapshotTaker != null)
                 {

@@ -79,6 +79,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p><b>Adding state.</b> A new field in {@link Ledger} needs a new section here (the next free tag), written in
  * {@link #write} and required in {@link #read}, and its name in {@link #COVERED_LEDGER_FIELDS};
  * {@code LedgerSnapshotTest} fails until it is there. Bump {@link #FORMAT_VERSION} when a section's body changes.
+ * A field derived from other state ({@code moneyTotals}) is listed too, and recounted by {@link #read} instead.
  *
  * <p><b>Cost.</b> {@link #write} runs on the ledger thread between two commands (the pipeline's ledger stage), so
  * the ledger pauses while it runs: it walks every map and the whole history once, allocating only the UTF-8 bytes of
@@ -128,7 +129,9 @@ public final class LedgerSnapshot
         "defaultCurrency", "merchants", "books", "customers", "customerMerchant", "customerByEmail", "customerBalances",
         "merchantBalances", "customerFirstCurrency", "merchantFirstCurrency", "customerLastEntry", "customerEntryCount",
         "merchantLastEntry", "paidInByCurrency", "paidOutByCurrency", "paymentMethods", "customerPaymentMethods",
-        "idempotency", "idempotencyByAge", "entries", "texts", "lastTimestampMs", "lastCommandId", "commandsApplied");
+        "idempotency", "idempotencyByAge", "entries", "texts", "lastTimestampMs", "lastCommandId", "commandsApplied",
+        // derived from the balances, paid in and paid out: not written, recounted when a snapshot is read
+        "moneyTotals");
 
     private static final int TEXT_BYTES_MAX = CommandEvent.TEXT_BYTES_MAX;
     private static final int COUNT_MAX = Integer.MAX_VALUE - 8;
