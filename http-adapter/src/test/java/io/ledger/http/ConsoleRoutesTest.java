@@ -120,6 +120,16 @@ class ConsoleRoutesTest
             assertTrue(((Number)thread.get("longestPauseMsSinceStart")).doubleValue() > 0, thread.toString());
             assertEquals(50.0, ((Number)thread.get("pauseWarnMs")).doubleValue());
             assertEquals(1024L, ((Map<String, Object>)stats.get("ring")).get("sizeSlots"));
+            final Map<String, Object> money = (Map<String, Object>)stats.get("money");
+            assertEquals(true, money.get("conserved"));
+            assertEquals(List.of(Map.of("currency", "ZAR", "customersMinor", "1000", "merchantsMinor", "0", "paidInMinor", "1000",
+                "paidOutMinor", "0", "conserved", true, "heldMinor", "null")),
+                ((List<Map<String, Object>>)money.get("currencies")).stream().map(c ->
+                {
+                    final Map<String, Object> copy = new java.util.HashMap<>(c);
+                    copy.put("heldMinor", String.valueOf(c.get("heldMinor")));
+                    return copy;
+                }).toList(), "held money comes with escrow: null until then");
 
             final Map<String, Object> refusals = (Map<String, Object>)stats.get("refusals");
             final List<Map<String, Object>> recent = (List<Map<String, Object>>)refusals.get("recent");

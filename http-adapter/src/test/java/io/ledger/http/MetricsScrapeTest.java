@@ -131,6 +131,11 @@ class MetricsScrapeTest
         value(families, "ledger_thread_longest_pause_seconds");
         value(families, "ledger_thread_long_pauses_total");
 
+        assertEquals(1000, value(families, "ledger_money_minor", "currency", "ZAR", "holder", "customers"));
+        assertEquals(0, value(families, "ledger_money_minor", "currency", "ZAR", "holder", "merchants"));
+        assertEquals(1000, value(families, "ledger_money_paid_in_minor", "currency", "ZAR"));
+        assertEquals(0, value(families, "ledger_money_paid_out_minor", "currency", "ZAR"));
+        assertEquals(1, value(families, "ledger_money_conserved", "currency", "ZAR"));
         assertTrue(value(families, "jvm_memory_used_bytes", "area", "heap") > 0);
         for (final String sample : KEPT_SAMPLES)
         {

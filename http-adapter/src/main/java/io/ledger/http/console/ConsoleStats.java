@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.LedgerTotals;
 import io.ledger.http.metrics.JournalStatus;
 import io.ledger.http.metrics.LatencyWindow;
 import io.ledger.http.metrics.LedgerMetrics;
@@ -130,7 +131,35 @@ public final class ConsoleStats
             json.writeEndObject();
         }
 
+        writeMoney(json, pipeline.moneyTotals().read());
         writeRefusals(json, metrics.refusals());
+        json.writeEndObject();
+    }
+
+    /** Money per currency; amounts as strings, since a total may pass 2^53, where a JSON number loses digits. */
+    private static void writeMoney(final JsonGenerator json, final List<LedgerTotals.CurrencyTotals> totals) throws IOException
+    {
+        boolean conserved = true;
+        json.writeObjectFieldStart("money");
+        json.writeBooleanField("available", true);
+        json.writeBooleanField("heldTracked", false); // held money comes with escrow
+        json.writeArrayFieldStart("currencies");
+        for (final LedgerTotals.CurrencyTotals t : totals)
+        {
+            final boolean ok = LedgerMetrics.conserved(t);
+            conserved &= ok;
+            json.writeStartObject();
+            json.writeStringField("currency", t.currency());
+            json.writeStringField("customersMinor", Long.toString(t.customersMinor()));
+            json.writeStringField("merchantsMinor", Long.toString(t.merchantsMinor()));
+            json.writeNullField("heldMinor");
+            json.writeStringField("paidInMinor", Long.toString(t.paidInMinor()));
+            json.writeStringField("paidOutMinor", Long.toString(t.paidOutMinor()));
+            json.writeBooleanField("conserved", ok);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeBooleanField("conserved", conserved);
         json.writeEndObject();
     }
 

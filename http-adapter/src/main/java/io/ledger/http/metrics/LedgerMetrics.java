@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.ledger.engine.CommandType;
 import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.LedgerTotals;
 import io.ledger.engine.ResultCode;
 import io.ledger.http.Route;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -451,6 +452,8 @@ public final class LedgerMetrics
             .callback(callback -> callback.call(pipeline.longPauses()))
             .register(registry);
 
+        registerMoney();
+
         gauge("ledger_journal_last_command_id", "The id of the last state-changing command acknowledged by this process "
             + "(applied and journaled); 0 before any.", null, lastJournaledCommandId::get);
         if (journalDirectory != null)
@@ -496,6 +499,75 @@ public final class LedgerMetrics
             .register(registry);
         gauge("process_uptime_seconds", "JVM uptime in seconds.", Unit.SECONDS,
             () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+    }
+
+    private void registerMoney()
+    {
+        GaugeWithCallback.builder()
+            .name("ledger_money_minor")
+            .help("Money held per currency, in minor units, summed over every account of a kind (holder: customers, "
+                + "merchants), as the ledger thread published it at the end of its latest batch.")
+            .labelNames("currency", "holder")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(t.customersMinor(), t.currency(), "customers");
+                    callback.call(t.merchantsMinor(), t.currency(), "merchants");
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_money_paid_in_minor")
+            .help("Money paid into the ledger per currency since it began, in minor units.")
+            .labelNames("currency")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(t.paidInMinor(), t.currency());
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_money_paid_out_minor")
+            .help("Money paid out of the ledger (payouts) per currency since it began, in minor units.")
+            .labelNames("currency")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(t.paidOutMinor(), t.currency());
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_money_conserved")
+            .help("1 when customers + merchants equal paid in - paid out for the currency in the published totals, "
+                + "else 0 (money went wrong: stop and audit with ledger verify).")
+            .labelNames("currency")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(conserved(t) ? 1 : 0, t.currency());
+                }
+            })
+            .register(registry);
+    }
+
+    /** @return true when the currency's money adds up: customers + merchants == paid in - paid out. */
+    public static boolean conserved(final LedgerTotals.CurrencyTotals totals)
+    {
+        try
+        {
+            return Math.addExact(totals.customersMinor(), totals.merchantsMinor())
+                == Math.subtractExact(totals.paidInMinor(), totals.paidOutMinor());
+        }
+        catch (final ArithmeticException ex)
+        {
+            return false;
+        }
     }
 
     private void registerJournalFiles()
