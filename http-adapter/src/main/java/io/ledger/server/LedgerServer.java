@@ -351,6 +351,12 @@ public final class LedgerServer implements AutoCloseable
         return http.port();
     }
 
+    /** @return what the server counts and measures ({@code GET /metrics}, the console). */
+    public io.ledger.http.metrics.LedgerMetrics metrics()
+    {
+        return http.metrics();
+    }
+
     /**
      * Stops accepting, drains in-flight commands, takes a final snapshot (when anything changed since the last one),
      * closes the journal, then the connections. Idempotent.

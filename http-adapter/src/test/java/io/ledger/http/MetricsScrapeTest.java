@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,31 @@ class MetricsScrapeTest
         for (final Family family : families.values())
         {
             assertFalse(family.help() == null || family.help().isEmpty(), family.name() + " has HELP");
+        }
+    }
+
+    @Test
+    void shouldServeEveryMetricTheGrafanaDashboardQueries() throws Exception
+    {
+        final String dashboard = Files.readString(Path.of("..", "docs", "grafana", "ledger-dashboard.json"));
+        try (TestServer server = new TestServer(dataDir))
+        {
+            final java.util.Set<String> families = new java.util.TreeSet<>();
+            for (final var snapshot : server.server.metrics().snapshots())
+            {
+                families.add(snapshot.getMetadata().getPrometheusName());
+            }
+            final java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b(?:ledger|jvm|process|netty)_[a-z_]+").matcher(dashboard);
+            int checked = 0;
+            while (names.find())
+            {
+                final String name = names.group();
+                final boolean served = families.stream().anyMatch(family -> name.equals(family)
+                    || List.of("_total", "_bucket", "_count", "_sum", "_info").stream().anyMatch(suffix -> name.equals(family + suffix)));
+                assertTrue(served, "the dashboard queries " + name + ", which /metrics does not serve; served: " + families);
+                checked++;
+            }
+            assertTrue(checked > 20, "the dashboard's queries were found: " + checked);
         }
     }
 
