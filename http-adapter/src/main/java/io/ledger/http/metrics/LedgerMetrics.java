@@ -721,6 +721,8 @@ public final class LedgerMetrics
             case 413 -> "body_too_large";
             case 414, 431 -> "head_too_large";
             case 415 -> "not_json";
+            case 402 -> "insufficient_funds";
+            case 422 -> "unprocessable";
             case 500 -> "internal_error";
             case 503 -> "unavailable";
             default -> "status_" + status;
