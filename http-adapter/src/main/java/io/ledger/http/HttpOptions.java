@@ -1,7 +1,8 @@
 package io.ledger.http;
 
-import java.nio.file.Path;
 import java.util.Locale;
+
+import io.ledger.http.metrics.JournalFiles;
 
 /**
  * Everything the HTTP adapter can be configured with besides the port and threads: the {@link HttpLimits}, who may
@@ -12,9 +13,10 @@ import java.util.Locale;
  * @param metrics          who may scrape {@code GET /metrics}.
  * @param accessLog        one log line per response on the {@code io.ledger.http.access} logger (off by default:
  *                         it costs an allocation or two per request).
- * @param journalDirectory the journal's directory, for the journal size gauges; null leaves them out.
+ * @param journalFiles     the journal's files, for the journal size gauges (supplied by whoever wires the journal);
+ *                         null leaves them out.
  */
-public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean accessLog, Path journalDirectory)
+public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean accessLog, JournalFiles journalFiles)
 {
     public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.PUBLIC, false, null);
 
@@ -60,21 +62,21 @@ public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean acce
 
     public HttpOptions withLimits(final HttpLimits limits)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles);
     }
 
     public HttpOptions withMetrics(final MetricsAccess metrics)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles);
     }
 
     public HttpOptions withAccessLog(final boolean accessLog)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles);
     }
 
-    public HttpOptions withJournalDirectory(final Path journalDirectory)
+    public HttpOptions withJournalFiles(final JournalFiles journalFiles)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles);
     }
 }

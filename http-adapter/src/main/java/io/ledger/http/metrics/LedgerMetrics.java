@@ -1,9 +1,5 @@
 package io.ledger.http.metrics;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,7 +45,7 @@ public final class LedgerMetrics
     private final LongSupplier ringFreeSlots;
     private final int ringSizeSlots;
     private final BooleanSupplier pipelineFailed;
-    private final Path journalDirectory;
+    private final JournalFiles journalFiles;
     private final long startMs = System.currentTimeMillis();
 
     private final AtomicLongArray commands = new AtomicLongArray(TYPES.length * RESULT_COLUMNS);
@@ -73,15 +69,15 @@ public final class LedgerMetrics
      * @param ringFreeSlots    the ring's free slots now ({@code LedgerPipeline::remainingCapacity}).
      * @param ringSizeSlots    the ring's size.
      * @param pipelineFailed   true once the pipeline stopped acknowledging ({@code LedgerPipeline::failed}).
-     * @param journalDirectory the journal directory, for its size; null leaves the journal file gauges out.
+     * @param journalFiles     the journal's files, for their count and size; null leaves the journal file gauges out.
      */
     public LedgerMetrics(
-        final LongSupplier ringFreeSlots, final int ringSizeSlots, final BooleanSupplier pipelineFailed, final Path journalDirectory)
+        final LongSupplier ringFreeSlots, final int ringSizeSlots, final BooleanSupplier pipelineFailed, final JournalFiles journalFiles)
     {
         this.ringFreeSlots = ringFreeSlots;
         this.ringSizeSlots = ringSizeSlots;
         this.pipelineFailed = pipelineFailed;
-        this.journalDirectory = journalDirectory;
+        this.journalFiles = journalFiles;
     }
 
     // ---- recording: hot paths, allocation-free
@@ -224,7 +220,7 @@ public final class LedgerMetrics
         text.family("ledger_journal_last_command_id", "gauge",
             "The id of the last state-changing command acknowledged by this process (applied and journaled); 0 before any.");
         text.sample("ledger_journal_last_command_id", lastJournaledCommandId.get());
-        if (journalDirectory != null)
+        if (journalFiles != null)
         {
             writeJournalFiles(text);
         }
@@ -252,26 +248,17 @@ public final class LedgerMetrics
 
     private void writeJournalFiles(final PrometheusText text)
     {
-        long files = 0;
-        long bytes = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(journalDirectory, "*.cq4"))
+        final JournalFiles.Usage usage = journalFiles.usage();
+        if (usage == null)
         {
-            for (final Path file : stream)
-            {
-                files++;
-                bytes += Files.size(file);
-            }
-        }
-        catch (final IOException ex)
-        {
-            return; // the journal directory is being rolled or is gone: leave the gauges out of this scrape
+            return;
         }
         text.family("ledger_journal_files", "gauge", "Chronicle queue files (*.cq4) in the journal directory.");
-        text.sample("ledger_journal_files", files);
+        text.sample("ledger_journal_files", usage.files());
         text.family("ledger_journal_file_bytes", "gauge",
             "Apparent size of the journal's queue files in bytes. Chronicle creates them sparse and grows them in "
                 + "chunks, so this is an upper bound of the disk used (du shows the real use).");
-        text.sample("ledger_journal_file_bytes", bytes);
+        text.sample("ledger_journal_file_bytes", usage.bytes());
     }
 
     private static String lower(final String name)

@@ -48,12 +48,17 @@ import org.agrona.concurrent.SystemEpochClock;
  * the fixture was made. Were it run again on purpose (a new fixture for a new format), the output goes to a new
  * directory named after that commit, and the old fixture stays.
  *
- * <p>How it was run (from the repository root, after {@code mvn -B -o -DskipTests -pl http-adapter -am package} and
- * {@code mvn -B -o -pl http-adapter dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt}):
+ * <p>How it was run, from the repository root (at that commit this class and {@code io.ledger.server} still lived in
+ * {@code http-adapter}; they moved to the {@code server} module right after):
  * <pre>
+ * mvn -B -q -o -pl http-adapter -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=/tmp/cp.txt
  * java &#64;config/jvm.options -ea -cp http-adapter/target/test-classes:http-adapter/target/classes:$(cat /tmp/cp.txt) \
- *     io.ledger.server.JournalFixtureGenerator http-adapter/src/test/resources/journal-compat/4af94da
+ *     io.ledger.server.JournalFixtureGenerator /tmp/fixture
+ * cp /tmp/fixture/* http-adapter/src/test/resources/journal-compat/4af94da/
  * </pre>
+ * A second run gave the same {@code expected.properties}, {@code answers.txt}, {@code requests.log} and journal files
+ * byte for byte; only the snapshot header's informational {@code createdAtMs} (wall clock) and its CRC differ.
  *
  * <p>What it does: phase 1 starts the pipeline, journal and HTTP server the way {@code LedgerServer.start} wires them
  * (with a snapshot writer), sends a fixed series of requests one at a time, and closes, which takes a snapshot. Phase

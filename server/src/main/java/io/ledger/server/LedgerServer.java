@@ -16,6 +16,7 @@ import io.ledger.engine.WaitStrategies;
 import io.ledger.http.HttpOptions;
 import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.metrics.JournalFiles;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.snapshot.JournalRetention;
@@ -261,7 +262,7 @@ public final class LedgerServer implements AutoCloseable
 
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(
-                config.port(), config.ioThreads(), pipeline, authenticator, config.http().withJournalDirectory(journalDir));
+                config.port(), config.ioThreads(), pipeline, authenticator, config.http().withJournalFiles(journalFiles(journalDir)));
             return new LedgerServer(journal, pipeline, http, snapshotTimer);
         }
         catch (final RuntimeException | Error ex)
@@ -305,6 +306,31 @@ public final class LedgerServer implements AutoCloseable
         LOG.warn("snapshot: moved {} to {}: they cover commands after commandId {}, the last one the journal holds (it lost "
             + "its tail, e.g. unsynced records in a power loss), and new commands will take those ids", ahead, aside, lastCommandId);
         assert moved.size() == ahead.size();
+    }
+
+    /**
+     * @return what {@code GET /metrics} reports of the journal's day files in {@code journalDir}: how many, and their
+     *         apparent size; null for a scrape that finds the directory being rolled or gone.
+     */
+    public static JournalFiles journalFiles(final Path journalDir)
+    {
+        return () ->
+        {
+            try
+            {
+                long bytes = 0;
+                final java.util.List<Path> files = ChronicleJournal.cycleFiles(journalDir);
+                for (final Path file : files)
+                {
+                    bytes += Files.size(file);
+                }
+                return new JournalFiles.Usage(files.size(), bytes);
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                return null;
+            }
+        };
     }
 
     /** @return the bound port. */

@@ -528,7 +528,7 @@ public final class LedgerMain
         {
             final Properties properties = new Properties();
             try (InputStream in = LedgerMain.class.getResourceAsStream(
-                "/META-INF/maven/io.ledger/ledger-http-adapter/pom.properties"))
+                "/META-INF/maven/io.ledger/ledger-server/pom.properties"))
             {
                 if (in != null)
                 {
