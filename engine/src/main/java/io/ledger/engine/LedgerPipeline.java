@@ -454,10 +454,13 @@ public final class LedgerPipeline implements AutoCloseable
      */
     public static final class Context
     {
+        /** The ring's size when none is chosen; the server's {@code --ring-size} default. */
         public static final int RING_SIZE_EVENTS_DEFAULT = 16 * 1024;
+        /** The wait strategy when none is chosen, a name {@link WaitStrategies#byName} knows; the server's default. */
+        public static final String WAIT_STRATEGY_DEFAULT = "blocking";
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
-        private String waitStrategyName = "blocking";
+        private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
         private WaitStrategy waitStrategy;
         private EpochClock clock = System::currentTimeMillis;
         private long firstCommandId = 1;

@@ -18,7 +18,13 @@ import io.ledger.http.metrics.JournalFiles;
  */
 public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean accessLog, JournalFiles journalFiles)
 {
-    public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.PUBLIC, false, null);
+    /** Who may read {@code GET /metrics} by default, as the command line spells it. */
+    public static final String METRICS_DEFAULT = "public";
+    /** Whether each response is logged by default. */
+    public static final boolean ACCESS_LOG_DEFAULT = false;
+
+    public static final HttpOptions DEFAULTS =
+        new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.parse(METRICS_DEFAULT), ACCESS_LOG_DEFAULT, null);
 
     /** Who may read {@code GET /metrics}. */
     public enum MetricsAccess
