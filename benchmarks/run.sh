@@ -113,7 +113,7 @@ trap 'exit 130' INT TERM
 log "building (mvn -B -q -DskipTests -pl benchmarks -am package)"
 record "mvn -B -q -DskipTests -pl benchmarks -am package"
 mvn -B -q -DskipTests -pl benchmarks -am package >&2 || die "build failed"
-touch "$ROOT/http-adapter/target/ledger-server.jar" # so that ./ledger does not rebuild it
+touch "$ROOT/server/target/ledger-server.jar" # so that ./ledger does not rebuild it
 
 # --- machine -----------------------------------------------------------------------------------------------------------
 prop() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | sed 's/\\/\\\\/g')" >>"$WORK/machine.properties"; }

@@ -583,12 +583,17 @@ public final class LedgerPipeline implements AutoCloseable
      */
     public static final class Context
     {
+        /** The ring's size when none is chosen; the server's {@code --ring-size} default. */
         public static final int RING_SIZE_EVENTS_DEFAULT = 16 * 1024;
         /** A pause of the ledger thread from which on it is counted and reported: 50 ms. */
-        public static final long PAUSE_WARN_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(50);
+        public static final long PAUSE_WARN_MS_DEFAULT = 50;
+        /** {@link #PAUSE_WARN_MS_DEFAULT} in nanoseconds. */
+        public static final long PAUSE_WARN_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(PAUSE_WARN_MS_DEFAULT);
+        /** The wait strategy when none is chosen, a name {@link WaitStrategies#byName} knows; the server's default. */
+        public static final String WAIT_STRATEGY_DEFAULT = "blocking";
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
-        private String waitStrategyName = "blocking";
+        private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
         private WaitStrategy waitStrategy;
         private EpochClock clock = System::currentTimeMillis;
         private long firstCommandId = 1;

@@ -1,8 +1,8 @@
 package io.ledger.http;
 
-import java.nio.file.Path;
 import java.util.Locale;
 
+import io.ledger.http.metrics.JournalFiles;
 import io.ledger.http.metrics.JournalStatus;
 
 /**
@@ -14,19 +14,26 @@ import io.ledger.http.metrics.JournalStatus;
  * @param metrics          who may scrape {@code GET /metrics}.
  * @param accessLog        one log line per response on the {@code io.ledger.http.access} logger (off by default:
  *                         it costs an allocation or two per request).
- * @param journalDirectory the journal's directory, for the journal size gauges; null leaves them out.
+ * @param journalFiles     the journal's files, for the journal size gauges (supplied by whoever wires the journal);
+ *                         null leaves them out.
  * @param journalStatus    durability, journal position and snapshots, told by the wiring module; null leaves them out
  *                         of the metrics and the console.
  */
 public record HttpOptions(
-    HttpLimits limits, MetricsAccess metrics, boolean accessLog, Path journalDirectory, JournalStatus journalStatus)
+    HttpLimits limits, MetricsAccess metrics, boolean accessLog, JournalFiles journalFiles, JournalStatus journalStatus)
 {
-    public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.PUBLIC, false, null, null);
+    /** Who may read {@code GET /metrics} by default, as the command line spells it. */
+    public static final String METRICS_DEFAULT = "public";
+    /** Whether each response is logged by default. */
+    public static final boolean ACCESS_LOG_DEFAULT = false;
+
+    public static final HttpOptions DEFAULTS =
+        new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.parse(METRICS_DEFAULT), ACCESS_LOG_DEFAULT, null, null);
 
     /** Without a journal status. */
-    public HttpOptions(final HttpLimits limits, final MetricsAccess metrics, final boolean accessLog, final Path journalDirectory)
+    public HttpOptions(final HttpLimits limits, final MetricsAccess metrics, final boolean accessLog, final JournalFiles journalFiles)
     {
-        this(limits, metrics, accessLog, journalDirectory, null);
+        this(limits, metrics, accessLog, journalFiles, null);
     }
 
     /** Who may read {@code GET /metrics}. */
@@ -71,26 +78,26 @@ public record HttpOptions(
 
     public HttpOptions withLimits(final HttpLimits limits)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 
     public HttpOptions withMetrics(final MetricsAccess metrics)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 
     public HttpOptions withAccessLog(final boolean accessLog)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 
-    public HttpOptions withJournalDirectory(final Path journalDirectory)
+    public HttpOptions withJournalFiles(final JournalFiles journalFiles)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 
     public HttpOptions withJournalStatus(final JournalStatus journalStatus)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory, journalStatus);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 }

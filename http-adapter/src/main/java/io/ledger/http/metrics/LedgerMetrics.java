@@ -3,9 +3,6 @@ package io.ledger.http.metrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,7 +81,7 @@ public final class LedgerMetrics
     }
 
     private final LedgerPipeline pipeline;
-    private final Path journalDirectory;
+    private final JournalFiles journalFiles;
     private final JournalStatus journal;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
@@ -115,13 +112,13 @@ public final class LedgerMetrics
 
     /**
      * @param pipeline         the pipeline: the ring gauges and the ledger thread's figures.
-     * @param journalDirectory the journal directory, for its size; null leaves the journal file gauges out.
+     * @param journalFiles     the journal's files, for their count and size; null leaves the journal file gauges out.
      * @param journal          durability, journal position and snapshots; null leaves those figures out.
      */
-    public LedgerMetrics(final LedgerPipeline pipeline, final Path journalDirectory, final JournalStatus journal)
+    public LedgerMetrics(final LedgerPipeline pipeline, final JournalFiles journalFiles, final JournalStatus journal)
     {
         this.pipeline = pipeline;
-        this.journalDirectory = journalDirectory;
+        this.journalFiles = journalFiles;
         this.journal = journal;
         java.util.Arrays.fill(pauseSlotSecond, Long.MIN_VALUE);
         register();
@@ -456,7 +453,7 @@ public final class LedgerMetrics
 
         gauge("ledger_journal_last_command_id", "The id of the last state-changing command acknowledged by this process "
             + "(applied and journaled); 0 before any.", null, lastJournaledCommandId::get);
-        if (journalDirectory != null)
+        if (journalFiles != null)
         {
             registerJournalFiles();
         }
@@ -672,21 +669,12 @@ public final class LedgerMetrics
     /** @return {files, bytes} of the journal's queue files, or null when the directory cannot be listed now. */
     private long[] journalFiles()
     {
-        long files = 0;
-        long bytes = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(journalDirectory, "*.cq4"))
-        {
-            for (final Path file : stream)
-            {
-                files++;
-                bytes += Files.size(file);
-            }
-        }
-        catch (final IOException ex)
+        final JournalFiles.Usage usage = journalFiles.usage();
+        if (usage == null)
         {
             return null; // the journal directory is being rolled or is gone: leave the gauges out of this scrape
         }
-        return new long[] {files, bytes};
+        return new long[] {usage.files(), usage.bytes()};
     }
 
     /** @param unit the unit, which the name must end with (the client would append it otherwise); null for none. */

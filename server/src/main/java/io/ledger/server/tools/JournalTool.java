@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import io.ledger.engine.Currencies;
 import io.ledger.journal.ChronicleJournal;
+import io.ledger.server.LedgerServer.Config;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ final class JournalTool
         @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            defaultValue = "${env:LEDGER_DATA_DIR:-./data}",
+            defaultValue = "${env:LEDGER_DATA_DIR:-" + Config.DATA_DIR_DEFAULT + "}",
             description = "Data directory a server wrote; the journal is DIR/journal. Env LEDGER_DATA_DIR. "
                 + "Default: ${DEFAULT-VALUE}.")
         Path dataDir;
@@ -50,7 +51,7 @@ final class JournalTool
         @Option(
             names = "--default-currency",
             paramLabel = "CODE",
-            defaultValue = "${env:LEDGER_DEFAULT_CURRENCY:-ZAR}",
+            defaultValue = "${env:LEDGER_DEFAULT_CURRENCY:-" + Config.DEFAULT_CURRENCY_DEFAULT + "}",
             description = "The ledger's default currency, as given to 'serve'. Env LEDGER_DEFAULT_CURRENCY. "
                 + "Default: ${DEFAULT-VALUE}.")
         String code;
@@ -101,27 +102,18 @@ final class JournalTool
         return ChronicleJournal.openReadOnly(journalDir);
     }
 
-    /** @return the packed currency for {@code --default-currency}. */
+    /** @return the packed currency for {@code --default-currency}, checked as {@code serve} checks it. */
     static int currency(final String code)
-    {
-        final int packed = Currencies.pack(code);
-        if (packed == Currencies.NONE || !isIsoCurrency(code))
-        {
-            throw new ToolException(EXIT_USAGE, "--default-currency=" + code + " must be an ISO 4217 code of three upper-case letters, e.g. ZAR");
-        }
-        return packed;
-    }
-
-    private static boolean isIsoCurrency(final String code)
     {
         try
         {
-            return java.util.Currency.getInstance(code) != null;
+            Config.validateDefaultCurrency(code);
         }
         catch (final IllegalArgumentException ex)
         {
-            return false;
+            throw new ToolException(EXIT_USAGE, "--" + ex.getMessage());
         }
+        return Currencies.pack(code);
     }
 
     /** Prints {@code ex}'s message as one line on stderr, prefixed with the command name. */

@@ -148,7 +148,7 @@ class LedgerMainTest
     @Test
     void shouldRefuseWhatConfigValidateRefusesBeforeCreatingTheDataDir()
     {
-        // a power of two, so it passes the CLI's own check and reaches Config.validate()'s upper limit
+        // a power of two, so only Config.validate()'s upper limit refuses it
         assertUsageError("ring-size=1073741824", "serve", "--ring-size", "1073741824");
     }
 

@@ -73,7 +73,7 @@ final class HarnessServer implements AutoCloseable
             journalWrapper.apply(journal));
         final JwtAuthenticator authenticator =
             new JwtAuthenticator(TestServer.SECRET, SystemEpochClock.INSTANCE, LedgerServer.JWT_CLOCK_SKEW_MS);
-        http = LedgerHttpServer.start(0, 1, pipeline, authenticator, options.withJournalDirectory(journalDir));
+        http = LedgerHttpServer.start(0, 1, pipeline, authenticator, options.withJournalFiles(LedgerServer.journalFiles(journalDir)));
     }
 
     int port()

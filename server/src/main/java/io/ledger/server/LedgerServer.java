@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import io.ledger.engine.WaitStrategies;
 import io.ledger.http.HttpOptions;
 import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.metrics.JournalFiles;
 import io.ledger.http.metrics.JournalStatus;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
@@ -42,15 +42,18 @@ public final class LedgerServer implements AutoCloseable
     public static final long JWT_CLOCK_SKEW_MS = 30_000;
 
     /**
-     * Everything {@code ./ledger serve} can set. Validated by {@link #validate()}.
+     * Everything {@code ./ledger serve} can set: the one place each option's default and rule live. {@code LedgerMain}'s
+     * flags take their defaults from the constants below (which are the engine's and the HTTP adapter's own where those
+     * own the knob), and {@link #validate()} is the only check of their values; its messages name the option without
+     * the dashes, which the command line adds.
      *
-     * @param port            TCP port on 0.0.0.0; 0 picks a free one (tests).
+     * @param port            TCP port on 0.0.0.0, 0..{@link #PORT_MAX}; 0 picks a free one (tests).
      * @param dataDir         where the journal ({@code dataDir/journal}) and the generated secret live.
      * @param jwtSecret       the HS256 key, at least 32 bytes.
      * @param durability      {@code process} or {@code fsync}.
-     * @param ringSizeEvents  power of two.
+     * @param ringSizeEvents  power of two, 2..{@link #RING_SIZE_EVENTS_MAX}.
      * @param waitStrategy    a name from {@code WaitStrategies.NAMES}.
-     * @param ioThreads       Netty worker threads, >= 1.
+     * @param ioThreads       Netty worker threads, 1..{@link #IO_THREADS_MAX}.
      * @param defaultCurrency ISO 4217 code reported for accounts that never held money.
      * @param http            HTTP limits, metrics access and access log ({@link HttpOptions#DEFAULTS} by default).
      * @param snapshots       when snapshots are taken and kept ({@link SnapshotOptions#DEFAULTS} by default).
@@ -117,13 +120,20 @@ public final class LedgerServer implements AutoCloseable
         }
 
         public static final int PORT_DEFAULT = 9000;
+        public static final int PORT_MAX = 65535;
         public static final String DATA_DIR_DEFAULT = "./data";
         public static final String DURABILITY_DEFAULT = "process";
-        public static final int RING_SIZE_EVENTS_DEFAULT = 16 * 1024;
-        public static final String WAIT_STRATEGY_DEFAULT = "blocking";
+        /** The engine's default ({@link LedgerPipeline.Context#RING_SIZE_EVENTS_DEFAULT}). */
+        public static final int RING_SIZE_EVENTS_DEFAULT = LedgerPipeline.Context.RING_SIZE_EVENTS_DEFAULT;
+        /** 4M events: the ring's slots are preallocated, so this bounds the memory a mistyped size can take. */
+        public static final int RING_SIZE_EVENTS_MAX = 1 << 22;
+        /** The engine's default ({@link LedgerPipeline.Context#WAIT_STRATEGY_DEFAULT}). */
+        public static final String WAIT_STRATEGY_DEFAULT = LedgerPipeline.Context.WAIT_STRATEGY_DEFAULT;
         public static final int IO_THREADS_DEFAULT = 1;
+        public static final int IO_THREADS_MAX = 64;
         public static final String DEFAULT_CURRENCY_DEFAULT = "ZAR";
-        public static final long PAUSE_WARN_MS_DEFAULT = 50;
+        /** The engine's default ({@link LedgerPipeline.Context#PAUSE_WARN_MS_DEFAULT}). */
+        public static final long PAUSE_WARN_MS_DEFAULT = LedgerPipeline.Context.PAUSE_WARN_MS_DEFAULT;
         public static final long PAUSE_WARN_MS_MAX = 3_600_000;
 
         /** @return this configuration with other snapshot options. */
@@ -133,36 +143,52 @@ public final class LedgerServer implements AutoCloseable
                 options, pauseWarnMs);
         }
 
-        /** @throws IllegalArgumentException with a message naming the bad option and its value. */
+        /** @throws IllegalArgumentException with a message naming the first bad option and its value. */
         public void validate()
         {
-            if (port < 0 || port > 65535)
+            if (port < 0 || port > PORT_MAX)
             {
-                throw new IllegalArgumentException("port=" + port + " must be in 0..65535");
+                throw new IllegalArgumentException("port=" + port + " must be in 0.." + PORT_MAX);
             }
             if (dataDir == null)
             {
                 throw new IllegalArgumentException("data-dir must be set");
             }
-            if (jwtSecret == null || jwtSecret.length < 32)
+            if (jwtSecret == null || jwtSecret.length < JwtAuthenticator.SECRET_BYTES_MIN)
             {
                 throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
             }
-            Durability.parse(durability);
-            if (ringSizeEvents < 2 || Integer.bitCount(ringSizeEvents) != 1 || ringSizeEvents > (1 << 22))
+            // The option's values exactly as spelled (Durability.parse would also take other cases).
+            if (!"process".equals(durability) && !"fsync".equals(durability))
             {
-                throw new IllegalArgumentException("ring-size=" + ringSizeEvents + " must be a power of two from 2 to 4194304");
+                throw new IllegalArgumentException("durability=" + durability + " must be process or fsync");
             }
-            WaitStrategies.byName(waitStrategy);
-            if (ioThreads < 1 || ioThreads > 64)
+            if (ringSizeEvents < 2 || Integer.bitCount(ringSizeEvents) != 1)
             {
-                throw new IllegalArgumentException("io-threads=" + ioThreads + " must be in 1..64");
+                throw new IllegalArgumentException("ring-size=" + ringSizeEvents + " must be a power of two >= 2 (events)");
             }
-            if (defaultCurrency == null || Currencies.pack(defaultCurrency) == Currencies.NONE
-                || !java.util.Currency.getAvailableCurrencies().contains(java.util.Currency.getInstance(defaultCurrency)))
+            if (ringSizeEvents > RING_SIZE_EVENTS_MAX)
             {
-                throw new IllegalArgumentException("default-currency=" + defaultCurrency + " must be an upper-case ISO 4217 code");
+                throw new IllegalArgumentException(
+                    "ring-size=" + ringSizeEvents + " must be a power of two from 2 to " + RING_SIZE_EVENTS_MAX);
             }
+            try
+            {
+                WaitStrategies.byName(waitStrategy);
+            }
+            catch (final IllegalArgumentException | NullPointerException ex)
+            {
+                throw new IllegalArgumentException("wait-strategy=" + waitStrategy + " must be one of: " + WaitStrategies.NAMES);
+            }
+            if (ioThreads < 1)
+            {
+                throw new IllegalArgumentException("io-threads=" + ioThreads + " must be >= 1");
+            }
+            if (ioThreads > IO_THREADS_MAX)
+            {
+                throw new IllegalArgumentException("io-threads=" + ioThreads + " must be in 1.." + IO_THREADS_MAX);
+            }
+            validateDefaultCurrency(defaultCurrency);
             if (http == null)
             {
                 throw new IllegalArgumentException("http options must be set");
@@ -176,6 +202,33 @@ public final class LedgerServer implements AutoCloseable
             if (pauseWarnMs < 1 || pauseWarnMs > PAUSE_WARN_MS_MAX)
             {
                 throw new IllegalArgumentException("pause-warn-ms=" + pauseWarnMs + " must be in 1.." + PAUSE_WARN_MS_MAX);
+            }
+        }
+
+        /**
+         * The rule of {@code default-currency}, which the offline tools share: three upper-case letters naming a
+         * currency the JDK knows.
+         *
+         * @throws IllegalArgumentException naming the option and the value otherwise.
+         */
+        public static void validateDefaultCurrency(final String code)
+        {
+            boolean known = false;
+            if (code != null && Currencies.pack(code) != Currencies.NONE)
+            {
+                try
+                {
+                    known = java.util.Currency.getAvailableCurrencies().contains(java.util.Currency.getInstance(code));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    known = false;
+                }
+            }
+            if (!known)
+            {
+                throw new IllegalArgumentException(
+                    "default-currency=" + code + " must be an ISO 4217 code of three upper-case letters, e.g. ZAR");
             }
         }
     }
@@ -267,7 +320,7 @@ public final class LedgerServer implements AutoCloseable
             pipeline = LedgerPipeline.start(
                 new LedgerPipeline.Context()
                     .ringSizeEvents(config.ringSizeEvents())
-                    .waitStrategy(config.waitStrategy().toLowerCase(Locale.ROOT))
+                    .waitStrategy(config.waitStrategy())
                     .clock(SystemEpochClock.INSTANCE)
                     .firstCommandId(firstCommandId)
                     .fatalErrorHandler(onFatal)
@@ -299,7 +352,7 @@ public final class LedgerServer implements AutoCloseable
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(
                 config.port(), config.ioThreads(), pipeline, authenticator,
-                config.http().withJournalDirectory(journalDir).withJournalStatus(journalStatus));
+                config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus));
             return new LedgerServer(journal, pipeline, http, snapshotTimer);
         }
         catch (final RuntimeException | Error ex)
@@ -343,6 +396,31 @@ public final class LedgerServer implements AutoCloseable
         LOG.warn("snapshot: moved {} to {}: they cover commands after commandId {}, the last one the journal holds (it lost "
             + "its tail, e.g. unsynced records in a power loss), and new commands will take those ids", ahead, aside, lastCommandId);
         assert moved.size() == ahead.size();
+    }
+
+    /**
+     * @return what {@code GET /metrics} reports of the journal's day files in {@code journalDir}: how many, and their
+     *         apparent size; null for a scrape that finds the directory being rolled or gone.
+     */
+    public static JournalFiles journalFiles(final Path journalDir)
+    {
+        return () ->
+        {
+            try
+            {
+                long bytes = 0;
+                final java.util.List<Path> files = ChronicleJournal.cycleFiles(journalDir);
+                for (final Path file : files)
+                {
+                    bytes += Files.size(file);
+                }
+                return new JournalFiles.Usage(files.size(), bytes);
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                return null;
+            }
+        };
     }
 
     /** @return the bound port. */

@@ -1,15 +1,13 @@
 package io.ledger.server;
 
-import java.util.concurrent.TimeUnit;
-
-import io.ledger.journal.snapshot.JournalRetention;
-
 /**
  * When {@code serve} takes snapshots, how many it keeps, and what happens to the journal files they make unnecessary.
- * Validated by {@link #validate()}. See docs/operations.md.
+ * Validated by {@link #validate()}, whose messages name the {@code ledger serve} option (without the dashes). See
+ * docs/operations.md.
  *
  * @param everyCommands    a snapshot after this many journaled commands; 0 for none by count.
- * @param everySeconds     a snapshot this often when anything was journaled since the last; 0 for none by time.
+ * @param everySeconds     a snapshot this often when anything was journaled since the last; 0 for none by time;
+ *                         at most {@link #EVERY_SECONDS_MAX}.
  * @param keep             snapshot files kept, newest first, 1..{@link #KEEP_MAX}.
  * @param journalRetention {@code off}, {@code archive} or {@code delete}: what happens to journal cycles older than the
  *                         oldest snapshot kept.
@@ -18,6 +16,8 @@ public record SnapshotOptions(long everyCommands, long everySeconds, int keep, S
 {
     public static final long EVERY_COMMANDS_DEFAULT = 1_000_000;
     public static final long EVERY_SECONDS_DEFAULT = 600;
+    /** 365 days. */
+    public static final long EVERY_SECONDS_MAX = 31_536_000;
     public static final int KEEP_DEFAULT = 3;
     public static final int KEEP_MAX = 1000;
     public static final String JOURNAL_RETENTION_DEFAULT = "off";
@@ -33,14 +33,27 @@ public record SnapshotOptions(long everyCommands, long everySeconds, int keep, S
         {
             throw new IllegalArgumentException("snapshot-every-commands=" + everyCommands + " must be >= 0 (0: none by count)");
         }
-        if (everySeconds < 0 || everySeconds > TimeUnit.DAYS.toSeconds(365))
+        if (everySeconds < 0)
         {
-            throw new IllegalArgumentException("snapshot-every-seconds=" + everySeconds + " must be in 0..31536000 (0: none by time)");
+            throw new IllegalArgumentException("snapshot-every-seconds=" + everySeconds + " must be >= 0 (0: none by time)");
         }
-        if (keep < 1 || keep > KEEP_MAX)
+        if (everySeconds > EVERY_SECONDS_MAX)
+        {
+            throw new IllegalArgumentException(
+                "snapshot-every-seconds=" + everySeconds + " must be in 0.." + EVERY_SECONDS_MAX + " (0: none by time)");
+        }
+        if (keep < 1)
+        {
+            throw new IllegalArgumentException("snapshots-keep=" + keep + " must be >= 1 (files)");
+        }
+        if (keep > KEEP_MAX)
         {
             throw new IllegalArgumentException("snapshots-keep=" + keep + " must be in 1.." + KEEP_MAX);
         }
-        JournalRetention.Mode.parse(journalRetention);
+        // The option's values exactly as spelled (JournalRetention.Mode.parse would also take other cases).
+        if (!"off".equals(journalRetention) && !"archive".equals(journalRetention) && !"delete".equals(journalRetention))
+        {
+            throw new IllegalArgumentException("journal-retention=" + journalRetention + " must be off, archive or delete");
+        }
     }
 }

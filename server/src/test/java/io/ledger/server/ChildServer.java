@@ -140,7 +140,7 @@ final class ChildServer
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent())
         {
             final Path candidate = dir.resolve("config").resolve("jvm.options");
-            if (Files.isRegularFile(candidate) && Files.isDirectory(dir.resolve("http-adapter")))
+            if (Files.isRegularFile(candidate) && Files.isDirectory(dir.resolve("server")))
             {
                 return candidate;
             }

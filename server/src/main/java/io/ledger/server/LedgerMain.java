@@ -1,6 +1,5 @@
 package io.ledger.server;
 
-import io.ledger.engine.Currencies;
 import io.ledger.engine.WaitStrategies;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.auth.Secrets;
@@ -27,7 +26,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Currency;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cuts a damaged one (package {@code io.ledger.server.tools}).
  *
  * <p>Every option of {@code serve} can also come from a {@code LEDGER_*} environment variable; a flag wins over
- * the variable, which wins over the built-in default (the constants in {@link Config}). Bad values are refused
- * before anything starts: one line on stderr naming the option, exit code 2 ({@link ExitCode#USAGE}).
+ * the variable, which wins over the built-in default (the constants in {@link Config}, {@link SnapshotOptions} and
+ * {@code HttpServeOptions}'s). Bad values are refused by {@link Config#validate()}, the one place their rules are
+ * written, before anything starts: one line on stderr naming the option, exit code 2 ({@link ExitCode#USAGE}).
  *
  * <p>Secrets and tokens are never logged; the only token printed is the one asked for ({@code token}) or the demo
  * token {@code serve} prints when it signs with the key kept in the data directory.
@@ -59,8 +58,8 @@ public final class LedgerMain
     static final String DEMO_MERCHANT = "demo_merchant";
     /** The subject of {@code token --operator} without a name. */
     static final String DEFAULT_OPERATOR = "operator";
-    /** Lifetime of the demo token, hours (30 days). */
-    static final long DEMO_TOKEN_TTL_HOURS = 720;
+    /** Lifetime of a token, hours (30 days): {@code token --ttl-hours}'s default, and the demo token's. */
+    static final long TOKEN_TTL_HOURS_DEFAULT = 720;
     /** Longest token lifetime {@code token --ttl-hours} accepts, hours (10 years). */
     static final long TTL_HOURS_MAX = 87_600;
 
@@ -176,7 +175,7 @@ public final class LedgerMain
             names = "--port",
             paramLabel = "PORT",
             defaultValue = "${env:LEDGER_PORT:-" + Config.PORT_DEFAULT + "}",
-            description = "TCP port on all interfaces, 0..65535 (0 picks a free one). Env LEDGER_PORT. "
+            description = "TCP port on all interfaces, 0.." + Config.PORT_MAX + " (0 picks a free one). Env LEDGER_PORT. "
                 + "Default: ${DEFAULT-VALUE}.")
         int port;
 
@@ -238,7 +237,8 @@ public final class LedgerMain
             names = "--snapshot-every-seconds",
             paramLabel = "SECONDS",
             defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_SECONDS:-" + SnapshotOptions.EVERY_SECONDS_DEFAULT + "}",
-            description = "Take a snapshot this often, seconds, when anything was journaled since the last one, 0..31536000 "
+            description = "Take a snapshot this often, seconds, when anything was journaled since the last one, 0.."
+                + SnapshotOptions.EVERY_SECONDS_MAX + " "
                 + "(0: none by time). A snapshot is also taken on a clean stop. Env LEDGER_SNAPSHOT_EVERY_SECONDS. "
                 + "Default: ${DEFAULT-VALUE}.")
         long snapshotEverySeconds;
@@ -275,9 +275,8 @@ public final class LedgerMain
             final Config config;
             try
             {
-                checkOptions();
                 // Validate everything but the key before resolving it: resolving may create the data directory.
-                validate(toConfig(PROVISIONAL_SECRET));
+                checkOptions();
                 config = toConfig(secret.resolve());
                 validate(config);
             }
@@ -289,60 +288,16 @@ public final class LedgerMain
         }
 
         /**
-         * The checks a flag can fail on its own, reported with the flag's name; {@link Config#validate()} runs after
-         * and stays the authority (upper limits, anything added there later).
+         * Checks every option but the key, with {@link Config#validate()}: the one place the rules are written.
          *
-         * @throws OptionException naming the first option whose value is out of range.
+         * @throws OptionException naming the first flag whose value is refused.
          */
         void checkOptions()
         {
-            if (port < 0 || port > 65535)
-            {
-                throw new OptionException("--port=" + port + " must be in 0..65535");
-            }
-            if (!"process".equals(durability) && !"fsync".equals(durability))
-            {
-                throw new OptionException("--durability=" + durability + " must be process or fsync");
-            }
-            if (ringSizeEvents < 2 || Integer.bitCount(ringSizeEvents) != 1)
-            {
-                throw new OptionException("--ring-size=" + ringSizeEvents + " must be a power of two >= 2 (events)");
-            }
-            try
-            {
-                WaitStrategies.byName(waitStrategy);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new OptionException("--wait-strategy=" + waitStrategy + " must be one of: " + WaitStrategies.NAMES);
-            }
-            if (ioThreads < 1)
-            {
-                throw new OptionException("--io-threads=" + ioThreads + " must be >= 1");
-            }
-            if (!isIsoCurrency(defaultCurrency))
-            {
-                throw new OptionException("--default-currency=" + defaultCurrency
-                    + " must be an ISO 4217 code of three upper-case letters, e.g. ZAR");
-            }
-            if (snapshotEveryCommands < 0)
-            {
-                throw new OptionException("--snapshot-every-commands=" + snapshotEveryCommands + " must be >= 0 (0: none by count)");
-            }
-            if (snapshotEverySeconds < 0)
-            {
-                throw new OptionException("--snapshot-every-seconds=" + snapshotEverySeconds + " must be >= 0 (0: none by time)");
-            }
-            if (snapshotsKeep < 1)
-            {
-                throw new OptionException("--snapshots-keep=" + snapshotsKeep + " must be >= 1 (files)");
-            }
-            if (!"off".equals(journalRetention) && !"archive".equals(journalRetention) && !"delete".equals(journalRetention))
-            {
-                throw new OptionException("--journal-retention=" + journalRetention + " must be off, archive or delete");
-            }
+            validate(toConfig(PROVISIONAL_SECRET));
         }
 
+        /** {@link Config#validate()}, its message naming the flag: the option's name with the dashes. */
         private static void validate(final Config config)
         {
             try
@@ -351,7 +306,7 @@ public final class LedgerMain
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new OptionException(ex.getMessage());
+                throw new OptionException("--" + ex.getMessage());
             }
         }
 
@@ -436,8 +391,8 @@ public final class LedgerMain
         private static void printDemoToken(final PrintWriter out, final Config config, final int port)
         {
             final String token = Tokens.issue(
-                config.jwtSecret(), DEMO_MERCHANT, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(DEMO_TOKEN_TTL_HOURS));
-            out.println("demo token for merchant " + DEMO_MERCHANT + ", valid " + DEMO_TOKEN_TTL_HOURS / 24
+                config.jwtSecret(), DEMO_MERCHANT, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(TOKEN_TTL_HOURS_DEFAULT));
+            out.println("demo token for merchant " + DEMO_MERCHANT + ", valid " + TOKEN_TTL_HOURS_DEFAULT / 24
                 + " days, signed with the key in " + config.dataDir().resolve(Secrets.FILE_NAME) + ":");
             out.println(token);
             out.println("curl -H \"Authorization: Bearer " + token + "\" http://localhost:" + port + "/api/canary/health");
@@ -518,7 +473,7 @@ public final class LedgerMain
         @Option(
             names = "--ttl-hours",
             paramLabel = "HOURS",
-            defaultValue = "720",
+            defaultValue = "" + TOKEN_TTL_HOURS_DEFAULT,
             description = "Token lifetime in hours, 1.." + TTL_HOURS_MAX + ". Default: ${DEFAULT-VALUE} (30 days).")
         long ttlHours;
 
@@ -563,7 +518,7 @@ public final class LedgerMain
         {
             final Properties properties = new Properties();
             try (InputStream in = LedgerMain.class.getResourceAsStream(
-                "/META-INF/maven/io.ledger/ledger-http-adapter/pom.properties"))
+                "/META-INF/maven/io.ledger/ledger-server/pom.properties"))
             {
                 if (in != null)
                 {
@@ -575,23 +530,6 @@ public final class LedgerMain
                 // fall through to "unknown"
             }
             return new String[] {"ledger " + properties.getProperty("version", "(version unknown)")};
-        }
-    }
-
-    static boolean isIsoCurrency(final String code)
-    {
-        if (code == null || Currencies.pack(code) == Currencies.NONE)
-        {
-            return false;
-        }
-        try
-        {
-            Currency.getInstance(code);
-            return true;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            return false;
         }
     }
 
