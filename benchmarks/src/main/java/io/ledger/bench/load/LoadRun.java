@@ -339,7 +339,7 @@ final class LoadRun
         final long measureStartNs = startNs + config.warmupNs();
         final long endNs = measureStartNs + config.durationNs();
         final WorkloadDriver driver = new WorkloadDriver(config.mix(), config.customers(), config.amountMinMinor(),
-            config.amountMaxMinor(), measureStartNs, endNs, money, config.batchSize(), config.verify());
+            config.amountMaxMinor(), measureStartNs, endNs, money, config.batchSize());
         final Phase phase = new Phase("workload", driver, config.rateTotalPerS(), config.arrival(), on.size(), startNs, measureStartNs, endNs);
         for (final ClientConnection connection : on)
         {

@@ -11,8 +11,8 @@ import io.netty.buffer.ByteBuf;
  * <p><b>Batches</b> ({@code batchSize} > 1, purchases only): each request carries {@code batchSize} purchases in
  * {@link BatchShape}'s request shape. Throughput counts purchases, not requests: a 2xx batch reply completes
  * {@code batchSize} purchases, any other reply none (a refused batch changes nothing). Latency is per request.
- * With {@code readItems} (the money check is on) each 2xx reply's per-item statuses are read and every item
- * answered 201 is booked; a 2xx reply without readable per-item results makes its items unknown outcomes.
+ * Each 2xx reply's per-item statuses are read ({@link BatchShape}), counted, and every item answered 201 is booked;
+ * a 2xx reply without readable per-item results makes its items unknown outcomes.
  */
 final class WorkloadDriver implements Phase.Driver
 {
@@ -24,16 +24,15 @@ final class WorkloadDriver implements Phase.Driver
     private final long measureEndNs;
     private final MoneyBook money;
     private final int batchSize;
-    private final boolean readItems;
 
     WorkloadDriver(final Mix mix, final int customers, final long amountMinMinor, final long amountMaxMinor,
         final long measureStartNs, final long measureEndNs, final MoneyBook money)
     {
-        this(mix, customers, amountMinMinor, amountMaxMinor, measureStartNs, measureEndNs, money, 1, true);
+        this(mix, customers, amountMinMinor, amountMaxMinor, measureStartNs, measureEndNs, money, 1);
     }
 
     WorkloadDriver(final Mix mix, final int customers, final long amountMinMinor, final long amountMaxMinor,
-        final long measureStartNs, final long measureEndNs, final MoneyBook money, final int batchSize, final boolean readItems)
+        final long measureStartNs, final long measureEndNs, final MoneyBook money, final int batchSize)
     {
         if (customers < 1 || (mix.weight(Op.TRANSFER) > 0 && customers < 2))
         {
@@ -51,7 +50,6 @@ final class WorkloadDriver implements Phase.Driver
         this.measureEndNs = measureEndNs;
         this.money = money;
         this.batchSize = batchSize;
-        this.readItems = readItems;
     }
 
     @Override
@@ -104,7 +102,7 @@ final class WorkloadDriver implements Phase.Driver
         final WorkerStats stats = connection.stats;
         final boolean applied = status >= 200 && status < 300;
         final boolean inWindow = p.intendedNs >= measureStartNs && p.intendedNs < measureEndNs;
-        if (applied && readItems)
+        if (applied)
         {
             final int length = content.readableBytes();
             final int[] statuses = connection.itemStatuses(p.batchSize);
