@@ -81,7 +81,9 @@ final class EdgeReport
             .append(" interleaved repeat(s), each running every system once. A figure is the median over the repeats with the range "
                 + "(min-max) beside it; a ratio is taken within each repeat (same repeat, same connection count) and then its range "
                 + "is shown. Throughput is purchases/s (a batch request counts its purchases). Server CPU is the server process's "
-                + "user + system time in the measurement window per purchase (/proc/PID/stat).\n\n");
+                + "user + system time in the measurement window per purchase (/proc/PID/stat). The load tool (one client thread; "
+            + "redis-benchmark for Redis) shares the cores: where its CPU nears 100% of a core, the client, not the server, "
+            + "limits that row (most likely the bare server's).\n\n");
         ReportCommand.machineSection(md, machine);
         md.append("| Load average | before ").append(machine.getProperty("loadavg", "?")).append(", after ")
             .append(machine.getProperty("loadavg.after", "?")).append(" |\n\n");
@@ -110,8 +112,8 @@ final class EdgeReport
     private static void closedTable(final StringBuilder md, final List<RunResult> results, final int connections)
     {
         md.append("## Closed loop, ").append(connections).append(" connection").append(connections == 1 ? "" : "s").append("\n\n");
-        md.append("| System | Configuration | Purchases/s | p50 ms | p99 ms | p99.9 ms | Server CPU us/purchase | x bare Netty | x Redis -P 1 | x Redis -P 16 | Checks |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| System | Configuration | Purchases/s | p50 ms | p99 ms | p99.9 ms | Server CPU us/purchase | Load tool CPU | x bare Netty | x Redis -P 1 | x Redis -P 16 | Checks |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         final Map<Row, List<RunResult>> rows = group(results.stream().filter(r -> r.mode.equals("closed") && r.connections == connections).toList());
         for (final Map.Entry<Row, List<RunResult>> e : rows.entrySet())
         {
@@ -122,6 +124,7 @@ final class EdgeReport
                 .append(range(runs, r -> r.latencyUs.p99, EdgeReport::ms)).append(" | ")
                 .append(range(runs, r -> r.latencyUs.p999, EdgeReport::ms)).append(" | ")
                 .append(range(runs, RunResult::serverCpuUsPerOp, EdgeReport::us)).append(" | ")
+                .append(range(runs, r -> r.clientCpuPct, EdgeReport::pct)).append(" | ")
                 .append(ratioRange(runs, results, EdgeReport::bare, r -> r.throughput)).append(" | ")
                 .append(ratioRange(runs, results, (all, r) -> redis(all, r, 1), r -> r.throughput)).append(" | ")
                 .append(ratioRange(runs, results, (all, r) -> redis(all, r, 16), r -> r.throughput)).append(" | ")
@@ -356,6 +359,11 @@ final class EdgeReport
     {
         final double ms = us / 1000.0;
         return ms < 10 ? String.format(Locale.ROOT, "%.2f", ms) : ms < 100 ? String.format(Locale.ROOT, "%.1f", ms) : String.format(Locale.ROOT, "%,.0f", ms);
+    }
+
+    private static String pct(final double pct)
+    {
+        return String.format(Locale.ROOT, "%.0f%%", pct);
     }
 
     private static String us(final double us)

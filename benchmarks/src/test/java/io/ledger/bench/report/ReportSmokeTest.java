@@ -219,7 +219,7 @@ class ReportSmokeTest
         assertTrue(text.contains("## Closed loop, 32 connections"), text);
         // ledger process over bare, per repeat: 10,000 / 50,000 in both repeats, so no range.
         assertTrue(text.contains("| ledger | process | 7,500 (5,000 - 10,000) | "), text);
-        assertTrue(text.contains("| 0.20x | 0.50x | 0.10x |"), text);
+        assertTrue(text.contains("| 90.0 | 50% | 0.20x | 0.50x | 0.10x |"), text); // server us/purchase, load tool CPU, ratios
         // 90% of a core over 10,000/s = 90 us per purchase in repeat 1, 45% over 5,000/s = 90 us in repeat 2.
         assertTrue(text.contains("| Unbatched, `process`, 32 connections: >= 0.8x the bare Netty server's purchases/s | 0.20x, 0.20x | **no** |"), text);
         assertTrue(text.contains("| ... server CPU per purchase <= 25 us | 90.0 us, 90.0 us | **no** |"), text);
