@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One load run against a live server, in four phases on the same keep-alive connections:
  * <ol>
- *   <li>set-up: create {@code customers} customers, then pay each one {@code initialMinor} in (closed loop);</li>
+ *   <li>set-up: create {@code customers} customers, then pay each one {@code initialMinor} in (closed loop); skipped
+ *       for a server that only answers ({@code setUp} false: ids are made up);</li>
  *   <li>the workload: warm-up, then the measurement window (closed or open loop), then the drain of replies
  *       still outstanding;</li>
  *   <li>verification: read every customer's balance and the merchant's, and compare them with the tool's own
@@ -264,7 +266,7 @@ final class LoadRun
     {
         for (int i = 0; i < customerIds.length; i++)
         {
-            customerIds[i] = String.format("cus_%010d", i).getBytes(StandardCharsets.US_ASCII);
+            customerIds[i] = String.format(Locale.ROOT, "cus_%010d", i).getBytes(StandardCharsets.US_ASCII);
         }
         notes.add("no set-up (--no-setup): customer ids were made up, nothing was verified");
     }

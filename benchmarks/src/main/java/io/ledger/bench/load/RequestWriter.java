@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * Encodes the load tool's HTTP/1.1 requests straight into a buffer: the header lines that never change are
  * encoded once, and only the path's customer id, the {@code Content-Length} and the JSON body are written per
- * request. The bodies are those of the README's walk-through (Cashful DTOs).
+ * request. The bodies are those of the README's walk-through (Cashful DTOs); a batch request
+ * ({@link Pending#batchSize} > 1) wraps N purchase bodies in {@link BatchShape}'s request shape.
  *
  * <p>Not thread-safe: one per connection (it owns a scratch array for the body).
  */
