@@ -12,7 +12,7 @@
 #   5. benchmarks.jar report: BENCHMARKS.md (machine, versions, commands, tables, ratios, targets) and the plot
 #      benchmarks/results/throughput-vs-p99.png; the result files are copied to benchmarks/results/data/
 #
-# --edge runs instead the request-path comparison of the HTTP edge issue (about 3-4 minutes per repeat with the
+# --edge runs instead the request-path comparison of the HTTP edge issue (about 5 minutes per repeat with the
 # defaults), and writes its own report (benchmarks/target/bench-run/edge-report.md unless --report says otherwise;
 # BENCHMARKS.md is left alone): the bare Netty server (benchmarks.jar bare-server: the transport floor), the ledger
 # unbatched (process and fsync durability), the ledger with batches of --batches purchases per request (process),
