@@ -6,13 +6,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpConstants;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -22,16 +23,30 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
- * The HTTP/1.1 server codec, as Netty's {@code HttpServerCodec} (bounded request line and headers; a reply to
- * {@code HEAD} has no body; a request with both {@code Transfer-Encoding: chunked} and {@code Content-Length} has
- * its connection closed after the reply), plus a per-request deadline against slow clients.
+ * The HTTP/1.1 server codec, as Netty's {@code HttpServerCodec} (bounded request line and headers, strict CRLF line
+ * ends, validated header names and values; a reply to {@code HEAD} has no body), plus what {@link FramingHandler},
+ * the one place that decides how requests are framed, needs from the decoder:
  *
- * <p><b>The deadline.</b> Each request must arrive whole within {@code requestTimeoutMs} of its first byte. The
- * idle timeout alone does not stop a client that sends one byte every few seconds ("slow loris"): every byte counts
- * as activity. The decoder is the one place that knows when a request starts (the first byte it is handed while no
- * request is in progress, including bytes left over behind the previous request in the same read) and when it ends
- * (it emits {@link LastHttpContent}), so the timer lives here. When it fires, the decoder discards all further input
- * and fires {@link RequestTimeout#EVENT}; the request handler answers 408 and closes the connection.
+ * <ul>
+ *   <li><b>Counted header fields.</b> Every request's headers are {@link RequestHeaders}, which count the fields whose
+ *       repetition matters while the decoder adds them.</li>
+ *   <li><b>Obsolete line folding</b> (a header line that starts with a space or a tab, RFC 9112 section 5.2) marks
+ *       the request as failed to decode, so it is refused: Netty would silently join the lines.</li>
+ *   <li><b>No decoding after the last request.</b> {@link #endInput()}: once a request is refused in a way that ends
+ *       the connection, or the connection's last request ({@code Connection: close}) is complete, every further byte
+ *       is discarded, never decoded. So a body that was not read can never run as a request.</li>
+ *   <li><b>Back-pressure by request.</b> {@link #pauseInput()} stops decoding between two requests, leaving what was
+ *       already read in the decoder's buffer (at most one socket read, because the request handler stops reading
+ *       before it pauses the decoder), and {@link #resumeInput()} decodes it once the handler has room. So a client
+ *       may pipeline any number of requests: they are decoded as fast as they are answered, never dropped.</li>
+ *   <li><b>The deadline.</b> Each request must arrive whole within {@code requestTimeoutMs} of its first byte. The
+ *       idle timeout alone does not stop a client that sends one byte every few seconds ("slow loris"): every byte
+ *       counts as activity. The decoder is the one place that knows when a request starts (the first byte it is
+ *       handed while no request is in progress, including bytes left over behind the previous request in the same
+ *       read) and when it ends (it emits {@link LastHttpContent}), so the timer lives here. When it fires, the
+ *       decoder discards all further input and fires {@link RequestTimeout#EVENT}, which {@link FramingHandler}
+ *       turns into a 408 in request order.</li>
+ * </ul>
  *
  * <p>Thread-safety: one instance per connection, event loop only.
  */
@@ -43,8 +58,17 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         EVENT
     }
 
+    /** The decoder result of a request whose header block used obsolete line folding. */
+    static final DecoderException OBSOLETE_LINE_FOLDING = new DecoderException("obsolete line folding")
+    {
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this; // one shared instance: a stack trace would only say where it was made
+        }
+    };
+
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(4);
-    private boolean closeAfterResponse;
 
     LedgerHttpCodec(final int initialLineBytesMax, final int headerBytesMax, final long requestTimeoutMs)
     {
@@ -52,8 +76,28 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             new RequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(initialLineBytesMax)
                 .setMaxHeaderSize(headerBytesMax)
-                .setMaxChunkSize(8192), requestTimeoutMs),
+                .setMaxChunkSize(8192)
+                .setStrictLineParsing(true)
+                .setHeadersFactory(RequestHeaders.FACTORY), requestTimeoutMs),
             new ResponseEncoder());
+    }
+
+    /** Discards every byte from now on: the connection's last request has been decoded. */
+    void endInput()
+    {
+        inboundHandler().endInput();
+    }
+
+    /** Stops decoding at the next request boundary; what was read stays buffered until {@link #resumeInput()}. */
+    void pauseInput()
+    {
+        inboundHandler().paused = true;
+    }
+
+    /** Decodes what a pause left buffered, and whatever arrives next. */
+    void resumeInput()
+    {
+        inboundHandler().resume();
     }
 
     final class RequestDecoder extends HttpRequestDecoder
@@ -66,6 +110,19 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         private boolean receiving;
         private long requestStartNs;
         private boolean timedOut;
+        /** Every further byte is discarded: the connection's last request has been decoded. */
+        private boolean discarding;
+        /** Decoding stops at the next request boundary (set between requests only; see {@link #pauseInput()}). */
+        boolean paused;
+        /** Inside {@link #channelRead}: a resume then only asks for one more pass over the buffer. */
+        private boolean decoding;
+        private boolean decodeAgain;
+        /** A request has started and its header block is not complete yet. */
+        private boolean headPending;
+        /** The last byte consumed for the pending header block ended a line. */
+        private boolean lineEnded;
+        /** The pending header block has a line that starts with a space or a tab. */
+        private boolean folded;
 
         RequestDecoder(final HttpDecoderConfig config, final long requestTimeoutMs)
         {
@@ -74,31 +131,70 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         }
 
         @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+        {
+            decoding = true;
+            try
+            {
+                super.channelRead(ctx, msg);
+                while (decodeAgain)
+                {
+                    decodeAgain = false;
+                    if (!paused && !discarding && internalBuffer().isReadable())
+                    {
+                        super.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                    }
+                }
+            }
+            finally
+            {
+                decoding = false;
+            }
+        }
+
+        @Override
         protected void decode(final ChannelHandlerContext ctx, final ByteBuf buffer, final List<Object> out) throws Exception
         {
-            if (timedOut)
+            this.ctx = ctx;
+            if (timedOut || discarding)
             {
                 buffer.skipBytes(buffer.readableBytes());
                 return;
             }
+            if (paused)
+            {
+                return; // between two requests: the bytes stay in the buffer until resume()
+            }
             if (!receiving && buffer.isReadable())
             {
                 receiving = true;
+                headPending = true;
+                lineEnded = false;
                 requestStartNs = System.nanoTime();
                 if (timer == null)
                 {
-                    this.ctx = ctx;
                     timer = ctx.executor().schedule(check, requestTimeoutNs, TimeUnit.NANOSECONDS);
                 }
             }
             final int before = out.size();
+            final int start = buffer.readerIndex();
             super.decode(ctx, buffer, out);
+            if (headPending)
+            {
+                findFolding(buffer, start, buffer.readerIndex());
+            }
             for (int i = before, size = out.size(); i < size; i++)
             {
                 final Object message = out.get(i);
                 if (message instanceof HttpRequest request)
                 {
                     methods.add(request.method());
+                    headPending = false;
+                    if (folded)
+                    {
+                        folded = false;
+                        request.setDecoderResult(DecoderResult.failure(OBSOLETE_LINE_FOLDING));
+                    }
                 }
                 if (message instanceof LastHttpContent)
                 {
@@ -107,11 +203,70 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             }
         }
 
-        @Override
-        protected void handleTransferEncodingChunkedWithContentLength(final HttpMessage message)
+        /**
+         * Looks for a line that starts with a space or a tab in the header-block bytes the decoder consumed,
+         * {@code [start, end)}. While a header block is pending the decoder consumes whole lines only, so a line
+         * start is the byte after an LF, including the first byte of this call when the last call ended a line.
+         */
+        private void findFolding(final ByteBuf buffer, final int start, final int end)
         {
-            super.handleTransferEncodingChunkedWithContentLength(message);
-            closeAfterResponse = true;
+            if (start == end || folded)
+            {
+                return;
+            }
+            if (lineEnded && isSpaceOrTab(buffer.getByte(start)))
+            {
+                folded = true;
+                return;
+            }
+            int from = start;
+            int lf;
+            while ((lf = buffer.indexOf(from, end, HttpConstants.LF)) >= 0 && lf + 1 < end)
+            {
+                if (isSpaceOrTab(buffer.getByte(lf + 1)))
+                {
+                    folded = true;
+                    return;
+                }
+                from = lf + 1;
+            }
+            lineEnded = buffer.getByte(end - 1) == HttpConstants.LF;
+        }
+
+        private static boolean isSpaceOrTab(final byte b)
+        {
+            return b == HttpConstants.SP || b == HttpConstants.HT;
+        }
+
+        void endInput()
+        {
+            discarding = true;
+            paused = false;
+        }
+
+        void resume()
+        {
+            if (!paused)
+            {
+                return;
+            }
+            paused = false;
+            if (decoding)
+            {
+                decodeAgain = true; // the read in progress decodes the rest when it returns
+                return;
+            }
+            if (ctx != null && internalBuffer().isReadable())
+            {
+                try
+                {
+                    channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                }
+                catch (final Exception ex)
+                {
+                    ctx.fireExceptionCaught(ex);
+                }
+            }
         }
 
         @Override
@@ -136,7 +291,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         private void check()
         {
             timer = null;
-            if (!receiving || timedOut)
+            if (!receiving || timedOut || discarding)
             {
                 return;
             }
@@ -163,18 +318,6 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
     final class ResponseEncoder extends HttpResponseEncoder
     {
         private HttpMethod method;
-
-        @Override
-        public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) throws Exception
-        {
-            ChannelPromise p = promise;
-            if (closeAfterResponse && msg instanceof LastHttpContent)
-            {
-                closeAfterResponse = false;
-                p = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
-            }
-            super.write(ctx, msg, p);
-        }
 
         @Override
         protected void sanitizeHeadersBeforeEncode(final HttpResponse msg, final boolean isAlwaysEmpty)
