@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpConstants;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,6 +33,10 @@ import io.netty.handler.codec.http.LastHttpContent;
  *       repetition matters while the decoder adds them.</li>
  *   <li><b>Obsolete line folding</b> (a header line that starts with a space or a tab, RFC 9112 section 5.2) marks
  *       the request as failed to decode, so it is refused: Netty would silently join the lines.</li>
+ *   <li><b>Strict chunk-size lines</b> (RFC 9112 section 7.1): hex digits, then nothing or {@code ;} and an extension,
+ *       then CRLF. Netty reads the size from a prefix and skips the rest ({@code " 5"}, {@code "5 x"}, {@code "5\0"}
+ *       all read as 5), which a proxy in front may read differently: the way request smuggling starts. The decoder
+ *       checks the lines of a chunked body as they are consumed, and a bad one fails the request.</li>
  *   <li><b>No decoding after the last request.</b> {@link #endInput()}: once a request is refused in a way that ends
  *       the connection, or the connection's last request ({@code Connection: close}) is complete, every further byte
  *       is discarded, never decoded. So a body that was not read can never run as a request.</li>
@@ -58,6 +63,16 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         EVENT
     }
 
+    /** The decoder result of a chunked body with a chunk-size line that is not RFC 9112's. */
+    static final DecoderException MALFORMED_CHUNK_SIZE = new DecoderException("malformed chunk-size line")
+    {
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this;
+        }
+    };
+
     /** The decoder result of a request whose header block used obsolete line folding. */
     static final DecoderException OBSOLETE_LINE_FOLDING = new DecoderException("obsolete line folding")
     {
@@ -67,6 +82,15 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             return this; // one shared instance: a stack trace would only say where it was made
         }
     };
+
+    private static final int CHUNKS_NONE = 0;
+    private static final int CHUNKS_SIZE_DIGITS = 1;
+    private static final int CHUNKS_SIZE_SPACE = 2;
+    private static final int CHUNKS_SIZE_EXTENSION = 3;
+    private static final int CHUNKS_SIZE_CR = 4;
+    private static final int CHUNKS_DATA = 5;
+    private static final int CHUNKS_DATA_CRLF = 6;
+    private static final int CHUNKS_TRAILER = 7;
 
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(4);
 
@@ -123,6 +147,11 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         private boolean lineEnded;
         /** The pending header block has a line that starts with a space or a tab. */
         private boolean folded;
+        /** Where the chunked body being decoded is, or {@link #CHUNKS_NONE}; see {@link #checkChunks}. */
+        private int chunks;
+        private long chunkBytesLeft;
+        private int chunkSizeDigits;
+        private long chunkSize;
 
         RequestDecoder(final HttpDecoderConfig config, final long requestTimeoutMs)
         {
@@ -183,6 +212,16 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             {
                 findFolding(buffer, start, buffer.readerIndex());
             }
+            else if (chunks != CHUNKS_NONE && !checkChunks(buffer, start, buffer.readerIndex()))
+            {
+                chunks = CHUNKS_NONE;
+                receiving = false;
+                discarding = true; // nothing after it is decoded: the request is refused and the connection ends
+                final LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+                failed.setDecoderResult(DecoderResult.failure(MALFORMED_CHUNK_SIZE));
+                out.add(failed);
+                return;
+            }
             for (int i = before, size = out.size(); i < size; i++)
             {
                 final Object message = out.get(i);
@@ -195,12 +234,149 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
                         folded = false;
                         request.setDecoderResult(DecoderResult.failure(OBSOLETE_LINE_FOLDING));
                     }
+                    else if (request.headers() instanceof RequestHeaders headers && headers.transferEncodingFields > 0
+                        && !(message instanceof LastHttpContent))
+                    {
+                        // Netty reads a chunked body next (or FramingHandler refuses the request and ends the input)
+                        chunks = CHUNKS_SIZE_DIGITS;
+                        chunkSizeDigits = 0;
+                        chunkSize = 0;
+                    }
                 }
                 if (message instanceof LastHttpContent)
                 {
                     receiving = false; // the timer stays armed: the next request most likely follows soon
+                    chunks = CHUNKS_NONE;
                 }
             }
+        }
+
+        /**
+         * Follows the chunked body bytes the decoder consumed, {@code [start, end)} (the decoder consumes a chunked
+         * body in order: size lines whole, data in pieces, the CRLF after the data, the trailer section), and checks
+         * each chunk-size line against RFC 9112: {@code 1*HEXDIG [ BWS ";" extension ] CRLF}, the extension of
+         * visible characters, spaces and tabs. Netty has checked the CRLF after each chunk's data and parses the
+         * trailer fields.
+         *
+         * @return false at the first chunk-size line that breaks the grammar.
+         */
+        private boolean checkChunks(final ByteBuf buffer, final int start, final int end)
+        {
+            int i = start;
+            while (i < end)
+            {
+                switch (chunks)
+                {
+                    case CHUNKS_DATA ->
+                    {
+                        final int n = (int)Math.min(chunkBytesLeft, end - i);
+                        i += n;
+                        chunkBytesLeft -= n;
+                        if (chunkBytesLeft == 0)
+                        {
+                            chunks = CHUNKS_DATA_CRLF;
+                        }
+                    }
+                    case CHUNKS_DATA_CRLF ->
+                    {
+                        i++; // CR LF: checked by the decoder
+                        if (buffer.getByte(i - 1) == HttpConstants.LF)
+                        {
+                            chunks = CHUNKS_SIZE_DIGITS;
+                            chunkSizeDigits = 0;
+                            chunkSize = 0;
+                        }
+                    }
+                    case CHUNKS_TRAILER -> i = end; // header fields, parsed by the decoder, until the LastHttpContent
+                    default ->
+                    {
+                        final byte b = buffer.getByte(i++);
+                        if (!chunkSizeLine(b))
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** @return false when {@code b} cannot come next in a chunk-size line. */
+        private boolean chunkSizeLine(final byte b)
+        {
+            switch (chunks)
+            {
+                case CHUNKS_SIZE_DIGITS:
+                {
+                    final int digit = Character.digit(b, 16);
+                    if (digit >= 0 && b < 0x80)
+                    {
+                        if (++chunkSizeDigits > 15)
+                        {
+                            return false; // past any body we accept; also keeps chunkSize from overflowing
+                        }
+                        chunkSize = chunkSize << 4 | digit;
+                        return true;
+                    }
+                    if (chunkSizeDigits == 0)
+                    {
+                        return false; // no digit first: " 5", ";x", "-5", an empty line
+                    }
+                    if (b == HttpConstants.SEMICOLON)
+                    {
+                        chunks = CHUNKS_SIZE_EXTENSION;
+                        return true;
+                    }
+                    if (b == HttpConstants.SP || b == HttpConstants.HT)
+                    {
+                        chunks = CHUNKS_SIZE_SPACE;
+                        return true;
+                    }
+                    return sizeLineCr(b);
+                }
+                case CHUNKS_SIZE_SPACE: // BWS is allowed only before ";"
+                    if (b == HttpConstants.SP || b == HttpConstants.HT)
+                    {
+                        return true;
+                    }
+                    if (b == HttpConstants.SEMICOLON)
+                    {
+                        chunks = CHUNKS_SIZE_EXTENSION;
+                        return true;
+                    }
+                    return false;
+                case CHUNKS_SIZE_EXTENSION:
+                    if (b == HttpConstants.HT || (b >= 0x20 && b != 0x7F) || b < 0)
+                    {
+                        return true;
+                    }
+                    return sizeLineCr(b);
+                default: // CHUNKS_SIZE_CR
+                    if (b != HttpConstants.LF)
+                    {
+                        return false;
+                    }
+                    if (chunkSize == 0)
+                    {
+                        chunks = CHUNKS_TRAILER;
+                    }
+                    else
+                    {
+                        chunks = CHUNKS_DATA;
+                        chunkBytesLeft = chunkSize;
+                    }
+                    return true;
+            }
+        }
+
+        private boolean sizeLineCr(final byte b)
+        {
+            if (b == HttpConstants.CR)
+            {
+                chunks = CHUNKS_SIZE_CR;
+                return true;
+            }
+            return false; // a bare LF, a NUL, any other control or character
         }
 
         /**
@@ -242,6 +418,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         {
             discarding = true;
             paused = false;
+            chunks = CHUNKS_NONE;
         }
 
         void resume()

@@ -514,6 +514,56 @@ class HttpFramingTest
         }
     }
 
+    /** RFC 9112 section 7.1: {@code 1*HEXDIG [ BWS ";" extension ] CRLF}. Netty alone reads all of these as a size. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lenientChunkSizeLines")
+    void shouldRefuseAChunkSizeLineThatIsNotRfc9112s(final String label, final String firstLine, final String lastLine)
+    {
+        final String json = "{\"amount\":" + SMUGGLED + ",\"currency\":\"ZAR\"}";
+        try (Wire wire = new Wire(server.port()))
+        {
+            wire.send(payInHead("Transfer-Encoding: chunked") + firstLine.replace("N", Integer.toHexString(json.length())) + "\r\n" + json
+                + "\r\n" + lastLine + "\r\n\r\n");
+            final RawHttp.Response response = wire.next();
+            wire.assertClosed();
+            assertEquals(0, balance());
+            assertError(400, response);
+        }
+    }
+
+    static Stream<Arguments> lenientChunkSizeLines()
+    {
+        return Stream.of(
+            Arguments.of("a space first", " N", "0"),
+            Arguments.of("a space after", "N ", "0"),
+            Arguments.of("a word after a space", "N x", "0"),
+            Arguments.of("a word after a tab", "N\tx", "0"),
+            Arguments.of("a NUL after", "N\u0000", "0"),
+            Arguments.of("a plus sign", "+N", "0"),
+            Arguments.of("0x", "0xN", "0"),
+            Arguments.of("a control in the extension", "N;a=\u0001", "0"),
+            Arguments.of("a word after the last size", "N", "0 x"),
+            Arguments.of("a space before the last size", "N", " 0"),
+            Arguments.of("more than 15 hex digits", "000000000000000N", "0"));
+    }
+
+    @Test
+    void shouldAcceptChunkSizeLinesThatAreRfc9112s()
+    {
+        final String json = "{\"amount\":2,\"currency\":\"ZAR\"}";
+        final String size = Integer.toHexString(json.length());
+        for (final String line : List.of(size, size.toUpperCase(java.util.Locale.ROOT), "0" + size, size + ";a", size + ";a=b;c=\"d e\"",
+            size + " ;a", size + "\t; a = b"))
+        {
+            try (Wire wire = new Wire(server.port()))
+            {
+                wire.send(payInHead("Transfer-Encoding: chunked") + line + "\r\n" + json + "\r\n0;end\r\n\r\n");
+                assertEquals(201, wire.next().status(), line);
+            }
+        }
+        assertEquals(14, balance());
+    }
+
     @Test
     void shouldRefuseAMalformedChunkWith400()
     {
