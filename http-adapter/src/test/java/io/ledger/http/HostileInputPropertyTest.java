@@ -247,6 +247,45 @@ class HostileInputPropertyTest
         });
     }
 
+    /**
+     * A request whose framing is refused (Expect, Transfer-Encoding, Content-Length, repeated fields, Host, version,
+     * line folding, chunks, a body past the limit), after zero to three reads pipelined in the same write: the reads
+     * are answered first, in order, then the refusal in the JSON error shape, then the connection closes. The
+     * refused pay-in and the pay-in hidden in its body are both valid but for the framing: the state hash checked
+     * after the property proves that neither ran.
+     */
+    @Test
+    void shouldRefuseEveryHostileFramingInOrderAndNeverRunTheBodyItDeclares()
+    {
+        final HostileFraming framing = new HostileFraming("/api/canary/customers/" + customer1 + "/pay-ins", tokenHeader,
+            "Bearer " + TestServer.token(OTHER_MERCHANT), HttpLimits.BODY_BYTES_MAX_DEFAULT);
+        final byte[] read = RawHttp.request("GET", "/api/canary/customers/" + customer1 + "/balance", Map.of("Authorization", tokenHeader), null);
+        forAll("hostile framing", 400, r -> new Framed(r.nextInt(4), framing.items(1, 7).next(r)), c ->
+        {
+            try (Wire wire = new Wire(server.port()))
+            {
+                final byte[][] parts = new byte[c.readsBefore + 1][];
+                java.util.Arrays.fill(parts, 0, c.readsBefore, read);
+                parts[c.readsBefore] = c.item.bytes();
+                wire.send(parts);
+                for (int i = 0; i < c.readsBefore; i++)
+                {
+                    final RawHttp.Response answer = wire.next();
+                    assertEquals(200, answer.status(), () -> "the read before the hostile request comes first: " + answer);
+                }
+                final RawHttp.Response refused = wire.next();
+                HttpFramingTest.assertError(c.item.status(), refused);
+                assertTrue(refused.closes(), refused::toString);
+                wire.assertClosed();
+            }
+        });
+    }
+
+    /** A hostile request behind {@code readsBefore} reads in one write. */
+    record Framed(int readsBefore, HostileFraming.Item item)
+    {
+    }
+
     // ---- checking an answer
 
     /** A request and the status it must get (-1: any 4xx, or a 200 for a read). */
