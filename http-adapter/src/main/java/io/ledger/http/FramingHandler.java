@@ -39,7 +39,7 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Refused, and the connection closed (see docs/http-conformance.md for why each):
  * <ul>
  *   <li>a request the decoder could not parse (400; a request line too long 414, a header block too large 431),
- *       obsolete line folding included;</li>
+ *       a request line that is not three words separated by single spaces and obsolete line folding included;</li>
  *   <li>an HTTP version other than HTTP/1.1 and HTTP/1.0 (400);</li>
  *   <li>no {@code Host} in HTTP/1.1, more than one, or one that is not a host and port (400);</li>
  *   <li>{@code Transfer-Encoding} other than exactly one field {@code chunked}, in HTTP/1.0, or next to
@@ -78,6 +78,8 @@ final class FramingHandler extends ChannelInboundHandlerAdapter
     private static final Refusal MALFORMED_CHUNK = new Refusal(HttpResponseStatus.BAD_REQUEST, "Malformed chunked request body");
     private static final Refusal FOLDED = new Refusal(HttpResponseStatus.BAD_REQUEST,
         "Header fields must not be folded over several lines (obsolete line folding)");
+    private static final Refusal REQUEST_LINE = new Refusal(HttpResponseStatus.BAD_REQUEST,
+        "The request line must be a method, a target and an HTTP version separated by single spaces");
     private static final Refusal VERSION = new Refusal(HttpResponseStatus.BAD_REQUEST, "The HTTP version must be HTTP/1.1 or HTTP/1.0");
     private static final Refusal HOST = new Refusal(HttpResponseStatus.BAD_REQUEST,
         "Host must appear exactly once (at most once in HTTP/1.0) and be a host and optional port");
@@ -311,6 +313,10 @@ final class FramingHandler extends ChannelInboundHandlerAdapter
         if (cause == LedgerHttpCodec.OBSOLETE_LINE_FOLDING)
         {
             return FOLDED;
+        }
+        if (cause == LedgerHttpCodec.MALFORMED_REQUEST_LINE)
+        {
+            return REQUEST_LINE;
         }
         if (cause instanceof TooLongHttpLineException)
         {

@@ -31,8 +31,13 @@ import io.netty.handler.codec.http.LastHttpContent;
  * <ul>
  *   <li><b>Counted header fields.</b> Every request's headers are {@link RequestHeaders}, which count the fields whose
  *       repetition matters while the decoder adds them.</li>
- *   <li><b>Obsolete line folding</b> (a header line that starts with a space or a tab, RFC 9112 section 5.2) marks
- *       the request as failed to decode, so it is refused: Netty would silently join the lines.</li>
+ *   <li><b>A strict request line</b> (RFC 9112 section 3): method, target and version separated by single spaces,
+ *       no other whitespace or control byte, nothing but empty lines before it. Netty accepts runs of spaces, tabs,
+ *       vertical tabs and form feeds as separators and skips any whitespace or control bytes before the line; a
+ *       proxy in front may split such a line otherwise.</li>
+ *   <li><b>Obsolete line folding</b> (a header line that starts with a space or a tab, RFC 9112 section 5.2).</li>
+ *   <li>Either marks the request as failed to decode, so {@link FramingHandler} refuses it: Netty would silently
+ *       join folded lines and split a lenient request line its own way.</li>
  *   <li><b>Strict chunk-size lines</b> (RFC 9112 section 7.1): hex digits, then nothing or {@code ;} and an extension,
  *       then CRLF. Netty reads the size from a prefix and skips the rest ({@code " 5"}, {@code "5 x"}, {@code "5\0"}
  *       all read as 5), which a proxy in front may read differently: the way request smuggling starts. The decoder
@@ -73,6 +78,16 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         }
     };
 
+    /** The decoder result of a request whose request line is not RFC 9112's. */
+    static final DecoderException MALFORMED_REQUEST_LINE = new DecoderException("malformed request line")
+    {
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this;
+        }
+    };
+
     /** The decoder result of a request whose header block used obsolete line folding. */
     static final DecoderException OBSOLETE_LINE_FOLDING = new DecoderException("obsolete line folding")
     {
@@ -82,6 +97,10 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             return this; // one shared instance: a stack trace would only say where it was made
         }
     };
+
+    private static final int HEAD_BEFORE_LINE = 0;
+    private static final int HEAD_REQUEST_LINE = 1;
+    private static final int HEAD_FIELDS = 2;
 
     private static final int CHUNKS_NONE = 0;
     private static final int CHUNKS_SIZE_DIGITS = 1;
@@ -143,10 +162,16 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         private boolean decodeAgain;
         /** A request has started and its header block is not complete yet. */
         private boolean headPending;
+        /** Where the scan of the pending head is: before the request line, in it, or in the header fields. */
+        private int headScan;
+        private int requestLineSpaces;
+        /** The last byte of the request line seen, and the last one that was not a CR. */
+        private byte lineLast;
+        private byte lineLastNotCr;
         /** The last byte consumed for the pending header block ended a line. */
         private boolean lineEnded;
-        /** The pending header block has a line that starts with a space or a tab. */
-        private boolean folded;
+        /** Why the pending head is refused: {@link #MALFORMED_REQUEST_LINE}, {@link #OBSOLETE_LINE_FOLDING}, or null. */
+        private DecoderException headFailure;
         /** Where the chunked body being decoded is, or {@link #CHUNKS_NONE}; see {@link #checkChunks}. */
         private int chunks;
         private long chunkBytesLeft;
@@ -198,6 +223,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             {
                 receiving = true;
                 headPending = true;
+                headScan = HEAD_BEFORE_LINE;
                 lineEnded = false;
                 requestStartNs = System.nanoTime();
                 if (timer == null)
@@ -210,7 +236,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             super.decode(ctx, buffer, out);
             if (headPending)
             {
-                findFolding(buffer, start, buffer.readerIndex());
+                checkHead(buffer, start, buffer.readerIndex());
             }
             else if (chunks != CHUNKS_NONE && !checkChunks(buffer, start, buffer.readerIndex()))
             {
@@ -229,10 +255,10 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
                 {
                     methods.add(request.method());
                     headPending = false;
-                    if (folded)
+                    if (headFailure != null)
                     {
-                        folded = false;
-                        request.setDecoderResult(DecoderResult.failure(OBSOLETE_LINE_FOLDING));
+                        request.setDecoderResult(DecoderResult.failure(headFailure));
+                        headFailure = null;
                     }
                     else if (request.headers() instanceof RequestHeaders headers && headers.transferEncodingFields > 0
                         && !(message instanceof LastHttpContent))
@@ -380,33 +406,85 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         }
 
         /**
-         * Looks for a line that starts with a space or a tab in the header-block bytes the decoder consumed,
-         * {@code [start, end)}. While a header block is pending the decoder consumes whole lines only, so a line
-         * start is the byte after an LF, including the first byte of this call when the last call ended a line.
+         * Checks the header-block bytes the decoder consumed, {@code [start, end)}: the request line, then every header
+         * line for obsolete folding. While a header block is pending the decoder consumes whole lines only (and, first,
+         * the bytes it skips before the request line), so a line start is the byte after an LF, including the first byte
+         * of this call when the last call ended a line.
          */
-        private void findFolding(final ByteBuf buffer, final int start, final int end)
+        private void checkHead(final ByteBuf buffer, final int start, final int end)
         {
-            if (start == end || folded)
+            int i = start;
+            while (i < end && headScan != HEAD_FIELDS && headFailure == null)
+            {
+                requestLine(buffer.getByte(i++));
+            }
+            if (i == end || headFailure != null)
             {
                 return;
             }
-            if (lineEnded && isSpaceOrTab(buffer.getByte(start)))
+            if (lineEnded && isSpaceOrTab(buffer.getByte(i)))
             {
-                folded = true;
+                headFailure = OBSOLETE_LINE_FOLDING; // also a space before the first field: RFC 9112 says refuse
                 return;
             }
-            int from = start;
+            int from = i;
             int lf;
             while ((lf = buffer.indexOf(from, end, HttpConstants.LF)) >= 0 && lf + 1 < end)
             {
                 if (isSpaceOrTab(buffer.getByte(lf + 1)))
                 {
-                    folded = true;
+                    headFailure = OBSOLETE_LINE_FOLDING;
                     return;
                 }
                 from = lf + 1;
             }
             lineEnded = buffer.getByte(end - 1) == HttpConstants.LF;
+        }
+
+        /** One byte of what comes before the header fields: empty lines, then the request line. */
+        private void requestLine(final byte b)
+        {
+            if (headScan == HEAD_BEFORE_LINE)
+            {
+                if (b == HttpConstants.CR || b == HttpConstants.LF)
+                {
+                    return; // empty lines before a request are ignored (RFC 9112 section 2.2)
+                }
+                if (b <= HttpConstants.SP || b == 0x7F)
+                {
+                    headFailure = MALFORMED_REQUEST_LINE; // whitespace or a control byte Netty would skip
+                    return;
+                }
+                headScan = HEAD_REQUEST_LINE;
+                requestLineSpaces = 0;
+            }
+            else if (b == HttpConstants.LF)
+            {
+                if (lineLast != HttpConstants.CR || requestLineSpaces != 2 || lineLastNotCr == HttpConstants.SP)
+                {
+                    headFailure = MALFORMED_REQUEST_LINE; // a bare LF, not three words, or a space before the CRLF
+                    return;
+                }
+                headScan = HEAD_FIELDS;
+                lineEnded = true;
+                return;
+            }
+            else if (lineLast == HttpConstants.CR || b < 0 || b == 0x7F
+                || b < HttpConstants.SP && b != HttpConstants.CR
+                || b == HttpConstants.SP && lineLast == HttpConstants.SP)
+            {
+                headFailure = MALFORMED_REQUEST_LINE; // a CR inside, a non-ASCII or control byte, two spaces
+                return;
+            }
+            else if (b == HttpConstants.SP)
+            {
+                requestLineSpaces++;
+            }
+            lineLast = b;
+            if (b != HttpConstants.CR)
+            {
+                lineLastNotCr = b;
+            }
         }
 
         private static boolean isSpaceOrTab(final byte b)

@@ -419,7 +419,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         problem.clear();
         if (route.changesState() && !route.method().equals(HttpMethod.DELETE) && !isJson(request))
         {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"), keepAlive);
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
             return;
         }
         final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), decodeId(match.id()));
@@ -661,7 +662,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             ctx.channel().remoteAddress());
     }
 
-    private static boolean isJson(final FullHttpRequest request)
+    /**
+     * @return true for {@code application/json}, with parameters or not, unless a {@code charset} parameter names
+     *         anything but UTF-8: bodies are decoded as UTF-8 only, so a body declared otherwise is refused up front.
+     */
+    static boolean isJson(final FullHttpRequest request)
     {
         final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (type == null)
@@ -669,8 +674,31 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return false;
         }
         final int semicolon = type.indexOf(';');
-        final String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
-        return mime.equalsIgnoreCase("application/json");
+        if (semicolon < 0)
+        {
+            return type.trim().equalsIgnoreCase("application/json");
+        }
+        if (!type.substring(0, semicolon).trim().equalsIgnoreCase("application/json"))
+        {
+            return false;
+        }
+        for (final String parameter : type.substring(semicolon + 1).split(";"))
+        {
+            final int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset"))
+            {
+                String charset = parameter.substring(equals + 1).trim();
+                if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\""))
+                {
+                    charset = charset.substring(1, charset.length() - 1);
+                }
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8"))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String joinMethods(final List<HttpMethod> methods)

@@ -65,7 +65,7 @@ final class HostileFraming
             final String json = json(outerAmount);
             final String smuggled = new String(payIn(smuggledAmount), StandardCharsets.ISO_8859_1);
             final String chunked = chunk(json) + "0\r\n\r\n";
-            switch (r.nextInt(12))
+            switch (r.nextInt(14))
             {
                 case 0:
                 {
@@ -188,6 +188,17 @@ final class HostileFraming
                         "Authorization: Bearer\r\n x").next(r);
                     return item("obsolete line folding", head("HTTP/1.1", lines(folded, "Content-Length: " + json.length()), r)
                         + json + smuggled, 400);
+                }
+                case 12:
+                {
+                    final String line = oneOf("POST  " + path + " HTTP/1.1", "POST " + path + "  HTTP/1.1", "POST\t" + path + " HTTP/1.1",
+                        "POST " + path + "\tHTTP/1.1", " POST " + path + " HTTP/1.1", "\tPOST " + path + " HTTP/1.1",
+                        "POST " + path + " HTTP/1.1 ", "POST " + path + "\u000bHTTP/1.1", "POST " + path + "\u000cHTTP/1.1",
+                        "POST " + path + "\rHTTP/1.1", "\u0000POST " + path + " HTTP/1.1", "POST " + path + "?a=b c HTTP/1.1",
+                        "POST " + path + "\u00a0HTTP/1.1", "POST /api/canary/customers/%2e%2e" + path.substring(path.lastIndexOf('/'))
+                            + "\u0001 HTTP/1.1").next(r);
+                    final String head = head("HTTP/1.1", lines("Content-Length: " + json.length()), r);
+                    return item("request line " + line, line + head.substring(head.indexOf("\r\n")) + json + smuggled, 400);
                 }
                 default:
                 {

@@ -395,6 +395,14 @@ class HttpFramingTest
             Arguments.of("HTTP/2.0", "GET /api/canary/health HTTP/2.0\r\nHost: localhost\r\n\r\n"),
             Arguments.of("HTTP/0.9", "GET /api/canary/health HTTP/0.9\r\nHost: localhost\r\n\r\n"),
             Arguments.of("http/1.1 in lower case", "GET /api/canary/health http/1.1\r\nHost: localhost\r\n\r\n"),
+            Arguments.of("two spaces in the request line", "GET  /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            Arguments.of("a tab in the request line", "GET\t/api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            Arguments.of("a vertical tab in the request line", "GET /api/canary/health\u000bHTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            Arguments.of("a space before the request line", " GET /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            Arguments.of("a NUL before the request line", "\u0000GET /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            Arguments.of("a space at the end of the request line", "GET /api/canary/health HTTP/1.1 \r\nHost: localhost\r\n\r\n"),
+            Arguments.of("a CR inside the request line", "GET /api/canary/health\rHTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            Arguments.of("a space before the first field", "GET /api/canary/health HTTP/1.1\r\n Host: localhost\r\n\r\n"),
             Arguments.of("obsolete line folding", "GET /api/canary/health HTTP/1.1\r\nHost: localhost\r\nX-Note: a\r\n b\r\n\r\n"),
             Arguments.of("folding with a tab", "GET /api/canary/health HTTP/1.1\r\nHost: localhost\r\nX-Note: a\r\n\tb\r\n\r\n"),
             Arguments.of("whitespace before the colon", "GET /api/canary/health HTTP/1.1\r\nHost: localhost\r\nX-Note : a\r\n\r\n"),
@@ -421,6 +429,17 @@ class HttpFramingTest
             assertError(400, response);
             assertTrue(response.closes(), response::toString);
             wire.assertClosed();
+        }
+    }
+
+    @Test
+    void shouldIgnoreEmptyLinesBeforeARequestLine()
+    {
+        try (Wire wire = new Wire(server.port()))
+        {
+            wire.send("\r\n\r\nGET /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n\r\nGET /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertEquals(200, wire.next().status());
+            assertEquals(200, wire.next().status());
         }
     }
 

@@ -68,6 +68,26 @@ class TextFidelityTest
     }
 
     @Test
+    void shouldRefuseABodyDeclaredInACharsetOtherThanUtf8With415()
+    {
+        final byte[] json = "{\"phoneNumber\":\"+27820000001\",\"metadata\":{}}".getBytes(StandardCharsets.UTF_8);
+        for (final String type : List.of("application/json; charset=utf-16", "application/json;charset=ISO-8859-1",
+            "application/json; charset=\"utf-32\"", "application/json; x=1; charset=latin1"))
+        {
+            final RawHttp.Response response = raw.exchange(RawHttp.request("POST", "/api/canary/customers",
+                Map.of("Authorization", JSON_AUTH.get("Authorization"), "Content-Type", type), json), false);
+            HttpFramingTest.assertError(415, response);
+        }
+        for (final String type : List.of("application/json; charset=utf-8", "Application/JSON;Charset=\"UTF-8\"", "application/json;charset=utf8",
+            "application/json; x=1"))
+        {
+            final RawHttp.Response response = raw.exchange(RawHttp.request("POST", "/api/canary/customers",
+                Map.of("Authorization", JSON_AUTH.get("Authorization"), "Content-Type", type), json), false);
+            assertEquals(201, response.status(), type + " -> " + response);
+        }
+    }
+
+    @Test
     void shouldRefuseControlCharactersInEveryStringFieldNamingIt()
     {
         final String payIns = "/api/canary/customers/" + customer + "/pay-ins";
