@@ -40,7 +40,7 @@ final class HttpServeOptions
         names = "--pipelined-requests-max",
         paramLabel = "REQUESTS",
         defaultValue = "${env:LEDGER_PIPELINED_REQUESTS_MAX:-" + HttpLimits.PIPELINED_REQUESTS_MAX_DEFAULT + "}",
-        description = "Requests a connection may send ahead of its replies, 1..1024; more closes the connection. "
+        description = "Requests a connection may have decoded ahead of their replies, 1..1024; past it, decoding pauses. "
             + "Env LEDGER_PIPELINED_REQUESTS_MAX. Default: ${DEFAULT-VALUE}.")
     int pipelinedRequestsMax;
 
