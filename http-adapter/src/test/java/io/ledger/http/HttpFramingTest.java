@@ -473,6 +473,27 @@ class HttpFramingTest
         assertEquals(0, balance());
     }
 
+    @Test
+    void shouldNeitherEchoATraceNorServeOtherMethodsThanTheRoutes()
+    {
+        try (Wire wire = new Wire(server.port()))
+        {
+            wire.send("TRACE /api/canary/health HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + token + "\r\n\r\n"
+                + "OPTIONS /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "HEAD /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "GET /api/canary/health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            final RawHttp.Response trace = wire.next();
+            assertError(405, trace);
+            assertTrue(!trace.bodyText().contains(token.substring(7)), "a TRACE never echoes the request: " + trace);
+            final RawHttp.Response options = wire.next();
+            assertError(405, options);
+            assertEquals("GET", options.header("allow"));
+            final RawHttp.Response head = wire.next(true);
+            assertEquals(405, head.status());
+            assertEquals(200, wire.next().status(), "the HEAD reply had no body, so the next reply is framed right");
+        }
+    }
+
     // ---- the last request of a connection
 
     @Test

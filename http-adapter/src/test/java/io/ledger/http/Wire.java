@@ -61,9 +61,15 @@ final class Wire implements AutoCloseable
     /** @return the next final response (interim ones skipped). */
     RawHttp.Response next()
     {
+        return next(false);
+    }
+
+    /** @param head true when the response is to a HEAD request: it has no body whatever its headers say. */
+    RawHttp.Response next(final boolean head)
+    {
         try
         {
-            return RawHttp.readResponse(in, false);
+            return RawHttp.readResponse(in, head);
         }
         catch (final SocketTimeoutException ex)
         {
