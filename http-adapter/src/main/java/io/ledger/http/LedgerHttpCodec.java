@@ -257,7 +257,10 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
                     headPending = false;
                     if (headFailure != null)
                     {
-                        request.setDecoderResult(DecoderResult.failure(headFailure));
+                        if (request.decoderResult().isSuccess()) // else Netty's own reason (414, 431...) stands
+                        {
+                            request.setDecoderResult(DecoderResult.failure(headFailure));
+                        }
                         headFailure = null;
                     }
                     else if (request.headers() instanceof RequestHeaders headers && headers.transferEncodingFields > 0

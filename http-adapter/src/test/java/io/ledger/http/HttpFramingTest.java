@@ -433,6 +433,23 @@ class HttpFramingTest
     }
 
     @Test
+    void shouldAnswer414And431ForTooLongHeadsWhateverElseIsWrongWithThem()
+    {
+        try (Wire wire = new Wire(server.port()))
+        {
+            wire.send("GET /api/canary/health?q=" + "a  b".repeat(3000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertError(414, wire.next());
+            wire.assertClosed();
+        }
+        try (Wire wire = new Wire(server.port()))
+        {
+            wire.send("GET /api/canary/health HTTP/1.1\r\nHost: localhost\r\n" + "X-Pad: p\r\n folded\r\n".repeat(1500) + "\r\n");
+            assertError(431, wire.next());
+            wire.assertClosed();
+        }
+    }
+
+    @Test
     void shouldIgnoreEmptyLinesBeforeARequestLine()
     {
         try (Wire wire = new Wire(server.port()))
