@@ -43,7 +43,8 @@ import io.netty.util.ReferenceCountUtil;
  *   <li>an HTTP version other than HTTP/1.1 and HTTP/1.0 (400);</li>
  *   <li>no {@code Host} in HTTP/1.1, more than one, or one that is not a host and port (400);</li>
  *   <li>{@code Transfer-Encoding} other than exactly one field {@code chunked}, in HTTP/1.0, or next to
- *       {@code Content-Length} (400); more than one {@code Content-Length} (400);</li>
+ *       {@code Content-Length} (400); more than one {@code Content-Length} (400); a field named
+ *       {@code Content_Length} or {@code Transfer_Encoding} (400);</li>
  *   <li>more than one {@code Authorization}, {@code Idempotency-Key} or {@code Content-Type} (400);</li>
  *   <li>an {@code Expect} other than one {@code 100-continue} (417);</li>
  *   <li>a request target that is not an absolute path (or an {@code http://} absolute URI, whose path is then used),
@@ -90,6 +91,8 @@ final class FramingHandler extends ChannelInboundHandlerAdapter
     private static final Refusal TRANSFER_ENCODING_AND_LENGTH = new Refusal(HttpResponseStatus.BAD_REQUEST,
         "A request must not have both Transfer-Encoding and Content-Length");
     private static final Refusal CONTENT_LENGTH = new Refusal(HttpResponseStatus.BAD_REQUEST, "Content-Length must appear at most once");
+    private static final Refusal FRAMING_LOOKALIKE = new Refusal(HttpResponseStatus.BAD_REQUEST,
+        "Content_Length and Transfer_Encoding are refused: a proxy may read them as Content-Length and Transfer-Encoding");
     private static final Refusal AUTHORIZATION = new Refusal(HttpResponseStatus.BAD_REQUEST, "Authorization must appear at most once");
     private static final Refusal IDEMPOTENCY_KEY = new Refusal(HttpResponseStatus.BAD_REQUEST, "Idempotency-Key must appear at most once");
     private static final Refusal CONTENT_TYPE = new Refusal(HttpResponseStatus.BAD_REQUEST, "Content-Type must appear at most once");
@@ -278,6 +281,10 @@ final class FramingHandler extends ChannelInboundHandlerAdapter
         if (headers.contentLengthFields > 1)
         {
             return CONTENT_LENGTH;
+        }
+        if (headers.framingLookalikeFields > 0)
+        {
+            return FRAMING_LOOKALIKE;
         }
         if (headers.authorizationFields > 1)
         {

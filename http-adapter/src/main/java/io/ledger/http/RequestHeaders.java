@@ -35,6 +35,8 @@ final class RequestHeaders extends DefaultHttpHeaders
     };
 
     private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
+    private static final AsciiString CONTENT_LENGTH_UNDERSCORE = AsciiString.cached("content_length");
+    private static final AsciiString TRANSFER_ENCODING_UNDERSCORE = AsciiString.cached("transfer_encoding");
 
     int contentLengthFields;
     int transferEncodingFields;
@@ -43,6 +45,8 @@ final class RequestHeaders extends DefaultHttpHeaders
     int expectFields;
     int contentTypeFields;
     int idempotencyKeyFields;
+    /** {@code Content_Length} or {@code Transfer_Encoding}: a proxy that maps '_' to '-' would frame by it. */
+    int framingLookalikeFields;
 
     RequestHeaders()
     {
@@ -65,9 +69,17 @@ final class RequestHeaders extends DefaultHttpHeaders
             case 6 -> expectFields += is(name, HttpHeaderNames.EXPECT);
             case 12 -> contentTypeFields += is(name, HttpHeaderNames.CONTENT_TYPE);
             case 13 -> authorizationFields += is(name, HttpHeaderNames.AUTHORIZATION);
-            case 14 -> contentLengthFields += is(name, HttpHeaderNames.CONTENT_LENGTH);
+            case 14 ->
+            {
+                contentLengthFields += is(name, HttpHeaderNames.CONTENT_LENGTH);
+                framingLookalikeFields += is(name, CONTENT_LENGTH_UNDERSCORE);
+            }
             case 15 -> idempotencyKeyFields += is(name, IDEMPOTENCY_KEY);
-            case 17 -> transferEncodingFields += is(name, HttpHeaderNames.TRANSFER_ENCODING);
+            case 17 ->
+            {
+                transferEncodingFields += is(name, HttpHeaderNames.TRANSFER_ENCODING);
+                framingLookalikeFields += is(name, TRANSFER_ENCODING_UNDERSCORE);
+            }
             default ->
             {
                 // not counted

@@ -322,7 +322,10 @@ class HttpFramingTest
             Arguments.of("Content-Length twice in HTTP/1.0, the second covering a request",
                 List.of("HTTP/1.0", "Connection: keep-alive", "Content-Length: 2", "Content-Length: {2+SMUGGLE}"), "{}{SMUGGLE}"),
             Arguments.of("Content-Length 5, 5", List.of("Content-Length: " + json.length() + ", " + json.length()), json),
-            Arguments.of("Content-Length with a sign", List.of("Content-Length: +" + json.length()), json));
+            Arguments.of("Content-Length with a sign", List.of("Content-Length: +" + json.length()), json),
+            Arguments.of("Transfer_Encoding, which a proxy may read as Transfer-Encoding", List.of("Transfer_Encoding: chunked", cl), json),
+            Arguments.of("Content_Length, which a proxy may read as Content-Length",
+                List.of("Content_Length: {2+SMUGGLE}", "Content-Length: 2"), "{}{SMUGGLE}"));
     }
 
     @ParameterizedTest(name = "{0}")
