@@ -6,13 +6,14 @@ package io.ledger.http;
  *
  * <p>What one connection can hold at most: one request being received (at most {@code initialLineBytesMax +
  * headerBytesMax + bodyBytesMax}), the requests already decoded behind a command in the ring (reading stops as soon
- * as one waits, and more than {@code pipelinedRequestsMax} closes the connection), and replies the client has not
+ * as one waits, and decoding once {@code pipelinedRequestsMax} wait), and replies the client has not
  * read (reading stops once they pass {@code writeBufferBytesMax}). Times {@code connectionsMax} for the whole server.
  *
  * @param bodyBytesMax          largest request body; larger is 413 and the connection is closed.
  * @param headerBytesMax        largest header block; larger is 431.
  * @param initialLineBytesMax   longest request line; longer is 414.
- * @param pipelinedRequestsMax  requests a connection may send ahead of its replies; more closes the connection.
+ * @param pipelinedRequestsMax  requests a connection may have decoded ahead of their replies; decoding pauses there
+ *                              until they are answered (a client may pipeline any number).
  * @param idleTimeoutMs         a connection with no traffic either way for this long is closed.
  * @param requestTimeoutMs      a request must arrive whole within this long of its first byte, else 408 and the
  *                              connection is closed (slow or half-open clients: "slow loris").

@@ -6,13 +6,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpConstants;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -22,16 +24,39 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
- * The HTTP/1.1 server codec, as Netty's {@code HttpServerCodec} (bounded request line and headers; a reply to
- * {@code HEAD} has no body; a request with both {@code Transfer-Encoding: chunked} and {@code Content-Length} has
- * its connection closed after the reply), plus a per-request deadline against slow clients.
+ * The HTTP/1.1 server codec, as Netty's {@code HttpServerCodec} (bounded request line and headers, strict CRLF line
+ * ends, validated header names and values; a reply to {@code HEAD} has no body), plus what {@link FramingHandler},
+ * the one place that decides how requests are framed, needs from the decoder:
  *
- * <p><b>The deadline.</b> Each request must arrive whole within {@code requestTimeoutMs} of its first byte. The
- * idle timeout alone does not stop a client that sends one byte every few seconds ("slow loris"): every byte counts
- * as activity. The decoder is the one place that knows when a request starts (the first byte it is handed while no
- * request is in progress, including bytes left over behind the previous request in the same read) and when it ends
- * (it emits {@link LastHttpContent}), so the timer lives here. When it fires, the decoder discards all further input
- * and fires {@link RequestTimeout#EVENT}; the request handler answers 408 and closes the connection.
+ * <ul>
+ *   <li><b>Counted header fields.</b> Every request's headers are {@link RequestHeaders}, which count the fields whose
+ *       repetition matters while the decoder adds them.</li>
+ *   <li><b>A strict request line</b> (RFC 9112 section 3): method, target and version separated by single spaces,
+ *       no other whitespace or control byte, nothing but empty lines before it. Netty accepts runs of spaces, tabs,
+ *       vertical tabs and form feeds as separators and skips any whitespace or control bytes before the line; a
+ *       proxy in front may split such a line otherwise.</li>
+ *   <li><b>Obsolete line folding</b> (a header line that starts with a space or a tab, RFC 9112 section 5.2).</li>
+ *   <li>Either marks the request as failed to decode, so {@link FramingHandler} refuses it: Netty would silently
+ *       join folded lines and split a lenient request line its own way.</li>
+ *   <li><b>Strict chunk-size lines</b> (RFC 9112 section 7.1): hex digits, then nothing or {@code ;} and an extension,
+ *       then CRLF. Netty reads the size from a prefix and skips the rest ({@code " 5"}, {@code "5 x"}, {@code "5\0"}
+ *       all read as 5), which a proxy in front may read differently: the way request smuggling starts. The decoder
+ *       checks the lines of a chunked body as they are consumed, and a bad one fails the request.</li>
+ *   <li><b>No decoding after the last request.</b> {@link #endInput()}: once a request is refused in a way that ends
+ *       the connection, or the connection's last request ({@code Connection: close}) is complete, every further byte
+ *       is discarded, never decoded. So a body that was not read can never run as a request.</li>
+ *   <li><b>Back-pressure by request.</b> {@link #pauseInput()} stops decoding between two requests, leaving what was
+ *       already read in the decoder's buffer (at most one socket read, because the request handler stops reading
+ *       before it pauses the decoder), and {@link #resumeInput()} decodes it once the handler has room. So a client
+ *       may pipeline any number of requests: they are decoded as fast as they are answered, never dropped.</li>
+ *   <li><b>The deadline.</b> Each request must arrive whole within {@code requestTimeoutMs} of its first byte. The
+ *       idle timeout alone does not stop a client that sends one byte every few seconds ("slow loris"): every byte
+ *       counts as activity. The decoder is the one place that knows when a request starts (the first byte it is
+ *       handed while no request is in progress, including bytes left over behind the previous request in the same
+ *       read) and when it ends (it emits {@link LastHttpContent}), so the timer lives here. When it fires, the
+ *       decoder discards all further input and fires {@link RequestTimeout#EVENT}, which {@link FramingHandler}
+ *       turns into a 408 in request order.</li>
+ * </ul>
  *
  * <p>Thread-safety: one instance per connection, event loop only.
  */
@@ -43,8 +68,50 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         EVENT
     }
 
+    /** The decoder result of a chunked body with a chunk-size line that is not RFC 9112's. */
+    static final DecoderException MALFORMED_CHUNK_SIZE = new DecoderException("malformed chunk-size line")
+    {
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this;
+        }
+    };
+
+    /** The decoder result of a request whose request line is not RFC 9112's. */
+    static final DecoderException MALFORMED_REQUEST_LINE = new DecoderException("malformed request line")
+    {
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this;
+        }
+    };
+
+    /** The decoder result of a request whose header block used obsolete line folding. */
+    static final DecoderException OBSOLETE_LINE_FOLDING = new DecoderException("obsolete line folding")
+    {
+        @Override
+        public synchronized Throwable fillInStackTrace()
+        {
+            return this; // one shared instance: a stack trace would only say where it was made
+        }
+    };
+
+    private static final int HEAD_BEFORE_LINE = 0;
+    private static final int HEAD_REQUEST_LINE = 1;
+    private static final int HEAD_FIELDS = 2;
+
+    private static final int CHUNKS_NONE = 0;
+    private static final int CHUNKS_SIZE_DIGITS = 1;
+    private static final int CHUNKS_SIZE_SPACE = 2;
+    private static final int CHUNKS_SIZE_EXTENSION = 3;
+    private static final int CHUNKS_SIZE_CR = 4;
+    private static final int CHUNKS_DATA = 5;
+    private static final int CHUNKS_DATA_CRLF = 6;
+    private static final int CHUNKS_TRAILER = 7;
+
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(4);
-    private boolean closeAfterResponse;
 
     LedgerHttpCodec(final int initialLineBytesMax, final int headerBytesMax, final long requestTimeoutMs)
     {
@@ -52,8 +119,28 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
             new RequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(initialLineBytesMax)
                 .setMaxHeaderSize(headerBytesMax)
-                .setMaxChunkSize(8192), requestTimeoutMs),
+                .setMaxChunkSize(8192)
+                .setStrictLineParsing(true)
+                .setHeadersFactory(RequestHeaders.FACTORY), requestTimeoutMs),
             new ResponseEncoder());
+    }
+
+    /** Discards every byte from now on: the connection's last request has been decoded. */
+    void endInput()
+    {
+        inboundHandler().endInput();
+    }
+
+    /** Stops decoding at the next request boundary; what was read stays buffered until {@link #resumeInput()}. */
+    void pauseInput()
+    {
+        inboundHandler().paused = true;
+    }
+
+    /** Decodes what a pause left buffered, and whatever arrives next. */
+    void resumeInput()
+    {
+        inboundHandler().resume();
     }
 
     final class RequestDecoder extends HttpRequestDecoder
@@ -66,6 +153,30 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         private boolean receiving;
         private long requestStartNs;
         private boolean timedOut;
+        /** Every further byte is discarded: the connection's last request has been decoded. */
+        private boolean discarding;
+        /** Decoding stops at the next request boundary (set between requests only; see {@link #pauseInput()}). */
+        boolean paused;
+        /** Inside {@link #channelRead}: a resume then only asks for one more pass over the buffer. */
+        private boolean decoding;
+        private boolean decodeAgain;
+        /** A request has started and its header block is not complete yet. */
+        private boolean headPending;
+        /** Where the scan of the pending head is: before the request line, in it, or in the header fields. */
+        private int headScan;
+        private int requestLineSpaces;
+        /** The last byte of the request line seen, and the last one that was not a CR. */
+        private byte lineLast;
+        private byte lineLastNotCr;
+        /** The last byte consumed for the pending header block ended a line. */
+        private boolean lineEnded;
+        /** Why the pending head is refused: {@link #MALFORMED_REQUEST_LINE}, {@link #OBSOLETE_LINE_FOLDING}, or null. */
+        private DecoderException headFailure;
+        /** Where the chunked body being decoded is, or {@link #CHUNKS_NONE}; see {@link #checkChunks}. */
+        private int chunks;
+        private long chunkBytesLeft;
+        private int chunkSizeDigits;
+        private long chunkSize;
 
         RequestDecoder(final HttpDecoderConfig config, final long requestTimeoutMs)
         {
@@ -74,44 +185,346 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         }
 
         @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+        {
+            decoding = true;
+            try
+            {
+                super.channelRead(ctx, msg);
+                while (decodeAgain)
+                {
+                    decodeAgain = false;
+                    if (!paused && !discarding && internalBuffer().isReadable())
+                    {
+                        super.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                    }
+                }
+            }
+            finally
+            {
+                decoding = false;
+            }
+        }
+
+        @Override
         protected void decode(final ChannelHandlerContext ctx, final ByteBuf buffer, final List<Object> out) throws Exception
         {
-            if (timedOut)
+            this.ctx = ctx;
+            if (timedOut || discarding)
             {
                 buffer.skipBytes(buffer.readableBytes());
                 return;
             }
+            if (paused)
+            {
+                return; // between two requests: the bytes stay in the buffer until resume()
+            }
             if (!receiving && buffer.isReadable())
             {
                 receiving = true;
+                headPending = true;
+                headScan = HEAD_BEFORE_LINE;
+                lineEnded = false;
                 requestStartNs = System.nanoTime();
                 if (timer == null)
                 {
-                    this.ctx = ctx;
                     timer = ctx.executor().schedule(check, requestTimeoutNs, TimeUnit.NANOSECONDS);
                 }
             }
             final int before = out.size();
+            final int start = buffer.readerIndex();
             super.decode(ctx, buffer, out);
+            if (headPending)
+            {
+                checkHead(buffer, start, buffer.readerIndex());
+            }
+            else if (chunks != CHUNKS_NONE && !checkChunks(buffer, start, buffer.readerIndex()))
+            {
+                chunks = CHUNKS_NONE;
+                receiving = false;
+                discarding = true; // nothing after it is decoded: the request is refused and the connection ends
+                final LastHttpContent failed = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+                failed.setDecoderResult(DecoderResult.failure(MALFORMED_CHUNK_SIZE));
+                out.add(failed);
+                return;
+            }
             for (int i = before, size = out.size(); i < size; i++)
             {
                 final Object message = out.get(i);
                 if (message instanceof HttpRequest request)
                 {
                     methods.add(request.method());
+                    headPending = false;
+                    if (headFailure != null)
+                    {
+                        if (request.decoderResult().isSuccess()) // else Netty's own reason (414, 431...) stands
+                        {
+                            request.setDecoderResult(DecoderResult.failure(headFailure));
+                        }
+                        headFailure = null;
+                    }
+                    else if (request.headers() instanceof RequestHeaders headers && headers.transferEncodingFields > 0
+                        && !(message instanceof LastHttpContent))
+                    {
+                        // Netty reads a chunked body next (or FramingHandler refuses the request and ends the input)
+                        chunks = CHUNKS_SIZE_DIGITS;
+                        chunkSizeDigits = 0;
+                        chunkSize = 0;
+                    }
                 }
                 if (message instanceof LastHttpContent)
                 {
                     receiving = false; // the timer stays armed: the next request most likely follows soon
+                    chunks = CHUNKS_NONE;
                 }
             }
         }
 
-        @Override
-        protected void handleTransferEncodingChunkedWithContentLength(final HttpMessage message)
+        /**
+         * Follows the chunked body bytes the decoder consumed, {@code [start, end)} (the decoder consumes a chunked
+         * body in order: size lines whole, data in pieces, the CRLF after the data, the trailer section), and checks
+         * each chunk-size line against RFC 9112: {@code 1*HEXDIG [ BWS ";" extension ] CRLF}, the extension of
+         * visible characters, spaces and tabs. Netty has checked the CRLF after each chunk's data and parses the
+         * trailer fields.
+         *
+         * @return false at the first chunk-size line that breaks the grammar.
+         */
+        private boolean checkChunks(final ByteBuf buffer, final int start, final int end)
         {
-            super.handleTransferEncodingChunkedWithContentLength(message);
-            closeAfterResponse = true;
+            int i = start;
+            while (i < end)
+            {
+                switch (chunks)
+                {
+                    case CHUNKS_DATA ->
+                    {
+                        final int n = (int)Math.min(chunkBytesLeft, end - i);
+                        i += n;
+                        chunkBytesLeft -= n;
+                        if (chunkBytesLeft == 0)
+                        {
+                            chunks = CHUNKS_DATA_CRLF;
+                        }
+                    }
+                    case CHUNKS_DATA_CRLF ->
+                    {
+                        i++; // CR LF: checked by the decoder
+                        if (buffer.getByte(i - 1) == HttpConstants.LF)
+                        {
+                            chunks = CHUNKS_SIZE_DIGITS;
+                            chunkSizeDigits = 0;
+                            chunkSize = 0;
+                        }
+                    }
+                    case CHUNKS_TRAILER -> i = end; // header fields, parsed by the decoder, until the LastHttpContent
+                    default ->
+                    {
+                        final byte b = buffer.getByte(i++);
+                        if (!chunkSizeLine(b))
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** @return false when {@code b} cannot come next in a chunk-size line. */
+        private boolean chunkSizeLine(final byte b)
+        {
+            switch (chunks)
+            {
+                case CHUNKS_SIZE_DIGITS:
+                {
+                    final int digit = Character.digit(b, 16);
+                    if (digit >= 0 && b < 0x80)
+                    {
+                        if (++chunkSizeDigits > 15)
+                        {
+                            return false; // past any body we accept; also keeps chunkSize from overflowing
+                        }
+                        chunkSize = chunkSize << 4 | digit;
+                        return true;
+                    }
+                    if (chunkSizeDigits == 0)
+                    {
+                        return false; // no digit first: " 5", ";x", "-5", an empty line
+                    }
+                    if (b == HttpConstants.SEMICOLON)
+                    {
+                        chunks = CHUNKS_SIZE_EXTENSION;
+                        return true;
+                    }
+                    if (b == HttpConstants.SP || b == HttpConstants.HT)
+                    {
+                        chunks = CHUNKS_SIZE_SPACE;
+                        return true;
+                    }
+                    return sizeLineCr(b);
+                }
+                case CHUNKS_SIZE_SPACE: // BWS is allowed only before ";"
+                    if (b == HttpConstants.SP || b == HttpConstants.HT)
+                    {
+                        return true;
+                    }
+                    if (b == HttpConstants.SEMICOLON)
+                    {
+                        chunks = CHUNKS_SIZE_EXTENSION;
+                        return true;
+                    }
+                    return false;
+                case CHUNKS_SIZE_EXTENSION:
+                    if (b == HttpConstants.HT || (b >= 0x20 && b != 0x7F) || b < 0)
+                    {
+                        return true;
+                    }
+                    return sizeLineCr(b);
+                default: // CHUNKS_SIZE_CR
+                    if (b != HttpConstants.LF)
+                    {
+                        return false;
+                    }
+                    if (chunkSize == 0)
+                    {
+                        chunks = CHUNKS_TRAILER;
+                    }
+                    else
+                    {
+                        chunks = CHUNKS_DATA;
+                        chunkBytesLeft = chunkSize;
+                    }
+                    return true;
+            }
+        }
+
+        private boolean sizeLineCr(final byte b)
+        {
+            if (b == HttpConstants.CR)
+            {
+                chunks = CHUNKS_SIZE_CR;
+                return true;
+            }
+            return false; // a bare LF, a NUL, any other control or character
+        }
+
+        /**
+         * Checks the header-block bytes the decoder consumed, {@code [start, end)}: the request line, then every header
+         * line for obsolete folding. While a header block is pending the decoder consumes whole lines only (and, first,
+         * the bytes it skips before the request line), so a line start is the byte after an LF, including the first byte
+         * of this call when the last call ended a line.
+         */
+        private void checkHead(final ByteBuf buffer, final int start, final int end)
+        {
+            int i = start;
+            while (i < end && headScan != HEAD_FIELDS && headFailure == null)
+            {
+                requestLine(buffer.getByte(i++));
+            }
+            if (i == end || headFailure != null)
+            {
+                return;
+            }
+            if (lineEnded && isSpaceOrTab(buffer.getByte(i)))
+            {
+                headFailure = OBSOLETE_LINE_FOLDING; // also a space before the first field: RFC 9112 says refuse
+                return;
+            }
+            int from = i;
+            int lf;
+            while ((lf = buffer.indexOf(from, end, HttpConstants.LF)) >= 0 && lf + 1 < end)
+            {
+                if (isSpaceOrTab(buffer.getByte(lf + 1)))
+                {
+                    headFailure = OBSOLETE_LINE_FOLDING;
+                    return;
+                }
+                from = lf + 1;
+            }
+            lineEnded = buffer.getByte(end - 1) == HttpConstants.LF;
+        }
+
+        /** One byte of what comes before the header fields: empty lines, then the request line. */
+        private void requestLine(final byte b)
+        {
+            if (headScan == HEAD_BEFORE_LINE)
+            {
+                if (b == HttpConstants.CR || b == HttpConstants.LF)
+                {
+                    return; // empty lines before a request are ignored (RFC 9112 section 2.2)
+                }
+                if (b <= HttpConstants.SP || b == 0x7F)
+                {
+                    headFailure = MALFORMED_REQUEST_LINE; // whitespace or a control byte Netty would skip
+                    return;
+                }
+                headScan = HEAD_REQUEST_LINE;
+                requestLineSpaces = 0;
+            }
+            else if (b == HttpConstants.LF)
+            {
+                if (lineLast != HttpConstants.CR || requestLineSpaces != 2 || lineLastNotCr == HttpConstants.SP)
+                {
+                    headFailure = MALFORMED_REQUEST_LINE; // a bare LF, not three words, or a space before the CRLF
+                    return;
+                }
+                headScan = HEAD_FIELDS;
+                lineEnded = true;
+                return;
+            }
+            else if (lineLast == HttpConstants.CR || b < 0 || b == 0x7F
+                || b < HttpConstants.SP && b != HttpConstants.CR
+                || b == HttpConstants.SP && lineLast == HttpConstants.SP)
+            {
+                headFailure = MALFORMED_REQUEST_LINE; // a CR inside, a non-ASCII or control byte, two spaces
+                return;
+            }
+            else if (b == HttpConstants.SP)
+            {
+                requestLineSpaces++;
+            }
+            lineLast = b;
+            if (b != HttpConstants.CR)
+            {
+                lineLastNotCr = b;
+            }
+        }
+
+        private static boolean isSpaceOrTab(final byte b)
+        {
+            return b == HttpConstants.SP || b == HttpConstants.HT;
+        }
+
+        void endInput()
+        {
+            discarding = true;
+            paused = false;
+            chunks = CHUNKS_NONE;
+        }
+
+        void resume()
+        {
+            if (!paused)
+            {
+                return;
+            }
+            paused = false;
+            if (decoding)
+            {
+                decodeAgain = true; // the read in progress decodes the rest when it returns
+                return;
+            }
+            if (ctx != null && internalBuffer().isReadable())
+            {
+                try
+                {
+                    channelRead(ctx, Unpooled.EMPTY_BUFFER);
+                }
+                catch (final Exception ex)
+                {
+                    ctx.fireExceptionCaught(ex);
+                }
+            }
         }
 
         @Override
@@ -136,7 +549,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         private void check()
         {
             timer = null;
-            if (!receiving || timedOut)
+            if (!receiving || timedOut || discarding)
             {
                 return;
             }
@@ -163,18 +576,6 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
     final class ResponseEncoder extends HttpResponseEncoder
     {
         private HttpMethod method;
-
-        @Override
-        public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) throws Exception
-        {
-            ChannelPromise p = promise;
-            if (closeAfterResponse && msg instanceof LastHttpContent)
-            {
-                closeAfterResponse = false;
-                p = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
-            }
-            super.write(ctx, msg, p);
-        }
 
         @Override
         protected void sanitizeHeadersBeforeEncode(final HttpResponse msg, final boolean isAlwaysEmpty)

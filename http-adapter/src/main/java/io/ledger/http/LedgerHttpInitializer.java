@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.metrics.LedgerMetrics;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -14,16 +13,15 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * Builds each connection's pipeline and nothing else: an idle timeout, the HTTP/1.1 codec with bounded line and
- * header sizes and the per-request deadline ({@link LedgerHttpCodec}), a bounded body aggregator that answers 413 in
- * the JSON error shape, then the request handler.
+ * header sizes and the per-request deadline ({@link LedgerHttpCodec}), the framing rules with the bounded body
+ * ({@link FramingHandler}, which decides which bytes are requests and never writes), then the request handler, which
+ * writes every reply in request order.
  *
  * <p>A connection beyond {@link HttpLimits#connectionsMax()} gets a pipeline that answers its first request 503
  * (JSON, {@code Retry-After: 1}, {@code Connection: close}) and closes; one that sends nothing is closed after the
@@ -56,53 +54,32 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
     {
         final boolean admitted = metrics.connectionOpened(limits.connectionsMax());
         channel.closeFuture().addListener(future -> metrics.connectionClosed());
+        final LedgerHttpCodec codec = new LedgerHttpCodec(limits.initialLineBytesMax(), limits.headerBytesMax(), limits.requestTimeoutMs());
+        final FramingHandler framing = new FramingHandler(codec, limits);
         channel.pipeline()
             .addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS))
-            .addLast("codec", new LedgerHttpCodec(limits.initialLineBytesMax(), limits.headerBytesMax(), limits.requestTimeoutMs()))
-            .addLast("aggregator", new JsonErrorAggregator(limits.bodyBytesMax(), metrics));
+            .addLast("codec", codec)
+            .addLast("framing", framing);
         if (admitted)
         {
             channel.pipeline().addLast("handler",
-                new LedgerRequestHandler(pipeline, authenticator, parser, options, idempotencyGate, metrics));
+                new LedgerRequestHandler(pipeline, authenticator, parser, options, idempotencyGate, metrics, framing));
         }
         else
         {
-            channel.pipeline().addLast("refuse", new RefuseHandler(limits, metrics));
+            channel.pipeline().addLast("refuse", new RefuseHandler(limits, metrics, framing));
         }
     }
 
-    /** A body aggregator whose 413 is a JSON error like every other 4xx. */
-    private static final class JsonErrorAggregator extends HttpObjectAggregator
-    {
-        private final int bodyBytesMax;
-        private final LedgerMetrics metrics;
-
-        JsonErrorAggregator(final int bodyBytesMax, final LedgerMetrics metrics)
-        {
-            super(bodyBytesMax);
-            this.bodyBytesMax = bodyBytesMax;
-            this.metrics = metrics;
-        }
-
-        @Override
-        protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
-        {
-            final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "request body must be at most " + bodyBytesMax + " bytes");
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            metrics.responseWritten(null, response.status().code(), 0);
-            ctx.writeAndFlush(response).addListener(written -> lingeringClose(ctx));
-        }
-    }
-
-    /** How long a connection answered 413 keeps reading (and discarding) what the client still sends. */
+    /** How long a connection keeps reading (and discarding) what the client still sends after its last reply. */
     static final long LINGER_MS = 2_000;
 
     /**
-     * Closes a connection whose client may still be sending a body we refused, without resetting it: a plain close
-     * with unread input makes the kernel send RST, which can destroy the 413 before the client reads it. So: shut
-     * down our output (FIN after the response), keep reading and discarding (the aggregator drops the rest of an
-     * oversized message) until the client closes its side or {@link #LINGER_MS} passes, then close.
+     * Closes a connection after its last reply without resetting it: a plain close with unread input (a body we
+     * refused, requests pipelined after the last one) makes the kernel send RST, which can destroy the reply before
+     * the client reads it. So: shut down our output (FIN after the reply), keep reading until the client closes its
+     * side or {@link #LINGER_MS} passes, then close. The decoder discards what it reads meanwhile
+     * ({@link LedgerHttpCodec#endInput()}): none of it is a request.
      */
     static void lingeringClose(final ChannelHandlerContext ctx)
     {
@@ -127,12 +104,14 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
     {
         private final HttpLimits limits;
         private final LedgerMetrics metrics;
+        private final FramingHandler framing;
         private boolean answered;
 
-        RefuseHandler(final HttpLimits limits, final LedgerMetrics metrics)
+        RefuseHandler(final HttpLimits limits, final LedgerMetrics metrics, final FramingHandler framing)
         {
             this.limits = limits;
             this.metrics = metrics;
+            this.framing = framing;
         }
 
         @Override
@@ -145,27 +124,33 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg)
         {
-            final boolean request = msg instanceof FullHttpRequest;
+            // a request, a refusal of one, or one waiting for 100 Continue: the first of them is answered 503
+            final boolean request = msg instanceof FullHttpRequest || msg instanceof FramingHandler.Refusal
+                || msg == FramingHandler.Interim.CONTINUE;
             ReferenceCountUtil.release(msg);
             if (!request || answered)
             {
                 return;
             }
             answered = true;
+            framing.endInput();
             final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "The server has too many connections; retry shortly");
             response.headers()
                 .set(HttpHeaderNames.RETRY_AFTER, "1")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             metrics.responseWritten(null, response.status().code(), 0);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(written -> lingeringClose(ctx));
         }
 
         @Override
         public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
         {
             ReferenceCountUtil.release(evt);
-            ctx.close(); // idle or request timeout: nothing more to wait for
+            if (!answered)
+            {
+                ctx.close(); // idle: nothing more to wait for
+            }
         }
 
         @Override

@@ -16,10 +16,10 @@ import io.ledger.http.metrics.LedgerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,8 +30,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -41,15 +39,19 @@ import org.slf4j.LoggerFactory;
  * One per connection: routes each request, authenticates it, parses it into a {@link CommandDraft} and publishes
  * it to the ring, or answers at once when it is refused. Holds no ledger logic.
  *
- * <p>Replies leave in request order. A connection has at most one command in the ring; requests pipelined behind
- * it wait in a bounded queue, and reading from the socket pauses until the queue drains (back-pressure to the
- * client instead of memory growth). Reading also pauses while the channel is not writable, that is while more
- * than {@link HttpLimits#writeBufferBytesMax()} of replies wait for a client that does not read them; requests
- * already decoded then wait in the same queue. So what a connection holds is bounded whatever the client does.
+ * <p>Every reply of a connection leaves from here, in request order: the replies to requests, the refusals
+ * {@link FramingHandler} decided ({@link FramingHandler.Refusal}: 400, 408, 413, 417...), and the interim
+ * {@code 100 Continue} ({@link FramingHandler.Interim#CONTINUE}). A connection has at most one command in the ring;
+ * what arrives behind it waits in a bounded queue, and reading from the socket pauses as soon as anything waits
+ * (back-pressure to the client instead of memory growth). Once {@link HttpLimits#pipelinedRequestsMax()} requests
+ * wait, decoding pauses too ({@link FramingHandler#pauseInput()}), and it resumes when they are answered: a client
+ * may pipeline any number of requests. Reading also pauses while the channel is not writable, that is while more
+ * than {@link HttpLimits#writeBufferBytesMax()} of replies wait for a client that does not read them. So what a
+ * connection holds is bounded whatever the client does.
  *
- * <p>A request that does not arrive whole within {@link HttpLimits#requestTimeoutMs()} of its first byte
- * ({@link LedgerHttpCodec.RequestTimeout}) is answered 408 once the replies due before it have left, and the
- * connection is closed.
+ * <p>The last reply of a connection (a refusal, or a request with {@code Connection: close}) is followed by a
+ * lingering close ({@link LedgerHttpInitializer#lingeringClose}), so the client reads it instead of a reset; nothing
+ * queued is dropped before it, because nothing is decoded after the connection's last request.
  *
  * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the reply
  * thread calls and which hands the response over to the event loop.
@@ -68,6 +70,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
     private final LedgerMetrics metrics;
+    private final FramingHandler framing;
     private final RequestQueue queued;
     private final CommandDraft draft = new CommandDraft();
     private final Problem problem = new Problem();
@@ -82,8 +85,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private volatile FullHttpResponse delivered;
     /** The ledger's outcome of the delivered reply; published by the write of {@link #delivered}. */
     private ResultCode deliveredResult;
-    /** A request did not arrive whole in time: answer 408 once the replies due before it have left. */
-    private boolean timeoutPending;
     /** A reply with {@code Connection: close} was written: nothing more is read or answered. */
     private boolean closing;
 
@@ -104,7 +105,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final RequestParser parser,
         final HttpOptions options,
         final IdempotencyGate idempotencyGate,
-        final LedgerMetrics metrics)
+        final LedgerMetrics metrics,
+        final FramingHandler framing)
     {
         this.pipeline = pipeline;
         this.authenticator = authenticator;
@@ -113,6 +115,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         this.limits = options.limits();
         this.idempotencyGate = idempotencyGate;
         this.metrics = metrics;
+        this.framing = framing;
         this.queued = new RequestQueue(limits.pipelinedRequestsMax());
     }
 
@@ -125,30 +128,50 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
-        if (!(msg instanceof FullHttpRequest request))
+        if (msg instanceof FullHttpRequest request)
+        {
+            onRequest(request);
+        }
+        else if (msg instanceof FramingHandler.Refusal refusal)
+        {
+            onRefusal(refusal);
+        }
+        else if (msg == FramingHandler.Interim.CONTINUE)
+        {
+            if (!closing)
+            {
+                if (busy())
+                {
+                    queued.add(msg, 0);
+                    updateAutoRead();
+                }
+                else
+                {
+                    writeContinue();
+                }
+            }
+        }
+        else
         {
             ReferenceCountUtil.release(msg);
-            return;
         }
+    }
+
+    private void onRequest(final FullHttpRequest request)
+    {
         final long receivedNs = System.nanoTime();
         if (closing)
         {
             request.release();
             return;
         }
-        if (inFlight || !queued.isEmpty() || !ctx.channel().isWritable())
+        if (busy())
         {
-            if (queued.size() >= limits.pipelinedRequestsMax())
-            {
-                request.release();
-                LOG.debug("closing connection: more than {} pipelined requests", limits.pipelinedRequestsMax());
-                metrics.pipeliningExceeded();
-                closing = true; // the rest of this read still arrives here: drop it
-                queued.releaseAll();
-                ctx.close();
-                return;
-            }
             queued.add(request, receivedNs);
+            if (queued.requests() >= limits.pipelinedRequestsMax())
+            {
+                framing.pauseInput(); // decode no more until these are answered
+            }
             updateAutoRead();
             return;
         }
@@ -160,6 +183,32 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         {
             request.release();
         }
+    }
+
+    private void onRefusal(final FramingHandler.Refusal refusal)
+    {
+        if (refusal.status().code() == HttpResponseStatus.REQUEST_TIMEOUT.code())
+        {
+            metrics.requestTimedOut();
+        }
+        if (closing)
+        {
+            return;
+        }
+        final long receivedNs = System.nanoTime();
+        if (busy())
+        {
+            queued.add(refusal, receivedNs);
+            updateAutoRead();
+            return;
+        }
+        answer(refusal, receivedNs);
+    }
+
+    /** @return true while a reply is due before anything that arrives now. */
+    private boolean busy()
+    {
+        return inFlight || !queued.isEmpty() || !ctx.channel().isWritable();
     }
 
     @Override
@@ -187,13 +236,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
     {
-        if (evt == LedgerHttpCodec.RequestTimeout.EVENT)
-        {
-            metrics.requestTimedOut();
-            timeoutPending = true;
-            answerTimeoutWhenDue();
-            return;
-        }
         if (evt instanceof IdleStateEvent && !inFlight)
         {
             metrics.idleClosed();
@@ -270,43 +312,67 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         while (!inFlight && !closing && ctx.channel().isWritable() && !queued.isEmpty())
         {
             final long receivedNs = queued.peekReceivedNs();
-            final FullHttpRequest request = queued.poll();
-            try
+            final Object entry = queued.poll();
+            if (entry instanceof FullHttpRequest request)
             {
-                handle(request, receivedNs);
+                try
+                {
+                    handle(request, receivedNs);
+                }
+                finally
+                {
+                    request.release();
+                }
             }
-            finally
+            else if (entry instanceof FramingHandler.Refusal refusal)
             {
-                request.release();
+                answer(refusal, receivedNs);
+            }
+            else
+            {
+                writeContinue();
             }
         }
+        if (queued.isEmpty() && !closing)
+        {
+            framing.resumeInput(); // decodes what a pause left buffered (it may queue requests again)
+        }
         updateAutoRead();
-        answerTimeoutWhenDue();
     }
 
     /** Reads while nothing waits in the queue and the client keeps up with its replies. */
     private void updateAutoRead()
     {
-        final boolean read = queued.isEmpty() && ctx.channel().isWritable() && !closing && !timeoutPending;
-        if (ctx.channel().isActive() && ctx.channel().config().isAutoRead() != read)
+        if (closing || !ctx.channel().isActive())
+        {
+            return; // the lingering close reads (and discards) until the client closes
+        }
+        final boolean read = queued.isEmpty() && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read)
         {
             ctx.channel().config().setAutoRead(read);
         }
     }
 
-    private void answerTimeoutWhenDue()
+    /** Answers a request {@link FramingHandler} refused; the connection closes after it. */
+    private void answer(final FramingHandler.Refusal refusal, final long receivedNs)
     {
-        if (timeoutPending && !inFlight && queued.isEmpty() && !closing)
+        currentRoute = null;
+        currentConsole = false;
+        currentReceivedNs = receivedNs;
+        currentMethod = null;
+        currentPath = null;
+        currentMerchant = null;
+        write(Responses.error(ctx.alloc(), refusal.status(), refusal.message()), false);
+    }
+
+    /** The interim response to a request that expects it: its body will now be read. */
+    private void writeContinue()
+    {
+        if (ctx.channel().isActive() && !closing)
         {
-            timeoutPending = false;
-            currentRoute = null;
-            currentConsole = false;
-            currentReceivedNs = 0;
-            currentMethod = null;
-            currentPath = null;
-            currentMerchant = null;
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-                "The request did not arrive in full within " + limits.requestTimeoutMs() + " ms"), false);
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
+                ctx.voidPromise());
         }
     }
 
@@ -319,18 +385,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         currentMethod = request.method();
         currentPath = null;
         currentMerchant = null;
-        if (request.decoderResult().isFailure())
-        {
-            final Throwable cause = request.decoderResult().cause();
-            final HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
-                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
-                : HttpResponseStatus.BAD_REQUEST;
-            write(Responses.error(ctx.alloc(), status, "Malformed HTTP request"), false);
-            return;
-        }
-
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         currentPath = uri.rawPath();
         if (ConsoleRoute.owns(uri.rawPath()))
@@ -399,7 +453,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         problem.clear();
         if (route.changesState() && !route.method().equals(HttpMethod.DELETE) && !isJson(request))
         {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"), keepAlive);
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
             return;
         }
         final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), decodeId(rawId));
@@ -689,8 +744,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         else
         {
             closing = true;
+            framing.endInput(); // already so, unless the handler itself ends the connection
+            queued.releaseAll();
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(written -> LedgerHttpInitializer.lingeringClose(ctx));
         }
         if (currentConsole)
         {
@@ -722,7 +779,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             ctx.channel().remoteAddress());
     }
 
-    private static boolean isJson(final FullHttpRequest request)
+    /**
+     * @return true for {@code application/json}, with parameters or not, unless a {@code charset} parameter names
+     *         anything but UTF-8: bodies are decoded as UTF-8 only, so a body declared otherwise is refused up front.
+     */
+    static boolean isJson(final FullHttpRequest request)
     {
         final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (type == null)
@@ -730,8 +791,31 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return false;
         }
         final int semicolon = type.indexOf(';');
-        final String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
-        return mime.equalsIgnoreCase("application/json");
+        if (semicolon < 0)
+        {
+            return type.trim().equalsIgnoreCase("application/json");
+        }
+        if (!type.substring(0, semicolon).trim().equalsIgnoreCase("application/json"))
+        {
+            return false;
+        }
+        for (final String parameter : type.substring(semicolon + 1).split(";"))
+        {
+            final int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset"))
+            {
+                String charset = parameter.substring(equals + 1).trim();
+                if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\""))
+                {
+                    charset = charset.substring(1, charset.length() - 1);
+                }
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8"))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String joinMethods(final List<HttpMethod> methods)
@@ -754,20 +838,23 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     }
 
     /**
-     * The requests decoded while one is in flight (or while the client does not read its replies), with the time
-     * each was decoded: two fixed circular arrays, so queueing allocates nothing. Event loop only.
+     * What waits for its turn while a command is in flight (or while the client does not read its replies): requests,
+     * with the time each was decoded, refusals and interim responses, in arrival order. Two fixed circular arrays, so
+     * queueing allocates nothing. At most {@code requestsMax} requests (decoding pauses there), each perhaps preceded
+     * by a {@code 100 Continue}, and one refusal, which is always the last. Event loop only.
      */
     private static final class RequestQueue
     {
-        private final FullHttpRequest[] requests;
+        private final Object[] entries;
         private final long[] receivedNs;
         private int head;
         private int size;
+        private int requests;
 
-        RequestQueue(final int capacity)
+        RequestQueue(final int requestsMax)
         {
-            requests = new FullHttpRequest[capacity];
-            receivedNs = new long[capacity];
+            entries = new Object[2 * requestsMax + 2];
+            receivedNs = new long[entries.length];
         }
 
         boolean isEmpty()
@@ -775,17 +862,26 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return size == 0;
         }
 
-        int size()
+        /** @return the requests waiting (interim responses and refusals not counted). */
+        int requests()
         {
-            return size;
+            return requests;
         }
 
-        void add(final FullHttpRequest request, final long nowNs)
+        void add(final Object entry, final long nowNs)
         {
-            final int tail = (head + size) % requests.length;
-            requests[tail] = request;
+            if (size == entries.length)
+            {
+                throw new IllegalStateException("size=" + size + " requests=" + requests + " the queue is full: decoding did not pause");
+            }
+            final int tail = (head + size) % entries.length;
+            entries[tail] = entry;
             receivedNs[tail] = nowNs;
             size++;
+            if (entry instanceof FullHttpRequest)
+            {
+                requests++;
+            }
         }
 
         long peekReceivedNs()
@@ -793,20 +889,24 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return receivedNs[head];
         }
 
-        FullHttpRequest poll()
+        Object poll()
         {
-            final FullHttpRequest request = requests[head];
-            requests[head] = null;
-            head = (head + 1) % requests.length;
+            final Object entry = entries[head];
+            entries[head] = null;
+            head = (head + 1) % entries.length;
             size--;
-            return request;
+            if (entry instanceof FullHttpRequest)
+            {
+                requests--;
+            }
+            return entry;
         }
 
         void releaseAll()
         {
             while (size > 0)
             {
-                poll().release();
+                ReferenceCountUtil.release(poll());
             }
         }
     }

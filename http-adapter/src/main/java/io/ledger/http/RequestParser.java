@@ -25,6 +25,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * missing required fields, duplicate keys, trailing data and invalid UTF-8 are problems. Holds no ledger logic:
  * whether a customer exists or can pay is the ledger's to say.
  *
+ * <p>Text is kept exactly or refused, never changed: a body must be UTF-8 (no byte order mark, no NUL byte, so jackson
+ * never guesses another encoding); no string may hold a C0 control, DEL or a C1 control (U+0000..U+001F,
+ * U+007F..U+009F), except that tab, line feed and carriage return are allowed in descriptions and in metadata string
+ * values; no string may hold an unpaired surrogate (a {@code \\uD800} escape alone), which UTF-8 cannot carry; and
+ * metadata is re-serialized compactly with every number written as the text it was sent as ({@code 1e400} stays
+ * {@code 1e400}), so what is journaled and returned is what was given.
+ *
  * <p>Thread-safety: immutable; one instance serves all event loops.
  */
 final class RequestParser
@@ -105,7 +112,7 @@ final class RequestParser
                 case "merchantId" -> checkMerchant(parser, merchantId, p);
                 case "amount" -> d.amountMinor = amount(parser, p);
                 case "currency" -> d.currency = currency(parser, p);
-                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = string(parser, name, 0, DESCRIPTION_CHARS_MAX, p);
+                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = description(parser, p);
                 default -> parser.skipChildren();
             }
         });
@@ -183,7 +190,7 @@ final class RequestParser
                 case "toCustomerId" -> ids[1] = string(parser, name, 1, ID_CHARS_MAX, p);
                 case "amount" -> d.amountMinor = amount(parser, p);
                 case "currency" -> d.currency = currency(parser, p);
-                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = string(parser, name, 0, DESCRIPTION_CHARS_MAX, p);
+                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = description(parser, p);
                 default -> parser.skipChildren();
             }
         });
@@ -217,7 +224,7 @@ final class RequestParser
                 case "amount" -> d.amountMinor = amount(parser, p);
                 case "currency" -> d.currency = currency(parser, p);
                 case "bankAccount" -> d.texts[CommandEvent.TEXT_BANK_ACCOUNT] = string(parser, name, 1, BANK_ACCOUNT_CHARS_MAX, p);
-                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = string(parser, name, 0, DESCRIPTION_CHARS_MAX, p);
+                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = description(parser, p);
                 case "metadata" -> d.texts[CommandEvent.TEXT_METADATA_JSON] = metadata(parser, p);
                 default -> parser.skipChildren();
             }
@@ -319,10 +326,17 @@ final class RequestParser
             problem.add("request body must be a JSON object");
             return;
         }
-        final int invalidAt = Utf8.firstInvalid(body);
+        if (body.readableBytes() >= 3 && body.getUnsignedMedium(body.readerIndex()) == 0xEFBBBF)
+        {
+            problem.add("request body must be UTF-8 JSON without a byte order mark");
+            return;
+        }
+        final int invalidAt = Utf8.firstInvalidOrNul(body);
         if (invalidAt >= 0)
         {
-            problem.add("request body is not valid UTF-8 (byte " + invalidAt + ")");
+            problem.add(body.getByte(body.readerIndex() + invalidAt) == 0
+                ? "request body must be UTF-8 JSON: it has a NUL byte (byte " + invalidAt + "), as UTF-16 or UTF-32 text would"
+                : "request body is not valid UTF-8 (byte " + invalidAt + ")");
             return;
         }
         try (JsonParser parser = factory.createParser((java.io.InputStream)new ByteBufInputStream(body.duplicate())))
@@ -375,6 +389,19 @@ final class RequestParser
     private static String string(final JsonParser parser, final String name, final int minChars, final int maxChars, final Problem problem)
         throws IOException
     {
+        return text(parser, name, minChars, maxChars, false, problem);
+    }
+
+    /** A description: up to {@link #DESCRIPTION_CHARS_MAX} chars, line breaks and tabs allowed. */
+    private static String description(final JsonParser parser, final Problem problem) throws IOException
+    {
+        return text(parser, "description", 0, DESCRIPTION_CHARS_MAX, true, problem);
+    }
+
+    private static String text(
+        final JsonParser parser, final String name, final int minChars, final int maxChars, final boolean lineBreaks, final Problem problem)
+        throws IOException
+    {
         if (parser.currentToken() != JsonToken.VALUE_STRING)
         {
             problem.add(name + " must be a string");
@@ -392,15 +419,53 @@ final class RequestParser
             problem.add(name + " must be at most " + maxChars + " characters");
             return null;
         }
-        for (int i = 0; i < value.length(); i++)
+        final String rule = textRule(value, lineBreaks);
+        if (rule != null)
         {
-            if (value.charAt(i) < 0x20 || value.charAt(i) == 0x7F)
-            {
-                problem.add(name + " must not contain control characters");
-                return null;
-            }
+            problem.add(name + rule);
+            return null;
         }
         return value;
+    }
+
+    /**
+     * @param lineBreaks true where tab, line feed and carriage return are allowed.
+     * @return null when {@code value} may be kept as it is, else the rule it breaks (after the field's name).
+     */
+    static String textRule(final String value, final boolean lineBreaks)
+    {
+        for (int i = 0, n = value.length(); i < n; i++)
+        {
+            final char c = value.charAt(i);
+            if (c >= 0x20 && c < 0x7F)
+            {
+                continue;
+            }
+            if (c < 0x20)
+            {
+                if (lineBreaks && (c == '\t' || c == '\n' || c == '\r'))
+                {
+                    continue;
+                }
+                return lineBreaks ? " must not contain control characters other than tab, line feed and carriage return"
+                    : " must not contain control characters";
+            }
+            if (c <= 0x9F)
+            {
+                return lineBreaks ? " must not contain control characters other than tab, line feed and carriage return"
+                    : " must not contain control characters"; // DEL and the C1 controls
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1)))
+            {
+                i++;
+                continue;
+            }
+            if (Character.isSurrogate(c))
+            {
+                return " must not contain an unpaired surrogate";
+            }
+        }
+        return null;
     }
 
     private static String email(final JsonParser parser, final Problem problem) throws IOException
@@ -482,17 +547,81 @@ final class RequestParser
         }
         final StringWriter out = new StringWriter(64);
         int keys = 0;
+        String rule = null;
         try (JsonGenerator generator = Json.FACTORY.createGenerator(out))
         {
-            generator.writeStartObject();
-            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            // A token-by-token copy instead of copyCurrentStructure, which rewrites numbers through double.
+            int depth = 0;
+            JsonToken token = parser.currentToken();
+            while (true)
             {
-                keys++;
-                generator.writeFieldName(parser.currentName());
-                parser.nextToken();
-                generator.copyCurrentStructure(parser);
+                switch (token)
+                {
+                    case START_OBJECT ->
+                    {
+                        generator.writeStartObject();
+                        depth++;
+                    }
+                    case END_OBJECT ->
+                    {
+                        generator.writeEndObject();
+                        depth--;
+                    }
+                    case START_ARRAY ->
+                    {
+                        generator.writeStartArray();
+                        depth++;
+                    }
+                    case END_ARRAY ->
+                    {
+                        generator.writeEndArray();
+                        depth--;
+                    }
+                    case FIELD_NAME ->
+                    {
+                        if (depth == 1)
+                        {
+                            keys++;
+                        }
+                        final String key = parser.currentName();
+                        if (rule == null)
+                        {
+                            final String keyRule = textRule(key, false);
+                            rule = keyRule == null ? null : " keys" + keyRule;
+                        }
+                        generator.writeFieldName(key);
+                    }
+                    case VALUE_STRING ->
+                    {
+                        final String value = parser.getText();
+                        if (rule == null)
+                        {
+                            final String valueRule = textRule(value, true);
+                            rule = valueRule == null ? null : " values" + valueRule;
+                        }
+                        generator.writeString(value);
+                    }
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText()); // as sent
+                    case VALUE_TRUE -> generator.writeBoolean(true);
+                    case VALUE_FALSE -> generator.writeBoolean(false);
+                    case VALUE_NULL -> generator.writeNull();
+                    default -> throw new IOException("token=" + token + " cannot be in a JSON text");
+                }
+                if (depth == 0)
+                {
+                    break;
+                }
+                token = parser.nextToken();
+                if (token == null)
+                {
+                    throw new IOException("metadata ends inside a structure");
+                }
             }
-            generator.writeEndObject();
+        }
+        if (rule != null)
+        {
+            problem.add("metadata" + rule);
+            return null;
         }
         if (keys > METADATA_KEYS_MAX)
         {

@@ -244,14 +244,17 @@ final class Responses
         json.writeEndObject();
     }
 
-    /** A purchase's entries say what was bought; other entries carry the description their command gave, if any. */
+    /**
+     * A purchase's entries say what was bought; other entries carry the description their command gave, if any, as it
+     * was given (an empty one stays empty, as in the reply to the command itself).
+     */
     private static String describe(final EntryType type, final String text)
     {
         if (type == EntryType.PURCHASE || type == EntryType.SALE)
         {
             return text == null ? "Purchase" : "Purchase of " + text;
         }
-        return text == null || text.isEmpty() ? null : text;
+        return text;
     }
 
     /** {@code TransferResponseDto} from the sender's history row. */

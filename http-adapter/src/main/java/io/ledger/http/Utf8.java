@@ -19,6 +19,22 @@ final class Utf8
     /** @return the offset (from the reader index) of the first byte of the first ill-formed sequence, or -1. */
     static int firstInvalid(final ByteBuf bytes)
     {
+        return firstInvalid(bytes, false);
+    }
+
+    /**
+     * @return the offset (from the reader index) of the first byte of the first ill-formed sequence or NUL byte, or
+     *         -1. A NUL byte is never part of JSON text, and it is what a UTF-16 or UTF-32 body has in nearly every
+     *         other byte: a JSON parser that guesses the encoding from the first bytes (jackson does) would decode
+     *         such a body instead of refusing it.
+     */
+    static int firstInvalidOrNul(final ByteBuf bytes)
+    {
+        return firstInvalid(bytes, true);
+    }
+
+    private static int firstInvalid(final ByteBuf bytes, final boolean nulInvalid)
+    {
         final int start = bytes.readerIndex();
         final int end = bytes.writerIndex();
         int i = start;
@@ -27,6 +43,10 @@ final class Utf8
             final int b0 = bytes.getByte(i) & 0xFF;
             if (b0 < 0x80)
             {
+                if (b0 == 0 && nulInvalid)
+                {
+                    return i - start;
+                }
                 i++;
                 continue;
             }

@@ -41,9 +41,9 @@ final class HttpServeOptions
         names = "--pipelined-requests-max",
         paramLabel = "REQUESTS",
         defaultValue = "${env:LEDGER_PIPELINED_REQUESTS_MAX:-" + HttpLimits.PIPELINED_REQUESTS_MAX_DEFAULT + "}",
-        description = "Requests a connection may send ahead of its replies, " + HttpLimits.PIPELINED_REQUESTS_MAX_FLOOR + ".."
-            + HttpLimits.PIPELINED_REQUESTS_MAX_CEILING + "; more closes the connection. Env LEDGER_PIPELINED_REQUESTS_MAX. "
-            + "Default: ${DEFAULT-VALUE}.")
+        description = "Requests a connection may have decoded ahead of their replies, " + HttpLimits.PIPELINED_REQUESTS_MAX_FLOOR
+            + ".." + HttpLimits.PIPELINED_REQUESTS_MAX_CEILING + "; past it, decoding pauses until replies leave. "
+            + "Env LEDGER_PIPELINED_REQUESTS_MAX. Default: ${DEFAULT-VALUE}.")
     int pipelinedRequestsMax;
 
     @Option(

@@ -247,6 +247,45 @@ class HostileInputPropertyTest
         });
     }
 
+    /**
+     * A request whose framing is refused (Expect, Transfer-Encoding, Content-Length, repeated fields, Host, version,
+     * line folding, chunks, a body past the limit), after zero to three reads pipelined in the same write: the reads
+     * are answered first, in order, then the refusal in the JSON error shape, then the connection closes. The
+     * refused pay-in and the pay-in hidden in its body are both valid but for the framing: the state hash checked
+     * after the property proves that neither ran.
+     */
+    @Test
+    void shouldRefuseEveryHostileFramingInOrderAndNeverRunTheBodyItDeclares()
+    {
+        final HostileFraming framing = new HostileFraming("/api/canary/customers/" + customer1 + "/pay-ins", tokenHeader,
+            "Bearer " + TestServer.token(OTHER_MERCHANT), HttpLimits.BODY_BYTES_MAX_DEFAULT);
+        final byte[] read = RawHttp.request("GET", "/api/canary/customers/" + customer1 + "/balance", Map.of("Authorization", tokenHeader), null);
+        forAll("hostile framing", 400, r -> new Framed(r.nextInt(4), framing.items(1, 7).next(r)), c ->
+        {
+            try (Wire wire = new Wire(server.port()))
+            {
+                final byte[][] parts = new byte[c.readsBefore + 1][];
+                java.util.Arrays.fill(parts, 0, c.readsBefore, read);
+                parts[c.readsBefore] = c.item.bytes();
+                wire.send(parts);
+                for (int i = 0; i < c.readsBefore; i++)
+                {
+                    final RawHttp.Response answer = wire.next();
+                    assertEquals(200, answer.status(), () -> "the read before the hostile request comes first: " + answer);
+                }
+                final RawHttp.Response refused = wire.next();
+                HttpFramingTest.assertError(c.item.status(), refused);
+                assertTrue(refused.closes(), refused::toString);
+                wire.assertClosed();
+            }
+        });
+    }
+
+    /** A hostile request behind {@code readsBefore} reads in one write. */
+    record Framed(int readsBefore, HostileFraming.Item item)
+    {
+    }
+
     // ---- checking an answer
 
     /** A request and the status it must get (-1: any 4xx, or a 200 for a read). */
@@ -418,7 +457,7 @@ class HostileInputPropertyTest
             final List<String> names = new ArrayList<>(fields.keySet());
             final String name = names.get(r.nextInt(names.size()));
             final String valid = json(fields);
-            switch (r.nextInt(14))
+            switch (r.nextInt(16))
             {
                 case 0:
                 {
@@ -485,11 +524,26 @@ class HostileInputPropertyTest
                 {
                     final List<String> strings = names.stream().filter(n -> fields.get(n).startsWith("\"")).toList();
                     final String field = strings.get(r.nextInt(strings.size()));
-                    final String control = r.nextBoolean() ? "\\u000" + r.nextInt(10) : String.valueOf((char)r.nextInt(0x20));
+                    final String forbidden = forbiddenText(field.equals("description")).next(r);
                     final String value = fields.get(field);
-                    fields.put(field, value.substring(0, value.length() - 1) + control + "\"");
-                    return route.request("control character in " + field, json(fields), 400);
+                    fields.put(field, value.substring(0, value.length() - 1) + forbidden + "\"");
+                    return route.request("forbidden text " + RawHttp.printable(forbidden.getBytes(StandardCharsets.UTF_8)) + " in " + field,
+                        json(fields), 400);
                 }
+                case 14:
+                {
+                    if (!fields.containsKey("metadata"))
+                    {
+                        return route.request("not UTF-8", notUtf8(valid).next(r), 400);
+                    }
+                    final boolean inKey = r.nextBoolean(); // a value may hold tab, line feed and carriage return; a key may not
+                    final String forbidden = forbiddenText(!inKey).next(r);
+                    fields.put("metadata", inKey ? "{\"k" + forbidden + "\":1}" : "{\"a\":[{\"k\":\"v" + forbidden + "\"}]}");
+                    return route.request("forbidden text " + RawHttp.printable(forbidden.getBytes(StandardCharsets.UTF_8)) + " in metadata",
+                        json(fields), 400);
+                }
+                case 15:
+                    return route.request("not UTF-8", notUtf8(valid).next(r), 400);
                 case 12:
                 {
                     final String number = oneOf("NaN", "Infinity", "-Infinity", "1e309", "-1e309", "-0", "0", "-1", "1.5", "1e3",
@@ -508,6 +562,74 @@ class HostileInputPropertyTest
                     // any merchantId but the token's is refused: 403, or 400 when it is not even a valid string
                     final Case c = route.request("merchantId " + unicode, json(fields), -1);
                     return c;
+                }
+            }
+        };
+    }
+
+    /**
+     * Text a string field must refuse, as it would appear inside a JSON string: a C0 control (raw, which is not even
+     * JSON, or escaped; tab, line feed and carriage return only where {@code lineBreaksAllowed} is false), DEL or a C1
+     * control (raw or escaped), or an unpaired surrogate escape.
+     */
+    private static Fuzz.Gen<String> forbiddenText(final boolean lineBreaksAllowed)
+    {
+        return r ->
+        {
+            switch (r.nextInt(4))
+            {
+                case 0:
+                    return String.valueOf((char)r.nextInt(0x20));
+                case 1:
+                {
+                    int code;
+                    do
+                    {
+                        code = r.nextInt(0x20);
+                    }
+                    while (lineBreaksAllowed && (code == '\t' || code == '\n' || code == '\r'));
+                    return String.format("\\u%04x", code);
+                }
+                case 2:
+                {
+                    final int code = r.nextInt(3) == 0 ? 0x7F : 0x80 + r.nextInt(0x20);
+                    return r.nextBoolean() ? String.valueOf((char)code) : String.format("\\u%04X", code);
+                }
+                default:
+                    return oneOf("\\ud800", "\\udbff", "\\udc00", "\\udfff", "\\ude00\\ud83d", "\\ud83dx", "\\ud800\\ud800").next(r);
+            }
+        };
+    }
+
+    /** A valid JSON body in an encoding other than UTF-8, or with a byte order mark, or with a NUL byte. */
+    private static Fuzz.Gen<byte[]> notUtf8(final String json)
+    {
+        return r ->
+        {
+            final byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+            switch (r.nextInt(4))
+            {
+                case 0:
+                    return json.getBytes(java.nio.charset.Charset.forName(oneOf("UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE", "UTF-16").next(r)));
+                case 1:
+                {
+                    final byte[] bom = {(byte)0xEF, (byte)0xBB, (byte)0xBF};
+                    final byte[] all = new byte[bom.length + utf8.length];
+                    System.arraycopy(bom, 0, all, 0, bom.length);
+                    System.arraycopy(utf8, 0, all, bom.length, utf8.length);
+                    return all;
+                }
+                case 2:
+                {
+                    final byte[] all = utf8.clone();
+                    all[r.nextInt(all.length)] = 0; // anywhere: in a string, between tokens, at either end
+                    return all;
+                }
+                default:
+                {
+                    final byte[] all = new byte[utf8.length + 1];
+                    System.arraycopy(utf8, 0, all, 0, utf8.length);
+                    return all; // a trailing NUL, as a C string would end
                 }
             }
         };

@@ -187,8 +187,19 @@ final class RawHttp implements AutoCloseable
         out = socket.getOutputStream();
     }
 
-    /** Reads one response from {@code in}. */
+    /** Reads one final response from {@code in}, skipping interim (1xx) responses. */
     static Response readResponse(final InputStream in, final boolean head) throws IOException
+    {
+        Response response = readResponseOrInterim(in, head);
+        while (response.status() / 100 == 1)
+        {
+            response = readResponseOrInterim(in, head);
+        }
+        return response;
+    }
+
+    /** Reads one response from {@code in}, an interim (1xx) one included. */
+    static Response readResponseOrInterim(final InputStream in, final boolean head) throws IOException
     {
         final String statusLine = line(in);
         if (statusLine == null)
@@ -214,7 +225,7 @@ final class RawHttp implements AutoCloseable
         }
         if (status / 100 == 1)
         {
-            return readResponse(in, head); // 100 Continue: the real response follows
+            return new Response(status, headers, new byte[0]); // an interim response has no body
         }
         final String length = headers.get("content-length");
         final int bodyBytes = head || length == null ? 0 : Integer.parseInt(length);

@@ -72,7 +72,7 @@ final class TestJson
             }
             case VALUE_NUMBER_INT ->
             {
-                return parser.getLongValue();
+                return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getBigIntegerValue() : parser.getLongValue();
             }
             case VALUE_NUMBER_FLOAT ->
             {

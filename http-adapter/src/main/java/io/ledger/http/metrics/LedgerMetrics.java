@@ -21,6 +21,7 @@ import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -41,6 +42,18 @@ import io.prometheus.metrics.model.snapshots.Unit;
  */
 public final class LedgerMetrics
 {
+    /**
+     * The JVM's own metrics, registered once per process. {@link JvmMetrics} keeps every registry it was ever registered
+     * with in a static set, so registering it into each server's registry would keep every server (and its ring) alive
+     * for the life of the JVM; each server's registry reads this one instead.
+     */
+    private static final PrometheusRegistry JVM_METRICS = new PrometheusRegistry();
+
+    static
+    {
+        JvmMetrics.builder().register(JVM_METRICS);
+    }
+
     /** The content type of the text format 0.0.4, the default. */
     public static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** The window of the {@code _max} gauges and of the console's longest pause, seconds. */
@@ -94,7 +107,6 @@ public final class LedgerMetrics
     private final AtomicLong connectionsAccepted = new AtomicLong();
     private final AtomicLong connectionsRefused = new AtomicLong();
     private final AtomicLong requestTimeouts = new AtomicLong();
-    private final AtomicLong pipeliningClosed = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong readPauses = new AtomicLong();
     private final Refusals refusals = new Refusals();
@@ -208,11 +220,6 @@ public final class LedgerMetrics
     public void requestTimedOut()
     {
         requestTimeouts.incrementAndGet();
-    }
-
-    public void pipeliningExceeded()
-    {
-        pipeliningClosed.incrementAndGet();
     }
 
     public void idleClosed()
@@ -376,7 +383,7 @@ public final class LedgerMetrics
 
     private void register()
     {
-        JvmMetrics.builder().register(registry);
+        registry.register((MultiCollector)JVM_METRICS::scrape);
 
         CounterWithCallback.builder()
             .name("ledger_commands_total")
@@ -470,13 +477,13 @@ public final class LedgerMetrics
         CounterWithCallback.builder()
             .name("ledger_http_connections_closed_total")
             .help("Connections the server closed, by reason: request_timeout (408: a request not whole within "
-                + "--request-timeout-ms), idle (--idle-timeout-ms), pipelining (more than --pipelined-requests-max).")
+                + "--request-timeout-ms), idle (--idle-timeout-ms). Pipelining never closes a connection: past "
+                + "--pipelined-requests-max the server stops decoding until replies leave.")
             .labelNames("reason")
             .callback(callback ->
             {
                 callback.call(requestTimeouts.get(), "request_timeout");
                 callback.call(idleClosed.get(), "idle");
-                callback.call(pipeliningClosed.get(), "pipelining");
             })
             .register(registry);
         counter("ledger_http_read_pauses_total", "Times reading from a connection paused because its unread replies "
