@@ -286,7 +286,7 @@ public final class LedgerPipeline implements AutoCloseable
             }
             try
             {
-                if (event.type.journaled())
+                if (event.type().journaled())
                 {
                     if (firstUnsyncedSequence < 0)
                     {
@@ -344,7 +344,7 @@ public final class LedgerPipeline implements AutoCloseable
                 fail("ledger", sequence, error);
                 return;
             }
-            if (event.type.journaled())
+            if (event.type().journaled())
             {
                 sinceSnapshot++;
             }
@@ -394,7 +394,7 @@ public final class LedgerPipeline implements AutoCloseable
         @Override
         public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
         {
-            final ReplySink sink = event.replySink;
+            final ReplySink sink = event.replySink();
             if (sequence >= failedSequence)
             {
                 event.clearResult(); // never acknowledge what the journal may not hold
@@ -408,9 +408,7 @@ public final class LedgerPipeline implements AutoCloseable
             }
             finally
             {
-                event.replySink = null;
-                event.replyContext = null;
-                event.customer = null;
+                event.releaseReply();
             }
         }
     }
