@@ -8,7 +8,6 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -90,8 +89,9 @@ public final class LedgerPipeline implements AutoCloseable
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
 
         final SequenceBarrier head = ring.newBarrier();
-        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(journal));
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(ledger));
+        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(this, journal));
+        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, snapshotTaker,
+            context.snapshotEveryCommands, context.commandsSinceSnapshot, context.snapshotErrorHandler));
         final SequenceBarrier appliedAndJournaled =
             ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
         replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage());
@@ -257,136 +257,32 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    private void fail(final String stage, final long sequence, final Throwable error)
+    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Stage threads. */
+    boolean failedAt(final long sequence)
+    {
+        return sequence >= failedSequence;
+    }
+
+    /** @return true when {@link #requestSnapshot()} asked for a snapshot that was not taken yet. Ledger thread. */
+    boolean snapshotRequested()
+    {
+        return snapshotRequested;
+    }
+
+    /** Clears the request: a snapshot was taken, or nothing changed since the last one. Ledger thread. */
+    void snapshotRequestDone()
+    {
+        snapshotRequested = false;
+    }
+
+    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Stage threads. */
+    void fail(final String stage, final long sequence, final Throwable error)
     {
         if (sequence < failedSequence)
         {
             failedSequence = sequence;
         }
         context.fatalErrorHandler.onFatalError(stage, firstCommandId + sequence, error);
-    }
-
-    private final class JournalStage implements EventHandler<CommandEvent>
-    {
-        private final JournalWriter journal;
-        /** The first sequence appended since the last successful {@link JournalWriter#endOfBatch()}, or -1. */
-        private long firstUnsyncedSequence = -1;
-
-        JournalStage(final JournalWriter journal)
-        {
-            this.journal = journal;
-        }
-
-        @Override
-        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
-        {
-            if (sequence >= failedSequence)
-            {
-                return; // after a failure nothing more is appended: the journal must not have gaps
-            }
-            try
-            {
-                if (event.type().journaled())
-                {
-                    if (firstUnsyncedSequence < 0)
-                    {
-                        firstUnsyncedSequence = sequence;
-                    }
-                    journal.append(event);
-                }
-                if (endOfBatch)
-                {
-                    journal.endOfBatch();
-                    firstUnsyncedSequence = -1;
-                }
-            }
-            catch (final Throwable error)
-            {
-                // Everything since the last good endOfBatch may be unsynced: acknowledge none of it.
-                fail("journal", firstUnsyncedSequence >= 0 ? Math.min(firstUnsyncedSequence, sequence) : sequence, error);
-            }
-        }
-    }
-
-    private final class LedgerStage implements EventHandler<CommandEvent>
-    {
-        private final Ledger ledger;
-        private final long snapshotEveryCommands = context.snapshotEveryCommands;
-        /** Journaled commands applied since the state the last snapshot holds. */
-        private long sinceSnapshot = context.commandsSinceSnapshot;
-        private Sequence sequenceCallback;
-
-        LedgerStage(final Ledger ledger)
-        {
-            this.ledger = ledger;
-        }
-
-        @Override
-        public void setSequenceCallback(final Sequence sequenceCallback)
-        {
-            this.sequenceCallback = sequenceCallback;
-        }
-
-        @Override
-        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
-        {
-            if (sequence >= failedSequence)
-            {
-                return;
-            }
-            try
-            {
-                ledger.apply(event);
-            }
-            catch (final Throwable error)
-            {
-                event.clearResult();
-                fail("ledger", sequence, error);
-                return;
-            }
-            if (event.type().journaled())
-            {
-                sinceSnapshot++;
-            }
-            if (endOfBatch && snapshotTaker != null)
-            {
-                maybeSnapshot(sequence);
-            }
-        }
-
-        /** Between two commands: the ledger holds exactly the state after its lastCommandId. */
-        private void maybeSnapshot(final long sequence)
-        {
-            final boolean requested = snapshotRequested;
-            if (!requested && (snapshotEveryCommands <= 0 || sinceSnapshot < snapshotEveryCommands))
-            {
-                return;
-            }
-            if (sinceSnapshot == 0)
-            {
-                snapshotRequested = false; // nothing changed since the last one
-                return;
-            }
-            // Publish this batch as applied before pausing, so that its replies do not wait for the snapshot (the
-            // processor would otherwise publish the sequence only after this call returns)
-            if (sequenceCallback != null)
-            {
-                sequenceCallback.set(sequence);
-            }
-            try
-            {
-                if (!snapshotTaker.takeSnapshot(ledger))
-                {
-                    return; // busy finishing the previous one: ask again at the end of the next batch
-                }
-            }
-            catch (final Throwable error)
-            {
-                context.snapshotErrorHandler.onSnapshotError(ledger.lastCommandId(), error); // try again at the next due point
-            }
-            sinceSnapshot = 0;
-            snapshotRequested = false;
-        }
     }
 
     private final class ReplyStage implements EventHandler<CommandEvent>

@@ -185,16 +185,19 @@ public final class Money
         }
         final long text = textField == null ? TextArena.NONE
             : texts.append(event.textBuffer(), event.textOffset(textField), event.textLength(textField));
+        System.arraycopy(sideBefore, 0, sideValue, 0, sides); // the simulation again, now writing as it goes
         for (int leg = 0; leg < legs; leg++)
         {
             final boolean betweenCustomers = debitKind[leg] == CUSTOMER && creditKind[leg] == CUSTOMER;
-            debitEntry[leg] = move(debitKind[leg], debitKey[leg], debitType[leg], betweenCustomers ? creditKey[leg] : -1,
-                -amount[leg], currency[leg], text);
-            move(creditKind[leg], creditKey[leg], creditType[leg], betweenCustomers ? debitKey[leg] : -1, amount[leg],
-                currency[leg], text);
+            final int debit = debitKind[leg] == EXTERNAL ? findSide(EXTERNAL, PAID_IN, currency[leg])
+                : findSide(debitKind[leg], debitKey[leg], currency[leg]);
+            debitEntry[leg] = move(debit, debitType[leg], betweenCustomers ? creditKey[leg] : -1, -amount[leg], text);
+            final int credit = creditKind[leg] == EXTERNAL ? findSide(EXTERNAL, PAID_OUT, currency[leg])
+                : findSide(creditKind[leg], creditKey[leg], currency[leg]);
+            move(credit, creditType[leg], betweenCustomers ? debitKey[leg] : -1, amount[leg], text);
         }
         final int payer = findSide(payerKind(), payerKey(), currency[0]);
-        event.balances(sideBefore[payer], balanceOf(sideKind[payer], sideKey[payer], sideCurrency[payer]));
+        event.balances(sideBefore[payer], sideValue[payer]);
         event.resultKey(event.commandId());
         event.result(ResultCode.OK);
         return true;
@@ -313,55 +316,54 @@ public final class Money
     }
 
     /**
-     * Moves {@code signedAmount} on one side of a leg: the balance, the account's first currency (credits) and a history
-     * entry, or the external total.
+     * Moves {@code signedAmount} on one account of a leg, the simulation's {@code side}: its balance (or, for EXTERNAL,
+     * the total paid in or out), its first currency (credits) and a history entry.
      *
      * @return the entry's history index, or -1 for EXTERNAL.
      */
-    private int move(
-        final int kind, final long key, final EntryType type, final long counterparty, final long signedAmount,
-        final int currencyCode, final long text)
+    private int move(final int side, final EntryType type, final long counterparty, final long signedAmount, final long text)
     {
-        final long commandId = event.commandId();
-        switch (kind)
+        final long key = sideKey[side];
+        final int currencyCode = sideCurrency[side];
+        final long after = sideValue[side] + (sideKind[side] == EXTERNAL ? Math.abs(signedAmount) : signedAmount);
+        sideValue[side] = after;
+        switch (sideKind[side])
         {
             case CUSTOMER ->
             {
-                final long after = accounts.customerBalance(key, currencyCode) + signedAmount;
                 accounts.customerBalance(key, currencyCode, after);
                 if (signedAmount > 0)
                 {
                     accounts.noteCustomerCurrency(key, currencyCode);
                 }
                 final int entry = entries.append(EntryLog.ACCOUNT_CUSTOMER, key, counterparty, type, signedAmount, after,
-                    currencyCode, timeMs, commandId, text, accounts.customerLastEntry(key));
+                    currencyCode, timeMs, event.commandId(), text, accounts.customerLastEntry(key));
                 accounts.customerEntry(key, entry);
                 return entry;
             }
             case MERCHANT ->
             {
                 final int merchant = (int)key;
-                final long after = accounts.merchantBalance(merchant, currencyCode) + signedAmount;
                 accounts.merchantBalance(merchant, currencyCode, after);
                 if (signedAmount > 0)
                 {
                     accounts.noteMerchantCurrency(merchant, currencyCode);
                 }
                 final int entry = entries.append(EntryLog.ACCOUNT_MERCHANT, merchant, -1, type, signedAmount, after,
-                    currencyCode, timeMs, commandId, text, accounts.merchantLastEntry(merchant));
+                    currencyCode, timeMs, event.commandId(), text, accounts.merchantLastEntry(merchant));
                 accounts.merchantEntry(merchant, entry);
                 merchants.book(merchant).addEntry();
                 return entry;
             }
             default ->
             {
-                if (signedAmount < 0)
+                if (key == PAID_IN)
                 {
-                    accounts.paidIn(currencyCode, accounts.paidIn(currencyCode) - signedAmount);
+                    accounts.paidIn(currencyCode, after);
                 }
                 else
                 {
-                    accounts.paidOut(currencyCode, accounts.paidOut(currencyCode) + signedAmount);
+                    accounts.paidOut(currencyCode, after);
                 }
                 return -1;
             }
