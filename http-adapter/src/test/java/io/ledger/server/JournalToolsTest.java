@@ -1,6 +1,7 @@
 package io.ledger.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,6 +196,24 @@ class JournalToolsTest
         assertEquals(2L, purchase.get("quantity"));
         assertEquals("prod-coffee", purchase.get("productId"));
         assertEquals("PAY_IN", parse(lines.get(2)).get("type"));
+    }
+
+    @Test
+    void shouldPrintTheIdsOfTheDeploymentWhoseSaltTheJournalStartsWith(@TempDir final Path salted) throws IOException
+    {
+        final long salt = 0x5A17_5A17_0000_0001L;
+        final CommandEvent e = new CommandEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(salted.resolve("journal"), Durability.PROCESS))
+        {
+            e.clear();
+            journal.append(e.stamp(1, T0).type(CommandType.INITIALIZE_DEPLOYMENT).set(Field.DEPLOYMENT_SALT, salt));
+            journal.append(customer(e, 2, "mer_a", "+27820000001", null, "{}"));
+            journal.append(payIn(e, 3, "mer_a", 2, 100, ZAR, null));
+        }
+        assertEquals(0, execute("journal", "--data-dir", salted.toString(), "--from", "3"), err::toString);
+        final Map<String, Object> payIn = parse(out.toString().lines().toList().get(0));
+        assertEquals(new io.ledger.engine.Ids(salt).format(io.ledger.engine.IdKind.CUSTOMER, 2), payIn.get("customerId"));
+        assertNotEquals(io.ledger.engine.Ids.UNSALTED.format(io.ledger.engine.IdKind.CUSTOMER, 2), payIn.get("customerId"));
     }
 
     @Test
