@@ -10,6 +10,8 @@ import static io.ledger.engine.Field.PAGE_OFFSET;
 import static io.ledger.engine.Field.PHONE;
 import static io.ledger.engine.Field.SEARCH;
 
+import java.util.function.LongFunction;
+
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.CustomerRecord;
@@ -31,11 +33,13 @@ public final class CustomerCommands
 {
     private final MerchantBooks merchants;
     private final CustomerBook customers;
+    private final LongFunction<CustomerRecord> customerByKey;
 
     public CustomerCommands(final LedgerState state)
     {
         this.merchants = state.merchants();
         this.customers = state.customers();
+        this.customerByKey = customers::get;
     }
 
     public void register(final CommandTable table)
@@ -126,14 +130,12 @@ public final class CustomerCommands
      */
     private void list(final CommandEvent event, final long timeMs)
     {
-        event.result(ResultCode.OK);
-        final int merchant = merchants.find(event);
+        final int merchant = Pages.merchantOf(event, merchants);
         if (merchant < 0)
         {
             return;
         }
         final int offset = (int)event.get(PAGE_OFFSET);
-        final int limit = (int)event.get(PAGE_LIMIT);
         final String search = event.textString(SEARCH);
         if (event.has(EMAIL))
         {
@@ -149,19 +151,14 @@ public final class CustomerCommands
             return;
         }
         final LongArrayList keys = merchants.book(merchant).customerKeys();
-        final int size = keys.size();
         if (search == null)
         {
-            event.rowTotal(size);
-            final int end = (int)Math.min(size, (long)offset + limit);
-            for (int i = offset; i < end; i++)
-            {
-                event.addRow(customers.get(keys.getLong(i)));
-            }
+            Pages.ofKeys(event, keys, customerByKey);
             return;
         }
+        final int limit = (int)event.get(PAGE_LIMIT);
         long total = 0;
-        for (int i = 0; i < size; i++)
+        for (int i = 0; i < keys.size(); i++)
         {
             final CustomerRecord customer = customers.get(keys.getLong(i));
             if (matches(customer, search))

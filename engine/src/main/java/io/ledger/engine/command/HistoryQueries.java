@@ -75,8 +75,7 @@ public final class HistoryQueries
      */
     private void balanceHistory(final CommandEvent event, final long timeMs)
     {
-        event.result(ResultCode.OK);
-        final int merchant = merchants.find(event);
+        final int merchant = Pages.merchantOf(event, merchants);
         if (merchant < 0)
         {
             return;
@@ -134,8 +133,7 @@ public final class HistoryQueries
     /** The merchant's transfers: one row per transfer, from its sender's entry. */
     private void transfers(final CommandEvent event, final long timeMs)
     {
-        event.result(ResultCode.OK);
-        final int merchant = merchants.find(event);
+        final int merchant = Pages.merchantOf(event, merchants);
         if (merchant < 0)
         {
             return;
@@ -153,8 +151,7 @@ public final class HistoryQueries
     /** The merchant's payouts; every payout is {@code completed}, so the status filter is all or none. */
     private void payouts(final CommandEvent event, final long timeMs)
     {
-        event.result(ResultCode.OK);
-        final int merchant = merchants.find(event);
+        final int merchant = Pages.merchantOf(event, merchants);
         if (merchant < 0 || event.get(ROW_FILTER) == CommandEvent.FILTER_NONE)
         {
             return;

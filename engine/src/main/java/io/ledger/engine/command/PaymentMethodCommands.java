@@ -8,10 +8,10 @@ import static io.ledger.engine.Field.METHOD_BRAND;
 import static io.ledger.engine.Field.METHOD_LAST4;
 import static io.ledger.engine.Field.METHOD_PROVIDER;
 import static io.ledger.engine.Field.METHOD_TYPE;
-import static io.ledger.engine.Field.PAGE_LIMIT;
-import static io.ledger.engine.Field.PAGE_OFFSET;
 import static io.ledger.engine.Field.PAYMENT_METHOD_KEY;
 import static io.ledger.engine.Field.PHONE;
+
+import java.util.function.LongFunction;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
@@ -38,12 +38,14 @@ public final class PaymentMethodCommands
     private final MerchantBooks merchants;
     private final CustomerBook customers;
     private final PaymentMethodBook methods;
+    private final LongFunction<PaymentMethodRecord> methodByKey;
 
     public PaymentMethodCommands(final LedgerState state)
     {
         this.merchants = state.merchants();
         this.customers = state.customers();
         this.methods = state.paymentMethods();
+        this.methodByKey = methods::get;
     }
 
     public void register(final CommandTable table)
@@ -140,7 +142,7 @@ public final class PaymentMethodCommands
             event.result(ResultCode.CUSTOMER_NOT_FOUND);
             return;
         }
-        page(event, methods.customerKeys(customerKey));
+        Pages.ofKeys(event, methods.customerKeys(customerKey), methodByKey);
         event.result(ResultCode.OK);
     }
 
@@ -150,33 +152,21 @@ public final class PaymentMethodCommands
      */
     private void list(final CommandEvent event, final long timeMs)
     {
-        event.result(ResultCode.OK);
-        final int merchant = merchants.find(event);
+        final int merchant = Pages.merchantOf(event, merchants);
         if (merchant < 0)
         {
             return;
         }
         if (!event.has(CUSTOMER_KEY))
         {
-            page(event, merchants.book(merchant).paymentMethodKeys());
+            Pages.ofKeys(event, merchants.book(merchant).paymentMethodKeys(), methodByKey);
         }
         else if (customers.ownedBy(event.get(CUSTOMER_KEY), merchant))
         {
-            page(event, methods.customerKeys(event.get(CUSTOMER_KEY)));
+            Pages.ofKeys(event, methods.customerKeys(event.get(CUSTOMER_KEY)), methodByKey);
         }
     }
 
-    private void page(final CommandEvent event, final LongArrayList keys)
-    {
-        final int size = keys == null ? 0 : keys.size();
-        event.rowTotal(size);
-        final int offset = (int)event.get(PAGE_OFFSET);
-        final int end = (int)Math.min(size, (long)offset + event.get(PAGE_LIMIT));
-        for (int i = offset; i < end; i++)
-        {
-            event.addRow(methods.get(keys.getLong(i)));
-        }
-    }
 
     /** @return the method {@code PAYMENT_METHOD_KEY} names when it belongs to a customer of the command's merchant. */
     private PaymentMethodRecord owned(final CommandEvent event)

@@ -124,12 +124,7 @@ public final class CustomerBook implements SnapshotPart
         {
             out.writeLong(c.key());
             out.writeInt((int)customerMerchant.get(c.key()));
-            out.writeText(c.phoneNumber());
-            out.writeText(c.email());
-            out.writeText(c.name());
-            out.writeText(c.metadataJson());
-            out.writeLong(c.createdAtMs());
-            out.writeLong(c.updatedAtMs());
+            SnapshotRecords.writeCustomerFields(out, c);
         });
         out.endSection();
 
@@ -181,9 +176,7 @@ public final class CustomerBook implements SnapshotPart
                 throw new SnapshotFormatException("section tag=" + in.tag() + " customer key=" + key +
                     " merchant index=" + merchant + " out of range 0.." + (merchants.size() - 1));
             }
-            final int max = SnapshotRecords.TEXT_BYTES_MAX;
-            final CustomerRecord customer = new CustomerRecord(key, merchants.id(merchant), in.readText(max), in.readText(max),
-                in.readText(max), in.readText(max), in.readLong(), in.readLong());
+            final CustomerRecord customer = SnapshotRecords.readCustomerFields(in, key, merchants.id(merchant));
             if (customers.put(key, customer) != null)
             {
                 throw new SnapshotFormatException("section tag=" + in.tag() + " customer key=" + key + " appears twice");

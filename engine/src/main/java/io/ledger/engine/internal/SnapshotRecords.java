@@ -146,6 +146,18 @@ public final class SnapshotRecords
     {
         out.writeLong(c.key());
         out.writeText(c.merchantId());
+        writeCustomerFields(out, c);
+    }
+
+    public static CustomerRecord readCustomer(final SectionInput in) throws IOException
+    {
+        final long key = in.readLong();
+        return readCustomerFields(in, key, in.readText(TEXT_BYTES_MAX));
+    }
+
+    /** A customer's own fields, after its key and merchant: phone, email, name, metadata (texts), createdAtMs, updatedAtMs. */
+    static void writeCustomerFields(final SectionOutput out, final CustomerRecord c) throws IOException
+    {
         out.writeText(c.phoneNumber());
         out.writeText(c.email());
         out.writeText(c.name());
@@ -154,10 +166,11 @@ public final class SnapshotRecords
         out.writeLong(c.updatedAtMs());
     }
 
-    public static CustomerRecord readCustomer(final SectionInput in) throws IOException
+    /** Reads what {@link #writeCustomerFields} wrote, for customer {@code key} of merchant {@code merchantId}. */
+    static CustomerRecord readCustomerFields(final SectionInput in, final long key, final String merchantId) throws IOException
     {
-        return new CustomerRecord(in.readLong(), in.readText(TEXT_BYTES_MAX), in.readText(TEXT_BYTES_MAX),
-            in.readText(TEXT_BYTES_MAX), in.readText(TEXT_BYTES_MAX), in.readText(TEXT_BYTES_MAX), in.readLong(), in.readLong());
+        return new CustomerRecord(key, merchantId, in.readText(TEXT_BYTES_MAX), in.readText(TEXT_BYTES_MAX),
+            in.readText(TEXT_BYTES_MAX), in.readText(TEXT_BYTES_MAX), in.readLong(), in.readLong());
     }
 
     public static void writePayout(final SectionOutput out, final PayoutRecord p) throws IOException
