@@ -12,7 +12,8 @@ import org.agrona.MutableDirectBuffer;
  * layout version, a length and a checksum; this class knows only the command.
  *
  * <p>The body follows from the command's declaration ({@link CommandType}): after a fixed head, a presence mask over
- * the command's own fields, then each present field in declaration order.
+ * the command's own fields, then each present field in declaration order. A field appended to a type's declaration
+ * later is simply absent from older records; fields are never removed or reordered.
  *
  * <pre>
  *  Command body, version 3, little-endian
@@ -27,10 +28,10 @@ import org.agrona.MutableDirectBuffer;
  *  +-------------------------------+                               |
  *  |                        timestampMs (i64)                      |
  *  |                               +-------------------------------+
- *  |                               | presence mask: ceil(n / 8)    | 18
- *  +-------------------------------+ bytes, bit i = the type's     |
- *  | i-th declared field is present (n = its field count)          |
- *  +---------------------------------------------------------------+
+ *  |                               |  presence mask (u32): bit i = | 18
+ *  +-------------------------------+-------------------------------+
+ *  |   the type's i-th declared field is present                   | 20
+ *  +-------------------------------+-------------------------------+
  *  | each present field, in declaration order:                     |
  *  |   I64 8 bytes | I32, CURRENCY 4 bytes | BOOL 1 byte (0 or 1)  |
  *  |   TEXT, JSON: length (u16), then that many UTF-8 bytes        |
@@ -53,8 +54,13 @@ public final class CommandCodec
     public static final int VERSION_2 = 2;
     /** Size of the fixed head: type code, commandId, timestampMs. */
     public static final int HEAD_BYTES = 18;
-    /** Smallest well-formed version 3 body: the head and a mask byte (a command declaring no field has none). */
-    public static final int BODY_BYTES_MIN = HEAD_BYTES;
+    /**
+     * Size of the presence mask after the head: fixed (one bit per declared field, at most
+     * {@link CommandType#FIELDS_MAX}), so that a field appended to a type later does not move what follows it.
+     */
+    public static final int MASK_BYTES = 4;
+    /** Smallest well-formed version 3 body: the head and the mask. */
+    public static final int BODY_BYTES_MIN = HEAD_BYTES + MASK_BYTES;
     /** Upper bound of a version 3 body. */
     public static final int BODY_BYTES_MAX = bodyBytesMax();
 
@@ -75,7 +81,6 @@ public final class CommandCodec
         dst.putLong(offset + 2, event.commandId(), ORDER);
         dst.putLong(offset + 10, event.timestampMs(), ORDER);
         final int fields = type.fieldCount();
-        final int maskBytes = maskBytes(fields);
         int mask = 0;
         for (int i = 0; i < fields; i++)
         {
@@ -84,11 +89,8 @@ public final class CommandCodec
                 mask |= 1 << i;
             }
         }
-        int pos = offset + HEAD_BYTES;
-        for (int b = 0; b < maskBytes; b++)
-        {
-            dst.putByte(pos++, (byte)(mask >>> (8 * b)));
-        }
+        dst.putInt(offset + HEAD_BYTES, mask, ORDER);
+        int pos = offset + BODY_BYTES_MIN;
         final DirectBuffer text = event.textBuffer();
         for (int i = 0; i < fields; i++)
         {
@@ -120,7 +122,7 @@ public final class CommandCodec
     public static int encodedLength(final CommandFields<?> command)
     {
         final CommandType type = command.type();
-        int length = HEAD_BYTES + maskBytes(type.fieldCount());
+        int length = BODY_BYTES_MIN;
         for (int i = 0; i < type.fieldCount(); i++)
         {
             final Field field = type.field(i);
@@ -140,7 +142,7 @@ public final class CommandCodec
     public static boolean decode(final DirectBuffer src, final int offset, final int length, final CommandEvent event)
     {
         event.clear();
-        if (length < HEAD_BYTES)
+        if (length < BODY_BYTES_MIN)
         {
             return false;
         }
@@ -150,22 +152,13 @@ public final class CommandCodec
             return false;
         }
         final int fields = type.fieldCount();
-        final int maskBytes = maskBytes(fields);
-        final int limit = offset + length;
-        int pos = offset + HEAD_BYTES;
-        if (pos + maskBytes > limit)
-        {
-            return false;
-        }
-        long mask = 0;
-        for (int b = 0; b < maskBytes; b++)
-        {
-            mask |= (src.getByte(pos++) & 0xFFL) << (8 * b);
-        }
+        final long mask = src.getInt(offset + HEAD_BYTES, ORDER) & 0xFFFF_FFFFL;
         if ((mask >>> fields) != 0)
         {
             return false;
         }
+        final int limit = offset + length;
+        int pos = offset + BODY_BYTES_MIN;
         event.type(type).stamp(src.getLong(offset + 2, ORDER), src.getLong(offset + 10, ORDER));
         for (int i = 0; i < fields && pos >= 0; i++)
         {
@@ -232,18 +225,12 @@ public final class CommandCodec
         return CommandCodecV2.decode(src, offset, length, event);
     }
 
-    /** @return the mask bytes of a command with {@code fields} fields. */
-    private static int maskBytes(final int fields)
-    {
-        return (fields + 7) >>> 3;
-    }
-
     private static int bodyBytesMax()
     {
         int max = 0;
         for (final CommandType type : CommandType.values())
         {
-            int length = HEAD_BYTES + maskBytes(type.fieldCount());
+            int length = BODY_BYTES_MIN;
             for (int i = 0; i < type.fieldCount(); i++)
             {
                 final Field.Kind kind = type.field(i).kind();
