@@ -232,7 +232,7 @@ public final class Ledger
      * merchants and their books, per customer (by key) its record, account links and payment method keys, the payment
      * methods, the idempotency keys, the balances and totals, the history, the text size, and last the deployment salt
      * when there is one. Iterates keys in sorted order, so it does not depend on how a hash map laid out its slots.
-     * Allocates; only reads, so another thread may compute it while the owner waits (see {@link LedgerSnapshot}).
+     * Allocates; only reads, so another thread may compute it while the owner waits (see {@code LedgerSnapshot}).
      */
     public long stateHash()
     {
@@ -254,7 +254,7 @@ public final class Ledger
         return hash.value();
     }
 
-    /** @return the state, for {@link LedgerSnapshot} (to write, or to fill a fresh ledger) and {@link LedgerTotals}. */
+    /** @return the state, for {@code LedgerSnapshot} (to write, or to fill a fresh ledger) and {@code LedgerTotals}. */
     LedgerState state()
     {
         return state;
