@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 jar=benchmarks/target/benchmarks.jar
-if [[ ! -f "$jar" ]] || [[ -n "$(find pom.xml benchmarks/pom.xml engine journal http-adapter benchmarks/src \
+if [[ ! -f "$jar" ]] || [[ -n "$(find pom.xml benchmarks/pom.xml engine journal http-adapter server benchmarks/src \
         \( -name '*.java' -o -name 'pom.xml' \) -newer "$jar" -print -quit)" ]]; then
   mvn -q -pl benchmarks -am package -DskipTests
 fi

@@ -12,6 +12,16 @@
 #   5. benchmarks.jar report: BENCHMARKS.md (machine, versions, commands, tables, ratios, targets) and the plot
 #      benchmarks/results/throughput-vs-p99.png; the result files are copied to benchmarks/results/data/
 #
+# --edge runs instead the request-path comparison of the HTTP edge issue (about 5 minutes per repeat with the
+# defaults), and writes its own report (benchmarks/target/bench-run/edge-report.md unless --report says otherwise;
+# BENCHMARKS.md is left alone): the bare Netty server (benchmarks.jar bare-server: the transport floor), the ledger
+# unbatched (process and fsync durability), the ledger with batches of --batches purchases per request (process),
+# and Redis + Lua unpipelined and pipelined (redis-benchmark -P 1 and -P 16), each closed loop at every
+# --edge-connections count, plus open loop at every --edge-rates rate (bare, ledger process and fsync). Repeats are
+# interleaved (each repeat runs every system once, in the same order), so that a drift of the machine's load
+# touches every system; each result records its repeat, and the report gives ranges and per-repeat ratios against
+# the bare server and Redis of the same repeat. Server CPU per purchase comes from /proc/PID/stat of each server.
+#
 # Open-loop rates ("auto"): from the ladder 500, 1k, 2k, 5k, 10k, 20k, 50k, 100k, 200k/s, each system runs the rates
 # up to 80% of its own closed-loop throughput, so the systems share the lower rates (same offered rate comparisons)
 # and each draws its own curve. redis-benchmark cannot hold a rate: Redis is measured closed-loop only.
@@ -29,6 +39,14 @@
 #   --jmh-args "ARGS"     replace the JMH options (default: -prof gc, BenchmarkMain's iterations)
 #   --report FILE         the markdown to write (default BENCHMARKS.md at the repository root)
 #   --work DIR            scratch and raw results (default benchmarks/target/bench-run; emptied first)
+#   --edge                the request-path comparison only (see above); with it:
+#     --repeats N           interleaved repeats (default 3)
+#     --edge-connections L  closed-loop connection counts (default 4,32); open loops use the largest
+#     --edge-rates L        open-loop rates, purchases/s (default 2000)
+#     --batches L           purchases per batch request (default 10,100); --batch-path P (default /api/canary/batch)
+#     --transports L        the bare server's transports, nio and/or epoll (default nio)
+#     --edge-systems L      any of bare,process,fsync,batch,redis (default all of them)
+#     --duration and --warmup default to 5 and 2 seconds, --customers to 2000
 #
 # Needs: JDK 17+, Maven 3.8+, and root (or sudo) with apt-get the first time, to install PostgreSQL and Redis from
 # Debian packages (and fonts for the plot, if the machine has none). Temporary directories go under ${TMPDIR:-/tmp},
@@ -39,6 +57,8 @@ cd "$ROOT"
 
 QUICK=0 CONNECTIONS=64 DURATION="" WARMUP="" CUSTOMERS="" RATES=auto PG_SCRIPTS="" JMH_ARGS=""
 SKIP_JMH=0 SKIP_RECOVERY=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
+EDGE=0 REPEATS=3 EDGE_CONNECTIONS=4,32 EDGE_RATES=2000 BATCHES=10,100 BATCH_PATH=/api/canary/batch TRANSPORTS=nio
+EDGE_SYSTEMS=bare,process,fsync,batch,redis REPORT_SET=0
 REPORT="$ROOT/BENCHMARKS.md" WORK="$ROOT/benchmarks/target/bench-run"
 ARGS_TEXT="$*"
 while (($#)); do
@@ -56,12 +76,25 @@ while (($#)); do
     --skip-http) SKIP_HTTP=1; shift ;;
     --skip-postgres) SKIP_PG=1; shift ;;
     --skip-redis) SKIP_REDIS=1; shift ;;
-    --report) REPORT="$2"; shift 2 ;;
+    --report) REPORT="$2"; REPORT_SET=1; shift 2 ;;
+    --edge) EDGE=1; shift ;;
+    --repeats) REPEATS="$2"; shift 2 ;;
+    --edge-connections) EDGE_CONNECTIONS="$2"; shift 2 ;;
+    --edge-rates) EDGE_RATES="$2"; shift 2 ;;
+    --batches) BATCHES="$2"; shift 2 ;;
+    --batch-path) BATCH_PATH="$2"; shift 2 ;;
+    --transports) TRANSPORTS="$2"; shift 2 ;;
+    --edge-systems) EDGE_SYSTEMS="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
+if ((EDGE)); then
+  : "${DURATION:=5}" "${WARMUP:=2}" "${CUSTOMERS:=2000}"
+  ((REPORT_SET)) || REPORT="$WORK/edge-report.md"
+  [[ "$REPEATS" =~ ^[1-9][0-9]*$ ]] || die "--repeats $REPEATS must be a positive integer"
+fi
 if ((QUICK)); then
   : "${DURATION:=3}" "${WARMUP:=2}" "${CUSTOMERS:=1000}" "${PG_SCRIPTS:=cte}"
   MAX_RATES=2
@@ -77,7 +110,7 @@ START_S=$(date +%s)
 # --- prerequisites ---------------------------------------------------------------------------------------------------
 command -v java >/dev/null 2>&1 || die "java not found: install a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
 command -v mvn >/dev/null 2>&1 || die "mvn not found: install Maven 3.8+ (apt-get install maven)"
-if ! command -v fc-list >/dev/null 2>&1 || [[ -z "$(fc-list 2>/dev/null | head -n 1)" ]]; then
+if ((EDGE == 0)) && { ! command -v fc-list >/dev/null 2>&1 || [[ -z "$(fc-list 2>/dev/null | head -n 1)" ]]; }; then
   apt_install fontconfig fonts-dejavu-core # Java2D needs one font to draw the plot's text
 fi
 
@@ -113,12 +146,12 @@ trap 'exit 130' INT TERM
 log "building (mvn -B -q -DskipTests -pl benchmarks -am package)"
 record "mvn -B -q -DskipTests -pl benchmarks -am package"
 mvn -B -q -DskipTests -pl benchmarks -am package >&2 || die "build failed"
-touch "$ROOT/http-adapter/target/ledger-server.jar" # so that ./ledger does not rebuild it
+touch "$ROOT/server/target/ledger-server.jar" # so that ./ledger does not rebuild it
 
 # --- machine -----------------------------------------------------------------------------------------------------------
 prop() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | sed 's/\\/\\\\/g')" >>"$WORK/machine.properties"; }
 : >"$WORK/machine.properties"
-prop mode "$( ((QUICK)) && echo quick || echo full)"
+prop mode "$( ((EDGE)) && echo edge || { ((QUICK)) && echo quick || echo full; })"
 prop date "$(date -u +'%Y-%m-%d %H:%M UTC')"
 prop command "benchmarks/run.sh${ARGS_TEXT:+ $ARGS_TEXT}"
 prop cpu "$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
@@ -131,8 +164,106 @@ prop filesystem "$(df -PT "$WORK/tmp" | awk 'NR == 2 { print $2 " on " $1 }')"
 prop git "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
 prop loadavg "$(cut -d' ' -f1-3 /proc/loadavg)"
 
+# --- the request-path comparison (--edge) ------------------------------------------------------------------------------
+# Defined here, run after the server helpers below are defined (edge_main is called from there).
+edge_wants() { [[ ",$EDGE_SYSTEMS," == *",$1,"* ]]; }
+
+# edge_load NAME REPEAT ARGS...: one load-tool run against $PORT/$PID into NAME.result.json, recorded.
+edge_load() {
+  local name="$1" repeat="$2"
+  shift 2
+  record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --server-pid <pid> --customers $CUSTOMERS --initial-balance 100000000 --duration ${DURATION}s --warmup ${WARMUP}s --mix purchase=100 --amount 100 --repeat $repeat $*"
+  local rc=0
+  bench_tool load --port "$PORT" --server-pid "$PID" --customers "$CUSTOMERS" --initial-balance 100000000 \
+    --duration "${DURATION}s" --warmup "${WARMUP}s" --mix purchase=100 --amount 100 --repeat "$repeat" "$@" \
+    -o "$WORK/results/$name.result.json" >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
+  if ((rc != 0)); then
+    [[ -f "$WORK/results/$name.result.json" ]] || { tail -20 "$WORK/$name.err" >&2; die "load run $name failed (exit $rc) without a result"; }
+    log "WARNING: load run $name: a check failed (exit $rc); see its result in the report"
+  fi
+  sed -n 's/^  throughput *//p' "$WORK/$name.out" | head -n 1 | sed "s|^|$(date +%H:%M:%S)   $name: |" >&2
+}
+
+# edge_warm ARGS...: an unrecorded JIT warm-up run (a fresh JVM's first seconds are not what it settles to).
+edge_warm() {
+  bench_tool load --port "$PORT" --customers 500 --mix purchase=100 --amount 100 --warmup 0s --duration "$((WARMUP * 2))s" \
+    -c "$MAX_CONNECTIONS" "$@" >/dev/null 2>&1 || die "the warm-up load run failed (port $PORT)"
+}
+
+edge_main() {
+  MAX_CONNECTIONS="$(split_csv "$EDGE_CONNECTIONS" | sort -n | tail -n 1)"
+  local repeat transport c rate b durability secret
+  for repeat in $(seq 1 "$REPEATS"); do
+    log "edge comparison: repeat $repeat of $REPEATS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    if edge_wants bare; then
+      for transport in $(split_csv "$TRANSPORTS"); do
+        record "java -jar benchmarks/target/benchmarks.jar bare-server --port 0 --transport $transport --max-seconds 3600"
+        : >"$WORK/bare.out"
+        java -Xms256m -Xmx1g -jar "$BENCH_JAR" bare-server --port 0 --transport "$transport" --max-seconds 3600 >"$WORK/bare.out" 2>&1 &
+        SERVER_PID=$!
+        PID=$SERVER_PID PORT=""
+        for _ in $(seq 1 150); do
+          PORT="$(sed -n 's|^bare-netty listening on http://[^:]*:\([0-9]*\).*|\1|p' "$WORK/bare.out" | head -n 1)"
+          [[ -n "$PORT" ]] && break
+          kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/bare.out" >&2; die "the bare server exited"; }
+          sleep 0.2
+        done
+        [[ -n "$PORT" ]] || die "the bare server did not start"
+        local bare=(--token none --no-setup --no-verify --system bare-netty --variant "$transport" --durability-class none)
+        edge_warm --token none --no-setup --no-verify
+        for c in $(split_csv "$EDGE_CONNECTIONS"); do
+          edge_load "edge-r$repeat-bare-$transport-c$c-closed" "$repeat" "${bare[@]}" -c "$c"
+        done
+        for rate in $(split_csv "$EDGE_RATES"); do
+          edge_load "edge-r$repeat-bare-$transport-rate-$rate" "$repeat" "${bare[@]}" -c "$MAX_CONNECTIONS" --rate "$rate" --arrival poisson --drain-timeout 5s
+        done
+        stop_server
+      done
+    fi
+    for durability in process fsync; do
+      edge_wants "$durability" || { [[ "$durability" == process ]] && edge_wants batch; } || continue
+      start_server "$durability"
+      PID=$SERVER_PID
+      secret="$DATA_DIR/jwt-secret"
+      local ledger=(--secret-file "$secret" --system ledger --variant "$durability" --durability-class "$durability")
+      edge_warm --secret-file "$secret" --no-verify
+      if edge_wants "$durability"; then
+        for c in $(split_csv "$EDGE_CONNECTIONS"); do
+          edge_load "edge-r$repeat-ledger-$durability-c$c-closed" "$repeat" "${ledger[@]}" -c "$c"
+        done
+      fi
+      if [[ "$durability" == process ]] && edge_wants batch; then
+        for b in $(split_csv "$BATCHES"); do
+          for c in $(split_csv "$EDGE_CONNECTIONS"); do
+            edge_load "edge-r$repeat-ledger-$durability-b$b-c$c-closed" "$repeat" "${ledger[@]}" -c "$c" --batch "$b" --batch-path "$BATCH_PATH"
+          done
+        done
+      fi
+      if edge_wants "$durability"; then
+        for rate in $(split_csv "$EDGE_RATES"); do
+          edge_load "edge-r$repeat-ledger-$durability-rate-$rate" "$repeat" "${ledger[@]}" -c "$MAX_CONNECTIONS" --rate "$rate" --arrival poisson --drain-timeout 5s
+        done
+      fi
+      stop_server
+    done
+    if edge_wants redis; then
+      record "benchmarks/baselines/redis.sh --out <work>/results --customers $CUSTOMERS --amount 100 --initial-balance 100000000 --clients $EDGE_CONNECTIONS --pipeline 1,16 --duration $DURATION --warmup $WARMUP --repeat $repeat"
+      "$ROOT/benchmarks/baselines/redis.sh" --out "$WORK/results" --customers "$CUSTOMERS" --amount 100 --initial-balance 100000000 \
+        --clients "$EDGE_CONNECTIONS" --pipeline 1,16 --duration "$DURATION" --warmup "$WARMUP" --repeat "$repeat" 2>"$WORK/redis-r$repeat.log" \
+        || { tail -20 "$WORK/redis-r$repeat.log" >&2; die "the Redis baseline failed"; }
+      prop redis "$(cat "$WORK/results/redis.version")"
+      prop redis.mechanism "$(cat "$WORK/results/redis.mechanism")"
+    fi
+  done
+  prop loadavg.after "$(cut -d' ' -f1-3 /proc/loadavg)"
+  prop notes "All systems ran one after the other on the same $(nproc)-core machine, repeats interleaved; the load generator (one client thread) always shares the cores with the server it measures.\\nBatches post $BATCHES purchases per request to POST $BATCH_PATH; their throughput counts purchases (of 2xx replies), their latency is per request.\\nServer CPU per purchase: the server process's user + system CPU in the measurement window (/proc/PID/stat, 10 ms ticks) divided by the purchases in it."
+  prop elapsed "$(( ($(date +%s) - START_S) / 60 )) min $(( ($(date +%s) - START_S) % 60 )) s"
+  bench_tool report --layout edge --results "$WORK/results" --machine "$WORK/machine.properties" --commands "$COMMANDS" --out "$REPORT"
+  log "done in $(( $(date +%s) - START_S )) s: $REPORT"
+}
+
 # --- 2. JMH ------------------------------------------------------------------------------------------------------------
-if ((SKIP_JMH == 0)); then
+if ((SKIP_JMH == 0 && EDGE == 0)); then
   log "JMH: $JMH_ARGS"
   read -r -a jmh_args <<<"$JMH_ARGS"
   record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar $JMH_ARGS -rf json -rff <work>/jmh.json"
@@ -156,7 +287,7 @@ rates_for() {
 # --- 2b. recovery: replay of a 10M-command journal, a snapshot of 1M customers and a start from it -------------------
 RECOVERY_ARGS="--customers 1000000 --commands 10000000 --tail 100000"
 ((QUICK)) && RECOVERY_ARGS="--customers 100000 --commands 1000000 --tail 10000"
-if ((SKIP_RECOVERY == 0)); then
+if ((SKIP_RECOVERY == 0 && EDGE == 0)); then
   log "recovery: $RECOVERY_ARGS"
   record "java @config/jvm.options -Xms8g -Xmx8g -XX:+UseG1GC -cp benchmarks/target/benchmarks.jar io.ledger.bench.RecoveryBenchmark $RECOVERY_ARGS"
   read -r -a recovery_args <<<"$RECOVERY_ARGS"
@@ -211,6 +342,11 @@ load() {
     log "WARNING: load run $name: a check failed (exit $rc); see its result in the report"
   fi
 }
+
+if ((EDGE)); then
+  edge_main
+  exit 0
+fi
 
 if ((SKIP_HTTP == 0)); then
   for durability in process fsync; do

@@ -7,7 +7,7 @@
 #   SEED=123 scripts/crash-soak.sh             replay a failed run's random choices (printed as seed=... in the output)
 #   MVN_ARGS=-o scripts/crash-soak.sh          extra Maven arguments (e.g. offline)
 #
-# Builds engine, journal and http-adapter, then runs only CrashRecoveryTest, with JUnit's class timeout off (every wait
+# Builds engine, journal, http-adapter and server, then runs only CrashRecoveryTest, with JUnit's class timeout off (every wait
 # inside the test is bounded on its own). Output, including one line per round, goes to stdout and to
 # target/crash-soak-<time>.log; a failed run keeps its data directory and server logs (the path is in the failure).
 # Exit code: Maven's (0 when every round passed).
@@ -21,7 +21,7 @@ SNAPSHOTS="${SNAPSHOTS:-on}"
 mkdir -p "$ROOT/target"
 LOG="$ROOT/target/crash-soak-$(date -u +%Y%m%dT%H%M%SZ).log"
 
-args=(-B -pl engine,journal,http-adapter -am verify
+args=(-B -pl server -am verify
   -Dtest=CrashRecoveryTest -Dsurefire.failIfNoSpecifiedTests=false
   -Djunit.jupiter.execution.timeout.mode=disabled
   -Dledger.crash.rounds="$ROUNDS"

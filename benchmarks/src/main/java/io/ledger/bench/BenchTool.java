@@ -3,6 +3,7 @@ package io.ledger.bench;
 import java.util.Arrays;
 import java.util.Set;
 
+import io.ledger.bench.bare.BareServerCommand;
 import io.ledger.bench.load.LoadCommand;
 import io.ledger.bench.report.PgbenchResultCommand;
 import io.ledger.bench.report.RedisResultCommand;
@@ -11,7 +12,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The benchmark jar's tools other than JMH: {@code load} (the HTTP load tool), {@code pgbench-result} and
+ * The benchmark jar's tools other than JMH: {@code load} (the HTTP load tool), {@code bare-server} (the transport
+ * floor the ledger is compared with, {@link BareServerCommand}), {@code pgbench-result} and
  * {@code redis-result} (convert the baselines' output to result files) and {@code report} (BENCHMARKS.md and its
  * plot). {@link BenchmarkMain} hands over to this when its first argument names one of them:
  * {@code java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port 9000 ...}.
@@ -20,11 +22,11 @@ import picocli.CommandLine.Command;
     name = "benchmarks.jar",
     mixinStandardHelpOptions = true,
     description = "Benchmark tools. Without one of these subcommands the jar runs JMH (BenchmarkMain).",
-    subcommands = {LoadCommand.class, PgbenchResultCommand.class, RedisResultCommand.class, ReportCommand.class})
+    subcommands = {LoadCommand.class, BareServerCommand.class, PgbenchResultCommand.class, RedisResultCommand.class, ReportCommand.class})
 public final class BenchTool
 {
     /** First arguments that select a tool instead of JMH. */
-    public static final Set<String> COMMANDS = Set.of("load", "pgbench-result", "redis-result", "report", "tools");
+    public static final Set<String> COMMANDS = Set.of("load", "bare-server", "pgbench-result", "redis-result", "report", "tools");
 
     private BenchTool()
     {

@@ -37,7 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * given with {@code -jvmArgsAppend} are kept and the file's flags added after them. {@code -h}, {@code -l},
  * {@code -lp} and {@code -lprof} go straight to {@code org.openjdk.jmh.Main}.
  *
- * <p><b>Tools.</b> A first argument of {@code load}, {@code pgbench-result}, {@code redis-result} or {@code report}
+ * <p><b>Tools.</b> A first argument of {@code load}, {@code bare-server}, {@code pgbench-result}, {@code redis-result} or {@code report}
  * runs that tool instead of JMH ({@link BenchTool}).
  */
 public final class BenchmarkMain

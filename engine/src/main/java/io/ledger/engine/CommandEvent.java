@@ -56,6 +56,11 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     // ---- stamped by the pipeline before the command becomes visible to the journal and ledger stages
     private long commandId;
     private long timestampMs;
+    /**
+     * {@link System#nanoTime()} when the pipeline published it, for the ledger thread's pause figure; never journaled,
+     * never read by the ledger, 0 for replayed commands.
+     */
+    private long publishedNs;
 
     // ---- the result, written by the ledger stage (only these: the journal stage reads the command concurrently)
     private ResultCode result;
@@ -90,6 +95,7 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     {
         commandId = 0;
         timestampMs = 0;
+        publishedNs = 0;
         clearFields();
         clearResult();
         replySink = null;
@@ -134,6 +140,17 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         this.commandId = commandId;
         this.timestampMs = timestampMs;
         return this;
+    }
+
+    /** @return when the pipeline published the command ({@link System#nanoTime()}), or 0. */
+    long publishedNs()
+    {
+        return publishedNs;
+    }
+
+    void publishedNs(final long nanoTime)
+    {
+        this.publishedNs = nanoTime;
     }
 
     /**

@@ -183,6 +183,15 @@ public final class Ledger
         return state.deployment().salt();
     }
 
+    /**
+     * @return money per currency, kept as it moves: the running totals are this ledger's (its thread only); other
+     * threads read what {@link MoneyTotals#publish()} last published (the pipeline publishes at the end of each batch).
+     */
+    public MoneyTotals moneyTotals()
+    {
+        return state.accounts().totals();
+    }
+
     /** @return the money paid in, per packed currency: a copy, for tools and tests. */
     public Long2LongHashMap paidInByCurrency()
     {

@@ -4,8 +4,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SequenceBarrier;
@@ -30,8 +28,15 @@ import org.agrona.concurrent.EpochClock;
  * or after {@link #requestSnapshot()}; the ledger thread pauses for as long as the taker needs. {@link #close()} takes
  * a final one after the ledger thread stopped and before the journal closes.
  *
- * <p>Thread-safety: {@link #tryPublish} and {@link #requestSnapshot()} may be called from any number of threads;
- * everything else from one.
+ * <p>Pauses: the ledger stage measures, for every command, how long the ledger thread went without completing a
+ * command while that one was waiting: {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow
+ * command, a snapshot, a GC pause and a late wake-up alike, costs one {@link System#nanoTime()} per command and
+ * allocates nothing. The longest is readable from any thread ({@link #longestPauseNsSinceStart()},
+ * {@link #takeLongestPauseNs()}); a pause of at least {@link Context#pauseWarnNs} is counted and reported to the
+ * {@link Context#longPauseHandler}, at most once a second.
+ *
+ * <p>Thread-safety: {@link #tryPublish}, {@link #requestSnapshot()} and the figures ({@link #remainingCapacity()},
+ * the pause figures) may be called from any number of threads; everything else from one.
  */
 public final class LedgerPipeline implements AutoCloseable
 {
@@ -56,6 +61,22 @@ public final class LedgerPipeline implements AutoCloseable
         void onFatalError(String stage, long commandId, Throwable error);
     }
 
+    /**
+     * Told, on the ledger thread and at most once a second, that the ledger thread went at least
+     * {@link Context#pauseWarnNs} without completing a command while one was waiting. Must be quick: the ledger
+     * thread waits for it.
+     */
+    @FunctionalInterface
+    public interface LongPauseHandler
+    {
+        /**
+         * @param pauseNs    how long the command waited for the ledger thread to complete anything.
+         * @param commandId  the command that waited.
+         * @param unreported long pauses since the previous call that were not reported (the once-a-second limit).
+         */
+        void onLongPause(long pauseNs, long commandId, long unreported);
+    }
+
     /** Told when a snapshot failed. Not fatal: the journal still holds every command. */
     @FunctionalInterface
     public interface SnapshotErrorHandler
@@ -74,6 +95,7 @@ public final class LedgerPipeline implements AutoCloseable
     private final JournalWriter journal;
     private final Ledger ledger;
     private final SnapshotTaker snapshotTaker;
+    private final PauseFigures pauses;
     private volatile long failedSequence = Long.MAX_VALUE;
     private volatile boolean snapshotRequested;
     private volatile boolean closed;
@@ -86,20 +108,22 @@ public final class LedgerPipeline implements AutoCloseable
         this.journal = journal;
         this.ledger = ledger;
         this.snapshotTaker = context.snapshotTaker;
+        this.pauses = new PauseFigures(context.pauseWarnNs, context.longPauseHandler);
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
+        ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
 
         final SequenceBarrier head = ring.newBarrier();
         journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(this, journal));
         ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, snapshotTaker,
-            context.snapshotEveryCommands, context.commandsSinceSnapshot, context.snapshotErrorHandler));
+            context.snapshotEveryCommands, context.commandsSinceSnapshot, context.snapshotErrorHandler, pauses));
         final SequenceBarrier appliedAndJournaled =
             ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
-        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage());
+        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage(this));
         ring.addGatingSequences(replyProcessor.getSequence());
 
-        journalProcessor.setExceptionHandler(new FailStop("journal"));
-        ledgerProcessor.setExceptionHandler(new FailStop("ledger"));
-        replyProcessor.setExceptionHandler(new FailStop("reply"));
+        journalProcessor.setExceptionHandler(failStop("journal"));
+        ledgerProcessor.setExceptionHandler(failStop("ledger"));
+        replyProcessor.setExceptionHandler(failStop("reply"));
 
         threads = new Thread[] {
             new Thread(journalProcessor, "ledger-journal"),
@@ -110,6 +134,11 @@ public final class LedgerPipeline implements AutoCloseable
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    private FailStop failStop(final String stage)
+    {
+        return new FailStop(this, stage, firstCommandId, context.replyErrorHandler, context.fatalErrorHandler);
     }
 
     /**
@@ -150,6 +179,7 @@ public final class LedgerPipeline implements AutoCloseable
             event.clear();
             filler.fill(event, arg);
             event.stamp(firstCommandId + sequence, clock.time());
+            event.publishedNs(System.nanoTime());
         }
         catch (final RuntimeException | Error ex)
         {
@@ -188,6 +218,42 @@ public final class LedgerPipeline implements AutoCloseable
     public int ringSizeEvents()
     {
         return ring.getBufferSize();
+    }
+
+    /** @return the longest the ledger thread went without completing a command while one was waiting, since start. */
+    public long longestPauseNsSinceStart()
+    {
+        return pauses.longestSinceStart();
+    }
+
+    /**
+     * @return the longest pause since the previous call (or since start), and starts the next period. Meant for one
+     * reader: two would split the periods between them.
+     */
+    public long takeLongestPauseNs()
+    {
+        return pauses.takeLongest();
+    }
+
+    /** @return how many pauses reached {@link Context#pauseWarnNs} since start. */
+    public long longPauses()
+    {
+        return pauses.longPauses();
+    }
+
+    /** @return the pause from which on a pause is counted by {@link #longPauses()} and reported. */
+    public long pauseWarnNs()
+    {
+        return context.pauseWarnNs;
+    }
+
+    /**
+     * @return money per currency as of the end of the ledger stage's latest batch: read it with
+     * {@link MoneyTotals#read()}, from any thread, without pausing the ledger.
+     */
+    public MoneyTotals moneyTotals()
+    {
+        return ledger.moneyTotals();
     }
 
     /** @return true once a journal or ledger failure has stopped acknowledgements. */
@@ -285,73 +351,23 @@ public final class LedgerPipeline implements AutoCloseable
         context.fatalErrorHandler.onFatalError(stage, firstCommandId + sequence, error);
     }
 
-    private final class ReplyStage implements EventHandler<CommandEvent>
-    {
-        @Override
-        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
-        {
-            final ReplySink sink = event.replySink();
-            if (sequence >= failedSequence)
-            {
-                event.clearResult(); // never acknowledge what the journal may not hold
-            }
-            try
-            {
-                if (sink != null)
-                {
-                    sink.onReply(event);
-                }
-            }
-            finally
-            {
-                event.releaseReply();
-            }
-        }
-    }
-
-    private final class FailStop implements ExceptionHandler<CommandEvent>
-    {
-        private final String stage;
-
-        FailStop(final String stage)
-        {
-            this.stage = stage;
-        }
-
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final CommandEvent event)
-        {
-            if ("reply".equals(stage))
-            {
-                context.replyErrorHandler.onReplyError(firstCommandId + sequence, ex); // one reply lost; the ledger is fine
-                return;
-            }
-            fail(stage, sequence, ex);
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            context.fatalErrorHandler.onFatalError(stage, -1, ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            context.fatalErrorHandler.onFatalError(stage, -1, ex);
-        }
-    }
-
     /**
      * Configuration, validated once by {@link #conclude()} (Aeron's habit): defaults resolved there, not in
      * getters.
      */
     public static final class Context
     {
+        /** The ring's size when none is chosen; the server's {@code --ring-size} default. */
         public static final int RING_SIZE_EVENTS_DEFAULT = 16 * 1024;
+        /** A pause of the ledger thread from which on it is counted and reported: 50 ms. */
+        public static final long PAUSE_WARN_MS_DEFAULT = 50;
+        /** {@link #PAUSE_WARN_MS_DEFAULT} in nanoseconds. */
+        public static final long PAUSE_WARN_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(PAUSE_WARN_MS_DEFAULT);
+        /** The wait strategy when none is chosen, a name {@link WaitStrategies#byName} knows; the server's default. */
+        public static final String WAIT_STRATEGY_DEFAULT = "blocking";
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
-        private String waitStrategyName = "blocking";
+        private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
         private WaitStrategy waitStrategy;
         private EpochClock clock = System::currentTimeMillis;
         private long firstCommandId = 1;
@@ -359,6 +375,10 @@ public final class LedgerPipeline implements AutoCloseable
         private SnapshotTaker snapshotTaker;
         private long snapshotEveryCommands;
         private long commandsSinceSnapshot;
+        private long pauseWarnNs = PAUSE_WARN_NS_DEFAULT;
+        private LongPauseHandler longPauseHandler = (pauseNs, commandId, unreported) ->
+            System.err.println("ledger pipeline: the ledger thread went " + TimeUnit.NANOSECONDS.toMillis(pauseNs)
+                + " ms without completing a command while commandId=" + commandId + " waited (" + unreported + " more unreported)");
         private SnapshotErrorHandler snapshotErrorHandler = (lastCommandId, error) ->
         {
             System.err.println("ledger pipeline snapshot at lastCommandId=" + lastCommandId + " failed: " + error);
@@ -440,6 +460,20 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
+        /** A pause of the ledger thread from which on it is counted and reported (> 0; default 50 ms). */
+        public Context pauseWarnNs(final long pauseWarnNs)
+        {
+            this.pauseWarnNs = pauseWarnNs;
+            return this;
+        }
+
+        /** Who hears about long pauses, at most once a second; {@code null} for nobody (they are still counted). */
+        public Context longPauseHandler(final LongPauseHandler handler)
+        {
+            this.longPauseHandler = handler;
+            return this;
+        }
+
         public Context snapshotErrorHandler(final SnapshotErrorHandler handler)
         {
             this.snapshotErrorHandler = handler;
@@ -469,6 +503,10 @@ public final class LedgerPipeline implements AutoCloseable
             {
                 throw new IllegalArgumentException("snapshotEveryCommands=" + snapshotEveryCommands +
                     " commandsSinceSnapshot=" + commandsSinceSnapshot + " must be >= 0");
+            }
+            if (pauseWarnNs <= 0)
+            {
+                throw new IllegalArgumentException("pauseWarnNs=" + pauseWarnNs + " must be > 0");
             }
             waitStrategy = WaitStrategies.byName(waitStrategyName);
             if (clock == null || fatalErrorHandler == null || replyErrorHandler == null || snapshotErrorHandler == null)

@@ -131,6 +131,7 @@ public final class LedgerSnapshot
             throw new SnapshotFormatException("section tag=" + SnapshotTags.TEXTS + " has " + state.texts().sizeBytes() +
                 " text bytes, SIZES said " + textBytes);
         }
+        ledger.moneyTotals().recount(LedgerTotals.of(ledger)); // derived from the balances: recounted, never written
         return ledger;
     }
 

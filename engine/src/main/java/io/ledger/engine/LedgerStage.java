@@ -4,8 +4,9 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 
 /**
- * The pipeline's ledger stage (thread {@code ledger-apply}): applies each command, and at the end of a batch, when a
- * snapshot is due (by count or on request), hands the ledger to the {@link SnapshotTaker} between two commands.
+ * The pipeline's ledger stage (thread {@code ledger-apply}): applies each command and notes its pause
+ * ({@link PauseFigures}); at the end of a batch it publishes the money totals and the batch's longest pause and, when
+ * a snapshot is due (by count or on request), hands the ledger to the {@link SnapshotTaker} between two commands.
  *
  * <p>Single-threaded: the ledger thread only; it alone touches the ledger.
  */
@@ -16,13 +17,15 @@ final class LedgerStage implements EventHandler<CommandEvent>
     private final SnapshotTaker snapshotTaker;
     private final long snapshotEveryCommands;
     private final LedgerPipeline.SnapshotErrorHandler snapshotErrorHandler;
+    private final PauseFigures pauses;
     /** Journaled commands applied since the state the last snapshot holds. */
     private long sinceSnapshot;
     private Sequence sequenceCallback;
 
     LedgerStage(
         final LedgerPipeline pipeline, final Ledger ledger, final SnapshotTaker snapshotTaker, final long snapshotEveryCommands,
-        final long commandsSinceSnapshot, final LedgerPipeline.SnapshotErrorHandler snapshotErrorHandler)
+        final long commandsSinceSnapshot, final LedgerPipeline.SnapshotErrorHandler snapshotErrorHandler,
+        final PauseFigures pauses)
     {
         this.pipeline = pipeline;
         this.ledger = ledger;
@@ -30,6 +33,7 @@ final class LedgerStage implements EventHandler<CommandEvent>
         this.snapshotEveryCommands = snapshotEveryCommands;
         this.sinceSnapshot = commandsSinceSnapshot;
         this.snapshotErrorHandler = snapshotErrorHandler;
+        this.pauses = pauses;
     }
 
     @Override
@@ -55,13 +59,19 @@ final class LedgerStage implements EventHandler<CommandEvent>
             pipeline.fail("ledger", sequence, error);
             return;
         }
+        pauses.completed(event.publishedNs(), event.commandId());
         if (event.type().journaled())
         {
             sinceSnapshot++;
         }
-        if (endOfBatch && snapshotTaker != null)
+        if (endOfBatch)
         {
-            maybeSnapshot(sequence);
+            ledger.moneyTotals().publish();
+            pauses.endOfBatch();
+            if (snapshotTaker != null)
+            {
+                maybeSnapshot(sequence);
+            }
         }
     }
 

@@ -14,7 +14,9 @@
  *   journal stage (thread ledger-journal)   ledger stage (thread ledger-apply)
  *   CommandCodec -> JournalWriter.append    Ledger.apply: validate fully, then mutate;
  *   endOfBatch: fsync in fsync mode         outcome = ResultCode in the event
- *                                           endOfBatch, when due: SnapshotTaker.takeSnapshot
+ *                                           per command: one nanoTime for the pause figure
+ *                                           endOfBatch: publish MoneyTotals and the longest pause;
+ *                                           when due, SnapshotTaker.takeSnapshot
  *                                           (the ledger pauses; LedgerSnapshot writes the state)
  *   |                                       |
  *   +------------------+--------------------+

@@ -237,4 +237,84 @@ class LedgerPipelineSnapshotTest
         assertEquals(List.of(1L, 2L, 3L), errors);
         assertEquals(1, taker.taken.size(), "the final snapshot");
     }
+
+    @Test
+    void shouldMeasureReportAndCountThePauseACommandWaitedThroughWhileTheLedgerWasInASnapshot() throws Exception
+    {
+        final CountDownLatch inSnapshot = new CountDownLatch(1);
+        final CountDownLatch waiterPublished = new CountDownLatch(1);
+        final long sleptNs = TimeUnit.MILLISECONDS.toNanos(120);
+        final SnapshotTaker slow = new SnapshotTaker()
+        {
+            @Override
+            public boolean takeSnapshot(final Ledger ledger)
+            {
+                inSnapshot.countDown();
+                try
+                {
+                    assertTrue(waiterPublished.await(10, TimeUnit.SECONDS));
+                    TimeUnit.NANOSECONDS.sleep(sleptNs); // the waiter was published before this: it waits at least this long
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+                return true;
+            }
+
+            @Override
+            public void finalSnapshot(final Ledger ledger)
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final List<long[]> reports = new CopyOnWriteArrayList<>();
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(slow).snapshotEveryCommands(1)
+                .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(100))
+                .longPauseHandler((pauseNs, commandId, unreported) -> reports.add(new long[] {pauseNs, commandId, unreported})),
+            new Ledger(ZAR), new NullJournal()))
+        {
+            createCustomers(pipeline, 1); // due for a snapshot at the end of its batch
+            assertTrue(inSnapshot.await(10, TimeUnit.SECONDS));
+            final CountDownLatch replied = new CountDownLatch(1);
+            final ReplySink sink = event -> replied.countDown();
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
+                .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
+            waiterPublished.countDown();
+            assertTrue(replied.await(10, TimeUnit.SECONDS));
+            await(() -> pipeline.longestPauseNsSinceStart() >= sleptNs);
+
+            assertEquals(1, pipeline.longPauses(), "one command waited through the snapshot");
+            assertEquals(1, reports.size());
+            assertTrue(reports.get(0)[0] >= sleptNs, "reported pause " + reports.get(0)[0]);
+            assertEquals(2, reports.get(0)[1], "the command that waited");
+            assertEquals(0, reports.get(0)[2]);
+            final long taken = pipeline.takeLongestPauseNs();
+            assertTrue(taken >= sleptNs, "since the last take " + taken);
+            assertTrue(pipeline.takeLongestPauseNs() < taken, "a take starts a new period");
+            assertTrue(pipeline.longestPauseNsSinceStart() >= sleptNs, "since start is never reset");
+        }
+    }
+
+    @Test
+    void shouldNotCountShortWaitsAsLongPauses() throws Exception
+    {
+        final List<long[]> reports = new CopyOnWriteArrayList<>();
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(64).pauseWarnNs(TimeUnit.SECONDS.toNanos(30))
+                .longPauseHandler((pauseNs, commandId, unreported) -> reports.add(new long[] {pauseNs})),
+            new Ledger(ZAR), new NullJournal()))
+        {
+            createCustomers(pipeline, 20);
+            await(() -> pipeline.longestPauseNsSinceStart() > 0);
+            assertEquals(0, pipeline.longPauses());
+            assertEquals(List.of(), reports);
+        }
+    }
 }

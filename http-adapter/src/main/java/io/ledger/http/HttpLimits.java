@@ -45,6 +45,28 @@ public record HttpLimits(
     public static final int JSON_STRING_CHARS_MAX_DEFAULT = 16 * 1024;
     public static final int WRITE_BUFFER_BYTES_MAX_DEFAULT = 64 * 1024;
 
+    // The range each limit must be in (validate()); the command line's help quotes the same constants.
+    public static final int BODY_BYTES_MAX_FLOOR = 1024;
+    public static final int BODY_BYTES_MAX_CEILING = 16 * 1024 * 1024;
+    public static final int HEADER_BYTES_MAX_FLOOR = 1024;
+    public static final int HEADER_BYTES_MAX_CEILING = 1024 * 1024;
+    public static final int INITIAL_LINE_BYTES_MAX_FLOOR = 256;
+    public static final int INITIAL_LINE_BYTES_MAX_CEILING = 1024 * 1024;
+    public static final int PIPELINED_REQUESTS_MAX_FLOOR = 1;
+    public static final int PIPELINED_REQUESTS_MAX_CEILING = 1024;
+    public static final long IDLE_TIMEOUT_MS_FLOOR = 100;
+    public static final long IDLE_TIMEOUT_MS_CEILING = 86_400_000;
+    public static final long REQUEST_TIMEOUT_MS_FLOOR = 100;
+    public static final long REQUEST_TIMEOUT_MS_CEILING = 3_600_000;
+    public static final int CONNECTIONS_MAX_FLOOR = 1;
+    public static final int CONNECTIONS_MAX_CEILING = 1_000_000;
+    public static final int JSON_DEPTH_MAX_FLOOR = 2;
+    public static final int JSON_DEPTH_MAX_CEILING = 1000;
+    public static final int JSON_STRING_CHARS_MAX_FLOOR = 1024;
+    public static final int JSON_STRING_CHARS_MAX_CEILING = 16 * 1024 * 1024;
+    public static final int WRITE_BUFFER_BYTES_MAX_FLOOR = 8 * 1024;
+    public static final int WRITE_BUFFER_BYTES_MAX_CEILING = 64 * 1024 * 1024;
+
     public static final HttpLimits DEFAULTS = new HttpLimits(
         BODY_BYTES_MAX_DEFAULT, HEADER_BYTES_MAX_DEFAULT, INITIAL_LINE_BYTES_MAX_DEFAULT, PIPELINED_REQUESTS_MAX_DEFAULT,
         IDLE_TIMEOUT_MS_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT, CONNECTIONS_MAX_DEFAULT, JSON_DEPTH_MAX_DEFAULT,
@@ -68,16 +90,16 @@ public record HttpLimits(
      */
     public HttpLimits validate()
     {
-        range("body-bytes-max", bodyBytesMax, 1024, 16 * 1024 * 1024, "bytes");
-        range("header-bytes-max", headerBytesMax, 1024, 1024 * 1024, "bytes");
-        range("request-line-bytes-max", initialLineBytesMax, 256, 1024 * 1024, "bytes");
-        range("pipelined-requests-max", pipelinedRequestsMax, 1, 1024, "requests");
-        range("idle-timeout-ms", idleTimeoutMs, 100, 86_400_000, "ms");
-        range("request-timeout-ms", requestTimeoutMs, 100, 3_600_000, "ms");
-        range("connections-max", connectionsMax, 1, 1_000_000, "connections");
-        range("json-depth-max", jsonDepthMax, 2, 1000, "levels");
-        range("json-string-chars-max", jsonStringCharsMax, 1024, 16 * 1024 * 1024, "chars");
-        range("write-buffer-bytes-max", writeBufferBytesMax, 8 * 1024, 64 * 1024 * 1024, "bytes");
+        range("body-bytes-max", bodyBytesMax, BODY_BYTES_MAX_FLOOR, BODY_BYTES_MAX_CEILING, "bytes");
+        range("header-bytes-max", headerBytesMax, HEADER_BYTES_MAX_FLOOR, HEADER_BYTES_MAX_CEILING, "bytes");
+        range("request-line-bytes-max", initialLineBytesMax, INITIAL_LINE_BYTES_MAX_FLOOR, INITIAL_LINE_BYTES_MAX_CEILING, "bytes");
+        range("pipelined-requests-max", pipelinedRequestsMax, PIPELINED_REQUESTS_MAX_FLOOR, PIPELINED_REQUESTS_MAX_CEILING, "requests");
+        range("idle-timeout-ms", idleTimeoutMs, IDLE_TIMEOUT_MS_FLOOR, IDLE_TIMEOUT_MS_CEILING, "ms");
+        range("request-timeout-ms", requestTimeoutMs, REQUEST_TIMEOUT_MS_FLOOR, REQUEST_TIMEOUT_MS_CEILING, "ms");
+        range("connections-max", connectionsMax, CONNECTIONS_MAX_FLOOR, CONNECTIONS_MAX_CEILING, "connections");
+        range("json-depth-max", jsonDepthMax, JSON_DEPTH_MAX_FLOOR, JSON_DEPTH_MAX_CEILING, "levels");
+        range("json-string-chars-max", jsonStringCharsMax, JSON_STRING_CHARS_MAX_FLOOR, JSON_STRING_CHARS_MAX_CEILING, "chars");
+        range("write-buffer-bytes-max", writeBufferBytesMax, WRITE_BUFFER_BYTES_MAX_FLOOR, WRITE_BUFFER_BYTES_MAX_CEILING, "bytes");
         return this;
     }
 

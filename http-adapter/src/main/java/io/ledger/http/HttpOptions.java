@@ -1,7 +1,9 @@
 package io.ledger.http;
 
-import java.nio.file.Path;
 import java.util.Locale;
+
+import io.ledger.http.metrics.JournalFiles;
+import io.ledger.http.metrics.JournalStatus;
 
 /**
  * Everything the HTTP adapter can be configured with besides the port and threads: the {@link HttpLimits}, who may
@@ -12,18 +14,34 @@ import java.util.Locale;
  * @param metrics          who may scrape {@code GET /metrics}.
  * @param accessLog        one log line per response on the {@code io.ledger.http.access} logger (off by default:
  *                         it costs an allocation or two per request).
- * @param journalDirectory the journal's directory, for the journal size gauges; null leaves them out.
+ * @param journalFiles     the journal's files, for the journal size gauges (supplied by whoever wires the journal);
+ *                         null leaves them out.
+ * @param journalStatus    durability, journal position and snapshots, told by the wiring module; null leaves them out
+ *                         of the metrics and the console.
  */
-public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean accessLog, Path journalDirectory)
+public record HttpOptions(
+    HttpLimits limits, MetricsAccess metrics, boolean accessLog, JournalFiles journalFiles, JournalStatus journalStatus)
 {
-    public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.PUBLIC, false, null);
+    /** Who may read {@code GET /metrics} by default, as the command line spells it. */
+    public static final String METRICS_DEFAULT = "public";
+    /** Whether each response is logged by default. */
+    public static final boolean ACCESS_LOG_DEFAULT = false;
+
+    public static final HttpOptions DEFAULTS =
+        new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.parse(METRICS_DEFAULT), ACCESS_LOG_DEFAULT, null, null);
+
+    /** Without a journal status. */
+    public HttpOptions(final HttpLimits limits, final MetricsAccess metrics, final boolean accessLog, final JournalFiles journalFiles)
+    {
+        this(limits, metrics, accessLog, journalFiles, null);
+    }
 
     /** Who may read {@code GET /metrics}. */
     public enum MetricsAccess
     {
         /** No token needed (the default: bind the port where only operators and the scraper reach it). */
         PUBLIC,
-        /** A valid bearer token of any merchant, as for the API routes. */
+        /** A valid bearer token, a merchant's (as for the API routes) or an operator's. */
         TOKEN,
         /** The route answers 404. */
         OFF;
@@ -60,21 +78,26 @@ public record HttpOptions(HttpLimits limits, MetricsAccess metrics, boolean acce
 
     public HttpOptions withLimits(final HttpLimits limits)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 
     public HttpOptions withMetrics(final MetricsAccess metrics)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 
     public HttpOptions withAccessLog(final boolean accessLog)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 
-    public HttpOptions withJournalDirectory(final Path journalDirectory)
+    public HttpOptions withJournalFiles(final JournalFiles journalFiles)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalDirectory);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
+    }
+
+    public HttpOptions withJournalStatus(final JournalStatus journalStatus)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus);
     }
 }

@@ -70,8 +70,7 @@ public final class LedgerHttpServer implements AutoCloseable
         }
         options.validate();
         final HttpLimits limits = options.limits();
-        final LedgerMetrics metrics = new LedgerMetrics(
-            pipeline::remainingCapacity, pipeline.ringSizeEvents(), pipeline::failed, options.journalDirectory());
+        final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus());
         final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
         try

@@ -8,10 +8,15 @@ import io.ledger.engine.Field;
 import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.ResultCode;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.console.ConsoleAssets;
+import io.ledger.http.console.ConsoleRoute;
+import io.ledger.http.console.ConsoleStats;
 import io.ledger.http.metrics.LedgerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -76,6 +81,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** When the command in flight was published, {@link System#nanoTime()}; read by the reply thread. */
     private long publishedNs;
     private volatile FullHttpResponse delivered;
+    /** The ledger's outcome of the delivered reply; published by the write of {@link #delivered}. */
+    private ResultCode deliveredResult;
     /** A request did not arrive whole in time: answer 408 once the replies due before it have left. */
     private boolean timeoutPending;
     /** A reply with {@code Connection: close} was written: nothing more is read or answered. */
@@ -87,6 +94,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private HttpMethod currentMethod;
     private String currentPath;
     private String currentMerchant;
+    /** The request is one of the console's (metrics count it under route "console"). */
+    private boolean currentConsole;
+    /** The ledger's outcome of the response being written, or null when the adapter answered on its own. */
+    private ResultCode currentResult;
 
     LedgerRequestHandler(
         final LedgerPipeline pipeline,
@@ -228,9 +239,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         return publishedNs;
     }
 
-    /** Hands the reply of the in-flight command to the event loop. Reply thread only. */
-    void deliver(final FullHttpResponse response)
+    /** Hands the reply of the in-flight command, and the ledger's outcome, to the event loop. Reply thread only. */
+    void deliver(final FullHttpResponse response, final ResultCode result)
     {
+        deliveredResult = result;
         delivered = response;
         try
         {
@@ -252,7 +264,9 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         delivered = null;
         inFlight = false;
         releaseIdempotencyKey();
+        currentResult = deliveredResult;
         write(response, inFlightKeepAlive);
+        currentResult = null;
         drainQueued();
     }
 
@@ -293,6 +307,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         {
             timeoutPending = false;
             currentRoute = null;
+            currentConsole = false;
             currentReceivedNs = 0;
             currentMethod = null;
             currentPath = null;
@@ -306,6 +321,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     {
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
         currentRoute = null;
+        currentConsole = false;
         currentReceivedNs = receivedNs;
         currentMethod = request.method();
         currentPath = null;
@@ -324,6 +340,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
 
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         currentPath = uri.rawPath();
+        if (ConsoleRoute.owns(uri.rawPath()))
+        {
+            console(request, uri, keepAlive);
+            return;
+        }
         final Router.Match match = Router.match(request.method(), uri.rawPath());
         if (!match.found())
         {
@@ -366,9 +387,21 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(response, keepAlive);
             return;
         }
+        if (auth.operator())
+        {
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "An operator token cannot use the merchant API"), keepAlive);
+            return;
+        }
         final String merchantId = auth.merchantId();
         currentMerchant = merchantId;
+        fillAndPublish(route, request, uri, match.id(), merchantId, keepAlive);
+    }
 
+    /** Parses the request for {@code merchantId} into the draft and publishes it, or answers what is wrong with it. */
+    private void fillAndPublish(
+        final Route route, final FullHttpRequest request, final QueryStringDecoder uri, final String rawId, final String merchantId,
+        final boolean keepAlive)
+    {
         draft.clear();
         problem.clear();
         if (route.changesState() && !route.method().equals(HttpMethod.DELETE) && !isJson(request))
@@ -376,7 +409,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"), keepAlive);
             return;
         }
-        final long pathKey = route.idKind() == null ? -1 : parser.ids().parse(route.idKind(), decodeId(match.id()));
+        final long pathKey = route.idKind() == null ? -1 : parser.ids().parse(route.idKind(), decodeId(rawId));
         if (route.idKind() != null && pathKey < 0)
         {
             write(notFound(route), keepAlive);
@@ -546,6 +579,68 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         draft.text(Field.MERCHANT_ID, merchantId);
     }
 
+    /**
+     * The console's routes ({@link ConsoleRoute}): its files for anyone (a request that carries a token must carry an
+     * operator's), its figures and lookups for an operator token only; a merchant token gets 403 from every one.
+     */
+    private void console(final FullHttpRequest request, final QueryStringDecoder uri, final boolean keepAlive)
+    {
+        currentConsole = true;
+        final ConsoleRoute route = ConsoleRoute.match(request.method(), uri.rawPath());
+        switch (route.kind())
+        {
+            case UNKNOWN ->
+            {
+                write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + request.method() + " " + truncate(uri.rawPath())), keepAlive);
+                return;
+            }
+            case METHOD_NOT_ALLOWED ->
+            {
+                final FullHttpResponse response = Responses.error(
+                    ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + request.method() + " " + truncate(uri.rawPath()));
+                response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
+                write(response, keepAlive);
+                return;
+            }
+            default ->
+            {
+            }
+        }
+        final String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (route.kind().needsOperator() || authorization != null)
+        {
+            final JwtAuthenticator.AuthResult auth = authenticator.authenticate(authorization);
+            if (!auth.ok())
+            {
+                final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+                write(response, keepAlive);
+                return;
+            }
+            if (!auth.operator())
+            {
+                currentMerchant = auth.merchantId();
+                write(Responses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "The console needs an operator token"), keepAlive);
+                return;
+            }
+        }
+        switch (route.kind())
+        {
+            case ASSET -> write(ConsoleAssets.response(ctx.alloc(), route.asset()), keepAlive);
+            case STATS -> write(ConsoleStats.response(ctx.alloc(), metrics), keepAlive);
+            default ->
+            {
+                if (route.merchant() == null || !JwtAuthenticator.isValidMerchantId(route.merchant()))
+                {
+                    write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Merchant id is malformed"), keepAlive);
+                    return;
+                }
+                currentMerchant = route.merchant();
+                fillAndPublish(route.kind().apiRoute(), request, uri, route.id(), route.merchant(), keepAlive);
+            }
+        }
+    }
+
     /** {@code GET /metrics}, as {@link HttpOptions#metrics()} allows. */
     private void metrics(final FullHttpRequest request, final boolean keepAlive)
     {
@@ -567,13 +662,23 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             }
             currentMerchant = auth.merchantId();
         }
-        final byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        final ByteBuf body = ctx.alloc().buffer(text.length);
-        body.writeBytes(text);
+        final ByteBuf body = ctx.alloc().buffer(32 * 1024);
+        final String contentType;
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body))
+        {
+            contentType = metrics.scrape(request.headers().get(HttpHeaderNames.ACCEPT), out);
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            body.release();
+            LOG.error("metrics scrape failed", ex);
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error"), keepAlive);
+            return;
+        }
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, LedgerMetrics.CONTENT_TYPE)
-            .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
+            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         write(response, keepAlive);
     }
 
@@ -597,7 +702,18 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
-        metrics.responseWritten(currentRoute, status, currentReceivedNs);
+        if (currentConsole)
+        {
+            metrics.consoleResponseWritten(status, currentReceivedNs);
+        }
+        else
+        {
+            metrics.responseWritten(currentRoute, status, currentReceivedNs);
+        }
+        if (status >= 400)
+        {
+            metrics.refused(currentRoute, currentConsole, status, currentResult, currentMerchant);
+        }
         if (options.accessLog() && ACCESS.isInfoEnabled())
         {
             logAccess(status, bytes);

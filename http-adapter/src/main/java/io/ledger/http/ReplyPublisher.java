@@ -37,6 +37,6 @@ final class ReplyPublisher implements ReplySink
             LOG.error("reply encoding failed commandId={} type={}", event.commandId(), event.type(), ex);
             response = Responses.error(connection.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
         }
-        connection.deliver(response);
+        connection.deliver(response, event.result());
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -128,6 +129,8 @@ public final class ChronicleJournal implements JournalWriter
     private final CommandEvent checkEvent = new CommandEvent();
     private ExcerptAppender appender;
     private long lastCommandId;
+    /** The Chronicle index of the last record appended, or in the queue at open; -1 for none. Any thread reads it. */
+    private final AtomicLong lastIndex = new AtomicLong(-1);
     private long unsealedTornIndex = -1;
     private boolean unsynced;
     private long syncs;
@@ -270,6 +273,7 @@ public final class ChronicleJournal implements JournalWriter
         final int frameBytes = writeFrame.encodeCommand(event);
         assert verifiesAndDecodes(writeFrame, frameBytes, commandId);
         write(appender, writeFrame, frameBytes);
+        lastIndex.lazySet(appender.lastIndexAppended());
         lastCommandId = commandId;
         unsynced = true;
     }
@@ -282,6 +286,15 @@ public final class ChronicleJournal implements JournalWriter
         {
             sync();
         }
+    }
+
+    /**
+     * @return the Chronicle index of the last record appended by this process, or of the last one in the queue when
+     * it was opened; -1 when there is none. Any thread: for the journal position gauge.
+     */
+    public long lastIndex()
+    {
+        return lastIndex.get();
     }
 
     /** @return the commandId of the last valid command record, or 0 when there is none. */
@@ -670,6 +683,7 @@ public final class ChronicleJournal implements JournalWriter
     {
         long excusedIndex = -1;
         boolean atTail = true;
+        lastIndex.set(queue.lastIndex());
         try (ExcerptTailer tailer = queue.createTailer())
         {
             tailer.direction(TailerDirection.BACKWARD).toEnd();

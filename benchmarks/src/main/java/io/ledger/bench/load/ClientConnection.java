@@ -30,6 +30,9 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
     final SplittableRandom random;
     private final RequestWriter writer;
     private final Pending[] ring;
+    /** Scratch for batch replies: their bytes ({@link #bytes}) and their per-item statuses ({@link #itemStatuses}). */
+    private byte[] replyBytes = new byte[0];
+    private int[] itemStatuses = new int[0];
     private int head;
     private int size;
 
@@ -59,6 +62,28 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         {
             ring[i] = new Pending();
         }
+    }
+
+    /** @return the readable bytes of {@code content} in this connection's scratch array (from index 0), grown as needed. */
+    byte[] bytes(final ByteBuf content)
+    {
+        final int length = content.readableBytes();
+        if (replyBytes.length < length)
+        {
+            replyBytes = new byte[Math.max(length, replyBytes.length * 2)];
+        }
+        content.getBytes(content.readerIndex(), replyBytes, 0, length);
+        return replyBytes;
+    }
+
+    /** @return this connection's scratch array for {@code count} item statuses (exactly that long). */
+    int[] itemStatuses(final int count)
+    {
+        if (itemStatuses.length != count)
+        {
+            itemStatuses = new int[count];
+        }
+        return itemStatuses;
     }
 
     /** Takes the channel when the handler is added (at registration): the connect future completes before channelActive. */
@@ -225,8 +250,15 @@ final class ClientConnection extends SimpleChannelInboundHandler<FullHttpRespons
         head = (head + 1) % ring.length;
         size--;
         final Phase phase = this.phase;
-        final String body = phase.driver.wantsBody(p) ? response.content().toString(StandardCharsets.UTF_8) : null;
-        phase.driver.onReply(this, p, response.status().code(), body, now);
+        if (p.batchSize > 1)
+        {
+            phase.driver.onBatchReply(this, p, response.status().code(), response.content(), now);
+        }
+        else
+        {
+            final String body = phase.driver.wantsBody(p) ? response.content().toString(StandardCharsets.UTF_8) : null;
+            phase.driver.onReply(this, p, response.status().code(), body, now);
+        }
         pump();
     }
 

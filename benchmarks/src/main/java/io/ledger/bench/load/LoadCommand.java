@@ -96,6 +96,26 @@ public final class LoadCommand implements Callable<Integer>
     @Option(names = "--no-verify", description = "Skip the final balance reads and the conservation check.")
     boolean noVerify;
 
+    @Option(names = "--batch", defaultValue = "1",
+        description = "Purchases per request (1..500). Above 1, each request posts that many purchases to --batch-path "
+            + "(needs --mix purchase=1); throughput then counts purchases. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--batch-path", defaultValue = BatchShape.PATH_DEFAULT, description = "Where batches go. Default: ${DEFAULT-VALUE}.")
+    String batchPath;
+
+    @Option(names = "--no-setup",
+        description = "Create no customers: for a server that only answers (benchmarks.jar bare-server). Needs --no-verify.")
+    boolean noSetup;
+
+    @Option(names = "--system", defaultValue = "ledger",
+        description = "Label of the system under test in the result, e.g. ledger or bare-netty. Default: ${DEFAULT-VALUE}.")
+    String system;
+
+    @Option(names = "--repeat", defaultValue = "0",
+        description = "Which repeat of a comparison this run is (1, 2...), recorded in the result. Default: ${DEFAULT-VALUE}.")
+    int repeat;
+
     @Option(names = "--server-pid", defaultValue = "0",
         description = "The server's pid: its CPU use in the window is reported (read from /proc).")
     long serverPid;
@@ -145,6 +165,8 @@ public final class LoadCommand implements Callable<Integer>
             return 2;
         }
         final RunResult result = new LoadRun(config, stderr).run();
+        result.system = system;
+        result.repeat = repeat;
         result.variant = variant;
         result.durabilityClass = durabilityClass;
         result.command = commandLine;
@@ -200,7 +222,7 @@ public final class LoadCommand implements Callable<Integer>
         return new LoadConfig(host, port, bearer, connections, pipeline, threads, rate, arrivalKind,
             parseDurationNs("warmup", warmup, true), parseDurationNs("duration", duration, false),
             parseDurationNs("drain-timeout", drainTimeout, false), customers, initialMinor, amounts[0], amounts[1],
-            currency, Mix.parse(mix), !noVerify, seed, serverPid);
+            currency, Mix.parse(mix), !noVerify, seed, serverPid, batch, batchPath, !noSetup);
     }
 
     /** @return nanoseconds of {@code 30s}, {@code 500ms}, {@code 2m} or a bare number of seconds. */
@@ -268,8 +290,13 @@ public final class LoadCommand implements Callable<Integer>
             r.system + (r.variant == null ? "" : " (" + r.variant + ")"), r.mode,
             r.offeredRate > 0 ? String.format(Locale.ROOT, " at %,.0f req/s (%s)", r.offeredRate, r.arrival) : "",
             r.connections, r.pipeline, r.durationS, r.workload);
-        out.printf(Locale.ROOT, "  throughput  %,.0f replies/s  (%,d replies timed; CPU: client %.0f%%, server %.0f%% of a core)%n",
-            r.throughput, r.requests, r.clientCpuPct, r.serverCpuPct);
+        out.printf(Locale.ROOT, "  throughput  %,.0f %s/s  (%,d replies timed; CPU: client %.0f%%, server %.0f%% of a core, %.1f us per %s)%n",
+            r.throughput, r.batch > 1 ? "purchases" : "replies", r.requests, r.clientCpuPct, r.serverCpuPct, r.serverCpuUsPerOp(),
+            r.batch > 1 ? "purchase" : "reply");
+        if (r.batch > 1)
+        {
+            out.println("  batches     " + r.batch + " purchases per request; item statuses " + r.itemStatuses);
+        }
         out.printf(Locale.ROOT, "  latency from %s, us: p50 %,.0f  p90 %,.0f  p99 %,.0f  p99.9 %,.0f  max %,.0f  mean %,.0f%n",
             r.latencyFrom, r.latencyUs.p50, r.latencyUs.p90, r.latencyUs.p99, r.latencyUs.p999, r.latencyUs.max, r.latencyUs.mean);
         out.println("  statuses    " + r.statuses);

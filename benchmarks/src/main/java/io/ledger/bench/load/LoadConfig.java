@@ -26,6 +26,10 @@ import java.net.UnknownHostException;
  * @param verify          read every balance at the end and check that money is conserved.
  * @param seed            random seed (operations, customers, amounts, Poisson gaps).
  * @param serverPid       the server's process id, to report its CPU use in the window (Linux /proc); 0 = unknown.
+ * @param batchSize       purchases per request: 1, or N posted together to {@code batchPath} ({@link BatchShape}).
+ * @param batchPath       where batches go.
+ * @param setUp           create and pay in the customers first; false for a server that only answers (the bare
+ *                        transport floor): customer ids are then made up and nothing can be verified.
  */
 record LoadConfig(
     String host,
@@ -47,8 +51,21 @@ record LoadConfig(
     Mix mix,
     boolean verify,
     long seed,
-    long serverPid)
+    long serverPid,
+    int batchSize,
+    String batchPath,
+    boolean setUp)
 {
+    /** The configuration of an unbatched run against a ledger (set-up on, batches of 1). */
+    LoadConfig(final String host, final int port, final String token, final int connections, final int pipelineDepth,
+        final int clientThreads, final double rateTotalPerS, final Phase.Arrival arrival, final long warmupNs, final long durationNs,
+        final long drainTimeoutNs, final int customers, final long initialMinor, final long amountMinMinor, final long amountMaxMinor,
+        final String currency, final Mix mix, final boolean verify, final long seed, final long serverPid)
+    {
+        this(host, port, token, connections, pipelineDepth, clientThreads, rateTotalPerS, arrival, warmupNs, durationNs, drainTimeoutNs,
+            customers, initialMinor, amountMinMinor, amountMaxMinor, currency, mix, verify, seed, serverPid, 1, BatchShape.PATH_DEFAULT, true);
+    }
+
     static final int CONNECTIONS_MAX = 10_000;
     /** The server closes a connection that pipelines more than one request in the ledger plus 64 queued. */
     static final int PIPELINE_DEPTH_MAX = 65;
@@ -81,6 +98,10 @@ record LoadConfig(
         check(amountMinMinor >= 1 && amountMaxMinor >= amountMinMinor,
             "amounts " + amountMinMinor + ".." + amountMaxMinor + " must satisfy 1 <= min <= max");
         check(currency != null && currency.matches("[A-Z]{3}"), "currency=" + currency + " must be an upper-case ISO 4217 code");
+        check(batchSize >= 1 && batchSize <= BatchShape.ITEMS_MAX, "batch=" + batchSize + " must be in 1.." + BatchShape.ITEMS_MAX);
+        check(batchSize == 1 || mix.only(Op.PURCHASE), "batch=" + batchSize + " carries purchases only: use --mix purchase=1 (mix=" + mix + ")");
+        check(batchPath != null && batchPath.matches("/[!-~&&[^?#]]*"), "batch-path=" + batchPath + " must be an absolute path without query, spaces or non-ASCII");
+        check(setUp || !verify, "without the set-up there is no money to verify: add --no-verify to --no-setup");
     }
 
     boolean openLoop()

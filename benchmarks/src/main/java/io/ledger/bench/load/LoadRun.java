@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One load run against a live server, in four phases on the same keep-alive connections:
  * <ol>
- *   <li>set-up: create {@code customers} customers, then pay each one {@code initialMinor} in (closed loop);</li>
+ *   <li>set-up: create {@code customers} customers, then pay each one {@code initialMinor} in (closed loop); skipped
+ *       for a server that only answers ({@code setUp} false: ids are made up);</li>
  *   <li>the workload: warm-up, then the measurement window (closed or open loop), then the drain of replies
  *       still outstanding;</li>
  *   <li>verification: read every customer's balance and the merchant's, and compare them with the tool's own
@@ -93,8 +95,15 @@ final class LoadRun
         try
         {
             connect(config.connections());
-            setUp();
-            final long merchantBefore = merchantBalance();
+            if (config.setUp())
+            {
+                setUp();
+            }
+            else
+            {
+                inventCustomers();
+            }
+            final long merchantBefore = config.verify() ? merchantBalance() : Long.MIN_VALUE;
             final Window window = workload();
             if (config.verify())
             {
@@ -130,7 +139,7 @@ final class LoadRun
             final int index = nextConnectionIndex++;
             final int worker = index % loops.length;
             final ClientConnection connection = new ClientConnection(index, config.pipelineDepth(), workerStats[worker],
-                new RequestWriter(hostPort, config.token(), config.currency(), customerIds), config.seed());
+                new RequestWriter(hostPort, config.token(), config.currency(), customerIds, config.batchPath()), config.seed());
             final ChannelFuture future = bootstrap.clone(loops[worker])
                 .handler(new ChannelInitializer<SocketChannel>()
                 {
@@ -249,6 +258,19 @@ final class LoadRun
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
+    /**
+     * Without a set-up (a server that only answers, such as the bare transport floor), ids of the ledger's length
+     * ({@code cus_} and 10 characters) stand in for customers, so that requests have the ledger's sizes.
+     */
+    private void inventCustomers()
+    {
+        for (int i = 0; i < customerIds.length; i++)
+        {
+            customerIds[i] = String.format(Locale.ROOT, "cus_%010d", i).getBytes(StandardCharsets.US_ASCII);
+        }
+        notes.add("no set-up (--no-setup): customer ids were made up, nothing was verified");
+    }
+
     private static String hint(final int status)
     {
         return switch (status)
@@ -319,7 +341,7 @@ final class LoadRun
         final long measureStartNs = startNs + config.warmupNs();
         final long endNs = measureStartNs + config.durationNs();
         final WorkloadDriver driver = new WorkloadDriver(config.mix(), config.customers(), config.amountMinMinor(),
-            config.amountMaxMinor(), measureStartNs, endNs, money);
+            config.amountMaxMinor(), measureStartNs, endNs, money, config.batchSize());
         final Phase phase = new Phase("workload", driver, config.rateTotalPerS(), config.arrival(), on.size(), startNs, measureStartNs, endNs);
         for (final ClientConnection connection : on)
         {
@@ -494,6 +516,8 @@ final class LoadRun
         long completedInWindow = 0;
         long sentInWindow = 0;
         long unsentInWindow = 0;
+        long batchRepliesUnreadable = 0;
+        final long[] itemStatuses = new long[WorkerStats.STATUS_MAX];
         for (int i = 0; i < byOp.length; i++)
         {
             byOp[i] = WorkerStats.histogram();
@@ -511,6 +535,11 @@ final class LoadRun
                 }
             }
             completedInWindow += stats.completedInWindow;
+            batchRepliesUnreadable += stats.batchRepliesUnreadable;
+            for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
+            {
+                itemStatuses[s] += stats.itemStatuses[s];
+            }
             sentInWindow += stats.sentInWindow;
             unsentInWindow += stats.unsentInWindow;
         }
@@ -523,6 +552,24 @@ final class LoadRun
         r.offeredRate = config.rateTotalPerS();
         r.durationS = config.durationNs() / 1e9;
         r.throughput = completedInWindow * 1e9 / config.durationNs();
+        r.batch = config.batchSize();
+        if (config.batchSize() > 1)
+        {
+            for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
+            {
+                if (itemStatuses[s] > 0)
+                {
+                    r.itemStatuses.put(String.valueOf(s), itemStatuses[s]);
+                }
+            }
+            notes.add(String.format("batches of %d purchases to POST %s: throughput counts purchases (those of 2xx replies), "
+                + "latency and statuses are per request", config.batchSize(), config.batchPath()));
+            if (batchRepliesUnreadable > 0)
+            {
+                notes.add(batchRepliesUnreadable + " batch replies in the window were 2xx without readable per-item results "
+                    + "(BatchShape): their purchases are unknown outcomes");
+            }
+        }
         r.requests = all.getTotalCount();
         r.latencyUs = RunResult.Latency.ofNanos(all);
         r.latencyFrom = config.openLoop() ? "intended send time" : "send time";
@@ -548,6 +595,10 @@ final class LoadRun
             {
                 notes.add("every transfer was answered 404: this server has no POST /api/canary/transfers yet");
             }
+        }
+        if (config.batchSize() > 1 && r.statuses.keySet().stream().noneMatch(s -> s.startsWith("2")) && !r.statuses.isEmpty())
+        {
+            notes.add("no batch request was answered 2xx (statuses " + r.statuses + "): does this server serve POST " + config.batchPath() + "?");
         }
         final long errors = r.statuses.entrySet().stream()
             .filter(e -> !e.getKey().equals("200") && !e.getKey().equals("201") && !e.getKey().equals("402"))

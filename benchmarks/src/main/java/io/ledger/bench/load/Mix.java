@@ -81,6 +81,12 @@ final class Mix
         throw new IllegalStateException("unreachable: r=" + r + " total=" + total);
     }
 
+    /** @return true when {@code op} is the only operation with a weight. */
+    boolean only(final Op op)
+    {
+        return weights[op.ordinal()] == total;
+    }
+
     int weight(final Op op)
     {
         return weights[op.ordinal()];

@@ -42,12 +42,7 @@ final class MoneyBook
                 paidInMinor.add(p.amountMinor);
                 payInsOk.increment();
             }
-            case PURCHASE ->
-            {
-                expectedMinor.addAndGet(p.customer, -p.amountMinor);
-                purchasedMinor.add(p.amountMinor);
-                purchasesOk.increment();
-            }
+            case PURCHASE -> onPurchase(p.customer, p.amountMinor);
             case TRANSFER ->
             {
                 expectedMinor.addAndGet(p.customer, -p.amountMinor);
@@ -61,9 +56,33 @@ final class MoneyBook
         }
     }
 
+    /** A purchase answered 201 (alone, or as an item of a batch). */
+    void onPurchase(final int customer, final long amountMinor)
+    {
+        expectedMinor.addAndGet(customer, -amountMinor);
+        purchasedMinor.add(amountMinor);
+        purchasesOk.increment();
+    }
+
+    /** A purchase whose outcome is unknown (an item of a batch whose reply could not be read). */
+    void onUnknownPurchase(final int customer, final long amountMinor)
+    {
+        unknownOutcomes.increment();
+        unknownMinor.add(amountMinor);
+        indeterminate.add(customer);
+    }
+
     /** A money movement whose outcome is unknown: it may or may not have been applied. */
     void onUnknown(final Pending p)
     {
+        if (p.batchSize > 1)
+        {
+            for (int i = 0; i < p.batchSize; i++)
+            {
+                onUnknownPurchase(p.batchCustomers[i], p.batchAmountsMinor[i]);
+            }
+            return;
+        }
         if (p.op == Op.PAY_IN || p.op == Op.PURCHASE || p.op == Op.TRANSFER)
         {
             unknownOutcomes.increment();

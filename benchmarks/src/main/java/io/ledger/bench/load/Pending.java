@@ -17,9 +17,25 @@ final class Pending
     /** When the request should have been sent: the open-loop schedule, or the send time in a closed loop. */
     long intendedNs;
     long sentNs;
+    /** Purchases this request carries: 1, or N for a batch ({@link BatchShape}); then the two arrays hold them. */
+    int batchSize = 1;
+    int[] batchCustomers = new int[0];
+    long[] batchAmountsMinor = new long[0];
+
+    /** Makes this request a batch of {@code size} purchases (arrays grown once, then reused). */
+    void batch(final int size)
+    {
+        if (batchCustomers.length < size)
+        {
+            batchCustomers = new int[size];
+            batchAmountsMinor = new long[size];
+        }
+        batchSize = size;
+    }
 
     void clear()
     {
+        batchSize = 1;
         op = null;
         customer = -1;
         otherCustomer = -1;

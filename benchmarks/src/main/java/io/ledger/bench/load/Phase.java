@@ -3,6 +3,8 @@ package io.ledger.bench.load;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * One phase of a run (set-up, workload, verification): what each connection sends ({@link Driver}), how fast
  * (closed loop: keep {@code pipeline} requests outstanding; open loop: a schedule of intended send times), and
@@ -20,6 +22,15 @@ final class Phase
 
         /** The reply to {@code p} will never come (the connection closed, or the run gave up waiting). */
         void onUnknown(ClientConnection connection, Pending p);
+
+        /**
+         * A reply to a batch request ({@link Pending#batchSize} > 1): its body stays bytes ({@code content}, valid
+         * during the call only). By default handled as {@link #onReply} without a body.
+         */
+        default void onBatchReply(final ClientConnection connection, final Pending p, final int status, final ByteBuf content, final long nowNs)
+        {
+            onReply(connection, p, status, null, nowNs);
+        }
 
         /** @return true when the reply's body is needed (it is decoded to a String only then). */
         default boolean wantsBody(final Pending p)

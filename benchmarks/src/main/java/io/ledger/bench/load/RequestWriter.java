@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * Encodes the load tool's HTTP/1.1 requests straight into a buffer: the header lines that never change are
  * encoded once, and only the path's customer id, the {@code Content-Length} and the JSON body are written per
- * request. The bodies are those of the README's walk-through (Cashful DTOs).
+ * request. The bodies are those of the README's walk-through (Cashful DTOs); a batch request
+ * ({@link Pending#batchSize} > 1) wraps N purchase bodies in {@link BatchShape}'s request shape.
  *
  * <p>Not thread-safe: one per connection (it owns a scratch array for the body).
  */
@@ -31,7 +32,8 @@ final class RequestWriter
     private final byte[] currency;
     private final byte[] productId;
     private final byte[][] customerIds;
-    private final byte[] body = new byte[512];
+    private final byte[] batchPath;
+    private byte[] body = new byte[512];
     private int bodyLength;
 
     /**
@@ -42,17 +44,28 @@ final class RequestWriter
      */
     RequestWriter(final String hostPort, final String token, final String currency, final byte[][] customerIds)
     {
+        this(hostPort, token, currency, customerIds, BatchShape.PATH_DEFAULT);
+    }
+
+    /** @param batchPath where a batch of purchases ({@link Pending#batchSize} > 1) is posted, see {@link BatchShape}. */
+    RequestWriter(final String hostPort, final String token, final String currency, final byte[][] customerIds, final String batchPath)
+    {
         this.commonHeaders = ascii("Host: " + hostPort + "\r\nAuthorization: Bearer " + token + "\r\n");
         this.currency = ascii(currency);
         this.productId = ascii("bench-product");
         this.customerIds = customerIds;
+        this.batchPath = ascii(batchPath);
     }
 
     /** @return the request for {@code pending}, in a buffer from {@code alloc} that the caller writes (and so releases). */
     ByteBuf encode(final ByteBufAllocator alloc, final Pending pending)
     {
-        final ByteBuf buf = alloc.ioBuffer(384 + commonHeaders.length);
         bodyLength = 0;
+        if (pending.batchSize > 1)
+        {
+            return encodeBatch(alloc, pending);
+        }
+        final ByteBuf buf = alloc.ioBuffer(384 + commonHeaders.length);
         switch (pending.op)
         {
             case CREATE_CUSTOMER ->
@@ -74,15 +87,7 @@ final class RequestWriter
             case PURCHASE ->
             {
                 buf.writeBytes(POST).writeBytes(PURCHASES);
-                body("{\"customerId\":\"");
-                body(customerIds[pending.customer]);
-                body("\",\"productId\":\"");
-                body(productId);
-                body("\",\"amount\":");
-                number(pending.amountMinor);
-                body(",\"currency\":\"");
-                body(currency);
-                body("\"}");
+                purchaseBody(pending.customer, pending.amountMinor);
             }
             case TRANSFER ->
             {
@@ -110,8 +115,59 @@ final class RequestWriter
             }
             default -> throw new IllegalStateException("op=" + pending.op);
         }
+        return finish(buf, pending.op.post());
+    }
+
+    /** A batch of {@link Pending#batchSize} purchases, in {@link BatchShape}'s request shape. */
+    private ByteBuf encodeBatch(final ByteBufAllocator alloc, final Pending pending)
+    {
+        if (pending.op != Op.PURCHASE)
+        {
+            throw new IllegalStateException("op=" + pending.op + " cannot be batched: only purchases are");
+        }
+        final int itemBytesMax = 96 + productId.length + currency.length + 20
+            + (customerIds.length == 0 || customerIds[0] == null ? 64 : customerIds[0].length + 64);
+        final int bodyBytesMax = BatchShape.bodyBytesMax(pending.batchSize, itemBytesMax);
+        if (body.length < bodyBytesMax)
+        {
+            body = new byte[bodyBytesMax];
+        }
+        body(BatchShape.OPEN);
+        for (int i = 0; i < pending.batchSize; i++)
+        {
+            if (i > 0)
+            {
+                body(BatchShape.SEPARATOR);
+            }
+            body(BatchShape.ITEM_OPEN);
+            purchaseBody(pending.batchCustomers[i], pending.batchAmountsMinor[i]);
+            body(BatchShape.ITEM_CLOSE);
+        }
+        body(BatchShape.CLOSE);
+        final ByteBuf buf = alloc.ioBuffer(256 + commonHeaders.length + bodyLength);
+        buf.writeBytes(POST).writeBytes(batchPath);
+        return finish(buf, true);
+    }
+
+    /** The body of one purchase, as {@code POST /api/canary/purchases} takes it (the README's walk-through). */
+    private void purchaseBody(final int customer, final long amountMinor)
+    {
+        body("{\"customerId\":\"");
+        body(customerIds[customer]);
+        body("\",\"productId\":\"");
+        body(productId);
+        body("\",\"amount\":");
+        number(amountMinor);
+        body(",\"currency\":\"");
+        body(currency);
+        body("\"}");
+    }
+
+    /** The request line's end, the headers and the body (already in {@link #body}) after the method and path. */
+    private ByteBuf finish(final ByteBuf buf, final boolean post)
+    {
         buf.writeBytes(HTTP11_CRLF).writeBytes(commonHeaders);
-        if (pending.op.post())
+        if (post)
         {
             buf.writeBytes(CONTENT_LENGTH);
             writeDecimal(buf, bodyLength);

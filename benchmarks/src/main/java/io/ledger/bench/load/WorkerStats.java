@@ -30,6 +30,10 @@ final class WorkerStats
     long sentInWindow;
     /** Requests an open loop intended inside the window but never sent (the run gave up waiting for room). */
     long unsentInWindow;
+    /** Batch runs: the per-purchase statuses of the batch replies intended inside the window. */
+    final long[] itemStatuses = new long[STATUS_MAX];
+    /** Batch runs: 2xx batch replies in the window whose per-item results could not be read ({@link BatchShape}). */
+    long batchRepliesUnreadable;
     /** Every workload reply, for the progress line. */
     final AtomicLong completed = new AtomicLong();
 

@@ -49,6 +49,13 @@ public final class RedisResultCommand implements Callable<Integer>
     @Option(names = "--pipeline", defaultValue = "1")
     int pipeline;
 
+    @Option(names = "--server-cpu-pct", defaultValue = "NaN",
+        description = "redis-server's CPU in the run, % of one core (from /proc/PID/stat), if measured.")
+    double serverCpuPct;
+
+    @Option(names = "--repeat", defaultValue = "0", description = "Which repeat of a comparison this run is.")
+    int repeat;
+
     @Option(names = "--elapsed-s", defaultValue = "0", description = "Wall time of the run, if redis-benchmark's own is missing.")
     double elapsedS;
 
@@ -93,6 +100,8 @@ public final class RedisResultCommand implements Callable<Integer>
         r.tool = tool;
         r.command = command;
         r.startedAt = Instant.now().toString();
+        r.serverCpuPct = serverCpuPct;
+        r.repeat = repeat;
 
         final Matcher throughput = THROUGHPUT.matcher(text);
         if (!throughput.find())

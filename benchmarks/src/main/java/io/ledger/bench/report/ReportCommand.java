@@ -57,8 +57,14 @@ public final class ReportCommand implements Callable<Integer>
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The markdown to write, e.g. BENCHMARKS.md.")
     Path out;
 
-    @Option(names = "--plot", required = true, paramLabel = "FILE", description = "The PNG to write; linked from the markdown.")
+    @Option(names = "--plot", paramLabel = "FILE", description = "The PNG to write; linked from the markdown (full layout; required there).")
     Path plot;
+
+    @Option(names = "--layout", defaultValue = "full",
+        description = "full: BENCHMARKS.md (engine, HTTP, baselines, targets, plot); edge: the request-path comparison of "
+            + "benchmarks/run.sh --edge (bare Netty server, ledger, batches, Redis; ranges over repeats, per-repeat ratios), "
+            + "also printed on stdout. Default: ${DEFAULT-VALUE}.")
+    String layout;
 
     @Override
     public Integer call() throws IOException
@@ -74,6 +80,24 @@ public final class ReportCommand implements Callable<Integer>
             }
         }
         final List<String> commands = commandsFile != null && Files.exists(commandsFile) ? Files.readAllLines(commandsFile) : List.of();
+        if (layout.equals("edge"))
+        {
+            final String markdown = EdgeReport.markdown(results, machine, commands);
+            Files.writeString(out, markdown);
+            System.out.print(markdown);
+            System.err.println("report: wrote " + out + " from " + results.size() + " result files");
+            return 0;
+        }
+        if (!layout.equals("full"))
+        {
+            System.err.println("report: layout=" + layout + " must be full or edge");
+            return 2;
+        }
+        if (plot == null)
+        {
+            System.err.println("report: --plot is required for the full layout");
+            return 2;
+        }
         writePlot(results, plot);
         final String markdown = markdown(results, jmh, machine, commands, out.toAbsolutePath().getParent().relativize(plot.toAbsolutePath()).toString());
         Files.writeString(out, markdown);
@@ -101,9 +125,10 @@ public final class ReportCommand implements Callable<Integer>
         return switch (system)
         {
             case "ledger" -> 0;
-            case "postgresql" -> 1;
-            case "redis" -> 2;
-            default -> 3;
+            case "bare-netty" -> 1;
+            case "postgresql" -> 2;
+            case "redis" -> 3;
+            default -> 4;
         };
     }
 
@@ -195,7 +220,7 @@ public final class ReportCommand implements Callable<Integer>
         return md.toString();
     }
 
-    private static void machineSection(final StringBuilder md, final Properties m)
+    static void machineSection(final StringBuilder md, final Properties m)
     {
         md.append("## Machine and versions\n\n| | |\n|---|---|\n");
         row(md, "CPU", m.getProperty("cpu", "?") + " (" + m.getProperty("cores", "?") + " cores)");

@@ -90,7 +90,7 @@ public final class RunResult
         public Latency latencyUs = new Latency();
     }
 
-    /** {@code ledger}, {@code postgresql} or {@code redis}. */
+    /** {@code ledger}, {@code bare-netty} (the transport floor), {@code postgresql} or {@code redis}. */
     public String system;
     /** The configuration that matters for the comparison, e.g. {@code process}, {@code synchronous_commit=on}. */
     public String variant;
@@ -104,10 +104,14 @@ public final class RunResult
     public String arrival;
     public int connections;
     public int pipeline = 1;
+    /** Purchases per request: 1, or N for the ledger's batch endpoint. {@link #throughput} counts purchases either way. */
+    public int batch = 1;
+    /** Which repeat of a comparison run this is (1, 2...); 0 when the run was not one of several. */
+    public int repeat;
     /** Requests per second offered in an open loop, 0 in a closed loop. */
     public double offeredRate;
     public double durationS;
-    /** Replies (or transactions) per second achieved in the measurement window. */
+    /** Replies (or transactions; purchases of a batch run) per second achieved in the measurement window. */
     public double throughput;
     /** Replies whose latency was recorded. */
     public long requests;
@@ -115,6 +119,8 @@ public final class RunResult
     /** What latency is measured from: {@code intended send time} (open loop) or {@code send time}. */
     public String latencyFrom;
     public Map<String, Long> statuses = new TreeMap<>();
+    /** Batch runs: the per-purchase statuses inside the batch replies (read from the replies), by status. */
+    public Map<String, Long> itemStatuses = new TreeMap<>();
     public Map<String, OperationResult> byOperation = new LinkedHashMap<>();
     /** Checks of the answers (money conservation...): name -> {@code ok}, {@code FAILED: ...} or {@code skipped: ...}. */
     public Map<String, String> checks = new LinkedHashMap<>();
@@ -128,6 +134,15 @@ public final class RunResult
     /** CPU used by the server process in the window, % of one core; NaN when unknown. */
     public double serverCpuPct = Double.NaN;
     public String startedAt;
+
+    /**
+     * @return the server's CPU time per operation (per purchase for the purchase workload, batched or not), in
+     * microseconds: {@link #serverCpuPct} of a core spread over {@link #throughput}; NaN when either is unknown.
+     */
+    public double serverCpuUsPerOp()
+    {
+        return throughput > 0 && !Double.isNaN(serverCpuPct) ? serverCpuPct / 100.0 * 1e6 / throughput : Double.NaN;
+    }
 
     /** @return true unless a check failed. */
     public boolean checksPassed()
@@ -151,6 +166,8 @@ public final class RunResult
             string(json, "arrival", arrival);
             json.writeNumberField("connections", connections);
             json.writeNumberField("pipeline", pipeline);
+            json.writeNumberField("batch", batch);
+            json.writeNumberField("repeat", repeat);
             number(json, "offeredRate", offeredRate);
             number(json, "durationS", durationS);
             number(json, "throughput", throughput);
@@ -160,6 +177,12 @@ public final class RunResult
             string(json, "latencyFrom", latencyFrom);
             json.writeObjectFieldStart("statuses");
             for (final Map.Entry<String, Long> e : statuses.entrySet())
+            {
+                json.writeNumberField(e.getKey(), e.getValue());
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("itemStatuses");
+            for (final Map.Entry<String, Long> e : itemStatuses.entrySet())
             {
                 json.writeNumberField(e.getKey(), e.getValue());
             }
@@ -240,6 +263,8 @@ public final class RunResult
         r.arrival = str(map.get("arrival"));
         r.connections = (int)dbl(map.get("connections"));
         r.pipeline = (int)dbl(map.get("pipeline"));
+        r.batch = map.get("batch") instanceof Number n ? n.intValue() : 1;
+        r.repeat = map.get("repeat") instanceof Number n ? n.intValue() : 0;
         r.offeredRate = zeroIfNaN(dbl(map.get("offeredRate")));
         r.durationS = dbl(map.get("durationS"));
         r.throughput = dbl(map.get("throughput"));
@@ -249,6 +274,10 @@ public final class RunResult
         if (map.get("statuses") instanceof Map<?, ?> statuses)
         {
             statuses.forEach((k, v) -> r.statuses.put(String.valueOf(k), (long)dbl(v)));
+        }
+        if (map.get("itemStatuses") instanceof Map<?, ?> items)
+        {
+            items.forEach((k, v) -> r.itemStatuses.put(String.valueOf(k), (long)dbl(v)));
         }
         if (map.get("byOperation") instanceof Map<?, ?> ops)
         {

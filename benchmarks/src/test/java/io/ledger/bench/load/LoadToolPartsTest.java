@@ -1,5 +1,6 @@
 package io.ledger.bench.load;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,5 +114,95 @@ class LoadToolPartsTest
         }
         final double meanNs = sum / 20_000.0;
         assertTrue(Math.abs(meanNs - 10_000_000) < 300_000, () -> "meanNs=" + meanNs);
+    }
+
+    @Test
+    void shouldEncodeBatchOfPurchasesInTheBatchShape()
+    {
+        final byte[][] ids = {"cus_a".getBytes(StandardCharsets.US_ASCII), "cus_b".getBytes(StandardCharsets.US_ASCII)};
+        final RequestWriter writer = new RequestWriter("h:1", "T", "ZAR", ids, "/api/canary/batch");
+        final Pending p = new Pending();
+        p.clear();
+        p.op = Op.PURCHASE;
+        p.batch(3);
+        p.batchCustomers[0] = 0;
+        p.batchCustomers[1] = 1;
+        p.batchCustomers[2] = 0;
+        p.batchAmountsMinor[0] = 100;
+        p.batchAmountsMinor[1] = 250;
+        p.batchAmountsMinor[2] = 7;
+        final ByteBuf buf = writer.encode(UnpooledByteBufAllocator.DEFAULT, p);
+        final String body = "{\"commands\":["
+            + "{\"type\":\"purchase\",\"body\":{\"customerId\":\"cus_a\",\"productId\":\"bench-product\",\"amount\":100,\"currency\":\"ZAR\"}},"
+            + "{\"type\":\"purchase\",\"body\":{\"customerId\":\"cus_b\",\"productId\":\"bench-product\",\"amount\":250,\"currency\":\"ZAR\"}},"
+            + "{\"type\":\"purchase\",\"body\":{\"customerId\":\"cus_a\",\"productId\":\"bench-product\",\"amount\":7,\"currency\":\"ZAR\"}}]}";
+        assertEquals("POST /api/canary/batch HTTP/1.1\r\nHost: h:1\r\nAuthorization: Bearer T\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, buf.toString(StandardCharsets.US_ASCII));
+        buf.release();
+        p.clear();
+        assertEquals(1, p.batchSize, "a cleared request is a single one again");
+    }
+
+    @Test
+    void shouldFitTheLargestBatchOfLongIdsInItsBuffer()
+    {
+        final byte[][] ids = {"cus_0123456789".getBytes(StandardCharsets.US_ASCII)};
+        final RequestWriter writer = new RequestWriter("h:1", "T", "ZAR", ids, "/b");
+        final Pending p = new Pending();
+        p.clear();
+        p.op = Op.PURCHASE;
+        p.batch(BatchShape.ITEMS_MAX);
+        java.util.Arrays.fill(p.batchAmountsMinor, 0, BatchShape.ITEMS_MAX, Long.MAX_VALUE);
+        final ByteBuf buf = writer.encode(UnpooledByteBufAllocator.DEFAULT, p);
+        final String text = buf.toString(StandardCharsets.US_ASCII);
+        assertEquals(BatchShape.ITEMS_MAX, text.split("\"type\":\"purchase\"", -1).length - 1);
+        assertTrue(text.endsWith("\"amount\":" + Long.MAX_VALUE + ",\"currency\":\"ZAR\"}}]}"), () -> text.substring(text.length() - 80));
+        buf.release();
+    }
+
+    @Test
+    void shouldReadPerItemStatusesOfBatchReplyAndSkipNestedStatusFields()
+    {
+        final String reply = "{\"batchId\":\"b1\",\"results\":["
+            + "{\"status\":201,\"body\":{\"id\":\"pur_1\",\"status\":\"completed\",\"nested\":[{\"status\":500}]}},"
+            + "{\"body\":{\"statusCode\":402},\"status\":402},"
+            + "{\"status\":201}],\"status\":\"done\"}";
+        final byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+        final int[] statuses = new int[3];
+        assertEquals(3, BatchShape.itemStatuses(bytes, 0, bytes.length, statuses));
+        assertArrayEquals(new int[] {201, 402, 201}, statuses);
+    }
+
+    @Test
+    void shouldTellBatchRepliesWithoutPerItemResults()
+    {
+        final int[] statuses = new int[2];
+        for (final String reply : new String[] {"{\"statusCode\":404,\"message\":[\"Not Found\"]}", "[]", "not json", "{\"results\":{}}",
+            "{\"results\":[1,2]}", "{\"results\":[{\"status\":201}"})
+        {
+            final byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+            assertEquals(-1, BatchShape.itemStatuses(bytes, 0, bytes.length, statuses), reply);
+        }
+        final byte[] short1 = "{\"results\":[{\"status\":201}]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(1, BatchShape.itemStatuses(short1, 0, short1.length, statuses), "a count other than the batch's is reported as it is");
+    }
+
+    @Test
+    void shouldRefuseBatchesOfAnythingButPurchasesAndNoSetupWithVerification()
+    {
+        final LoadConfig batchMix = config(Mix.parse("purchase=1,balance=1"), 10, true, true);
+        final IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class, batchMix::validate);
+        assertTrue(mixed.getMessage().contains("purchases only"), mixed::getMessage);
+        assertThrows(IllegalArgumentException.class, () -> config(Mix.parse("purchase=1"), BatchShape.ITEMS_MAX + 1, true, true).validate());
+        final IllegalArgumentException noSetup = assertThrows(IllegalArgumentException.class,
+            () -> config(Mix.parse("purchase=1"), 1, false, true).validate());
+        assertTrue(noSetup.getMessage().contains("--no-verify"), noSetup::getMessage);
+        config(Mix.parse("purchase=5"), BatchShape.ITEMS_MAX, false, false).validate();
+    }
+
+    private static LoadConfig config(final Mix mix, final int batch, final boolean setUp, final boolean verify)
+    {
+        return new LoadConfig("127.0.0.1", 9000, "t", 4, 1, 1, 0, Phase.Arrival.UNIFORM, 0, 1_000_000_000L, 1_000_000_000L, 10, 1000, 1, 1,
+            "ZAR", mix, verify, 1, 0, batch, BatchShape.PATH_DEFAULT, setUp);
     }
 }

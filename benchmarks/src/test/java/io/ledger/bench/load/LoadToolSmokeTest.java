@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.ledger.bench.bare.BareHttpServer;
+import io.ledger.bench.bare.BareServerCommand;
 import io.ledger.bench.report.RunResult;
 import io.ledger.http.auth.Tokens;
 import io.ledger.server.LedgerServer;
@@ -128,5 +130,78 @@ class LoadToolSmokeTest
         final int exit = new CommandLine(command).execute("--host", "192.0.2.1", "--port", "80", "--token", "t");
         assertEquals(2, exit);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("not a loopback address"), err::toString);
+    }
+
+    private static RunResult runAgainst(final int port, final String... args) throws Exception
+    {
+        final LoadCommand command = new LoadCommand();
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        command.stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
+        command.stderr = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        final String[] common = {"--port", String.valueOf(port), "-c", "4", "--warmup", "200ms", "--duration", "1s"};
+        final String[] all = new String[common.length + args.length];
+        System.arraycopy(common, 0, all, 0, common.length);
+        System.arraycopy(args, 0, all, common.length, args.length);
+        final int exit = new CommandLine(command).execute(all);
+        assertEquals(0, exit, () -> "exit code; output: " + out);
+        assertNotNull(command.lastResult(), out::toString);
+        return command.lastResult();
+    }
+
+    @Test
+    void shouldDriveTheBareServerWithoutSetUpAndReportItsCpu() throws Exception
+    {
+        try (BareHttpServer bare = BareHttpServer.start("127.0.0.1", 0, BareHttpServer.Transport.NIO,
+            BareServerCommand.PURCHASE_REPLY.getBytes(StandardCharsets.US_ASCII)))
+        {
+            final RunResult result = runAgainst(bare.port(), "--token", "none", "--no-setup", "--no-verify", "--system", "bare-netty",
+                "--variant", "nio", "--repeat", "2", "--mix", "purchase=1", "--server-pid", String.valueOf(ProcessHandle.current().pid()));
+            assertEquals("bare-netty", result.system);
+            assertEquals(2, result.repeat);
+            assertTrue(result.statuses.getOrDefault("201", 0L) > 0, result.statuses::toString);
+            assertEquals(result.requests, result.statuses.get("201"), "every request answered 201");
+            assertTrue(result.serverCpuPct > 0, () -> "serverCpuPct=" + result.serverCpuPct);
+            assertTrue(result.serverCpuUsPerOp() > 0, () -> "serverCpuUsPerOp=" + result.serverCpuUsPerOp());
+            assertEquals("skipped: --no-verify", result.checks.get("conservation"));
+        }
+    }
+
+    @Test
+    void shouldCountEveryPurchaseOfEachBatchAndReadItsItemStatuses() throws Exception
+    {
+        final StringBuilder reply = new StringBuilder("{\"results\":[");
+        for (int i = 0; i < 10; i++)
+        {
+            reply.append(i == 0 ? "" : ",").append(i == 3 ? "{\"status\":402,\"body\":{\"statusCode\":402}}" : "{\"status\":201,\"body\":{\"status\":\"completed\"}}");
+        }
+        reply.append("]}");
+        try (BareHttpServer batchEndpoint = BareHttpServer.start("127.0.0.1", 0, BareHttpServer.Transport.NIO,
+            reply.toString().getBytes(StandardCharsets.US_ASCII)))
+        {
+            final RunResult result = runAgainst(batchEndpoint.port(), "--token", "none", "--no-setup", "--no-verify", "--mix", "purchase=1",
+                "--batch", "10", "--batch-path", "/api/canary/batch");
+            assertEquals(10, result.batch);
+            final long requests = result.statuses.getOrDefault("201", 0L);
+            assertTrue(requests > 0, result.statuses::toString);
+            assertEquals(requests * 9, result.itemStatuses.get("201"), result.itemStatuses::toString);
+            assertEquals(requests, result.itemStatuses.get("402"), result.itemStatuses::toString);
+            assertTrue(result.throughput >= 10, () -> "throughput counts purchases: " + result.throughput);
+            assertTrue(result.throughput % 10 == 0 || result.throughput * result.durationS % 10 < 1e-6, () -> "throughput=" + result.throughput);
+        }
+    }
+
+    @Test
+    void shouldReportBatchesToAServerWithoutTheEndpointAsMovingNothing() throws Exception
+    {
+        final RunResult result = run("--mix", "purchase=1", "--batch", "5", "--amount", "100");
+        assertEquals(5, result.batch);
+        assertTrue(result.statuses.keySet().stream().noneMatch(s -> s.startsWith("2")) || result.itemStatuses.containsKey("201"),
+            () -> "statuses " + result.statuses + " items " + result.itemStatuses);
+        if (result.itemStatuses.isEmpty())
+        {
+            assertEquals(0.0, result.throughput, "no purchase was answered");
+            assertTrue(result.notes.stream().anyMatch(n -> n.contains("no batch request was answered 2xx")), result.notes::toString);
+        }
+        assertChecksPassed(result);
     }
 }

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -123,5 +128,107 @@ class ReportSmokeTest
         assertTrue(text.contains("113.2x"), text); // ledger 20,000/s over the closed copy of the pgbench run, 176.7 tps
         final byte[] magic = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[] {(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, magic);
+    }
+
+    @Test
+    void shouldReadRedisServerCpuIntoMicrosecondsPerPurchase() throws IOException
+    {
+        final RedisResultCommand command = new RedisResultCommand();
+        new CommandLine(command).parseArgs("--output", fixture("redis-benchmark.out").toString(), "--variant", "appendfsync everysec",
+            "--durability-class", "process", "--clients", "32", "--pipeline", "16", "--server-cpu-pct", "80", "--repeat", "3",
+            "--out", dir.resolve("r.json").toString());
+        final RunResult r = command.convert(Files.readString(dir.resolve("redis-benchmark.out")));
+        assertEquals(3, r.repeat);
+        assertEquals(16, r.pipeline);
+        assertEquals(0.8 * 1e6 / 54_896.62, r.serverCpuUsPerOp(), 1e-9);
+        r.write(dir.resolve("r.json"));
+        final RunResult back = RunResult.read(dir.resolve("r.json"));
+        assertEquals(3, back.repeat);
+        assertEquals(80, back.serverCpuPct, 1e-9);
+    }
+
+    private static RunResult edgeRun(final String system, final String variant, final int batch, final int pipeline, final int repeat,
+        final int connections, final double rate, final double throughput, final double p99Us, final double serverCpuPct)
+    {
+        final RunResult r = new RunResult();
+        r.system = system;
+        r.variant = variant;
+        r.durabilityClass = variant;
+        r.workload = "purchase=100";
+        r.mode = rate > 0 ? "open" : "closed";
+        r.offeredRate = rate;
+        r.connections = connections;
+        r.batch = batch;
+        r.pipeline = pipeline;
+        r.repeat = repeat;
+        r.throughput = throughput;
+        r.latencyUs.p50 = p99Us / 4;
+        r.latencyUs.p99 = p99Us;
+        r.latencyUs.p999 = p99Us * 2;
+        r.latencyUs.max = p99Us * 3;
+        r.serverCpuPct = serverCpuPct;
+        r.clientCpuPct = 50;
+        return r;
+    }
+
+    @Test
+    void shouldCompareTheLedgerWithTheBareServerAndRedisRepeatByRepeat() throws IOException
+    {
+        final Path results = Files.createDirectories(dir.resolve("edge"));
+        final List<RunResult> runs = new ArrayList<>();
+        for (int repeat = 1; repeat <= 2; repeat++)
+        {
+            final double drift = repeat == 1 ? 1.0 : 0.5; // the machine was twice as busy in repeat 2: ratios stay
+            for (final int c : new int[] {4, 32})
+            {
+                runs.add(edgeRun("bare-netty", "nio", 1, 1, repeat, c, 0, 50_000 * drift, 1_000, 100));
+                runs.add(edgeRun("ledger", "process", 1, 1, repeat, c, 0, 10_000 * drift, 2_000, 90 * drift));
+                runs.add(edgeRun("ledger", "fsync", 1, 1, repeat, c, 0, 35_000 * drift, 1_400, 100));
+                runs.add(edgeRun("ledger", "process", 100, 1, repeat, c, 0, 600_000 * drift, 9_000, 150));
+                runs.add(edgeRun("redis", "appendfsync everysec", 1, 1, repeat, c, 0, 20_000 * drift, 3_000, 40));
+                runs.add(edgeRun("redis", "appendfsync everysec", 1, 16, repeat, c, 0, 100_000 * drift, 9_000, 80));
+            }
+            runs.add(edgeRun("bare-netty", "nio", 1, 1, repeat, 32, 2_000, 2_000, 400, 10));
+            runs.add(edgeRun("ledger", "process", 1, 1, repeat, 32, 2_000, 2_000, 800, 30));
+            runs.add(edgeRun("ledger", "fsync", 1, 1, repeat, 32, 2_000, 2_000, 2_500, 30));
+        }
+        for (int i = 0; i < runs.size(); i++)
+        {
+            runs.get(i).write(results.resolve("run-" + i + ".result.json"));
+        }
+        final Path machine = dir.resolve("edge-machine.properties");
+        Files.writeString(machine, "mode=edge\ndate=today\ncores=2\ncommand=benchmarks/run.sh --edge --repeats 2\n");
+        final Path md = dir.resolve("edge.md");
+        final PrintStream stdout = System.out;
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        final int exit;
+        try
+        {
+            exit = new CommandLine(new ReportCommand()).execute("--layout", "edge", "--results", results.toString(), "--machine", machine.toString(),
+                "--out", md.toString());
+        }
+        finally
+        {
+            System.setOut(stdout);
+        }
+        assertEquals(0, exit);
+        final String text = Files.readString(md);
+        assertEquals(text, printed.toString(StandardCharsets.UTF_8), "the edge report is also printed");
+        assertTrue(text.contains("## Closed loop, 4 connections"), text);
+        assertTrue(text.contains("## Closed loop, 32 connections"), text);
+        // ledger process over bare, per repeat: 10,000 / 50,000 in both repeats, so no range.
+        assertTrue(text.contains("| ledger | process | 7,500 (5,000 - 10,000) | "), text);
+        assertTrue(text.contains("| 90.0 | 50% | 0.20x | 0.50x | 0.10x |"), text); // server us/purchase, load tool CPU, ratios
+        // 90% of a core over 10,000/s = 90 us per purchase in repeat 1, 45% over 5,000/s = 90 us in repeat 2.
+        assertTrue(text.contains("| Unbatched, `process`, 32 connections: >= 0.8x the bare Netty server's purchases/s | 0.20x, 0.20x | **no** |"), text);
+        assertTrue(text.contains("| ... server CPU per purchase <= 25 us | 90.0 us, 90.0 us | **no** |"), text);
+        assertTrue(text.contains("| `fsync`, 32 connections: >= 0.6x the bare Netty server's purchases/s | 0.70x, 0.70x | met |"), text);
+        assertTrue(text.contains("| Open loop 2,000 purchases/s: p99 < 1 ms in `process` | 0.80 ms, 0.80 ms | met |"), text);
+        assertTrue(text.contains("| ... p99 < 2 ms in `fsync` | 2.50 ms, 2.50 ms | **no** |"), text);
+        assertTrue(text.contains("| Batches of 100, `process`, 32 connections: >= 500,000 purchases/s | 600,000/s, 300,000/s | **in 1 of 2** |"), text);
+        assertTrue(text.contains("| ... and >= 5x Redis + Lua pipelined (-P 16) | 6.00x, 6.00x | met |"), text);
+        assertTrue(text.contains("| ledger | process, batches of 100 |"), text);
+        assertTrue(text.contains("| redis | Lua, -P 16 |"), text);
     }
 }

@@ -3,6 +3,7 @@ package io.ledger.engine.internal;
 import java.io.IOException;
 
 import io.ledger.engine.Currencies;
+import io.ledger.engine.MoneyTotals;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -35,6 +36,13 @@ public final class Accounts implements SnapshotPart
     private final Long2LongHashMap merchantLastEntry = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidInByCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidOutByCurrency = new Long2LongHashMap(MISSING);
+    private final MoneyTotals totals = new MoneyTotals();
+
+    /** @return money per currency as it moves (derived from these balances), for readers on other threads. */
+    public MoneyTotals totals()
+    {
+        return totals;
+    }
 
     /** @return the map key of account {@code accountKey}'s balance in {@code currency}. */
     public static long balanceKey(final long accountKey, final int currency)

@@ -5,6 +5,7 @@ import io.ledger.engine.Currencies;
 import io.ledger.engine.EntryType;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
+import io.ledger.engine.MoneyTotals;
 import io.ledger.engine.ResultCode;
 
 /**
@@ -25,7 +26,7 @@ import io.ledger.engine.ResultCode;
  * (so leg 2 may spend what leg 1 credits), in this order: the debited account covers the amount (not checked for
  * EXTERNAL), there is room in the history ({@link #hasCapacity()}), no credited balance passes
  * {@link CommandEvent#AMOUNT_MINOR_MAX}, the totals paid in and out do not overflow a {@code long}. Only then does it
- * write: balances, totals, one text for the command, one history entry per non-external side (debit negative, credit
+ * write: balances, totals (and the running {@link MoneyTotals}), one text for the command, one history entry per non-external side (debit negative, credit
  * positive, each linked to its account's previous entry; a customer-to-customer leg names the other customer), each
  * credited account's first currency, and the result fields: the balance before and after of leg 0's paying account
  * (its credited one when the payer is EXTERNAL), the command id as {@code resultKey}, {@link ResultCode#OK}. A refusal
@@ -195,6 +196,7 @@ public final class Money
             final int credit = creditKind[leg] == EXTERNAL ? findSide(EXTERNAL, PAID_OUT, currency[leg])
                 : findSide(creditKind[leg], creditKey[leg], currency[leg]);
             move(credit, creditType[leg], betweenCustomers ? debitKey[leg] : -1, amount[leg], text);
+            accounts.totals().move(currency[leg], place(debitKind[leg]), place(creditKind[leg]), amount[leg]);
         }
         final int payer = findSide(payerKind(), payerKey(), currency[0]);
         event.balances(sideBefore[payer], sideValue[payer]);
@@ -292,6 +294,12 @@ public final class Money
             }
         }
         return -1;
+    }
+
+    /** @return where an account's money sits, for the running totals. */
+    private static int place(final int kind)
+    {
+        return kind == CUSTOMER ? MoneyTotals.CUSTOMERS : kind == MERCHANT ? MoneyTotals.MERCHANTS : MoneyTotals.OUTSIDE;
     }
 
     private int payerKind()

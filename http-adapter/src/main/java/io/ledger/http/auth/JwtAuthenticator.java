@@ -16,7 +16,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Verifies {@code Authorization: Bearer <JWT>} headers and yields the merchant id (the token's {@code sub}).
+ * Verifies {@code Authorization: Bearer <JWT>} headers and yields who the token speaks for: a merchant (the token's
+ * {@code sub}), or an operator when the token carries the claim {@code "role":"operator"} (its {@code sub} then names
+ * the operator). A merchant token opens the merchant's API; an operator token opens the console and nothing of any
+ * merchant's API. Any other {@code role} is refused.
  *
  * <p>Only compact HS256 JWS tokens are accepted: the algorithm is pinned (a header naming {@code none}, HS384,
  * HS512, RS256, ... is refused before any MAC is computed, and plain JWTs and JWEs never parse as one), the MAC is
@@ -57,39 +60,56 @@ public final class JwtAuthenticator
     private static final AuthResult ISSUED_IN_FUTURE = AuthResult.failure("Token issued in the future");
     private static final AuthResult MISSING_SUBJECT = AuthResult.failure("Token has no subject (sub)");
     private static final AuthResult BAD_SUBJECT = AuthResult.failure("Token subject is not a valid merchant id");
+    private static final AuthResult BAD_ROLE = AuthResult.failure("Unsupported token role");
+
+    /** The claim that marks an operator token, and its one accepted value. */
+    public static final String ROLE_CLAIM = "role";
+    public static final String ROLE_OPERATOR = "operator";
 
     private static final long ABSENT = Long.MIN_VALUE;
 
     /**
-     * The outcome of {@link #authenticate}: exactly one of the two is non-null.
+     * The outcome of {@link #authenticate}: exactly one of the three is non-null.
      *
-     * @param merchantId the authenticated merchant, or null on failure.
+     * @param merchantId the authenticated merchant, or null (an operator token, or a failure).
+     * @param operatorId the authenticated operator (an operator token's {@code sub}), or null.
      * @param error      a short message for the 401 body, or null on success.
      */
-    public record AuthResult(String merchantId, String error)
+    public record AuthResult(String merchantId, String operatorId, String error)
     {
         public AuthResult
         {
-            if ((merchantId == null) == (error == null))
+            if ((merchantId != null ? 1 : 0) + (operatorId != null ? 1 : 0) + (error != null ? 1 : 0) != 1)
             {
-                throw new IllegalArgumentException("exactly one of merchantId and error must be set");
+                throw new IllegalArgumentException("exactly one of merchantId, operatorId and error must be set");
             }
         }
 
         static AuthResult success(final String merchantId)
         {
-            return new AuthResult(merchantId, null);
+            return new AuthResult(merchantId, null, null);
+        }
+
+        static AuthResult operator(final String operatorId)
+        {
+            return new AuthResult(null, operatorId, null);
         }
 
         static AuthResult failure(final String error)
         {
-            return new AuthResult(null, error);
+            return new AuthResult(null, null, error);
         }
 
-        /** @return true when the request is authenticated as {@link #merchantId()}. */
+        /** @return true when the token verified: a merchant's ({@link #merchantId()}) or an operator's. */
         public boolean ok()
         {
             return error == null;
+        }
+
+        /** @return true for a verified operator token. */
+        public boolean operator()
+        {
+            return operatorId != null;
         }
     }
 
@@ -277,6 +297,7 @@ public final class JwtAuthenticator
         final Date exp;
         final Date nbf;
         final Date iat;
+        final Object role;
         try
         {
             claims = jwt.getJWTClaimsSet();
@@ -284,6 +305,7 @@ public final class JwtAuthenticator
             nbf = claims.getNotBeforeTime();
             iat = claims.getIssueTime();
             subject = claims.getSubject();
+            role = claims.getClaim(ROLE_CLAIM);
         }
         catch (final ParseException ex)
         {
@@ -310,7 +332,11 @@ public final class JwtAuthenticator
             return BAD_SUBJECT;
         }
 
-        final AuthResult result = AuthResult.success(subject);
+        if (role != null && !ROLE_OPERATOR.equals(role))
+        {
+            return BAD_ROLE;
+        }
+        final AuthResult result = role == null ? AuthResult.success(subject) : AuthResult.operator(subject);
         if (cache != null)
         {
             cache.set((hash ^ (hash >>> 16)) & cacheMask, new Verified(token, hash, result, expMs, nbfMs, iatMs));

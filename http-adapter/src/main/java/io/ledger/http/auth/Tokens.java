@@ -12,7 +12,8 @@ import java.util.Date;
 
 /**
  * Issues the HS256 bearer tokens {@link JwtAuthenticator} accepts: header {@code {"alg":"HS256","typ":"JWT"}},
- * claims {@code sub} (the merchant id), {@code iat} and {@code exp} in epoch seconds (rounded down).
+ * claims {@code sub} (the merchant id, or the operator's name), {@code iat} and {@code exp} in epoch seconds (rounded
+ * down), and {@code "role":"operator"} on an operator token.
  *
  * <p>Stateless and thread-safe. Used by {@code ledger token}, the demo token {@code ledger serve} prints, and tests.
  */
@@ -31,6 +32,22 @@ public final class Tokens
      * @throws IllegalArgumentException naming the bad argument.
      */
     public static String issue(final byte[] secret, final String merchantId, final long issuedAtMs, final long ttlMs)
+    {
+        return issue(secret, merchantId, null, issuedAtMs, ttlMs);
+    }
+
+    /**
+     * An operator token: as {@link #issue}, with the claim {@code "role":"operator"}; it opens the console and no
+     * merchant's API.
+     *
+     * @param operatorId the {@code sub}, naming the operator: 1..128 printable ASCII characters without spaces.
+     */
+    public static String issueOperator(final byte[] secret, final String operatorId, final long issuedAtMs, final long ttlMs)
+    {
+        return issue(secret, operatorId, JwtAuthenticator.ROLE_OPERATOR, issuedAtMs, ttlMs);
+    }
+
+    private static String issue(final byte[] secret, final String merchantId, final String role, final long issuedAtMs, final long ttlMs)
     {
         if (secret == null || secret.length < JwtAuthenticator.SECRET_BYTES_MIN)
         {
@@ -55,12 +72,15 @@ public final class Tokens
             throw new IllegalArgumentException("issuedAtMs=" + issuedAtMs + " + ttlMs=" + ttlMs + " overflows", ex);
         }
 
-        final JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        final JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
             .subject(merchantId)
             .issueTime(new Date(issuedAtMs))
-            .expirationTime(new Date(expiresAtMs))
-            .build();
-        final SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+            .expirationTime(new Date(expiresAtMs));
+        if (role != null)
+        {
+            claims.claim(JwtAuthenticator.ROLE_CLAIM, role);
+        }
+        final SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims.build());
         try
         {
             jwt.sign(new MACSigner(secret));

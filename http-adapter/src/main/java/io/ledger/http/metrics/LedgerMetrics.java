@@ -1,40 +1,50 @@
 package io.ledger.http.metrics;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 
 import io.ledger.engine.CommandType;
+import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.LedgerTotals;
 import io.ledger.engine.ResultCode;
 import io.ledger.http.Route;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocatorMetric;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
 
 /**
- * What the server counts and measures, served by {@code GET /metrics} in the Prometheus text format 0.0.4.
+ * What the server counts and measures. {@code GET /metrics} serves it through the Prometheus Java client: a
+ * {@link PrometheusRegistry} of this server's figures plus the client's JVM metrics, written in OpenMetrics when the
+ * scraper's {@code Accept} asks for it and in the text format 0.0.4 otherwise. The console reads the same figures.
  *
- * <p>Recording happens on request paths (event loops and the reply thread) and is allocation-free: fixed
- * {@link AtomicLongArray}s indexed by ordinal, HdrHistogram recorders ({@link LatencySummary}) and atomics. Gauges
- * (ring free slots, JVM memory and GC, journal files) are read only when scraped.
- *
- * <p>Families: {@code ledger_commands_total{type,result}} (every command the pipeline replied to, by the outcome the
- * ledger gave it; {@code result="unavailable"} when the pipeline had failed), {@code ledger_http_responses_total{route,
- * status}} (every response written, including refusals before the ring), {@code ledger_http_request_duration_seconds}
- * (a complete request decoded -> its response written to the socket), {@code ledger_pipeline_duration_seconds}
- * (published to the ring -> reply stage: waiting in the ring, journal append and ledger apply), the ring, the
- * journal, the connections, and the JVM (see {@link JvmMetrics}).
+ * <p>Recording happens where the figure is owned and is lock-free and allocation-free: {@link AtomicLongArray}s
+ * indexed by ordinal (commands on the reply thread, responses on the event loops), {@link LatencyHistogram}s
+ * ({@link java.util.concurrent.atomic.LongAdder} buckets and a wait-free HdrHistogram recorder), atomics, and the
+ * {@link Refusals} ring. The library sees them through callback metrics and collectors that read them at scrape
+ * time, so a scrape never makes a request wait. The ledger thread's figures (pauses) are read from
+ * {@link LedgerPipeline}, which publishes them without pausing.
  *
  * <p>Thread-safety: every method is thread-safe.
  */
 public final class LedgerMetrics
 {
-    /** The {@code Content-Type} of {@link #scrape()}: the Prometheus text format 0.0.4. */
-    public static final String CONTENT_TYPE = PrometheusText.CONTENT_TYPE;
+    /** The content type of the text format 0.0.4, the default. */
+    public static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The window of the {@code _max} gauges and of the console's longest pause, seconds. */
+    public static final int MAX_WINDOW_SECONDS = 60;
 
     private static final CommandType[] TYPES = CommandType.values();
     private static final ResultCode[] RESULTS = ResultCode.values();
@@ -42,18 +52,43 @@ public final class LedgerMetrics
     /** Result column for a command the pipeline did not acknowledge (its result is null). */
     private static final int UNAVAILABLE = RESULTS.length;
     private static final int RESULT_COLUMNS = RESULTS.length + 1;
+    /** Route row for the console's routes. */
+    private static final int CONSOLE = ROUTES.length;
     /** Route row for a request that matched no route (404, 405, malformed HTTP). */
-    private static final int UNMATCHED = ROUTES.length;
+    private static final int UNMATCHED = ROUTES.length + 1;
     private static final int STATUS_COLUMNS = 600;
+    private static final String[] TYPE_LABELS = new String[TYPES.length];
+    private static final String[] RESULT_LABELS = new String[RESULT_COLUMNS];
+    private static final String[] ROUTE_LABELS = new String[ROUTES.length + 2];
 
-    private final LongSupplier ringFreeSlots;
-    private final int ringSizeSlots;
-    private final BooleanSupplier pipelineFailed;
-    private final Path journalDirectory;
+    static
+    {
+        for (int t = 0; t < TYPES.length; t++)
+        {
+            TYPE_LABELS[t] = lower(TYPES[t].name());
+        }
+        for (int r = 0; r < RESULTS.length; r++)
+        {
+            RESULT_LABELS[r] = lower(RESULTS[r].name());
+        }
+        RESULT_LABELS[UNAVAILABLE] = "unavailable";
+        for (int r = 0; r < ROUTES.length; r++)
+        {
+            ROUTE_LABELS[r] = lower(ROUTES[r].name());
+        }
+        ROUTE_LABELS[CONSOLE] = "console";
+        ROUTE_LABELS[UNMATCHED] = "unmatched";
+    }
+
+    private final LedgerPipeline pipeline;
+    private final JournalFiles journalFiles;
+    private final JournalStatus journal;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final ExpositionFormats formats = ExpositionFormats.init();
     private final long startMs = System.currentTimeMillis();
 
     private final AtomicLongArray commands = new AtomicLongArray(TYPES.length * RESULT_COLUMNS);
-    private final AtomicLongArray responses = new AtomicLongArray((ROUTES.length + 1) * STATUS_COLUMNS);
+    private final AtomicLongArray responses = new AtomicLongArray((ROUTES.length + 2) * STATUS_COLUMNS);
     private final AtomicLong lastJournaledCommandId = new AtomicLong();
     private final AtomicInteger connectionsOpen = new AtomicInteger();
     private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -62,29 +97,34 @@ public final class LedgerMetrics
     private final AtomicLong pipeliningClosed = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong readPauses = new AtomicLong();
-    private final LatencySummary requestDuration = new LatencySummary("ledger_http_request_duration_seconds",
+    private final Refusals refusals = new Refusals();
+    private final LatencyHistogram requestDuration = new LatencyHistogram("ledger_http_request_duration_seconds",
         "Time from a request decoded whole (headers and body) to its response written to the socket, in seconds; "
             + "includes waiting behind earlier requests of the same connection.");
-    private final LatencySummary pipelineDuration = new LatencySummary("ledger_pipeline_duration_seconds",
+    private final LatencyHistogram pipelineDuration = new LatencyHistogram("ledger_pipeline_duration_seconds",
         "Time from a command published to the ring to its reply handed back by the reply stage, in seconds: "
             + "waiting in the ring, then journal append and ledger apply (in parallel).");
 
+    // The ledger thread's longest pause, read from the pipeline by one taker (this object) and kept two ways.
+    private long pauseSinceScrapeNs;
+    private final long[] pauseSlotNs = new long[MAX_WINDOW_SECONDS];
+    private final long[] pauseSlotSecond = new long[MAX_WINDOW_SECONDS];
+
     /**
-     * @param ringFreeSlots    the ring's free slots now ({@code LedgerPipeline::remainingCapacity}).
-     * @param ringSizeSlots    the ring's size.
-     * @param pipelineFailed   true once the pipeline stopped acknowledging ({@code LedgerPipeline::failed}).
-     * @param journalDirectory the journal directory, for its size; null leaves the journal file gauges out.
+     * @param pipeline         the pipeline: the ring gauges and the ledger thread's figures.
+     * @param journalFiles     the journal's files, for their count and size; null leaves the journal file gauges out.
+     * @param journal          durability, journal position and snapshots; null leaves those figures out.
      */
-    public LedgerMetrics(
-        final LongSupplier ringFreeSlots, final int ringSizeSlots, final BooleanSupplier pipelineFailed, final Path journalDirectory)
+    public LedgerMetrics(final LedgerPipeline pipeline, final JournalFiles journalFiles, final JournalStatus journal)
     {
-        this.ringFreeSlots = ringFreeSlots;
-        this.ringSizeSlots = ringSizeSlots;
-        this.pipelineFailed = pipelineFailed;
-        this.journalDirectory = journalDirectory;
+        this.pipeline = pipeline;
+        this.journalFiles = journalFiles;
+        this.journal = journal;
+        java.util.Arrays.fill(pauseSlotSecond, Long.MIN_VALUE);
+        register();
     }
 
-    // ---- recording: hot paths, allocation-free
+    // ---- recording: hot paths, lock-free and allocation-free
 
     /**
      * A command's reply left the pipeline. Reply thread.
@@ -103,7 +143,7 @@ public final class LedgerMetrics
     }
 
     /**
-     * A response was written.
+     * A response was written. Event loop.
      *
      * @param route      the route it answered, or null when the request matched none.
      * @param status     the HTTP status code.
@@ -111,12 +151,36 @@ public final class LedgerMetrics
      */
     public void responseWritten(final Route route, final int status, final long receivedNs)
     {
-        final int row = route == null ? UNMATCHED : route.ordinal();
+        responseWritten(route == null ? UNMATCHED : route.ordinal(), status, receivedNs);
+    }
+
+    /** A response to one of the console's routes was written. Event loop. */
+    public void consoleResponseWritten(final int status, final long receivedNs)
+    {
+        responseWritten(CONSOLE, status, receivedNs);
+    }
+
+    private void responseWritten(final int row, final int status, final long receivedNs)
+    {
         responses.incrementAndGet(row * STATUS_COLUMNS + (status >= 0 && status < STATUS_COLUMNS ? status : 0));
         if (receivedNs != 0)
         {
             requestDuration.recordNs(System.nanoTime() - receivedNs);
         }
+    }
+
+    /**
+     * A request was refused (4xx or 5xx): kept in the console's ring of recent refusals. Event loop.
+     *
+     * @param route    the route, or null when the request matched none (or was the console's).
+     * @param result   the ledger's outcome when the ledger refused it, else null.
+     * @param merchant the token's merchant, or null.
+     */
+    public void refused(final Route route, final boolean console, final int status, final ResultCode result, final String merchant)
+    {
+        refusals.record(System.currentTimeMillis(),
+            ROUTE_LABELS[console ? CONSOLE : route == null ? UNMATCHED : route.ordinal()], status,
+            result != null ? RESULT_LABELS[result.ordinal()] : reasonOf(status), merchant);
     }
 
     /**
@@ -162,116 +226,495 @@ public final class LedgerMetrics
         readPauses.incrementAndGet();
     }
 
+    // ---- reading
+
     /** @return connections open now, including refused ones not yet closed. */
     public int connectionsOpen()
     {
         return connectionsOpen.get();
     }
 
-    // ---- scraping
-
-    /** @return every family in the text format 0.0.4. */
-    public String scrape()
+    /**
+     * Writes every metric family to {@code out}, in the format the {@code Accept} header asks for.
+     *
+     * @param accept the request's {@code Accept} header, or null.
+     * @return the response's content type.
+     */
+    public String scrape(final String accept, final OutputStream out) throws IOException
     {
-        final StringBuilder sb = new StringBuilder(16 * 1024);
-        final PrometheusText text = new PrometheusText(sb);
-        final long nowMs = System.currentTimeMillis();
-
-        text.family("ledger_commands_total", "counter",
-            "Commands the pipeline replied to, by command type and ledger result (unavailable: not acknowledged "
-                + "because the pipeline had failed). Series appear at their first command.");
-        for (int t = 0; t < TYPES.length; t++)
+        ExpositionFormatWriter writer = formats.findWriter(accept);
+        if (!writer.isAvailable()) // protobuf asked for: this server ships the text formats only
         {
-            for (int r = 0; r < RESULT_COLUMNS; r++)
-            {
-                final long n = commands.get(t * RESULT_COLUMNS + r);
-                if (n != 0)
-                {
-                    text.sample("ledger_commands_total", n, "type", lower(TYPES[t].name()),
-                        "result", r == UNAVAILABLE ? "unavailable" : lower(RESULTS[r].name()));
-                }
-            }
+            writer = formats.getOpenMetricsTextFormatWriter().accepts(accept)
+                ? formats.getOpenMetricsTextFormatWriter() : formats.getPrometheusTextFormatWriter();
         }
-
-        text.family("ledger_http_responses_total", "counter",
-            "HTTP responses written, by route (unmatched: no route) and status; refusals before the ring included. "
-                + "Series appear at their first response.");
-        for (int row = 0; row <= ROUTES.length; row++)
-        {
-            for (int status = 0; status < STATUS_COLUMNS; status++)
-            {
-                final long n = responses.get(row * STATUS_COLUMNS + status);
-                if (n != 0)
-                {
-                    text.sample("ledger_http_responses_total", n, "route", row == UNMATCHED ? "unmatched" : lower(ROUTES[row].name()),
-                        "status", Integer.toString(status));
-                }
-            }
-        }
-
-        requestDuration.write(text, nowMs);
-        pipelineDuration.write(text, nowMs);
-
-        text.family("ledger_ring_free_slots", "gauge",
-            "Free slots in the ring now; 0 means new commands are refused with 503 until the ledger catches up.");
-        text.sample("ledger_ring_free_slots", ringFreeSlots.getAsLong());
-        text.family("ledger_ring_size_slots", "gauge", "The ring's size in slots (--ring-size).");
-        text.sample("ledger_ring_size_slots", ringSizeSlots);
-        text.family("ledger_pipeline_failed", "gauge",
-            "1 once a journal or ledger failure stopped acknowledgements (the process then halts), else 0.");
-        text.sample("ledger_pipeline_failed", pipelineFailed.getAsBoolean() ? 1 : 0);
-
-        text.family("ledger_journal_last_command_id", "gauge",
-            "The id of the last state-changing command acknowledged by this process (applied and journaled); 0 before any.");
-        text.sample("ledger_journal_last_command_id", lastJournaledCommandId.get());
-        if (journalDirectory != null)
-        {
-            writeJournalFiles(text);
-        }
-
-        text.family("ledger_http_connections_open", "gauge", "Open HTTP connections, including refused ones not yet closed.");
-        text.sample("ledger_http_connections_open", connectionsOpen.get());
-        text.family("ledger_http_connections_accepted_total", "counter", "HTTP connections accepted.");
-        text.sample("ledger_http_connections_accepted_total", connectionsAccepted.get());
-        text.family("ledger_http_connections_refused_total", "counter",
-            "Connections beyond --connections-max: their first request was answered 503 and they were closed.");
-        text.sample("ledger_http_connections_refused_total", connectionsRefused.get());
-        text.family("ledger_http_connections_closed_total", "counter",
-            "Connections the server closed, by reason: request_timeout (408: a request not whole within "
-                + "--request-timeout-ms), idle (--idle-timeout-ms), pipelining (more than --pipelined-requests-max).");
-        text.sample("ledger_http_connections_closed_total", requestTimeouts.get(), "reason", "request_timeout");
-        text.sample("ledger_http_connections_closed_total", idleClosed.get(), "reason", "idle");
-        text.sample("ledger_http_connections_closed_total", pipeliningClosed.get(), "reason", "pipelining");
-        text.family("ledger_http_read_pauses_total", "counter",
-            "Times reading from a connection paused because its unread replies passed --write-buffer-bytes-max.");
-        text.sample("ledger_http_read_pauses_total", readPauses.get());
-
-        JvmMetrics.write(text, startMs);
-        return sb.toString();
+        writer.write(out, registry.scrape());
+        return writer.getContentType();
     }
 
-    private void writeJournalFiles(final PrometheusText text)
+    /** @return every metric family as the client library's model (what a scrape writes). */
+    public MetricSnapshots snapshots()
     {
-        long files = 0;
-        long bytes = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(journalDirectory, "*.cq4"))
+        return registry.scrape();
+    }
+
+    /** @return commands the pipeline replied to since start, by any result. */
+    public long commandsReplied()
+    {
+        long total = 0;
+        for (int i = 0; i < commands.length(); i++)
         {
-            for (final Path file : stream)
+            total += commands.get(i);
+        }
+        return total;
+    }
+
+    /** @return commands the ledger refused (any result but OK, not counting unavailable) since start. */
+    public long commandsRefusedByLedger()
+    {
+        long total = 0;
+        for (int t = 0; t < TYPES.length; t++)
+        {
+            for (int r = 1; r < RESULTS.length; r++)
             {
-                files++;
-                bytes += Files.size(file);
+                total += commands.get(t * RESULT_COLUMNS + r);
             }
         }
-        catch (final IOException ex)
+        return total;
+    }
+
+    /** @return responses written since start with a status from {@code statusMin} to {@code statusMax}. */
+    public long responses(final int statusMin, final int statusMax)
+    {
+        long total = 0;
+        for (int row = 0; row < ROUTES.length + 2; row++)
         {
-            return; // the journal directory is being rolled or is gone: leave the gauges out of this scrape
+            for (int status = statusMin; status <= statusMax && status < STATUS_COLUMNS; status++)
+            {
+                total += responses.get(row * STATUS_COLUMNS + status);
+            }
         }
-        text.family("ledger_journal_files", "gauge", "Chronicle queue files (*.cq4) in the journal directory.");
-        text.sample("ledger_journal_files", files);
-        text.family("ledger_journal_file_bytes", "gauge",
-            "Apparent size of the journal's queue files in bytes. Chronicle creates them sparse and grows them in "
-                + "chunks, so this is an upper bound of the disk used (du shows the real use).");
-        text.sample("ledger_journal_file_bytes", bytes);
+        return total;
+    }
+
+    /** @return request latency percentiles and maximum over the last {@code seconds}. */
+    public LatencyWindow requestLatency(final int seconds)
+    {
+        return requestDuration.window(seconds, System.currentTimeMillis());
+    }
+
+    /** @return pipeline latency percentiles and maximum over the last {@code seconds}. */
+    public LatencyWindow pipelineLatency(final int seconds)
+    {
+        return pipelineDuration.window(seconds, System.currentTimeMillis());
+    }
+
+    /** @return the last refusals, newest first. */
+    public java.util.List<Refusals.Refusal> refusals()
+    {
+        return refusals.recent();
+    }
+
+    /** @return the id of the last state-changing command acknowledged by this process, 0 before any. */
+    public long lastJournaledCommandId()
+    {
+        return lastJournaledCommandId.get();
+    }
+
+    /** @return durability, journal position and snapshots, or null when the server was built without them. */
+    public JournalStatus journal()
+    {
+        return journal;
+    }
+
+    public LedgerPipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    /** @return the ledger thread's longest pause over the last {@code seconds} (1..60), ns. */
+    public synchronized long longestPauseNs(final int seconds)
+    {
+        final long second = foldPauses();
+        long longest = 0;
+        for (int i = 0; i < MAX_WINDOW_SECONDS; i++)
+        {
+            if (pauseSlotSecond[i] > second - seconds && pauseSlotSecond[i] <= second)
+            {
+                longest = Math.max(longest, pauseSlotNs[i]);
+            }
+        }
+        return longest;
+    }
+
+    /** For {@code /metrics}: the longest pause since the previous scrape, and starts the next period. */
+    private synchronized long takePauseSinceScrapeNs()
+    {
+        foldPauses();
+        final long longest = pauseSinceScrapeNs;
+        pauseSinceScrapeNs = 0;
+        return longest;
+    }
+
+    /** Moves the pipeline's longest pause since the last take into both views; returns the current second. */
+    private long foldPauses()
+    {
+        final long taken = pipeline.takeLongestPauseNs();
+        final long second = System.currentTimeMillis() / 1000;
+        final int slot = (int)Math.floorMod(second, (long)MAX_WINDOW_SECONDS);
+        if (pauseSlotSecond[slot] != second)
+        {
+            pauseSlotSecond[slot] = second;
+            pauseSlotNs[slot] = 0;
+        }
+        pauseSlotNs[slot] = Math.max(pauseSlotNs[slot], taken);
+        pauseSinceScrapeNs = Math.max(pauseSinceScrapeNs, taken);
+        return second;
+    }
+
+    // ---- the registry
+
+    private void register()
+    {
+        JvmMetrics.builder().register(registry);
+
+        CounterWithCallback.builder()
+            .name("ledger_commands_total")
+            .help("Commands the pipeline replied to, by command type and ledger result (unavailable: not acknowledged "
+                + "because the pipeline had failed). Series appear at their first command.")
+            .labelNames("type", "result")
+            .callback(callback ->
+            {
+                for (int t = 0; t < TYPES.length; t++)
+                {
+                    for (int r = 0; r < RESULT_COLUMNS; r++)
+                    {
+                        final long n = commands.get(t * RESULT_COLUMNS + r);
+                        if (n != 0)
+                        {
+                            callback.call(n, TYPE_LABELS[t], RESULT_LABELS[r]);
+                        }
+                    }
+                }
+            })
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("ledger_http_responses_total")
+            .help("HTTP responses written, by route (console: the console's routes; unmatched: no route) and status; "
+                + "refusals before the ring included. Series appear at their first response.")
+            .labelNames("route", "status")
+            .callback(callback ->
+            {
+                for (int row = 0; row < ROUTES.length + 2; row++)
+                {
+                    for (int status = 0; status < STATUS_COLUMNS; status++)
+                    {
+                        final long n = responses.get(row * STATUS_COLUMNS + status);
+                        if (n != 0)
+                        {
+                            callback.call(n, ROUTE_LABELS[row], Integer.toString(status));
+                        }
+                    }
+                }
+            })
+            .register(registry);
+
+        registry.register(requestDuration);
+        registry.register(pipelineDuration);
+        gauge("ledger_http_request_duration_seconds_max", "The longest of ledger_http_request_duration_seconds over the "
+            + "last " + MAX_WINDOW_SECONDS + " s, in seconds (0 when empty).", null,
+            () -> requestDuration.window(MAX_WINDOW_SECONDS, System.currentTimeMillis()).max());
+        gauge("ledger_pipeline_duration_seconds_max", "The longest of ledger_pipeline_duration_seconds over the "
+            + "last " + MAX_WINDOW_SECONDS + " s, in seconds (0 when empty).", null,
+            () -> pipelineDuration.window(MAX_WINDOW_SECONDS, System.currentTimeMillis()).max());
+
+        gauge("ledger_ring_free_slots", "Free slots in the ring now; 0 means new commands are refused with 503 until the "
+            + "ledger catches up.", null, pipeline::remainingCapacity);
+        gauge("ledger_ring_used_slots", "Slots of the ring in use now: commands published and not yet replied to.", null,
+            () -> pipeline.ringSizeEvents() - pipeline.remainingCapacity());
+        gauge("ledger_ring_size_slots", "The ring's size in slots (--ring-size).", null, pipeline::ringSizeEvents);
+        gauge("ledger_pipeline_failed", "1 once a journal or ledger failure stopped acknowledgements (the process then "
+            + "halts), else 0.", null, () -> pipeline.failed() ? 1 : 0);
+
+        gauge("ledger_thread_longest_pause_seconds", "The longest time the ledger thread went without completing a "
+            + "command while one was waiting, since the previous scrape of /metrics, in seconds (a snapshot, a GC pause, "
+            + "a slow command).", Unit.SECONDS, () -> takePauseSinceScrapeNs() / 1e9);
+        gauge("ledger_thread_longest_pause_since_start_seconds", "The longest time the ledger thread went without "
+            + "completing a command while one was waiting, since start, in seconds.", Unit.SECONDS,
+            () -> pipeline.longestPauseNsSinceStart() / 1e9);
+        CounterWithCallback.builder()
+            .name("ledger_thread_long_pauses_total")
+            .help("Pauses of the ledger thread of at least the warning threshold (--pause-warn-ms); each is logged, at "
+                + "most once a second.")
+            .callback(callback -> callback.call(pipeline.longPauses()))
+            .register(registry);
+
+        registerMoney();
+
+        gauge("ledger_journal_last_command_id", "The id of the last state-changing command acknowledged by this process "
+            + "(applied and journaled); 0 before any.", null, lastJournaledCommandId::get);
+        if (journalFiles != null)
+        {
+            registerJournalFiles();
+        }
+        if (journal != null)
+        {
+            registerJournalStatus();
+        }
+
+        gauge("ledger_http_connections_open", "Open HTTP connections, including refused ones not yet closed.", null,
+            connectionsOpen::get);
+        counter("ledger_http_connections_accepted_total", "HTTP connections accepted.", connectionsAccepted);
+        counter("ledger_http_connections_refused_total", "Connections beyond --connections-max: their first request was "
+            + "answered 503 and they were closed.", connectionsRefused);
+        CounterWithCallback.builder()
+            .name("ledger_http_connections_closed_total")
+            .help("Connections the server closed, by reason: request_timeout (408: a request not whole within "
+                + "--request-timeout-ms), idle (--idle-timeout-ms), pipelining (more than --pipelined-requests-max).")
+            .labelNames("reason")
+            .callback(callback ->
+            {
+                callback.call(requestTimeouts.get(), "request_timeout");
+                callback.call(idleClosed.get(), "idle");
+                callback.call(pipeliningClosed.get(), "pipelining");
+            })
+            .register(registry);
+        counter("ledger_http_read_pauses_total", "Times reading from a connection paused because its unread replies "
+            + "passed --write-buffer-bytes-max.", readPauses);
+
+        GaugeWithCallback.builder()
+            .name("netty_pooled_allocator_used_bytes")
+            .help("Bytes held by Netty's pooled allocator, which holds every connection's buffers.")
+            .unit(Unit.BYTES)
+            .labelNames("memory")
+            .callback(callback ->
+            {
+                final PooledByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
+                callback.call(netty.usedDirectMemory(), "direct");
+                callback.call(netty.usedHeapMemory(), "heap");
+            })
+            .register(registry);
+        gauge("process_uptime_seconds", "JVM uptime in seconds.", Unit.SECONDS,
+            () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+    }
+
+    private void registerMoney()
+    {
+        GaugeWithCallback.builder()
+            .name("ledger_money_minor")
+            .help("Money held per currency, in minor units, summed over every account of a kind (holder: customers, "
+                + "merchants), as the ledger thread published it at the end of its latest batch.")
+            .labelNames("currency", "holder")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(t.customersMinor(), t.currency(), "customers");
+                    callback.call(t.merchantsMinor(), t.currency(), "merchants");
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_money_paid_in_minor")
+            .help("Money paid into the ledger per currency since it began, in minor units.")
+            .labelNames("currency")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(t.paidInMinor(), t.currency());
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_money_paid_out_minor")
+            .help("Money paid out of the ledger (payouts) per currency since it began, in minor units.")
+            .labelNames("currency")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(t.paidOutMinor(), t.currency());
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_money_conserved")
+            .help("1 when customers + merchants equal paid in - paid out for the currency in the published totals, "
+                + "else 0 (money went wrong: stop and audit with ledger verify).")
+            .labelNames("currency")
+            .callback(callback ->
+            {
+                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
+                {
+                    callback.call(conserved(t) ? 1 : 0, t.currency());
+                }
+            })
+            .register(registry);
+    }
+
+    /** @return true when the currency's money adds up: customers + merchants == paid in - paid out. */
+    public static boolean conserved(final LedgerTotals.CurrencyTotals totals)
+    {
+        try
+        {
+            return Math.addExact(totals.customersMinor(), totals.merchantsMinor())
+                == Math.subtractExact(totals.paidInMinor(), totals.paidOutMinor());
+        }
+        catch (final ArithmeticException ex)
+        {
+            return false;
+        }
+    }
+
+    private void registerJournalFiles()
+    {
+        GaugeWithCallback.builder()
+            .name("ledger_journal_files")
+            .help("Chronicle queue files (*.cq4) in the journal directory.")
+            .callback(callback ->
+            {
+                final long[] filesAndBytes = journalFiles();
+                if (filesAndBytes != null)
+                {
+                    callback.call(filesAndBytes[0]);
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_journal_file_bytes")
+            .help("Apparent size of the journal's queue files in bytes. Chronicle creates them sparse and grows them in "
+                + "chunks, so this is an upper bound of the disk used (du shows the real use).")
+            .callback(callback ->
+            {
+                final long[] filesAndBytes = journalFiles();
+                if (filesAndBytes != null)
+                {
+                    callback.call(filesAndBytes[1]);
+                }
+            })
+            .register(registry);
+    }
+
+    private void registerJournalStatus()
+    {
+        Info.builder()
+            .name("ledger_journal_durability_info")
+            .help("The journal's durability mode (--durability): process or fsync.")
+            .labelNames("mode")
+            .register(registry)
+            .setLabelValues(journal.durability());
+        gauge("ledger_journal_index", "The Chronicle index of the last journal record (cycle in the high bits, sequence "
+            + "in the low bits); -1 for an empty journal.", null, journal::journalIndex);
+        GaugeWithCallback.builder()
+            .name("ledger_snapshot_last_timestamp_seconds")
+            .help("When the newest snapshot was written (by this process, or the one loaded at start), Unix seconds; "
+                + "absent without one.")
+            .unit(Unit.SECONDS)
+            .callback(callback ->
+            {
+                final JournalStatus.Snapshot last = journal.lastSnapshot();
+                if (last != null)
+                {
+                    callback.call(last.atMs() / 1000.0);
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_snapshot_age_seconds")
+            .help("Time since the newest snapshot was written, in seconds; absent without one.")
+            .unit(Unit.SECONDS)
+            .callback(callback ->
+            {
+                final JournalStatus.Snapshot last = journal.lastSnapshot();
+                if (last != null)
+                {
+                    callback.call(Math.max(0, System.currentTimeMillis() - last.atMs()) / 1000.0);
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_snapshot_last_pause_seconds")
+            .help("How long the ledger thread paused for the newest snapshot this process wrote, in seconds.")
+            .unit(Unit.SECONDS)
+            .callback(callback ->
+            {
+                final JournalStatus.Snapshot last = journal.lastSnapshot();
+                if (last != null && last.pauseNs() >= 0)
+                {
+                    callback.call(last.pauseNs() / 1e9);
+                }
+            })
+            .register(registry);
+        GaugeWithCallback.builder()
+            .name("ledger_snapshot_last_duration_seconds")
+            .help("How long the newest snapshot this process wrote took in all (pause, header, fsync, rename), in seconds.")
+            .unit(Unit.SECONDS)
+            .callback(callback ->
+            {
+                final JournalStatus.Snapshot last = journal.lastSnapshot();
+                if (last != null && last.totalNs() >= 0)
+                {
+                    callback.call(last.totalNs() / 1e9);
+                }
+            })
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("ledger_snapshots_written_total")
+            .help("Snapshots this process wrote.")
+            .callback(callback -> callback.call(journal.snapshotsWritten()))
+            .register(registry);
+    }
+
+    /** @return {files, bytes} of the journal's queue files, or null when the directory cannot be listed now. */
+    private long[] journalFiles()
+    {
+        final JournalFiles.Usage usage = journalFiles.usage();
+        if (usage == null)
+        {
+            return null; // the journal directory is being rolled or is gone: leave the gauges out of this scrape
+        }
+        return new long[] {usage.files(), usage.bytes()};
+    }
+
+    /** @param unit the unit, which the name must end with (the client would append it otherwise); null for none. */
+    private void gauge(final String name, final String help, final Unit unit, final java.util.function.DoubleSupplier value)
+    {
+        final GaugeWithCallback.Builder builder = GaugeWithCallback.builder().name(name).help(help)
+            .callback(callback -> callback.call(value.getAsDouble()));
+        if (unit != null)
+        {
+            builder.unit(unit);
+        }
+        builder.register(registry);
+    }
+
+    private void counter(final String name, final String help, final AtomicLong value)
+    {
+        CounterWithCallback.builder().name(name).help(help).callback(callback -> callback.call(value.get())).register(registry);
+    }
+
+    /** What the adapter refused a request for, by its status, when the ledger did not refuse it. */
+    private static String reasonOf(final int status)
+    {
+        return switch (status)
+        {
+            case 400 -> "validation";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 409 -> "in_flight";
+            case 413 -> "body_too_large";
+            case 414, 431 -> "head_too_large";
+            case 415 -> "not_json";
+            case 402 -> "insufficient_funds";
+            case 422 -> "unprocessable";
+            case 500 -> "internal_error";
+            case 503 -> "unavailable";
+            default -> "status_" + status;
+        };
     }
 
     private static String lower(final String name)

@@ -56,6 +56,38 @@ class JwtAuthenticatorTest
     }
 
     @Test
+    void shouldAuthenticateAnOperatorTokenAsAnOperatorAndNoMerchantEvenFromTheCache()
+    {
+        final String token = Tokens.issueOperator(SECRET, "ops", NOW_MS, HOUR_MS);
+
+        for (int i = 0; i < 2; i++) // verified, then from the cache
+        {
+            final AuthResult result = authenticator.authenticate("Bearer " + token);
+            assertTrue(result.ok() && result.operator(), result::toString);
+            assertEquals("ops", result.operatorId());
+            assertNull(result.merchantId());
+        }
+        assertFalse(authenticator.authenticate("Bearer " + Tokens.issue(SECRET, "m1", NOW_MS, HOUR_MS)).operator());
+    }
+
+    @Test
+    void shouldRefuseATokenWithAnyOtherRole()
+    {
+        final long exp = (NOW_MS + HOUR_MS) / 1000;
+        for (final String role : new String[] {"\"admin\"", "\"Operator\"", "true", "[\"operator\"]", "null"})
+        {
+            final String token = hs256(SECRET, "{\"alg\":\"HS256\"}", "{\"sub\":\"m1\",\"exp\":" + exp + ",\"role\":" + role + "}");
+            final AuthResult result = authenticator.authenticate("Bearer " + token);
+            if (role.equals("null"))
+            {
+                assertEquals("m1", result.merchantId(), "a null role is no role");
+                continue;
+            }
+            assertEquals("Unsupported token role", result.error(), role);
+        }
+    }
+
+    @Test
     void shouldAcceptBearerSchemeInAnyCaseAndSurroundingWhitespace()
     {
         final String token = Tokens.issue(SECRET, "m1", NOW_MS, HOUR_MS);

@@ -1,0 +1,515 @@
+package io.ledger.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+import io.ledger.engine.CommandType;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
+import io.ledger.engine.Ids;
+import io.ledger.engine.Ledger;
+import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.ResultCode;
+import io.ledger.engine.WaitStrategies;
+import io.ledger.http.HttpOptions;
+import io.ledger.http.LedgerHttpServer;
+import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.metrics.JournalFiles;
+import io.ledger.http.metrics.JournalStatus;
+import io.ledger.journal.ChronicleJournal;
+import io.ledger.journal.Durability;
+import io.ledger.journal.snapshot.JournalRetention;
+import io.ledger.journal.snapshot.LedgerRecovery;
+import io.ledger.journal.snapshot.SnapshotStore;
+import io.ledger.journal.snapshot.SnapshotWriter;
+import org.agrona.concurrent.SystemEpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server. Start-up order is what makes recovery correct: open the journal, load the newest usable
+ * snapshot and replay the journal tail after it (or the whole journal without one) into a {@link Ledger}, check that
+ * money is conserved, start the pipeline numbering commands after the last journaled id, and only then open the HTTP
+ * port. Shutdown runs the other way: stop accepting, drain the ring (replies still reach open connections), take a
+ * final snapshot, close the journal, close the connections.
+ */
+public final class LedgerServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerServer.class);
+
+    /** Allowed clock skew between token issuer and this server when checking {@code exp}/{@code nbf}. */
+    public static final long JWT_CLOCK_SKEW_MS = 30_000;
+
+    /**
+     * Everything {@code ./ledger serve} can set: the one place each option's default and rule live. {@code LedgerMain}'s
+     * flags take their defaults from the constants below (which are the engine's and the HTTP adapter's own where those
+     * own the knob), and {@link #validate()} is the only check of their values; its messages name the option without
+     * the dashes, which the command line adds.
+     *
+     * @param port            TCP port on 0.0.0.0, 0..{@link #PORT_MAX}; 0 picks a free one (tests).
+     * @param dataDir         where the journal ({@code dataDir/journal}) and the generated secret live.
+     * @param jwtSecret       the HS256 key, at least 32 bytes.
+     * @param durability      {@code process} or {@code fsync}.
+     * @param ringSizeEvents  power of two, 2..{@link #RING_SIZE_EVENTS_MAX}.
+     * @param waitStrategy    a name from {@code WaitStrategies.NAMES}.
+     * @param ioThreads       Netty worker threads, 1..{@link #IO_THREADS_MAX}.
+     * @param defaultCurrency ISO 4217 code reported for accounts that never held money.
+     * @param http            HTTP limits, metrics access and access log ({@link HttpOptions#DEFAULTS} by default).
+     * @param snapshots       when snapshots are taken and kept ({@link SnapshotOptions#DEFAULTS} by default).
+     * @param pauseWarnMs     a pause of the ledger thread from which on it is logged (at most once a second) and counted.
+     */
+    public record Config(
+        int port,
+        Path dataDir,
+        byte[] jwtSecret,
+        String durability,
+        int ringSizeEvents,
+        String waitStrategy,
+        int ioThreads,
+        String defaultCurrency,
+        HttpOptions http,
+        SnapshotOptions snapshots,
+        long pauseWarnMs)
+    {
+        /** Everything but the pause warning threshold, which takes its default. */
+        public Config(
+            final int port,
+            final Path dataDir,
+            final byte[] jwtSecret,
+            final String durability,
+            final int ringSizeEvents,
+            final String waitStrategy,
+            final int ioThreads,
+            final String defaultCurrency,
+            final HttpOptions http,
+            final SnapshotOptions snapshots)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http, snapshots,
+                PAUSE_WARN_MS_DEFAULT);
+        }
+
+        /** Everything but the HTTP and snapshot options, which take their defaults. */
+        public Config(
+            final int port,
+            final Path dataDir,
+            final byte[] jwtSecret,
+            final String durability,
+            final int ringSizeEvents,
+            final String waitStrategy,
+            final int ioThreads,
+            final String defaultCurrency)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, HttpOptions.DEFAULTS);
+        }
+
+        /** Everything but the snapshot options, which take their defaults. */
+        public Config(
+            final int port,
+            final Path dataDir,
+            final byte[] jwtSecret,
+            final String durability,
+            final int ringSizeEvents,
+            final String waitStrategy,
+            final int ioThreads,
+            final String defaultCurrency,
+            final HttpOptions http)
+        {
+            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+                SnapshotOptions.DEFAULTS);
+        }
+
+        public static final int PORT_DEFAULT = 9000;
+        public static final int PORT_MAX = 65535;
+        public static final String DATA_DIR_DEFAULT = "./data";
+        public static final String DURABILITY_DEFAULT = "process";
+        /** The engine's default ({@link LedgerPipeline.Context#RING_SIZE_EVENTS_DEFAULT}). */
+        public static final int RING_SIZE_EVENTS_DEFAULT = LedgerPipeline.Context.RING_SIZE_EVENTS_DEFAULT;
+        /** 4M events: the ring's slots are preallocated, so this bounds the memory a mistyped size can take. */
+        public static final int RING_SIZE_EVENTS_MAX = 1 << 22;
+        /** The engine's default ({@link LedgerPipeline.Context#WAIT_STRATEGY_DEFAULT}). */
+        public static final String WAIT_STRATEGY_DEFAULT = LedgerPipeline.Context.WAIT_STRATEGY_DEFAULT;
+        public static final int IO_THREADS_DEFAULT = 1;
+        public static final int IO_THREADS_MAX = 64;
+        public static final String DEFAULT_CURRENCY_DEFAULT = "ZAR";
+        /** The engine's default ({@link LedgerPipeline.Context#PAUSE_WARN_MS_DEFAULT}). */
+        public static final long PAUSE_WARN_MS_DEFAULT = LedgerPipeline.Context.PAUSE_WARN_MS_DEFAULT;
+        public static final long PAUSE_WARN_MS_MAX = 3_600_000;
+
+        /** @return this configuration with other snapshot options. */
+        public Config withSnapshots(final SnapshotOptions options)
+        {
+            return new Config(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+                options, pauseWarnMs);
+        }
+
+        /** @throws IllegalArgumentException with a message naming the first bad option and its value. */
+        public void validate()
+        {
+            if (port < 0 || port > PORT_MAX)
+            {
+                throw new IllegalArgumentException("port=" + port + " must be in 0.." + PORT_MAX);
+            }
+            if (dataDir == null)
+            {
+                throw new IllegalArgumentException("data-dir must be set");
+            }
+            if (jwtSecret == null || jwtSecret.length < JwtAuthenticator.SECRET_BYTES_MIN)
+            {
+                throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
+            }
+            // The option's values exactly as spelled (Durability.parse would also take other cases).
+            if (!"process".equals(durability) && !"fsync".equals(durability))
+            {
+                throw new IllegalArgumentException("durability=" + durability + " must be process or fsync");
+            }
+            if (ringSizeEvents < 2 || Integer.bitCount(ringSizeEvents) != 1)
+            {
+                throw new IllegalArgumentException("ring-size=" + ringSizeEvents + " must be a power of two >= 2 (events)");
+            }
+            if (ringSizeEvents > RING_SIZE_EVENTS_MAX)
+            {
+                throw new IllegalArgumentException(
+                    "ring-size=" + ringSizeEvents + " must be a power of two from 2 to " + RING_SIZE_EVENTS_MAX);
+            }
+            try
+            {
+                WaitStrategies.byName(waitStrategy);
+            }
+            catch (final IllegalArgumentException | NullPointerException ex)
+            {
+                throw new IllegalArgumentException("wait-strategy=" + waitStrategy + " must be one of: " + WaitStrategies.NAMES);
+            }
+            if (ioThreads < 1)
+            {
+                throw new IllegalArgumentException("io-threads=" + ioThreads + " must be >= 1");
+            }
+            if (ioThreads > IO_THREADS_MAX)
+            {
+                throw new IllegalArgumentException("io-threads=" + ioThreads + " must be in 1.." + IO_THREADS_MAX);
+            }
+            validateDefaultCurrency(defaultCurrency);
+            if (http == null)
+            {
+                throw new IllegalArgumentException("http options must be set");
+            }
+            http.validate();
+            if (snapshots == null)
+            {
+                throw new IllegalArgumentException("snapshot options must be set");
+            }
+            snapshots.validate();
+            if (pauseWarnMs < 1 || pauseWarnMs > PAUSE_WARN_MS_MAX)
+            {
+                throw new IllegalArgumentException("pause-warn-ms=" + pauseWarnMs + " must be in 1.." + PAUSE_WARN_MS_MAX);
+            }
+        }
+
+        /**
+         * The rule of {@code default-currency}, which the offline tools share: three upper-case letters naming a
+         * currency the JDK knows.
+         *
+         * @throws IllegalArgumentException naming the option and the value otherwise.
+         */
+        public static void validateDefaultCurrency(final String code)
+        {
+            boolean known = false;
+            if (code != null && Currencies.pack(code) != Currencies.NONE)
+            {
+                try
+                {
+                    known = java.util.Currency.getAvailableCurrencies().contains(java.util.Currency.getInstance(code));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    known = false;
+                }
+            }
+            if (!known)
+            {
+                throw new IllegalArgumentException(
+                    "default-currency=" + code + " must be an ISO 4217 code of three upper-case letters, e.g. ZAR");
+            }
+        }
+    }
+
+    private final ChronicleJournal journal;
+    private final LedgerPipeline pipeline;
+    private final LedgerHttpServer http;
+    private final ScheduledExecutorService snapshotTimer;
+    private boolean closed;
+
+    private LedgerServer(
+        final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
+        final ScheduledExecutorService snapshotTimer)
+    {
+        this.journal = journal;
+        this.pipeline = pipeline;
+        this.http = http;
+        this.snapshotTimer = snapshotTimer;
+    }
+
+    /**
+     * Replays the journal, starts the pipeline and binds the port; returns once the server accepts traffic.
+     * A journal or ledger failure while running halts the process (crash-only: the journal is the truth, and a
+     * restart replays it).
+     */
+    public static LedgerServer start(final Config config)
+    {
+        return start(config, (stage, commandId, error) ->
+        {
+            LOG.error("FATAL: stage={} commandId={} failed; halting so that recovery replays the journal", stage, commandId, error);
+            Runtime.getRuntime().halt(70);
+        });
+    }
+
+    /** As {@link #start(Config)}, with the reaction to a fatal pipeline error chosen by the caller (tests). */
+    public static LedgerServer start(final Config config, final LedgerPipeline.FatalErrorHandler onFatal)
+    {
+        config.validate();
+        final Path journalDir = config.dataDir().resolve("journal");
+        try
+        {
+            Files.createDirectories(journalDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create data dir " + journalDir.toAbsolutePath(), ex);
+        }
+
+        final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
+        LedgerPipeline pipeline = null;
+        ScheduledExecutorService snapshotTimer = null;
+        try
+        {
+            final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
+            final LedgerRecovery.Result recovered =
+                LedgerRecovery.recover(journal, snapshots, config.dataDir(), Currencies.pack(config.defaultCurrency()), null);
+            final Ledger ledger = recovered.ledger();
+            final SnapshotStore.Loaded snapshot = recovered.snapshot();
+            if (snapshot != null)
+            {
+                LOG.info("loaded snapshot {} in {} ms: {} commands up to commandId {} (journal index 0x{}), state hash {}",
+                    snapshot.file(), TimeUnit.NANOSECONDS.toMillis(snapshot.loadNs()), snapshot.ledger().commandsApplied() -
+                        recovered.replayedRecords(), snapshot.header().lastCommandId(), Long.toHexString(snapshot.header().journalIndex()),
+                    Long.toHexString(snapshot.header().stateHash()));
+            }
+            final long replayMs = TimeUnit.NANOSECONDS.toMillis(recovered.elapsedNs() - (snapshot == null ? 0 : snapshot.loadNs()));
+            LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
+                recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
+                Long.toHexString(ledger.stateHash()));
+            ledger.checkConservation();
+            if (snapshot == null && ledger.lastCommandId() < 0 && !snapshots.list().isEmpty())
+            {
+                throw new IllegalStateException(snapshots.directory() + " holds " + snapshots.list().size() + " snapshots but the "
+                    + "journal in " + journalDir + " is empty: refusing to start an empty ledger over them. If the journal was "
+                    + "lost or --data-dir is wrong, fix that; to start afresh on purpose, move " + snapshots.directory() + " away");
+            }
+            moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
+
+            final JournalStatus journalStatus = new JournalStatus(config.durability(), journal::lastIndex);
+            if (snapshot != null)
+            {
+                journalStatus.snapshotLoaded(snapshot.header().createdAtMs(), snapshot.header().lastCommandId());
+            }
+            final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshots().keep(),
+                new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()),
+                snapshot == null ? -1 : snapshot.header().lastCommandId(),
+                (file, header, pauseNs, totalNs) -> journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), pauseNs, totalNs));
+            final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
+            final boolean fresh = ledger.lastCommandId() < 0;
+            final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
+            pipeline = LedgerPipeline.start(
+                new LedgerPipeline.Context()
+                    .ringSizeEvents(config.ringSizeEvents())
+                    .waitStrategy(config.waitStrategy())
+                    .clock(SystemEpochClock.INSTANCE)
+                    .firstCommandId(firstCommandId)
+                    .fatalErrorHandler(onFatal)
+                    .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
+                    .snapshotTaker(snapshotWriter)
+                    .snapshotEveryCommands(config.snapshots().everyCommands())
+                    .commandsSinceSnapshot(recovered.replayedRecords())
+                    .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
+                    .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
+                        "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
+                            + "over {} ms since the last warning)", TimeUnit.NANOSECONDS.toMillis(pauseNs), commandId, unreported,
+                        config.pauseWarnMs()))
+                    .snapshotErrorHandler((commandId, error) ->
+                        LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
+                ledger,
+                journal);
+            if (config.snapshots().everySeconds() > 0)
+            {
+                snapshotTimer = Executors.newSingleThreadScheduledExecutor(runnable ->
+                {
+                    final Thread thread = new Thread(runnable, "ledger-snapshot-timer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                snapshotTimer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshots().everySeconds(),
+                    config.snapshots().everySeconds(), TimeUnit.SECONDS);
+            }
+
+            final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
+            final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
+            final LedgerHttpServer http = LedgerHttpServer.start(
+                config.port(), config.ioThreads(), pipeline, ids, authenticator,
+                config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus));
+            return new LedgerServer(journal, pipeline, http, snapshotTimer);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (snapshotTimer != null)
+            {
+                snapshotTimer.shutdownNow();
+            }
+            if (pipeline != null)
+            {
+                pipeline.close();
+            }
+            else
+            {
+                journal.close();
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * The deployment's ids. On the first start of an empty data directory (nothing journaled yet) it draws a random salt
+     * from {@code saltSource} and journals it ({@link CommandType#INITIALIZE_DEPLOYMENT}) through the pipeline, before
+     * the port is bound; the ledger itself never draws one. Otherwise the salt the recovered ledger holds: 0 for a data
+     * directory from before salts, whose ids stay exactly what they were.
+     *
+     * @param fresh         the recovered ledger had applied no command (read before the pipeline started).
+     * @param recoveredSalt the recovered ledger's salt (likewise).
+     * @throws IllegalStateException when the salt could not be journaled: the server must not start.
+     */
+    public static Ids deploymentIds(
+        final LedgerPipeline pipeline, final boolean fresh, final long recoveredSalt, final LongSupplier saltSource)
+    {
+        if (!fresh)
+        {
+            return new Ids(recoveredSalt);
+        }
+        long salt;
+        do
+        {
+            salt = saltSource.getAsLong();
+        }
+        while (salt == 0);
+        final CountDownLatch replied = new CountDownLatch(1);
+        final AtomicReference<ResultCode> result = new AtomicReference<>();
+        final boolean published = pipeline.tryPublish((event, value) -> event.set(Field.DEPLOYMENT_SALT, value)
+            .replyTo(reply -> { result.set(reply.result()); replied.countDown(); }, null)
+            .type(CommandType.INITIALIZE_DEPLOYMENT), salt);
+        try
+        {
+            if (!published || !replied.await(30, TimeUnit.SECONDS) || result.get() != ResultCode.OK)
+            {
+                throw new IllegalStateException("the deployment's id salt was not journaled: published=" + published +
+                    " result=" + result.get());
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while journaling the deployment's id salt", ex);
+        }
+        LOG.info("new data directory: journaled the deployment's id salt as its first command");
+        return new Ids(salt);
+    }
+
+    /**
+     * Moves away snapshots that cover commands the journal does not hold: after a power loss took the journal's unsynced
+     * tail, a snapshot written meanwhile is ahead of it, and the commands about to be journaled will take the same
+     * ids at the same indexes. Recovery already refuses such a snapshot (the journal record it names must match), but
+     * it must not even look usable later, so it goes to {@code DIR/damaged/<UTC time>/snapshots}, never deleted.
+     */
+    private static void moveAsideSnapshotsAheadOf(final SnapshotStore snapshots, final long lastCommandId, final Path dataDir)
+    {
+        final java.util.List<Path> ahead = snapshots.list().stream()
+            .filter(file -> SnapshotStore.lastCommandIdOf(file) > lastCommandId)
+            .toList();
+        if (ahead.isEmpty())
+        {
+            return;
+        }
+        final String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        final Path aside = dataDir.resolve(io.ledger.journal.JournalRepair.DAMAGED_DIRECTORY_NAME).resolve(stamp)
+            .resolve(SnapshotStore.DIRECTORY_NAME);
+        final java.util.List<Path> moved = snapshots.moveAside(ahead, aside);
+        LOG.warn("snapshot: moved {} to {}: they cover commands after commandId {}, the last one the journal holds (it lost "
+            + "its tail, e.g. unsynced records in a power loss), and new commands will take those ids", ahead, aside, lastCommandId);
+        assert moved.size() == ahead.size();
+    }
+
+    /**
+     * @return what {@code GET /metrics} reports of the journal's day files in {@code journalDir}: how many, and their
+     *         apparent size; null for a scrape that finds the directory being rolled or gone.
+     */
+    public static JournalFiles journalFiles(final Path journalDir)
+    {
+        return () ->
+        {
+            try
+            {
+                long bytes = 0;
+                final java.util.List<Path> files = ChronicleJournal.cycleFiles(journalDir);
+                for (final Path file : files)
+                {
+                    bytes += Files.size(file);
+                }
+                return new JournalFiles.Usage(files.size(), bytes);
+            }
+            catch (final IOException | UncheckedIOException ex)
+            {
+                return null;
+            }
+        };
+    }
+
+    /** @return the bound port. */
+    public int port()
+    {
+        return http.port();
+    }
+
+    /** @return what the server counts and measures ({@code GET /metrics}, the console). */
+    public io.ledger.http.metrics.LedgerMetrics metrics()
+    {
+        return http.metrics();
+    }
+
+    /**
+     * Stops accepting, drains in-flight commands, takes a final snapshot (when anything changed since the last one),
+     * closes the journal, then the connections. Idempotent.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        http.stopAccepting();
+        if (snapshotTimer != null)
+        {
+            snapshotTimer.shutdownNow();
+        }
+        pipeline.close();
+        http.close();
+        LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());
+    }
+}
