@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Substituted, as the README's own variables allow: the data directory ({@code LEDGER_DATA_DIR}, a temporary
  * one, so that the ids are those of a fresh directory) and the port ({@code LEDGER_PORT=0}, a free one, written for
  * {@code 9000} in the commands and the expected outputs). Normalised, because they legitimately vary: timestamps,
- * tokens, and what the documents elide with {@code ...}. Everything else, the generated ids included, must be equal.
+ * tokens, what the documents elide with {@code ...}, and the generated ids (every data directory issues its own): an
+ * id is renamed after the order it first appears in, on each side, so where the document shows the same id twice the
+ * server must have answered the same id twice. Everything else must be equal.
  * {@code mvn -B verify} itself is not run (it is what runs this).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -41,6 +45,7 @@ class ReadmeWalkthroughTest
     private static final Pattern TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     private static final Pattern LISTENING = Pattern.compile("ledger listening on http://0\\.0\\.0\\.0:(\\d+) ");
     private static final String END = "@@end-of-block@@";
+    private static final Pattern ID = Pattern.compile("(?<![0-9a-z_])(cus|pin|pur|txn|trf|po|pm|bal)_[0-9a-z]{10}(?![0-9a-z])");
 
     /** A shell block and the output the document shows under it (null: none shown, so none expected). */
     private record Step(String source, String commands, String expected)
@@ -52,6 +57,9 @@ class ReadmeWalkthroughTest
 
     /** Named {@code data} like the README's, so that its {@code .../data} matches. */
     private Path dataDir;
+    /** Each id met so far, on each side, and the name it was given (by order of first appearance). */
+    private final Map<String, String> expectedIds = new HashMap<>();
+    private final Map<String, String> actualIds = new HashMap<>();
 
     @Test
     void shouldRunEveryReadmeAndApiExampleBlockWithTheOutputsShown() throws Exception
@@ -159,10 +167,10 @@ class ReadmeWalkthroughTest
         return outputs;
     }
 
-    private static void assertMatches(final Step step, final String expected, final String actual)
+    private void assertMatches(final Step step, final String expected, final String actual)
     {
-        final List<String> want = lines(TIMESTAMP.matcher(expected).replaceAll("<time>"));
-        final List<String> got = lines(TIMESTAMP.matcher(actual).replaceAll("<time>"));
+        final List<String> want = lines(idsOut(TIMESTAMP.matcher(expected).replaceAll("<time>"), expectedIds));
+        final List<String> got = lines(idsOut(TIMESTAMP.matcher(actual).replaceAll("<time>"), actualIds));
         final String context = step.source() + ", the block\n" + step.commands() + "\nprinted\n" + actual + "\nbut the document shows\n"
             + expected;
         assertEquals(want.size(), got.size(), context);
@@ -174,6 +182,19 @@ class ReadmeWalkthroughTest
                 : tokensOut(line).equals(tokensOut(got.get(i)));
             assertTrue(matches, "line " + (i + 1) + ": " + context);
         }
+    }
+
+    /** Renames every id by the order it first appeared in on this side: {@code cus_<1>}, {@code pin_<2>}, ... */
+    private static String idsOut(final String text, final Map<String, String> names)
+    {
+        final Matcher id = ID.matcher(text);
+        final StringBuilder renamed = new StringBuilder();
+        while (id.find())
+        {
+            final String name = names.computeIfAbsent(id.group(), k -> id.group(1) + "_<" + (names.size() + 1) + ">");
+            id.appendReplacement(renamed, Matcher.quoteReplacement(name));
+        }
+        return id.appendTail(renamed).toString();
     }
 
     private static String tokensOut(final String text)

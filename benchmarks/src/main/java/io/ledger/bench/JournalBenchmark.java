@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
@@ -137,7 +138,7 @@ public class JournalBenchmark
                 final CommandEvent event = Population.purchase(new CommandEvent(), 0, Population.PURCHASE_MINOR);
                 for (int i = 1; i <= records; i++)
                 {
-                    event.customerKey(Population.customerKey(i % 10_000)).stamp(i, Population.TIMESTAMP_MS);
+                    event.set(Field.CUSTOMER_KEY, Population.customerKey(i % 10_000)).stamp(i, Population.TIMESTAMP_MS);
                     writer.append(event);
                 }
             }
@@ -182,7 +183,7 @@ public class JournalBenchmark
                 long commandId = Population.firstFreeCommandId(customers);
                 for (long i = 0; i < purchases; i++)
                 {
-                    event.customerKey(Population.customerKey((int)(i % customers))).stamp(commandId++, Population.TIMESTAMP_MS);
+                    event.set(Field.CUSTOMER_KEY, Population.customerKey((int)(i % customers))).stamp(commandId++, Population.TIMESTAMP_MS);
                     writer.append(event);
                 }
             }
@@ -227,7 +228,7 @@ public class JournalBenchmark
         int customer = state.customer;
         for (int i = 0; i < BATCH; i++)
         {
-            event.customerKey(Population.customerKey(customer)).stamp(commandId++, Population.TIMESTAMP_MS);
+            event.set(Field.CUSTOMER_KEY, Population.customerKey(customer)).stamp(commandId++, Population.TIMESTAMP_MS);
             customer = customer + 1 == 10_000 ? 0 : customer + 1;
             journal.append(event);
         }

@@ -3,6 +3,7 @@ package io.ledger.bench;
 import java.util.concurrent.TimeUnit;
 
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -109,7 +110,7 @@ public class LedgerApplyBenchmark
         long insufficient = 0;
         for (int i = 0; i < BATCH; i++)
         {
-            event.customerKey(Population.customerKey(customer)).stamp(commandId++, Population.TIMESTAMP_MS);
+            event.set(Field.CUSTOMER_KEY, Population.customerKey(customer)).stamp(commandId++, Population.TIMESTAMP_MS);
             if (++customer == customers)
             {
                 customer = 0;

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
 
@@ -48,9 +49,9 @@ public final class Population
         {
             event.clear();
             event.type(CommandType.CREATE_CUSTOMER)
-                .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANT_ID)
-                .text(CommandEvent.TEXT_PHONE, "+1555" + i)
-                .text(CommandEvent.TEXT_METADATA_JSON, "{}")
+                .text(Field.MERCHANT_ID, MERCHANT_ID)
+                .text(Field.PHONE, "+1555" + i)
+                .text(Field.METADATA_JSON, "{}")
                 .stamp(commandId++, TIMESTAMP_MS);
             sink.accept(event);
         }
@@ -58,10 +59,10 @@ public final class Population
         {
             event.clear();
             event.type(CommandType.PAY_IN)
-                .customerKey(customerKey(i))
-                .amountMinor(PAY_IN_MINOR)
-                .currency(CURRENCY)
-                .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANT_ID)
+                .set(Field.CUSTOMER_KEY, customerKey(i))
+                .set(Field.AMOUNT_MINOR, PAY_IN_MINOR)
+                .set(Field.CURRENCY, CURRENCY)
+                .text(Field.MERCHANT_ID, MERCHANT_ID)
                 .stamp(commandId++, TIMESTAMP_MS);
             sink.accept(event);
         }
@@ -83,12 +84,12 @@ public final class Population
     public static CommandEvent purchase(final CommandEvent event, final int i, final long amountMinor)
     {
         return event.type(CommandType.PURCHASE)
-            .customerKey(customerKey(i))
-            .amountMinor(amountMinor)
-            .currency(CURRENCY)
-            .quantity(1)
-            .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANT_ID)
-            .text(CommandEvent.TEXT_PRODUCT_ID, PRODUCT_ID);
+            .set(Field.CUSTOMER_KEY, customerKey(i))
+            .set(Field.AMOUNT_MINOR, amountMinor)
+            .set(Field.CURRENCY, CURRENCY)
+            .set(Field.QUANTITY, 1)
+            .text(Field.MERCHANT_ID, MERCHANT_ID)
+            .text(Field.PRODUCT_ID, PRODUCT_ID);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
 import io.ledger.journal.ChronicleJournal;
@@ -206,13 +207,13 @@ public final class RecoveryBenchmark
             {
                 event.clear();
                 event.stamp(++commandId, T0_MS + commandId).type(CommandType.CREATE_CUSTOMER)
-                    .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANTS[i % MERCHANTS.length])
-                    .text(CommandEvent.TEXT_PHONE, "+2782" + (1_000_000 + i))
-                    .text(CommandEvent.TEXT_NAME, "Customer " + i)
-                    .text(CommandEvent.TEXT_METADATA_JSON, "{\"tier\":\"gold\",\"n\":" + i + "}");
+                    .text(Field.MERCHANT_ID, MERCHANTS[i % MERCHANTS.length])
+                    .text(Field.PHONE, "+2782" + (1_000_000 + i))
+                    .text(Field.NAME, "Customer " + i)
+                    .text(Field.METADATA_JSON, "{\"tier\":\"gold\",\"n\":" + i + "}");
                 if (i % 2 == 0)
                 {
-                    event.text(CommandEvent.TEXT_EMAIL, "customer" + i + "@example.com");
+                    event.text(Field.EMAIL, "customer" + i + "@example.com");
                 }
                 journal.append(event);
             }
@@ -222,9 +223,9 @@ public final class RecoveryBenchmark
                 {
                     event.clear();
                     event.stamp(++commandId, T0_MS + commandId).type(CommandType.PAY_IN)
-                        .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANTS[i % MERCHANTS.length])
-                        .customerKey(i + 1).amountMinor(PAY_IN_MINOR).currency(ZAR)
-                        .text(CommandEvent.TEXT_DESCRIPTION, "top-up " + round);
+                        .text(Field.MERCHANT_ID, MERCHANTS[i % MERCHANTS.length])
+                        .set(Field.CUSTOMER_KEY, i + 1).set(Field.AMOUNT_MINOR, PAY_IN_MINOR).set(Field.CURRENCY, ZAR)
+                        .text(Field.DESCRIPTION, "top-up " + round);
                     journal.append(event);
                 }
             }
@@ -233,9 +234,9 @@ public final class RecoveryBenchmark
                 final int i = random.nextInt(customers);
                 event.clear();
                 event.stamp(++commandId, T0_MS + commandId).type(CommandType.PURCHASE)
-                    .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANTS[i % MERCHANTS.length])
-                    .customerKey(i + 1).amountMinor(1 + random.nextInt(500)).currency(ZAR).quantity(1)
-                    .text(CommandEvent.TEXT_PRODUCT_ID, "sku-" + random.nextInt(1000));
+                    .text(Field.MERCHANT_ID, MERCHANTS[i % MERCHANTS.length])
+                    .set(Field.CUSTOMER_KEY, i + 1).set(Field.AMOUNT_MINOR, 1 + random.nextInt(500)).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1)
+                    .text(Field.PRODUCT_ID, "sku-" + random.nextInt(1000));
                 journal.append(event);
             }
         }

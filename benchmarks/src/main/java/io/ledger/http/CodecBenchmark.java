@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.ledger.bench.Population;
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Field;
+import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
@@ -41,13 +43,13 @@ import org.openjdk.jmh.annotations.TearDown;
 public class CodecBenchmark
 {
     static final String BODY = "{\"merchantId\":\"" + Population.MERCHANT_ID + "\",\"customerId\":\"" +
-        Ids.format(Ids.CUSTOMER, Population.customerKey(0)) + "\",\"productId\":\"" + Population.PRODUCT_ID +
+        Ids.UNSALTED.format(IdKind.CUSTOMER, Population.customerKey(0)) + "\",\"productId\":\"" + Population.PRODUCT_ID +
         "\",\"amount\":1250,\"currency\":\"USD\",\"quantity\":1}";
 
     @State(Scope.Thread)
     public static class ParseState
     {
-        final RequestParser parser = new RequestParser();
+        final RequestParser parser = new RequestParser(Ids.UNSALTED);
         final CommandDraft draft = new CommandDraft();
         final Problem problem = new Problem();
         ByteBuf body;
@@ -102,17 +104,17 @@ public class CodecBenchmark
         draft.clear();
         problem.clear();
         state.parser.purchase(state.body, Population.MERCHANT_ID, draft, problem);
-        if (problem.any() || draft.amountMinor != 1250)
+        if (problem.any() || draft.get(Field.AMOUNT_MINOR) != 1250)
         {
-            throw new IllegalStateException("parse problems=" + problem.messages() + " amountMinor=" + draft.amountMinor);
+            throw new IllegalStateException("parse problems=" + problem.messages() + " amountMinor=" + draft.get(Field.AMOUNT_MINOR));
         }
-        return draft.customerKey + draft.currency;
+        return draft.get(Field.CUSTOMER_KEY) + draft.get(Field.CURRENCY);
     }
 
     @Benchmark
     public int writePurchaseReply(final WriteState state)
     {
-        final FullHttpResponse response = Responses.reply(state.alloc, Route.CREATE_PURCHASE, state.event);
+        final FullHttpResponse response = Responses.reply(state.alloc, Route.CREATE_PURCHASE, state.event, Ids.UNSALTED);
         try
         {
             final int bytes = response.content().readableBytes();

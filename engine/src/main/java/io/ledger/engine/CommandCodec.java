@@ -1,45 +1,70 @@
 package io.ledger.engine;
 
+import java.nio.ByteOrder;
+
+import io.ledger.engine.internal.CommandCodecV2;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Encodes a command into the compact binary body the journal stores, and decodes it back. The journal frames
- * this body with a format version, a length and a checksum; this class knows only the command.
+ * Encodes a command into the compact binary body the journal stores (layout version 3), and decodes it back; also
+ * decodes the version 2 bodies older journals hold ({@link #decodeVersion2}). The journal frames this body with the
+ * layout version, a length and a checksum; this class knows only the command.
+ *
+ * <p>The body follows from the command's declaration ({@link CommandType}): after a fixed head, a presence mask over
+ * the command's own fields, then each present field in declaration order. A field appended to a type's declaration
+ * later is simply absent from older records; fields are never removed or reordered.
  *
  * <pre>
- *  Command body, little-endian
+ *  Command body, version 3, little-endian
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-------------------------------+-------------------------------+
- *  |          type code            |   text presence mask (bit i)  |  0
+ *  |          type code (u16)      |                               |  0
+ *  +-------------------------------+                               |
+ *  |                         commandId (i64)                       |  2
+ *  |                               +-------------------------------+
+ *  |                               |                               | 10
+ *  +-------------------------------+                               |
+ *  |                        timestampMs (i64)                      |
+ *  |                               +-------------------------------+
+ *  |                               |  presence mask (u32): bit i = | 18
  *  +-------------------------------+-------------------------------+
- *  |                         commandId (i64)                       |  4
- *  |                       timestampMs (i64)                       | 12
- *  |                       customerKey (i64)                       | 20
- *  |                     counterpartyKey (i64)                     | 28
- *  |                       amountMinor (i64)                       | 36
- *  +---------------------------------------------------------------+
- *  |                     currency, packed (i32)                    | 44
- *  +---------------------------------------------------------------+
- *  |                         quantity (i64)                        | 48
- *  |                           flags (i64)                         | 56
- *  |                            aux (i64)                          | 64
+ *  |   the type's i-th declared field is present                   | 20
  *  +-------------------------------+-------------------------------+
- *  | length (u16) | UTF-8 bytes of each present text field, in index order ...   72
- *  +-------------------------------------------------------------------
+ *  | each present field, in declaration order:                     |
+ *  |   I64 8 bytes | I32, CURRENCY 4 bytes | BOOL 1 byte (0 or 1)  |
+ *  |   TEXT, JSON: length (u16), then that many UTF-8 bytes        |
+ *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * <p>Only the fields the type declares are written: a value set in another field is not part of the command (the
+ * ledger and idempotency fingerprints ignore it too), so it cannot make replay differ from the live run.
+ *
+ * <p>Decoding is a straight walk over the declared fields, without allocation; a body is well formed only when it
+ * names a known type, sets no bit beyond its fields, holds valid booleans and ends exactly where its last field does.
  *
  * <p>Stateless and allocation-free; safe on any thread.
  */
 public final class CommandCodec
 {
-    /** Size of the fixed part of the body. */
-    public static final int FIXED_BYTES = 72;
-    /** Upper bound of an encoded body. */
-    public static final int BODY_BYTES_MAX = FIXED_BYTES + CommandEvent.TEXT_FIELDS * (2 + CommandEvent.TEXT_BYTES_MAX);
+    /** The body layout this class writes; the journal frame carries it. */
+    public static final int VERSION = 3;
+    /** The layout of journals written before version 3, still read. */
+    public static final int VERSION_2 = 2;
+    /** Size of the fixed head: type code, commandId, timestampMs. */
+    public static final int HEAD_BYTES = 18;
+    /**
+     * Size of the presence mask after the head: fixed (one bit per declared field, at most
+     * {@link CommandType#FIELDS_MAX}), so that a field appended to a type later does not move what follows it.
+     */
+    public static final int MASK_BYTES = 4;
+    /** Smallest well-formed version 3 body: the head and the mask. */
+    public static final int BODY_BYTES_MIN = HEAD_BYTES + MASK_BYTES;
+    /** Upper bound of a version 3 body. */
+    public static final int BODY_BYTES_MAX = bodyBytesMax();
 
-    private static final java.nio.ByteOrder ORDER = java.nio.ByteOrder.LITTLE_ENDIAN;
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private CommandCodec()
     {
@@ -47,69 +72,77 @@ public final class CommandCodec
 
     /**
      * @return the number of bytes written at {@code offset}; {@code dst} must have room for
-     * {@link #encodedLength(CommandEvent)} bytes.
+     * {@link #encodedLength(CommandFields)} bytes.
      */
     public static int encode(final CommandEvent event, final MutableDirectBuffer dst, final int offset)
     {
+        final CommandType type = event.type();
+        dst.putShort(offset, (short)type.code(), ORDER);
+        dst.putLong(offset + 2, event.commandId(), ORDER);
+        dst.putLong(offset + 10, event.timestampMs(), ORDER);
+        final int fields = type.fieldCount();
         int mask = 0;
-        for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
+        for (int i = 0; i < fields; i++)
         {
-            if (event.hasText(field))
+            if (event.has(type.field(i)))
             {
-                mask |= 1 << field;
+                mask |= 1 << i;
             }
         }
-        dst.putShort(offset, (short)event.type.code(), ORDER);
-        dst.putShort(offset + 2, (short)mask, ORDER);
-        dst.putLong(offset + 4, event.commandId, ORDER);
-        dst.putLong(offset + 12, event.timestampMs, ORDER);
-        dst.putLong(offset + 20, event.customerKey, ORDER);
-        dst.putLong(offset + 28, event.counterpartyKey, ORDER);
-        dst.putLong(offset + 36, event.amountMinor, ORDER);
-        dst.putInt(offset + 44, event.currency, ORDER);
-        dst.putLong(offset + 48, event.quantity, ORDER);
-        dst.putLong(offset + 56, event.flags, ORDER);
-        dst.putLong(offset + 64, event.aux, ORDER);
-        int pos = offset + FIXED_BYTES;
+        dst.putInt(offset + HEAD_BYTES, mask, ORDER);
+        int pos = offset + BODY_BYTES_MIN;
         final DirectBuffer text = event.textBuffer();
-        for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
+        for (int i = 0; i < fields; i++)
         {
-            final int length = event.textLength(field);
-            if (length >= 0)
+            final Field field = type.field(i);
+            if ((mask & (1 << i)) == 0)
             {
-                dst.putShort(pos, (short)length, ORDER);
-                dst.putBytes(pos + 2, text, event.textOffset(field), length);
-                pos += 2 + length;
+                continue;
             }
+            switch (field.kind())
+            {
+                case I64 -> dst.putLong(pos, event.get(field), ORDER);
+                case I32, CURRENCY -> dst.putInt(pos, (int)event.get(field), ORDER);
+                case BOOL -> dst.putByte(pos, (byte)(event.getBoolean(field) ? 1 : 0));
+                case TEXT, JSON ->
+                {
+                    final int length = event.textLength(field);
+                    dst.putShort(pos, (short)length, ORDER);
+                    dst.putBytes(pos + 2, text, event.textOffset(field), length);
+                    pos += 2 + length;
+                    continue;
+                }
+            }
+            pos += field.kind().fixedBytes();
         }
         return pos - offset;
     }
 
-    /** @return how many bytes {@link #encode} will write for {@code event}. */
-    public static int encodedLength(final CommandEvent event)
+    /** @return how many bytes {@link #encode} will write for {@code command}. */
+    public static int encodedLength(final CommandFields<?> command)
     {
-        int length = FIXED_BYTES;
-        for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
+        final CommandType type = command.type();
+        int length = BODY_BYTES_MIN;
+        for (int i = 0; i < type.fieldCount(); i++)
         {
-            final int textLength = event.textLength(field);
-            if (textLength >= 0)
+            final Field field = type.field(i);
+            if (command.has(field))
             {
-                length += 2 + textLength;
+                length += field.kind().text() ? 2 + command.textLength(field) : field.kind().fixedBytes();
             }
         }
         return length;
     }
 
     /**
-     * Decodes {@code length} bytes at {@code offset} into {@code event} (cleared first).
+     * Decodes a version 3 body of {@code length} bytes at {@code offset} into {@code event} (cleared first).
      *
-     * @return true when the body is well formed: a known type and text fields that fit exactly in
-     * {@code length}. A false return leaves {@code event} cleared.
+     * @return true when the body is well formed (see the class comment). A false return leaves {@code event} cleared.
      */
     public static boolean decode(final DirectBuffer src, final int offset, final int length, final CommandEvent event)
     {
         event.clear();
-        if (length < FIXED_BYTES)
+        if (length < BODY_BYTES_MIN)
         {
             return false;
         }
@@ -118,36 +151,20 @@ public final class CommandCodec
         {
             return false;
         }
-        final int mask = src.getShort(offset + 2, ORDER) & 0xFFFF;
-        event.type = type;
-        event.commandId = src.getLong(offset + 4, ORDER);
-        event.timestampMs = src.getLong(offset + 12, ORDER);
-        event.customerKey = src.getLong(offset + 20, ORDER);
-        event.counterpartyKey = src.getLong(offset + 28, ORDER);
-        event.amountMinor = src.getLong(offset + 36, ORDER);
-        event.currency = src.getInt(offset + 44, ORDER);
-        event.quantity = src.getLong(offset + 48, ORDER);
-        event.flags = src.getLong(offset + 56, ORDER);
-        event.aux = src.getLong(offset + 64, ORDER);
-        int pos = offset + FIXED_BYTES;
-        final int limit = offset + length;
-        for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
+        final int fields = type.fieldCount();
+        final long mask = src.getInt(offset + HEAD_BYTES, ORDER) & 0xFFFF_FFFFL;
+        if ((mask >>> fields) != 0)
         {
-            if ((mask & (1 << field)) != 0)
+            return false;
+        }
+        final int limit = offset + length;
+        int pos = offset + BODY_BYTES_MIN;
+        event.type(type).stamp(src.getLong(offset + 2, ORDER), src.getLong(offset + 10, ORDER));
+        for (int i = 0; i < fields && pos >= 0; i++)
+        {
+            if ((mask & (1L << i)) != 0)
             {
-                if (pos + 2 > limit)
-                {
-                    event.clear();
-                    return false;
-                }
-                final int textLength = src.getShort(pos, ORDER) & 0xFFFF;
-                if (pos + 2 + textLength > limit)
-                {
-                    event.clear();
-                    return false;
-                }
-                event.text(field, src, pos + 2, textLength);
-                pos += 2 + textLength;
+                pos = decodeField(src, pos, limit, type.field(i), event);
             }
         }
         if (pos != limit)
@@ -156,5 +173,71 @@ public final class CommandCodec
             return false;
         }
         return true;
+    }
+
+    /** @return the position after the field, or -1 when it does not fit before {@code limit} or is malformed. */
+    private static int decodeField(final DirectBuffer src, final int pos, final int limit, final Field field, final CommandEvent event)
+    {
+        final Field.Kind kind = field.kind();
+        if (kind.text())
+        {
+            if (pos + 2 > limit)
+            {
+                return -1;
+            }
+            final int textLength = src.getShort(pos, ORDER) & 0xFFFF;
+            if (pos + 2 + textLength > limit)
+            {
+                return -1;
+            }
+            event.text(field, src, pos + 2, textLength);
+            return pos + 2 + textLength;
+        }
+        if (pos + kind.fixedBytes() > limit)
+        {
+            return -1;
+        }
+        switch (kind)
+        {
+            case I64 -> event.set(field, src.getLong(pos, ORDER));
+            case I32, CURRENCY -> event.set(field, src.getInt(pos, ORDER));
+            default ->
+            {
+                final byte value = src.getByte(pos);
+                if (value != 0 && value != 1)
+                {
+                    return -1;
+                }
+                event.set(field, value == 1);
+            }
+        }
+        return pos + kind.fixedBytes();
+    }
+
+    /**
+     * Decodes a version 2 body (the 72-byte fixed layout journals held before version 3) into {@code event}, mapping
+     * its fixed slots to the typed fields by command type. See {@link CommandCodecV2} for the layout.
+     *
+     * @return true when the body is well formed and holds nothing the command does not declare.
+     */
+    public static boolean decodeVersion2(final DirectBuffer src, final int offset, final int length, final CommandEvent event)
+    {
+        return CommandCodecV2.decode(src, offset, length, event);
+    }
+
+    private static int bodyBytesMax()
+    {
+        int max = 0;
+        for (final CommandType type : CommandType.values())
+        {
+            int length = BODY_BYTES_MIN;
+            for (int i = 0; i < type.fieldCount(); i++)
+            {
+                final Field.Kind kind = type.field(i).kind();
+                length += kind.text() ? 2 + CommandFields.TEXT_BYTES_MAX : kind.fixedBytes();
+            }
+            max = Math.max(max, length);
+        }
+        return max;
     }
 }

@@ -1,55 +1,142 @@
 package io.ledger.engine;
 
+import static io.ledger.engine.Field.AMOUNT_MINOR;
+import static io.ledger.engine.Field.BANK_ACCOUNT;
+import static io.ledger.engine.Field.CURRENCY;
+import static io.ledger.engine.Field.CUSTOMER_KEY;
+import static io.ledger.engine.Field.DEPLOYMENT_SALT;
+import static io.ledger.engine.Field.DESCRIPTION;
+import static io.ledger.engine.Field.EMAIL;
+import static io.ledger.engine.Field.EXPIRY_MONTH;
+import static io.ledger.engine.Field.EXPIRY_YEAR;
+import static io.ledger.engine.Field.FROM_MS;
+import static io.ledger.engine.Field.IDEMPOTENCY_KEY;
+import static io.ledger.engine.Field.IS_DEFAULT;
+import static io.ledger.engine.Field.MERCHANT_ID;
+import static io.ledger.engine.Field.METADATA_JSON;
+import static io.ledger.engine.Field.METHOD_BRAND;
+import static io.ledger.engine.Field.METHOD_LAST4;
+import static io.ledger.engine.Field.METHOD_PROVIDER;
+import static io.ledger.engine.Field.METHOD_TYPE;
+import static io.ledger.engine.Field.NAME;
+import static io.ledger.engine.Field.PAGE_LIMIT;
+import static io.ledger.engine.Field.PAGE_OFFSET;
+import static io.ledger.engine.Field.PAYMENT_METHOD_KEY;
+import static io.ledger.engine.Field.PHONE;
+import static io.ledger.engine.Field.PRODUCT_ID;
+import static io.ledger.engine.Field.QUANTITY;
+import static io.ledger.engine.Field.ROW_FILTER;
+import static io.ledger.engine.Field.SEARCH;
+import static io.ledger.engine.Field.TO_CUSTOMER_KEY;
+import static io.ledger.engine.Field.TO_MS;
+
 /**
- * Every command the ledger understands. The {@code code} is the stable wire value written to the journal:
- * never renumber a type, only add new ones.
+ * Every command the ledger understands, each declared once: its stable wire code (written to the journal: never
+ * renumber a type, only add new ones), whether it is journaled, and its typed {@link Field}s in record order. The
+ * journal codec, idempotency fingerprints, {@code ledger journal} and the adapter's drafts all follow from this
+ * declaration; the engine class that applies it registers a handler under the same constant.
  *
- * <p>Commands that change state are {@linkplain #journaled() journaled}; queries travel the same ring so they
- * see a consistent, linearizable view of the ledger, but they are never written to the journal.
+ * <p>Commands that change state are {@linkplain #journaled() journaled}; queries travel the same ring so they see a
+ * consistent, linearizable view of the ledger, but they are never written to the journal.
+ *
+ * <p>Fields may be appended to a journaled command (an old record simply lacks them), never removed or reordered:
+ * the v3 record holds a command's fields in this order (see {@link CommandCodec}).
  */
 public enum CommandType
 {
     /** Slot claimed but not filled (a publisher failed mid-fill). Skipped by every stage. */
-    NOOP(0, false),
+    NOOP(0, Mode.QUERY),
 
-    CREATE_CUSTOMER(1, true),
-    PAY_IN(2, true),
-    PURCHASE(3, true),
-    UPDATE_CUSTOMER(4, true),
-    TRANSFER(5, true),
-    PAYOUT(6, true),
-    SAVE_PAYMENT_METHOD(7, true),
-    DELETE_PAYMENT_METHOD(8, true),
+    CREATE_CUSTOMER(1, Mode.JOURNALED, MERCHANT_ID, PHONE, EMAIL, NAME, METADATA_JSON, IDEMPOTENCY_KEY),
+    PAY_IN(2, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, DESCRIPTION, IDEMPOTENCY_KEY),
+    PURCHASE(3, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, QUANTITY, PRODUCT_ID, IDEMPOTENCY_KEY),
+    /** PATCH semantics: {@code EMAIL} and {@code NAME} change when given; {@code METADATA_JSON} (required) is replaced. */
+    UPDATE_CUSTOMER(4, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, EMAIL, NAME, METADATA_JSON, IDEMPOTENCY_KEY),
+    /** {@code CUSTOMER_KEY} pays {@code TO_CUSTOMER_KEY}, both customers of the merchant. */
+    TRANSFER(5, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, TO_CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, DESCRIPTION,
+        IDEMPOTENCY_KEY),
+    /** Money leaves the ledger from the merchant's balance, to its bank account. */
+    PAYOUT(6, Mode.JOURNALED, MERCHANT_ID, AMOUNT_MINOR, CURRENCY, BANK_ACCOUNT, DESCRIPTION, METADATA_JSON, IDEMPOTENCY_KEY),
+    SAVE_PAYMENT_METHOD(7, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, METHOD_TYPE, METHOD_PROVIDER, METHOD_BRAND,
+        METHOD_LAST4, EXPIRY_MONTH, EXPIRY_YEAR, PHONE, IS_DEFAULT, IDEMPOTENCY_KEY),
+    /** No other method becomes the default in its place. */
+    DELETE_PAYMENT_METHOD(8, Mode.JOURNALED, MERCHANT_ID, PAYMENT_METHOD_KEY, IDEMPOTENCY_KEY),
+    /**
+     * Gives the deployment its id salt (see {@link Ids}): journaled by the wiring as the first command of an empty
+     * data directory; refused once any other command was applied, and a second time.
+     */
+    INITIALIZE_DEPLOYMENT(9, Mode.JOURNALED, DEPLOYMENT_SALT),
 
-    GET_CUSTOMER(100, false),
-    GET_CUSTOMER_BALANCE(101, false),
-    GET_MERCHANT_BALANCE(102, false),
-    LIST_CUSTOMERS(103, false),
-    LIST_CUSTOMER_TRANSACTIONS(104, false),
-    LIST_TRANSFERS(105, false),
-    LIST_BALANCE_HISTORY(106, false),
-    LIST_PAYOUTS(107, false),
-    LIST_CUSTOMER_PAYMENT_METHODS(108, false),
-    LIST_PAYMENT_METHODS(109, false),
-    GET_PAYMENT_METHOD(110, false);
+    GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
+    /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */
+    GET_CUSTOMER_BALANCE(101, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, CURRENCY),
+    GET_MERCHANT_BALANCE(102, Mode.QUERY, MERCHANT_ID, CURRENCY),
+    /** {@code EMAIL} keeps the one customer with that email (ignoring case); {@code SEARCH} a substring of name, email, phone. */
+    LIST_CUSTOMERS(103, Mode.QUERY, MERCHANT_ID, EMAIL, SEARCH, PAGE_LIMIT, PAGE_OFFSET),
+    LIST_CUSTOMER_TRANSACTIONS(104, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
+    LIST_TRANSFERS(105, Mode.QUERY, MERCHANT_ID, PAGE_LIMIT, PAGE_OFFSET),
+    LIST_BALANCE_HISTORY(106, Mode.QUERY, MERCHANT_ID, FROM_MS, TO_MS, ROW_FILTER, PAGE_LIMIT, PAGE_OFFSET),
+    /** {@code ROW_FILTER} {@code FILTER_NONE}: a status other than completed, which no payout has. */
+    LIST_PAYOUTS(107, Mode.QUERY, MERCHANT_ID, ROW_FILTER, PAGE_LIMIT, PAGE_OFFSET),
+    LIST_CUSTOMER_PAYMENT_METHODS(108, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
+    /** With {@code CUSTOMER_KEY} present, only that customer's methods (none when not the merchant's customer). */
+    LIST_PAYMENT_METHODS(109, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
+    GET_PAYMENT_METHOD(110, Mode.QUERY, MERCHANT_ID, PAYMENT_METHOD_KEY);
 
-    private static final CommandType[] BY_CODE = new CommandType[128];
+    /** Whether a command changes state (and so is journaled before it is acknowledged) or only reads. */
+    enum Mode
+    {
+        JOURNALED,
+        QUERY
+    }
+
+    /** Exclusive upper bound of a wire code. */
+    public static final int CODE_LIMIT = 128;
+    /** Most fields one command may declare: its record's presence mask has this many bits. */
+    public static final int FIELDS_MAX = 32;
+
+    private static final CommandType[] BY_CODE = new CommandType[CODE_LIMIT];
 
     static
     {
         for (final CommandType type : values())
         {
+            if (BY_CODE[type.code] != null)
+            {
+                throw new ExceptionInInitializerError("code=" + type.code + " of " + type + " is also " + BY_CODE[type.code]);
+            }
             BY_CODE[type.code] = type;
         }
     }
 
     private final int code;
     private final boolean journaled;
+    private final Field[] fields;
+    private final long fieldBits;
 
-    CommandType(final int code, final boolean journaled)
+    CommandType(final int code, final Mode mode, final Field... fields)
     {
+        if (code < 0 || code >= CODE_LIMIT || (mode == Mode.JOURNALED) != (code > 0 && code < 100))
+        {
+            throw new IllegalArgumentException("code=" + code + " mode=" + mode + ": journaled codes are 1..99, queries 0 and 100..127");
+        }
+        if (fields.length > FIELDS_MAX)
+        {
+            throw new IllegalArgumentException("fields=" + fields.length + " exceed " + FIELDS_MAX);
+        }
+        long bits = 0;
+        for (final Field field : fields)
+        {
+            if ((bits & field.bit()) != 0)
+            {
+                throw new IllegalArgumentException("field=" + field + " is declared twice");
+            }
+            bits |= field.bit();
+        }
         this.code = code;
-        this.journaled = journaled;
+        this.journaled = mode == Mode.JOURNALED;
+        this.fields = fields;
+        this.fieldBits = bits;
     }
 
     /** @return the stable wire code of this type. */
@@ -62,6 +149,30 @@ public enum CommandType
     public boolean journaled()
     {
         return journaled;
+    }
+
+    /** @return how many fields the command declares. */
+    public int fieldCount()
+    {
+        return fields.length;
+    }
+
+    /** @return the {@code i}-th declared field, in record order. */
+    public Field field(final int i)
+    {
+        return fields[i];
+    }
+
+    /** @return true when the command carries {@code field}. */
+    public boolean declares(final Field field)
+    {
+        return (fieldBits & field.bit()) != 0;
+    }
+
+    /** @return the presence bits ({@link Field#bit()}) of every declared field. */
+    public long fieldBits()
+    {
+        return fieldBits;
     }
 
     /**

@@ -19,9 +19,4 @@ public record CustomerRecord(
     long createdAtMs,
     long updatedAtMs)
 {
-    /** @return the public id, {@code cus_...}. */
-    public String id()
-    {
-        return Ids.format(Ids.CUSTOMER, key);
-    }
 }

@@ -7,29 +7,29 @@ package io.ledger.engine;
 public enum EntryType
 {
     /** Customer credit from a pay-in. */
-    PAY_IN("payin", "PayIn", Ids.PAY_IN),
+    PAY_IN("payin", "PayIn", IdKind.PAY_IN),
     /** Customer debit from a purchase. */
-    PURCHASE("purchase", "Purchase", Ids.PURCHASE),
+    PURCHASE("purchase", "Purchase", IdKind.PURCHASE),
     /** Merchant credit from a purchase. */
-    SALE("purchase", "Purchase", Ids.PURCHASE),
+    SALE("purchase", "Purchase", IdKind.PURCHASE),
     /** Receiving customer's credit from a transfer. */
-    TRANSFER_IN("transfer_in", "Transfer", Ids.TRANSFER),
+    TRANSFER_IN("transfer_in", "Transfer", IdKind.TRANSFER),
     /** Sending customer's debit from a transfer. */
-    TRANSFER_OUT("transfer_out", "Transfer", Ids.TRANSFER),
+    TRANSFER_OUT("transfer_out", "Transfer", IdKind.TRANSFER),
     /** Merchant debit from a payout. */
-    PAYOUT("payout", "Payout", Ids.PAYOUT);
+    PAYOUT("payout", "Payout", IdKind.PAYOUT);
 
     private static final EntryType[] BY_ORDINAL = values();
 
     private final String apiName;
     private final String relatedEntityType;
-    private final String relatedIdPrefix;
+    private final IdKind relatedIdKind;
 
-    EntryType(final String apiName, final String relatedEntityType, final String relatedIdPrefix)
+    EntryType(final String apiName, final String relatedEntityType, final IdKind relatedIdKind)
     {
         this.apiName = apiName;
         this.relatedEntityType = relatedEntityType;
-        this.relatedIdPrefix = relatedIdPrefix;
+        this.relatedIdKind = relatedIdKind;
     }
 
     /** @return the {@code type} the API shows for this entry. */
@@ -44,10 +44,10 @@ public enum EntryType
         return relatedEntityType;
     }
 
-    /** @return the id prefix of that object; its key is the entry's command id. */
-    public String relatedIdPrefix()
+    /** @return the kind of id of that object; its key is the entry's command id. */
+    public IdKind relatedIdKind()
     {
-        return relatedIdPrefix;
+        return relatedIdKind;
     }
 
     /** @return the type stored as {@code ordinal}. */

@@ -1,15 +1,11 @@
 package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.concurrent.EpochClock;
@@ -99,12 +95,7 @@ public final class LedgerPipeline implements AutoCloseable
     private final JournalWriter journal;
     private final Ledger ledger;
     private final SnapshotTaker snapshotTaker;
-    /** The longest pause since start; written by the ledger thread only (lazySet). */
-    private final AtomicLong longestPauseNsSinceStart = new AtomicLong();
-    /** The longest pause since the last {@link #takeLongestPauseNs()}; raised by the ledger thread, reset by the taker. */
-    private final AtomicLong longestPauseNsSinceTake = new AtomicLong();
-    /** Pauses of at least {@link Context#pauseWarnNs}; written by the ledger thread only (lazySet). */
-    private final AtomicLong longPauses = new AtomicLong();
+    private final PauseFigures pauses;
     private volatile long failedSequence = Long.MAX_VALUE;
     private volatile boolean snapshotRequested;
     private volatile boolean closed;
@@ -117,20 +108,22 @@ public final class LedgerPipeline implements AutoCloseable
         this.journal = journal;
         this.ledger = ledger;
         this.snapshotTaker = context.snapshotTaker;
+        this.pauses = new PauseFigures(context.pauseWarnNs, context.longPauseHandler);
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
         ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
 
         final SequenceBarrier head = ring.newBarrier();
-        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(journal));
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(ledger));
+        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(this, journal));
+        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, snapshotTaker,
+            context.snapshotEveryCommands, context.commandsSinceSnapshot, context.snapshotErrorHandler, pauses));
         final SequenceBarrier appliedAndJournaled =
             ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
-        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage());
+        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage(this));
         ring.addGatingSequences(replyProcessor.getSequence());
 
-        journalProcessor.setExceptionHandler(new FailStop("journal"));
-        ledgerProcessor.setExceptionHandler(new FailStop("ledger"));
-        replyProcessor.setExceptionHandler(new FailStop("reply"));
+        journalProcessor.setExceptionHandler(failStop("journal"));
+        ledgerProcessor.setExceptionHandler(failStop("ledger"));
+        replyProcessor.setExceptionHandler(failStop("reply"));
 
         threads = new Thread[] {
             new Thread(journalProcessor, "ledger-journal"),
@@ -141,6 +134,11 @@ public final class LedgerPipeline implements AutoCloseable
             thread.setDaemon(true);
             thread.start();
         }
+    }
+
+    private FailStop failStop(final String stage)
+    {
+        return new FailStop(this, stage, firstCommandId, context.replyErrorHandler, context.fatalErrorHandler);
     }
 
     /**
@@ -181,7 +179,7 @@ public final class LedgerPipeline implements AutoCloseable
             event.clear();
             filler.fill(event, arg);
             event.stamp(firstCommandId + sequence, clock.time());
-            event.publishedNs = System.nanoTime();
+            event.publishedNs(System.nanoTime());
         }
         catch (final RuntimeException | Error ex)
         {
@@ -225,7 +223,7 @@ public final class LedgerPipeline implements AutoCloseable
     /** @return the longest the ledger thread went without completing a command while one was waiting, since start. */
     public long longestPauseNsSinceStart()
     {
-        return longestPauseNsSinceStart.get();
+        return pauses.longestSinceStart();
     }
 
     /**
@@ -234,13 +232,13 @@ public final class LedgerPipeline implements AutoCloseable
      */
     public long takeLongestPauseNs()
     {
-        return longestPauseNsSinceTake.getAndSet(0);
+        return pauses.takeLongest();
     }
 
     /** @return how many pauses reached {@link Context#pauseWarnNs} since start. */
     public long longPauses()
     {
-        return longPauses.get();
+        return pauses.longPauses();
     }
 
     /** @return the pause from which on a pause is counted by {@link #longPauses()} and reported. */
@@ -325,256 +323,32 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    private void fail(final String stage, final long sequence, final Throwable error)
+    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Stage threads. */
+    boolean failedAt(final long sequence)
+    {
+        return sequence >= failedSequence;
+    }
+
+    /** @return true when {@link #requestSnapshot()} asked for a snapshot that was not taken yet. Ledger thread. */
+    boolean snapshotRequested()
+    {
+        return snapshotRequested;
+    }
+
+    /** Clears the request: a snapshot was taken, or nothing changed since the last one. Ledger thread. */
+    void snapshotRequestDone()
+    {
+        snapshotRequested = false;
+    }
+
+    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Stage threads. */
+    void fail(final String stage, final long sequence, final Throwable error)
     {
         if (sequence < failedSequence)
         {
             failedSequence = sequence;
         }
         context.fatalErrorHandler.onFatalError(stage, firstCommandId + sequence, error);
-    }
-
-    private final class JournalStage implements EventHandler<CommandEvent>
-    {
-        private final JournalWriter journal;
-        /** The first sequence appended since the last successful {@link JournalWriter#endOfBatch()}, or -1. */
-        private long firstUnsyncedSequence = -1;
-
-        JournalStage(final JournalWriter journal)
-        {
-            this.journal = journal;
-        }
-
-        @Override
-        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
-        {
-            if (sequence >= failedSequence)
-            {
-                return; // after a failure nothing more is appended: the journal must not have gaps
-            }
-            try
-            {
-                if (event.type.journaled())
-                {
-                    if (firstUnsyncedSequence < 0)
-                    {
-                        firstUnsyncedSequence = sequence;
-                    }
-                    journal.append(event);
-                }
-                if (endOfBatch)
-                {
-                    journal.endOfBatch();
-                    firstUnsyncedSequence = -1;
-                }
-            }
-            catch (final Throwable error)
-            {
-                // Everything since the last good endOfBatch may be unsynced: acknowledge none of it.
-                fail("journal", firstUnsyncedSequence >= 0 ? Math.min(firstUnsyncedSequence, sequence) : sequence, error);
-            }
-        }
-    }
-
-    private final class LedgerStage implements EventHandler<CommandEvent>
-    {
-        private final Ledger ledger;
-        private final long snapshotEveryCommands = context.snapshotEveryCommands;
-        /** Journaled commands applied since the state the last snapshot holds. */
-        private long sinceSnapshot = context.commandsSinceSnapshot;
-        private Sequence sequenceCallback;
-        // Pause figures, ledger thread only.
-        private final long pauseWarnNs = context.pauseWarnNs;
-        private long lastCompletedNs = System.nanoTime();
-        private long batchLongestPauseNs;
-        private long longestPauseNs;
-        private long longPauseCount;
-        private long lastReportNs = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-        private long unreportedLongPauses;
-
-        LedgerStage(final Ledger ledger)
-        {
-            this.ledger = ledger;
-        }
-
-        @Override
-        public void setSequenceCallback(final Sequence sequenceCallback)
-        {
-            this.sequenceCallback = sequenceCallback;
-        }
-
-        @Override
-        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
-        {
-            if (sequence >= failedSequence)
-            {
-                return;
-            }
-            try
-            {
-                ledger.apply(event);
-            }
-            catch (final Throwable error)
-            {
-                event.clearResult();
-                fail("ledger", sequence, error);
-                return;
-            }
-            final long completedNs = System.nanoTime();
-            final long pauseNs = completedNs - Math.max(lastCompletedNs, event.publishedNs);
-            lastCompletedNs = completedNs;
-            if (pauseNs > batchLongestPauseNs)
-            {
-                batchLongestPauseNs = pauseNs;
-            }
-            if (pauseNs >= pauseWarnNs)
-            {
-                longPause(pauseNs, event.commandId, completedNs);
-            }
-            if (event.type.journaled())
-            {
-                sinceSnapshot++;
-            }
-            if (endOfBatch)
-            {
-                ledger.moneyTotals().publish();
-                publishPauses();
-                if (snapshotTaker != null)
-                {
-                    maybeSnapshot(sequence);
-                }
-            }
-        }
-
-        private void longPause(final long pauseNs, final long commandId, final long nowNs)
-        {
-            longPauses.lazySet(++longPauseCount);
-            if (nowNs - lastReportNs < TimeUnit.SECONDS.toNanos(1) || context.longPauseHandler == null)
-            {
-                unreportedLongPauses++;
-                return;
-            }
-            lastReportNs = nowNs;
-            final long unreported = unreportedLongPauses;
-            unreportedLongPauses = 0;
-            try
-            {
-                context.longPauseHandler.onLongPause(pauseNs, commandId, unreported);
-            }
-            catch (final RuntimeException ex)
-            {
-                // a report must never stop the ledger
-            }
-        }
-
-        /** End of batch: makes the batch's longest pause visible to other threads (a CAS only when it is a new high). */
-        private void publishPauses()
-        {
-            final long batchLongest = batchLongestPauseNs;
-            batchLongestPauseNs = 0;
-            if (batchLongest > longestPauseNs)
-            {
-                longestPauseNs = batchLongest;
-                longestPauseNsSinceStart.lazySet(batchLongest);
-            }
-            if (batchLongest > longestPauseNsSinceTake.get())
-            {
-                longestPauseNsSinceTake.accumulateAndGet(batchLongest, Math::max);
-            }
-        }
-
-        /** Between two commands: the ledger holds exactly the state after its lastCommandId. */
-        private void maybeSnapshot(final long sequence)
-        {
-            final boolean requested = snapshotRequested;
-            if (!requested && (snapshotEveryCommands <= 0 || sinceSnapshot < snapshotEveryCommands))
-            {
-                return;
-            }
-            if (sinceSnapshot == 0)
-            {
-                snapshotRequested = false; // nothing changed since the last one
-                return;
-            }
-            // Publish this batch as applied before pausing, so that its replies do not wait for the snapshot (the
-            // processor would otherwise publish the sequence only after this call returns)
-            if (sequenceCallback != null)
-            {
-                sequenceCallback.set(sequence);
-            }
-            try
-            {
-                if (!snapshotTaker.takeSnapshot(ledger))
-                {
-                    return; // busy finishing the previous one: ask again at the end of the next batch
-                }
-            }
-            catch (final Throwable error)
-            {
-                context.snapshotErrorHandler.onSnapshotError(ledger.lastCommandId(), error); // try again at the next due point
-            }
-            sinceSnapshot = 0;
-            snapshotRequested = false;
-        }
-    }
-
-    private final class ReplyStage implements EventHandler<CommandEvent>
-    {
-        @Override
-        public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
-        {
-            final ReplySink sink = event.replySink;
-            if (sequence >= failedSequence)
-            {
-                event.clearResult(); // never acknowledge what the journal may not hold
-            }
-            try
-            {
-                if (sink != null)
-                {
-                    sink.onReply(event);
-                }
-            }
-            finally
-            {
-                event.replySink = null;
-                event.replyContext = null;
-                event.customer = null;
-            }
-        }
-    }
-
-    private final class FailStop implements ExceptionHandler<CommandEvent>
-    {
-        private final String stage;
-
-        FailStop(final String stage)
-        {
-            this.stage = stage;
-        }
-
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final CommandEvent event)
-        {
-            if ("reply".equals(stage))
-            {
-                context.replyErrorHandler.onReplyError(firstCommandId + sequence, ex); // one reply lost; the ledger is fine
-                return;
-            }
-            fail(stage, sequence, ex);
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            context.fatalErrorHandler.onFatalError(stage, -1, ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            context.fatalErrorHandler.onFatalError(stage, -1, ex);
-        }
     }
 
     /**

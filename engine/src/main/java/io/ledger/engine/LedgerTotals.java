@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-import org.agrona.collections.Long2LongHashMap;
+import io.ledger.engine.internal.Accounts;
 
 /**
  * Money held per currency, summed over every account: for operator tools ({@code ledger replay}) and tests. Walks
@@ -32,26 +32,20 @@ public final class LedgerTotals
     /** @return one line per currency that was ever paid in or held, sorted by code. */
     public static List<CurrencyTotals> of(final Ledger ledger)
     {
-        final LedgerSnapshot.State state = ledger.snapshotState();
+        final Accounts accounts = ledger.state().accounts();
         final TreeMap<String, long[]> sums = new TreeMap<>();
-        add(sums, state.customerBalances(), 0);
-        add(sums, state.merchantBalances(), 1);
-        state.paidInByCurrency().forEachLong((currency, amount) ->
+        accounts.forEachBalance((merchant, currency, amount) ->
+        {
+            final long[] s = sums.computeIfAbsent(Currencies.toString(currency), c -> new long[4]);
+            final int column = merchant ? 1 : 0;
+            s[column] = Math.addExact(s[column], amount);
+        });
+        accounts.paidInByCurrency().forEachLong((currency, amount) ->
             sums.computeIfAbsent(Currencies.toString((int)currency), c -> new long[4])[2] += amount);
-        state.paidOutByCurrency().forEachLong((currency, amount) ->
+        accounts.paidOutByCurrency().forEachLong((currency, amount) ->
             sums.computeIfAbsent(Currencies.toString((int)currency), c -> new long[4])[3] += amount);
         final List<CurrencyTotals> totals = new ArrayList<>(sums.size());
         sums.forEach((currency, s) -> totals.add(new CurrencyTotals(currency, s[0], s[1], s[2], s[3])));
         return totals;
-    }
-
-    private static void add(final TreeMap<String, long[]> sums, final Long2LongHashMap balances, final int column)
-    {
-        balances.forEachLong((key, amount) ->
-        {
-            final int currency = (int)(key & ((1 << Currencies.CODE_BITS) - 1));
-            final long[] s = sums.computeIfAbsent(Currencies.toString(currency), c -> new long[4]);
-            s[column] = Math.addExact(s[column], amount);
-        });
     }
 }

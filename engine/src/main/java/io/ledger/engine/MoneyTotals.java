@@ -14,7 +14,8 @@ import org.agrona.collections.Int2IntHashMap;
  *
  * <p>Two sides:
  * <ul>
- *   <li>Running totals, changed by {@link #move} where the {@link Ledger} moves money. Ledger thread only; plain
+ *   <li>Running totals, changed by {@link #move} where the ledger moves money (its money primitive,
+ *       {@code io.ledger.engine.internal.Money}). Ledger thread only; plain
  *       arrays, no allocation once a currency has its slot (the first movement in a currency takes one).
  *   <li>A published copy for other threads: {@link #publish()} copies the running totals under a sequence lock (even:
  *       stable, odd: being written) at the end of each pipeline batch, only when money moved since the last copy;
@@ -60,11 +61,12 @@ public final class MoneyTotals
 
     /**
      * Counts {@code amountMinor} of {@code currency} moving from one place to another ({@link #OUTSIDE},
-     * {@link #CUSTOMERS}, {@link #MERCHANTS}): from outside is a payment in, to outside a payment out. Ledger thread.
+     * {@link #CUSTOMERS}, {@link #MERCHANTS}): from outside is a payment in, to outside a payment out. Ledger thread:
+     * only the ledger's money primitive calls it.
      *
      * @throws ArithmeticException on overflow (the ledger checks its limits before it moves money).
      */
-    void move(final int currency, final int from, final int to, final long amountMinor)
+    public void move(final int currency, final int from, final int to, final long amountMinor)
     {
         if (from == to)
         {

@@ -5,7 +5,7 @@ package io.ledger.engine;
  * phone for mobile money). A card number never reaches the ledger: the adapter does not read one. Immutable:
  * a change of default replaces the record.
  *
- * @param key         the id of the command that saved it; the public id is {@code pm_...}.
+ * @param key         the id of the command that saved it; its public id is {@code pm_...} (see {@link Ids}).
  * @param customerKey the owning customer.
  * @param expiryMonth 1..12, or 0 when absent; likewise {@code expiryYear}.
  * @param brand       {@code null} when absent; likewise {@code last4} and {@code phoneNumber}.
@@ -24,14 +24,9 @@ public record PaymentMethodRecord(
     long createdAtMs,
     long updatedAtMs)
 {
-    /** @return the public id, {@code pm_...}. */
-    public String id()
-    {
-        return Ids.format(Ids.PAYMENT_METHOD, key);
-    }
 
     /** @return this method with {@code isDefault} changed at {@code timeMs}. */
-    PaymentMethodRecord withDefault(final boolean value, final long timeMs)
+    public PaymentMethodRecord withDefault(final boolean value, final long timeMs)
     {
         return new PaymentMethodRecord(
             key, customerKey, type, provider, brand, last4, expiryMonth, expiryYear, phoneNumber, value, createdAtMs, timeMs);

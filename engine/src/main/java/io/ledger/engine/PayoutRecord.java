@@ -5,7 +5,7 @@ package io.ledger.engine;
  * when the balance is debited, so its status is always {@code completed}; the bank transfer itself is outside the
  * ledger. Immutable.
  *
- * @param key          the id of the command that made it; the public id is {@code po_...}.
+ * @param key          the id of the command that made it; its public id is {@code po_...} (see {@link Ids}).
  * @param currency     packed (see {@link Currencies}).
  * @param bankAccount  {@code null} when absent; likewise {@code description}.
  * @param metadataJson a compact JSON object.
@@ -22,10 +22,4 @@ public record PayoutRecord(
 {
     /** The only status a payout has in this ledger. */
     public static final String STATUS_COMPLETED = "completed";
-
-    /** @return the public id, {@code po_...}. */
-    public String id()
-    {
-        return Ids.format(Ids.PAYOUT, key);
-    }
 }

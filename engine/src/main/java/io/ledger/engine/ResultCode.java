@@ -24,6 +24,11 @@ public enum ResultCode
     IDEMPOTENCY_KEY_REUSED(301),
     /** A per-entity limit is reached, e.g. saved payment methods per customer: nothing is applied. */
     LIMIT_EXCEEDED(302),
+    /**
+     * {@link CommandType#INITIALIZE_DEPLOYMENT} after the deployment already has a salt, or after any other command:
+     * the ids already issued must keep their meaning. Never reaches a client (the wiring sends it).
+     */
+    ALREADY_INITIALIZED(303),
 
     /** The paying customer's balance does not cover the amount. */
     INSUFFICIENT_FUNDS(400),
@@ -48,5 +53,18 @@ public enum ResultCode
     public int code()
     {
         return code;
+    }
+
+    /** @return the outcome with numeric code {@code code}, or null when this version does not know it. */
+    public static ResultCode fromCode(final int code)
+    {
+        for (final ResultCode result : values())
+        {
+            if (result.code == code)
+            {
+                return result;
+            }
+        }
+        return null;
     }
 }

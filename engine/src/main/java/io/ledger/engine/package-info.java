@@ -25,6 +25,11 @@
  *              ReplySink.onReply: the adapter encodes JSON and writes it to the socket
  * </pre>
  *
+ * <p>Each command is declared once ({@link io.ledger.engine.CommandType} and its {@link io.ledger.engine.Field}s),
+ * applied by the handler its family class in {@code io.ledger.engine.command} registered for it, and every money
+ * movement goes through {@code io.ledger.engine.internal.Money}; the state lives in the parts of
+ * {@code io.ledger.engine.internal.LedgerState}, each writing its own snapshot sections.
+ *
  * <p>Queries (reads) ride the same ring so they see a linearizable view, but the journal stage skips them.
  * Nothing is acknowledged before it is journaled; a journal or ledger failure stops all further
  * acknowledgements (see {@link io.ledger.engine.LedgerPipeline}).

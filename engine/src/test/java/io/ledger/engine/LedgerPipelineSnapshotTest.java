@@ -94,8 +94,8 @@ class LedgerPipelineSnapshotTest
             final CountDownLatch replied = new CountDownLatch(1);
             final ReplySink sink = event -> replied.countDown();
             while (!pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
-                .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null))
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
+                .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null))
             {
                 Thread.onSpinWait();
             }
@@ -212,8 +212,8 @@ class LedgerPipelineSnapshotTest
             final CountDownLatch replied = new CountDownLatch(1);
             final ReplySink sink = event -> replied.countDown();
             assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
-                .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null));
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
+                .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
             assertTrue(inSnapshot.await(10, TimeUnit.SECONDS));
             assertTrue(replied.await(10, TimeUnit.SECONDS), "the reply must not wait for the snapshot");
             release.countDown();
@@ -284,8 +284,8 @@ class LedgerPipelineSnapshotTest
             final CountDownLatch replied = new CountDownLatch(1);
             final ReplySink sink = event -> replied.countDown();
             assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
-                .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null));
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
+                .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
             waiterPublished.countDown();
             assertTrue(replied.await(10, TimeUnit.SECONDS));
             await(() -> pipeline.longestPauseNsSinceStart() >= sleptNs);

@@ -70,12 +70,12 @@ class LedgerPipelineTest
             new LedgerPipeline.Context().ringSizeEvents(8).firstCommandId(100).clock(() -> 5_000L), ledger, journal))
         {
             assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
-                .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null));
-            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.PAY_IN).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
-                .customerKey(100).amountMinor(700).currency(ZAR).replyTo(sink, null), null));
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
+                .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.PAY_IN).text(Field.MERCHANT_ID, "m1")
+                .set(Field.CUSTOMER_KEY, 100).set(Field.AMOUNT_MINOR, 700).set(Field.CURRENCY, ZAR).replyTo(sink, null), null));
             assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.GET_CUSTOMER_BALANCE)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").customerKey(100).replyTo(sink, null), null));
+                .text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 100).replyTo(sink, null), null));
             assertTrue(done.await(10, TimeUnit.SECONDS));
         }
         assertEquals(List.of(
@@ -107,7 +107,7 @@ class LedgerPipelineTest
             for (int i = 0; i < 10; i++)
             {
                 if (pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE)
-                    .text(CommandEvent.TEXT_MERCHANT_ID, "m1").replyTo(blockingSink, null), null))
+                    .text(Field.MERCHANT_ID, "m1").replyTo(blockingSink, null), null))
                 {
                     accepted++;
                 }
@@ -136,8 +136,8 @@ class LedgerPipelineTest
         {
             for (int i = 0; i < 3; i++)
             {
-                pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
-                    .text(CommandEvent.TEXT_PHONE, "+1").text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null), null);
+                pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER).text(Field.MERCHANT_ID, "m1")
+                    .text(Field.PHONE, "+1").text(Field.METADATA_JSON, "{}").replyTo(sink, null), null);
                 if (i == 0)
                 {
                     while (done.getCount() == 3) // command 1 in a batch of its own, synced before 2 arrives
@@ -191,8 +191,8 @@ class LedgerPipelineTest
             done.countDown();
         };
         final LedgerPipeline.CommandFiller<Void> create = (e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-            .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1")
-            .text(CommandEvent.TEXT_METADATA_JSON, "{}").replyTo(sink, null);
+            .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
+            .text(Field.METADATA_JSON, "{}").replyTo(sink, null);
         try (LedgerPipeline pipeline = LedgerPipeline.start(
             new LedgerPipeline.Context().ringSizeEvents(8).fatalErrorHandler((stage, id, error) -> { }), new Ledger(ZAR), journal))
         {
@@ -232,7 +232,7 @@ class LedgerPipelineTest
                 // the slot was still published, as a NOOP
             }
             assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").replyTo(ev -> done.countDown(), null), null));
+                .text(Field.MERCHANT_ID, "m1").replyTo(ev -> done.countDown(), null), null));
             assertTrue(done.await(10, TimeUnit.SECONDS));
         }
         assertTrue(journal.appended.isEmpty());
@@ -249,9 +249,9 @@ class LedgerPipelineTest
             .fatalErrorHandler((stage, id, error) -> fatal.incrementAndGet())
             .replyErrorHandler((id, error) -> lost.incrementAndGet()), new Ledger(ZAR), new RecordingJournal()))
         {
-            pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
+            pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE).text(Field.MERCHANT_ID, "m1")
                 .replyTo(ev -> { throw new IllegalStateException("socket gone"); }, null), null);
-            pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
+            pipeline.tryPublish((e, a) -> e.type(CommandType.GET_MERCHANT_BALANCE).text(Field.MERCHANT_ID, "m1")
                 .replyTo(ev -> second.countDown(), null), null);
             assertTrue(second.await(10, TimeUnit.SECONDS));
             assertFalse(pipeline.failed());

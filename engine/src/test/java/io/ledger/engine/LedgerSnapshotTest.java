@@ -12,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,7 +22,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import io.ledger.engine.command.CommandTable;
+import io.ledger.engine.internal.CommandHandler;
+import io.ledger.engine.internal.LedgerState;
 import io.ledger.engine.internal.SectionOutput;
+import io.ledger.engine.internal.SnapshotPart;
+import io.ledger.engine.internal.SnapshotTags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,19 +40,38 @@ class LedgerSnapshotTest
     private static final String[] MERCHANTS = {"mer_a", "mer_b", "mer_γάμμα"};
 
     @Test
-    void shouldCoverEveryFieldTheLedgerDeclares()
+    void shouldKeepEveryPieceOfStateInAPartThatSnapshotsWrite() throws IllegalAccessException
     {
-        final Set<String> declared = new TreeSet<>();
-        for (final Field field : Ledger.class.getDeclaredFields())
+        final Ledger ledger = new Ledger(ZAR);
+        final LedgerState state = ledger.state();
+        final Set<Object> parts = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        parts.addAll(state.parts());
+        for (final java.lang.reflect.Field field : LedgerState.class.getDeclaredFields())
+        {
+            if (!Modifier.isStatic(field.getModifiers()) && !field.getName().equals("parts"))
+            {
+                field.setAccessible(true);
+                assertTrue(parts.contains(field.get(state)), "LedgerState." + field.getName() + " must be a SnapshotPart listed in "
+                    + "LedgerState.parts(), so that snapshots write it (see LedgerSnapshot's class comment)");
+            }
+        }
+        for (final java.lang.reflect.Field field : Ledger.class.getDeclaredFields())
         {
             if (!Modifier.isStatic(field.getModifiers()))
             {
-                declared.add(field.getName());
+                field.setAccessible(true);
+                final Object value = field.get(ledger);
+                assertTrue(value == state || parts.contains(value) || value instanceof CommandTable || value instanceof CommandHandler,
+                    "Ledger." + field.getName() + " holds state outside LedgerState: snapshots would lose it");
             }
         }
-        assertEquals(new TreeSet<>(LedgerSnapshot.COVERED_LEDGER_FIELDS), declared,
-            "every Ledger field must be written by LedgerSnapshot: add a section for the new state (see its class comment) "
-                + "and list the field in LedgerSnapshot.COVERED_LEDGER_FIELDS");
+        for (final SnapshotPart part : state.parts())
+        {
+            for (final int tag : part.sectionTags())
+            {
+                assertTrue(tag > 0 && tag <= SnapshotTags.MAX && tag != SnapshotTags.SIZES, part + " tag=" + tag);
+            }
+        }
     }
 
     @Test
@@ -125,17 +148,17 @@ class LedgerSnapshotTest
         final byte[] payload = bytes(new Ledger(ZAR));
         // The payload of an empty ledger: version (4), SIZES (tag 4, block length 4, two i32, end 4), then COUNTERS
         final int second = 4 + 4 + 4 + 8 + 4;
-        assertEquals(LedgerSnapshot.SECTION_COUNTERS, ByteBuffer.wrap(payload).getInt(second));
+        assertEquals(SnapshotTags.COUNTERS, ByteBuffer.wrap(payload).getInt(second));
         final byte[] unknown = payload.clone();
         ByteBuffer.wrap(unknown).putInt(second, 99);
         assertTrue(assertThrows(SnapshotFormatException.class, () -> read(unknown)).getMessage().contains("tag=99 is unknown"));
 
         final byte[] duplicate = payload.clone();
-        ByteBuffer.wrap(duplicate).putInt(second, LedgerSnapshot.SECTION_MERCHANTS);
+        ByteBuffer.wrap(duplicate).putInt(second, SnapshotTags.MERCHANTS);
         assertThrows(SnapshotFormatException.class, () -> read(duplicate));
 
         final byte[] sizesNotFirst = payload.clone();
-        ByteBuffer.wrap(sizesNotFirst).putInt(4, LedgerSnapshot.SECTION_COUNTERS);
+        ByteBuffer.wrap(sizesNotFirst).putInt(4, SnapshotTags.COUNTERS);
         assertTrue(assertThrows(SnapshotFormatException.class, () -> read(sizesNotFirst)).getMessage().contains("not SIZES"));
 
         final byte[] otherVersion = payload.clone();
@@ -143,7 +166,7 @@ class LedgerSnapshotTest
         assertTrue(assertThrows(SnapshotFormatException.class, () -> read(otherVersion)).getMessage().contains("formatVersion"));
 
         // SIZES, then END: every other section missing
-        final byte[] sizesOnly = ByteBuffer.allocate(28).putInt(LedgerSnapshot.FORMAT_VERSION).putInt(LedgerSnapshot.SECTION_SIZES)
+        final byte[] sizesOnly = ByteBuffer.allocate(28).putInt(LedgerSnapshot.FORMAT_VERSION).putInt(SnapshotTags.SIZES)
             .putInt(8).putInt(0).putInt(0).putInt(0).putInt(SectionOutput.END_TAG).array();
         assertTrue(assertThrows(SnapshotFormatException.class, () -> read(sizesOnly)).getMessage().contains("missing"));
     }
@@ -263,7 +286,7 @@ class LedgerSnapshotTest
                 if (event.type() == CommandType.CREATE_CUSTOMER && event.result() == ResultCode.OK && !event.replayed())
                 {
                     customers[count] = event.customer().key();
-                    owners[count++] = merchantIndex(event.textString(CommandEvent.TEXT_MERCHANT_ID));
+                    owners[count++] = merchantIndex(event.textString(Field.MERCHANT_ID));
                 }
                 if (event.resultObject() instanceof PaymentMethodRecord method && !methods.contains(method.key()))
                 {
@@ -287,16 +310,16 @@ class LedgerSnapshotTest
             if (roll < 10 || count == 0)
             {
                 event.type(CommandType.CREATE_CUSTOMER)
-                    .text(CommandEvent.TEXT_MERCHANT_ID, MERCHANTS[random.nextInt(MERCHANTS.length)])
-                    .text(CommandEvent.TEXT_PHONE, "+2782" + random.nextInt(10_000_000))
-                    .text(CommandEvent.TEXT_METADATA_JSON, "{\"n\":" + random.nextInt(9) + "}");
+                    .text(Field.MERCHANT_ID, MERCHANTS[random.nextInt(MERCHANTS.length)])
+                    .text(Field.PHONE, "+2782" + random.nextInt(10_000_000))
+                    .text(Field.METADATA_JSON, "{\"n\":" + random.nextInt(9) + "}");
                 if (random.nextInt(3) > 0)
                 {
-                    event.text(CommandEvent.TEXT_EMAIL, "User" + random.nextInt(400) + "@Example.com");
+                    event.text(Field.EMAIL, "User" + random.nextInt(400) + "@Example.com");
                 }
                 if (random.nextBoolean())
                 {
-                    event.text(CommandEvent.TEXT_NAME, "Näme " + random.nextInt(1000));
+                    event.text(Field.NAME, "Näme " + random.nextInt(1000));
                 }
             }
             else
@@ -304,61 +327,61 @@ class LedgerSnapshotTest
                 final int pick = random.nextInt(count);
                 final String merchant = random.nextInt(30) == 0 ? "mer_nobody" : MERCHANTS[owners[pick]];
                 final int currency = random.nextInt(10) == 0 ? USD : ZAR;
-                event.text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-                    .customerKey(random.nextInt(40) == 0 ? 999_999_999L : customers[pick])
-                    .currency(currency);
+                event.text(Field.MERCHANT_ID, merchant)
+                    .set(Field.CUSTOMER_KEY, random.nextInt(40) == 0 ? 999_999_999L : customers[pick])
+                    .set(Field.CURRENCY, currency);
                 if (roll < 40)
                 {
-                    event.type(CommandType.PAY_IN).amountMinor(1 + random.nextInt(50_000));
+                    event.type(CommandType.PAY_IN).set(Field.AMOUNT_MINOR, 1 + random.nextInt(50_000));
                     if (random.nextBoolean())
                     {
-                        event.text(CommandEvent.TEXT_DESCRIPTION, "deposit " + random.nextInt(1_000_000));
+                        event.text(Field.DESCRIPTION, "deposit " + random.nextInt(1_000_000));
                     }
                 }
                 else if (roll < 60)
                 {
-                    event.type(CommandType.PURCHASE).amountMinor(1 + random.nextInt(40_000)).quantity(1)
-                        .text(CommandEvent.TEXT_PRODUCT_ID, "sku-" + random.nextInt(500));
+                    event.type(CommandType.PURCHASE).set(Field.AMOUNT_MINOR, 1 + random.nextInt(40_000)).set(Field.QUANTITY, 1)
+                        .text(Field.PRODUCT_ID, "sku-" + random.nextInt(500));
                 }
                 else if (roll < 75)
                 {
                     final int other = random.nextInt(count);
-                    event.type(CommandType.TRANSFER).counterpartyKey(customers[other]).amountMinor(1 + random.nextInt(30_000))
-                        .text(CommandEvent.TEXT_DESCRIPTION, "rent " + random.nextInt(100));
+                    event.type(CommandType.TRANSFER).set(Field.TO_CUSTOMER_KEY, customers[other]).set(Field.AMOUNT_MINOR, 1 + random.nextInt(30_000))
+                        .text(Field.DESCRIPTION, "rent " + random.nextInt(100));
                 }
                 else if (roll < 80)
                 {
-                    event.type(CommandType.PAYOUT).customerKey(-1).amountMinor(1 + random.nextInt(20_000))
-                        .text(CommandEvent.TEXT_METADATA_JSON, "{}").text(CommandEvent.TEXT_BANK_ACCOUNT, "****" + random.nextInt(10_000));
+                    event.type(CommandType.PAYOUT).set(Field.CUSTOMER_KEY, -1).set(Field.AMOUNT_MINOR, 1 + random.nextInt(20_000))
+                        .text(Field.METADATA_JSON, "{}").text(Field.BANK_ACCOUNT, "****" + random.nextInt(10_000));
                 }
                 else if (roll < 86)
                 {
-                    event.type(CommandType.UPDATE_CUSTOMER).text(CommandEvent.TEXT_METADATA_JSON, "{\"v\":" + random.nextInt(9) + "}");
+                    event.type(CommandType.UPDATE_CUSTOMER).text(Field.METADATA_JSON, "{\"v\":" + random.nextInt(9) + "}");
                     if (random.nextBoolean())
                     {
-                        event.text(CommandEvent.TEXT_EMAIL, "User" + random.nextInt(400) + "@Example.com");
+                        event.text(Field.EMAIL, "User" + random.nextInt(400) + "@Example.com");
                     }
                 }
                 else if (roll < 95)
                 {
-                    event.type(CommandType.SAVE_PAYMENT_METHOD).aux(2027 * 100 + 1 + random.nextInt(12))
-                        .text(CommandEvent.TEXT_METHOD_TYPE, random.nextBoolean() ? "card" : "mobile_money")
-                        .text(CommandEvent.TEXT_METHOD_PROVIDER, "prov" + random.nextInt(3))
-                        .text(CommandEvent.TEXT_METHOD_LAST4, String.format("%04d", random.nextInt(10_000)));
+                    event.type(CommandType.SAVE_PAYMENT_METHOD).set(Field.EXPIRY_YEAR, 2027).set(Field.EXPIRY_MONTH, 1 + random.nextInt(12))
+                        .text(Field.METHOD_TYPE, random.nextBoolean() ? "card" : "mobile_money")
+                        .text(Field.METHOD_PROVIDER, "prov" + random.nextInt(3))
+                        .text(Field.METHOD_LAST4, String.format("%04d", random.nextInt(10_000)));
                     if (random.nextBoolean())
                     {
-                        event.flags(CommandEvent.FLAG_DEFAULT_GIVEN | (random.nextBoolean() ? CommandEvent.FLAG_DEFAULT : 0));
+                        event.set(Field.IS_DEFAULT, random.nextBoolean());
                     }
                 }
                 else
                 {
-                    event.type(CommandType.DELETE_PAYMENT_METHOD).customerKey(-1)
-                        .aux(methods.isEmpty() ? 12345 : methods.get(random.nextInt(methods.size())));
+                    event.type(CommandType.DELETE_PAYMENT_METHOD).set(Field.CUSTOMER_KEY, -1)
+                        .set(Field.PAYMENT_METHOD_KEY, methods.isEmpty() ? 12345 : methods.get(random.nextInt(methods.size())));
                 }
             }
             if (random.nextInt(8) == 0)
             {
-                event.text(CommandEvent.TEXT_IDEMPOTENCY_KEY, "key-" + random.nextInt(300)); // sometimes reused: refused
+                event.text(Field.IDEMPOTENCY_KEY, "key-" + random.nextInt(300)); // sometimes reused: refused
                 copy(event, lastKeyed);
                 keyed++;
             }
@@ -367,15 +390,7 @@ class LedgerSnapshotTest
         private static void copy(final CommandEvent from, final CommandEvent to)
         {
             to.clear();
-            to.type(from.type()).customerKey(from.customerKey()).counterpartyKey(from.counterpartyKey()).amountMinor(from.amountMinor())
-                .currency(from.currency()).quantity(from.quantity()).flags(from.flags()).aux(from.aux());
-            for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
-            {
-                if (from.hasText(field))
-                {
-                    to.text(field, from.textBuffer(), from.textOffset(field), from.textLength(field));
-                }
-            }
+            to.copyFrom(from);
         }
 
         private static int merchantIndex(final String merchant)

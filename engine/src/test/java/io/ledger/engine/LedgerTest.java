@@ -25,10 +25,10 @@ class LedgerTest
     {
         event.clear();
         event.type(CommandType.CREATE_CUSTOMER)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-            .text(CommandEvent.TEXT_PHONE, "+27821234567")
-            .text(CommandEvent.TEXT_EMAIL, email)
-            .text(CommandEvent.TEXT_METADATA_JSON, "{}")
+            .text(Field.MERCHANT_ID, merchant)
+            .text(Field.PHONE, "+27821234567")
+            .text(Field.EMAIL, email)
+            .text(Field.METADATA_JSON, "{}")
             .stamp(nextCommandId++, nowMs++);
         ledger.apply(event);
         assertEquals(ResultCode.OK, event.result());
@@ -39,10 +39,10 @@ class LedgerTest
     {
         event.clear();
         event.type(CommandType.PAY_IN)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-            .customerKey(customer)
-            .amountMinor(amount)
-            .currency(currency)
+            .text(Field.MERCHANT_ID, merchant)
+            .set(Field.CUSTOMER_KEY, customer)
+            .set(Field.AMOUNT_MINOR, amount)
+            .set(Field.CURRENCY, currency)
             .stamp(nextCommandId++, nowMs++);
         ledger.apply(event);
         return event.result();
@@ -52,12 +52,12 @@ class LedgerTest
     {
         event.clear();
         event.type(CommandType.PURCHASE)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-            .text(CommandEvent.TEXT_PRODUCT_ID, "airtime")
-            .customerKey(customer)
-            .amountMinor(amount)
-            .currency(currency)
-            .quantity(1)
+            .text(Field.MERCHANT_ID, merchant)
+            .text(Field.PRODUCT_ID, "airtime")
+            .set(Field.CUSTOMER_KEY, customer)
+            .set(Field.AMOUNT_MINOR, amount)
+            .set(Field.CURRENCY, currency)
+            .set(Field.QUANTITY, 1)
             .stamp(nextCommandId++, nowMs++);
         ledger.apply(event);
         return event.result();
@@ -122,7 +122,7 @@ class LedgerTest
         assertEquals(ResultCode.CUSTOMER_NOT_FOUND, payIn("m2", customer, 100, ZAR));
 
         event.clear();
-        event.type(CommandType.GET_CUSTOMER).text(CommandEvent.TEXT_MERCHANT_ID, "m2").customerKey(customer);
+        event.type(CommandType.GET_CUSTOMER).text(Field.MERCHANT_ID, "m2").set(Field.CUSTOMER_KEY, customer);
         ledger.apply(event);
         assertEquals(ResultCode.CUSTOMER_NOT_FOUND, event.result());
         assertEquals(1_000, ledger.customerBalance(customer, ZAR));
@@ -174,10 +174,10 @@ class LedgerTest
 
         event.clear();
         event.type(CommandType.CREATE_CUSTOMER)
-            .text(CommandEvent.TEXT_MERCHANT_ID, "m1")
-            .text(CommandEvent.TEXT_PHONE, "+1")
-            .text(CommandEvent.TEXT_EMAIL, "jane@example.COM")
-            .text(CommandEvent.TEXT_METADATA_JSON, "{}")
+            .text(Field.MERCHANT_ID, "m1")
+            .text(Field.PHONE, "+1")
+            .text(Field.EMAIL, "jane@example.COM")
+            .text(Field.METADATA_JSON, "{}")
             .stamp(nextCommandId++, nowMs++);
         ledger.apply(event);
         assertEquals(ResultCode.DUPLICATE_EMAIL, event.result());
@@ -193,9 +193,10 @@ class LedgerTest
         final long customer = createCustomer("m1", null);
         final CustomerRecord record = ledger.customer(customer);
         assertNotNull(record);
-        assertEquals(customer, Ids.parse(Ids.CUSTOMER, record.id()));
-        assertEquals(-1, Ids.parse(Ids.CUSTOMER, "cus_nothing"));
-        assertEquals(-1, Ids.parse(Ids.PURCHASE, record.id()));
+        final Ids ids = Ids.UNSALTED;
+        assertEquals(customer, ids.parse(IdKind.CUSTOMER, ids.format(IdKind.CUSTOMER, record.key())));
+        assertEquals(-1, ids.parse(IdKind.CUSTOMER, "cus_nothing"));
+        assertEquals(-1, ids.parse(IdKind.PURCHASE, ids.format(IdKind.CUSTOMER, record.key())));
     }
 
     @Test
@@ -220,22 +221,22 @@ class LedgerTest
         // apply the same three commands to a second ledger
         final long[] ids = {1, 2, 3};
         copy.clear();
-        copy.type(CommandType.CREATE_CUSTOMER).text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+27821234567")
-            .text(CommandEvent.TEXT_EMAIL, "x@y.z").text(CommandEvent.TEXT_METADATA_JSON, "{}").stamp(ids[0], 1_700_000_000_000L);
+        copy.type(CommandType.CREATE_CUSTOMER).text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+27821234567")
+            .text(Field.EMAIL, "x@y.z").text(Field.METADATA_JSON, "{}").stamp(ids[0], 1_700_000_000_000L);
         other.apply(copy);
         copy.clear();
-        copy.type(CommandType.PAY_IN).text(CommandEvent.TEXT_MERCHANT_ID, "m1").customerKey(customer).amountMinor(500)
-            .currency(ZAR).stamp(ids[1], 1_700_000_000_001L);
+        copy.type(CommandType.PAY_IN).text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, 500)
+            .set(Field.CURRENCY, ZAR).stamp(ids[1], 1_700_000_000_001L);
         other.apply(copy);
         copy.clear();
-        copy.type(CommandType.PURCHASE).text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PRODUCT_ID, "airtime")
-            .customerKey(customer).amountMinor(200).currency(ZAR).quantity(1).stamp(ids[2], 1_700_000_000_002L);
+        copy.type(CommandType.PURCHASE).text(Field.MERCHANT_ID, "m1").text(Field.PRODUCT_ID, "airtime")
+            .set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, 200).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1).stamp(ids[2], 1_700_000_000_002L);
         other.apply(copy);
 
         assertEquals(ledger.stateHash(), other.stateHash());
         copy.clear();
-        copy.type(CommandType.PAY_IN).text(CommandEvent.TEXT_MERCHANT_ID, "m1").customerKey(customer).amountMinor(1)
-            .currency(ZAR).stamp(4, 1_700_000_000_003L);
+        copy.type(CommandType.PAY_IN).text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, 1)
+            .set(Field.CURRENCY, ZAR).stamp(4, 1_700_000_000_003L);
         other.apply(copy);
         assertNotEquals(ledger.stateHash(), other.stateHash());
     }
@@ -245,9 +246,9 @@ class LedgerTest
     {
         event.clear();
         event.type(CommandType.PURCHASE)
-            .text(CommandEvent.TEXT_MERCHANT_ID, "merchant-ü")
-            .text(CommandEvent.TEXT_PRODUCT_ID, "prod 😀")
-            .customerKey(77).counterpartyKey(-1).amountMinor(123).currency(ZAR).quantity(3)
+            .text(Field.MERCHANT_ID, "merchant-ü")
+            .text(Field.PRODUCT_ID, "prod 😀")
+            .set(Field.CUSTOMER_KEY, 77).set(Field.AMOUNT_MINOR, 123).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 3)
             .stamp(42, 1_700_000_000_123L);
         final org.agrona.ExpandableArrayBuffer buffer = new org.agrona.ExpandableArrayBuffer();
         final int length = CommandCodec.encode(event, buffer, 8);
@@ -258,13 +259,13 @@ class LedgerTest
         assertEquals(CommandType.PURCHASE, decoded.type());
         assertEquals(42, decoded.commandId());
         assertEquals(1_700_000_000_123L, decoded.timestampMs());
-        assertEquals(77, decoded.customerKey());
-        assertEquals(123, decoded.amountMinor());
-        assertEquals(ZAR, decoded.currency());
-        assertEquals(3, decoded.quantity());
-        assertEquals("merchant-ü", decoded.textString(CommandEvent.TEXT_MERCHANT_ID));
-        assertEquals("prod 😀", decoded.textString(CommandEvent.TEXT_PRODUCT_ID));
-        assertEquals(null, decoded.textString(CommandEvent.TEXT_EMAIL));
+        assertEquals(77, decoded.get(Field.CUSTOMER_KEY));
+        assertEquals(123, decoded.get(Field.AMOUNT_MINOR));
+        assertEquals(ZAR, decoded.get(Field.CURRENCY));
+        assertEquals(3, decoded.get(Field.QUANTITY));
+        assertEquals("merchant-ü", decoded.textString(Field.MERCHANT_ID));
+        assertEquals("prod 😀", decoded.textString(Field.PRODUCT_ID));
+        assertEquals(null, decoded.textString(Field.EMAIL));
         assertEquals(false, CommandCodec.decode(buffer, 8, length - 1, decoded), "a short body must not decode");
     }
 }

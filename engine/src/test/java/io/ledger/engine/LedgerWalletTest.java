@@ -29,7 +29,7 @@ class LedgerWalletTest
     private CommandEvent apply(final CommandType type, final String merchant, final Consumer<CommandEvent> fill)
     {
         event.clear();
-        event.type(type).text(CommandEvent.TEXT_MERCHANT_ID, merchant);
+        event.type(type).text(Field.MERCHANT_ID, merchant);
         fill.accept(event);
         event.stamp(type.journaled() ? nextCommandId++ : 0, nowMs++);
         ledger.apply(event);
@@ -38,38 +38,38 @@ class LedgerWalletTest
 
     private long customer(final String merchant, final String name, final String email)
     {
-        apply(CommandType.CREATE_CUSTOMER, merchant, e -> e.text(CommandEvent.TEXT_PHONE, "+2782" + name.length())
-            .text(CommandEvent.TEXT_NAME, name).text(CommandEvent.TEXT_EMAIL, email).text(CommandEvent.TEXT_METADATA_JSON, "{}"));
+        apply(CommandType.CREATE_CUSTOMER, merchant, e -> e.text(Field.PHONE, "+2782" + name.length())
+            .text(Field.NAME, name).text(Field.EMAIL, email).text(Field.METADATA_JSON, "{}"));
         assertEquals(ResultCode.OK, event.result());
         return event.customer().key();
     }
 
     private ResultCode payIn(final String merchant, final long customer, final long amount)
     {
-        return apply(CommandType.PAY_IN, merchant, e -> e.customerKey(customer).amountMinor(amount).currency(ZAR)).result();
+        return apply(CommandType.PAY_IN, merchant, e -> e.set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, amount).set(Field.CURRENCY, ZAR)).result();
     }
 
     private ResultCode transfer(final String merchant, final long from, final long to, final long amount)
     {
-        return apply(CommandType.TRANSFER, merchant, e -> e.customerKey(from).counterpartyKey(to).amountMinor(amount).currency(ZAR)
-            .text(CommandEvent.TEXT_DESCRIPTION, "rent")).result();
+        return apply(CommandType.TRANSFER, merchant, e -> e.set(Field.CUSTOMER_KEY, from).set(Field.TO_CUSTOMER_KEY, to).set(Field.AMOUNT_MINOR, amount).set(Field.CURRENCY, ZAR)
+            .text(Field.DESCRIPTION, "rent")).result();
     }
 
     private ResultCode purchase(final String merchant, final long customer, final long amount)
     {
-        return apply(CommandType.PURCHASE, merchant, e -> e.customerKey(customer).amountMinor(amount).currency(ZAR).quantity(1)
-            .text(CommandEvent.TEXT_PRODUCT_ID, "airtime")).result();
+        return apply(CommandType.PURCHASE, merchant, e -> e.set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, amount).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1)
+            .text(Field.PRODUCT_ID, "airtime")).result();
     }
 
     private ResultCode payout(final String merchant, final long amount)
     {
-        return apply(CommandType.PAYOUT, merchant, e -> e.amountMinor(amount).currency(ZAR)
-            .text(CommandEvent.TEXT_METADATA_JSON, "{}").text(CommandEvent.TEXT_BANK_ACCOUNT, "****5678")).result();
+        return apply(CommandType.PAYOUT, merchant, e -> e.set(Field.AMOUNT_MINOR, amount).set(Field.CURRENCY, ZAR)
+            .text(Field.METADATA_JSON, "{}").text(Field.BANK_ACCOUNT, "****5678")).result();
     }
 
     private List<Long> historyAmounts(final String merchant, final long customer, final int limit, final int offset)
     {
-        apply(CommandType.LIST_CUSTOMER_TRANSACTIONS, merchant, e -> e.customerKey(customer).page(limit, offset));
+        apply(CommandType.LIST_CUSTOMER_TRANSACTIONS, merchant, e -> e.set(Field.CUSTOMER_KEY, customer).page(limit, offset));
         assertEquals(ResultCode.OK, event.result());
         final List<Long> amounts = new ArrayList<>();
         for (int row = 0; row < event.rowCount(); row++)
@@ -156,12 +156,12 @@ class LedgerWalletTest
         assertEquals(2, event.rowTotal());
         assertEquals(-2_000, event.rowLong(0, CommandEvent.ROW_AMOUNT));
         assertEquals(1_000, event.rowLong(0, CommandEvent.ROW_BALANCE_AFTER));
-        apply(CommandType.LIST_BALANCE_HISTORY, "m1", e -> e.filter(CommandEvent.FILTER_CREDIT));
+        apply(CommandType.LIST_BALANCE_HISTORY, "m1", e -> e.set(Field.ROW_FILTER, CommandEvent.FILTER_CREDIT));
         assertEquals(1, event.rowTotal());
         assertEquals(3_000, event.rowLong(0, CommandEvent.ROW_AMOUNT));
         apply(CommandType.LIST_PAYOUTS, "m1", e -> { });
         assertSame(payout, event.rowObject(0));
-        apply(CommandType.LIST_PAYOUTS, "m1", e -> e.filter(CommandEvent.FILTER_NONE));
+        apply(CommandType.LIST_PAYOUTS, "m1", e -> e.set(Field.ROW_FILTER, CommandEvent.FILTER_NONE));
         assertEquals(0, event.rowTotal());
     }
 
@@ -176,7 +176,7 @@ class LedgerWalletTest
         final long lastSaleMs = nowMs;
         purchase("m1", ann, 3);
 
-        apply(CommandType.LIST_BALANCE_HISTORY, "m1", e -> e.timeRange(firstSaleMs, lastSaleMs - 1));
+        apply(CommandType.LIST_BALANCE_HISTORY, "m1", e -> e.set(Field.FROM_MS, firstSaleMs).set(Field.TO_MS, lastSaleMs - 1));
         assertEquals(2, event.rowTotal());
         assertEquals(2, event.rowLong(0, CommandEvent.ROW_AMOUNT));
         assertEquals(1, event.rowLong(1, CommandEvent.ROW_AMOUNT));
@@ -207,7 +207,7 @@ class LedgerWalletTest
         }
         assertEquals(40, all.size());
         long balance = expected;
-        apply(CommandType.LIST_CUSTOMER_TRANSACTIONS, "m1", e -> e.customerKey(ann).page(100, 0));
+        apply(CommandType.LIST_CUSTOMER_TRANSACTIONS, "m1", e -> e.set(Field.CUSTOMER_KEY, ann).page(100, 0));
         for (int row = 0; row < event.rowCount(); row++)
         {
             assertEquals(balance, event.rowLong(row, CommandEvent.ROW_BALANCE_AFTER), "row " + row);
@@ -225,25 +225,25 @@ class LedgerWalletTest
         final long bob = customer("m1", "bob", "bob@example.com");
         final CustomerRecord original = ledger.customer(bob);
 
-        apply(CommandType.UPDATE_CUSTOMER, "m1", e -> e.customerKey(bob).text(CommandEvent.TEXT_EMAIL, "ANN@example.com")
-            .text(CommandEvent.TEXT_METADATA_JSON, "{}"));
+        apply(CommandType.UPDATE_CUSTOMER, "m1", e -> e.set(Field.CUSTOMER_KEY, bob).text(Field.EMAIL, "ANN@example.com")
+            .text(Field.METADATA_JSON, "{}"));
         assertEquals(ResultCode.DUPLICATE_EMAIL, event.result());
         assertSame(original, ledger.customer(bob));
 
-        apply(CommandType.UPDATE_CUSTOMER, "m1", e -> e.customerKey(ann).text(CommandEvent.TEXT_EMAIL, "ANN@example.com")
-            .text(CommandEvent.TEXT_METADATA_JSON, "{\"tier\":\"gold\"}"));
+        apply(CommandType.UPDATE_CUSTOMER, "m1", e -> e.set(Field.CUSTOMER_KEY, ann).text(Field.EMAIL, "ANN@example.com")
+            .text(Field.METADATA_JSON, "{\"tier\":\"gold\"}"));
         assertEquals(ResultCode.OK, event.result(), "a customer may change the case of its own email");
         assertEquals("ann", event.customer().name());
         assertEquals("{\"tier\":\"gold\"}", event.customer().metadataJson());
 
-        apply(CommandType.UPDATE_CUSTOMER, "m1", e -> e.customerKey(bob).text(CommandEvent.TEXT_EMAIL, "robert@example.com")
-            .text(CommandEvent.TEXT_NAME, "Robert").text(CommandEvent.TEXT_METADATA_JSON, "{}"));
+        apply(CommandType.UPDATE_CUSTOMER, "m1", e -> e.set(Field.CUSTOMER_KEY, bob).text(Field.EMAIL, "robert@example.com")
+            .text(Field.NAME, "Robert").text(Field.METADATA_JSON, "{}"));
         assertEquals(ResultCode.OK, event.result());
         assertEquals(original.createdAtMs(), event.customer().createdAtMs());
         assertTrue(event.customer().updatedAtMs() > original.updatedAtMs());
         customer("m1", "bobby", "bob@example.com"); // the old email is free again
 
-        apply(CommandType.UPDATE_CUSTOMER, "m2", e -> e.customerKey(bob).text(CommandEvent.TEXT_METADATA_JSON, "{}"));
+        apply(CommandType.UPDATE_CUSTOMER, "m2", e -> e.set(Field.CUSTOMER_KEY, bob).text(Field.METADATA_JSON, "{}"));
         assertEquals(ResultCode.CUSTOMER_NOT_FOUND, event.result());
     }
 
@@ -261,11 +261,11 @@ class LedgerWalletTest
         assertEquals(2, event.rowCount());
         assertEquals("Customer 10", ((CustomerRecord)event.rowObject(0)).name());
 
-        apply(CommandType.LIST_CUSTOMERS, "m1", e -> e.text(CommandEvent.TEXT_EMAIL, "C7@EXAMPLE.com"));
+        apply(CommandType.LIST_CUSTOMERS, "m1", e -> e.text(Field.EMAIL, "C7@EXAMPLE.com"));
         assertEquals(1, event.rowTotal());
         assertEquals("Customer 7", ((CustomerRecord)event.rowObject(0)).name());
 
-        apply(CommandType.LIST_CUSTOMERS, "m1", e -> e.text(CommandEvent.TEXT_SEARCH, "customer 1").page(2, 1));
+        apply(CommandType.LIST_CUSTOMERS, "m1", e -> e.text(Field.SEARCH, "customer 1").page(2, 1));
         assertEquals(3, event.rowTotal(), "Customer 1, 10, 11");
         assertEquals(2, event.rowCount());
         assertEquals("Customer 10", ((CustomerRecord)event.rowObject(0)).name());
@@ -279,36 +279,36 @@ class LedgerWalletTest
     void shouldKeepOneDefaultPaymentMethodAndDeleteOnlyTheMerchantsOwn()
     {
         final long ann = customer("m1", "ann", null);
-        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.customerKey(ann).aux(2027 * 100 + 12)
-            .text(CommandEvent.TEXT_METHOD_TYPE, "card").text(CommandEvent.TEXT_METHOD_PROVIDER, "iveri")
-            .text(CommandEvent.TEXT_METHOD_LAST4, "4242"));
+        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.set(Field.CUSTOMER_KEY, ann).set(Field.EXPIRY_YEAR, 2027).set(Field.EXPIRY_MONTH, 12)
+            .text(Field.METHOD_TYPE, "card").text(Field.METHOD_PROVIDER, "iveri")
+            .text(Field.METHOD_LAST4, "4242"));
         final PaymentMethodRecord card = (PaymentMethodRecord)event.resultObject();
         assertTrue(card.isDefault(), "the first method is the default");
         assertEquals(12, card.expiryMonth());
         assertEquals(2027, card.expiryYear());
 
-        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.customerKey(ann)
-            .flags(CommandEvent.FLAG_DEFAULT_GIVEN | CommandEvent.FLAG_DEFAULT)
-            .text(CommandEvent.TEXT_METHOD_TYPE, "mobile_money").text(CommandEvent.TEXT_METHOD_PROVIDER, "mpesa")
-            .text(CommandEvent.TEXT_PHONE, "+27821234567"));
+        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.set(Field.CUSTOMER_KEY, ann)
+            .set(Field.IS_DEFAULT, true)
+            .text(Field.METHOD_TYPE, "mobile_money").text(Field.METHOD_PROVIDER, "mpesa")
+            .text(Field.PHONE, "+27821234567"));
         final PaymentMethodRecord wallet = (PaymentMethodRecord)event.resultObject();
         assertTrue(wallet.isDefault());
 
-        apply(CommandType.LIST_CUSTOMER_PAYMENT_METHODS, "m1", e -> e.customerKey(ann));
+        apply(CommandType.LIST_CUSTOMER_PAYMENT_METHODS, "m1", e -> e.set(Field.CUSTOMER_KEY, ann));
         assertEquals(2, event.rowTotal());
         assertFalse(((PaymentMethodRecord)event.rowObject(0)).isDefault(), "the card is no longer the default");
         assertTrue(((PaymentMethodRecord)event.rowObject(1)).isDefault());
 
-        apply(CommandType.DELETE_PAYMENT_METHOD, "m2", e -> e.aux(card.key()));
+        apply(CommandType.DELETE_PAYMENT_METHOD, "m2", e -> e.set(Field.PAYMENT_METHOD_KEY, card.key()));
         assertEquals(ResultCode.PAYMENT_METHOD_NOT_FOUND, event.result());
-        apply(CommandType.DELETE_PAYMENT_METHOD, "m1", e -> e.aux(card.key()));
+        apply(CommandType.DELETE_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, card.key()));
         assertEquals(ResultCode.OK, event.result());
-        apply(CommandType.GET_PAYMENT_METHOD, "m1", e -> e.aux(card.key()));
+        apply(CommandType.GET_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, card.key()));
         assertEquals(ResultCode.PAYMENT_METHOD_NOT_FOUND, event.result());
         apply(CommandType.LIST_PAYMENT_METHODS, "m1", e -> { });
         assertEquals(1, event.rowTotal());
         assertEquals(wallet.key(), ((PaymentMethodRecord)event.rowObject(0)).key());
-        apply(CommandType.LIST_PAYMENT_METHODS, "m1", e -> e.customerKey(12345).flags(CommandEvent.FLAG_CUSTOMER_FILTER));
+        apply(CommandType.LIST_PAYMENT_METHODS, "m1", e -> e.set(Field.CUSTOMER_KEY, 12345));
         assertEquals(0, event.rowTotal());
     }
 
@@ -318,12 +318,12 @@ class LedgerWalletTest
         final long ann = customer("m1", "ann", null);
         for (int i = 0; i < Ledger.PAYMENT_METHODS_PER_CUSTOMER_MAX; i++)
         {
-            apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.customerKey(ann)
-                .text(CommandEvent.TEXT_METHOD_TYPE, "card").text(CommandEvent.TEXT_METHOD_PROVIDER, "iveri"));
+            apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.set(Field.CUSTOMER_KEY, ann)
+                .text(Field.METHOD_TYPE, "card").text(Field.METHOD_PROVIDER, "iveri"));
             assertEquals(ResultCode.OK, event.result());
         }
-        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.customerKey(ann)
-            .text(CommandEvent.TEXT_METHOD_TYPE, "card").text(CommandEvent.TEXT_METHOD_PROVIDER, "iveri"));
+        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.set(Field.CUSTOMER_KEY, ann)
+            .text(Field.METHOD_TYPE, "card").text(Field.METHOD_PROVIDER, "iveri"));
         assertEquals(ResultCode.LIMIT_EXCEEDED, event.result());
     }
 
@@ -332,8 +332,8 @@ class LedgerWalletTest
     {
         final long ann = customer("m1", "ann", null);
         payIn("m1", ann, 1_000);
-        final Consumer<CommandEvent> purchase = e -> e.customerKey(ann).amountMinor(300).currency(ZAR).quantity(1)
-            .text(CommandEvent.TEXT_PRODUCT_ID, "airtime").text(CommandEvent.TEXT_IDEMPOTENCY_KEY, "order-1");
+        final Consumer<CommandEvent> purchase = e -> e.set(Field.CUSTOMER_KEY, ann).set(Field.AMOUNT_MINOR, 300).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1)
+            .text(Field.PRODUCT_ID, "airtime").text(Field.IDEMPOTENCY_KEY, "order-1");
 
         apply(CommandType.PURCHASE, "m1", purchase);
         assertEquals(ResultCode.OK, event.result());
@@ -350,7 +350,7 @@ class LedgerWalletTest
         assertEquals(700, event.balanceAfterMinor());
         assertEquals(700, ledger.customerBalance(ann, ZAR), "applied once");
 
-        apply(CommandType.PURCHASE, "m1", purchase.andThen(e -> e.amountMinor(301)));
+        apply(CommandType.PURCHASE, "m1", purchase.andThen(e -> e.set(Field.AMOUNT_MINOR, 301)));
         assertEquals(ResultCode.IDEMPOTENCY_KEY_REUSED, event.result());
         assertEquals(700, ledger.customerBalance(ann, ZAR));
 
@@ -363,8 +363,8 @@ class LedgerWalletTest
     void shouldReplayARefusalToo()
     {
         final long ann = customer("m1", "ann", null);
-        final Consumer<CommandEvent> purchase = e -> e.customerKey(ann).amountMinor(300).currency(ZAR).quantity(1)
-            .text(CommandEvent.TEXT_PRODUCT_ID, "airtime").text(CommandEvent.TEXT_IDEMPOTENCY_KEY, "order-2");
+        final Consumer<CommandEvent> purchase = e -> e.set(Field.CUSTOMER_KEY, ann).set(Field.AMOUNT_MINOR, 300).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1)
+            .text(Field.PRODUCT_ID, "airtime").text(Field.IDEMPOTENCY_KEY, "order-2");
         apply(CommandType.PURCHASE, "m1", purchase);
         assertEquals(ResultCode.INSUFFICIENT_FUNDS, event.result());
         payIn("m1", ann, 1_000);
@@ -379,8 +379,8 @@ class LedgerWalletTest
     {
         final long ann = customer("m1", "ann", null);
         payIn("m1", ann, 1_000);
-        final Consumer<CommandEvent> payIn = e -> e.customerKey(ann).amountMinor(5).currency(ZAR)
-            .text(CommandEvent.TEXT_IDEMPOTENCY_KEY, "topup");
+        final Consumer<CommandEvent> payIn = e -> e.set(Field.CUSTOMER_KEY, ann).set(Field.AMOUNT_MINOR, 5).set(Field.CURRENCY, ZAR)
+            .text(Field.IDEMPOTENCY_KEY, "topup");
         apply(CommandType.PAY_IN, "m1", payIn);
         assertEquals(1, ledger.idempotencyKeyCount());
 

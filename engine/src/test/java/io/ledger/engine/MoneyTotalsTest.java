@@ -82,11 +82,11 @@ class MoneyTotalsTest
         try (LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(64), ledger, new NoJournal()))
         {
             final long customer = publishAndWait(pipeline, (e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "m1").text(CommandEvent.TEXT_PHONE, "+1").text(CommandEvent.TEXT_METADATA_JSON, "{}"));
-            publishAndWait(pipeline, (e, a) -> e.type(CommandType.PAY_IN).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
-                .customerKey(customer).amountMinor(10_000).currency(ZAR));
-            publishAndWait(pipeline, (e, a) -> e.type(CommandType.PURCHASE).text(CommandEvent.TEXT_MERCHANT_ID, "m1")
-                .customerKey(customer).amountMinor(2_500).currency(ZAR).quantity(1).text(CommandEvent.TEXT_PRODUCT_ID, "p"));
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1").text(Field.METADATA_JSON, "{}"));
+            publishAndWait(pipeline, (e, a) -> e.type(CommandType.PAY_IN).text(Field.MERCHANT_ID, "m1")
+                .set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, 10_000).set(Field.CURRENCY, ZAR));
+            publishAndWait(pipeline, (e, a) -> e.type(CommandType.PURCHASE).text(Field.MERCHANT_ID, "m1")
+                .set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, 2_500).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1).text(Field.PRODUCT_ID, "p"));
 
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             List<LedgerTotals.CurrencyTotals> read = pipeline.moneyTotals().read();
@@ -162,8 +162,8 @@ class MoneyTotalsTest
                 if (roll < 10 || customers.isEmpty())
                 {
                     final int merchant = random.nextInt(MERCHANTS.length);
-                    event.type(CommandType.CREATE_CUSTOMER).text(CommandEvent.TEXT_MERCHANT_ID, MERCHANTS[merchant])
-                        .text(CommandEvent.TEXT_PHONE, "+2782" + random.nextInt(1_000_000)).text(CommandEvent.TEXT_METADATA_JSON, "{}");
+                    event.type(CommandType.CREATE_CUSTOMER).text(Field.MERCHANT_ID, MERCHANTS[merchant])
+                        .text(Field.PHONE, "+2782" + random.nextInt(1_000_000)).text(Field.METADATA_JSON, "{}");
                     ledger.apply(event);
                     customers.add(event.resultKey());
                     owners.add(merchant);
@@ -171,25 +171,25 @@ class MoneyTotalsTest
                 }
                 final int pick = random.nextInt(customers.size());
                 final int currency = Currencies.pack(CURRENCIES[random.nextInt(CURRENCIES.length)]);
-                event.text(CommandEvent.TEXT_MERCHANT_ID, MERCHANTS[owners.get(pick)]).customerKey(customers.get(pick)).currency(currency);
+                event.text(Field.MERCHANT_ID, MERCHANTS[owners.get(pick)]).set(Field.CUSTOMER_KEY, customers.get(pick)).set(Field.CURRENCY, currency);
                 if (roll < 45)
                 {
-                    event.type(CommandType.PAY_IN).amountMinor(1 + random.nextInt(50_000));
+                    event.type(CommandType.PAY_IN).set(Field.AMOUNT_MINOR, 1 + random.nextInt(50_000));
                 }
                 else if (roll < 75)
                 {
-                    event.type(CommandType.PURCHASE).amountMinor(1 + random.nextInt(60_000)).quantity(1)
-                        .text(CommandEvent.TEXT_PRODUCT_ID, "sku");
+                    event.type(CommandType.PURCHASE).set(Field.AMOUNT_MINOR, 1 + random.nextInt(60_000)).set(Field.QUANTITY, 1)
+                        .text(Field.PRODUCT_ID, "sku");
                 }
                 else if (roll < 90)
                 {
-                    event.type(CommandType.TRANSFER).counterpartyKey(customers.get(random.nextInt(customers.size())))
-                        .amountMinor(1 + random.nextInt(40_000));
+                    event.type(CommandType.TRANSFER).set(Field.TO_CUSTOMER_KEY, customers.get(random.nextInt(customers.size())))
+                        .set(Field.AMOUNT_MINOR, 1 + random.nextInt(40_000));
                 }
                 else
                 {
-                    event.type(CommandType.PAYOUT).customerKey(-1).amountMinor(1 + random.nextInt(80_000))
-                        .text(CommandEvent.TEXT_METADATA_JSON, "{}");
+                    event.type(CommandType.PAYOUT).set(Field.CUSTOMER_KEY, -1).set(Field.AMOUNT_MINOR, 1 + random.nextInt(80_000))
+                        .text(Field.METADATA_JSON, "{}");
                 }
                 ledger.apply(event);
                 if (event.result() == ResultCode.OK)

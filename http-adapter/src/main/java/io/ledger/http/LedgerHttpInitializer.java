@@ -2,6 +2,7 @@ package io.ledger.http;
 
 import java.util.concurrent.TimeUnit;
 
+import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.metrics.LedgerMetrics;
@@ -39,14 +40,15 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
     private final LedgerMetrics metrics;
 
     LedgerHttpInitializer(
-        final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final HttpOptions options, final LedgerMetrics metrics)
+        final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator, final HttpOptions options,
+        final LedgerMetrics metrics)
     {
         this.pipeline = pipeline;
         this.authenticator = authenticator;
         this.options = options;
         this.limits = options.limits();
         this.metrics = metrics;
-        this.parser = new RequestParser(Json.factory(limits.jsonDepthMax(), limits.jsonStringCharsMax()));
+        this.parser = new RequestParser(Json.factory(limits.jsonDepthMax(), limits.jsonStringCharsMax()), ids);
     }
 
     @Override

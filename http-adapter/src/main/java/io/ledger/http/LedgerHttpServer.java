@@ -3,6 +3,7 @@ package io.ledger.http;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
+import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.metrics.LedgerMetrics;
@@ -43,21 +44,25 @@ public final class LedgerHttpServer implements AutoCloseable
      * other options at their defaults.
      *
      * @param ioThreads event-loop threads for connections, >= 1.
+     * @param ids       the deployment's ids (its salt is in the recovered ledger).
      */
     public static LedgerHttpServer start(
-        final int port, final int ioThreads, final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final HttpLimits limits)
+        final int port, final int ioThreads, final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator,
+        final HttpLimits limits)
     {
-        return start(port, ioThreads, pipeline, authenticator, HttpOptions.DEFAULTS.withLimits(limits));
+        return start(port, ioThreads, pipeline, ids, authenticator, HttpOptions.DEFAULTS.withLimits(limits));
     }
 
     /**
      * Binds {@code port} on all interfaces (0 picks a free port) and starts serving.
      *
      * @param ioThreads event-loop threads for connections, >= 1.
+     * @param ids       the deployment's ids (its salt is in the recovered ledger).
      * @param options   limits, metrics access, access log; validated here.
      */
     public static LedgerHttpServer start(
-        final int port, final int ioThreads, final LedgerPipeline pipeline, final JwtAuthenticator authenticator, final HttpOptions options)
+        final int port, final int ioThreads, final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator,
+        final HttpOptions options)
     {
         if (ioThreads < 1)
         {
@@ -81,7 +86,7 @@ public final class LedgerHttpServer implements AutoCloseable
                 // unwritable and the handler stops reading from it (see LedgerRequestHandler).
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(limits.writeBufferBytesLow(), limits.writeBufferBytesMax()))
-                .childHandler(new LedgerHttpInitializer(pipeline, authenticator, options, metrics))
+                .childHandler(new LedgerHttpInitializer(pipeline, ids, authenticator, options, metrics))
                 .bind(new InetSocketAddress(port))
                 .syncUninterruptibly()
                 .channel();

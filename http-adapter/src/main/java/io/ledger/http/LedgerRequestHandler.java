@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.ledger.engine.CommandType;
+import io.ledger.engine.Field;
+import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
-import io.ledger.engine.CommandEvent;
 import io.ledger.engine.ResultCode;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.console.ConsoleAssets;
@@ -269,6 +270,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         return metrics;
     }
 
+    /** @return the deployment's ids, to write the reply's. */
+    Ids ids()
+    {
+        return parser.ids();
+    }
+
     long publishedNs()
     {
         return publishedNs;
@@ -457,8 +464,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                 "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
             return;
         }
-        final long pathKey = route.idPrefix() == null ? -1 : Ids.parse(route.idPrefix(), decodeId(rawId));
-        if (route.idPrefix() != null && pathKey < 0)
+        final long pathKey = route.idKind() == null ? -1 : parser.ids().parse(route.idKind(), decodeId(rawId));
+        if (route.idKind() != null && pathKey < 0)
         {
             write(notFound(route), keepAlive);
             return;
@@ -499,7 +506,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                     "A request with this Idempotency-Key is still being processed; retry after it completes"), keepAlive);
                 return;
             }
-            draft.texts[CommandEvent.TEXT_IDEMPOTENCY_KEY] = keyHeader;
+            draft.text(Field.IDEMPOTENCY_KEY, keyHeader);
         }
 
         draft.replyTo(ReplyPublisher.INSTANCE, this);
@@ -536,23 +543,23 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             case DELETE_PAYMENT_METHOD ->
             {
                 query(CommandType.DELETE_PAYMENT_METHOD, merchantId, -1);
-                draft.aux = pathKey;
+                draft.set(Field.PAYMENT_METHOD_KEY, pathKey);
             }
             case GET_PAYMENT_METHOD ->
             {
                 query(CommandType.GET_PAYMENT_METHOD, merchantId, -1);
-                draft.aux = pathKey;
+                draft.set(Field.PAYMENT_METHOD_KEY, pathKey);
             }
             case GET_CUSTOMER -> query(CommandType.GET_CUSTOMER, merchantId, pathKey);
             case GET_CUSTOMER_BALANCE ->
             {
                 query(CommandType.GET_CUSTOMER_BALANCE, merchantId, pathKey);
-                draft.currency = RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem);
+                draft.set(Field.CURRENCY, RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem));
             }
             case GET_MERCHANT_BALANCE ->
             {
                 query(CommandType.GET_MERCHANT_BALANCE, merchantId, -1);
-                draft.currency = RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem);
+                draft.set(Field.CURRENCY, RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem));
             }
             case LIST_CUSTOMERS ->
             {
@@ -566,7 +573,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             case LIST_PAYMENT_METHODS ->
             {
                 listQuery(CommandType.LIST_PAYMENT_METHODS, merchantId, -1, params);
-                QueryParser.customerFilter(params, draft);
+                QueryParser.customerFilter(params, draft, parser.ids());
             }
             case LIST_BALANCE_HISTORY ->
             {
@@ -604,7 +611,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private FullHttpResponse notFound(final Route route)
     {
         return Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
-            io.ledger.engine.Ids.PAYMENT_METHOD.equals(route.idPrefix()) ? "Payment method not found" : "Customer not found");
+            route.idKind() == IdKind.PAYMENT_METHOD ? "Payment method not found" : "Customer not found");
     }
 
     private void releaseIdempotencyKey()
@@ -619,9 +626,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
 
     private void query(final CommandType type, final String merchantId, final long customerKey)
     {
-        draft.type = type;
-        draft.customerKey = customerKey;
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        draft.type(type);
+        if (customerKey >= 0)
+        {
+            draft.set(Field.CUSTOMER_KEY, customerKey);
+        }
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /**

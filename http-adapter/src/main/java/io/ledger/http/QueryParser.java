@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Field;
+import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 
 /**
@@ -30,6 +32,7 @@ final class QueryParser
     /** {@code limit} (1..100, default 50) and {@code offset} (>= 0, default 0). */
     static void page(final Map<String, List<String>> params, final CommandDraft draft, final Problem problem)
     {
+        draft.set(Field.PAGE_LIMIT, LIMIT_DEFAULT);
         final String limit = first(params, "limit");
         if (limit != null)
         {
@@ -40,7 +43,7 @@ final class QueryParser
             }
             else
             {
-                draft.pageLimit = (int)value;
+                draft.set(Field.PAGE_LIMIT, value);
             }
         }
         final String offset = first(params, "offset");
@@ -53,7 +56,7 @@ final class QueryParser
             }
             else
             {
-                draft.pageOffset = (int)value;
+                draft.set(Field.PAGE_OFFSET, value);
             }
         }
     }
@@ -80,7 +83,7 @@ final class QueryParser
             }
             else
             {
-                draft.texts[CommandEvent.TEXT_EMAIL] = email;
+                draft.text(Field.EMAIL, email);
             }
         }
         final String search = first(params, "search");
@@ -92,7 +95,7 @@ final class QueryParser
             }
             else
             {
-                draft.texts[CommandEvent.TEXT_SEARCH] = search;
+                draft.text(Field.SEARCH, search);
             }
         }
     }
@@ -103,14 +106,14 @@ final class QueryParser
         final String start = first(params, "startDate");
         if (start != null)
         {
-            draft.fromMs = instant(start, false, "startDate", problem);
+            draft.set(Field.FROM_MS, instant(start, false, "startDate", problem));
         }
         final String end = first(params, "endDate");
         if (end != null)
         {
-            draft.toMs = instant(end, true, "endDate", problem);
+            draft.set(Field.TO_MS, instant(end, true, "endDate", problem));
         }
-        if (start != null && end != null && draft.fromMs > draft.toMs && !problem.any())
+        if (start != null && end != null && draft.get(Field.FROM_MS) > draft.get(Field.TO_MS) && !problem.any())
         {
             problem.add("startDate must not be after endDate");
         }
@@ -119,10 +122,10 @@ final class QueryParser
         {
             switch (type)
             {
-                case "credit" -> draft.filter = CommandEvent.FILTER_CREDIT;
-                case "debit" -> draft.filter = CommandEvent.FILTER_DEBIT;
-                case "purchase" -> draft.filter = CommandEvent.FILTER_PURCHASE;
-                case "payout" -> draft.filter = CommandEvent.FILTER_PAYOUT;
+                case "credit" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_CREDIT);
+                case "debit" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_DEBIT);
+                case "purchase" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_PURCHASE);
+                case "payout" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_PAYOUT);
                 default -> problem.add("transactionType must be one of credit, debit, purchase, payout");
             }
         }
@@ -134,18 +137,17 @@ final class QueryParser
         final String status = first(params, "status");
         if (status != null && !status.equals(io.ledger.engine.PayoutRecord.STATUS_COMPLETED))
         {
-            draft.filter = CommandEvent.FILTER_NONE;
+            draft.set(Field.ROW_FILTER, CommandEvent.FILTER_NONE);
         }
     }
 
     /** {@code customerId} of the payment methods list: only that customer's methods. */
-    static void customerFilter(final Map<String, List<String>> params, final CommandDraft draft)
+    static void customerFilter(final Map<String, List<String>> params, final CommandDraft draft, final Ids ids)
     {
         final String customerId = first(params, "customerId");
         if (customerId != null)
         {
-            draft.flags |= CommandEvent.FLAG_CUSTOMER_FILTER;
-            draft.customerKey = Ids.parse(Ids.CUSTOMER, customerId); // -1: nobody's, so an empty list
+            draft.set(Field.CUSTOMER_KEY, ids.parse(IdKind.CUSTOMER, customerId)); // -1: nobody's, so an empty list
         }
     }
 

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
+import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -59,17 +61,32 @@ final class RequestParser
         "amount must be an integer number of minor units from 1 to " + CommandEvent.AMOUNT_MINOR_MAX;
 
     private final JsonFactory factory;
+    private final Ids ids;
 
-    /** A parser with the default JSON limits ({@link Json#NESTING_DEPTH_MAX}, {@link Json#STRING_CHARS_MAX}). */
-    RequestParser()
+    /**
+     * A parser with the default JSON limits ({@link Json#NESTING_DEPTH_MAX}, {@link Json#STRING_CHARS_MAX}).
+     *
+     * @param ids the deployment's ids, to read the customer ids a body names.
+     */
+    RequestParser(final Ids ids)
     {
-        this(Json.FACTORY);
+        this(Json.FACTORY, ids);
     }
 
-    /** @param factory the factory whose {@code StreamReadConstraints} bound nesting depth and string lengths. */
-    RequestParser(final JsonFactory factory)
+    /**
+     * @param factory the factory whose {@code StreamReadConstraints} bound nesting depth and string lengths.
+     * @param ids     the deployment's ids, to read the customer ids a body names.
+     */
+    RequestParser(final JsonFactory factory, final Ids ids)
     {
         this.factory = factory;
+        this.ids = ids;
+    }
+
+    /** @return the deployment's ids this parser reads. */
+    Ids ids()
+    {
+        return ids;
     }
 
     /** One field of a body object; the parser is positioned on its value. */
@@ -82,49 +99,49 @@ final class RequestParser
     /** {@code POST /api/canary/customers} with {@code CreateCustomerDto}. */
     void createCustomer(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
     {
-        draft.type = CommandType.CREATE_CUSTOMER;
+        draft.type(CommandType.CREATE_CUSTOMER);
         parseObject(body, draft, problem, (name, parser, d, p) ->
         {
             switch (name)
             {
                 case "merchantId" -> checkMerchant(parser, merchantId, p);
-                case "phoneNumber" -> d.texts[CommandEvent.TEXT_PHONE] = string(parser, name, 1, PHONE_CHARS_MAX, p);
-                case "email" -> d.texts[CommandEvent.TEXT_EMAIL] = email(parser, p);
-                case "name" -> d.texts[CommandEvent.TEXT_NAME] = string(parser, name, 0, NAME_CHARS_MAX, p);
-                case "metadata" -> d.texts[CommandEvent.TEXT_METADATA_JSON] = metadata(parser, p);
+                case "phoneNumber" -> d.text(Field.PHONE, string(parser, name, 1, PHONE_CHARS_MAX, p));
+                case "email" -> d.text(Field.EMAIL, email(parser, p));
+                case "name" -> d.text(Field.NAME, string(parser, name, 0, NAME_CHARS_MAX, p));
+                case "metadata" -> d.text(Field.METADATA_JSON, metadata(parser, p));
                 default -> parser.skipChildren();
             }
         });
-        required(draft, CommandEvent.TEXT_PHONE, "phoneNumber", problem);
-        required(draft, CommandEvent.TEXT_METADATA_JSON, "metadata", problem);
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        required(draft, Field.PHONE, "phoneNumber", problem);
+        required(draft, Field.METADATA_JSON, "metadata", problem);
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /** {@code POST /api/canary/customers/{id}/pay-ins}: {@code {"amount", "currency", "description"?}}. */
     void payIn(final ByteBuf body, final String merchantId, final long customerKey, final CommandDraft draft, final Problem problem)
     {
-        draft.type = CommandType.PAY_IN;
-        draft.customerKey = customerKey;
+        draft.type(CommandType.PAY_IN);
+        draft.set(Field.CUSTOMER_KEY, customerKey);
         parseObject(body, draft, problem, (name, parser, d, p) ->
         {
             switch (name)
             {
                 case "merchantId" -> checkMerchant(parser, merchantId, p);
-                case "amount" -> d.amountMinor = amount(parser, p);
-                case "currency" -> d.currency = currency(parser, p);
-                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = description(parser, p);
+                case "amount" -> d.set(Field.AMOUNT_MINOR, amount(parser, p));
+                case "currency" -> d.set(Field.CURRENCY, currency(parser, p));
+                case "description" -> d.text(Field.DESCRIPTION, description(parser, p));
                 default -> parser.skipChildren();
             }
         });
         requiredMoney(draft, problem);
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /** {@code POST /api/canary/purchases} with {@code CreatePurchaseDto}. */
     void purchase(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
     {
-        draft.type = CommandType.PURCHASE;
-        draft.quantity = 1;
+        draft.type(CommandType.PURCHASE);
+        draft.set(Field.QUANTITY, 1);
         final boolean[] sawCustomer = new boolean[1];
         parseObject(body, draft, problem, (name, parser, d, p) ->
         {
@@ -137,13 +154,13 @@ final class RequestParser
                     if (id != null)
                     {
                         sawCustomer[0] = true;
-                        d.customerKey = Ids.parse(Ids.CUSTOMER, id); // -1: no such customer, the ledger says 404
+                        d.set(Field.CUSTOMER_KEY, ids.parse(IdKind.CUSTOMER, id)); // -1: no such customer, the ledger says 404
                     }
                 }
-                case "productId" -> d.texts[CommandEvent.TEXT_PRODUCT_ID] = string(parser, name, 1, ID_CHARS_MAX, p);
-                case "amount" -> d.amountMinor = amount(parser, p);
-                case "currency" -> d.currency = currency(parser, p);
-                case "quantity" -> d.quantity = quantity(parser, p);
+                case "productId" -> d.text(Field.PRODUCT_ID, string(parser, name, 1, ID_CHARS_MAX, p));
+                case "amount" -> d.set(Field.AMOUNT_MINOR, amount(parser, p));
+                case "currency" -> d.set(Field.CURRENCY, currency(parser, p));
+                case "quantity" -> d.set(Field.QUANTITY, quantity(parser, p));
                 default -> parser.skipChildren();
             }
         });
@@ -151,35 +168,35 @@ final class RequestParser
         {
             problem.add("customerId should not be empty");
         }
-        required(draft, CommandEvent.TEXT_PRODUCT_ID, "productId", problem);
+        required(draft, Field.PRODUCT_ID, "productId", problem);
         requiredMoney(draft, problem);
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /** {@code PATCH /api/canary/customers/{id}} with {@code UpdateCustomerDto}. */
     void updateCustomer(final ByteBuf body, final String merchantId, final long customerKey, final CommandDraft draft, final Problem problem)
     {
-        draft.type = CommandType.UPDATE_CUSTOMER;
-        draft.customerKey = customerKey;
+        draft.type(CommandType.UPDATE_CUSTOMER);
+        draft.set(Field.CUSTOMER_KEY, customerKey);
         parseObject(body, draft, problem, (name, parser, d, p) ->
         {
             switch (name)
             {
                 case "merchantId" -> checkMerchant(parser, merchantId, p);
-                case "email" -> d.texts[CommandEvent.TEXT_EMAIL] = email(parser, p);
-                case "name" -> d.texts[CommandEvent.TEXT_NAME] = string(parser, name, 0, NAME_CHARS_MAX, p);
-                case "metadata" -> d.texts[CommandEvent.TEXT_METADATA_JSON] = metadata(parser, p);
+                case "email" -> d.text(Field.EMAIL, email(parser, p));
+                case "name" -> d.text(Field.NAME, string(parser, name, 0, NAME_CHARS_MAX, p));
+                case "metadata" -> d.text(Field.METADATA_JSON, metadata(parser, p));
                 default -> parser.skipChildren();
             }
         });
-        required(draft, CommandEvent.TEXT_METADATA_JSON, "metadata", problem);
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        required(draft, Field.METADATA_JSON, "metadata", problem);
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /** {@code POST /api/canary/transfers} with {@code CreateTransferDto}. */
     void transfer(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
     {
-        draft.type = CommandType.TRANSFER;
+        draft.type(CommandType.TRANSFER);
         final String[] ids = new String[2];
         parseObject(body, draft, problem, (name, parser, d, p) ->
         {
@@ -188,9 +205,9 @@ final class RequestParser
                 case "merchantId" -> checkMerchant(parser, merchantId, p);
                 case "fromCustomerId" -> ids[0] = string(parser, name, 1, ID_CHARS_MAX, p);
                 case "toCustomerId" -> ids[1] = string(parser, name, 1, ID_CHARS_MAX, p);
-                case "amount" -> d.amountMinor = amount(parser, p);
-                case "currency" -> d.currency = currency(parser, p);
-                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = description(parser, p);
+                case "amount" -> d.set(Field.AMOUNT_MINOR, amount(parser, p));
+                case "currency" -> d.set(Field.CURRENCY, currency(parser, p));
+                case "description" -> d.text(Field.DESCRIPTION, description(parser, p));
                 default -> parser.skipChildren();
             }
         });
@@ -206,32 +223,32 @@ final class RequestParser
         {
             problem.add("toCustomerId must be a different customer from fromCustomerId");
         }
-        draft.customerKey = Ids.parse(Ids.CUSTOMER, ids[0]); // -1: no such customer, the ledger says 404
-        draft.counterpartyKey = Ids.parse(Ids.CUSTOMER, ids[1]);
+        draft.set(Field.CUSTOMER_KEY, this.ids.parse(IdKind.CUSTOMER, ids[0])); // -1: no such customer, the ledger says 404
+        draft.set(Field.TO_CUSTOMER_KEY, this.ids.parse(IdKind.CUSTOMER, ids[1]));
         requiredMoney(draft, problem);
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /** {@code POST /api/canary/payouts} with {@code CreatePayoutDto}. */
     void payout(final ByteBuf body, final String merchantId, final CommandDraft draft, final Problem problem)
     {
-        draft.type = CommandType.PAYOUT;
+        draft.type(CommandType.PAYOUT);
         parseObject(body, draft, problem, (name, parser, d, p) ->
         {
             switch (name)
             {
                 case "merchantId" -> checkMerchant(parser, merchantId, p);
-                case "amount" -> d.amountMinor = amount(parser, p);
-                case "currency" -> d.currency = currency(parser, p);
-                case "bankAccount" -> d.texts[CommandEvent.TEXT_BANK_ACCOUNT] = string(parser, name, 1, BANK_ACCOUNT_CHARS_MAX, p);
-                case "description" -> d.texts[CommandEvent.TEXT_DESCRIPTION] = description(parser, p);
-                case "metadata" -> d.texts[CommandEvent.TEXT_METADATA_JSON] = metadata(parser, p);
+                case "amount" -> d.set(Field.AMOUNT_MINOR, amount(parser, p));
+                case "currency" -> d.set(Field.CURRENCY, currency(parser, p));
+                case "bankAccount" -> d.text(Field.BANK_ACCOUNT, string(parser, name, 1, BANK_ACCOUNT_CHARS_MAX, p));
+                case "description" -> d.text(Field.DESCRIPTION, description(parser, p));
+                case "metadata" -> d.text(Field.METADATA_JSON, metadata(parser, p));
                 default -> parser.skipChildren();
             }
         });
         requiredMoney(draft, problem);
-        required(draft, CommandEvent.TEXT_METADATA_JSON, "metadata", problem);
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        required(draft, Field.METADATA_JSON, "metadata", problem);
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /**
@@ -241,9 +258,8 @@ final class RequestParser
      */
     void paymentMethod(final ByteBuf body, final String merchantId, final long customerKey, final CommandDraft draft, final Problem problem)
     {
-        draft.type = CommandType.SAVE_PAYMENT_METHOD;
-        draft.customerKey = customerKey;
-        final int[] expiry = new int[2];
+        draft.type(CommandType.SAVE_PAYMENT_METHOD);
+        draft.set(Field.CUSTOMER_KEY, customerKey);
         parseObject(body, draft, problem, (name, parser, d, p) ->
         {
             switch (name)
@@ -256,10 +272,10 @@ final class RequestParser
                     {
                         p.add("type must be one of " + String.join(", ", new java.util.TreeSet<>(METHOD_TYPES)));
                     }
-                    d.texts[CommandEvent.TEXT_METHOD_TYPE] = type;
+                    d.text(Field.METHOD_TYPE, type);
                 }
-                case "provider" -> d.texts[CommandEvent.TEXT_METHOD_PROVIDER] = string(parser, name, 1, PROVIDER_CHARS_MAX, p);
-                case "brand" -> d.texts[CommandEvent.TEXT_METHOD_BRAND] = string(parser, name, 1, BRAND_CHARS_MAX, p);
+                case "provider" -> d.text(Field.METHOD_PROVIDER, string(parser, name, 1, PROVIDER_CHARS_MAX, p));
+                case "brand" -> d.text(Field.METHOD_BRAND, string(parser, name, 1, BRAND_CHARS_MAX, p));
                 case "last4" ->
                 {
                     final String last4 = string(parser, name, 4, 4, p);
@@ -267,17 +283,16 @@ final class RequestParser
                     {
                         p.add("last4 must be exactly 4 digits");
                     }
-                    d.texts[CommandEvent.TEXT_METHOD_LAST4] = last4;
+                    d.text(Field.METHOD_LAST4, last4);
                 }
-                case "expiryMonth" -> expiry[0] = (int)integer(parser, name, 1, 12, p);
-                case "expiryYear" -> expiry[1] = (int)integer(parser, name, 2000, 2100, p);
-                case "phoneNumber" -> d.texts[CommandEvent.TEXT_PHONE] = string(parser, name, 1, PHONE_CHARS_MAX, p);
+                case "expiryMonth" -> d.set(Field.EXPIRY_MONTH, integer(parser, name, 1, 12, p));
+                case "expiryYear" -> d.set(Field.EXPIRY_YEAR, integer(parser, name, 2000, 2100, p));
+                case "phoneNumber" -> d.text(Field.PHONE, string(parser, name, 1, PHONE_CHARS_MAX, p));
                 case "isDefault" ->
                 {
                     if (parser.currentToken() == JsonToken.VALUE_TRUE || parser.currentToken() == JsonToken.VALUE_FALSE)
                     {
-                        d.flags |= CommandEvent.FLAG_DEFAULT_GIVEN
-                            | (parser.currentToken() == JsonToken.VALUE_TRUE ? CommandEvent.FLAG_DEFAULT : 0);
+                        d.set(Field.IS_DEFAULT, parser.currentToken() == JsonToken.VALUE_TRUE);
                     }
                     else
                     {
@@ -288,18 +303,17 @@ final class RequestParser
                 default -> parser.skipChildren();
             }
         });
-        required(draft, CommandEvent.TEXT_METHOD_TYPE, "type", problem);
-        required(draft, CommandEvent.TEXT_METHOD_PROVIDER, "provider", problem);
-        if ("card".equals(draft.texts[CommandEvent.TEXT_METHOD_TYPE]))
+        required(draft, Field.METHOD_TYPE, "type", problem);
+        required(draft, Field.METHOD_PROVIDER, "provider", problem);
+        if (draft.textEquals(Field.METHOD_TYPE, "card"))
         {
-            required(draft, CommandEvent.TEXT_METHOD_LAST4, "last4", problem);
+            required(draft, Field.METHOD_LAST4, "last4", problem);
         }
-        if ("mobile_money".equals(draft.texts[CommandEvent.TEXT_METHOD_TYPE]))
+        if (draft.textEquals(Field.METHOD_TYPE, "mobile_money"))
         {
-            required(draft, CommandEvent.TEXT_PHONE, "phoneNumber", problem);
+            required(draft, Field.PHONE, "phoneNumber", problem);
         }
-        draft.aux = Math.max(0, expiry[1]) * 100L + Math.max(0, expiry[0]);
-        draft.texts[CommandEvent.TEXT_MERCHANT_ID] = merchantId;
+        draft.text(Field.MERCHANT_ID, merchantId);
     }
 
     /** Parses a currency given in a query string; {@code null} means "the account's own". */
@@ -654,9 +668,9 @@ final class RequestParser
         }
     }
 
-    private static void required(final CommandDraft draft, final int field, final String name, final Problem problem)
+    private static void required(final CommandDraft draft, final Field field, final String name, final Problem problem)
     {
-        if (draft.texts[field] == null && !mentions(problem, name))
+        if (!draft.has(field) && !mentions(problem, name))
         {
             problem.add(name + " should not be empty");
         }
@@ -664,11 +678,11 @@ final class RequestParser
 
     private static void requiredMoney(final CommandDraft draft, final Problem problem)
     {
-        if (draft.amountMinor == 0 && !mentions(problem, "amount"))
+        if (draft.get(Field.AMOUNT_MINOR) == 0 && !mentions(problem, "amount"))
         {
             problem.add(AMOUNT_RULE);
         }
-        if (draft.currency == Currencies.NONE && !mentions(problem, "currency"))
+        if (draft.get(Field.CURRENCY) == Currencies.NONE && !mentions(problem, "currency"))
         {
             problem.add("currency must be an upper-case ISO 4217 code");
         }

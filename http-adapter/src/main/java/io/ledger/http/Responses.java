@@ -9,9 +9,11 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Currencies;
 import io.ledger.engine.CustomerRecord;
 import io.ledger.engine.EntryType;
+import io.ledger.engine.Field;
+import io.ledger.engine.IdKind;
+import io.ledger.engine.Ids;
 import io.ledger.engine.PaymentMethodRecord;
 import io.ledger.engine.PayoutRecord;
-import io.ledger.engine.Ids;
 import io.ledger.engine.ResultCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -52,7 +54,7 @@ final class Responses
             case OK -> HttpResponseStatus.OK;
             case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD -> HttpResponseStatus.BAD_REQUEST;
             case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case DUPLICATE_EMAIL -> HttpResponseStatus.CONFLICT;
+            case DUPLICATE_EMAIL, ALREADY_INITIALIZED -> HttpResponseStatus.CONFLICT;
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -78,6 +80,7 @@ final class Responses
             case DUPLICATE_EMAIL -> route == Route.UPDATE_CUSTOMER
                 ? "Email already in use by another customer" : "Customer with this email already exists";
             case IDEMPOTENCY_KEY_REUSED -> "Idempotency-Key was already used with a different request";
+            case ALREADY_INITIALIZED -> "The deployment is already initialized";
             case LIMIT_EXCEEDED -> "A customer can save at most " + io.ledger.engine.Ledger.PAYMENT_METHODS_PER_CUSTOMER_MAX + " payment methods";
             case INSUFFICIENT_FUNDS -> route == Route.CREATE_TRANSFER ? "Insufficient sender balance" : "Insufficient customer balance";
             case INSUFFICIENT_MERCHANT_FUNDS -> "Insufficient merchant balance";
@@ -116,10 +119,10 @@ final class Responses
         return error(alloc, status, List.of(message));
     }
 
-    /** @return the response for a command that has been applied and journaled, or a query answered. */
-    static FullHttpResponse reply(final ByteBufAllocator alloc, final Route route, final CommandEvent event)
+    /** @return the response for a command that has been applied and journaled, or a query answered, with the deployment's ids. */
+    static FullHttpResponse reply(final ByteBufAllocator alloc, final Route route, final CommandEvent event, final Ids ids)
     {
-        final FullHttpResponse response = outcome(alloc, route, event);
+        final FullHttpResponse response = outcome(alloc, route, event, ids);
         if (event.replayed())
         {
             response.headers().set(IDEMPOTENT_REPLAYED, "true");
@@ -127,7 +130,7 @@ final class Responses
         return response;
     }
 
-    private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Route route, final CommandEvent event)
+    private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Route route, final CommandEvent event, final Ids ids)
     {
         final ResultCode result = event.result();
         if (result != ResultCode.OK)
@@ -144,17 +147,17 @@ final class Responses
         {
             switch (route)
             {
-                case CREATE_CUSTOMER, GET_CUSTOMER, UPDATE_CUSTOMER -> writeCustomer(json, event.customer());
-                case GET_CUSTOMER_BALANCE -> writeCustomerBalance(json, event);
+                case CREATE_CUSTOMER, GET_CUSTOMER, UPDATE_CUSTOMER -> writeCustomer(json, ids, event.customer());
+                case GET_CUSTOMER_BALANCE -> writeCustomerBalance(json, ids, event);
                 case GET_MERCHANT_BALANCE -> writeMerchantBalance(json, event);
-                case CREATE_PAY_IN -> writePayIn(json, event);
-                case CREATE_PURCHASE -> writePurchase(json, event);
-                case CREATE_TRANSFER -> writeTransfer(json, event);
-                case CREATE_PAYOUT -> writePayout(json, (PayoutRecord)event.resultObject());
-                case CREATE_PAYMENT_METHOD, GET_PAYMENT_METHOD -> writePaymentMethod(json, (PaymentMethodRecord)event.resultObject(), true);
-                case DELETE_PAYMENT_METHOD -> writeDeleted(json, event);
+                case CREATE_PAY_IN -> writePayIn(json, ids, event);
+                case CREATE_PURCHASE -> writePurchase(json, ids, event);
+                case CREATE_TRANSFER -> writeTransfer(json, ids, event);
+                case CREATE_PAYOUT -> writePayout(json, ids, (PayoutRecord)event.resultObject());
+                case CREATE_PAYMENT_METHOD, GET_PAYMENT_METHOD -> writePaymentMethod(json, ids, (PaymentMethodRecord)event.resultObject(), true);
+                case DELETE_PAYMENT_METHOD -> writeDeleted(json, ids, event);
                 case LIST_CUSTOMERS, LIST_CUSTOMER_TRANSACTIONS, LIST_CUSTOMER_PAYMENT_METHODS, LIST_PAYMENT_METHODS,
-                    LIST_TRANSFERS, LIST_PAYOUTS, LIST_BALANCE_HISTORY -> writeList(json, route, event);
+                    LIST_TRANSFERS, LIST_PAYOUTS, LIST_BALANCE_HISTORY -> writeList(json, ids, route, event);
                 default -> throw new IllegalStateException("route=" + route + " is not a ledger command");
             }
         }
@@ -167,46 +170,46 @@ final class Responses
     }
 
     /** {@code {data: [...], pagination: {limit, offset, total, hasMore}}} for every list route. */
-    private static void writeList(final JsonGenerator json, final Route route, final CommandEvent event) throws IOException
+    private static void writeList(final JsonGenerator json, final Ids ids, final Route route, final CommandEvent event) throws IOException
     {
-        final String merchantId = event.textString(CommandEvent.TEXT_MERCHANT_ID);
+        final String merchantId = event.textString(Field.MERCHANT_ID);
         json.writeStartObject();
         json.writeArrayFieldStart("data");
         for (int row = 0; row < event.rowCount(); row++)
         {
             switch (route)
             {
-                case LIST_CUSTOMERS -> writeCustomer(json, (CustomerRecord)event.rowObject(row));
-                case LIST_CUSTOMER_PAYMENT_METHODS -> writePaymentMethod(json, (PaymentMethodRecord)event.rowObject(row), false);
-                case LIST_PAYMENT_METHODS -> writePaymentMethod(json, (PaymentMethodRecord)event.rowObject(row), true);
-                case LIST_PAYOUTS -> writePayout(json, (PayoutRecord)event.rowObject(row));
-                case LIST_CUSTOMER_TRANSACTIONS -> writeCustomerTransaction(json, event, row, merchantId);
-                case LIST_BALANCE_HISTORY -> writeBalanceTransaction(json, event, row, merchantId);
-                case LIST_TRANSFERS -> writeTransferRow(json, event, row, merchantId);
+                case LIST_CUSTOMERS -> writeCustomer(json, ids, (CustomerRecord)event.rowObject(row));
+                case LIST_CUSTOMER_PAYMENT_METHODS -> writePaymentMethod(json, ids, (PaymentMethodRecord)event.rowObject(row), false);
+                case LIST_PAYMENT_METHODS -> writePaymentMethod(json, ids, (PaymentMethodRecord)event.rowObject(row), true);
+                case LIST_PAYOUTS -> writePayout(json, ids, (PayoutRecord)event.rowObject(row));
+                case LIST_CUSTOMER_TRANSACTIONS -> writeCustomerTransaction(json, ids, event, row, merchantId);
+                case LIST_BALANCE_HISTORY -> writeBalanceTransaction(json, ids, event, row, merchantId);
+                case LIST_TRANSFERS -> writeTransferRow(json, ids, event, row, merchantId);
                 default -> throw new IllegalStateException("route=" + route + " is not a list");
             }
         }
         json.writeEndArray();
         json.writeObjectFieldStart("pagination");
-        json.writeNumberField("limit", event.pageLimit());
-        json.writeNumberField("offset", event.pageOffset());
+        json.writeNumberField("limit", event.get(Field.PAGE_LIMIT));
+        json.writeNumberField("offset", event.get(Field.PAGE_OFFSET));
         json.writeNumberField("total", event.rowTotal());
-        json.writeBooleanField("hasMore", (long)event.pageOffset() + event.rowCount() < event.rowTotal());
+        json.writeBooleanField("hasMore", event.get(Field.PAGE_OFFSET) + event.rowCount() < event.rowTotal());
         json.writeEndObject();
         json.writeEndObject();
     }
 
     /** {@code CustomerTransactionDto}: signed amount, the balance right after, and what made it. */
-    private static void writeCustomerTransaction(final JsonGenerator json, final CommandEvent event, final int row, final String merchantId)
+    private static void writeCustomerTransaction(final JsonGenerator json, final Ids ids, final CommandEvent event, final int row, final String merchantId)
         throws IOException
     {
         final EntryType type = EntryType.fromOrdinal((int)event.rowLong(row, CommandEvent.ROW_TYPE));
         final String time = Json.timestamp(event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
+        json.writeStringField("id", ids.format(IdKind.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
         json.writeStringField("createdAt", time);
         json.writeStringField("updatedAt", time);
-        json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.rowLong(row, CommandEvent.ROW_ACCOUNT)));
+        json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, event.rowLong(row, CommandEvent.ROW_ACCOUNT)));
         json.writeStringField("merchantId", merchantId);
         json.writeStringField("type", type.apiName());
         json.writeNumberField("amount", event.rowLong(row, CommandEvent.ROW_AMOUNT));
@@ -216,21 +219,21 @@ final class Responses
         {
             json.writeStringField("description", description);
         }
-        json.writeStringField("relatedEntityId", Ids.format(type.relatedIdPrefix(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
+        json.writeStringField("relatedEntityId", ids.format(type.relatedIdKind(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
         json.writeStringField("relatedEntityType", type.relatedEntityType());
         json.writeNumberField("balanceAfter", event.rowLong(row, CommandEvent.ROW_BALANCE_AFTER));
         json.writeEndObject();
     }
 
     /** {@code BalanceTransactionDto}: as a customer's, for the merchant's own balance; {@code description} is required. */
-    private static void writeBalanceTransaction(final JsonGenerator json, final CommandEvent event, final int row, final String merchantId)
+    private static void writeBalanceTransaction(final JsonGenerator json, final Ids ids, final CommandEvent event, final int row, final String merchantId)
         throws IOException
     {
         final EntryType type = EntryType.fromOrdinal((int)event.rowLong(row, CommandEvent.ROW_TYPE));
         final String time = Json.timestamp(event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
         final String description = describe(type, event.rowText(row));
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
+        json.writeStringField("id", ids.format(IdKind.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
         json.writeStringField("createdAt", time);
         json.writeStringField("updatedAt", time);
         json.writeStringField("merchantId", merchantId);
@@ -238,7 +241,7 @@ final class Responses
         json.writeNumberField("amount", event.rowLong(row, CommandEvent.ROW_AMOUNT));
         json.writeStringField("currency", Currencies.toString((int)event.rowLong(row, CommandEvent.ROW_CURRENCY)));
         json.writeStringField("description", description == null ? type.relatedEntityType() : description);
-        json.writeStringField("relatedEntityId", Ids.format(type.relatedIdPrefix(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
+        json.writeStringField("relatedEntityId", ids.format(type.relatedIdKind(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
         json.writeStringField("relatedEntityType", type.relatedEntityType());
         json.writeNumberField("balanceAfter", event.rowLong(row, CommandEvent.ROW_BALANCE_AFTER));
         json.writeEndObject();
@@ -258,11 +261,11 @@ final class Responses
     }
 
     /** {@code TransferResponseDto} from the sender's history row. */
-    private static void writeTransferRow(final JsonGenerator json, final CommandEvent event, final int row, final String merchantId)
+    private static void writeTransferRow(final JsonGenerator json, final Ids ids, final CommandEvent event, final int row, final String merchantId)
         throws IOException
     {
         final String description = event.rowText(row);
-        writeTransfer(json,
+        writeTransfer(json, ids,
             event.rowLong(row, CommandEvent.ROW_COMMAND_ID),
             merchantId,
             event.rowLong(row, CommandEvent.ROW_ACCOUNT),
@@ -273,29 +276,29 @@ final class Responses
             event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
     }
 
-    private static void writeTransfer(final JsonGenerator json, final CommandEvent event) throws IOException
+    private static void writeTransfer(final JsonGenerator json, final Ids ids, final CommandEvent event) throws IOException
     {
-        writeTransfer(json,
+        writeTransfer(json, ids,
             event.resultKey(),
-            event.textString(CommandEvent.TEXT_MERCHANT_ID),
-            event.customerKey(),
-            event.counterpartyKey(),
-            event.amountMinor(),
-            event.currency(),
-            event.textString(CommandEvent.TEXT_DESCRIPTION),
+            event.textString(Field.MERCHANT_ID),
+            event.get(Field.CUSTOMER_KEY),
+            event.get(Field.TO_CUSTOMER_KEY),
+            event.get(Field.AMOUNT_MINOR),
+            (int)event.get(Field.CURRENCY),
+            event.textString(Field.DESCRIPTION),
             event.resultTimestampMs());
     }
 
     private static void writeTransfer(
-        final JsonGenerator json, final long key, final String merchantId, final long fromKey, final long toKey, final long amount,
+        final JsonGenerator json, final Ids ids, final long key, final String merchantId, final long fromKey, final long toKey, final long amount,
         final int currency, final String description, final long timeMs) throws IOException
     {
         final String time = Json.timestamp(timeMs);
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.TRANSFER, key));
+        json.writeStringField("id", ids.format(IdKind.TRANSFER, key));
         json.writeStringField("merchantId", merchantId);
-        json.writeStringField("fromCustomerId", Ids.format(Ids.CUSTOMER, fromKey));
-        json.writeStringField("toCustomerId", Ids.format(Ids.CUSTOMER, toKey));
+        json.writeStringField("fromCustomerId", ids.format(IdKind.CUSTOMER, fromKey));
+        json.writeStringField("toCustomerId", ids.format(IdKind.CUSTOMER, toKey));
         json.writeNumberField("amount", amount);
         json.writeStringField("currency", Currencies.toString(currency));
         if (description != null)
@@ -309,11 +312,11 @@ final class Responses
     }
 
     /** {@code PayoutResponseDto}. */
-    private static void writePayout(final JsonGenerator json, final PayoutRecord payout) throws IOException
+    private static void writePayout(final JsonGenerator json, final Ids ids, final PayoutRecord payout) throws IOException
     {
         final String time = Json.timestamp(payout.createdAtMs());
         json.writeStartObject();
-        json.writeStringField("id", payout.id());
+        json.writeStringField("id", ids.format(IdKind.PAYOUT, payout.key()));
         json.writeStringField("merchantId", payout.merchantId());
         json.writeNumberField("amount", payout.amountMinor());
         json.writeStringField("currency", Currencies.toString(payout.currency()));
@@ -337,14 +340,14 @@ final class Responses
      * {@code PaymentMethodResponseDto}, or with {@code full == false} {@code CustomerPaymentMethodDto}, which has no
      * {@code provider} or {@code phoneNumber}.
      */
-    private static void writePaymentMethod(final JsonGenerator json, final PaymentMethodRecord method, final boolean full)
+    private static void writePaymentMethod(final JsonGenerator json, final Ids ids, final PaymentMethodRecord method, final boolean full)
         throws IOException
     {
         json.writeStartObject();
-        json.writeStringField("id", method.id());
+        json.writeStringField("id", ids.format(IdKind.PAYMENT_METHOD, method.key()));
         json.writeStringField("createdAt", Json.timestamp(method.createdAtMs()));
         json.writeStringField("updatedAt", Json.timestamp(method.updatedAtMs()));
-        json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, method.customerKey()));
+        json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, method.customerKey()));
         json.writeStringField("type", method.type());
         if (full)
         {
@@ -375,10 +378,10 @@ final class Responses
     }
 
     /** The reference's delete example: {@code {id, deleted: true, deletedAt}}. */
-    private static void writeDeleted(final JsonGenerator json, final CommandEvent event) throws IOException
+    private static void writeDeleted(final JsonGenerator json, final Ids ids, final CommandEvent event) throws IOException
     {
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.PAYMENT_METHOD, event.resultKey()));
+        json.writeStringField("id", ids.format(IdKind.PAYMENT_METHOD, event.resultKey()));
         json.writeBooleanField("deleted", true);
         json.writeStringField("deletedAt", Json.timestamp(event.resultTimestampMs()));
         json.writeEndObject();
@@ -387,7 +390,7 @@ final class Responses
     /** {@code MerchantBalanceResponseDto}. */
     private static void writeMerchantBalance(final JsonGenerator json, final CommandEvent event) throws IOException
     {
-        final String merchantId = event.textString(CommandEvent.TEXT_MERCHANT_ID);
+        final String merchantId = event.textString(Field.MERCHANT_ID);
         final String currency = Currencies.toString(event.resultCurrency());
         json.writeStartObject();
         json.writeStringField("id", "bal_" + merchantId + "_" + currency.toLowerCase(java.util.Locale.ROOT));
@@ -415,10 +418,10 @@ final class Responses
     }
 
     /** {@code CustomerResponseDto}. */
-    static void writeCustomer(final JsonGenerator json, final CustomerRecord customer) throws IOException
+    static void writeCustomer(final JsonGenerator json, final Ids ids, final CustomerRecord customer) throws IOException
     {
         json.writeStartObject();
-        json.writeStringField("id", customer.id());
+        json.writeStringField("id", ids.format(IdKind.CUSTOMER, customer.key()));
         json.writeStringField("createdAt", Json.timestamp(customer.createdAtMs()));
         json.writeStringField("updatedAt", Json.timestamp(customer.updatedAtMs()));
         json.writeStringField("merchantId", customer.merchantId());
@@ -437,15 +440,15 @@ final class Responses
     }
 
     /** {@code CustomerBalanceDto}. */
-    private static void writeCustomerBalance(final JsonGenerator json, final CommandEvent event) throws IOException
+    private static void writeCustomerBalance(final JsonGenerator json, final Ids ids, final CommandEvent event) throws IOException
     {
         final CustomerRecord customer = event.customer();
         final String currency = Currencies.toString(event.resultCurrency());
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.BALANCE, customer.key()) + "_" + currency.toLowerCase(java.util.Locale.ROOT));
+        json.writeStringField("id", ids.format(IdKind.BALANCE, customer.key()) + "_" + currency.toLowerCase(java.util.Locale.ROOT));
         json.writeStringField("createdAt", Json.timestamp(customer.createdAtMs()));
         json.writeStringField("updatedAt", Json.timestamp(event.accountUpdatedAtMs()));
-        json.writeStringField("customerId", customer.id());
+        json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, customer.key()));
         json.writeStringField("merchantId", customer.merchantId());
         json.writeNumberField("amount", event.balanceAfterMinor());
         json.writeStringField("currency", currency);
@@ -455,18 +458,18 @@ final class Responses
     }
 
     /** This project's pay-in object (the Cashful subset has no pay-in schema; see /openapi.json). */
-    private static void writePayIn(final JsonGenerator json, final CommandEvent event) throws IOException
+    private static void writePayIn(final JsonGenerator json, final Ids ids, final CommandEvent event) throws IOException
     {
         final String time = Json.timestamp(event.resultTimestampMs());
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.PAY_IN, event.resultKey()));
-        json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.customerKey()));
-        json.writeStringField("merchantId", event.textString(CommandEvent.TEXT_MERCHANT_ID));
-        json.writeNumberField("amount", event.amountMinor());
-        json.writeStringField("currency", Currencies.toString(event.currency()));
-        if (event.hasText(CommandEvent.TEXT_DESCRIPTION))
+        json.writeStringField("id", ids.format(IdKind.PAY_IN, event.resultKey()));
+        json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, event.get(Field.CUSTOMER_KEY)));
+        json.writeStringField("merchantId", event.textString(Field.MERCHANT_ID));
+        json.writeNumberField("amount", event.get(Field.AMOUNT_MINOR));
+        json.writeStringField("currency", Currencies.toString((int)event.get(Field.CURRENCY)));
+        if (event.has(Field.DESCRIPTION))
         {
-            json.writeStringField("description", event.textString(CommandEvent.TEXT_DESCRIPTION));
+            json.writeStringField("description", event.textString(Field.DESCRIPTION));
         }
         json.writeStringField("status", "completed");
         json.writeNumberField("balanceAfter", event.balanceAfterMinor());
@@ -476,16 +479,16 @@ final class Responses
     }
 
     /** {@code PurchaseResponseDto}. */
-    private static void writePurchase(final JsonGenerator json, final CommandEvent event) throws IOException
+    private static void writePurchase(final JsonGenerator json, final Ids ids, final CommandEvent event) throws IOException
     {
         final String time = Json.timestamp(event.resultTimestampMs());
         json.writeStartObject();
-        json.writeStringField("id", Ids.format(Ids.PURCHASE, event.resultKey()));
-        json.writeStringField("merchantId", event.textString(CommandEvent.TEXT_MERCHANT_ID));
-        json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.customerKey()));
-        json.writeStringField("productId", event.textString(CommandEvent.TEXT_PRODUCT_ID));
-        json.writeNumberField("amount", event.amountMinor());
-        json.writeStringField("currency", Currencies.toString(event.currency()));
+        json.writeStringField("id", ids.format(IdKind.PURCHASE, event.resultKey()));
+        json.writeStringField("merchantId", event.textString(Field.MERCHANT_ID));
+        json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, event.get(Field.CUSTOMER_KEY)));
+        json.writeStringField("productId", event.textString(Field.PRODUCT_ID));
+        json.writeNumberField("amount", event.get(Field.AMOUNT_MINOR));
+        json.writeStringField("currency", Currencies.toString((int)event.get(Field.CURRENCY)));
         json.writeStringField("status", "completed");
         json.writeNumberField("customerBalanceBefore", event.balanceBeforeMinor());
         json.writeNumberField("customerBalanceAfter", event.balanceAfterMinor());

@@ -1,5 +1,6 @@
 package io.ledger.http;
 
+import io.ledger.engine.IdKind;
 import io.netty.handler.codec.http.HttpMethod;
 
 /**
@@ -60,14 +61,14 @@ public enum Route
         return template;
     }
 
-    /** @return the prefix of the id in the path's {@code {id}} segment, or null when the path has none. */
-    public String idPrefix()
+    /** @return the kind of the id in the path's {@code {id}} segment, or null when the path has none. */
+    public IdKind idKind()
     {
         if (!template.contains("{id}"))
         {
             return null;
         }
-        return template.startsWith("/api/canary/payment-methods/") ? io.ledger.engine.Ids.PAYMENT_METHOD : io.ledger.engine.Ids.CUSTOMER;
+        return template.startsWith("/api/canary/payment-methods/") ? IdKind.PAYMENT_METHOD : IdKind.CUSTOMER;
     }
 
     /** @return true when a success creates something (201 Created) rather than reads or changes it (200 OK). */

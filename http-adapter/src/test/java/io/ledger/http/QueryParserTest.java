@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Field;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,8 @@ class QueryParserTest
         draft.clear();
         QueryParser.page(query(""), draft, problem);
         assertFalse(problem.any());
-        assertEquals(50, draft.pageLimit);
-        assertEquals(0, draft.pageOffset);
+        assertEquals(50, draft.get(Field.PAGE_LIMIT));
+        assertEquals(0, draft.get(Field.PAGE_OFFSET));
     }
 
     @Test
@@ -40,8 +41,8 @@ class QueryParserTest
         draft.clear();
         QueryParser.page(query("limit=100&offset=2147483647"), draft, problem);
         assertFalse(problem.any());
-        assertEquals(100, draft.pageLimit);
-        assertEquals(Integer.MAX_VALUE, draft.pageOffset);
+        assertEquals(100, draft.get(Field.PAGE_LIMIT));
+        assertEquals(Integer.MAX_VALUE, draft.get(Field.PAGE_OFFSET));
     }
 
     @ParameterizedTest
@@ -61,14 +62,14 @@ class QueryParserTest
         draft.clear();
         QueryParser.historyFilters(query("startDate=2025-01-15&endDate=2025-01-15"), draft, problem);
         assertFalse(problem.any());
-        assertEquals(1_736_899_200_000L, draft.fromMs);
-        assertEquals(1_736_899_200_000L + 86_400_000L - 1, draft.toMs);
+        assertEquals(1_736_899_200_000L, draft.get(Field.FROM_MS));
+        assertEquals(1_736_899_200_000L + 86_400_000L - 1, draft.get(Field.TO_MS));
 
         draft.clear();
         QueryParser.historyFilters(query("startDate=2025-01-15T10:30:00Z&endDate=2025-01-15T12:30:00%2B02:00"), draft, problem);
         assertFalse(problem.any());
-        assertEquals(1_736_937_000_000L, draft.fromMs);
-        assertEquals(1_736_937_000_000L, draft.toMs);
+        assertEquals(1_736_937_000_000L, draft.get(Field.FROM_MS));
+        assertEquals(1_736_937_000_000L, draft.get(Field.TO_MS));
     }
 
     @ParameterizedTest
@@ -90,7 +91,7 @@ class QueryParserTest
         {
             draft.clear();
             QueryParser.historyFilters(query("transactionType=" + pair.getKey()), draft, problem);
-            assertEquals(pair.getValue(), draft.filter);
+            assertEquals((long)pair.getValue(), draft.get(Field.ROW_FILTER));
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -37,11 +38,11 @@ final class JournalFixtures
         event.clear();
         return event.stamp(commandId, timestampMs)
             .type(CommandType.CREATE_CUSTOMER)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchantId)
-            .text(CommandEvent.TEXT_PHONE, phone)
-            .text(CommandEvent.TEXT_EMAIL, email)
-            .text(CommandEvent.TEXT_NAME, name)
-            .text(CommandEvent.TEXT_METADATA_JSON, metadataJson);
+            .text(Field.MERCHANT_ID, merchantId)
+            .text(Field.PHONE, phone)
+            .text(Field.EMAIL, email)
+            .text(Field.NAME, name)
+            .text(Field.METADATA_JSON, metadataJson);
     }
 
     static CommandEvent payIn(
@@ -51,11 +52,11 @@ final class JournalFixtures
         event.clear();
         return event.stamp(commandId, timestampMs)
             .type(CommandType.PAY_IN)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchantId)
-            .customerKey(customerKey)
-            .amountMinor(amountMinor)
-            .currency(currency)
-            .text(CommandEvent.TEXT_DESCRIPTION, description);
+            .text(Field.MERCHANT_ID, merchantId)
+            .set(Field.CUSTOMER_KEY, customerKey)
+            .set(Field.AMOUNT_MINOR, amountMinor)
+            .set(Field.CURRENCY, currency)
+            .text(Field.DESCRIPTION, description);
     }
 
     static CommandEvent purchase(
@@ -65,12 +66,12 @@ final class JournalFixtures
         event.clear();
         return event.stamp(commandId, timestampMs)
             .type(CommandType.PURCHASE)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchantId)
-            .customerKey(customerKey)
-            .amountMinor(amountMinor)
-            .currency(currency)
-            .quantity(quantity)
-            .text(CommandEvent.TEXT_PRODUCT_ID, productId);
+            .text(Field.MERCHANT_ID, merchantId)
+            .set(Field.CUSTOMER_KEY, customerKey)
+            .set(Field.AMOUNT_MINOR, amountMinor)
+            .set(Field.CURRENCY, currency)
+            .set(Field.QUANTITY, quantity)
+            .text(Field.PRODUCT_ID, productId);
     }
 
     /** @return the queue's cycle files (not the metadata file), sorted by name. */

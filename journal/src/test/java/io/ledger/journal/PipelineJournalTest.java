@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ReplySink;
@@ -44,9 +45,9 @@ class PipelineJournalTest
         {
             final int n = i;
             publish(pipeline, event -> event.type(CommandType.CREATE_CUSTOMER)
-                .text(CommandEvent.TEXT_MERCHANT_ID, "mer_" + (n % 2))
-                .text(CommandEvent.TEXT_PHONE, "+2782000" + n)
-                .text(CommandEvent.TEXT_METADATA_JSON, "{}")
+                .text(Field.MERCHANT_ID, "mer_" + (n % 2))
+                .text(Field.PHONE, "+2782000" + n)
+                .text(Field.METADATA_JSON, "{}")
                 .replyTo(reply ->
                 {
                     customerKeys.add(reply.customer().key());
@@ -65,11 +66,11 @@ class PipelineJournalTest
             final String merchant = "mer_" + (customerKeys.indexOf(customerKey) % 2);
             final CommandType type = n % 5 == 4 ? CommandType.GET_CUSTOMER_BALANCE : n % 2 == 0 ? CommandType.PAY_IN : CommandType.PURCHASE;
             publish(pipeline, event -> event.type(type)
-                .text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-                .customerKey(customerKey)
-                .amountMinor(100 + n)
-                .currency(ZAR)
-                .quantity(1)
+                .text(Field.MERCHANT_ID, merchant)
+                .set(Field.CUSTOMER_KEY, customerKey)
+                .set(Field.AMOUNT_MINOR, 100 + n)
+                .set(Field.CURRENCY, ZAR)
+                .set(Field.QUANTITY, 1)
                 .replyTo(countDown, null));
         }
         assertTrue(moved.await(10, TimeUnit.SECONDS));

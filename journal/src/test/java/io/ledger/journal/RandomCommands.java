@@ -5,6 +5,7 @@ import java.util.Random;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.ledger.engine.ResultCode;
 
 import static io.ledger.journal.JournalFixtures.ZAR;
@@ -100,7 +101,7 @@ public final class RandomCommands
                 customerMerchants = java.util.Arrays.copyOf(customerMerchants, customers * 2);
             }
             customerKeys[customers] = event.customer().key();
-            customerMerchants[customers++] = merchantIndex(event.textString(CommandEvent.TEXT_MERCHANT_ID));
+            customerMerchants[customers++] = merchantIndex(event.textString(Field.MERCHANT_ID));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import net.openhft.chronicle.queue.impl.TableStore;
 import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
 import net.openhft.chronicle.queue.impl.table.Metadata;
@@ -28,8 +29,8 @@ class WriterLockTest
     private static CommandEvent payIn(final long commandId)
     {
         final CommandEvent event = new CommandEvent();
-        event.type(CommandType.PAY_IN).text(CommandEvent.TEXT_MERCHANT_ID, "m1").customerKey(1).amountMinor(10)
-            .currency(Currencies.pack("ZAR")).stamp(commandId, 1_700_000_000_000L + commandId);
+        event.type(CommandType.PAY_IN).text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 1).set(Field.AMOUNT_MINOR, 10)
+            .set(Field.CURRENCY, Currencies.pack("ZAR")).stamp(commandId, 1_700_000_000_000L + commandId);
         return event;
     }
 

@@ -4,13 +4,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
+import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
+import io.ledger.engine.Ids;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.ResultCode;
 import io.ledger.engine.WaitStrategies;
 import io.ledger.http.HttpOptions;
 import io.ledger.http.LedgerHttpServer;
@@ -317,6 +325,8 @@ public final class LedgerServer implements AutoCloseable
                 snapshot == null ? -1 : snapshot.header().lastCommandId(),
                 (file, header, pauseNs, totalNs) -> journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), pauseNs, totalNs));
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
+            final boolean fresh = ledger.lastCommandId() < 0;
+            final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
             pipeline = LedgerPipeline.start(
                 new LedgerPipeline.Context()
                     .ringSizeEvents(config.ringSizeEvents())
@@ -349,9 +359,10 @@ public final class LedgerServer implements AutoCloseable
                     config.snapshots().everySeconds(), TimeUnit.SECONDS);
             }
 
+            final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(
-                config.port(), config.ioThreads(), pipeline, authenticator,
+                config.port(), config.ioThreads(), pipeline, ids, authenticator,
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus));
             return new LedgerServer(journal, pipeline, http, snapshotTimer);
         }
@@ -371,6 +382,51 @@ public final class LedgerServer implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /**
+     * The deployment's ids. On the first start of an empty data directory (nothing journaled yet) it draws a random salt
+     * from {@code saltSource} and journals it ({@link CommandType#INITIALIZE_DEPLOYMENT}) through the pipeline, before
+     * the port is bound; the ledger itself never draws one. Otherwise the salt the recovered ledger holds: 0 for a data
+     * directory from before salts, whose ids stay exactly what they were.
+     *
+     * @param fresh         the recovered ledger had applied no command (read before the pipeline started).
+     * @param recoveredSalt the recovered ledger's salt (likewise).
+     * @throws IllegalStateException when the salt could not be journaled: the server must not start.
+     */
+    public static Ids deploymentIds(
+        final LedgerPipeline pipeline, final boolean fresh, final long recoveredSalt, final LongSupplier saltSource)
+    {
+        if (!fresh)
+        {
+            return new Ids(recoveredSalt);
+        }
+        long salt;
+        do
+        {
+            salt = saltSource.getAsLong();
+        }
+        while (salt == 0);
+        final CountDownLatch replied = new CountDownLatch(1);
+        final AtomicReference<ResultCode> result = new AtomicReference<>();
+        final boolean published = pipeline.tryPublish((event, value) -> event.set(Field.DEPLOYMENT_SALT, value)
+            .replyTo(reply -> { result.set(reply.result()); replied.countDown(); }, null)
+            .type(CommandType.INITIALIZE_DEPLOYMENT), salt);
+        try
+        {
+            if (!published || !replied.await(30, TimeUnit.SECONDS) || result.get() != ResultCode.OK)
+            {
+                throw new IllegalStateException("the deployment's id salt was not journaled: published=" + published +
+                    " result=" + result.get());
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while journaling the deployment's id salt", ex);
+        }
+        LOG.info("new data directory: journaled the deployment's id salt as its first command");
+        return new Ids(salt);
     }
 
     /**

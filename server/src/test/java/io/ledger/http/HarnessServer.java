@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Ids;
 import io.ledger.engine.JournalWriter;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
@@ -41,6 +42,8 @@ final class HarnessServer implements AutoCloseable
     final Path dataDir;
     final Ledger ledger;
     final LedgerPipeline pipeline;
+    /** The deployment's ids: a new data directory gets a salt, as {@code LedgerServer.start} gives it. */
+    final Ids ids;
     final LedgerHttpServer http;
     final AtomicReference<Throwable> fatal = new AtomicReference<>();
     final HttpClient client = HttpClient.newBuilder()
@@ -62,6 +65,8 @@ final class HarnessServer implements AutoCloseable
         ledger = new Ledger(Currencies.pack("ZAR"));
         journal.replay(ledger::apply);
         ledger.checkConservation();
+        final boolean fresh = ledger.lastCommandId() < 0;
+        final long recoveredSalt = ledger.deploymentSalt();
         pipeline = LedgerPipeline.start(
             new LedgerPipeline.Context()
                 .ringSizeEvents(ringSizeEvents)
@@ -73,7 +78,8 @@ final class HarnessServer implements AutoCloseable
             journalWrapper.apply(journal));
         final JwtAuthenticator authenticator =
             new JwtAuthenticator(TestServer.SECRET, SystemEpochClock.INSTANCE, LedgerServer.JWT_CLOCK_SKEW_MS);
-        http = LedgerHttpServer.start(0, 1, pipeline, authenticator, options.withJournalFiles(LedgerServer.journalFiles(journalDir)));
+        ids = LedgerServer.deploymentIds(pipeline, fresh, recoveredSalt, new java.security.SecureRandom()::nextLong);
+        http = LedgerHttpServer.start(0, 1, pipeline, ids, authenticator, options.withJournalFiles(LedgerServer.journalFiles(journalDir)));
     }
 
     int port()

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
-import io.ledger.engine.Ids;
+import io.ledger.engine.IdKind;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.junit.jupiter.api.AfterEach;
@@ -158,7 +158,7 @@ class HostileInputPropertyTest
     @Test
     void shouldAnswerEveryOddPathIdWith4xx()
     {
-        final List<Route> idRoutes = EnumSet.allOf(Route.class).stream().filter(r -> r.idPrefix() != null).toList();
+        final List<Route> idRoutes = EnumSet.allOf(Route.class).stream().filter(r -> r.idKind() != null).toList();
         forAll("odd path ids", 600, r ->
         {
             final Route route = idRoutes.get(r.nextInt(idRoutes.size()));
@@ -167,7 +167,7 @@ class HostileInputPropertyTest
             {
                 id = oddId().next(r);
             }
-            while (route.changesState() && wellFormed(route.idPrefix(), id)); // a well-formed id would reach the ledger
+            while (route.changesState() && wellFormed(route.idKind(), id)); // a well-formed id would reach the ledger
             final String target = route.template().replace("{id}", id);
             final byte[] body = route.changesState() && !route.method().equals(HttpMethod.DELETE)
                 ? validBody(route).getBytes(StandardCharsets.UTF_8) : null;
@@ -212,7 +212,7 @@ class HostileInputPropertyTest
         final List<String> paths = new ArrayList<>();
         for (final Route route : Route.values())
         {
-            paths.add(route.template().replace("{id}", route.idPrefix() == null ? "x" : route.idPrefix().equals(Ids.CUSTOMER) ? customer1 : paymentMethod1));
+            paths.add(route.template().replace("{id}", route.idKind() == null ? "x" : route.idKind() == IdKind.CUSTOMER ? customer1 : paymentMethod1));
         }
         forAll("routes and methods", 400, r ->
         {
@@ -699,11 +699,11 @@ class HostileInputPropertyTest
             r -> new String(randomBytes(r, 1, 12), StandardCharsets.ISO_8859_1).replaceAll("[\\s/?#\\x00-\\x1F\\x7F]", "z"));
     }
 
-    private static boolean wellFormed(final String prefix, final String id)
+    private boolean wellFormed(final IdKind kind, final String id)
     {
         try
         {
-            return Ids.parse(prefix, QueryStringDecoder.decodeComponent(id)) >= 0;
+            return server.ids.parse(kind, QueryStringDecoder.decodeComponent(id)) >= 0;
         }
         catch (final IllegalArgumentException ex)
         {

@@ -84,7 +84,7 @@ class CleanShutdownTest
         final Matcher loaded = server.find(ChildServer.LOADED_SNAPSHOT);
         assertNotNull(loaded, server::output);
         assertEquals(snapshots.get(0).toString(), loaded.group(1));
-        assertEquals("3", loaded.group(2), "the three commands");
+        assertEquals("4", loaded.group(2), "the deployment's id salt (journaled at the first start) and the three commands");
         final Matcher replayed = server.find(ChildServer.REPLAYED);
         assertEquals("0", replayed.group(1), "no journal record after the snapshot");
         try (HttpConnection http = new HttpConnection(port))

@@ -22,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import io.ledger.engine.Currencies;
+import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
@@ -133,7 +134,7 @@ final class JournalFixtureGenerator
             + "\"name\":\"Zoë Ndlovu\",\"metadata\":{\"city\":\"Durban\",\"nested\":{\"a\":[1,2,{\"b\":null}]}}}");
         createCustomer(BETA, "{\"phoneNumber\":\"+27311110002\",\"email\":\"thandi@example.com\",\"name\":\"Thandi (beta)\","
             + "\"metadata\":{}}");
-        final String unknownCustomer = Ids.format(Ids.CUSTOMER, 999);
+        final String unknownCustomer = Ids.UNSALTED.format(IdKind.CUSTOMER, 999);
 
         post(ALPHA, payIns(a1), null, "{\"amount\":10000,\"currency\":\"ZAR\",\"description\":\"cash deposit at till 3\"}", 201);
         post(ALPHA, payIns(a1), null, "{\"amount\":2500,\"currency\":\"USD\"}", 201);
@@ -278,7 +279,7 @@ final class JournalFixtureGenerator
         }
         pipeline = LedgerPipeline.start(context, ledger, journal);
         final JwtAuthenticator authenticator = new JwtAuthenticator(SECRET, SystemEpochClock.INSTANCE, LedgerServer.JWT_CLOCK_SKEW_MS);
-        http = LedgerHttpServer.start(0, 1, pipeline, authenticator, HttpOptions.DEFAULTS);
+        http = LedgerHttpServer.start(0, 1, pipeline, Ids.UNSALTED, authenticator, HttpOptions.DEFAULTS); // 4af94da had no salt
     }
 
     /** Stops accepting, drains, takes the final snapshot when the pipeline has a taker, and closes the journal. */

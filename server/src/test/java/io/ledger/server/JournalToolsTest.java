@@ -1,6 +1,7 @@
 package io.ledger.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
 import io.ledger.journal.ChronicleJournal;
@@ -188,12 +190,30 @@ class JournalToolsTest
         final Map<String, Object> purchase = parse(lines.get(0));
         assertEquals(6L, purchase.get("commandId"));
         assertEquals("PURCHASE", purchase.get("type"));
-        assertEquals(io.ledger.engine.Ids.format(io.ledger.engine.Ids.CUSTOMER, 1), purchase.get("customerId"));
+        assertEquals(io.ledger.engine.Ids.UNSALTED.format(io.ledger.engine.IdKind.CUSTOMER, 1), purchase.get("customerId"));
         assertEquals(3_000L, purchase.get("amountMinor"));
         assertEquals("ZAR", purchase.get("currency"));
         assertEquals(2L, purchase.get("quantity"));
         assertEquals("prod-coffee", purchase.get("productId"));
         assertEquals("PAY_IN", parse(lines.get(2)).get("type"));
+    }
+
+    @Test
+    void shouldPrintTheIdsOfTheDeploymentWhoseSaltTheJournalStartsWith(@TempDir final Path salted) throws IOException
+    {
+        final long salt = 0x5A17_5A17_0000_0001L;
+        final CommandEvent e = new CommandEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(salted.resolve("journal"), Durability.PROCESS))
+        {
+            e.clear();
+            journal.append(e.stamp(1, T0).type(CommandType.INITIALIZE_DEPLOYMENT).set(Field.DEPLOYMENT_SALT, salt));
+            journal.append(customer(e, 2, "mer_a", "+27820000001", null, "{}"));
+            journal.append(payIn(e, 3, "mer_a", 2, 100, ZAR, null));
+        }
+        assertEquals(0, execute("journal", "--data-dir", salted.toString(), "--from", "3"), err::toString);
+        final Map<String, Object> payIn = parse(out.toString().lines().toList().get(0));
+        assertEquals(new io.ledger.engine.Ids(salt).format(io.ledger.engine.IdKind.CUSTOMER, 2), payIn.get("customerId"));
+        assertNotEquals(io.ledger.engine.Ids.UNSALTED.format(io.ledger.engine.IdKind.CUSTOMER, 2), payIn.get("customerId"));
     }
 
     @Test
@@ -284,11 +304,11 @@ class JournalToolsTest
     {
         e.clear();
         return e.stamp(id, T0 + id).type(CommandType.CREATE_CUSTOMER)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-            .text(CommandEvent.TEXT_PHONE, phone)
-            .text(CommandEvent.TEXT_EMAIL, email)
-            .text(CommandEvent.TEXT_NAME, "Name " + id)
-            .text(CommandEvent.TEXT_METADATA_JSON, metadata);
+            .text(Field.MERCHANT_ID, merchant)
+            .text(Field.PHONE, phone)
+            .text(Field.EMAIL, email)
+            .text(Field.NAME, "Name " + id)
+            .text(Field.METADATA_JSON, metadata);
     }
 
     private static CommandEvent payIn(
@@ -297,9 +317,9 @@ class JournalToolsTest
     {
         e.clear();
         return e.stamp(id, T0 + id).type(CommandType.PAY_IN)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-            .customerKey(customerKey).amountMinor(amountMinor).currency(currency)
-            .text(CommandEvent.TEXT_DESCRIPTION, description);
+            .text(Field.MERCHANT_ID, merchant)
+            .set(Field.CUSTOMER_KEY, customerKey).set(Field.AMOUNT_MINOR, amountMinor).set(Field.CURRENCY, currency)
+            .text(Field.DESCRIPTION, description);
     }
 
     private static CommandEvent purchase(
@@ -308,9 +328,9 @@ class JournalToolsTest
     {
         e.clear();
         return e.stamp(id, T0 + id).type(CommandType.PURCHASE)
-            .text(CommandEvent.TEXT_MERCHANT_ID, merchant)
-            .customerKey(customerKey).amountMinor(amountMinor).currency(currency).quantity(quantity)
-            .text(CommandEvent.TEXT_PRODUCT_ID, productId);
+            .text(Field.MERCHANT_ID, merchant)
+            .set(Field.CUSTOMER_KEY, customerKey).set(Field.AMOUNT_MINOR, amountMinor).set(Field.CURRENCY, currency).set(Field.QUANTITY, quantity)
+            .text(Field.PRODUCT_ID, productId);
     }
 
     private static Map<String, String> snapshot(final Path dir) throws IOException

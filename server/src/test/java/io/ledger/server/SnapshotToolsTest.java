@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerSnapshot;
 import io.ledger.journal.ChronicleJournal;
@@ -65,15 +66,15 @@ class SnapshotToolsTest
             for (int id = 1; id <= COMMANDS; id++)
             {
                 e.clear();
-                e.stamp(id, T0 + id * 1_000L).text(CommandEvent.TEXT_MERCHANT_ID, "mer_a");
+                e.stamp(id, T0 + id * 1_000L).text(Field.MERCHANT_ID, "mer_a");
                 if (id == 1)
                 {
-                    e.type(CommandType.CREATE_CUSTOMER).text(CommandEvent.TEXT_PHONE, "+27").text(CommandEvent.TEXT_METADATA_JSON, "{}");
+                    e.type(CommandType.CREATE_CUSTOMER).text(Field.PHONE, "+27").text(Field.METADATA_JSON, "{}");
                 }
                 else
                 {
-                    e.type(id % 3 == 0 ? CommandType.PURCHASE : CommandType.PAY_IN).customerKey(1).amountMinor(100L * id)
-                        .currency(ZAR).quantity(1).text(CommandEvent.TEXT_PRODUCT_ID, marker(id)).text(CommandEvent.TEXT_DESCRIPTION, "d");
+                    e.type(id % 3 == 0 ? CommandType.PURCHASE : CommandType.PAY_IN).set(Field.CUSTOMER_KEY, 1).set(Field.AMOUNT_MINOR, 100L * id)
+                        .set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1).text(Field.PRODUCT_ID, marker(id)).text(Field.DESCRIPTION, "d");
                 }
                 journal.append(e);
                 ledger.apply(e);
@@ -284,18 +285,27 @@ class SnapshotToolsTest
     }
 
     @Test
-    void shouldPrintFieldsItHasNoNameForUnderTheirIndexAndTheCounterparty() throws IOException
+    void shouldPrintEveryDeclaredFieldByItsNameTheReceiverAndTheMethodsToo() throws IOException
     {
+        // Before record version 3 the tool named only some text slots and printed the rest as textN; every field now has
+        // the name its declaration gives it, so what this checks is that the fields that had none print by name.
         final CommandEvent e = new CommandEvent();
         try (ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.PROCESS))
         {
             e.clear();
-            journal.append(e.stamp(COMMANDS + 1, T0).type(CommandType.PAY_IN).text(CommandEvent.TEXT_MERCHANT_ID, "mer_a")
-                .customerKey(1).counterpartyKey(77).amountMinor(5).currency(ZAR).text(11, "a field added later"));
+            journal.append(e.stamp(COMMANDS + 1, T0).type(CommandType.TRANSFER).text(Field.MERCHANT_ID, "mer_a")
+                .set(Field.CUSTOMER_KEY, 1).set(Field.TO_CUSTOMER_KEY, 77).set(Field.AMOUNT_MINOR, 5).set(Field.CURRENCY, ZAR));
+            e.clear();
+            journal.append(e.stamp(COMMANDS + 2, T0).type(CommandType.SAVE_PAYMENT_METHOD).text(Field.MERCHANT_ID, "mer_a")
+                .set(Field.CUSTOMER_KEY, 1).text(Field.METHOD_TYPE, "card").text(Field.METHOD_PROVIDER, "a provider")
+                .set(Field.EXPIRY_MONTH, 12).set(Field.IS_DEFAULT, false));
         }
         assertEquals(0, execute("journal", "--data-dir", dataDir.toString(), "--from", Integer.toString(COMMANDS + 1)), err::toString);
-        assertTrue(out.toString().contains("\"counterpartyKey\":77"), out::toString);
-        assertTrue(out.toString().contains("\"text11\":\"a field added later\""), out::toString);
+        final String ids = io.ledger.engine.Ids.UNSALTED.format(io.ledger.engine.IdKind.CUSTOMER, 77);
+        assertTrue(out.toString().contains("\"toCustomerId\":\"" + ids + "\""), out::toString);
+        assertTrue(out.toString().contains("\"provider\":\"a provider\""), out::toString);
+        assertTrue(out.toString().contains("\"expiryMonth\":12"), out::toString);
+        assertTrue(out.toString().contains("\"isDefault\":false"), out::toString);
     }
 
     /** Flips a byte in the middle of the only occurrence of {@code marker} in the journal's files. */

@@ -1,8 +1,10 @@
 package io.ledger.engine.internal;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 import io.ledger.engine.EntryType;
+import io.ledger.engine.SnapshotFormatException;
 
 /**
  * The append-only history of balance movements, held column by column in primitive arrays so that appending
@@ -11,9 +13,13 @@ import io.ledger.engine.EntryType;
  *
  * <p>Entry ids are positions in this log: the same commands in the same order give the same ids.
  *
+ * <p>Section {@link SnapshotTags#ENTRIES}: count i32, then per entry: accountKind i8, accountKey i64, counterpartyKey
+ * i64, type ordinal i8, amountMinor i64, balanceAfterMinor i64, currency i32, timestampMs i64, commandId i64, textRef
+ * i64, previousOfAccount i32.
+ *
  * <p>Single-threaded: ledger thread only.
  */
-public final class EntryLog
+public final class EntryLog implements SnapshotPart
 {
     /** Account kinds, in the top bit of nothing: kept as a separate column for clarity. */
     public static final byte ACCOUNT_CUSTOMER = 1;
@@ -164,6 +170,61 @@ public final class EntryLog
             hash.add(accountKind[i]).add(accountKey[i]).add(counterpartyKey[i]).add(entryType[i]).add(amountMinor[i])
                 .add(balanceAfterMinor[i]).add(currency[i]).add(timestampMs[i]).add(commandId[i])
                 .add(textRef[i]).add(previousOfAccount[i]);
+        }
+    }
+
+    @Override
+    public int[] sectionTags()
+    {
+        return new int[] {SnapshotTags.ENTRIES};
+    }
+
+    @Override
+    public void writeSections(final SectionOutput out) throws IOException
+    {
+        out.beginSection(SnapshotTags.ENTRIES);
+        out.writeInt(size);
+        for (int i = 0; i < size; i++)
+        {
+            out.writeByte(accountKind[i]);
+            out.writeLong(accountKey[i]);
+            out.writeLong(counterpartyKey[i]);
+            out.writeByte(entryType[i]);
+            out.writeLong(amountMinor[i]);
+            out.writeLong(balanceAfterMinor[i]);
+            out.writeInt(currency[i]);
+            out.writeLong(timestampMs[i]);
+            out.writeLong(commandId[i]);
+            out.writeLong(textRef[i]);
+            out.writeInt(previousOfAccount[i]);
+        }
+        out.endSection();
+    }
+
+    @Override
+    public void readSection(final int tag, final SectionInput in, final boolean[] seen) throws IOException
+    {
+        final int count = in.readCount("entries", CAPACITY_ENTRIES_MAX);
+        final EntryType[] types = EntryType.values();
+        for (int i = 0; i < count; i++)
+        {
+            final byte kind = in.readByte();
+            final long key = in.readLong();
+            final long counterparty = in.readLong();
+            final int type = in.readByte();
+            final long amount = in.readLong();
+            final long after = in.readLong();
+            final int currencyCode = in.readInt();
+            final long time = in.readLong();
+            final long command = in.readLong();
+            final long text = in.readLong();
+            final int previous = in.readInt();
+            if (type < 0 || type >= types.length || previous < -1 || previous >= size)
+            {
+                throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " type=" + type +
+                    " previousOfAccount=" + previous + " out of range");
+            }
+            append(kind, key, counterparty, types[type], amount, after, currencyCode, time, command, text, previous);
         }
     }
 

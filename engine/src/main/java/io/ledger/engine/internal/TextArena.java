@@ -1,5 +1,7 @@
 package io.ledger.engine.internal;
 
+import java.io.IOException;
+
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -7,9 +9,11 @@ import org.agrona.ExpandableArrayBuffer;
  * Append-only UTF-8 store for short texts the ledger keeps (entry descriptions, product ids). A reference packs
  * offset and length into one {@code long}: {@code offset << 16 | length}; {@link #NONE} means no text.
  *
+ * <p>Section {@link SnapshotTags#TEXTS}: size i32, then the raw bytes (references into them stay valid).
+ *
  * <p>Single-threaded: ledger thread only.
  */
-public final class TextArena
+public final class TextArena implements SnapshotPart
 {
     public static final long NONE = -1;
 
@@ -94,5 +98,39 @@ public final class TextArena
         }
         buffer.putBytes(limit, src, srcOffset, length);
         limit += length;
+    }
+
+    @Override
+    public int[] sectionTags()
+    {
+        return new int[] {SnapshotTags.TEXTS};
+    }
+
+    @Override
+    public void writeSections(final SectionOutput out) throws IOException
+    {
+        out.beginSection(SnapshotTags.TEXTS);
+        out.writeInt(limit);
+        final byte[] chunk = new byte[SectionOutput.BLOCK_BYTES_MAX];
+        for (int offset = 0; offset < limit; offset += chunk.length)
+        {
+            final int n = Math.min(chunk.length, limit - offset);
+            getBytes(offset, chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
+        out.endSection();
+    }
+
+    @Override
+    public void readSection(final int tag, final SectionInput in, final boolean[] seen) throws IOException
+    {
+        final int size = in.readCount("text bytes", CAPACITY_BYTES_MAX);
+        final byte[] chunk = new byte[SectionOutput.BLOCK_BYTES_MAX];
+        for (int offset = 0; offset < size; offset += chunk.length)
+        {
+            final int n = Math.min(chunk.length, size - offset);
+            in.readFully(chunk, 0, n);
+            appendBytes(chunk, 0, n);
+        }
     }
 }

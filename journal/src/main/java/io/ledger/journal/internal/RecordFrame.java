@@ -5,6 +5,7 @@ import java.util.zip.CRC32C;
 
 import io.ledger.engine.CommandCodec;
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.internal.CommandCodecV2;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -17,12 +18,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------+---------------+-------------------------------+
  *  | formatVersion |  recordType   |         reserved (0)          |  0
- *  |     (u8=1)    |     (u8)      |             (u16)             |
+ *  |    (u8=3)     |     (u8)      |             (u16)             |
  *  +---------------+---------------+-------------------------------+
  *  |                       bodyLength (i32)                        |  4
  *  +---------------------------------------------------------------+
  *  |                  body (bodyLength bytes) ...                  |  8
- *  |   recordType 1 COMMAND:   the CommandCodec body               |
+ *  |   recordType 1 COMMAND:   the CommandCodec body of layout     |
+ *  |                           formatVersion (3; 2 is still read)  |
  *  |   recordType 2 TORN_SKIP: skippedIndex (i64),                 |
  *  |                           lastCommandId (i64)                 |
  *  +---------------------------------------------------------------+
@@ -43,16 +45,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class RecordFrame
 {
     /**
-     * Version 2: the command body's fixed part grew from 56 to 72 bytes (flags, aux). Version 1 journals came only
-     * from pre-release builds and are refused with a clear "bad version" message rather than misread.
+     * Version 3: the command body is the declaration-driven layout of {@link CommandCodec}. Version 2 (the 72-byte
+     * fixed layout) is still read, record by record, so a journal written before the upgrade replays as it did; new
+     * records are always version 3. Version 1 journals came only from pre-release builds and are refused with a clear
+     * "bad version" message rather than misread.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = CommandCodec.VERSION;
+    /** The older version still read. */
+    public static final int FORMAT_VERSION_2 = CommandCodec.VERSION_2;
     public static final int TYPE_COMMAND = 1;
     public static final int TYPE_TORN_SKIP = 2;
 
     public static final int HEADER_BYTES = 8;
     public static final int CRC_BYTES = 4;
-    public static final int BODY_BYTES_MAX = CommandCodec.BODY_BYTES_MAX;
+    public static final int BODY_BYTES_MAX = Math.max(CommandCodec.BODY_BYTES_MAX, CommandCodecV2.BODY_BYTES_MAX);
     public static final int FRAME_BYTES_MIN = HEADER_BYTES + CRC_BYTES;
     public static final int FRAME_BYTES_MAX = HEADER_BYTES + BODY_BYTES_MAX + CRC_BYTES;
     public static final int TORN_SKIP_BODY_BYTES = 16;
@@ -97,10 +103,10 @@ public final class RecordFrame
     public int encodeCommand(final CommandEvent event)
     {
         final int bodyLength = CommandCodec.encodedLength(event);
-        if (bodyLength < CommandCodec.FIXED_BYTES || bodyLength > BODY_BYTES_MAX)
+        if (bodyLength < CommandCodec.BODY_BYTES_MIN || bodyLength > CommandCodec.BODY_BYTES_MAX)
         {
             throw new IllegalStateException("commandId=" + event.commandId() + " bodyLength=" + bodyLength +
-                " outside [" + CommandCodec.FIXED_BYTES + ", " + BODY_BYTES_MAX + "]");
+                " outside [" + CommandCodec.BODY_BYTES_MIN + ", " + CommandCodec.BODY_BYTES_MAX + "]");
         }
         final int written = CommandCodec.encode(event, buffer, HEADER_BYTES);
         if (written != bodyLength)
@@ -160,7 +166,7 @@ public final class RecordFrame
         {
             return CRC_MISMATCH;
         }
-        if (formatVersion() != FORMAT_VERSION)
+        if (formatVersion() != FORMAT_VERSION && formatVersion() != FORMAT_VERSION_2)
         {
             return BAD_VERSION;
         }
@@ -175,7 +181,8 @@ public final class RecordFrame
         switch (recordType())
         {
             case TYPE_COMMAND:
-                return bodyLength() >= CommandCodec.FIXED_BYTES ? OK : BAD_BODY_LENGTH;
+                return bodyLength() >= (formatVersion() == FORMAT_VERSION_2 ? CommandCodecV2.FIXED_BYTES : CommandCodec.BODY_BYTES_MIN)
+                    ? OK : BAD_BODY_LENGTH;
             case TYPE_TORN_SKIP:
                 return bodyLength() == TORN_SKIP_BODY_BYTES ? OK : BAD_BODY_LENGTH;
             default:
@@ -195,10 +202,12 @@ public final class RecordFrame
         return status == BAD_FRAME_LENGTH || status == CRC_MISMATCH;
     }
 
-    /** Decodes a verified COMMAND frame into {@code event}; {@code false} when the body is malformed. */
+    /** Decodes a verified COMMAND frame, of either version, into {@code event}; {@code false} when the body is malformed. */
     public boolean decodeCommand(final CommandEvent event)
     {
-        return CommandCodec.decode(buffer, HEADER_BYTES, bodyLength(), event);
+        return formatVersion() == FORMAT_VERSION_2
+            ? CommandCodec.decodeVersion2(buffer, HEADER_BYTES, bodyLength(), event)
+            : CommandCodec.decode(buffer, HEADER_BYTES, bodyLength(), event);
     }
 
     public int formatVersion()
@@ -238,7 +247,8 @@ public final class RecordFrame
                 FRAME_BYTES_MAX + "]";
             case CRC_MISMATCH -> "crc32c mismatch: expected=0x" + hex(storedCrc) + " (stored) actual=0x" +
                 hex(computedCrc) + " (computed)";
-            case BAD_VERSION -> "bad version: formatVersion=" + formatVersion() + " expected=" + FORMAT_VERSION;
+            case BAD_VERSION -> "bad version: formatVersion=" + formatVersion() + " expected=" + FORMAT_VERSION + " or " +
+                FORMAT_VERSION_2;
             case BAD_RESERVED -> "bad header: reserved=" + (buffer.getShort(2, ORDER) & 0xFFFF) + " expected=0";
             case BAD_BODY_LENGTH -> "bad length: bodyLength=" + bodyLength() + " frameBytes=" + frameLength +
                 " recordType=" + recordType();

@@ -13,6 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ReplySink;
@@ -204,7 +205,7 @@ class SnapshotRecoveryTest
                 stream.applied(event);
                 if (i > 90)
                 {
-                    event.amountMinor(event.amountMinor() + 1); // another command with the same id
+                    event.set(Field.AMOUNT_MINOR, event.get(Field.AMOUNT_MINOR) + 1); // another command with the same id
                 }
                 journalB.append(event);
                 b.apply(event);
@@ -273,7 +274,7 @@ class SnapshotRecoveryTest
                 stream.next(template);
                 if (template.type() != io.ledger.engine.CommandType.CREATE_CUSTOMER && lastCustomer.get() > 0)
                 {
-                    template.customerKey(lastCustomer.get()); // ids differ from the stream's: aim at a real customer
+                    template.set(Field.CUSTOMER_KEY, lastCustomer.get()); // ids differ from the stream's: aim at a real customer
                 }
                 while (!pipeline.tryPublish((event, t) -> copy(t, event).replyTo(sink, null), template))
                 {
@@ -317,15 +318,7 @@ class SnapshotRecoveryTest
 
     private static CommandEvent copy(final CommandEvent from, final CommandEvent to)
     {
-        to.type(from.type()).customerKey(from.customerKey()).amountMinor(from.amountMinor()).currency(from.currency())
-            .quantity(from.quantity());
-        for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
-        {
-            if (from.hasText(field))
-            {
-                to.text(field, from.textBuffer(), from.textOffset(field), from.textLength(field));
-            }
-        }
+        to.copyFrom(from);
         return to;
     }
 

@@ -11,10 +11,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.JournalCorruptException;
+import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.server.tools.JournalTool.ToolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +32,10 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
         "Print the commands in DIR/journal as JSON lines on stdout, one per record, oldest first (read-only): index, "
-            + "commandId, timestampMs, time, type, merchantId, customerId, counterpartyKey (when set), amountMinor, currency, "
-            + "quantity and every text field the command carries (phoneNumber, email, name, metadata, description, productId; "
-            + "a field this version has no name for prints as textN). Every command type prints, by its name.",
+            + "commandId, timestampMs, time, type (by its name), then every field the command carries, by the name its "
+            + "declaration gives it (merchantId, customerId, amountMinor, currency, quantity, phoneNumber, metadata as JSON, "
+            + "...). Keys print as the deployment's public ids (cus_..., pm_...); when journal retention removed the record "
+            + "that set the deployment's id salt, as numbers instead (customerKey, ...).",
         "Every record up to the last one printed is verified as 'replay' does. Exit 0 OK, 1 corrupt journal, "
             + "2 bad usage or no journal."})
 public final class JournalCommand implements Callable<Integer>
@@ -40,17 +44,6 @@ public final class JournalCommand implements Callable<Integer>
         .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
         .rootValueSeparator("\n")
         .build();
-    private static final String[] TEXT_NAMES = new String[CommandEvent.TEXT_FIELDS];
-
-    static
-    {
-        TEXT_NAMES[CommandEvent.TEXT_PHONE] = "phoneNumber";
-        TEXT_NAMES[CommandEvent.TEXT_EMAIL] = "email";
-        TEXT_NAMES[CommandEvent.TEXT_NAME] = "name";
-        TEXT_NAMES[CommandEvent.TEXT_DESCRIPTION] = "description";
-        TEXT_NAMES[CommandEvent.TEXT_PRODUCT_ID] = "productId";
-    }
-
     @Spec
     CommandSpec spec;
 
@@ -87,13 +80,21 @@ public final class JournalCommand implements Callable<Integer>
                  JsonGenerator json = JSON.createGenerator(out))
             {
                 final long[] printed = {0};
+                // The id salt is the first record of a salted deployment; without retention, no such record means salt 0
+                final Ids[] ids = {JournalRetention.journalWasTrimmed(dataDir.dataDir) ? null : Ids.UNSALTED};
+                final boolean[] first = {true};
                 journal.replay((index, event) ->
                 {
+                    if (first[0] && event.type() == CommandType.INITIALIZE_DEPLOYMENT && event.get(Field.DEPLOYMENT_SALT) != 0)
+                    {
+                        ids[0] = new Ids(event.get(Field.DEPLOYMENT_SALT));
+                    }
+                    first[0] = false;
                     if (event.commandId() < fromCommandId)
                     {
                         return true;
                     }
-                    write(json, index, event);
+                    write(json, index, event, ids[0]);
                     return ++printed[0] < limit;
                 });
                 if (printed[0] > 0)
@@ -119,7 +120,8 @@ public final class JournalCommand implements Callable<Integer>
         }
     }
 
-    private static void write(final JsonGenerator json, final long index, final CommandEvent event)
+    /** One JSON line: the record's place and stamps, then each field the command carries, as its declaration says. */
+    private static void write(final JsonGenerator json, final long index, final CommandEvent event, final Ids ids)
     {
         try
         {
@@ -129,35 +131,14 @@ public final class JournalCommand implements Callable<Integer>
             json.writeNumberField("timestampMs", event.timestampMs());
             json.writeStringField("time", Instant.ofEpochMilli(event.timestampMs()).toString());
             json.writeStringField("type", event.type().name());
-            if (event.hasText(CommandEvent.TEXT_MERCHANT_ID))
+            final CommandType type = event.type();
+            for (int i = 0; i < type.fieldCount(); i++)
             {
-                json.writeStringField("merchantId", event.textString(CommandEvent.TEXT_MERCHANT_ID));
-            }
-            if (event.customerKey() >= 0)
-            {
-                json.writeStringField("customerId", Ids.format(Ids.CUSTOMER, event.customerKey()));
-            }
-            if (event.counterpartyKey() >= 0)
-            {
-                json.writeNumberField("counterpartyKey", event.counterpartyKey()); // its meaning depends on the type
-            }
-            json.writeNumberField("amountMinor", event.amountMinor());
-            if (Currencies.isValid(event.currency()))
-            {
-                json.writeStringField("currency", Currencies.toString(event.currency()));
-            }
-            json.writeNumberField("quantity", event.quantity());
-            for (int field = 0; field < CommandEvent.TEXT_FIELDS; field++)
-            {
-                if (field != CommandEvent.TEXT_MERCHANT_ID && field != CommandEvent.TEXT_METADATA_JSON && event.hasText(field))
+                final Field field = type.field(i);
+                if (event.has(field))
                 {
-                    // A field added after this tool was written still prints, under its index
-                    json.writeStringField(TEXT_NAMES[field] != null ? TEXT_NAMES[field] : "text" + field, event.textString(field));
+                    writeField(json, event, field, ids);
                 }
-            }
-            if (event.hasText(CommandEvent.TEXT_METADATA_JSON))
-            {
-                writeMetadata(json, event.textString(CommandEvent.TEXT_METADATA_JSON));
             }
             json.writeEndObject();
         }
@@ -167,8 +148,48 @@ public final class JournalCommand implements Callable<Integer>
         }
     }
 
-    /** Copies the metadata as JSON (re-serialized, so one line whatever it held); as a string if it is not JSON. */
-    private static void writeMetadata(final JsonGenerator json, final String metadata) throws IOException
+    private static void writeField(final JsonGenerator json, final CommandEvent event, final Field field, final Ids ids)
+        throws IOException
+    {
+        final String name = field.printedName();
+        switch (field.kind())
+        {
+            case TEXT -> json.writeStringField(name, event.textString(field));
+            case JSON -> writeJson(json, name, event.textString(field));
+            case BOOL -> json.writeBooleanField(name, event.getBoolean(field));
+            case CURRENCY ->
+            {
+                final int currency = (int)event.get(field);
+                if (Currencies.isValid(currency))
+                {
+                    json.writeStringField(name, Currencies.toString(currency));
+                }
+                else
+                {
+                    json.writeNumberField(name, currency);
+                }
+            }
+            default ->
+            {
+                final long value = event.get(field);
+                if (field.idKind() == null || value < 0 || value >= Ids.KEY_LIMIT)
+                {
+                    json.writeNumberField(name, value);
+                }
+                else if (ids == null)
+                {
+                    json.writeNumberField(name.replaceFirst("Id$", "Key"), value); // the salt is unknown: the key itself
+                }
+                else
+                {
+                    json.writeStringField(name, ids.format(field.idKind(), value));
+                }
+            }
+        }
+    }
+
+    /** Copies a JSON field as JSON (re-serialized, so one line whatever it held); as {@code nameText} if it is not JSON. */
+    private static void writeJson(final JsonGenerator json, final String name, final String metadata) throws IOException
     {
         final java.io.StringWriter copy = new java.io.StringWriter(metadata.length());
         try (JsonParser parser = JSON.createParser(metadata);
@@ -183,10 +204,10 @@ public final class JournalCommand implements Callable<Integer>
         }
         catch (final IOException ex)
         {
-            json.writeStringField("metadataText", metadata);
+            json.writeStringField(name + "Text", metadata);
             return;
         }
-        json.writeFieldName("metadata");
+        json.writeFieldName(name);
         json.writeRawValue(copy.toString());
     }
 }

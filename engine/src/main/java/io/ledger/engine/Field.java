@@ -1,0 +1,173 @@
+package io.ledger.engine;
+
+/**
+ * Every field a command can carry, each declared once with one meaning across all commands: its {@link Kind}, the
+ * name {@code ledger journal} prints it under, the value it reads as when absent, and for keys the kind of public id
+ * it stands for. Which fields a command has, and in which order its journal record holds them, is declared by its
+ * {@link CommandType}; storage ({@link CommandFields}), the journal codec ({@link CommandCodec}), idempotency
+ * fingerprints and journal printing all follow from these two declarations.
+ *
+ * <p>Adding a field is one constant here (at the end: the ordinal is the storage slot, not a wire value) and its
+ * name in the {@link CommandType}s that carry it. Never give an existing field a second meaning: declare a new one.
+ */
+public enum Field
+{
+    // ---- keys and money
+    /** The customer the command acts on: the one paid in to, the payer of a purchase or transfer, the one changed or read. */
+    CUSTOMER_KEY(Kind.I64, "customerId", -1, IdKind.CUSTOMER),
+    /** The receiving customer of a transfer. */
+    TO_CUSTOMER_KEY(Kind.I64, "toCustomerId", -1, IdKind.CUSTOMER),
+    /** The amount moved, in minor units: 1 to {@link CommandEvent#AMOUNT_MINOR_MAX}; the ledger checks. */
+    AMOUNT_MINOR(Kind.I64, "amountMinor", 0, null),
+    /** Packed with {@link Currencies}; absent is {@link Currencies#NONE} (a balance read then picks one). */
+    CURRENCY(Kind.CURRENCY, "currency", Currencies.NONE, null),
+    QUANTITY(Kind.I64, "quantity", 0, null),
+    /** A saved payment method becomes the customer's default; absent: only when it is the customer's first. */
+    IS_DEFAULT(Kind.BOOL, "isDefault", 0, null),
+    /** A card's expiry month, 1..12. */
+    EXPIRY_MONTH(Kind.I32, "expiryMonth", 0, null),
+    /** A card's expiry year, e.g. 2027. */
+    EXPIRY_YEAR(Kind.I32, "expiryYear", 0, null),
+    /** The saved payment method the command deletes or reads. */
+    PAYMENT_METHOD_KEY(Kind.I64, "paymentMethodId", -1, IdKind.PAYMENT_METHOD),
+
+    // ---- texts (UTF-8, at most CommandEvent.TEXT_BYTES_MAX bytes each)
+    /** The merchant the command acts for: the authenticated token's subject. Present on every merchant's command. */
+    MERCHANT_ID(Kind.TEXT, "merchantId", 0, null),
+    PHONE(Kind.TEXT, "phoneNumber", 0, null),
+    EMAIL(Kind.TEXT, "email", 0, null),
+    NAME(Kind.TEXT, "name", 0, null),
+    /** A JSON object, already validated and re-serialized compactly by the adapter. */
+    METADATA_JSON(Kind.JSON, "metadata", 0, null),
+    DESCRIPTION(Kind.TEXT, "description", 0, null),
+    PRODUCT_ID(Kind.TEXT, "productId", 0, null),
+    /** The client's {@code Idempotency-Key}, scoped to the merchant; the only field fingerprints leave out. */
+    IDEMPOTENCY_KEY(Kind.TEXT, "idempotencyKey", 0, null),
+    /** List queries: the case-insensitive substring to search for. */
+    SEARCH(Kind.TEXT, "search", 0, null),
+    BANK_ACCOUNT(Kind.TEXT, "bankAccount", 0, null),
+    /** Payment methods: {@code card}, {@code mobile_money}, ... */
+    METHOD_TYPE(Kind.TEXT, "paymentMethodType", 0, null),
+    METHOD_PROVIDER(Kind.TEXT, "provider", 0, null),
+    METHOD_BRAND(Kind.TEXT, "brand", 0, null),
+    METHOD_LAST4(Kind.TEXT, "last4", 0, null),
+
+    // ---- the deployment
+    /** The random value that makes this deployment's ids its own (see {@link Ids}); never 0. */
+    DEPLOYMENT_SALT(Kind.I64, "deploymentSalt", 0, null),
+
+    // ---- list query parameters (queries are never journaled)
+    /** Most rows of the page: 1..{@link CommandEvent#PAGE_ROWS_MAX}. */
+    PAGE_LIMIT(Kind.I32, "limit", CommandEvent.PAGE_ROWS_MAX, null),
+    /** Rows to skip before the page. */
+    PAGE_OFFSET(Kind.I32, "offset", 0, null),
+    /** History queries: the earliest entry time kept, inclusive. */
+    FROM_MS(Kind.I64, "fromMs", Long.MIN_VALUE, null),
+    /** History queries: the latest entry time kept, inclusive. */
+    TO_MS(Kind.I64, "toMs", Long.MAX_VALUE, null),
+    /** Which rows a list keeps: one of {@code CommandEvent.FILTER_*}. */
+    ROW_FILTER(Kind.I32, "filter", CommandEvent.FILTER_ALL, null);
+
+    /** How a field's value is held and journaled. */
+    public enum Kind
+    {
+        /** A signed 64-bit integer: 8 bytes in a record. */
+        I64(8),
+        /** A signed 32-bit integer: 4 bytes. */
+        I32(4),
+        /** A packed currency ({@link Currencies}): 4 bytes. */
+        CURRENCY(4),
+        /** 0 or 1: 1 byte. */
+        BOOL(1),
+        /** UTF-8 text: u16 length and the bytes. */
+        TEXT(-1),
+        /** A compact JSON object, as text. */
+        JSON(-1);
+
+        private final int fixedBytes;
+
+        Kind(final int fixedBytes)
+        {
+            this.fixedBytes = fixedBytes;
+        }
+
+        /** @return the bytes a value takes in a record, or -1 for a text (length-prefixed). */
+        public int fixedBytes()
+        {
+            return fixedBytes;
+        }
+
+        /** @return true for {@link #TEXT} and {@link #JSON}. */
+        public boolean text()
+        {
+            return fixedBytes < 0;
+        }
+    }
+
+    /** Number of fields: the size of a command's value and text arrays. At most 64 (one presence bit each). */
+    public static final int COUNT = values().length;
+
+    private static final long[] DEFAULTS = new long[COUNT];
+
+    static
+    {
+        if (COUNT > Long.SIZE)
+        {
+            throw new ExceptionInInitializerError("fields=" + COUNT + " exceed the 64 presence bits of CommandFields");
+        }
+        for (final Field field : values())
+        {
+            DEFAULTS[field.ordinal()] = field.absentValue;
+        }
+    }
+
+    private final Kind kind;
+    private final String printedName;
+    private final long absentValue;
+    private final IdKind idKind;
+    private final long bit;
+
+    Field(final Kind kind, final String printedName, final long absentValue, final IdKind idKind)
+    {
+        this.kind = kind;
+        this.printedName = printedName;
+        this.absentValue = absentValue;
+        this.idKind = idKind;
+        this.bit = 1L << ordinal();
+    }
+
+    public Kind kind()
+    {
+        return kind;
+    }
+
+    /** @return the name {@code ledger journal} prints the field under. */
+    public String printedName()
+    {
+        return printedName;
+    }
+
+    /** @return what the field reads as when a command does not carry it. */
+    public long absentValue()
+    {
+        return absentValue;
+    }
+
+    /** @return for a key, the kind of public id it is printed as; else null. */
+    public IdKind idKind()
+    {
+        return idKind;
+    }
+
+    /** @return this field's presence bit: {@code 1L << ordinal()}. */
+    public long bit()
+    {
+        return bit;
+    }
+
+    /** Copies every field's {@link #absentValue()} into {@code values}, indexed by ordinal. */
+    static void fillAbsent(final long[] values)
+    {
+        System.arraycopy(DEFAULTS, 0, values, 0, COUNT);
+    }
+}

@@ -1,0 +1,108 @@
+package io.ledger.engine;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The ledger thread's pause figures: for every command, how long the ledger thread went without completing a command
+ * while that one was waiting, {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow command,
+ * a snapshot, a GC pause and a late wake-up alike, costs one {@link System#nanoTime()} per command and allocates
+ * nothing. A pause of at least the warning level is counted and reported, at most once a second.
+ *
+ * <p>Thread-safety: {@link #completed} and {@link #endOfBatch()} on the ledger thread only; the readers
+ * ({@link #longestSinceStart()}, {@link #takeLongest()}, {@link #longPauses()}) from any thread.
+ */
+final class PauseFigures
+{
+    /** The longest pause since start; written by the ledger thread only (lazySet). */
+    private final AtomicLong longestSinceStart = new AtomicLong();
+    /** The longest pause since the last {@link #takeLongest()}; raised by the ledger thread, reset by the taker. */
+    private final AtomicLong longestSinceTake = new AtomicLong();
+    /** Pauses of at least the warning level; written by the ledger thread only (lazySet). */
+    private final AtomicLong longPauses = new AtomicLong();
+
+    // ledger thread only
+    private final long warnNs;
+    private final LedgerPipeline.LongPauseHandler handler;
+    private long lastCompletedNs = System.nanoTime();
+    private long batchLongestNs;
+    private long longestNs;
+    private long longPauseCount;
+    private long lastReportNs = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+    private long unreported;
+
+    /** @param handler who hears about long pauses, at most once a second; null for nobody (they are still counted). */
+    PauseFigures(final long warnNs, final LedgerPipeline.LongPauseHandler handler)
+    {
+        this.warnNs = warnNs;
+        this.handler = handler;
+    }
+
+    /** A command published at {@code publishedNs} (0 for none) was just completed. Ledger thread. */
+    void completed(final long publishedNs, final long commandId)
+    {
+        final long completedNs = System.nanoTime();
+        final long pauseNs = completedNs - Math.max(lastCompletedNs, publishedNs);
+        lastCompletedNs = completedNs;
+        if (pauseNs > batchLongestNs)
+        {
+            batchLongestNs = pauseNs;
+        }
+        if (pauseNs >= warnNs)
+        {
+            longPause(pauseNs, commandId, completedNs);
+        }
+    }
+
+    /** End of batch: makes the batch's longest pause visible to other threads (a CAS only when it is a new high). */
+    void endOfBatch()
+    {
+        final long batchLongest = batchLongestNs;
+        batchLongestNs = 0;
+        if (batchLongest > longestNs)
+        {
+            longestNs = batchLongest;
+            longestSinceStart.lazySet(batchLongest);
+        }
+        if (batchLongest > longestSinceTake.get())
+        {
+            longestSinceTake.accumulateAndGet(batchLongest, Math::max);
+        }
+    }
+
+    long longestSinceStart()
+    {
+        return longestSinceStart.get();
+    }
+
+    long takeLongest()
+    {
+        return longestSinceTake.getAndSet(0);
+    }
+
+    long longPauses()
+    {
+        return longPauses.get();
+    }
+
+    private void longPause(final long pauseNs, final long commandId, final long nowNs)
+    {
+        longPauses.lazySet(++longPauseCount);
+        if (nowNs - lastReportNs < TimeUnit.SECONDS.toNanos(1) || handler == null)
+        {
+            unreported++;
+            return;
+        }
+        lastReportNs = nowNs;
+        final long notReported = unreported;
+        unreported = 0;
+        try
+        {
+            handler.onLongPause(pauseNs, commandId, notReported);
+        }
+        catch (final RuntimeException ex)
+        {
+            // a report must never stop the ledger
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.ledger.engine.command;
+
+import static io.ledger.engine.Field.CURRENCY;
+import static io.ledger.engine.Field.CUSTOMER_KEY;
+
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.CustomerRecord;
+import io.ledger.engine.ResultCode;
+import io.ledger.engine.internal.Accounts;
+import io.ledger.engine.internal.CustomerBook;
+import io.ledger.engine.internal.EntryLog;
+import io.ledger.engine.internal.LedgerState;
+import io.ledger.engine.internal.MerchantBooks;
+
+/**
+ * Balance reads: a customer's and the merchant's own, in the currency asked for, else the account's first currency,
+ * else the ledger's default.
+ *
+ * <p>Single-threaded: ledger thread only. Allocation-free.
+ */
+public final class BalanceQueries
+{
+    private final int defaultCurrency;
+    private final MerchantBooks merchants;
+    private final CustomerBook customers;
+    private final Accounts accounts;
+    private final EntryLog entries;
+
+    /** @param defaultCurrency the packed currency reported for an account that never held money. */
+    public BalanceQueries(final LedgerState state, final int defaultCurrency)
+    {
+        this.defaultCurrency = defaultCurrency;
+        this.merchants = state.merchants();
+        this.customers = state.customers();
+        this.accounts = state.accounts();
+        this.entries = state.entries();
+    }
+
+    public void register(final CommandTable table)
+    {
+        table.register(CommandType.GET_CUSTOMER_BALANCE, this::customerBalance)
+            .register(CommandType.GET_MERCHANT_BALANCE, this::merchantBalance);
+    }
+
+    private void customerBalance(final CommandEvent event, final long timeMs)
+    {
+        final long key = event.get(CUSTOMER_KEY);
+        if (!customers.ownedBy(key, merchants.find(event)))
+        {
+            event.result(ResultCode.CUSTOMER_NOT_FOUND);
+            return;
+        }
+        final int currency = currencyOrFirst(event, accounts.customerFirstCurrency(key));
+        final long balance = accounts.customerBalance(key, currency);
+        final CustomerRecord customer = customers.get(key);
+        event.customer(customer);
+        event.resultCurrency(currency);
+        event.accountUpdatedAtMs(lastMovement(accounts.customerLastEntry(key), currency, customer.createdAtMs()));
+        event.balances(balance, balance);
+        event.resultKey(key);
+        event.result(ResultCode.OK);
+    }
+
+    /**
+     * The merchant's balance. A merchant the ledger has not seen yet has a zero balance opened now: {@code resultKey}
+     * is then -1.
+     */
+    private void merchantBalance(final CommandEvent event, final long timeMs)
+    {
+        final int merchant = merchants.find(event);
+        final int currency = currencyOrFirst(event, accounts.merchantFirstCurrency(merchant));
+        event.resultCurrency(currency);
+        if (merchant >= 0)
+        {
+            final long createdAtMs = merchants.book(merchant).createdAtMs();
+            event.accountUpdatedAtMs(lastMovement(accounts.merchantLastEntry(merchant), currency, createdAtMs));
+            event.accountCreatedAtMs(createdAtMs);
+        }
+        else
+        {
+            event.accountUpdatedAtMs(event.resultTimestampMs());
+            event.accountCreatedAtMs(event.resultTimestampMs());
+        }
+        final long balance = accounts.merchantBalance(merchant, currency);
+        event.resultKey(merchant);
+        event.balances(balance, balance);
+        event.result(ResultCode.OK);
+    }
+
+    private int currencyOrFirst(final CommandEvent event, final int firstCurrency)
+    {
+        final int asked = (int)event.get(CURRENCY);
+        return asked != Currencies.NONE ? asked : firstCurrency >= 0 ? firstCurrency : defaultCurrency;
+    }
+
+    /** @return the time of the newest entry in {@code currency} walking back from {@code lastEntry}, else {@code fallbackMs}. */
+    private long lastMovement(final int lastEntry, final int currency, final long fallbackMs)
+    {
+        for (int entry = lastEntry; entry >= 0; entry = entries.previousOfAccount(entry))
+        {
+            if (entries.currency(entry) == currency)
+            {
+                return entries.timestampMs(entry);
+            }
+        }
+        return fallbackMs;
+    }
+}

@@ -1,0 +1,278 @@
+package io.ledger.engine.internal;
+
+import java.io.IOException;
+
+import io.ledger.engine.Currencies;
+import io.ledger.engine.MoneyTotals;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Money per account: one {@code long} of minor units per (customer, currency) and per (merchant, currency), keyed by
+ * {@code accountKey << 15 | currency}; each account's first currency and last history entry (the head of its
+ * newest-first chain in {@link EntryLog}); each customer's entry count; and the money that entered (paid in) and left
+ * (paid out) the ledger per currency. Only {@link Money} changes balances.
+ *
+ * <p>Sections (each a long map: count i32, then key i64 and value i64 per entry), in the order written:
+ * {@link SnapshotTags#CUSTOMER_BALANCES}, {@code MERCHANT_BALANCES}, {@code CUSTOMER_FIRST_CURRENCY},
+ * {@code MERCHANT_FIRST_CURRENCY}, {@code CUSTOMER_LAST_ENTRY}, {@code CUSTOMER_ENTRY_COUNT},
+ * {@code MERCHANT_LAST_ENTRY}, {@code PAID_IN_BY_CURRENCY}, {@code PAID_OUT_BY_CURRENCY}.
+ *
+ * <p>Single-threaded: ledger thread only.
+ */
+public final class Accounts implements SnapshotPart
+{
+    private static final long MISSING = SnapshotRecords.MISSING;
+    private static final int[] TAGS = {
+        SnapshotTags.CUSTOMER_BALANCES, SnapshotTags.MERCHANT_BALANCES, SnapshotTags.CUSTOMER_FIRST_CURRENCY,
+        SnapshotTags.MERCHANT_FIRST_CURRENCY, SnapshotTags.CUSTOMER_LAST_ENTRY, SnapshotTags.CUSTOMER_ENTRY_COUNT,
+        SnapshotTags.MERCHANT_LAST_ENTRY, SnapshotTags.PAID_IN_BY_CURRENCY, SnapshotTags.PAID_OUT_BY_CURRENCY};
+
+    private final Long2LongHashMap customerBalances = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap merchantBalances = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap customerFirstCurrency = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap merchantFirstCurrency = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap customerLastEntry = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap customerEntryCount = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap merchantLastEntry = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap paidInByCurrency = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap paidOutByCurrency = new Long2LongHashMap(MISSING);
+    private final MoneyTotals totals = new MoneyTotals();
+
+    /** @return money per currency as it moves (derived from these balances), for readers on other threads. */
+    public MoneyTotals totals()
+    {
+        return totals;
+    }
+
+    /** @return the map key of account {@code accountKey}'s balance in {@code currency}. */
+    public static long balanceKey(final long accountKey, final int currency)
+    {
+        return (accountKey << Currencies.CODE_BITS) | currency;
+    }
+
+    /** @return the currency of a balance key. */
+    public static int currencyOf(final long balanceKey)
+    {
+        return (int)(balanceKey & ((1 << Currencies.CODE_BITS) - 1));
+    }
+
+    /** @return the balance of customer {@code customerKey} in {@code currency}; 0 when it never held any. */
+    public long customerBalance(final long customerKey, final int currency)
+    {
+        return orZero(customerBalances, balanceKey(customerKey, currency));
+    }
+
+    /** @return the balance of merchant {@code merchant} in {@code currency}; 0 when it never held any (or is -1). */
+    public long merchantBalance(final int merchant, final int currency)
+    {
+        return merchant < 0 ? 0 : orZero(merchantBalances, balanceKey(merchant, currency));
+    }
+
+    void customerBalance(final long customerKey, final int currency, final long balance)
+    {
+        customerBalances.put(balanceKey(customerKey, currency), balance);
+    }
+
+    void merchantBalance(final int merchant, final int currency, final long balance)
+    {
+        merchantBalances.put(balanceKey(merchant, currency), balance);
+    }
+
+    /** @return the money paid into the ledger in {@code currency}. */
+    public long paidIn(final int currency)
+    {
+        return orZero(paidInByCurrency, currency);
+    }
+
+    /** @return the money paid out of the ledger in {@code currency}. */
+    public long paidOut(final int currency)
+    {
+        return orZero(paidOutByCurrency, currency);
+    }
+
+    void paidIn(final int currency, final long total)
+    {
+        paidInByCurrency.put(currency, total);
+    }
+
+    void paidOut(final int currency, final long total)
+    {
+        paidOutByCurrency.put(currency, total);
+    }
+
+    /** @return the currency the customer first received, or -1. */
+    public int customerFirstCurrency(final long customerKey)
+    {
+        final long first = customerFirstCurrency.get(customerKey);
+        return first == MISSING ? -1 : (int)first;
+    }
+
+    /** @return the currency the merchant first received, or -1. */
+    public int merchantFirstCurrency(final int merchant)
+    {
+        final long first = merchant < 0 ? MISSING : merchantFirstCurrency.get(merchant);
+        return first == MISSING ? -1 : (int)first;
+    }
+
+    void noteCustomerCurrency(final long customerKey, final int currency)
+    {
+        if (customerFirstCurrency.get(customerKey) == MISSING)
+        {
+            customerFirstCurrency.put(customerKey, currency);
+        }
+    }
+
+    void noteMerchantCurrency(final int merchant, final int currency)
+    {
+        if (merchantFirstCurrency.get(merchant) == MISSING)
+        {
+            merchantFirstCurrency.put(merchant, currency);
+        }
+    }
+
+    /** @return the customer's newest history entry, or -1. */
+    public int customerLastEntry(final long customerKey)
+    {
+        final long last = customerLastEntry.get(customerKey);
+        return last == MISSING ? -1 : (int)last;
+    }
+
+    /** @return the merchant's newest history entry, or -1. */
+    public int merchantLastEntry(final int merchant)
+    {
+        final long last = merchantLastEntry.get(merchant);
+        return last == MISSING ? -1 : (int)last;
+    }
+
+    /** @return how many history entries the customer has. */
+    public long customerEntryCount(final long customerKey)
+    {
+        return orZero(customerEntryCount, customerKey);
+    }
+
+    void customerEntry(final long customerKey, final int entry)
+    {
+        customerLastEntry.put(customerKey, entry);
+        customerEntryCount.put(customerKey, orZero(customerEntryCount, customerKey) + 1);
+    }
+
+    void merchantEntry(final int merchant, final int entry)
+    {
+        merchantLastEntry.put(merchant, entry);
+    }
+
+    /**
+     * Adds every balance into {@code heldByCurrency} (per currency), requiring each to be non-negative.
+     *
+     * @throws IllegalStateException naming the first negative balance.
+     */
+    public void sumHeld(final Long2LongHashMap heldByCurrency)
+    {
+        sumHeld(customerBalances, heldByCurrency);
+        sumHeld(merchantBalances, heldByCurrency);
+    }
+
+    /** Calls {@code sink} with (currency, amount) for every customer balance, then (as merchant) every merchant's. */
+    public void forEachBalance(final BalanceSink sink)
+    {
+        customerBalances.forEachLong((key, amount) -> sink.balance(false, currencyOf(key), amount));
+        merchantBalances.forEachLong((key, amount) -> sink.balance(true, currencyOf(key), amount));
+    }
+
+    /** Receives balances from {@link #forEachBalance}. */
+    @FunctionalInterface
+    public interface BalanceSink
+    {
+        void balance(boolean merchant, int currency, long amountMinor);
+    }
+
+    /** @return a copy of the money paid in per currency. */
+    public Long2LongHashMap paidInByCurrency()
+    {
+        final Long2LongHashMap copy = new Long2LongHashMap(MISSING);
+        copy.putAll(paidInByCurrency);
+        return copy;
+    }
+
+    /** @return a copy of the money paid out per currency. */
+    public Long2LongHashMap paidOutByCurrency()
+    {
+        final Long2LongHashMap copy = new Long2LongHashMap(MISSING);
+        copy.putAll(paidOutByCurrency);
+        return copy;
+    }
+
+    /** Folds customer {@code key}'s account links into {@code hash}, as the state hash's customer part does. */
+    public void hashCustomer(final StateHash hash, final long key)
+    {
+        hash.add(customerFirstCurrency.get(key)).add(customerLastEntry.get(key)).add(customerEntryCount.get(key));
+    }
+
+    /** Folds the balances, the merchants' links and the money paid in and out into {@code hash}. */
+    public void hashInto(final StateHash hash)
+    {
+        SnapshotRecords.hashMap(hash, customerBalances);
+        SnapshotRecords.hashMap(hash, merchantBalances);
+        SnapshotRecords.hashMap(hash, merchantFirstCurrency);
+        SnapshotRecords.hashMap(hash, merchantLastEntry);
+        SnapshotRecords.hashMap(hash, paidInByCurrency);
+        SnapshotRecords.hashMap(hash, paidOutByCurrency);
+    }
+
+    @Override
+    public int[] sectionTags()
+    {
+        return TAGS.clone();
+    }
+
+    @Override
+    public void writeSections(final SectionOutput out) throws IOException
+    {
+        for (final int tag : TAGS)
+        {
+            SnapshotRecords.writeLongMap(out, tag, map(tag));
+        }
+    }
+
+    @Override
+    public void readSection(final int tag, final SectionInput in, final boolean[] seen) throws IOException
+    {
+        SnapshotRecords.readLongMap(in, map(tag));
+    }
+
+    private Long2LongHashMap map(final int tag)
+    {
+        return switch (tag)
+        {
+            case SnapshotTags.CUSTOMER_BALANCES -> customerBalances;
+            case SnapshotTags.MERCHANT_BALANCES -> merchantBalances;
+            case SnapshotTags.CUSTOMER_FIRST_CURRENCY -> customerFirstCurrency;
+            case SnapshotTags.MERCHANT_FIRST_CURRENCY -> merchantFirstCurrency;
+            case SnapshotTags.CUSTOMER_LAST_ENTRY -> customerLastEntry;
+            case SnapshotTags.CUSTOMER_ENTRY_COUNT -> customerEntryCount;
+            case SnapshotTags.MERCHANT_LAST_ENTRY -> merchantLastEntry;
+            case SnapshotTags.PAID_IN_BY_CURRENCY -> paidInByCurrency;
+            case SnapshotTags.PAID_OUT_BY_CURRENCY -> paidOutByCurrency;
+            default -> throw new IllegalArgumentException("tag=" + tag + " is not an Accounts section");
+        };
+    }
+
+    private static void sumHeld(final Long2LongHashMap balances, final Long2LongHashMap held)
+    {
+        balances.forEachLong((key, amount) ->
+        {
+            if (amount < 0)
+            {
+                throw new IllegalStateException("balanceKey=" + key + " amount=" + amount + " is negative");
+            }
+            final int currency = currencyOf(key);
+            held.put(currency, Math.addExact(orZero(held, currency), amount));
+        });
+    }
+
+    private static long orZero(final Long2LongHashMap map, final long key)
+    {
+        final long value = map.get(key);
+        return value == MISSING ? 0 : value;
+    }
+}

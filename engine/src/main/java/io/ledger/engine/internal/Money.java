@@ -1,0 +1,380 @@
+package io.ledger.engine.internal;
+
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.EntryType;
+import io.ledger.engine.Field;
+import io.ledger.engine.Ids;
+import io.ledger.engine.MoneyTotals;
+import io.ledger.engine.ResultCode;
+
+/**
+ * The one place money moves. A movement is one or more legs; each leg debits one account and credits another by an
+ * amount of minor units in one currency. An account is a (kind, key, currency): a {@link #CUSTOMER} (key: customer
+ * key), a {@link #MERCHANT} (key: merchant index), or {@link #EXTERNAL}, the world outside the ledger (debited by a
+ * pay-in, credited by a payout; tracked as the totals paid in and paid out per currency). So pay-in is EXTERNAL to
+ * CUSTOMER, purchase CUSTOMER to MERCHANT, transfer CUSTOMER to CUSTOMER, payout MERCHANT to EXTERNAL; a refund would
+ * be MERCHANT to CUSTOMER, cashback a second leg MERCHANT to CUSTOMER of the same purchase.
+ *
+ * <pre>
+ *   money.begin(event, timeMs, Field.PRODUCT_ID)                                   the text every entry refers to
+ *        .leg(CUSTOMER, customer, EntryType.PURCHASE, MERCHANT, merchant, EntryType.SALE, amount, currency);
+ *   if (money.hasCapacity() &amp;&amp; money.post()) { ...the family's own bookkeeping... }
+ * </pre>
+ *
+ * <p>{@link #post()} validates every leg before it applies any, on a simulation of the balances the earlier legs leave
+ * (so leg 2 may spend what leg 1 credits), in this order: the debited account covers the amount (not checked for
+ * EXTERNAL), there is room in the history ({@link #hasCapacity()}), no credited balance passes
+ * {@link CommandEvent#AMOUNT_MINOR_MAX}, the totals paid in and out do not overflow a {@code long}. Only then does it
+ * write: balances, totals (and the running {@link MoneyTotals}), one text for the command, one history entry per non-external side (debit negative, credit
+ * positive, each linked to its account's previous entry; a customer-to-customer leg names the other customer), each
+ * credited account's first currency, and the result fields: the balance before and after of leg 0's paying account
+ * (its credited one when the payer is EXTERNAL), the command id as {@code resultKey}, {@link ResultCode#OK}. A refusal
+ * writes its code (and, for missing funds, the paying account's balance as before and after) and changes nothing.
+ *
+ * <p>All or nothing across commands (a linked batch) is not built: it would take an undo mark over the same state,
+ * {@code mark()} remembering the history size, the text size and an undo log of the (map, key, old value) triples
+ * {@link #post()} overwrites, and {@code rollbackTo(mark)} restoring them; every write already goes through this
+ * class, so that log has one place to live.
+ *
+ * <p>Single-threaded: ledger thread only. Allocation-free once the maps and history are warm.
+ */
+public final class Money
+{
+    /** A customer's account; key: the customer key. Same value as {@link EntryLog#ACCOUNT_CUSTOMER}. */
+    public static final int CUSTOMER = EntryLog.ACCOUNT_CUSTOMER;
+    /** A merchant's account; key: the merchant index. Same value as {@link EntryLog#ACCOUNT_MERCHANT}. */
+    public static final int MERCHANT = EntryLog.ACCOUNT_MERCHANT;
+    /** The world outside the ledger: no balance, no history; the totals paid in (debits) and out (credits). */
+    public static final int EXTERNAL = 3;
+    /** Most legs one movement has. */
+    public static final int LEGS_MAX = 4;
+
+    /** Each leg loads at most two accounts (a leg from EXTERNAL to EXTERNAL is not a movement). */
+    private static final int SIDES_MAX = 2 * LEGS_MAX;
+    private static final long PAID_IN = 0;
+    private static final long PAID_OUT = 1;
+
+    private final Accounts accounts;
+    private final MerchantBooks merchants;
+    private final EntryLog entries;
+    private final TextArena texts;
+
+    private CommandEvent event;
+    private long timeMs;
+    private Field textField;
+    private int legs;
+    private final int[] debitKind = new int[LEGS_MAX];
+    private final long[] debitKey = new long[LEGS_MAX];
+    private final EntryType[] debitType = new EntryType[LEGS_MAX];
+    private final int[] creditKind = new int[LEGS_MAX];
+    private final long[] creditKey = new long[LEGS_MAX];
+    private final EntryType[] creditType = new EntryType[LEGS_MAX];
+    private final long[] amount = new long[LEGS_MAX];
+    private final int[] currency = new int[LEGS_MAX];
+    private final int[] debitEntry = new int[LEGS_MAX];
+
+    // The simulation's accounts: the balances (or totals) the legs validated so far leave.
+    private int sides;
+    private final int[] sideKind = new int[SIDES_MAX];
+    private final long[] sideKey = new long[SIDES_MAX];
+    private final int[] sideCurrency = new int[SIDES_MAX];
+    private final long[] sideBefore = new long[SIDES_MAX];
+    private final long[] sideValue = new long[SIDES_MAX];
+
+    public Money(final Accounts accounts, final MerchantBooks merchants, final EntryLog entries, final TextArena texts)
+    {
+        this.accounts = accounts;
+        this.merchants = merchants;
+        this.entries = entries;
+        this.texts = texts;
+    }
+
+    /**
+     * The first check of every movement: the command's {@link Field#AMOUNT_MINOR} is 1..{@link CommandEvent#AMOUNT_MINOR_MAX}
+     * and its {@link Field#CURRENCY} a packed code.
+     *
+     * @return false, with {@link ResultCode#INVALID_AMOUNT} or {@link ResultCode#INVALID_CURRENCY} written, when not.
+     */
+    public static boolean validAmount(final CommandEvent event)
+    {
+        final long amountMinor = event.get(Field.AMOUNT_MINOR);
+        if (amountMinor <= 0 || amountMinor > CommandEvent.AMOUNT_MINOR_MAX)
+        {
+            event.result(ResultCode.INVALID_AMOUNT);
+            return false;
+        }
+        if (!Currencies.isValid((int)event.get(Field.CURRENCY)))
+        {
+            event.result(ResultCode.INVALID_CURRENCY);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Starts a movement for {@code event}; the legs added next are posted all or none.
+     *
+     * @param textField the command's text every history entry of the movement refers to, or null for none.
+     */
+    public Money begin(final CommandEvent event, final long timeMs, final Field textField)
+    {
+        this.event = event;
+        this.timeMs = timeMs;
+        this.textField = textField;
+        this.legs = 0;
+        return this;
+    }
+
+    /** Adds a leg: {@code amountMinor} of {@code currency} from the debit account to the credit account. */
+    public Money leg(
+        final int debitKind, final long debitKey, final EntryType debitType,
+        final int creditKind, final long creditKey, final EntryType creditType,
+        final long amountMinor, final int currency)
+    {
+        if (legs == LEGS_MAX)
+        {
+            throw new IllegalStateException("legs=" + legs + " is the most one movement has");
+        }
+        final int leg = legs++;
+        this.debitKind[leg] = debitKind;
+        this.debitKey[leg] = debitKey;
+        this.debitType[leg] = debitType;
+        this.creditKind[leg] = creditKind;
+        this.creditKey[leg] = creditKey;
+        this.creditType[leg] = creditType;
+        this.amount[leg] = amountMinor;
+        this.currency[leg] = currency;
+        this.debitEntry[leg] = -1;
+        return this;
+    }
+
+    /**
+     * Whether the movement can be recorded: the command's id is below {@link Ids#KEY_LIMIT} (it becomes the public key
+     * of what it made), and the history has room for its entries and its text (held in memory with {@code int}
+     * indexes and offsets: refuse before anything changes rather than fail half-way). {@link #post()} checks it too;
+     * a family calls it earlier where its own checks must come after it.
+     *
+     * @return false, with {@link ResultCode#CAPACITY_EXHAUSTED} written, when not.
+     */
+    public boolean hasCapacity()
+    {
+        int entriesNeeded = 0;
+        for (int leg = 0; leg < legs; leg++)
+        {
+            entriesNeeded += (debitKind[leg] == EXTERNAL ? 0 : 1) + (creditKind[leg] == EXTERNAL ? 0 : 1);
+        }
+        final int textBytes = textField == null ? 0 : Math.max(0, event.textLength(textField));
+        if (event.commandId() >= Ids.KEY_LIMIT || !entries.hasRoomFor(entriesNeeded) || !texts.hasRoomFor(textBytes))
+        {
+            event.result(ResultCode.CAPACITY_EXHAUSTED);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Validates every leg, then applies them all (see the class comment).
+     *
+     * @return true when posted; false with the refusal written into the event, nothing changed.
+     */
+    public boolean post()
+    {
+        if (!validate())
+        {
+            return false;
+        }
+        final long text = textField == null ? TextArena.NONE
+            : texts.append(event.textBuffer(), event.textOffset(textField), event.textLength(textField));
+        System.arraycopy(sideBefore, 0, sideValue, 0, sides); // the simulation again, now writing as it goes
+        for (int leg = 0; leg < legs; leg++)
+        {
+            final boolean betweenCustomers = debitKind[leg] == CUSTOMER && creditKind[leg] == CUSTOMER;
+            final int debit = debitKind[leg] == EXTERNAL ? findSide(EXTERNAL, PAID_IN, currency[leg])
+                : findSide(debitKind[leg], debitKey[leg], currency[leg]);
+            debitEntry[leg] = move(debit, debitType[leg], betweenCustomers ? creditKey[leg] : -1, -amount[leg], text);
+            final int credit = creditKind[leg] == EXTERNAL ? findSide(EXTERNAL, PAID_OUT, currency[leg])
+                : findSide(creditKind[leg], creditKey[leg], currency[leg]);
+            move(credit, creditType[leg], betweenCustomers ? debitKey[leg] : -1, amount[leg], text);
+            accounts.totals().move(currency[leg], place(debitKind[leg]), place(creditKind[leg]), amount[leg]);
+        }
+        final int payer = findSide(payerKind(), payerKey(), currency[0]);
+        event.balances(sideBefore[payer], sideValue[payer]);
+        event.resultKey(event.commandId());
+        event.result(ResultCode.OK);
+        return true;
+    }
+
+    /** @return the history index of leg {@code leg}'s debit entry once posted, or -1 (EXTERNAL, or not posted). */
+    public int debitEntry(final int leg)
+    {
+        return debitEntry[leg];
+    }
+
+    /** Runs the legs on the simulation; writes the first refusal (see the class comment for the order). */
+    private boolean validate()
+    {
+        sides = 0;
+        boolean overflow = false;
+        for (int leg = 0; leg < legs && !overflow; leg++)
+        {
+            if (debitKind[leg] != EXTERNAL)
+            {
+                final int debit = side(debitKind[leg], debitKey[leg], currency[leg]);
+                if (sideValue[debit] < amount[leg])
+                {
+                    event.balances(sideValue[debit], sideValue[debit]);
+                    event.result(debitKind[leg] == MERCHANT ? ResultCode.INSUFFICIENT_MERCHANT_FUNDS : ResultCode.INSUFFICIENT_FUNDS);
+                    return false;
+                }
+                sideValue[debit] -= amount[leg];
+            }
+            if (creditKind[leg] != EXTERNAL)
+            {
+                final int credit = side(creditKind[leg], creditKey[leg], currency[leg]);
+                overflow = sideValue[credit] > CommandEvent.AMOUNT_MINOR_MAX - amount[leg];
+                sideValue[credit] += overflow ? 0 : amount[leg];
+            }
+        }
+        if (!hasCapacity())
+        {
+            return false;
+        }
+        if (overflow || totalsOverflow())
+        {
+            event.result(ResultCode.AMOUNT_OVERFLOW);
+            return false;
+        }
+        return true;
+    }
+
+    /** @return true when the money paid in or out in some currency would pass {@link Long#MAX_VALUE}. */
+    private boolean totalsOverflow()
+    {
+        for (int leg = 0; leg < legs; leg++)
+        {
+            final int external = debitKind[leg] == EXTERNAL ? side(EXTERNAL, PAID_IN, currency[leg])
+                : creditKind[leg] == EXTERNAL ? side(EXTERNAL, PAID_OUT, currency[leg]) : -1;
+            if (external >= 0)
+            {
+                if (sideValue[external] > Long.MAX_VALUE - amount[leg])
+                {
+                    return true;
+                }
+                sideValue[external] += amount[leg];
+            }
+        }
+        return false;
+    }
+
+    /** @return the simulation's slot for an account (EXTERNAL: key PAID_IN or PAID_OUT), loaded on first use. */
+    private int side(final int kind, final long key, final int currencyCode)
+    {
+        final int found = findSide(kind, key, currencyCode);
+        if (found >= 0)
+        {
+            return found;
+        }
+        final int side = sides++;
+        sideKind[side] = kind;
+        sideKey[side] = key;
+        sideCurrency[side] = currencyCode;
+        sideBefore[side] = balanceOf(kind, key, currencyCode);
+        sideValue[side] = sideBefore[side];
+        return side;
+    }
+
+    private int findSide(final int kind, final long key, final int currencyCode)
+    {
+        for (int side = 0; side < sides; side++)
+        {
+            if (sideKind[side] == kind && sideKey[side] == key && sideCurrency[side] == currencyCode)
+            {
+                return side;
+            }
+        }
+        return -1;
+    }
+
+    /** @return where an account's money sits, for the running totals. */
+    private static int place(final int kind)
+    {
+        return kind == CUSTOMER ? MoneyTotals.CUSTOMERS : kind == MERCHANT ? MoneyTotals.MERCHANTS : MoneyTotals.OUTSIDE;
+    }
+
+    private int payerKind()
+    {
+        return debitKind[0] == EXTERNAL ? creditKind[0] : debitKind[0];
+    }
+
+    private long payerKey()
+    {
+        return debitKind[0] == EXTERNAL ? creditKey[0] : debitKey[0];
+    }
+
+    /** @return an account's balance now; for EXTERNAL (key PAID_IN or PAID_OUT) the total paid in or out. */
+    private long balanceOf(final int kind, final long key, final int currencyCode)
+    {
+        return switch (kind)
+        {
+            case CUSTOMER -> accounts.customerBalance(key, currencyCode);
+            case MERCHANT -> accounts.merchantBalance((int)key, currencyCode);
+            default -> key == PAID_IN ? accounts.paidIn(currencyCode) : accounts.paidOut(currencyCode);
+        };
+    }
+
+    /**
+     * Moves {@code signedAmount} on one account of a leg, the simulation's {@code side}: its balance (or, for EXTERNAL,
+     * the total paid in or out), its first currency (credits) and a history entry.
+     *
+     * @return the entry's history index, or -1 for EXTERNAL.
+     */
+    private int move(final int side, final EntryType type, final long counterparty, final long signedAmount, final long text)
+    {
+        final long key = sideKey[side];
+        final int currencyCode = sideCurrency[side];
+        final long after = sideValue[side] + (sideKind[side] == EXTERNAL ? Math.abs(signedAmount) : signedAmount);
+        sideValue[side] = after;
+        switch (sideKind[side])
+        {
+            case CUSTOMER ->
+            {
+                accounts.customerBalance(key, currencyCode, after);
+                if (signedAmount > 0)
+                {
+                    accounts.noteCustomerCurrency(key, currencyCode);
+                }
+                final int entry = entries.append(EntryLog.ACCOUNT_CUSTOMER, key, counterparty, type, signedAmount, after,
+                    currencyCode, timeMs, event.commandId(), text, accounts.customerLastEntry(key));
+                accounts.customerEntry(key, entry);
+                return entry;
+            }
+            case MERCHANT ->
+            {
+                final int merchant = (int)key;
+                accounts.merchantBalance(merchant, currencyCode, after);
+                if (signedAmount > 0)
+                {
+                    accounts.noteMerchantCurrency(merchant, currencyCode);
+                }
+                final int entry = entries.append(EntryLog.ACCOUNT_MERCHANT, merchant, -1, type, signedAmount, after,
+                    currencyCode, timeMs, event.commandId(), text, accounts.merchantLastEntry(merchant));
+                accounts.merchantEntry(merchant, entry);
+                merchants.book(merchant).addEntry();
+                return entry;
+            }
+            default ->
+            {
+                if (key == PAID_IN)
+                {
+                    accounts.paidIn(currencyCode, after);
+                }
+                else
+                {
+                    accounts.paidOut(currencyCode, after);
+                }
+                return -1;
+            }
+        }
+    }
+}
