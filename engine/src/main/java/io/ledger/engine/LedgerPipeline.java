@@ -23,14 +23,14 @@ import org.agrona.concurrent.EpochClock;
  * event's {@link CommandEvent#result()} is {@code null}) and the {@link Context#fatalErrorHandler} is told, so the
  * process can stop and recover from the journal.
  *
- * <p>Snapshots: with a {@link Context#snapshotTaker}, the ledger stage hands the ledger to it between two commands, at
- * the end of a batch, once {@link Context#snapshotEveryCommands} journaled commands were applied since the last one
- * or after {@link #requestSnapshot()}; the ledger thread pauses for as long as the taker needs. {@link #close()} takes
- * a final one after the ledger thread stopped and before the journal closes.
+ * <p>Snapshots never pause the ledger thread: they are written by a follower that keeps its own copy of the ledger by
+ * reading the journal (the journal module's {@code SnapshotAgent}). The pipeline only tells its
+ * {@link Context#snapshotTaker} to take a final one in {@link #close()}, after the ledger thread stopped and before the
+ * journal closes.
  *
  * <p>Pauses: the ledger stage measures, for every command, how long the ledger thread went without completing a
  * command while that one was waiting: {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow
- * command, a snapshot, a GC pause and a late wake-up alike, costs one {@link System#nanoTime()} per command and
+ * command, a GC pause, a descheduled thread and a late wake-up alike, costs one {@link System#nanoTime()} per command and
  * allocates nothing. The longest is readable from any thread ({@link #longestPauseNsSinceStart()},
  * {@link #takeLongestPauseNs()}); a pause of at least {@link Context#pauseWarnNs} is counted and reported to the
  * {@link Context#longPauseHandler}, at most once a second.
@@ -97,7 +97,6 @@ public final class LedgerPipeline implements AutoCloseable
     private final SnapshotTaker snapshotTaker;
     private final PauseFigures pauses;
     private volatile long failedSequence = Long.MAX_VALUE;
-    private volatile boolean snapshotRequested;
     private volatile boolean closed;
 
     private LedgerPipeline(final Context context, final Ledger ledger, final JournalWriter journal)
@@ -114,8 +113,7 @@ public final class LedgerPipeline implements AutoCloseable
 
         final SequenceBarrier head = ring.newBarrier();
         journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(this, journal));
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, snapshotTaker,
-            context.snapshotEveryCommands, context.commandsSinceSnapshot, context.snapshotErrorHandler, pauses));
+        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, pauses));
         final SequenceBarrier appliedAndJournaled =
             ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
         replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage(this));
@@ -191,21 +189,6 @@ public final class LedgerPipeline implements AutoCloseable
             ring.publish(sequence);
         }
         return true;
-    }
-
-    /**
-     * Asks the ledger stage for a snapshot at the end of its current or next batch (if anything was journaled since
-     * the last one), and publishes a no-op so that an idle ledger thread wakes up for it. Does nothing without a
-     * {@link Context#snapshotTaker}. Any thread.
-     */
-    public void requestSnapshot()
-    {
-        if (snapshotTaker == null || closed)
-        {
-            return;
-        }
-        snapshotRequested = true;
-        tryPublish((event, arg) -> { }, null); // a NOOP (if the ring is full, a batch is running and will see the flag)
     }
 
     /** @return free slots in the ring right now: a gauge for metrics. */
@@ -329,18 +312,6 @@ public final class LedgerPipeline implements AutoCloseable
         return sequence >= failedSequence;
     }
 
-    /** @return true when {@link #requestSnapshot()} asked for a snapshot that was not taken yet. Ledger thread. */
-    boolean snapshotRequested()
-    {
-        return snapshotRequested;
-    }
-
-    /** Clears the request: a snapshot was taken, or nothing changed since the last one. Ledger thread. */
-    void snapshotRequestDone()
-    {
-        snapshotRequested = false;
-    }
-
     /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Stage threads. */
     void fail(final String stage, final long sequence, final Throwable error)
     {
@@ -373,8 +344,6 @@ public final class LedgerPipeline implements AutoCloseable
         private long firstCommandId = 1;
         private long drainTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private SnapshotTaker snapshotTaker;
-        private long snapshotEveryCommands;
-        private long commandsSinceSnapshot;
         private long pauseWarnNs = PAUSE_WARN_NS_DEFAULT;
         private LongPauseHandler longPauseHandler = (pauseNs, commandId, unreported) ->
             System.err.println("ledger pipeline: the ledger thread went " + TimeUnit.NANOSECONDS.toMillis(pauseNs)
@@ -439,24 +408,13 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
-        /** Who takes snapshots; {@code null} (the default) for none. From now on owned by the pipeline, which closes it. */
+        /**
+         * Who takes snapshots (told only to take a final one at {@link #close()}); {@code null} (the default) for none.
+         * From now on owned by the pipeline, which closes it.
+         */
         public Context snapshotTaker(final SnapshotTaker snapshotTaker)
         {
             this.snapshotTaker = snapshotTaker;
-            return this;
-        }
-
-        /** A snapshot after this many journaled commands; 0 (the default) for none by count. */
-        public Context snapshotEveryCommands(final long snapshotEveryCommands)
-        {
-            this.snapshotEveryCommands = snapshotEveryCommands;
-            return this;
-        }
-
-        /** Journaled commands already applied that no snapshot holds (the journal tail replayed at start-up). */
-        public Context commandsSinceSnapshot(final long commandsSinceSnapshot)
-        {
-            this.commandsSinceSnapshot = commandsSinceSnapshot;
             return this;
         }
 
@@ -498,11 +456,6 @@ public final class LedgerPipeline implements AutoCloseable
             if (drainTimeoutNs < 0)
             {
                 throw new IllegalArgumentException("drainTimeoutNs=" + drainTimeoutNs + " must be >= 0");
-            }
-            if (snapshotEveryCommands < 0 || commandsSinceSnapshot < 0)
-            {
-                throw new IllegalArgumentException("snapshotEveryCommands=" + snapshotEveryCommands +
-                    " commandsSinceSnapshot=" + commandsSinceSnapshot + " must be >= 0");
             }
             if (pauseWarnNs <= 0)
             {

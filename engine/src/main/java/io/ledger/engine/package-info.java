@@ -15,14 +15,15 @@
  *   CommandCodec -> JournalWriter.append    Ledger.apply: validate fully, then mutate;
  *   endOfBatch: fsync in fsync mode         outcome = ResultCode in the event
  *                                           per command: one nanoTime for the pause figure
- *                                           endOfBatch: publish MoneyTotals and the longest pause;
- *                                           when due, SnapshotTaker.takeSnapshot
- *                                           (the ledger pauses; LedgerSnapshot writes the state)
- *   |                                       |
+ *                                           endOfBatch: publish MoneyTotals and the longest pause
+ *   |                                       |   (never a snapshot: the ledger thread does not stop)
  *   +------------------+--------------------+
  *                      v  (gated on BOTH sequences)
  *              reply stage (thread ledger-reply)
  *              ReplySink.onReply: the adapter encodes JSON and writes it to the socket
+ *
+ *   journal ---> snapshot follower (thread ledger-snapshot, the journal module's SnapshotAgent): its own Ledger,
+ *                the same deterministic apply, lagging freely; when due, LedgerSnapshot writes that copy's state
  * </pre>
  *
  * <p>Each command is declared once ({@link io.ledger.engine.CommandType} and its {@link io.ledger.engine.Field}s),

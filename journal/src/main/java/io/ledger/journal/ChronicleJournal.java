@@ -370,30 +370,98 @@ public final class ChronicleJournal implements JournalWriter
 
     private ReplayResult replayFrom(final long afterIndex, final long afterCommandId, final RecordVisitor visitor)
     {
-        ensureOpen("replay");
-        long records = 0;
-        long lastId = afterIndex < 0 ? 0 : afterCommandId;
-        long lastIndex = afterIndex;
-        long failedIndex = -1;
-        Path failedFile = null;
-        String failedProblem = null;
-        try (ExcerptTailer tailer = queue.createTailer())
+        try (Tail tail = new Tail(afterIndex, afterCommandId))
         {
-            if (afterIndex < 0)
+            tail.poll(visitor, Long.MAX_VALUE);
+            return tail.finish();
+        }
+    }
+
+    /**
+     * Follows the journal from a point on: the replay used at start-up, by the tools, and by a reader that keeps
+     * reading while the journal thread appends (the snapshot follower). Opens its own tailer, so it does not
+     * disturb {@link #replay}, and verifies every record exactly as {@link #replay(RecordVisitor)} does (which is
+     * built on it).
+     *
+     * @param afterIndex     the index of the record to start after (a snapshot's), or -1 for the journal's start.
+     * @param afterCommandId the command id the record at {@code afterIndex} must hold (ignored with -1).
+     * @throws IllegalArgumentException when {@code afterIndex} is given and the record there is not a valid command
+     *                                  with id {@code afterCommandId}.
+     */
+    public Tail tail(final long afterIndex, final long afterCommandId)
+    {
+        if (afterIndex >= 0 && afterCommandId < 1)
+        {
+            throw new IllegalArgumentException("afterIndex=" + afterIndex + " afterCommandId=" + afterCommandId + " must be >= 1");
+        }
+        return new Tail(afterIndex, afterCommandId);
+    }
+
+    /**
+     * A position in the journal that reads forward, record by record, verifying each one (see the class comment): a
+     * torn record is held back until the record after it shows whether a TORN_SKIP seals it (so a reader that
+     * catches up with a journal being appended to simply waits at it), and a record that is corrupt, or whole but
+     * not understood, throws {@link JournalCorruptException}.
+     *
+     * <p>Thread-safety: one thread at a time, which may be another thread than the one appending to the journal: it
+     * reads through its own Chronicle tailer, frame and event. Close it before the journal closes.
+     */
+    public final class Tail implements AutoCloseable
+    {
+        private final ExcerptTailer tailer;
+        private final RecordFrame frame = new RecordFrame();
+        private final CommandEvent event = new CommandEvent();
+        private long records;
+        private long lastCommandId;
+        private long lastIndex;
+        private long lastCommandIndex = -1;
+        private long lastCommandCrc32c = -1;
+        private long failedIndex = -1;
+        private Path failedFile;
+        private String failedProblem;
+        private boolean stopped;
+
+        private Tail(final long afterIndex, final long afterCommandId)
+        {
+            ensureOpen("replay");
+            lastCommandId = afterIndex < 0 ? 0 : afterCommandId;
+            lastIndex = afterIndex;
+            tailer = queue.createTailer();
+            try
             {
-                tailer.toStart();
-            }
-            else
-            {
-                final CommandAt at = commandAt(tailer, afterIndex, readFrame, readEvent);
+                if (afterIndex < 0)
+                {
+                    tailer.toStart();
+                    return;
+                }
+                final CommandAt at = commandAt(tailer, afterIndex, frame, event);
                 final long found = at == null ? -1 : at.commandId();
                 if (found != afterCommandId)
                 {
                     throw new IllegalArgumentException("record at index=0x" + Long.toHexString(afterIndex) + " holds commandId=" +
                         found + ", not afterCommandId=" + afterCommandId + " (-1: no such valid command record)");
                 }
+                lastCommandIndex = afterIndex;
+                lastCommandCrc32c = at.crc32c();
             }
-            while (true)
+            catch (final RuntimeException | Error ex)
+            {
+                tailer.close();
+                throw ex;
+            }
+        }
+
+        /**
+         * Reads the records there are now, handing each command to {@code visitor}, until the journal's end (as far as
+         * it is written), {@code commandsMax} commands, or the visitor returns false ({@link #stopped()}).
+         *
+         * @return how many commands were handed to the visitor.
+         * @throws JournalCorruptException as {@link #replay(RecordVisitor)}.
+         */
+        public long poll(final RecordVisitor visitor, final long commandsMax)
+        {
+            long handed = 0;
+            while (handed < commandsMax && !stopped)
             {
                 try (DocumentContext dc = tailer.readingDocument())
                 {
@@ -403,10 +471,10 @@ public final class ChronicleJournal implements JournalWriter
                     }
                     final long index = dc.index();
                     lastIndex = index;
-                    final int status = read(dc, readFrame);
+                    final int status = read(dc, frame);
                     if (failedProblem != null)
                     {
-                        if (excuses(status, readFrame, failedIndex, lastId))
+                        if (excuses(status, frame, failedIndex, lastCommandId))
                         {
                             LOG.info("journal: skipping torn record file={} index=0x{} ({}) ({}), sealed by the " +
                                 "TORN_SKIP record at index=0x{}", failedFile, Long.toHexString(failedIndex), failedIndex,
@@ -420,36 +488,84 @@ public final class ChronicleJournal implements JournalWriter
                     {
                         if (!RecordFrame.looksTorn(status))
                         {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
+                            throw corrupt(fileOf(tailer), index, frame.describe(status));
                         }
                         failedIndex = index;
                         failedFile = fileOf(tailer);
-                        failedProblem = readFrame.describe(status);
+                        failedProblem = frame.describe(status);
                         continue;
                     }
-                    if (readFrame.recordType() == RecordFrame.TYPE_TORN_SKIP)
+                    if (frame.recordType() == RecordFrame.TYPE_TORN_SKIP)
                     {
                         throw corrupt(fileOf(tailer), index, "TORN_SKIP record for skippedIndex=0x" +
-                            Long.toHexString(readFrame.skippedIndex()) + " does not follow a failed record");
+                            Long.toHexString(frame.skippedIndex()) + " does not follow a failed record");
                     }
-                    checkCommand(tailer, index, readFrame, readEvent, lastId);
-                    lastId = readEvent.commandId();
+                    checkCommand(tailer, index, frame, event, lastCommandId);
+                    lastCommandId = event.commandId();
+                    lastCommandIndex = index;
+                    lastCommandCrc32c = frame.storedCrc32c();
                     records++;
-                    if (!visitor.visit(index, readEvent))
+                    handed++;
+                    if (!visitor.visit(index, event))
                     {
-                        break;
+                        stopped = true;
                     }
                 }
             }
+            return handed;
         }
-        long tornTailIndex = -1;
-        if (failedProblem != null)
+
+        /** @return true once the visitor returned false: {@link #poll} reads no further. */
+        public boolean stopped()
         {
-            LOG.warn("journal: skipping torn last record file={} index=0x{} ({}): {}; it was never acknowledged",
-                failedFile, Long.toHexString(failedIndex), failedIndex, failedProblem);
-            tornTailIndex = failedIndex;
+            return stopped;
         }
-        return new ReplayResult(records, lastId, lastIndex, tornTailIndex);
+
+        /** @return commands handed out so far. */
+        public long records()
+        {
+            return records;
+        }
+
+        /** @return the id of the last command handed out, or of the starting point; 0 for none. */
+        public long lastCommandId()
+        {
+            return lastCommandId;
+        }
+
+        /** @return the index of the last command handed out, or of the starting point; -1 for none. */
+        public long lastCommandIndex()
+        {
+            return lastCommandIndex;
+        }
+
+        /** @return the stored CRC32C of the last command's record (as {@link CommandAt#crc32c()}); -1 for none. */
+        public long lastCommandCrc32c()
+        {
+            return lastCommandCrc32c;
+        }
+
+        /**
+         * Ends a replay: a torn record still held back is the journal's torn last record, reported (with a warning)
+         * as never acknowledged.
+         */
+        public ReplayResult finish()
+        {
+            long tornTailIndex = -1;
+            if (failedProblem != null && !stopped)
+            {
+                LOG.warn("journal: skipping torn last record file={} index=0x{} ({}): {}; it was never acknowledged",
+                    failedFile, Long.toHexString(failedIndex), failedIndex, failedProblem);
+                tornTailIndex = failedIndex;
+            }
+            return new ReplayResult(records, lastCommandId, lastIndex, tornTailIndex);
+        }
+
+        @Override
+        public void close()
+        {
+            tailer.close();
+        }
     }
 
     /**
@@ -561,6 +677,16 @@ public final class ChronicleJournal implements JournalWriter
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
+    }
+
+    /**
+     * @return how many records lie after the one at {@code fromIndex} up to and including the one at {@code toIndex}:
+     * how far a reader at {@code fromIndex} is behind. Any thread, for gauges; may throw while cycles roll or go.
+     */
+    public long recordsBetween(final long fromIndex, final long toIndex)
+    {
+        ensureOpen("recordsBetween");
+        return toIndex <= fromIndex ? 0 : queue.countExcerpts(fromIndex, toIndex);
     }
 
     /** @return how many records (documents) the queue holds: for progress bars. */

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -29,8 +27,8 @@ import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.journal.snapshot.LedgerRecovery;
+import io.ledger.journal.snapshot.SnapshotAgent;
 import io.ledger.journal.snapshot.SnapshotStore;
-import io.ledger.journal.snapshot.SnapshotWriter;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * The running server. Start-up order is what makes recovery correct: open the journal, load the newest usable
  * snapshot and replay the journal tail after it (or the whole journal without one) into a {@link Ledger}, check that
  * money is conserved, start the pipeline numbering commands after the last journaled id, and only then open the HTTP
- * port. Shutdown runs the other way: stop accepting, drain the ring (replies still reach open connections), take a
- * final snapshot, close the journal, close the connections.
+ * port; then the snapshot follower ({@link SnapshotAgent}) rebuilds its own copy of the ledger in the background and
+ * follows the journal, writing the snapshots. Shutdown runs the other way: stop accepting, drain the ring (replies still
+ * reach open connections), have the follower catch up and write a final snapshot, close the journal, close the
+ * connections.
  */
 public final class LedgerServer implements AutoCloseable
 {
@@ -244,17 +244,16 @@ public final class LedgerServer implements AutoCloseable
     private final ChronicleJournal journal;
     private final LedgerPipeline pipeline;
     private final LedgerHttpServer http;
-    private final ScheduledExecutorService snapshotTimer;
+    private final SnapshotAgent snapshots;
     private boolean closed;
 
     private LedgerServer(
-        final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
-        final ScheduledExecutorService snapshotTimer)
+        final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http, final SnapshotAgent snapshots)
     {
         this.journal = journal;
         this.pipeline = pipeline;
         this.http = http;
-        this.snapshotTimer = snapshotTimer;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -287,7 +286,6 @@ public final class LedgerServer implements AutoCloseable
 
         final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
         LedgerPipeline pipeline = null;
-        ScheduledExecutorService snapshotTimer = null;
         try
         {
             final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
@@ -320,10 +318,20 @@ public final class LedgerServer implements AutoCloseable
             {
                 journalStatus.snapshotLoaded(snapshot.header().createdAtMs(), snapshot.header().lastCommandId());
             }
-            final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshots().keep(),
-                new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()),
-                snapshot == null ? -1 : snapshot.header().lastCommandId(),
-                (file, header, pauseNs, totalNs) -> journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), pauseNs, totalNs));
+            final int defaultCurrency = Currencies.pack(config.defaultCurrency());
+            final SnapshotAgent follower = SnapshotAgent.create(new SnapshotAgent.Context()
+                .journal(journal)
+                .store(snapshots)
+                .startSnapshot(snapshot == null ? null : snapshot.file(), snapshot == null ? -1 : snapshot.header().lastCommandId())
+                .defaultCurrency(defaultCurrency)
+                .newLedger(() -> new Ledger(defaultCurrency))
+                .everyCommands(config.snapshots().everyCommands())
+                .everySeconds(config.snapshots().everySeconds())
+                .keep(config.snapshots().keep())
+                .retention(new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()))
+                .listener((file, header, payloadNs, totalNs) ->
+                    journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), payloadNs, totalNs)));
+            journalStatus.follower(follower::running, follower::recordsBehind, follower::snapshotFailures);
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             final boolean fresh = ledger.lastCommandId() < 0;
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
@@ -335,9 +343,7 @@ public final class LedgerServer implements AutoCloseable
                     .firstCommandId(firstCommandId)
                     .fatalErrorHandler(onFatal)
                     .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
-                    .snapshotTaker(snapshotWriter)
-                    .snapshotEveryCommands(config.snapshots().everyCommands())
-                    .commandsSinceSnapshot(recovered.replayedRecords())
+                    .snapshotTaker(follower)
                     .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
                     .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
                         "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
@@ -347,31 +353,16 @@ public final class LedgerServer implements AutoCloseable
                         LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
                 ledger,
                 journal);
-            if (config.snapshots().everySeconds() > 0)
-            {
-                snapshotTimer = Executors.newSingleThreadScheduledExecutor(runnable ->
-                {
-                    final Thread thread = new Thread(runnable, "ledger-snapshot-timer");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                snapshotTimer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshots().everySeconds(),
-                    config.snapshots().everySeconds(), TimeUnit.SECONDS);
-            }
-
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(
                 config.port(), config.ioThreads(), pipeline, ids, authenticator,
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus));
-            return new LedgerServer(journal, pipeline, http, snapshotTimer);
+            follower.start(); // after the port: its copy is rebuilt in the background, not on the start's path
+            return new LedgerServer(journal, pipeline, http, follower);
         }
         catch (final RuntimeException | Error ex)
         {
-            if (snapshotTimer != null)
-            {
-                snapshotTimer.shutdownNow();
-            }
             if (pipeline != null)
             {
                 pipeline.close();
@@ -485,6 +476,12 @@ public final class LedgerServer implements AutoCloseable
         return http.port();
     }
 
+    /** @return the snapshot follower (its figures: tests and benchmarks). */
+    public SnapshotAgent snapshots()
+    {
+        return snapshots;
+    }
+
     /** @return what the server counts and measures ({@code GET /metrics}, the console). */
     public io.ledger.http.metrics.LedgerMetrics metrics()
     {
@@ -504,11 +501,7 @@ public final class LedgerServer implements AutoCloseable
         }
         closed = true;
         http.stopAccepting();
-        if (snapshotTimer != null)
-        {
-            snapshotTimer.shutdownNow();
-        }
-        pipeline.close();
+        pipeline.close(); // the follower catches up and writes the final snapshot before the journal closes
         http.close();
         LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());
     }

@@ -126,8 +126,23 @@ public final class ConsoleStats
             json.writeNumberField("atMs", snapshot.atMs());
             json.writeNumberField("ageSeconds", Math.max(0, nowMs - snapshot.atMs()) / 1000.0);
             json.writeNumberField("lastCommandId", snapshot.lastCommandId());
-            millisOrNull(json, "pauseMs", snapshot.pauseNs());
             millisOrNull(json, "totalMs", snapshot.totalNs());
+            json.writeEndObject();
+        }
+        if (journal != null)
+        {
+            json.writeObjectFieldStart("snapshotFollower");
+            json.writeBooleanField("up", journal.followerUp());
+            final long behind = journal.followerRecordsBehind();
+            if (behind < 0)
+            {
+                json.writeNullField("behindRecords");
+            }
+            else
+            {
+                json.writeNumberField("behindRecords", behind);
+            }
+            json.writeNumberField("failures", journal.snapshotFailures());
             json.writeEndObject();
         }
 

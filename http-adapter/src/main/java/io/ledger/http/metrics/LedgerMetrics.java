@@ -641,21 +641,9 @@ public final class LedgerMetrics
             })
             .register(registry);
         GaugeWithCallback.builder()
-            .name("ledger_snapshot_last_pause_seconds")
-            .help("How long the ledger thread paused for the newest snapshot this process wrote, in seconds.")
-            .unit(Unit.SECONDS)
-            .callback(callback ->
-            {
-                final JournalStatus.Snapshot last = journal.lastSnapshot();
-                if (last != null && last.pauseNs() >= 0)
-                {
-                    callback.call(last.pauseNs() / 1e9);
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
             .name("ledger_snapshot_last_duration_seconds")
-            .help("How long the newest snapshot this process wrote took in all (pause, header, fsync, rename), in seconds.")
+            .help("How long the snapshot follower took to write the newest snapshot this process wrote (payload, state hash, "
+                + "header, fsync, rename), in seconds; the ledger thread does not stop for it.")
             .unit(Unit.SECONDS)
             .callback(callback ->
             {
@@ -670,6 +658,26 @@ public final class LedgerMetrics
             .name("ledger_snapshots_written_total")
             .help("Snapshots this process wrote.")
             .callback(callback -> callback.call(journal.snapshotsWritten()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("ledger_snapshot_failures_total")
+            .help("Snapshots that failed to be written (each logged at ERROR; the journal still holds every command).")
+            .callback(callback -> callback.call(journal.snapshotFailures()))
+            .register(registry);
+        gauge("ledger_snapshot_follower_up", "1 while the snapshot follower (the thread that keeps a copy of the ledger by "
+            + "reading the journal and writes the snapshots) runs; 0 once it stopped after a failure, logged at ERROR: no "
+            + "more snapshots until a restart.", null, () -> journal.followerUp() ? 1 : 0);
+        GaugeWithCallback.builder()
+            .name("ledger_snapshot_follower_behind_records")
+            .help("Journal records the snapshot follower has not applied yet; absent while it rebuilds its copy at start.")
+            .callback(callback ->
+            {
+                final long behind = journal.followerRecordsBehind();
+                if (behind >= 0)
+                {
+                    callback.call(behind);
+                }
+            })
             .register(registry);
     }
 
