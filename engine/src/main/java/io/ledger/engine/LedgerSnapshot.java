@@ -114,11 +114,9 @@ public final class LedgerSnapshot
         final int entriesSize = sections.readCount("history entries", EntryLog.CAPACITY_ENTRIES_MAX);
         final int textBytes = sections.readCount("text bytes", TextArena.CAPACITY_BYTES_MAX);
         sections.endSection();
-        // Sized as replay's doublings would have left it: restoring does not double the history again and again, and
-        // the first command after a start does not find it full (a doubling of millions of entries takes seconds).
-        final Ledger ledger = new Ledger(defaultCurrency,
-            capacityAbove(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT, EntryLog.CAPACITY_ENTRIES_MAX),
-            capacityAbove(textBytes, Ledger.HISTORY_TEXT_BYTES_INITIAL_DEFAULT, TextArena.CAPACITY_BYTES_MAX));
+        // Sized for what it holds (the history and texts grow by chunks, never by copying, so no room is kept ahead)
+        final Ledger ledger = new Ledger(defaultCurrency, Math.max(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT),
+            Math.max(textBytes, Ledger.HISTORY_TEXT_BYTES_INITIAL_DEFAULT));
         final LedgerState state = ledger.state();
         readSections(sections, state);
         if (state.entries().size() != entriesSize)
@@ -173,16 +171,5 @@ public final class LedgerSnapshot
                 throw new SnapshotFormatException("section tag=" + t + " is missing");
             }
         }
-    }
-
-    /** @return {@code initial} doubled until it exceeds {@code size}, at most {@code max}. */
-    static int capacityAbove(final int size, final int initial, final int max)
-    {
-        long capacity = Math.max(1, initial);
-        while (capacity <= size)
-        {
-            capacity *= 2;
-        }
-        return (int)Math.min(capacity, max);
     }
 }

@@ -181,15 +181,6 @@ class LedgerSnapshotTest
     }
 
     @Test
-    void shouldSizeARestoredHistoryAsReplayWouldHaveSoThatItIsNotFullAtOnce()
-    {
-        assertEquals(1 << 16, LedgerSnapshot.capacityAbove(0, 1 << 16, Integer.MAX_VALUE));
-        assertEquals(1 << 17, LedgerSnapshot.capacityAbove(1 << 16, 1 << 16, Integer.MAX_VALUE), "room for one more");
-        assertEquals(16_777_216, LedgerSnapshot.capacityAbove(15_800_000, 1 << 16, Integer.MAX_VALUE));
-        assertEquals(1000, LedgerSnapshot.capacityAbove(Integer.MAX_VALUE - 1, 1 << 16, 1000), "never above the maximum");
-    }
-
-    @Test
     void shouldTotalMoneyPerCurrency()
     {
         final Ledger ledger = new Ledger(ZAR);

@@ -7,9 +7,27 @@ import io.ledger.engine.EntryType;
 import io.ledger.engine.SnapshotFormatException;
 
 /**
- * The append-only history of balance movements, held column by column in primitive arrays so that appending
- * allocates nothing except when a column doubles. Each entry links to the previous entry of the same account,
- * so an account's history reads newest-first without an index per account.
+ * The append-only history of balance movements. Each entry links to the previous entry of the same account, so an
+ * account's history reads newest-first without an index per account.
+ *
+ * <p><b>Storage.</b> Entries live in chunks of {@link #CHUNK_ENTRIES}, each one {@code long[]} of eight longs per entry
+ * (one entry is one cache line) and one {@code byte[]} of two bytes per entry; 66 bytes an entry in all. The log never
+ * copies what it holds: a full log adds one chunk (a quarter of a megabyte, zeroed in well under a millisecond, and
+ * below G1's humongous size), and the chunks asked for up front ({@code initialCapacity}) are allocated at
+ * construction, so a ledger sized for its history appends without allocating at all.
+ *
+ * <pre>
+ *  entry i: chunk i >>> 12, row (i &amp; 4095)
+ *  long[] rows, 8 per entry         byte[] kinds, 2 per entry
+ *   0 accountKey                      0 accountKind
+ *   1 counterpartyKey                 1 entry type ordinal
+ *   2 amountMinor (signed)
+ *   3 balanceAfterMinor
+ *   4 timestampMs
+ *   5 commandId
+ *   6 textRef (TextArena)
+ *   7 currency (high 32 bits) | previousOfAccount (low 32 bits)
+ * </pre>
  *
  * <p>Entry ids are positions in this log: the same commands in the same order give the same ids.
  *
@@ -25,33 +43,29 @@ public final class EntryLog implements SnapshotPart
     public static final byte ACCOUNT_CUSTOMER = 1;
     public static final byte ACCOUNT_MERCHANT = 2;
 
-    private int size;
-    private long[] accountKey;
-    private long[] counterpartyKey;
-    private byte[] accountKind;
-    private byte[] entryType;
-    private long[] amountMinor;
-    private long[] balanceAfterMinor;
-    private int[] currency;
-    private long[] timestampMs;
-    private long[] commandId;
-    private long[] textRef;
-    private int[] previousOfAccount;
+    /** log2 of {@link #CHUNK_ENTRIES}. */
+    static final int CHUNK_SHIFT = 12;
+    /** Entries per chunk: 4096, a {@code long[]} of 256 KiB and a {@code byte[]} of 8 KiB. */
+    public static final int CHUNK_ENTRIES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_ENTRIES - 1;
+    private static final int LONGS = 8;
+    private static final int KINDS = 2;
 
+    private int size;
+    /** The chunks allocated so far: {@code capacity / CHUNK_ENTRIES} of each. */
+    private int chunks;
+    private long[][] rows = new long[16][];
+    private byte[][] kinds = new byte[16][];
+
+    /** @param initialCapacity entries to allocate up front (rounded up to whole chunks; at least one). */
     public EntryLog(final int initialCapacity)
     {
-        final int capacity = Math.max(16, initialCapacity);
-        accountKey = new long[capacity];
-        counterpartyKey = new long[capacity];
-        accountKind = new byte[capacity];
-        entryType = new byte[capacity];
-        amountMinor = new long[capacity];
-        balanceAfterMinor = new long[capacity];
-        currency = new int[capacity];
-        timestampMs = new long[capacity];
-        commandId = new long[capacity];
-        textRef = new long[capacity];
-        previousOfAccount = new int[capacity];
+        final int wanted = (int)Math.min(((long)Math.max(1, initialCapacity) + CHUNK_MASK) >>> CHUNK_SHIFT,
+            (CAPACITY_ENTRIES_MAX >>> CHUNK_SHIFT) + 1);
+        while (chunks < wanted)
+        {
+            addChunk();
+        }
     }
 
     /**
@@ -73,26 +87,45 @@ public final class EntryLog implements SnapshotPart
         final long text,
         final int previous)
     {
-        if (size == accountKey.length)
+        return append(kind, key, counterparty, (byte)type.ordinal(), amount, balanceAfter, currencyCode, timeMs, command, text,
+            previous);
+    }
+
+    private int append(
+        final byte kind, final long key, final long counterparty, final byte type, final long amount, final long balanceAfter,
+        final int currencyCode, final long timeMs, final long command, final long text, final int previous)
+    {
+        final int i = size;
+        final int chunk = i >>> CHUNK_SHIFT;
+        if (chunk == chunks)
         {
-            grow();
+            addChunk();
         }
-        final int i = size++;
-        accountKind[i] = kind;
-        accountKey[i] = key;
-        counterpartyKey[i] = counterparty;
-        entryType[i] = (byte)type.ordinal();
-        amountMinor[i] = amount;
-        balanceAfterMinor[i] = balanceAfter;
-        currency[i] = currencyCode;
-        timestampMs[i] = timeMs;
-        commandId[i] = command;
-        textRef[i] = text;
-        previousOfAccount[i] = previous;
+        final long[] row = rows[chunk];
+        final int at = (i & CHUNK_MASK) * LONGS;
+        row[at] = key;
+        row[at + 1] = counterparty;
+        row[at + 2] = amount;
+        row[at + 3] = balanceAfter;
+        row[at + 4] = timeMs;
+        row[at + 5] = command;
+        row[at + 6] = text;
+        row[at + 7] = ((long)currencyCode << 32) | (previous & 0xFFFF_FFFFL);
+        final byte[] kindRow = kinds[chunk];
+        final int k = (i & CHUNK_MASK) * KINDS;
+        kindRow[k] = kind;
+        kindRow[k + 1] = type;
+        size = i + 1;
         return i;
     }
 
-    /** Most entries the log holds: indexes are {@code int}, and the columns double up to this size. */
+    /** @return how many entries fit before the next chunk is allocated. */
+    public long capacity()
+    {
+        return (long)chunks << CHUNK_SHIFT;
+    }
+
+    /** Most entries the log holds: indexes are {@code int}. */
     public static final int CAPACITY_ENTRIES_MAX = Integer.MAX_VALUE - 1024;
 
     /** @return true when {@code count} more entries fit. */
@@ -108,57 +141,67 @@ public final class EntryLog implements SnapshotPart
 
     public byte accountKind(final int i)
     {
-        return accountKind[i];
+        return kinds[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * KINDS];
     }
 
     public long accountKey(final int i)
     {
-        return accountKey[i];
+        return field(i, 0);
     }
 
     public long counterpartyKey(final int i)
     {
-        return counterpartyKey[i];
+        return field(i, 1);
     }
 
     public EntryType type(final int i)
     {
-        return EntryType.fromOrdinal(entryType[i]);
+        return EntryType.fromOrdinal(typeOrdinal(i));
     }
 
     public long amountMinor(final int i)
     {
-        return amountMinor[i];
+        return field(i, 2);
     }
 
     public long balanceAfterMinor(final int i)
     {
-        return balanceAfterMinor[i];
+        return field(i, 3);
     }
 
     public int currency(final int i)
     {
-        return currency[i];
+        return (int)(field(i, 7) >> 32);
     }
 
     public long timestampMs(final int i)
     {
-        return timestampMs[i];
+        return field(i, 4);
     }
 
     public long commandId(final int i)
     {
-        return commandId[i];
+        return field(i, 5);
     }
 
     public long textRef(final int i)
     {
-        return textRef[i];
+        return field(i, 6);
     }
 
     public int previousOfAccount(final int i)
     {
-        return previousOfAccount[i];
+        return (int)field(i, 7);
+    }
+
+    private byte typeOrdinal(final int i)
+    {
+        return kinds[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * KINDS + 1];
+    }
+
+    private long field(final int i, final int column)
+    {
+        return rows[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * LONGS + column];
     }
 
     /** Folds every column of every entry into {@code hash}. */
@@ -167,9 +210,13 @@ public final class EntryLog implements SnapshotPart
         hash.add(size);
         for (int i = 0; i < size; i++)
         {
-            hash.add(accountKind[i]).add(accountKey[i]).add(counterpartyKey[i]).add(entryType[i]).add(amountMinor[i])
-                .add(balanceAfterMinor[i]).add(currency[i]).add(timestampMs[i]).add(commandId[i])
-                .add(textRef[i]).add(previousOfAccount[i]);
+            final long[] row = rows[i >>> CHUNK_SHIFT];
+            final int at = (i & CHUNK_MASK) * LONGS;
+            final byte[] kindRow = kinds[i >>> CHUNK_SHIFT];
+            final int k = (i & CHUNK_MASK) * KINDS;
+            hash.add(kindRow[k]).add(row[at]).add(row[at + 1]).add(kindRow[k + 1]).add(row[at + 2])
+                .add(row[at + 3]).add((int)(row[at + 7] >> 32)).add(row[at + 4]).add(row[at + 5])
+                .add(row[at + 6]).add((int)row[at + 7]);
         }
     }
 
@@ -186,17 +233,21 @@ public final class EntryLog implements SnapshotPart
         out.writeInt(size);
         for (int i = 0; i < size; i++)
         {
-            out.writeByte(accountKind[i]);
-            out.writeLong(accountKey[i]);
-            out.writeLong(counterpartyKey[i]);
-            out.writeByte(entryType[i]);
-            out.writeLong(amountMinor[i]);
-            out.writeLong(balanceAfterMinor[i]);
-            out.writeInt(currency[i]);
-            out.writeLong(timestampMs[i]);
-            out.writeLong(commandId[i]);
-            out.writeLong(textRef[i]);
-            out.writeInt(previousOfAccount[i]);
+            final long[] row = rows[i >>> CHUNK_SHIFT];
+            final int at = (i & CHUNK_MASK) * LONGS;
+            final byte[] kindRow = kinds[i >>> CHUNK_SHIFT];
+            final int k = (i & CHUNK_MASK) * KINDS;
+            out.writeByte(kindRow[k]);
+            out.writeLong(row[at]);
+            out.writeLong(row[at + 1]);
+            out.writeByte(kindRow[k + 1]);
+            out.writeLong(row[at + 2]);
+            out.writeLong(row[at + 3]);
+            out.writeInt((int)(row[at + 7] >> 32));
+            out.writeLong(row[at + 4]);
+            out.writeLong(row[at + 5]);
+            out.writeLong(row[at + 6]);
+            out.writeInt((int)row[at + 7]);
         }
         out.endSection();
     }
@@ -224,23 +275,20 @@ public final class EntryLog implements SnapshotPart
                 throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " type=" + type +
                     " previousOfAccount=" + previous + " out of range");
             }
-            append(kind, key, counterparty, types[type], amount, after, currencyCode, time, command, text, previous);
+            append(kind, key, counterparty, (byte)type, amount, after, currencyCode, time, command, text, previous);
         }
     }
 
-    private void grow()
+    /** Allocates one more chunk: never a copy of what the log holds, only the table of chunks doubles. */
+    private void addChunk()
     {
-        final int capacity = (int)Math.min((long)accountKey.length * 2, CAPACITY_ENTRIES_MAX);
-        accountKey = Arrays.copyOf(accountKey, capacity);
-        counterpartyKey = Arrays.copyOf(counterpartyKey, capacity);
-        accountKind = Arrays.copyOf(accountKind, capacity);
-        entryType = Arrays.copyOf(entryType, capacity);
-        amountMinor = Arrays.copyOf(amountMinor, capacity);
-        balanceAfterMinor = Arrays.copyOf(balanceAfterMinor, capacity);
-        currency = Arrays.copyOf(currency, capacity);
-        timestampMs = Arrays.copyOf(timestampMs, capacity);
-        commandId = Arrays.copyOf(commandId, capacity);
-        textRef = Arrays.copyOf(textRef, capacity);
-        previousOfAccount = Arrays.copyOf(previousOfAccount, capacity);
+        if (chunks == rows.length)
+        {
+            rows = Arrays.copyOf(rows, chunks * 2);
+            kinds = Arrays.copyOf(kinds, chunks * 2);
+        }
+        rows[chunks] = new long[CHUNK_ENTRIES * LONGS];
+        kinds[chunks] = new byte[CHUNK_ENTRIES * KINDS];
+        chunks++;
     }
 }
