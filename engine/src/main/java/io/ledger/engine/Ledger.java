@@ -54,9 +54,9 @@ public final class Ledger
     /** Most saved payment methods per customer. */
     public static final int PAYMENT_METHODS_PER_CUSTOMER_MAX = PaymentMethodCommands.PER_CUSTOMER_MAX;
 
-    /** History entries allocated up front by default. */
-    public static final int HISTORY_ENTRIES_INITIAL_DEFAULT = 1 << 16;
-    /** History text bytes allocated up front by default. */
+    /** History entries allocated up front by default: one chunk (the history grows by chunks, never by copying). */
+    public static final int HISTORY_ENTRIES_INITIAL_DEFAULT = 1 << 12;
+    /** History text bytes allocated up front by default: one chunk. */
     public static final int HISTORY_TEXT_BYTES_INITIAL_DEFAULT = 1 << 16;
 
     private final LedgerState state;
@@ -76,9 +76,9 @@ public final class Ledger
 
     /**
      * @param defaultCurrency          as above.
-     * @param historyEntriesInitial    history entries to allocate up front. The history grows by doubling past it;
-     *                                 sized for the expected history, the ledger thread allocates nothing per
-     *                                 payment (a pay-in or purchase writes 1 or 2 entries).
+     * @param historyEntriesInitial    history entries to allocate up front. The history grows by chunks past it
+     *                                 (never copying); sized for the expected history, the ledger thread allocates
+     *                                 nothing per payment (a pay-in or purchase writes 1 or 2 entries).
      * @param historyTextBytesInitial  bytes of history text (descriptions, product ids) to allocate up front.
      */
     public Ledger(final int defaultCurrency, final int historyEntriesInitial, final int historyTextBytesInitial)

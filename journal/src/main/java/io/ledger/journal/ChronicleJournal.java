@@ -910,16 +910,37 @@ public final class ChronicleJournal implements JournalWriter
         }
     }
 
-    /** Copies the document's payload into {@code frame} and verifies it. */
+    /**
+     * Verifies the document's payload as {@code frame}: in place, where the document lies in the queue's mapped memory
+     * (the frame is read there while {@code dc} is open), or, when it is not mapped memory wholly inside the current
+     * mapping, copied into the frame's staging array first.
+     */
     private static int read(final DocumentContext dc, final RecordFrame frame)
     {
         final Bytes<?> bytes = dc.wire().bytes();
         final long length = bytes.readRemaining();
         if (length >= RecordFrame.FRAME_BYTES_MIN && length <= RecordFrame.FRAME_BYTES_MAX)
         {
+            final long position = bytes.readPosition();
+            if (RecordFrame.verifiesInPlace() && bytes.isDirectMemory() && bytes.bytesStore() != null &&
+                bytes.bytesStore().inside(position, length))
+            {
+                final int status = frame.verifyAt(bytes.addressForRead(position), (int)length);
+                assert status == copiedStatus(bytes, position, (int)length) : "in place " + status + " copied " +
+                    copiedStatus(bytes, position, (int)length);
+                return status;
+            }
             bytes.read(frame.array(), 0, (int)length);
         }
         return frame.verify(length);
+    }
+
+    /** What {@link #read} would have found by copying: the in-place read is checked against it with -ea. */
+    private static int copiedStatus(final Bytes<?> bytes, final long position, final int length)
+    {
+        final RecordFrame copy = new RecordFrame();
+        bytes.read(position, copy.array(), 0, length);
+        return copy.verify(length);
     }
 
     private boolean verifiesAndDecodes(final RecordFrame frame, final int frameBytes, final long commandId)

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import io.ledger.engine.Currencies;
 import io.ledger.engine.MoneyTotals;
+import io.ledger.engine.SnapshotFormatException;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -11,6 +12,9 @@ import org.agrona.collections.Long2LongHashMap;
  * {@code accountKey << 15 | currency}; each account's first currency and last history entry (the head of its
  * newest-first chain in {@link EntryLog}); each customer's entry count; and the money that entered (paid in) and left
  * (paid out) the ledger per currency. Only {@link Money} changes balances.
+ *
+ * <p>A customer's last entry and entry count change together, so they share one map (the count in the high 32 bits,
+ * the entry in the low 32): one lookup where there were two. They are still written as two sections.
  *
  * <p>Sections (each a long map: count i32, then key i64 and value i64 per entry), in the order written:
  * {@link SnapshotTags#CUSTOMER_BALANCES}, {@code MERCHANT_BALANCES}, {@code CUSTOMER_FIRST_CURRENCY},
@@ -31,8 +35,8 @@ public final class Accounts implements SnapshotPart
     private final Long2LongHashMap merchantBalances = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap customerFirstCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantFirstCurrency = new Long2LongHashMap(MISSING);
-    private final Long2LongHashMap customerLastEntry = new Long2LongHashMap(MISSING);
-    private final Long2LongHashMap customerEntryCount = new Long2LongHashMap(MISSING);
+    /** Per customer: entry count (high 32 bits) and last entry (low 32 bits); see {@link #links}. */
+    private final Long2LongHashMap customerLinks = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantLastEntry = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidInByCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidOutByCurrency = new Long2LongHashMap(MISSING);
@@ -133,8 +137,33 @@ public final class Accounts implements SnapshotPart
     /** @return the customer's newest history entry, or -1. */
     public int customerLastEntry(final long customerKey)
     {
-        final long last = customerLastEntry.get(customerKey);
-        return last == MISSING ? -1 : (int)last;
+        return lastEntryOf(customerLinks.get(customerKey));
+    }
+
+    /**
+     * @return customer {@code customerKey}'s links: its entry count and newest entry in one value, read with
+     * {@link #lastEntryOf}; {@link SnapshotRecords#MISSING} for a customer without entries. Pass it back to
+     * {@link #customerEntry(long, int, long)}.
+     */
+    public long customerLinks(final long customerKey)
+    {
+        return customerLinks.get(customerKey);
+    }
+
+    /** @return the newest entry that links read by {@link #customerLinks} name, or -1. */
+    public static int lastEntryOf(final long links)
+    {
+        return links == MISSING ? -1 : (int)links;
+    }
+
+    private static long countOf(final long links)
+    {
+        return links == MISSING ? 0 : links >>> 32;
+    }
+
+    private static long links(final long count, final int lastEntry)
+    {
+        return (count << 32) | (lastEntry & 0xFFFF_FFFFL);
     }
 
     /** @return the merchant's newest history entry, or -1. */
@@ -147,13 +176,13 @@ public final class Accounts implements SnapshotPart
     /** @return how many history entries the customer has. */
     public long customerEntryCount(final long customerKey)
     {
-        return orZero(customerEntryCount, customerKey);
+        return countOf(customerLinks.get(customerKey));
     }
 
-    void customerEntry(final long customerKey, final int entry)
+    /** Records {@code entry} as the customer's newest, one more; {@code links} as {@link #customerLinks} read them. */
+    void customerEntry(final long customerKey, final int entry, final long links)
     {
-        customerLastEntry.put(customerKey, entry);
-        customerEntryCount.put(customerKey, orZero(customerEntryCount, customerKey) + 1);
+        customerLinks.put(customerKey, links(countOf(links) + 1, entry));
     }
 
     void merchantEntry(final int merchant, final int entry)
@@ -205,7 +234,9 @@ public final class Accounts implements SnapshotPart
     /** Folds customer {@code key}'s account links into {@code hash}, as the state hash's customer part does. */
     public void hashCustomer(final StateHash hash, final long key)
     {
-        hash.add(customerFirstCurrency.get(key)).add(customerLastEntry.get(key)).add(customerEntryCount.get(key));
+        final long links = customerLinks.get(key);
+        hash.add(customerFirstCurrency.get(key)).add(links == MISSING ? MISSING : lastEntryOf(links))
+            .add(links == MISSING ? MISSING : countOf(links));
     }
 
     /** Folds the balances, the merchants' links and the money paid in and out into {@code hash}. */
@@ -230,14 +261,66 @@ public final class Accounts implements SnapshotPart
     {
         for (final int tag : TAGS)
         {
-            SnapshotRecords.writeLongMap(out, tag, map(tag));
+            if (tag == SnapshotTags.CUSTOMER_LAST_ENTRY || tag == SnapshotTags.CUSTOMER_ENTRY_COUNT)
+            {
+                writeLinks(out, tag);
+            }
+            else
+            {
+                SnapshotRecords.writeLongMap(out, tag, map(tag));
+            }
         }
     }
 
     @Override
     public void readSection(final int tag, final SectionInput in, final boolean[] seen) throws IOException
     {
-        SnapshotRecords.readLongMap(in, map(tag));
+        if (tag == SnapshotTags.CUSTOMER_LAST_ENTRY || tag == SnapshotTags.CUSTOMER_ENTRY_COUNT)
+        {
+            readLinks(in, tag);
+        }
+        else
+        {
+            SnapshotRecords.readLongMap(in, map(tag));
+        }
+    }
+
+    /** One of the two sections the links map holds: the last entries, or the entry counts, key by key. */
+    private void writeLinks(final SectionOutput out, final int tag) throws IOException
+    {
+        final boolean counts = tag == SnapshotTags.CUSTOMER_ENTRY_COUNT;
+        out.beginSection(tag);
+        out.writeInt(customerLinks.size());
+        SnapshotRecords.forEach(customerLinks, (key, links) ->
+        {
+            out.writeLong(key);
+            out.writeLong(counts ? countOf(links) : lastEntryOf(links));
+        });
+        out.endSection();
+    }
+
+    /**
+     * Merges a last-entry or entry-count section into the links map (in either order). A customer with entries has a
+     * last entry (>= 0) and a count (>= 1): a value already set by the same section is a repeated key.
+     */
+    private void readLinks(final SectionInput in, final int tag) throws IOException
+    {
+        final boolean counts = tag == SnapshotTags.CUSTOMER_ENTRY_COUNT;
+        final int count = in.readCount("count", SnapshotRecords.COUNT_MAX);
+        for (int i = 0; i < count; i++)
+        {
+            final long key = in.readLong();
+            final long value = in.readLong();
+            final long links = customerLinks.get(key);
+            final long known = links == MISSING ? links(0, -1) : links;
+            final boolean repeated = counts ? countOf(known) != 0 : lastEntryOf(known) != -1;
+            if (repeated || (counts ? value < 1 || value > Integer.MAX_VALUE : value < 0 || value > Integer.MAX_VALUE))
+            {
+                throw new SnapshotFormatException("section tag=" + in.tag() + " key=" + key + " value=" + value +
+                    " is out of range or a duplicate key");
+            }
+            customerLinks.put(key, counts ? links(value, lastEntryOf(known)) : links(countOf(known), (int)value));
+        }
     }
 
     private Long2LongHashMap map(final int tag)
@@ -248,8 +331,6 @@ public final class Accounts implements SnapshotPart
             case SnapshotTags.MERCHANT_BALANCES -> merchantBalances;
             case SnapshotTags.CUSTOMER_FIRST_CURRENCY -> customerFirstCurrency;
             case SnapshotTags.MERCHANT_FIRST_CURRENCY -> merchantFirstCurrency;
-            case SnapshotTags.CUSTOMER_LAST_ENTRY -> customerLastEntry;
-            case SnapshotTags.CUSTOMER_ENTRY_COUNT -> customerEntryCount;
             case SnapshotTags.MERCHANT_LAST_ENTRY -> merchantLastEntry;
             case SnapshotTags.PAID_IN_BY_CURRENCY -> paidInByCurrency;
             case SnapshotTags.PAID_OUT_BY_CURRENCY -> paidOutByCurrency;

@@ -5,28 +5,32 @@ import java.util.Arrays;
 
 import io.ledger.engine.EntryType;
 import io.ledger.engine.SnapshotFormatException;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The append-only history of balance movements. Each entry links to the previous entry of the same account, so an
  * account's history reads newest-first without an index per account.
  *
- * <p><b>Storage.</b> Entries live in chunks of {@link #CHUNK_ENTRIES}, each one {@code long[]} of eight longs per entry
- * (one entry is one cache line) and one {@code byte[]} of two bytes per entry; 66 bytes an entry in all. The log never
- * copies what it holds: a full log adds one chunk (a quarter of a megabyte, zeroed in well under a millisecond, and
- * below G1's humongous size), and the chunks asked for up front ({@code initialCapacity}) are allocated at
- * construction, so a ledger sized for its history appends without allocating at all.
+ * <p><b>Storage.</b> Entries live off the Java heap, in chunks of {@link #CHUNK_ENTRIES}: per entry a row of eight
+ * longs (one cache line) and two bytes, 66 bytes an entry in all. The log never copies what it holds: a full log adds
+ * one chunk (264 KiB, zeroed in well under a millisecond), and the chunks asked for up front ({@code initialCapacity})
+ * are allocated at construction, so a ledger sized for its history appends without allocating at all. Off the heap,
+ * the history (by far the largest part of the state) is never copied or scanned by the garbage collector: a young
+ * collection after a fast replay would otherwise copy every chunk the replay made. The memory is the JVM's direct
+ * memory ({@code -XX:MaxDirectMemorySize}, by default the maximum heap size), freed when the ledger is collected.
  *
  * <pre>
- *  entry i: chunk i >>> 12, row (i &amp; 4095)
- *  long[] rows, 8 per entry         byte[] kinds, 2 per entry
- *   0 accountKey                      0 accountKind
- *   1 counterpartyKey                 1 entry type ordinal
- *   2 amountMinor (signed)
- *   3 balanceAfterMinor
- *   4 timestampMs
- *   5 commandId
- *   6 textRef (TextArena)
- *   7 currency (high 32 bits) | previousOfAccount (low 32 bits)
+ *  entry i: chunk i >>> 12, row r = i &amp; 4095; a chunk is 4096 rows of 64 bytes, then 4096 pairs of bytes
+ *  at r * 64, little-endian longs           at 4096 * 64 + r * 2
+ *   +0  accountKey                          +0 accountKind
+ *   +8  counterpartyKey                     +1 entry type ordinal
+ *   +16 amountMinor (signed)
+ *   +24 balanceAfterMinor
+ *   +32 timestampMs
+ *   +40 commandId
+ *   +48 textRef (TextArena)
+ *   +56 currency (high 32 bits) | previousOfAccount (low 32 bits)
  * </pre>
  *
  * <p>Entry ids are positions in this log: the same commands in the same order give the same ids.
@@ -48,14 +52,14 @@ public final class EntryLog implements SnapshotPart
     /** Entries per chunk: 4096, a {@code long[]} of 256 KiB and a {@code byte[]} of 8 KiB. */
     public static final int CHUNK_ENTRIES = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_ENTRIES - 1;
-    private static final int LONGS = 8;
-    private static final int KINDS = 2;
+    private static final int ROW_BYTES = 64;
+    private static final int KINDS_AT = CHUNK_ENTRIES * ROW_BYTES;
+    private static final int CHUNK_BYTES = KINDS_AT + CHUNK_ENTRIES * 2;
 
     private int size;
-    /** The chunks allocated so far: {@code capacity / CHUNK_ENTRIES} of each. */
+    /** The chunks allocated so far: {@code capacity / CHUNK_ENTRIES}. */
     private int chunks;
-    private long[][] rows = new long[16][];
-    private byte[][] kinds = new byte[16][];
+    private UnsafeBuffer[] chunk = new UnsafeBuffer[16];
 
     /** @param initialCapacity entries to allocate up front (rounded up to whole chunks; at least one). */
     public EntryLog(final int initialCapacity)
@@ -96,25 +100,23 @@ public final class EntryLog implements SnapshotPart
         final int currencyCode, final long timeMs, final long command, final long text, final int previous)
     {
         final int i = size;
-        final int chunk = i >>> CHUNK_SHIFT;
-        if (chunk == chunks)
+        if (i >>> CHUNK_SHIFT == chunks)
         {
             addChunk();
         }
-        final long[] row = rows[chunk];
-        final int at = (i & CHUNK_MASK) * LONGS;
-        row[at] = key;
-        row[at + 1] = counterparty;
-        row[at + 2] = amount;
-        row[at + 3] = balanceAfter;
-        row[at + 4] = timeMs;
-        row[at + 5] = command;
-        row[at + 6] = text;
-        row[at + 7] = ((long)currencyCode << 32) | (previous & 0xFFFF_FFFFL);
-        final byte[] kindRow = kinds[chunk];
-        final int k = (i & CHUNK_MASK) * KINDS;
-        kindRow[k] = kind;
-        kindRow[k + 1] = type;
+        final UnsafeBuffer rows = chunk[i >>> CHUNK_SHIFT];
+        final int at = (i & CHUNK_MASK) * ROW_BYTES;
+        rows.putLong(at, key);
+        rows.putLong(at + 8, counterparty);
+        rows.putLong(at + 16, amount);
+        rows.putLong(at + 24, balanceAfter);
+        rows.putLong(at + 32, timeMs);
+        rows.putLong(at + 40, command);
+        rows.putLong(at + 48, text);
+        rows.putLong(at + 56, ((long)currencyCode << 32) | (previous & 0xFFFF_FFFFL));
+        final int k = KINDS_AT + (i & CHUNK_MASK) * 2;
+        rows.putByte(k, kind);
+        rows.putByte(k + 1, type);
         size = i + 1;
         return i;
     }
@@ -141,7 +143,7 @@ public final class EntryLog implements SnapshotPart
 
     public byte accountKind(final int i)
     {
-        return kinds[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * KINDS];
+        return chunk[i >>> CHUNK_SHIFT].getByte(KINDS_AT + (i & CHUNK_MASK) * 2);
     }
 
     public long accountKey(final int i)
@@ -196,12 +198,12 @@ public final class EntryLog implements SnapshotPart
 
     private byte typeOrdinal(final int i)
     {
-        return kinds[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * KINDS + 1];
+        return chunk[i >>> CHUNK_SHIFT].getByte(KINDS_AT + (i & CHUNK_MASK) * 2 + 1);
     }
 
     private long field(final int i, final int column)
     {
-        return rows[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * LONGS + column];
+        return chunk[i >>> CHUNK_SHIFT].getLong((i & CHUNK_MASK) * ROW_BYTES + column * 8);
     }
 
     /** Folds every column of every entry into {@code hash}. */
@@ -210,13 +212,13 @@ public final class EntryLog implements SnapshotPart
         hash.add(size);
         for (int i = 0; i < size; i++)
         {
-            final long[] row = rows[i >>> CHUNK_SHIFT];
-            final int at = (i & CHUNK_MASK) * LONGS;
-            final byte[] kindRow = kinds[i >>> CHUNK_SHIFT];
-            final int k = (i & CHUNK_MASK) * KINDS;
-            hash.add(kindRow[k]).add(row[at]).add(row[at + 1]).add(kindRow[k + 1]).add(row[at + 2])
-                .add(row[at + 3]).add((int)(row[at + 7] >> 32)).add(row[at + 4]).add(row[at + 5])
-                .add(row[at + 6]).add((int)row[at + 7]);
+            final UnsafeBuffer rows = chunk[i >>> CHUNK_SHIFT];
+            final int at = (i & CHUNK_MASK) * ROW_BYTES;
+            final int k = KINDS_AT + (i & CHUNK_MASK) * 2;
+            final long last = rows.getLong(at + 56);
+            hash.add(rows.getByte(k)).add(rows.getLong(at)).add(rows.getLong(at + 8)).add(rows.getByte(k + 1))
+                .add(rows.getLong(at + 16)).add(rows.getLong(at + 24)).add((int)(last >> 32)).add(rows.getLong(at + 32))
+                .add(rows.getLong(at + 40)).add(rows.getLong(at + 48)).add((int)last);
         }
     }
 
@@ -233,21 +235,21 @@ public final class EntryLog implements SnapshotPart
         out.writeInt(size);
         for (int i = 0; i < size; i++)
         {
-            final long[] row = rows[i >>> CHUNK_SHIFT];
-            final int at = (i & CHUNK_MASK) * LONGS;
-            final byte[] kindRow = kinds[i >>> CHUNK_SHIFT];
-            final int k = (i & CHUNK_MASK) * KINDS;
-            out.writeByte(kindRow[k]);
-            out.writeLong(row[at]);
-            out.writeLong(row[at + 1]);
-            out.writeByte(kindRow[k + 1]);
-            out.writeLong(row[at + 2]);
-            out.writeLong(row[at + 3]);
-            out.writeInt((int)(row[at + 7] >> 32));
-            out.writeLong(row[at + 4]);
-            out.writeLong(row[at + 5]);
-            out.writeLong(row[at + 6]);
-            out.writeInt((int)row[at + 7]);
+            final UnsafeBuffer rows = chunk[i >>> CHUNK_SHIFT];
+            final int at = (i & CHUNK_MASK) * ROW_BYTES;
+            final int k = KINDS_AT + (i & CHUNK_MASK) * 2;
+            final long last = rows.getLong(at + 56);
+            out.writeByte(rows.getByte(k));
+            out.writeLong(rows.getLong(at));
+            out.writeLong(rows.getLong(at + 8));
+            out.writeByte(rows.getByte(k + 1));
+            out.writeLong(rows.getLong(at + 16));
+            out.writeLong(rows.getLong(at + 24));
+            out.writeInt((int)(last >> 32));
+            out.writeLong(rows.getLong(at + 32));
+            out.writeLong(rows.getLong(at + 40));
+            out.writeLong(rows.getLong(at + 48));
+            out.writeInt((int)last);
         }
         out.endSection();
     }
@@ -282,13 +284,11 @@ public final class EntryLog implements SnapshotPart
     /** Allocates one more chunk: never a copy of what the log holds, only the table of chunks doubles. */
     private void addChunk()
     {
-        if (chunks == rows.length)
+        if (chunks == chunk.length)
         {
-            rows = Arrays.copyOf(rows, chunks * 2);
-            kinds = Arrays.copyOf(kinds, chunks * 2);
+            chunk = Arrays.copyOf(chunk, chunks * 2);
         }
-        rows[chunks] = new long[CHUNK_ENTRIES * LONGS];
-        kinds[chunks] = new byte[CHUNK_ENTRIES * KINDS];
+        chunk[chunks] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64)); // zeroed
         chunks++;
     }
 }

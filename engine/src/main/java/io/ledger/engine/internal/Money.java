@@ -344,9 +344,10 @@ public final class Money
                 {
                     accounts.noteCustomerCurrency(key, currencyCode);
                 }
+                final long links = accounts.customerLinks(key);
                 final int entry = entries.append(EntryLog.ACCOUNT_CUSTOMER, key, counterparty, type, signedAmount, after,
-                    currencyCode, timeMs, event.commandId(), text, accounts.customerLastEntry(key));
-                accounts.customerEntry(key, entry);
+                    currencyCode, timeMs, event.commandId(), text, Accounts.lastEntryOf(links));
+                accounts.customerEntry(key, entry, links);
                 return entry;
             }
             case MERCHANT ->

@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Append-only UTF-8 store for short texts the ledger keeps (entry descriptions, product ids). A reference packs
  * offset and length into one {@code long}: {@code offset << 16 | length}; {@link #NONE} means no text.
  *
- * <p><b>Storage.</b> The bytes are one logical run cut into chunks of {@link #CHUNK_BYTES} (below G1's humongous size
- * for heaps of 1 GB and more); a text may straddle two chunks. The arena never copies what it holds: a full arena adds
+ * <p><b>Storage.</b> The bytes are one logical run cut into chunks of {@link #CHUNK_BYTES}, off the Java heap as the
+ * history's ({@link EntryLog}); a text may straddle two chunks. The arena never copies what it holds: a full arena adds
  * a chunk, and the bytes asked for up front are allocated at construction, so an arena sized for its texts appends
  * without allocating.
  *
@@ -27,12 +29,12 @@ public final class TextArena implements SnapshotPart
     /** Largest size the arena may reach: offsets are {@code int}s. */
     public static final int CAPACITY_BYTES_MAX = Integer.MAX_VALUE - 64 * 1024 * 1024;
 
-    private static final int CHUNK_SHIFT = 18;
-    /** Bytes per chunk: 256 KiB. */
+    private static final int CHUNK_SHIFT = 16;
+    /** Bytes per chunk: 64 KiB. */
     public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_BYTES - 1;
 
-    private byte[][] chunks = new byte[16][];
+    private UnsafeBuffer[] chunks = new UnsafeBuffer[16];
     private int chunkCount;
     private int limit;
 
@@ -61,7 +63,7 @@ public final class TextArena implements SnapshotPart
         while (left > 0)
         {
             final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
-            src.getBytes(from, chunks[at >>> CHUNK_SHIFT], at & CHUNK_MASK, n);
+            chunks[at >>> CHUNK_SHIFT].putBytes(at & CHUNK_MASK, src, from, n);
             at += n;
             from += n;
             left -= n;
@@ -133,7 +135,7 @@ public final class TextArena implements SnapshotPart
         while (left > 0)
         {
             final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
-            System.arraycopy(chunks[at >>> CHUNK_SHIFT], at & CHUNK_MASK, dst, to, n);
+            chunks[at >>> CHUNK_SHIFT].getBytes(at & CHUNK_MASK, dst, to, n);
             at += n;
             to += n;
             left -= n;
@@ -154,7 +156,7 @@ public final class TextArena implements SnapshotPart
         while (left > 0)
         {
             final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
-            System.arraycopy(src, from, chunks[at >>> CHUNK_SHIFT], at & CHUNK_MASK, n);
+            chunks[at >>> CHUNK_SHIFT].putBytes(at & CHUNK_MASK, src, from, n);
             at += n;
             from += n;
             left -= n;
@@ -211,6 +213,6 @@ public final class TextArena implements SnapshotPart
         {
             chunks = Arrays.copyOf(chunks, chunkCount * 2);
         }
-        chunks[chunkCount++] = new byte[CHUNK_BYTES];
+        chunks[chunkCount++] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64)); // zeroed
     }
 }

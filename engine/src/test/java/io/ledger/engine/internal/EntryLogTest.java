@@ -61,7 +61,7 @@ class EntryLogTest
     void shouldKeepTextsThatStraddleTwoChunksByteForByte()
     {
         final TextArena texts = new TextArena(0);
-        final byte[] filler = new byte[65_535];
+        final byte[] filler = new byte[1_000];
         final long first = texts.append(new UnsafeBuffer(filler), 0, filler.length);
         for (int filled = filler.length; filled < TextArena.CHUNK_BYTES - 3; )
         {

@@ -350,9 +350,9 @@ public final class SnapshotAgent implements SnapshotTaker
         }
         catch (final IOException | RuntimeException ex)
         {
-            snapshotFailures++;
             LOG.error("snapshot: the snapshot at lastCommandId={} failed; the journal still holds every command{}", commandId,
                 last ? "" : ", and the next one is tried at the next due point", ex);
+            snapshotFailures++;
         }
         finally
         {
