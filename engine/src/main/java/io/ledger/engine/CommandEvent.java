@@ -73,6 +73,8 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     private CustomerRecord customer;
     private long resultKey;
     private Object resultObject;
+    /** The result object is the payout the command made, built from the command's fields when first read. */
+    private boolean resultPayout;
     private boolean replayed;
     private int rowCount;
     private long rowTotal;
@@ -115,6 +117,7 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         customer = null;
         resultKey = -1;
         resultObject = null;
+        resultPayout = false;
         replayed = false;
         java.util.Arrays.fill(rowObjects, 0, rowCount, null);
         rowCount = 0;
@@ -266,10 +269,29 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         this.resultKey = key;
     }
 
-    /** @return the payment method or payout the command created or read; immutable, safe on any thread. */
+    /**
+     * @return the payment method or payout the command created or read; immutable, safe on any thread. A payout the
+     * command made ({@link #resultPayoutFromCommand()}) is built from the command's fields here, on the reading thread
+     * (the reply's), so the ledger thread allocates nothing for it.
+     */
     public Object resultObject()
     {
+        if (resultObject == null && resultPayout)
+        {
+            resultObject = new PayoutRecord(resultKey, textString(Field.MERCHANT_ID), get(Field.AMOUNT_MINOR),
+                (int)get(Field.CURRENCY), textString(Field.BANK_ACCOUNT), textString(Field.DESCRIPTION),
+                textString(Field.METADATA_JSON), resultTimestampMs);
+        }
         return resultObject;
+    }
+
+    /**
+     * Marks the result object as the payout this PAYOUT command made: key {@link #resultKey()}, time
+     * {@link #resultTimestampMs()}, and the command's merchant, amount, currency and texts.
+     */
+    public void resultPayoutFromCommand()
+    {
+        this.resultPayout = true;
     }
 
     public void resultObject(final Object record)

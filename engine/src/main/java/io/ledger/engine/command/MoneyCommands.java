@@ -1,7 +1,6 @@
 package io.ledger.engine.command;
 
 import static io.ledger.engine.Field.AMOUNT_MINOR;
-import static io.ledger.engine.Field.BANK_ACCOUNT;
 import static io.ledger.engine.Field.CURRENCY;
 import static io.ledger.engine.Field.CUSTOMER_KEY;
 import static io.ledger.engine.Field.DESCRIPTION;
@@ -16,7 +15,6 @@ import static io.ledger.engine.internal.Money.MERCHANT;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.EntryType;
-import io.ledger.engine.PayoutRecord;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.internal.CustomerBook;
 import io.ledger.engine.internal.LedgerState;
@@ -28,8 +26,7 @@ import io.ledger.engine.internal.Money;
  * another of the same merchant) and payout (a merchant to the world). Each checks who may move what, then leaves the
  * movement itself to {@link Money}; the order of the checks is the order of the refusals clients see.
  *
- * <p>Single-threaded: ledger thread only. Pay-ins, purchases and transfers allocate nothing once warm; a payout
- * allocates its record.
+ * <p>Single-threaded: ledger thread only. Pay-ins, purchases, transfers and payouts allocate nothing once warm.
  */
 public final class MoneyCommands
 {
@@ -140,10 +137,8 @@ public final class MoneyCommands
         {
             return;
         }
-        final PayoutRecord payout = new PayoutRecord(event.commandId(), merchants.id(merchant), amount, currency,
-            event.textString(BANK_ACCOUNT), event.textString(DESCRIPTION), event.textString(METADATA_JSON), timeMs);
-        merchants.book(merchant).payouts().add(payout);
-        event.resultObject(payout);
+        merchants.addPayout(merchant, event, event.commandId(), timeMs);
+        event.resultPayoutFromCommand(); // the reply's PayoutRecord is made from the command where it is read, off this thread
     }
 
     /**
