@@ -119,6 +119,8 @@ public final class ChronicleJournal implements JournalWriter
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
     private static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
     private static final String NOT_LAST = "; it is not the last record and no TORN_SKIP record follows it";
+    /** The frame {@link #copiedStatus} copies into, only ever used with -ea. */
+    private static final ThreadLocal<RecordFrame> ASSERT_FRAME = ThreadLocal.withInitial(RecordFrame::new);
 
     private final Path directory;
     private final Durability durability;
@@ -935,10 +937,13 @@ public final class ChronicleJournal implements JournalWriter
         return frame.verify(length);
     }
 
-    /** What {@link #read} would have found by copying: the in-place read is checked against it with -ea. */
+    /**
+     * What {@link #read} would have found by copying: the in-place read is checked against it with -ea. The copy goes
+     * into one frame per thread (a frame's staging array is about 1 MB: one per record made a replay with -ea crawl).
+     */
     private static int copiedStatus(final Bytes<?> bytes, final long position, final int length)
     {
-        final RecordFrame copy = new RecordFrame();
+        final RecordFrame copy = ASSERT_FRAME.get();
         bytes.read(position, copy.array(), 0, length);
         return copy.verify(length);
     }
