@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>The history is kept by design, off the heap, in chunks allocated as it grows (a chunk's small heap wrapper, about
  * 0.04 B per entry, is all the heap sees of it). To bound that memory a ledger is retired (checked) after
- * {@link #EPOCH_ENTRIES} entries and replaced, outside the measured code, by one of {@link #SPARE_LEDGERS} built at
+ * {@link #EPOCH_ENTRIES} entries and replaced, outside the measured code, by one of {@link #spareLedgers} built at
  * trial set-up: with {@code -prof gc}, {@code gc.alloc.rate.norm} is what the ledger thread allocates per command
  * (JMH counts set-up code run inside an iteration, so building a replacement there, about 4 MB at 10,000 customers,
  * would show; it happens only if a trial outlasts the spares).
@@ -52,11 +52,12 @@ public class LedgerApplyBenchmark
 
     /** History entries after which a ledger is replaced: at most 1 GB off the heap per ledger. */
     static final long EPOCH_ENTRIES = 16_000_000;
-    /** Ledgers built at trial set-up, enough for a default run's epochs (3 + 5 iterations of 2 s). */
-    static final int SPARE_LEDGERS = 24;
-
     @Param("10000")
     public int customers;
+
+    /** Ledgers built at trial set-up, enough for a default run's epochs (3 + 5 iterations of 2 s). */
+    @Param("24")
+    public int spareLedgers;
 
     private final java.util.ArrayDeque<Ledger> spares = new java.util.ArrayDeque<>();
     private Ledger ledger;
@@ -95,7 +96,7 @@ public class LedgerApplyBenchmark
         balance.type(CommandType.GET_CUSTOMER_BALANCE).text(Field.MERCHANT_ID, Population.MERCHANT_ID);
         transactions.type(CommandType.LIST_CUSTOMER_TRANSACTIONS).text(Field.MERCHANT_ID, Population.MERCHANT_ID).page(10, 0);
         Population.purchase(keyed, 0, Population.PURCHASE_MINOR).text(Field.IDEMPOTENCY_KEY, "key-0000000000000000");
-        for (int i = 0; i < SPARE_LEDGERS; i++)
+        for (int i = 0; i < spareLedgers; i++)
         {
             spares.add(build());
         }
