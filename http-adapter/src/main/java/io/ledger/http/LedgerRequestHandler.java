@@ -1,11 +1,10 @@
 package io.ledger.http;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
-import io.ledger.engine.CommandType;
+import com.fasterxml.jackson.core.JsonFactory;
 import io.ledger.engine.Field;
-import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ResultCode;
@@ -13,6 +12,14 @@ import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.console.ConsoleAssets;
 import io.ledger.http.console.ConsoleRoute;
 import io.ledger.http.console.ConsoleStats;
+import io.ledger.http.endpoint.CommandDraft;
+import io.ledger.http.endpoint.Endpoint;
+import io.ledger.http.endpoint.Endpoints;
+import io.ledger.http.endpoint.Problem;
+import io.ledger.http.endpoint.Request;
+import io.ledger.http.endpoint.Route;
+import io.ledger.http.endpoint.Router;
+import io.ledger.http.endpoint.Rules;
 import io.ledger.http.metrics.LedgerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -37,8 +44,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One per connection: routes each request, authenticates it, parses it into a {@link CommandDraft} and publishes
- * it to the ring, or answers at once when it is refused. Holds no ledger logic.
+ * One per connection: routes each request, authenticates it, has the route's {@link Endpoint} parse it into a
+ * {@link CommandDraft} and publishes it to the ring, or answers at once when it is refused. It does only what every
+ * request shares (limits, authentication, content type, the path's id, the idempotency gate, ordering per connection
+ * and writing); what is a route's own is its endpoint's. Holds no ledger logic.
  *
  * <p>Every reply of a connection leaves from here, in request order: the replies to requests, the refusals
  * {@link FramingHandler} decided ({@link FramingHandler.Refusal}: 400, 408, 413, 417...), and the interim
@@ -66,19 +75,20 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
 
     private final LedgerPipeline pipeline;
     private final JwtAuthenticator authenticator;
-    private final RequestParser parser;
+    private final Ids ids;
+    private final Router router = Endpoints.router();
     private final HttpLimits limits;
     private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
     private final LedgerMetrics metrics;
     private final FramingHandler framing;
     private final RequestQueue queued;
-    private final CommandDraft draft = new CommandDraft();
-    private final Problem problem = new Problem();
+    /** The request being parsed: its draft and problems. */
+    private final Request parsing;
 
     private ChannelHandlerContext ctx;
     private boolean inFlight;
-    private Route inFlightRoute;
+    private Endpoint inFlightEndpoint;
     private boolean inFlightKeepAlive;
     private String inFlightIdempotencyKey;
     /** When the command in flight was published, {@link System#nanoTime()}; read by the reply thread. */
@@ -103,7 +113,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     LedgerRequestHandler(
         final LedgerPipeline pipeline,
         final JwtAuthenticator authenticator,
-        final RequestParser parser,
+        final Ids ids,
+        final JsonFactory jsonFactory,
         final HttpOptions options,
         final IdempotencyGate idempotencyGate,
         final LedgerMetrics metrics,
@@ -111,7 +122,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     {
         this.pipeline = pipeline;
         this.authenticator = authenticator;
-        this.parser = parser;
+        this.ids = ids;
+        this.parsing = new Request(jsonFactory, ids);
         this.options = options;
         this.limits = options.limits();
         this.idempotencyGate = idempotencyGate;
@@ -260,9 +272,9 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         return ctx.alloc();
     }
 
-    Route inFlightRoute()
+    Endpoint inFlightEndpoint()
     {
-        return inFlightRoute;
+        return inFlightEndpoint;
     }
 
     LedgerMetrics metrics()
@@ -273,7 +285,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** @return the deployment's ids, to write the reply's. */
     Ids ids()
     {
-        return parser.ids();
+        return ids;
     }
 
     long publishedNs()
@@ -390,55 +402,32 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         currentConsole = false;
         currentReceivedNs = receivedNs;
         currentMethod = request.method();
-        currentPath = null;
         currentMerchant = null;
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        currentPath = uri.rawPath();
-        if (ConsoleRoute.owns(uri.rawPath()))
+        final String path = uri.rawPath();
+        currentPath = path;
+        if (ConsoleRoute.owns(path))
         {
             console(request, uri, keepAlive);
             return;
         }
-        final Router.Match match = Router.match(request.method(), uri.rawPath());
-        if (!match.found())
+        final Route route = router.find(request.method(), path);
+        if (route == null)
         {
-            if (match.methodNotAllowed())
-            {
-                final FullHttpResponse response = Responses.error(
-                    ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + request.method() + " " + uri.rawPath());
-                response.headers().set(HttpHeaderNames.ALLOW, joinMethods(match.allowed()));
-                write(response, keepAlive);
-            }
-            else
-            {
-                write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + request.method() + " " + truncate(uri.rawPath())), keepAlive);
-            }
+            unmatched(request.method(), path, router.allowed(path), keepAlive);
             return;
         }
-        final Route route = match.route();
         currentRoute = route;
-        if (route == Route.METRICS)
+        final Endpoint endpoint = Endpoints.of(route);
+        if (endpoint == null)
         {
-            metrics(request, keepAlive);
+            local(route, request, keepAlive);
             return;
         }
-        if (route == Route.HEALTH)
-        {
-            write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
-            return;
-        }
-        if (route == Route.OPENAPI)
-        {
-            write(Responses.openApi(ctx.alloc()), keepAlive);
-            return;
-        }
-
         final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (!auth.ok())
         {
-            final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            write(response, keepAlive);
+            unauthorized(auth, keepAlive);
             return;
         }
         if (auth.operator())
@@ -448,29 +437,73 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
         final String merchantId = auth.merchantId();
         currentMerchant = merchantId;
-        fillAndPublish(route, request, uri, match.id(), merchantId, keepAlive);
+        parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, keepAlive);
     }
 
-    /** Parses the request for {@code merchantId} into the draft and publishes it, or answers what is wrong with it. */
-    private void fillAndPublish(
-        final Route route, final FullHttpRequest request, final QueryStringDecoder uri, final String rawId, final String merchantId,
+    /** A path no route matches under this method: 405 with {@code Allow} when others do, else 404. */
+    private void unmatched(final HttpMethod method, final String path, final List<HttpMethod> allowed, final boolean keepAlive)
+    {
+        if (allowed.isEmpty())
+        {
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + truncate(path)), keepAlive);
+            return;
+        }
+        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + method + " " + path);
+        response.headers().set(HttpHeaderNames.ALLOW, joinMethods(allowed));
+        write(response, keepAlive);
+    }
+
+    /**
+     * The routes without a command, answered here on the event loop: they read no ledger state through the ring, so
+     * they answer while the ledger is saturated (health, the document, metrics).
+     */
+    private void local(final Route route, final FullHttpRequest request, final boolean keepAlive)
+    {
+        if (route == Route.METRICS)
+        {
+            metrics(request, keepAlive);
+        }
+        else if (route == Route.HEALTH)
+        {
+            write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
+        }
+        else
+        {
+            write(Responses.openApi(ctx.alloc()), keepAlive);
+        }
+    }
+
+    private void unauthorized(final JwtAuthenticator.AuthResult auth, final boolean keepAlive)
+    {
+        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        write(response, keepAlive);
+    }
+
+    /**
+     * What every command's request shares: its content type, the path's id, the query string, the draft started for
+     * the route's command, then the endpoint's own parse; then the idempotency gate and the publish. Answers what is
+     * wrong instead.
+     */
+    private void parseAndPublish(
+        final Endpoint endpoint, final FullHttpRequest request, final QueryStringDecoder uri, final String rawId, final String merchantId,
         final boolean keepAlive)
     {
-        draft.clear();
-        problem.clear();
-        if (route.changesState() && !route.method().equals(HttpMethod.DELETE) && !isJson(request))
+        final Route route = endpoint.route();
+        if (route.body() == Route.Body.REQUIRED && !isJson(request)
+            || route.body() == Route.Body.OPTIONAL && request.content().isReadable() && !isJson(request))
         {
             write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                 "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
             return;
         }
-        final long pathKey = route.idKind() == null ? -1 : parser.ids().parse(route.idKind(), decodeId(rawId));
-        if (route.idKind() != null && pathKey < 0)
+        final long pathKey = route.pathField() == null ? -1 : ids.parse(route.idKind(), decodeId(rawId));
+        if (route.pathField() != null && pathKey < 0)
         {
-            write(notFound(route), keepAlive);
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, Rules.notFound(route.idKind())), keepAlive);
             return;
         }
-        final java.util.Map<String, List<String>> params;
+        final Map<String, List<String>> params;
         try
         {
             params = uri.parameters();
@@ -481,17 +514,31 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "Malformed query string"), keepAlive);
             return;
         }
-        QueryParser.merchant(params, merchantId, problem);
-        fill(route, request, params, merchantId, pathKey);
+        parsing.begin(route, merchantId, pathKey, route.body() == Route.Body.NONE ? null : request.content(), params);
+        try
+        {
+            endpoint.parse(parsing);
+        }
+        finally
+        {
+            parsing.end();
+        }
+        final Problem problem = parsing.problem();
         if (problem.any())
         {
             write(Responses.error(ctx.alloc(), problem.status(), List.copyOf(problem.messages())), keepAlive);
             return;
         }
+        publish(endpoint, request, merchantId, keepAlive);
+    }
 
+    /** Holds the request's idempotency key (if any) while its command is in the ring, and publishes it. */
+    private void publish(final Endpoint endpoint, final FullHttpRequest request, final String merchantId, final boolean keepAlive)
+    {
+        final CommandDraft draft = parsing.draft();
         String idempotencyKey = null;
         final String keyHeader = request.headers().get(IDEMPOTENCY_KEY);
-        if (keyHeader != null && route.changesState())
+        if (keyHeader != null && endpoint.route().changesState())
         {
             idempotencyKey = IdempotencyGate.scoped(merchantId, keyHeader);
             if (idempotencyKey == null)
@@ -511,7 +558,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
 
         draft.replyTo(ReplyPublisher.INSTANCE, this);
         inFlight = true;
-        inFlightRoute = route;
+        inFlightEndpoint = endpoint;
         inFlightKeepAlive = keepAlive;
         inFlightIdempotencyKey = idempotencyKey;
         publishedNs = System.nanoTime();
@@ -524,75 +571,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             write(response, keepAlive);
         }
-    }
-
-    /** Parses the request into {@link #draft}, collecting what is wrong with it in {@link #problem}. */
-    private void fill(
-        final Route route, final FullHttpRequest request, final java.util.Map<String, List<String>> params, final String merchantId,
-        final long pathKey)
-    {
-        switch (route)
-        {
-            case CREATE_CUSTOMER -> parser.createCustomer(request.content(), merchantId, draft, problem);
-            case UPDATE_CUSTOMER -> parser.updateCustomer(request.content(), merchantId, pathKey, draft, problem);
-            case CREATE_PAY_IN -> parser.payIn(request.content(), merchantId, pathKey, draft, problem);
-            case CREATE_PURCHASE -> parser.purchase(request.content(), merchantId, draft, problem);
-            case CREATE_TRANSFER -> parser.transfer(request.content(), merchantId, draft, problem);
-            case CREATE_PAYOUT -> parser.payout(request.content(), merchantId, draft, problem);
-            case CREATE_PAYMENT_METHOD -> parser.paymentMethod(request.content(), merchantId, pathKey, draft, problem);
-            case DELETE_PAYMENT_METHOD ->
-            {
-                query(CommandType.DELETE_PAYMENT_METHOD, merchantId, -1);
-                draft.set(Field.PAYMENT_METHOD_KEY, pathKey);
-            }
-            case GET_PAYMENT_METHOD ->
-            {
-                query(CommandType.GET_PAYMENT_METHOD, merchantId, -1);
-                draft.set(Field.PAYMENT_METHOD_KEY, pathKey);
-            }
-            case GET_CUSTOMER -> query(CommandType.GET_CUSTOMER, merchantId, pathKey);
-            case GET_CUSTOMER_BALANCE ->
-            {
-                query(CommandType.GET_CUSTOMER_BALANCE, merchantId, pathKey);
-                draft.set(Field.CURRENCY, RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem));
-            }
-            case GET_MERCHANT_BALANCE ->
-            {
-                query(CommandType.GET_MERCHANT_BALANCE, merchantId, -1);
-                draft.set(Field.CURRENCY, RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem));
-            }
-            case LIST_CUSTOMERS ->
-            {
-                query(CommandType.LIST_CUSTOMERS, merchantId, -1);
-                QueryParser.page(params, draft, problem);
-                QueryParser.customerFilters(params, draft, problem);
-            }
-            case LIST_CUSTOMER_TRANSACTIONS -> listQuery(CommandType.LIST_CUSTOMER_TRANSACTIONS, merchantId, pathKey, params);
-            case LIST_CUSTOMER_PAYMENT_METHODS -> listQuery(CommandType.LIST_CUSTOMER_PAYMENT_METHODS, merchantId, pathKey, params);
-            case LIST_TRANSFERS -> listQuery(CommandType.LIST_TRANSFERS, merchantId, -1, params);
-            case LIST_PAYMENT_METHODS ->
-            {
-                listQuery(CommandType.LIST_PAYMENT_METHODS, merchantId, -1, params);
-                QueryParser.customerFilter(params, draft, parser.ids());
-            }
-            case LIST_BALANCE_HISTORY ->
-            {
-                listQuery(CommandType.LIST_BALANCE_HISTORY, merchantId, -1, params);
-                QueryParser.historyFilters(params, draft, problem);
-            }
-            case LIST_PAYOUTS ->
-            {
-                listQuery(CommandType.LIST_PAYOUTS, merchantId, -1, params);
-                QueryParser.payoutStatus(params, draft);
-            }
-            default -> throw new IllegalStateException("route=" + route + " has no handler");
-        }
-    }
-
-    private void listQuery(final CommandType type, final String merchantId, final long customerKey, final java.util.Map<String, List<String>> params)
-    {
-        query(type, merchantId, customerKey);
-        QueryParser.page(params, draft, problem);
     }
 
     /** @return the percent-decoded path id, or null (an unknown id: 404) when its escapes are malformed. */
@@ -608,12 +586,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private FullHttpResponse notFound(final Route route)
-    {
-        return Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
-            route.idKind() == IdKind.PAYMENT_METHOD ? "Payment method not found" : "Customer not found");
-    }
-
     private void releaseIdempotencyKey()
     {
         final String key = inFlightIdempotencyKey;
@@ -624,19 +596,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private void query(final CommandType type, final String merchantId, final long customerKey)
-    {
-        draft.type(type);
-        if (customerKey >= 0)
-        {
-            draft.set(Field.CUSTOMER_KEY, customerKey);
-        }
-        draft.text(Field.MERCHANT_ID, merchantId);
-    }
-
     /**
      * The console's routes ({@link ConsoleRoute}): its files for anyone (a request that carries a token must carry an
-     * operator's), its figures and lookups for an operator token only; a merchant token gets 403 from every one.
+     * operator's), its figures and lookups for an operator token only; a merchant token gets 403 from every one. A
+     * lookup is the API route's own endpoint, for the merchant the path names.
      */
     private void console(final FullHttpRequest request, final QueryStringDecoder uri, final boolean keepAlive)
     {
@@ -646,15 +609,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         {
             case UNKNOWN ->
             {
-                write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + request.method() + " " + truncate(uri.rawPath())), keepAlive);
+                unmatched(request.method(), uri.rawPath(), List.of(), keepAlive);
                 return;
             }
             case METHOD_NOT_ALLOWED ->
             {
-                final FullHttpResponse response = Responses.error(
-                    ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + request.method() + " " + truncate(uri.rawPath()));
-                response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
-                write(response, keepAlive);
+                unmatched(request.method(), truncate(uri.rawPath()), List.of(HttpMethod.GET), keepAlive);
                 return;
             }
             default ->
@@ -667,9 +627,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(authorization);
             if (!auth.ok())
             {
-                final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-                write(response, keepAlive);
+                unauthorized(auth, keepAlive);
                 return;
             }
             if (!auth.operator())
@@ -691,7 +649,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                     return;
                 }
                 currentMerchant = route.merchant();
-                fillAndPublish(route.kind().apiRoute(), request, uri, route.id(), route.merchant(), keepAlive);
+                parseAndPublish(Endpoints.of(route.kind().apiRoute()), request, uri, route.id(), route.merchant(), keepAlive);
             }
         }
     }
@@ -845,79 +803,5 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private static String truncate(final String path)
     {
         return path.length() > 200 ? path.substring(0, 200) + "..." : path;
-    }
-
-    /**
-     * What waits for its turn while a command is in flight (or while the client does not read its replies): requests,
-     * with the time each was decoded, refusals and interim responses, in arrival order. Two fixed circular arrays, so
-     * queueing allocates nothing. At most {@code requestsMax} requests (decoding pauses there), each perhaps preceded
-     * by a {@code 100 Continue}, and one refusal, which is always the last. Event loop only.
-     */
-    private static final class RequestQueue
-    {
-        private final Object[] entries;
-        private final long[] receivedNs;
-        private int head;
-        private int size;
-        private int requests;
-
-        RequestQueue(final int requestsMax)
-        {
-            entries = new Object[2 * requestsMax + 2];
-            receivedNs = new long[entries.length];
-        }
-
-        boolean isEmpty()
-        {
-            return size == 0;
-        }
-
-        /** @return the requests waiting (interim responses and refusals not counted). */
-        int requests()
-        {
-            return requests;
-        }
-
-        void add(final Object entry, final long nowNs)
-        {
-            if (size == entries.length)
-            {
-                throw new IllegalStateException("size=" + size + " requests=" + requests + " the queue is full: decoding did not pause");
-            }
-            final int tail = (head + size) % entries.length;
-            entries[tail] = entry;
-            receivedNs[tail] = nowNs;
-            size++;
-            if (entry instanceof FullHttpRequest)
-            {
-                requests++;
-            }
-        }
-
-        long peekReceivedNs()
-        {
-            return receivedNs[head];
-        }
-
-        Object poll()
-        {
-            final Object entry = entries[head];
-            entries[head] = null;
-            head = (head + 1) % entries.length;
-            size--;
-            if (entry instanceof FullHttpRequest)
-            {
-                requests--;
-            }
-            return entry;
-        }
-
-        void releaseAll()
-        {
-            while (size > 0)
-            {
-                ReferenceCountUtil.release(poll());
-            }
-        }
     }
 }

@@ -12,7 +12,8 @@ import io.ledger.engine.CommandType;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.LedgerTotals;
 import io.ledger.engine.ResultCode;
-import io.ledger.http.Route;
+import io.ledger.http.endpoint.Endpoints;
+import io.ledger.http.endpoint.Route;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -61,7 +62,7 @@ public final class LedgerMetrics
 
     private static final CommandType[] TYPES = CommandType.values();
     private static final ResultCode[] RESULTS = ResultCode.values();
-    private static final Route[] ROUTES = Route.values();
+    private static final Route[] ROUTES = Endpoints.routes().toArray(new Route[0]);
     /** Result column for a command the pipeline did not acknowledge (its result is null). */
     private static final int UNAVAILABLE = RESULTS.length;
     private static final int RESULT_COLUMNS = RESULTS.length + 1;
@@ -87,7 +88,7 @@ public final class LedgerMetrics
         RESULT_LABELS[UNAVAILABLE] = "unavailable";
         for (int r = 0; r < ROUTES.length; r++)
         {
-            ROUTE_LABELS[r] = lower(ROUTES[r].name());
+            ROUTE_LABELS[r] = ROUTES[r].name();
         }
         ROUTE_LABELS[CONSOLE] = "console";
         ROUTE_LABELS[UNMATCHED] = "unmatched";
@@ -163,7 +164,7 @@ public final class LedgerMetrics
      */
     public void responseWritten(final Route route, final int status, final long receivedNs)
     {
-        responseWritten(route == null ? UNMATCHED : route.ordinal(), status, receivedNs);
+        responseWritten(route == null ? UNMATCHED : route.index(), status, receivedNs);
     }
 
     /** A response to one of the console's routes was written. Event loop. */
@@ -191,7 +192,7 @@ public final class LedgerMetrics
     public void refused(final Route route, final boolean console, final int status, final ResultCode result, final String merchant)
     {
         refusals.record(System.currentTimeMillis(),
-            ROUTE_LABELS[console ? CONSOLE : route == null ? UNMATCHED : route.ordinal()], status,
+            ROUTE_LABELS[console ? CONSOLE : route == null ? UNMATCHED : route.index()], status,
             result != null ? RESULT_LABELS[result.ordinal()] : reasonOf(status), merchant);
     }
 
