@@ -21,11 +21,8 @@ import io.ledger.http.endpoint.Route;
 import io.ledger.http.endpoint.Router;
 import io.ledger.http.endpoint.Rules;
 import io.ledger.http.metrics.LedgerMetrics;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -69,8 +66,6 @@ import org.slf4j.LoggerFactory;
 final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
-    /** The access log (off unless {@link HttpOptions#accessLog()}): one key=value line per response. */
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.ledger.http.access");
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final LedgerPipeline pipeline;
@@ -99,16 +94,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** A reply with {@code Connection: close} was written: nothing more is read or answered. */
     private boolean closing;
 
-    // The request being answered, for metrics and the access log.
-    private Route currentRoute;
-    private long currentReceivedNs;
-    private HttpMethod currentMethod;
-    private String currentPath;
-    private String currentMerchant;
-    /** The request is one of the console's (metrics count it under route "console"). */
-    private boolean currentConsole;
-    /** The ledger's outcome of the response being written, or null when the adapter answered on its own. */
-    private ResultCode currentResult;
+    /** The request being answered, for metrics and the access log. */
+    private final AccessRecord record;
 
     LedgerRequestHandler(
         final LedgerPipeline pipeline,
@@ -130,6 +117,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         this.metrics = metrics;
         this.framing = framing;
         this.queued = new RequestQueue(limits.pipelinedRequestsMax());
+        this.record = new AccessRecord(metrics, options.accessLog());
     }
 
     @Override
@@ -318,9 +306,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         delivered = null;
         inFlight = false;
         releaseIdempotencyKey();
-        currentResult = deliveredResult;
+        record.result(deliveredResult);
         write(response, inFlightKeepAlive);
-        currentResult = null;
         drainQueued();
     }
 
@@ -376,12 +363,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** Answers a request {@link FramingHandler} refused; the connection closes after it. */
     private void answer(final FramingHandler.Refusal refusal, final long receivedNs)
     {
-        currentRoute = null;
-        currentConsole = false;
-        currentReceivedNs = receivedNs;
-        currentMethod = null;
-        currentPath = null;
-        currentMerchant = null;
+        record.start(null, receivedNs);
         write(Responses.error(ctx.alloc(), refusal.status(), refusal.message()), false);
     }
 
@@ -398,14 +380,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private void handle(final FullHttpRequest request, final long receivedNs)
     {
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
-        currentRoute = null;
-        currentConsole = false;
-        currentReceivedNs = receivedNs;
-        currentMethod = request.method();
-        currentMerchant = null;
+        record.start(request.method(), receivedNs);
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         final String path = uri.rawPath();
-        currentPath = path;
+        record.path(path);
         if (ConsoleRoute.owns(path))
         {
             console(request, uri, keepAlive);
@@ -417,7 +395,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             unmatched(request.method(), path, router.allowed(path), keepAlive);
             return;
         }
-        currentRoute = route;
+        record.route(route);
         final Endpoint endpoint = Endpoints.of(route);
         if (endpoint == null)
         {
@@ -436,7 +414,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         final String merchantId = auth.merchantId();
-        currentMerchant = merchantId;
+        record.merchant(merchantId);
         parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, keepAlive);
     }
 
@@ -445,11 +423,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     {
         if (allowed.isEmpty())
         {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + truncate(path)), keepAlive);
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + RequestText.truncate(path)), keepAlive);
             return;
         }
         final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + method + " " + path);
-        response.headers().set(HttpHeaderNames.ALLOW, joinMethods(allowed));
+        response.headers().set(HttpHeaderNames.ALLOW, RequestText.joinMethods(allowed));
         write(response, keepAlive);
     }
 
@@ -490,8 +468,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final boolean keepAlive)
     {
         final Route route = endpoint.route();
-        if (route.body() == Route.Body.REQUIRED && !isJson(request)
-            || route.body() == Route.Body.OPTIONAL && request.content().isReadable() && !isJson(request))
+        if (route.body() == Route.Body.REQUIRED && !RequestText.isJson(request)
+            || route.body() == Route.Body.OPTIONAL && request.content().isReadable() && !RequestText.isJson(request))
         {
             write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                 "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
@@ -603,7 +581,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
      */
     private void console(final FullHttpRequest request, final QueryStringDecoder uri, final boolean keepAlive)
     {
-        currentConsole = true;
+        record.console();
         final ConsoleRoute route = ConsoleRoute.match(request.method(), uri.rawPath());
         switch (route.kind())
         {
@@ -614,7 +592,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             }
             case METHOD_NOT_ALLOWED ->
             {
-                unmatched(request.method(), truncate(uri.rawPath()), List.of(HttpMethod.GET), keepAlive);
+                unmatched(request.method(), RequestText.truncate(uri.rawPath()), List.of(HttpMethod.GET), keepAlive);
                 return;
             }
             default ->
@@ -632,7 +610,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             }
             if (!auth.operator())
             {
-                currentMerchant = auth.merchantId();
+                record.merchant(auth.merchantId());
                 write(Responses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "The console needs an operator token"), keepAlive);
                 return;
             }
@@ -648,7 +626,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                     write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Merchant id is malformed"), keepAlive);
                     return;
                 }
-                currentMerchant = route.merchant();
+                record.merchant(route.merchant());
                 parseAndPublish(Endpoints.of(route.kind().apiRoute()), request, uri, route.id(), route.merchant(), keepAlive);
             }
         }
@@ -668,31 +646,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (!auth.ok())
             {
-                final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-                write(response, keepAlive);
+                unauthorized(auth, keepAlive);
                 return;
             }
-            currentMerchant = auth.merchantId();
+            record.merchant(auth.merchantId());
         }
-        final ByteBuf body = ctx.alloc().buffer(32 * 1024);
-        final String contentType;
-        try (ByteBufOutputStream out = new ByteBufOutputStream(body))
-        {
-            contentType = metrics.scrape(request.headers().get(HttpHeaderNames.ACCEPT), out);
-        }
-        catch (final java.io.IOException | RuntimeException ex)
-        {
-            body.release();
-            LOG.error("metrics scrape failed", ex);
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error"), keepAlive);
-            return;
-        }
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-        response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        write(response, keepAlive);
+        write(Responses.metrics(ctx.alloc(), metrics, request.headers().get(HttpHeaderNames.ACCEPT)), keepAlive);
     }
 
     private void write(final FullHttpResponse response, final boolean keepAlive)
@@ -717,91 +676,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(written -> LedgerHttpInitializer.lingeringClose(ctx));
         }
-        if (currentConsole)
-        {
-            metrics.consoleResponseWritten(status, currentReceivedNs);
-        }
-        else
-        {
-            metrics.responseWritten(currentRoute, status, currentReceivedNs);
-        }
-        if (status >= 400)
-        {
-            metrics.refused(currentRoute, currentConsole, status, currentResult, currentMerchant);
-        }
-        if (options.accessLog() && ACCESS.isInfoEnabled())
-        {
-            logAccess(status, bytes);
-        }
+        record.written(status, bytes, ctx.channel().remoteAddress());
     }
 
-    /** One key=value line; the path without its query string (it may carry e-mail addresses), never a header. */
-    private void logAccess(final int status, final int bytes)
-    {
-        final long micros = currentReceivedNs == 0 ? -1 : (System.nanoTime() - currentReceivedNs) / 1000;
-        ACCESS.info("method={} path={} status={} bytes={} duration_us={} merchant={} remote={}",
-            currentMethod == null ? "-" : currentMethod.name(),
-            currentPath == null ? "-" : truncate(currentPath),
-            status, bytes, micros,
-            currentMerchant == null ? "-" : currentMerchant,
-            ctx.channel().remoteAddress());
-    }
-
-    /**
-     * @return true for {@code application/json}, with parameters or not, unless a {@code charset} parameter names
-     *         anything but UTF-8: bodies are decoded as UTF-8 only, so a body declared otherwise is refused up front.
-     */
-    static boolean isJson(final FullHttpRequest request)
-    {
-        final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (type == null)
-        {
-            return false;
-        }
-        final int semicolon = type.indexOf(';');
-        if (semicolon < 0)
-        {
-            return type.trim().equalsIgnoreCase("application/json");
-        }
-        if (!type.substring(0, semicolon).trim().equalsIgnoreCase("application/json"))
-        {
-            return false;
-        }
-        for (final String parameter : type.substring(semicolon + 1).split(";"))
-        {
-            final int equals = parameter.indexOf('=');
-            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset"))
-            {
-                String charset = parameter.substring(equals + 1).trim();
-                if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\""))
-                {
-                    charset = charset.substring(1, charset.length() - 1);
-                }
-                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8"))
-                {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static String joinMethods(final List<HttpMethod> methods)
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (final HttpMethod method : methods)
-        {
-            if (sb.length() > 0)
-            {
-                sb.append(", ");
-            }
-            sb.append(method.name());
-        }
-        return sb.toString();
-    }
-
-    private static String truncate(final String path)
-    {
-        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
-    }
 }

@@ -11,14 +11,18 @@ import io.ledger.engine.ResultCode;
 import io.ledger.http.endpoint.Endpoint;
 import io.ledger.http.endpoint.Json;
 import io.ledger.http.endpoint.Rules;
+import io.ledger.http.metrics.LedgerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The response shapes every route shares, encoded with the jackson-core generator: the error shape
@@ -33,6 +37,8 @@ import io.netty.handler.codec.http.HttpVersion;
  */
 final class Responses
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
     /** Set on a response that repeats the stored outcome of an earlier request with the same idempotency key. */
     static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
@@ -167,6 +173,28 @@ final class Responses
         final ByteBuf body = alloc.buffer(document.length);
         body.writeBytes(document);
         return response(HttpResponseStatus.OK, body);
+    }
+
+    /** {@code GET /metrics}: every metric family, in the format {@code accept} asks for (see {@link LedgerMetrics#scrape}). */
+    static FullHttpResponse metrics(final ByteBufAllocator alloc, final LedgerMetrics metrics, final String accept)
+    {
+        final ByteBuf body = alloc.buffer(32 * 1024);
+        final String contentType;
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body))
+        {
+            contentType = metrics.scrape(accept, out);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            body.release();
+            LOG.error("metrics scrape failed", ex);
+            return error(alloc, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
+        }
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return response;
     }
 
     /** The health body, after the Cashful example: {@code {"status":"ok","info":{...},"error":{},"details":{...}}}. */
