@@ -111,6 +111,7 @@ class TenantIsolationTest
             notFound(attempt("POST", "/api/canary/customers/" + a1 + "/pay-ins", "{\"amount\":1,\"currency\":\"ZAR\"}"));
             notFound(attempt("POST", "/api/canary/customers/" + a1 + "/payment-methods",
                 "{\"type\":\"card\",\"provider\":\"visa\",\"last4\":\"1111\",\"isDefault\":true}"));
+            notFound(attempt("POST", "/api/canary/payment-methods/" + method + "/default", "{}"));
             notFound(attempt("DELETE", "/api/canary/payment-methods/" + method, null));
             notFound(attempt("POST", "/api/canary/purchases",
                 "{\"customerId\":\"" + a1 + "\",\"productId\":\"p\",\"amount\":1,\"currency\":\"ZAR\"}"));

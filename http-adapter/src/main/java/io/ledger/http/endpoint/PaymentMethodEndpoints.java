@@ -9,9 +9,10 @@ import io.ledger.engine.Field;
 import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.PaymentMethodRecord;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * Saved payment methods: a customer's list, save one, the merchant's list, read and delete one. Each answers
+ * Saved payment methods: a customer's list, save one, the merchant's list, read, delete and make one the default. Each answers
  * {@code PaymentMethodResponseDto} (a customer's list {@code CustomerPaymentMethodDto}), delete the reference's
  * {@code {id, deleted, deletedAt}}.
  */
@@ -27,7 +28,8 @@ final class PaymentMethodEndpoints
             .add(new Save())
             .add(new ListPaymentMethods())
             .add(new Get())
-            .add(new Delete());
+            .add(new Delete())
+            .add(new SetDefault());
     }
 
     /** {@code GET /api/canary/customers/{id}/payment-methods}: the customer's methods, oldest first. */
@@ -176,6 +178,42 @@ final class PaymentMethodEndpoints
             json.writeBooleanField("deleted", true);
             json.writeStringField("deletedAt", Json.timestamp(event.resultTimestampMs()));
             json.writeEndObject();
+        }
+    }
+
+    /**
+     * {@code POST /api/canary/payment-methods/{id}/default}, with no body or {@code {}}: the method becomes its customer's
+     * default, and the previous default is no longer; answers the method as a read does (200).
+     */
+    private static final class SetDefault extends Endpoint
+    {
+        SetDefault()
+        {
+            super(Route.post("set_default_payment_method", "/api/canary/payment-methods/{id}/default",
+                CommandType.SET_DEFAULT_PAYMENT_METHOD).pathId(Field.PAYMENT_METHOD_KEY).answering(HttpResponseStatus.OK)
+                .body(Route.Body.OPTIONAL));
+        }
+
+        @Override
+        public void parse(final Request request)
+        {
+            for (final BodyReader body = request.optionalBody(); body.next(); )
+            {
+                if (body.name().equals("merchantId"))
+                {
+                    body.merchantId();
+                }
+                else
+                {
+                    body.skip();
+                }
+            }
+        }
+
+        @Override
+        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            writePaymentMethod(json, ids, (PaymentMethodRecord)event.resultObject(), true);
         }
     }
 
