@@ -11,14 +11,17 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Walks a JSON request body field by field with the jackson-core streaming parser, and reads each value by the
- * {@link Rules} of its kind. An endpoint loops {@code while (body.next())}, switches on {@link #name()} and calls one
- * reader per field it knows ({@link #skip()} for the others: clients may send more than we know). A value that breaks
+ * {@link Rules} of its kind. An endpoint loops {@code while (body.next())}, reads the fields that are its own and hands
+ * every other to {@link #field}, which reads the fields every route names alike into the command's declared fields and
+ * skips the rest (clients may send more than we know); {@link Request#readBody()} is that loop for an endpoint with no
+ * field of its own. A value that breaks
  * its rule is a problem naming the field, and reads as absent; a body that is not one JSON object (not UTF-8, a byte
  * order mark, a NUL byte, not JSON, a duplicate key, trailing data, past the parser's limits) is a problem that ends
  * the walk. Holds no ledger logic: whether a customer exists or can pay is the ledger's to say.
@@ -130,6 +133,71 @@ public final class BodyReader
         {
             fail(ex);
         }
+    }
+
+    /**
+     * Reads the current field into {@code draft} when it is one the API names the same way in every body and the draft's
+     * command declares it ({@code phoneNumber}, {@code email}, {@code name}, {@code metadata}, {@code amount},
+     * {@code currency}, {@code description}, {@code productId}, {@code quantity}, {@code bankAccount}, {@code provider},
+     * {@code brand}, {@code expiryMonth}, {@code expiryYear}), each by its rule; checks {@code merchantId}; skips anything
+     * else. An endpoint reads its own fields first and leaves the rest to this.
+     */
+    public void field(final CommandDraft draft)
+    {
+        final Field field = commonField(name);
+        if (field == null || !draft.type().declares(field))
+        {
+            if ("merchantId".equals(name))
+            {
+                merchantId();
+            }
+            else
+            {
+                skip();
+            }
+            return;
+        }
+        switch (field)
+        {
+            case PHONE -> draft.text(field, string(1, Rules.PHONE_CHARS_MAX));
+            case EMAIL -> draft.text(field, email());
+            case NAME -> draft.text(field, string(0, Rules.NAME_CHARS_MAX));
+            case METADATA_JSON -> draft.text(field, metadata());
+            case DESCRIPTION -> draft.text(field, description());
+            case PRODUCT_ID -> draft.text(field, string(1, Rules.ID_CHARS_MAX));
+            case BANK_ACCOUNT -> draft.text(field, string(1, Rules.BANK_ACCOUNT_CHARS_MAX));
+            case METHOD_PROVIDER -> draft.text(field, string(1, Rules.PROVIDER_CHARS_MAX));
+            case METHOD_BRAND -> draft.text(field, string(1, Rules.BRAND_CHARS_MAX));
+            case AMOUNT_MINOR -> draft.set(field, amount());
+            case CURRENCY -> draft.set(field, currency());
+            case QUANTITY -> draft.set(field, quantity());
+            case EXPIRY_MONTH -> draft.set(field, integer(1, 12));
+            case EXPIRY_YEAR -> draft.set(field, integer(2000, 2100));
+            default -> skip();
+        }
+    }
+
+    /** @return the command field a body field of this name fills in every route that has it, or null. */
+    private static Field commonField(final String name)
+    {
+        return switch (name)
+        {
+            case "phoneNumber" -> Field.PHONE;
+            case "email" -> Field.EMAIL;
+            case "name" -> Field.NAME;
+            case "metadata" -> Field.METADATA_JSON;
+            case "description" -> Field.DESCRIPTION;
+            case "productId" -> Field.PRODUCT_ID;
+            case "bankAccount" -> Field.BANK_ACCOUNT;
+            case "provider" -> Field.METHOD_PROVIDER;
+            case "brand" -> Field.METHOD_BRAND;
+            case "amount" -> Field.AMOUNT_MINOR;
+            case "currency" -> Field.CURRENCY;
+            case "quantity" -> Field.QUANTITY;
+            case "expiryMonth" -> Field.EXPIRY_MONTH;
+            case "expiryYear" -> Field.EXPIRY_YEAR;
+            default -> null;
+        };
     }
 
     /** {@code merchantId}: when given (and not null), it must be the authenticated merchant (403 otherwise). */

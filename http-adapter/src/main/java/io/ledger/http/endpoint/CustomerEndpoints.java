@@ -27,7 +27,7 @@ final class CustomerEndpoints
     }
 
     /** {@code POST /api/canary/customers} with {@code CreateCustomerDto}. */
-    private static final class Create extends Endpoint
+    private static final class Create extends CustomerReply
     {
         Create()
         {
@@ -37,27 +37,9 @@ final class CustomerEndpoints
         @Override
         public void parse(final Request request)
         {
-            final CommandDraft draft = request.draft();
-            for (final BodyReader body = request.body(); body.next(); )
-            {
-                switch (body.name())
-                {
-                    case "merchantId" -> body.merchantId();
-                    case "phoneNumber" -> draft.text(Field.PHONE, body.string(1, Rules.PHONE_CHARS_MAX));
-                    case "email" -> draft.text(Field.EMAIL, body.email());
-                    case "name" -> draft.text(Field.NAME, body.string(0, Rules.NAME_CHARS_MAX));
-                    case "metadata" -> draft.text(Field.METADATA_JSON, body.metadata());
-                    default -> body.skip();
-                }
-            }
+            request.readBody();
             request.required(Field.PHONE, "phoneNumber");
             request.required(Field.METADATA_JSON, "metadata");
-        }
-
-        @Override
-        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
-        {
-            writeCustomer(json, ids, event.customer());
         }
     }
 
@@ -84,22 +66,16 @@ final class CustomerEndpoints
     }
 
     /** {@code GET /api/canary/customers/{id}}. */
-    private static final class Get extends Endpoint
+    private static final class Get extends CustomerReply
     {
         Get()
         {
             super(Route.get("get_customer", "/api/canary/customers/{id}", CommandType.GET_CUSTOMER).pathId(Field.CUSTOMER_KEY));
         }
-
-        @Override
-        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
-        {
-            writeCustomer(json, ids, event.customer());
-        }
     }
 
     /** {@code PATCH /api/canary/customers/{id}} with {@code UpdateCustomerDto}: email and name when given, metadata replaced. */
-    private static final class Update extends Endpoint
+    private static final class Update extends CustomerReply
     {
         Update()
         {
@@ -109,31 +85,29 @@ final class CustomerEndpoints
         @Override
         public void parse(final Request request)
         {
-            final CommandDraft draft = request.draft();
-            for (final BodyReader body = request.body(); body.next(); )
-            {
-                switch (body.name())
-                {
-                    case "merchantId" -> body.merchantId();
-                    case "email" -> draft.text(Field.EMAIL, body.email());
-                    case "name" -> draft.text(Field.NAME, body.string(0, Rules.NAME_CHARS_MAX));
-                    case "metadata" -> draft.text(Field.METADATA_JSON, body.metadata());
-                    default -> body.skip();
-                }
-            }
+            request.readBody();
             request.required(Field.METADATA_JSON, "metadata");
-        }
-
-        @Override
-        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
-        {
-            writeCustomer(json, ids, event.customer());
         }
 
         @Override
         public String refusalMessage(final ResultCode result)
         {
             return result == ResultCode.DUPLICATE_EMAIL ? "Email already in use by another customer" : null;
+        }
+    }
+
+    /** A route that answers the customer its command made, changed or read. */
+    private abstract static class CustomerReply extends Endpoint
+    {
+        CustomerReply(final Route route)
+        {
+            super(route);
+        }
+
+        @Override
+        public final void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            writeCustomer(json, ids, event.customer());
         }
     }
 

@@ -33,18 +33,7 @@ final class PayInEndpoints
         @Override
         public void parse(final Request request)
         {
-            final CommandDraft draft = request.draft();
-            for (final BodyReader body = request.body(); body.next(); )
-            {
-                switch (body.name())
-                {
-                    case "merchantId" -> body.merchantId();
-                    case "amount" -> draft.set(Field.AMOUNT_MINOR, body.amount());
-                    case "currency" -> draft.set(Field.CURRENCY, body.currency());
-                    case "description" -> draft.text(Field.DESCRIPTION, body.description());
-                    default -> body.skip();
-                }
-            }
+            request.readBody();
             request.requiredMoney();
         }
 

@@ -53,7 +53,7 @@ final class PaymentMethodEndpoints
      * {@code POST /api/canary/customers/{id}/payment-methods}: what is safe to keep of a card or mobile-money account. A
      * card number, if a client sends one, is skipped like any unknown field: it is never parsed, journaled or stored.
      */
-    private static final class Save extends Endpoint
+    private static final class Save extends MethodReply
     {
         Save()
         {
@@ -69,7 +69,6 @@ final class PaymentMethodEndpoints
             {
                 switch (body.name())
                 {
-                    case "merchantId" -> body.merchantId();
                     case "type" ->
                     {
                         final String type = body.string(1, Rules.METHOD_TYPE_CHARS_MAX);
@@ -79,8 +78,6 @@ final class PaymentMethodEndpoints
                         }
                         draft.text(Field.METHOD_TYPE, type);
                     }
-                    case "provider" -> draft.text(Field.METHOD_PROVIDER, body.string(1, Rules.PROVIDER_CHARS_MAX));
-                    case "brand" -> draft.text(Field.METHOD_BRAND, body.string(1, Rules.BRAND_CHARS_MAX));
                     case "last4" ->
                     {
                         final String last4 = body.string(4, 4);
@@ -90,9 +87,6 @@ final class PaymentMethodEndpoints
                         }
                         draft.text(Field.METHOD_LAST4, last4);
                     }
-                    case "expiryMonth" -> draft.set(Field.EXPIRY_MONTH, body.integer(1, 12));
-                    case "expiryYear" -> draft.set(Field.EXPIRY_YEAR, body.integer(2000, 2100));
-                    case "phoneNumber" -> draft.text(Field.PHONE, body.string(1, Rules.PHONE_CHARS_MAX));
                     case "isDefault" ->
                     {
                         final Boolean isDefault = body.bool();
@@ -101,7 +95,7 @@ final class PaymentMethodEndpoints
                             draft.set(Field.IS_DEFAULT, isDefault);
                         }
                     }
-                    default -> body.skip();
+                    default -> body.field(draft);
                 }
             }
             request.required(Field.METHOD_TYPE, "type");
@@ -116,11 +110,6 @@ final class PaymentMethodEndpoints
             }
         }
 
-        @Override
-        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
-        {
-            writePaymentMethod(json, ids, (PaymentMethodRecord)event.resultObject(), true);
-        }
     }
 
     /** {@code GET /api/canary/payment-methods[?customerId=]}: the merchant's methods, or one customer's. */
@@ -146,18 +135,12 @@ final class PaymentMethodEndpoints
     }
 
     /** {@code GET /api/canary/payment-methods/{id}}. */
-    private static final class Get extends Endpoint
+    private static final class Get extends MethodReply
     {
         Get()
         {
             super(Route.get("get_payment_method", "/api/canary/payment-methods/{id}", CommandType.GET_PAYMENT_METHOD)
                 .pathId(Field.PAYMENT_METHOD_KEY));
-        }
-
-        @Override
-        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
-        {
-            writePaymentMethod(json, ids, (PaymentMethodRecord)event.resultObject(), true);
         }
     }
 
@@ -185,7 +168,7 @@ final class PaymentMethodEndpoints
      * {@code POST /api/canary/payment-methods/{id}/default}, with no body or {@code {}}: the method becomes its customer's
      * default, and the previous default is no longer; answers the method as a read does (200).
      */
-    private static final class SetDefault extends Endpoint
+    private static final class SetDefault extends MethodReply
     {
         SetDefault()
         {
@@ -197,21 +180,20 @@ final class PaymentMethodEndpoints
         @Override
         public void parse(final Request request)
         {
-            for (final BodyReader body = request.optionalBody(); body.next(); )
-            {
-                if (body.name().equals("merchantId"))
-                {
-                    body.merchantId();
-                }
-                else
-                {
-                    body.skip();
-                }
-            }
+            request.readOptionalBody();
+        }
+    }
+
+    /** A route that answers the payment method its command saved, changed or read: {@code PaymentMethodResponseDto}. */
+    private abstract static class MethodReply extends Endpoint
+    {
+        MethodReply(final Route route)
+        {
+            super(route);
         }
 
         @Override
-        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        public final void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
         {
             writePaymentMethod(json, ids, (PaymentMethodRecord)event.resultObject(), true);
         }

@@ -35,20 +35,7 @@ final class PayoutEndpoints
         @Override
         public void parse(final Request request)
         {
-            final CommandDraft draft = request.draft();
-            for (final BodyReader body = request.body(); body.next(); )
-            {
-                switch (body.name())
-                {
-                    case "merchantId" -> body.merchantId();
-                    case "amount" -> draft.set(Field.AMOUNT_MINOR, body.amount());
-                    case "currency" -> draft.set(Field.CURRENCY, body.currency());
-                    case "bankAccount" -> draft.text(Field.BANK_ACCOUNT, body.string(1, Rules.BANK_ACCOUNT_CHARS_MAX));
-                    case "description" -> draft.text(Field.DESCRIPTION, body.description());
-                    case "metadata" -> draft.text(Field.METADATA_JSON, body.metadata());
-                    default -> body.skip();
-                }
-            }
+            request.readBody();
             request.requiredMoney();
             request.required(Field.METADATA_JSON, "metadata");
         }

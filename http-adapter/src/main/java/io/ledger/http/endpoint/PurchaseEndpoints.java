@@ -39,23 +39,18 @@ final class PurchaseEndpoints
             boolean sawCustomer = false;
             for (final BodyReader body = request.body(); body.next(); )
             {
-                switch (body.name())
+                if (body.name().equals("customerId"))
                 {
-                    case "merchantId" -> body.merchantId();
-                    case "customerId" ->
+                    final String id = body.string(1, Rules.ID_CHARS_MAX);
+                    if (id != null)
                     {
-                        final String id = body.string(1, Rules.ID_CHARS_MAX);
-                        if (id != null)
-                        {
-                            sawCustomer = true;
-                            draft.set(Field.CUSTOMER_KEY, request.ids().parse(IdKind.CUSTOMER, id)); // -1: the ledger says 404
-                        }
+                        sawCustomer = true;
+                        draft.set(Field.CUSTOMER_KEY, request.ids().parse(IdKind.CUSTOMER, id)); // -1: the ledger says 404
                     }
-                    case "productId" -> draft.text(Field.PRODUCT_ID, body.string(1, Rules.ID_CHARS_MAX));
-                    case "amount" -> draft.set(Field.AMOUNT_MINOR, body.amount());
-                    case "currency" -> draft.set(Field.CURRENCY, body.currency());
-                    case "quantity" -> draft.set(Field.QUANTITY, body.quantity());
-                    default -> body.skip();
+                }
+                else
+                {
+                    body.field(draft);
                 }
             }
             if (!sawCustomer && request.problem().status().equals(HttpResponseStatus.BAD_REQUEST) && !request.mentions("customerId"))

@@ -115,6 +115,24 @@ public final class Request
         return body;
     }
 
+    /** Reads a body that has only fields every route names alike ({@link BodyReader#field}); a missing body is a problem. */
+    public void readBody()
+    {
+        for (final BodyReader reader = body(); reader.next(); )
+        {
+            reader.field(draft);
+        }
+    }
+
+    /** As {@link #readBody()}, but a missing or empty body reads as no fields. */
+    public void readOptionalBody()
+    {
+        for (final BodyReader reader = optionalBody(); reader.next(); )
+        {
+            reader.field(draft);
+        }
+    }
+
     /** Adds "{@code name} should not be empty" when {@code field} is absent and nothing was said of it yet. */
     public void required(final Field field, final String name)
     {

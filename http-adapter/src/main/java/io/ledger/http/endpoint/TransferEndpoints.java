@@ -42,13 +42,9 @@ final class TransferEndpoints
             {
                 switch (body.name())
                 {
-                    case "merchantId" -> body.merchantId();
                     case "fromCustomerId" -> from = body.string(1, Rules.ID_CHARS_MAX);
                     case "toCustomerId" -> to = body.string(1, Rules.ID_CHARS_MAX);
-                    case "amount" -> draft.set(Field.AMOUNT_MINOR, body.amount());
-                    case "currency" -> draft.set(Field.CURRENCY, body.currency());
-                    case "description" -> draft.text(Field.DESCRIPTION, body.description());
-                    default -> body.skip();
+                    default -> body.field(draft);
                 }
             }
             if (from == null && !request.mentions("fromCustomerId"))
