@@ -54,11 +54,7 @@ final class BalanceEndpoints
             json.writeStringField("updatedAt", Json.timestamp(event.accountUpdatedAtMs()));
             json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, customer.key()));
             json.writeStringField("merchantId", customer.merchantId());
-            json.writeNumberField("amount", event.balanceAfterMinor());
-            json.writeStringField("currency", currency);
-            json.writeNumberField("available", event.balanceAfterMinor());
-            json.writeNumberField("pending", 0);
-            json.writeEndObject();
+            writeAmount(json, event, currency);
         }
     }
 
@@ -120,11 +116,7 @@ final class BalanceEndpoints
             json.writeStringField("createdAt", Json.timestamp(event.accountCreatedAtMs()));
             json.writeStringField("updatedAt", Json.timestamp(event.accountUpdatedAtMs()));
             json.writeStringField("merchantId", merchantId);
-            json.writeNumberField("amount", event.balanceAfterMinor());
-            json.writeStringField("currency", currency);
-            json.writeNumberField("available", event.balanceAfterMinor());
-            json.writeNumberField("pending", 0);
-            json.writeEndObject();
+            writeAmount(json, event, currency);
         }
     }
 
@@ -163,6 +155,16 @@ final class BalanceEndpoints
             json.writeStringField("description", description == null ? type.relatedEntityType() : description);
             writeRelated(json, ids, event, row, type);
         }
+    }
+
+    /** The end of a balance: the amount, all of it available (nothing is pending); closes the balance's object. */
+    private static void writeAmount(final JsonGenerator json, final CommandEvent event, final String currency) throws IOException
+    {
+        json.writeNumberField("amount", event.balanceAfterMinor());
+        json.writeStringField("currency", currency);
+        json.writeNumberField("available", event.balanceAfterMinor());
+        json.writeNumberField("pending", 0);
+        json.writeEndObject();
     }
 
     /** The end of a history row: what made it and the balance right after; closes the row's object. */
