@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The OpenAPI document the server serves at {@code GET /openapi.json} (the classpath resource
  * {@code io/ledger/http/openapi.json}, built by {@code api-tests/openapi/build_openapi.py}) against the two things it
- * must not drift from: the Cashful reference, whose paths and schemas it carries unchanged, and {@link Route}, the
- * routes the server actually answers. Routes are compared by method and template, never by enum name, so that the
+ * must not drift from: the Cashful reference, whose paths and schemas it carries unchanged, and {@link Endpoints#routes()},
+ * the routes the server actually answers. Routes are compared by method and template, never by name, so that the
  * check holds as routes are added.
  *
  * <p>The reference is read from {@code api-tests/openapi/cashful-ledger-subset.json}, the committed JSON form of the

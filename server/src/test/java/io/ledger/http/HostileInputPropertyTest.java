@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile input against the real server (Netty, pipeline, Chronicle journal): generated bodies, amounts, query
- * strings, path ids, content types, routes and methods, for every {@link Route}. Every answer must be a 4xx in the
+ * strings, path ids, content types, routes and methods, for every {@link io.ledger.http.endpoint.Route}. Every answer must be a 4xx in the
  * JSON error shape (or, for reads, a 200), never a 5xx, a reset or a hang; and the ledger's state hash must be the
  * same after each property as before it (read after the pipeline's threads have stopped: see
  * {@link HarnessServer#closeAndStateHash()}).
