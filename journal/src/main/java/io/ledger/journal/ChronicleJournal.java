@@ -1,6 +1,5 @@
 package io.ledger.journal;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -20,13 +18,11 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
 import io.ledger.journal.internal.RecordFrame;
 import io.ledger.journal.internal.WriterLock;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -118,16 +114,12 @@ public final class ChronicleJournal implements JournalWriter
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
     private static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
-    private static final String NOT_LAST = "; it is not the last record and no TORN_SKIP record follows it";
-    /** The frame {@link #copiedStatus} copies into, only ever used with -ea. */
-    private static final ThreadLocal<RecordFrame> ASSERT_FRAME = ThreadLocal.withInitial(RecordFrame::new);
 
     private final Path directory;
     private final Durability durability;
     private final SingleChronicleQueue queue;
     private final RecordFrame writeFrame = new RecordFrame();
-    private final RecordFrame readFrame = new RecordFrame();
-    private final CommandEvent readEvent = new CommandEvent();
+    private final JournalReader reader;
     private final CommandEvent checkEvent = new CommandEvent();
     private ExcerptAppender appender;
     private long lastCommandId;
@@ -145,6 +137,7 @@ public final class ChronicleJournal implements JournalWriter
         this.directory = directory;
         this.durability = durability;
         this.queue = queue;
+        this.reader = new JournalReader(queue, directory, ROLL_CYCLE);
     }
 
     /**
@@ -347,7 +340,8 @@ public final class ChronicleJournal implements JournalWriter
      */
     public ReplayResult replay(final RecordVisitor visitor)
     {
-        return replayFrom(-1, 0, visitor);
+        ensureOpen("replay");
+        return reader.replayFrom(-1, 0, visitor);
     }
 
     /**
@@ -367,16 +361,8 @@ public final class ChronicleJournal implements JournalWriter
         {
             throw new IllegalArgumentException("afterIndex=" + afterIndex + " afterCommandId=" + afterCommandId + " must be >= 0 and >= 1");
         }
-        return replayFrom(afterIndex, afterCommandId, visitor);
-    }
-
-    private ReplayResult replayFrom(final long afterIndex, final long afterCommandId, final RecordVisitor visitor)
-    {
-        try (Tail tail = new Tail(afterIndex, afterCommandId))
-        {
-            tail.poll(visitor, Long.MAX_VALUE);
-            return tail.finish();
-        }
+        ensureOpen("replay");
+        return reader.replayFrom(afterIndex, afterCommandId, visitor);
     }
 
     /**
@@ -390,184 +376,24 @@ public final class ChronicleJournal implements JournalWriter
      * @throws IllegalArgumentException when {@code afterIndex} is given and the record there is not a valid command
      *                                  with id {@code afterCommandId}.
      */
-    public Tail tail(final long afterIndex, final long afterCommandId)
+    public JournalTail tail(final long afterIndex, final long afterCommandId)
     {
+        ensureOpen("replay");
         if (afterIndex >= 0 && afterCommandId < 1)
         {
             throw new IllegalArgumentException("afterIndex=" + afterIndex + " afterCommandId=" + afterCommandId + " must be >= 1");
         }
-        return new Tail(afterIndex, afterCommandId);
+        return reader.tail(afterIndex, afterCommandId);
     }
 
     /**
-     * A position in the journal that reads forward, record by record, verifying each one (see the class comment): a
-     * torn record is held back until the record after it shows whether a TORN_SKIP seals it (so a reader that
-     * catches up with a journal being appended to simply waits at it), and a record that is corrupt, or whole but
-     * not understood, throws {@link JournalCorruptException}.
-     *
-     * <p>Thread-safety: one thread at a time, which may be another thread than the one appending to the journal: it
-     * reads through its own Chronicle tailer, frame and event. Close it before the journal closes.
+     * @return how many records lie after the one at {@code fromIndex} up to and including the one at {@code toIndex}:
+     * how far a reader at {@code fromIndex} is behind. Any thread, for gauges; may throw while cycles roll or go.
      */
-    public final class Tail implements AutoCloseable
+    public long recordsBetween(final long fromIndex, final long toIndex)
     {
-        private final ExcerptTailer tailer;
-        private final RecordFrame frame = new RecordFrame();
-        private final CommandEvent event = new CommandEvent();
-        private long records;
-        private long lastCommandId;
-        private long lastIndex;
-        private long lastCommandIndex = -1;
-        private long lastCommandCrc32c = -1;
-        private long failedIndex = -1;
-        private Path failedFile;
-        private String failedProblem;
-        private boolean stopped;
-
-        private Tail(final long afterIndex, final long afterCommandId)
-        {
-            ensureOpen("replay");
-            lastCommandId = afterIndex < 0 ? 0 : afterCommandId;
-            lastIndex = afterIndex;
-            tailer = queue.createTailer();
-            try
-            {
-                if (afterIndex < 0)
-                {
-                    tailer.toStart();
-                    return;
-                }
-                final CommandAt at = commandAt(tailer, afterIndex, frame, event);
-                final long found = at == null ? -1 : at.commandId();
-                if (found != afterCommandId)
-                {
-                    throw new IllegalArgumentException("record at index=0x" + Long.toHexString(afterIndex) + " holds commandId=" +
-                        found + ", not afterCommandId=" + afterCommandId + " (-1: no such valid command record)");
-                }
-                lastCommandIndex = afterIndex;
-                lastCommandCrc32c = at.crc32c();
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                tailer.close();
-                throw ex;
-            }
-        }
-
-        /**
-         * Reads the records there are now, handing each command to {@code visitor}, until the journal's end (as far as
-         * it is written), {@code commandsMax} commands, or the visitor returns false ({@link #stopped()}).
-         *
-         * @return how many commands were handed to the visitor.
-         * @throws JournalCorruptException as {@link #replay(RecordVisitor)}.
-         */
-        public long poll(final RecordVisitor visitor, final long commandsMax)
-        {
-            long handed = 0;
-            while (handed < commandsMax && !stopped)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        break;
-                    }
-                    final long index = dc.index();
-                    lastIndex = index;
-                    final int status = read(dc, frame);
-                    if (failedProblem != null)
-                    {
-                        if (excuses(status, frame, failedIndex, lastCommandId))
-                        {
-                            LOG.info("journal: skipping torn record file={} index=0x{} ({}) ({}), sealed by the " +
-                                "TORN_SKIP record at index=0x{}", failedFile, Long.toHexString(failedIndex), failedIndex,
-                                failedProblem, Long.toHexString(index));
-                            failedProblem = null;
-                            continue;
-                        }
-                        throw corrupt(failedFile, failedIndex, failedProblem + NOT_LAST);
-                    }
-                    if (status != RecordFrame.OK)
-                    {
-                        if (!RecordFrame.looksTorn(status))
-                        {
-                            throw corrupt(fileOf(tailer), index, frame.describe(status));
-                        }
-                        failedIndex = index;
-                        failedFile = fileOf(tailer);
-                        failedProblem = frame.describe(status);
-                        continue;
-                    }
-                    if (frame.recordType() == RecordFrame.TYPE_TORN_SKIP)
-                    {
-                        throw corrupt(fileOf(tailer), index, "TORN_SKIP record for skippedIndex=0x" +
-                            Long.toHexString(frame.skippedIndex()) + " does not follow a failed record");
-                    }
-                    checkCommand(tailer, index, frame, event, lastCommandId);
-                    lastCommandId = event.commandId();
-                    lastCommandIndex = index;
-                    lastCommandCrc32c = frame.storedCrc32c();
-                    records++;
-                    handed++;
-                    if (!visitor.visit(index, event))
-                    {
-                        stopped = true;
-                    }
-                }
-            }
-            return handed;
-        }
-
-        /** @return true once the visitor returned false: {@link #poll} reads no further. */
-        public boolean stopped()
-        {
-            return stopped;
-        }
-
-        /** @return commands handed out so far. */
-        public long records()
-        {
-            return records;
-        }
-
-        /** @return the id of the last command handed out, or of the starting point; 0 for none. */
-        public long lastCommandId()
-        {
-            return lastCommandId;
-        }
-
-        /** @return the index of the last command handed out, or of the starting point; -1 for none. */
-        public long lastCommandIndex()
-        {
-            return lastCommandIndex;
-        }
-
-        /** @return the stored CRC32C of the last command's record (as {@link CommandAt#crc32c()}); -1 for none. */
-        public long lastCommandCrc32c()
-        {
-            return lastCommandCrc32c;
-        }
-
-        /**
-         * Ends a replay: a torn record still held back is the journal's torn last record, reported (with a warning)
-         * as never acknowledged.
-         */
-        public ReplayResult finish()
-        {
-            long tornTailIndex = -1;
-            if (failedProblem != null && !stopped)
-            {
-                LOG.warn("journal: skipping torn last record file={} index=0x{} ({}): {}; it was never acknowledged",
-                    failedFile, Long.toHexString(failedIndex), failedIndex, failedProblem);
-                tornTailIndex = failedIndex;
-            }
-            return new ReplayResult(records, lastCommandId, lastIndex, tornTailIndex);
-        }
-
-        @Override
-        public void close()
-        {
-            tailer.close();
-        }
+        ensureOpen("recordsBetween");
+        return toIndex <= fromIndex ? 0 : queue.countExcerpts(fromIndex, toIndex);
     }
 
     /**
@@ -591,29 +417,7 @@ public final class ChronicleJournal implements JournalWriter
         ensureOpen("commandAt");
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            return commandAt(tailer, index, new RecordFrame(), new CommandEvent());
-        }
-    }
-
-    /** Positions {@code tailer} on {@code index} and reads that record; leaves the tailer after it. */
-    private static CommandAt commandAt(final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event)
-    {
-        if (index < 0 || !tailer.moveToIndex(index))
-        {
-            return null;
-        }
-        try (DocumentContext dc = tailer.readingDocument())
-        {
-            if (!dc.isPresent() || dc.index() != index)
-            {
-                return null;
-            }
-            if (read(dc, frame) != RecordFrame.OK || frame.recordType() != RecordFrame.TYPE_COMMAND || !frame.decodeCommand(event) ||
-                !event.type().journaled())
-            {
-                return null;
-            }
-            return new CommandAt(event.commandId(), frame.storedCrc32c());
+            return JournalReader.commandAt(tailer, index, new RecordFrame(), new CommandEvent());
         }
     }
 
@@ -630,65 +434,7 @@ public final class ChronicleJournal implements JournalWriter
     public long indexOfCommand(final long commandId, final long timeoutMs)
     {
         ensureOpen("indexOfCommand");
-        final RecordFrame frame = new RecordFrame();
-        final CommandEvent event = new CommandEvent();
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (true)
-        {
-            try (ExcerptTailer tailer = queue.createTailer())
-            {
-                tailer.direction(TailerDirection.BACKWARD).toEnd();
-                boolean sawLater = false;
-                while (true)
-                {
-                    try (DocumentContext dc = tailer.readingDocument())
-                    {
-                        if (!dc.isPresent())
-                        {
-                            if (sawLater)
-                            {
-                                return -1;
-                            }
-                            break; // empty journal: not journaled yet
-                        }
-                        if (read(dc, frame) != RecordFrame.OK || frame.recordType() != RecordFrame.TYPE_COMMAND ||
-                            !frame.decodeCommand(event))
-                        {
-                            continue; // a torn record or a TORN_SKIP: not a command
-                        }
-                        final long found = event.commandId();
-                        if (found == commandId)
-                        {
-                            return dc.index();
-                        }
-                        if (found < commandId)
-                        {
-                            if (sawLater)
-                            {
-                                return -1; // went past it
-                            }
-                            break; // the journal has not reached it yet
-                        }
-                        sawLater = true;
-                    }
-                }
-            }
-            if (System.nanoTime() >= deadlineNs)
-            {
-                return -1;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
-
-    /**
-     * @return how many records lie after the one at {@code fromIndex} up to and including the one at {@code toIndex}:
-     * how far a reader at {@code fromIndex} is behind. Any thread, for gauges; may throw while cycles roll or go.
-     */
-    public long recordsBetween(final long fromIndex, final long toIndex)
-    {
-        ensureOpen("recordsBetween");
-        return toIndex <= fromIndex ? 0 : queue.countExcerpts(fromIndex, toIndex);
+        return reader.indexOfCommand(commandId, timeoutMs);
     }
 
     /** @return how many records (documents) the queue holds: for progress bars. */
@@ -802,87 +548,13 @@ public final class ChronicleJournal implements JournalWriter
 
     // ---- internals
 
-    /**
-     * Reads backwards from the end: a torn last record is remembered (to be sealed before the next append), a
-     * failed record sealed by the TORN_SKIP after it is passed over, and the first valid command gives
-     * {@link #lastCommandId}.
-     */
+    /** Reads the tail at open: the last command id, and a torn last record to seal before the next append. */
     private void scanTail()
     {
-        long excusedIndex = -1;
-        boolean atTail = true;
         lastIndex.set(queue.lastIndex());
-        try (ExcerptTailer tailer = queue.createTailer())
-        {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
-            while (true)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        return;
-                    }
-                    final long index = dc.index();
-                    final int status = read(dc, readFrame);
-                    final long excused = excusedIndex;
-                    excusedIndex = -1;
-                    if (status != RecordFrame.OK)
-                    {
-                        if (!RecordFrame.looksTorn(status))
-                        {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
-                        }
-                        if (atTail)
-                        {
-                            unsealedTornIndex = index; // replay reports it; the next append seals it
-                        }
-                        else if (index != excused)
-                        {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status) + NOT_LAST);
-                        }
-                    }
-                    else if (readFrame.recordType() == RecordFrame.TYPE_TORN_SKIP)
-                    {
-                        excusedIndex = readFrame.skippedIndex();
-                    }
-                    else
-                    {
-                        checkCommand(tailer, index, readFrame, readEvent, -1);
-                        lastCommandId = readEvent.commandId();
-                        return;
-                    }
-                    atTail = false;
-                }
-            }
-        }
-    }
-
-    private static boolean excuses(final int status, final RecordFrame frame, final long failedIndex, final long lastId)
-    {
-        return status == RecordFrame.OK &&
-            frame.recordType() == RecordFrame.TYPE_TORN_SKIP &&
-            frame.skippedIndex() == failedIndex &&
-            frame.skipLastCommandId() == lastId;
-    }
-
-    private void checkCommand(
-        final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event,
-        final long previousCommandId)
-    {
-        if (!frame.decodeCommand(event))
-        {
-            throw corrupt(fileOf(tailer), index, "undecodable body: bodyLength=" + frame.bodyLength());
-        }
-        if (!event.type().journaled())
-        {
-            throw corrupt(fileOf(tailer), index, "undecodable body: type=" + event.type() + " is not journaled");
-        }
-        if (event.commandId() <= previousCommandId)
-        {
-            throw corrupt(fileOf(tailer), index, "commandId=" + event.commandId() + " is not after previous commandId=" +
-                previousCommandId);
-        }
+        final JournalReader.Tail tail = reader.scanTail();
+        lastCommandId = tail.lastCommandId();
+        unsealedTornIndex = tail.unsealedTornIndex();
     }
 
     private void sealTornTail(final ExcerptAppender appender)
@@ -912,42 +584,6 @@ public final class ChronicleJournal implements JournalWriter
         }
     }
 
-    /**
-     * Verifies the document's payload as {@code frame}: in place, where the document lies in the queue's mapped memory
-     * (the frame is read there while {@code dc} is open), or, when it is not mapped memory wholly inside the current
-     * mapping, copied into the frame's staging array first.
-     */
-    private static int read(final DocumentContext dc, final RecordFrame frame)
-    {
-        final Bytes<?> bytes = dc.wire().bytes();
-        final long length = bytes.readRemaining();
-        if (length >= RecordFrame.FRAME_BYTES_MIN && length <= RecordFrame.FRAME_BYTES_MAX)
-        {
-            final long position = bytes.readPosition();
-            if (RecordFrame.verifiesInPlace() && bytes.isDirectMemory() && bytes.bytesStore() != null &&
-                bytes.bytesStore().inside(position, length))
-            {
-                final int status = frame.verifyAt(bytes.addressForRead(position), (int)length);
-                assert status == copiedStatus(bytes, position, (int)length) : "in place " + status + " copied " +
-                    copiedStatus(bytes, position, (int)length);
-                return status;
-            }
-            bytes.read(frame.array(), 0, (int)length);
-        }
-        return frame.verify(length);
-    }
-
-    /**
-     * What {@link #read} would have found by copying: the in-place read is checked against it with -ea. The copy goes
-     * into one frame per thread (a frame's staging array is about 1 MB: one per record made a replay with -ea crawl).
-     */
-    private static int copiedStatus(final Bytes<?> bytes, final long position, final int length)
-    {
-        final RecordFrame copy = ASSERT_FRAME.get();
-        bytes.read(position, copy.array(), 0, length);
-        return copy.verify(length);
-    }
-
     private boolean verifiesAndDecodes(final RecordFrame frame, final int frameBytes, final long commandId)
     {
         return frame.verify(frameBytes) == RecordFrame.OK &&
@@ -969,18 +605,6 @@ public final class ChronicleJournal implements JournalWriter
             appender = queue.createAppender();
         }
         return appender;
-    }
-
-    private static JournalCorruptException corrupt(final Path file, final long index, final String problem)
-    {
-        return new JournalCorruptException(file, index, problem + " (cycle=" + ROLL_CYCLE.toCycle(index) +
-            " seq=" + ROLL_CYCLE.toSequenceNumber(index) + ")");
-    }
-
-    private Path fileOf(final ExcerptTailer tailer)
-    {
-        final File file = tailer.currentFile();
-        return file != null ? file.toPath() : directory;
     }
 
     private void ensureOpen(final String operation)

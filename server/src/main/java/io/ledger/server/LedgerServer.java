@@ -248,7 +248,8 @@ public final class LedgerServer implements AutoCloseable
     private boolean closed;
 
     private LedgerServer(
-        final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http, final SnapshotAgent snapshots)
+        final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
+        final SnapshotAgent snapshots)
     {
         this.journal = journal;
         this.pipeline = pipeline;
@@ -275,16 +276,7 @@ public final class LedgerServer implements AutoCloseable
     {
         config.validate();
         final Path journalDir = config.dataDir().resolve("journal");
-        try
-        {
-            Files.createDirectories(journalDir);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot create data dir " + journalDir.toAbsolutePath(), ex);
-        }
-
-        final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
+        final ChronicleJournal journal = openJournal(journalDir, config);
         LedgerPipeline pipeline = null;
         try
         {
@@ -293,66 +285,21 @@ public final class LedgerServer implements AutoCloseable
                 LedgerRecovery.recover(journal, snapshots, config.dataDir(), Currencies.pack(config.defaultCurrency()), null);
             final Ledger ledger = recovered.ledger();
             final SnapshotStore.Loaded snapshot = recovered.snapshot();
-            if (snapshot != null)
-            {
-                LOG.info("loaded snapshot {} in {} ms: {} commands up to commandId {} (journal index 0x{}), state hash {}",
-                    snapshot.file(), TimeUnit.NANOSECONDS.toMillis(snapshot.loadNs()), snapshot.ledger().commandsApplied() -
-                        recovered.replayedRecords(), snapshot.header().lastCommandId(), Long.toHexString(snapshot.header().journalIndex()),
-                    Long.toHexString(snapshot.header().stateHash()));
-            }
-            final long replayMs = TimeUnit.NANOSECONDS.toMillis(recovered.elapsedNs() - (snapshot == null ? 0 : snapshot.loadNs()));
-            LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
-                recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
-                Long.toHexString(ledger.stateHash()));
-            ledger.checkConservation();
-            if (snapshot == null && ledger.lastCommandId() < 0 && !snapshots.list().isEmpty())
-            {
-                throw new IllegalStateException(snapshots.directory() + " holds " + snapshots.list().size() + " snapshots but the "
-                    + "journal in " + journalDir + " is empty: refusing to start an empty ledger over them. If the journal was "
-                    + "lost or --data-dir is wrong, fix that; to start afresh on purpose, move " + snapshots.directory() + " away");
-            }
-            moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
+            logRecovery(recovered);
+            checkRecovered(ledger, snapshot, snapshots, journalDir, config);
 
             final JournalStatus journalStatus = new JournalStatus(config.durability(), journal::lastIndex);
             if (snapshot != null)
             {
                 journalStatus.snapshotLoaded(snapshot.header().createdAtMs(), snapshot.header().lastCommandId());
             }
-            final int defaultCurrency = Currencies.pack(config.defaultCurrency());
-            final SnapshotAgent follower = SnapshotAgent.create(new SnapshotAgent.Context()
-                .journal(journal)
-                .store(snapshots)
-                .startSnapshot(snapshot == null ? null : snapshot.file(), snapshot == null ? -1 : snapshot.header().lastCommandId())
-                .defaultCurrency(defaultCurrency)
-                .newLedger(() -> new Ledger(defaultCurrency))
-                .everyCommands(config.snapshots().everyCommands())
-                .everySeconds(config.snapshots().everySeconds())
-                .keep(config.snapshots().keep())
-                .retention(new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()))
-                .listener((file, header, payloadNs, totalNs) ->
-                    journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), payloadNs, totalNs)));
-            journalStatus.follower(follower::running, follower::recordsBehind, follower::snapshotFailures);
+            final SnapshotAgent follower = snapshotFollower(config, journal, snapshots, snapshot, journalStatus);
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             final boolean fresh = ledger.lastCommandId() < 0;
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
             pipeline = LedgerPipeline.start(
-                new LedgerPipeline.Context()
-                    .ringSizeEvents(config.ringSizeEvents())
-                    .waitStrategy(config.waitStrategy())
-                    .clock(SystemEpochClock.INSTANCE)
-                    .firstCommandId(firstCommandId)
-                    .fatalErrorHandler(onFatal)
-                    .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
-                    .snapshotTaker(follower)
-                    .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
-                    .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
-                        "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
-                            + "over {} ms since the last warning)", TimeUnit.NANOSECONDS.toMillis(pauseNs), commandId, unreported,
-                        config.pauseWarnMs()))
-                    .snapshotErrorHandler((commandId, error) ->
-                        LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
-                ledger,
-                journal);
+                pipelineContext(config, onFatal, firstCommandId, follower), ledger, journal);
+
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(
@@ -373,6 +320,100 @@ public final class LedgerServer implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /** Creates the data directory's journal directory when it is missing, and opens the journal for writing. */
+    private static ChronicleJournal openJournal(final Path journalDir, final Config config)
+    {
+        try
+        {
+            Files.createDirectories(journalDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create data dir " + journalDir.toAbsolutePath(), ex);
+        }
+        return ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
+    }
+
+    /** Logs what recovery loaded (the snapshot, if one) and replayed, with the state hash. */
+    private static void logRecovery(final LedgerRecovery.Result recovered)
+    {
+        final Ledger ledger = recovered.ledger();
+        final SnapshotStore.Loaded snapshot = recovered.snapshot();
+        if (snapshot != null)
+        {
+            LOG.info("loaded snapshot {} in {} ms: {} commands up to commandId {} (journal index 0x{}), state hash {}",
+                snapshot.file(), TimeUnit.NANOSECONDS.toMillis(snapshot.loadNs()), snapshot.ledger().commandsApplied() -
+                    recovered.replayedRecords(), snapshot.header().lastCommandId(), Long.toHexString(snapshot.header().journalIndex()),
+                Long.toHexString(snapshot.header().stateHash()));
+        }
+        final long replayMs = TimeUnit.NANOSECONDS.toMillis(recovered.elapsedNs() - (snapshot == null ? 0 : snapshot.loadNs()));
+        LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
+            recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
+            Long.toHexString(ledger.stateHash()));
+    }
+
+    /**
+     * Refuses to start on a recovered ledger whose money does not add up, or an empty one over existing snapshots; moves
+     * aside snapshots ahead of the journal.
+     */
+    private static void checkRecovered(final Ledger ledger, final SnapshotStore.Loaded snapshot, final SnapshotStore snapshots,
+        final Path journalDir, final Config config)
+    {
+        ledger.checkConservation();
+        if (snapshot == null && ledger.lastCommandId() < 0 && !snapshots.list().isEmpty())
+        {
+            throw new IllegalStateException(snapshots.directory() + " holds " + snapshots.list().size() + " snapshots but the "
+                + "journal in " + journalDir + " is empty: refusing to start an empty ledger over them. If the journal was "
+                + "lost or --data-dir is wrong, fix that; to start afresh on purpose, move " + snapshots.directory() + " away");
+        }
+        moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
+    }
+
+    /** The pipeline's context from the configuration: no default restated here (they are the engine's). */
+    private static LedgerPipeline.Context pipelineContext(final Config config, final LedgerPipeline.FatalErrorHandler onFatal,
+        final long firstCommandId, final SnapshotAgent follower)
+    {
+        return new LedgerPipeline.Context()
+            .ringSizeEvents(config.ringSizeEvents())
+            .waitStrategy(config.waitStrategy())
+            .clock(SystemEpochClock.INSTANCE)
+            .firstCommandId(firstCommandId)
+            .fatalErrorHandler(onFatal)
+            .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
+            .snapshotTaker(follower)
+            .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
+            .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
+                "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
+                    + "over {} ms since the last warning)", TimeUnit.NANOSECONDS.toMillis(pauseNs), commandId, unreported,
+                config.pauseWarnMs()))
+            .snapshotErrorHandler((commandId, error) ->
+                LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error));
+    }
+
+    /**
+     * The snapshot follower: a thread of its own that keeps a copy of the ledger by reading the journal and writes every
+     * snapshot from that copy, so the ledger thread never stops for one. Started once the port is open.
+     */
+    private static SnapshotAgent snapshotFollower(final Config config, final ChronicleJournal journal, final SnapshotStore snapshots,
+        final SnapshotStore.Loaded snapshot, final JournalStatus journalStatus)
+    {
+        final int defaultCurrency = Currencies.pack(config.defaultCurrency());
+        final SnapshotAgent follower = SnapshotAgent.create(new SnapshotAgent.Context()
+            .journal(journal)
+            .store(snapshots)
+            .startSnapshot(snapshot == null ? null : snapshot.file(), snapshot == null ? -1 : snapshot.header().lastCommandId())
+            .defaultCurrency(defaultCurrency)
+            .newLedger(() -> new Ledger(defaultCurrency))
+            .everyCommands(config.snapshots().everyCommands())
+            .everySeconds(config.snapshots().everySeconds())
+            .keep(config.snapshots().keep())
+            .retention(new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()))
+            .listener((file, header, payloadNs, totalNs) ->
+                journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), payloadNs, totalNs)));
+        journalStatus.follower(follower::running, follower::recordsBehind, follower::snapshotFailures);
+        return follower;
     }
 
     /**

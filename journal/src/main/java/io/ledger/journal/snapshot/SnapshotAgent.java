@@ -12,6 +12,7 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.SnapshotTaker;
 import io.ledger.journal.ChronicleJournal;
+import io.ledger.journal.JournalTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -249,7 +250,7 @@ public final class SnapshotAgent implements SnapshotTaker
 
     private void run()
     {
-        ChronicleJournal.Tail tail = null;
+        JournalTail tail = null;
         try
         {
             tail = rebuild();
@@ -309,7 +310,7 @@ public final class SnapshotAgent implements SnapshotTaker
     }
 
     /** The copy: the start's snapshot (or an empty ledger) and a tail positioned after it. */
-    private ChronicleJournal.Tail rebuild() throws InvalidSnapshotException
+    private JournalTail rebuild() throws InvalidSnapshotException
     {
         final long startNs = System.nanoTime();
         final Path file = context.startSnapshot;
@@ -341,7 +342,7 @@ public final class SnapshotAgent implements SnapshotTaker
         return byCount || byTime;
     }
 
-    private void snapshot(final ChronicleJournal.Tail tail, final boolean last)
+    private void snapshot(final JournalTail tail, final boolean last)
     {
         final long commandId = ledger.lastCommandId();
         try
