@@ -104,9 +104,19 @@ public final class ConsoleStats
         json.writeNumberField("pauseWarnMs", pipeline.pauseWarnNs() / 1e6);
         json.writeEndObject();
 
+        writeJournal(json, metrics.lastJournaledCommandId(), metrics.journal(), nowMs);
+
+        writeMoney(json, pipeline.moneyTotals().read());
+        writeRefusals(json, metrics.refusals());
+        json.writeEndObject();
+    }
+
+    /** The journal's position and durability, the newest snapshot and the snapshot follower. */
+    private static void writeJournal(final JsonGenerator json, final long lastCommandId, final JournalStatus journal,
+        final long nowMs) throws IOException
+    {
         json.writeObjectFieldStart("journal");
-        json.writeNumberField("lastCommandId", metrics.lastJournaledCommandId());
-        final JournalStatus journal = metrics.journal();
+        json.writeNumberField("lastCommandId", lastCommandId);
         if (journal != null)
         {
             json.writeStringField("durability", journal.durability());
@@ -145,10 +155,6 @@ public final class ConsoleStats
             json.writeNumberField("failures", journal.snapshotFailures());
             json.writeEndObject();
         }
-
-        writeMoney(json, pipeline.moneyTotals().read());
-        writeRefusals(json, metrics.refusals());
-        json.writeEndObject();
     }
 
     /** Money per currency; amounts as strings, since a total may pass 2^53, where a JSON number loses digits. */
