@@ -2,6 +2,8 @@ package io.ledger.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -127,6 +129,7 @@ public final class RecoveryBenchmark
             fullHash = ledger.stateHash();
             print("recovery replay_full commands=%d ms=%d commands_per_s=%d customers=%d refused_purchases=%d state_hash_ms=%d",
                 commands, ms(ns), rate(commands, ns), ledger.customerCount(), refused[1], ms(System.nanoTime() - hashStartNs));
+            printMemory(ledger);
             ledger = null;
         }
         return fullHash;
@@ -267,6 +270,27 @@ public final class RecoveryBenchmark
     {
         System.out.println(String.format(Locale.ROOT, format, args));
         System.out.flush();
+    }
+
+    /**
+     * What one ledger holds, measured with it alive after a full collection: the heap in use (the ledger and this
+     * program's small rest) and the direct memory in use (history entries and texts, off the heap; nothing else here
+     * allocates direct buffers). The server holds the ledger twice: the live one and the snapshot follower's copy.
+     */
+    private static void printMemory(final Ledger ledger)
+    {
+        System.gc();
+        final long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long direct = 0;
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                direct = pool.getMemoryUsed();
+            }
+        }
+        print("recovery memory customers=%d heap_used_mb=%d direct_mb=%d server_with_follower_mb=%d", ledger.customerCount(),
+            heap >> 20, direct >> 20, (2 * (heap + direct)) >> 20);
     }
 
     private static long ms(final long ns)

@@ -35,7 +35,7 @@ import org.agrona.concurrent.EpochClock;
  * {@link #takeLongestPauseNs()}); a pause of at least {@link Context#pauseWarnNs} is counted and reported to the
  * {@link Context#longPauseHandler}, at most once a second.
  *
- * <p>Thread-safety: {@link #tryPublish}, {@link #requestSnapshot()} and the figures ({@link #remainingCapacity()},
+ * <p>Thread-safety: {@link #tryPublish} and the figures ({@link #remainingCapacity()},
  * the pause figures) may be called from any number of threads; everything else from one.
  */
 public final class LedgerPipeline implements AutoCloseable

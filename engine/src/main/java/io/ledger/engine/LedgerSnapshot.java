@@ -50,9 +50,9 @@ import io.ledger.engine.internal.TextArena;
  * {@link #FORMAT_VERSION}, which changes only when an existing section's body changes (and then this class keeps a
  * reader for the old version).
  *
- * <p><b>Cost.</b> {@link #write} runs on the ledger thread between two commands (the pipeline's ledger stage), so
- * the ledger pauses while it runs: it walks every map and the whole history once, allocating only the UTF-8 bytes of
- * customer texts. See docs/operations.md for measured pauses.
+ * <p><b>Cost.</b> {@link #write} walks every map and the whole history once, allocating only the UTF-8 bytes of
+ * customer texts. The server runs it on the snapshot follower's own copy of the ledger (the journal module's
+ * {@code SnapshotAgent}), never on the pipeline's ledger thread, which therefore never stops for a snapshot.
  *
  * <p>Thread-safety: {@link #write} only reads the ledger, and never through the maps' cached iterators, so while the
  * owning thread waits, another thread may read the ledger at the same time (the snapshot writer computes

@@ -462,8 +462,8 @@ public final class LedgerMetrics
             + "halts), else 0.", null, () -> pipeline.failed() ? 1 : 0);
 
         gauge("ledger_thread_longest_pause_seconds", "The longest time the ledger thread went without completing a "
-            + "command while one was waiting, since the previous scrape of /metrics, in seconds (a snapshot, a GC pause, "
-            + "a slow command).", Unit.SECONDS, () -> takePauseSinceScrapeNs() / 1e9);
+            + "command while one was waiting, since the previous scrape of /metrics, in seconds (a GC pause, a slow "
+            + "command, a descheduled thread).", Unit.SECONDS, () -> takePauseSinceScrapeNs() / 1e9);
         gauge("ledger_thread_longest_pause_since_start_seconds", "The longest time the ledger thread went without "
             + "completing a command while one was waiting, since start, in seconds.", Unit.SECONDS,
             () -> pipeline.longestPauseNsSinceStart() / 1e9);
