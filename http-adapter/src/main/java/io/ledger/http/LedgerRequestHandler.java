@@ -71,6 +71,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
     private final LedgerMetrics metrics;
+    private final HealthCheck health;
     private final FramingHandler framing;
     private final RequestQueue queued;
     private final CommandDraft draft = new CommandDraft();
@@ -107,8 +108,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final HttpOptions options,
         final IdempotencyGate idempotencyGate,
         final LedgerMetrics metrics,
-        final FramingHandler framing)
+        final FramingHandler framing,
+        final HealthCheck health)
     {
+        this.health = health;
         this.pipeline = pipeline;
         this.authenticator = authenticator;
         this.parser = parser;
@@ -424,7 +427,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
         if (route == Route.HEALTH)
         {
-            write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
+            write(health.readiness(ctx.alloc()), keepAlive);
+            return;
+        }
+        if (route == Route.LIVENESS)
+        {
+            write(HealthCheck.liveness(ctx.alloc()), keepAlive);
             return;
         }
         if (route == Route.OPENAPI)
@@ -715,7 +723,13 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                 write(response, keepAlive);
                 return;
             }
-            currentMerchant = auth.merchantId();
+            if (!auth.operator())
+            {
+                // every merchant's money totals are in there: an operator's figures, as the console's are
+                currentMerchant = auth.merchantId();
+                write(Responses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "The metrics need an operator token"), keepAlive);
+                return;
+            }
         }
         final ByteBuf body = ctx.alloc().buffer(32 * 1024);
         final String contentType;

@@ -9,7 +9,10 @@ import io.netty.handler.codec.http.HttpMethod;
  */
 public enum Route
 {
+    /** Readiness: the ledger's real state, 503 when it cannot serve ({@link HealthCheck}). */
     HEALTH(HttpMethod.GET, "/api/canary/health", false),
+    /** Liveness: 200 whenever the server answers at all ({@link HealthCheck}). */
+    LIVENESS(HttpMethod.GET, "/health/live", false),
     OPENAPI(HttpMethod.GET, "/openapi.json", false),
     /** Prometheus text format 0.0.4; whether it needs a token is the server's {@code --metrics} option. */
     METRICS(HttpMethod.GET, "/metrics", false),

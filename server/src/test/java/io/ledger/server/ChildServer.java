@@ -72,7 +72,7 @@ final class ChildServer
             "serve",
             "--port", Integer.toString(port),
             "--data-dir", dataDir.toString(),
-            "--jwt-secret", secret));
+            "--jwt-secret", "text:" + secret));
         command.addAll(options);
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
