@@ -35,11 +35,13 @@ public final class LedgerHttpServer implements AutoCloseable
     private final Channel serverChannel;
     private final LedgerMetrics metrics;
     private final boolean tls;
+    private final String bindAddress;
 
     private LedgerHttpServer(
         final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel, final LedgerMetrics metrics,
-        final boolean tls)
+        final boolean tls, final String bindAddress)
     {
+        this.bindAddress = bindAddress;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannel = serverChannel;
@@ -104,7 +106,7 @@ public final class LedgerHttpServer implements AutoCloseable
                 .bind(address)
                 .syncUninterruptibly()
                 .channel();
-            return new LedgerHttpServer(boss, workers, channel, metrics, tls != null);
+            return new LedgerHttpServer(boss, workers, channel, metrics, tls != null, options.bindAddress());
         }
         catch (final Exception ex) // Netty rethrows the bind's checked exception (BindException) unchecked
         {
@@ -140,12 +142,14 @@ public final class LedgerHttpServer implements AutoCloseable
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
     }
 
-    /** @return where the server listens, e.g. {@code https://127.0.0.1:9000} ({@code [::1]} for an IPv6 address). */
+    /**
+     * @return where the server listens, as configured, with the bound port: e.g. {@code https://127.0.0.1:9000},
+     *         {@code http://0.0.0.0:9000} (which the JDK binds as the dual-stack {@code ::}), {@code http://[::1]:9000}.
+     */
     public String url()
     {
-        final InetSocketAddress local = (InetSocketAddress)serverChannel.localAddress();
-        final String host = local.getAddress().getHostAddress();
-        return (tls ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + local.getPort();
+        final String host = bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
+        return (tls ? "https://" : "http://") + host + ":" + port();
     }
 
     /** Stops accepting new connections; open ones keep being served until {@link #close()}. */
