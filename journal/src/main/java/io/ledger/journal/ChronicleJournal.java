@@ -420,7 +420,7 @@ public final class ChronicleJournal implements JournalWriter
                     {
                         if (!RecordFrame.looksTorn(status))
                         {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
+                            throw notUnderstood(fileOf(tailer), index, readFrame, status);
                         }
                         failedIndex = index;
                         failedFile = fileOf(tailer);
@@ -703,7 +703,7 @@ public final class ChronicleJournal implements JournalWriter
                     {
                         if (!RecordFrame.looksTorn(status))
                         {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
+                            throw notUnderstood(fileOf(tailer), index, readFrame, status);
                         }
                         if (atTail)
                         {
@@ -817,6 +817,16 @@ public final class ChronicleJournal implements JournalWriter
             appender = queue.createAppender();
         }
         return appender;
+    }
+
+    /** @return the error for a whole record this build cannot use: written by a newer build, or corrupt. */
+    private static RuntimeException notUnderstood(final Path file, final long index, final RecordFrame frame, final int status)
+    {
+        if (status == RecordFrame.NEWER_VERSION)
+        {
+            return new NewerFormatException(file, "journal record index=0x" + Long.toHexString(index) + " " + frame.describe(status));
+        }
+        return corrupt(file, index, frame.describe(status));
     }
 
     private static JournalCorruptException corrupt(final Path file, final long index, final String problem)

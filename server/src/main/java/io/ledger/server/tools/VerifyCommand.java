@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import io.ledger.engine.Ledger;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.JournalCorruptException;
+import io.ledger.journal.NewerFormatException;
 import io.ledger.journal.snapshot.InvalidSnapshotException;
 import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.journal.snapshot.LedgerRecovery;
@@ -79,6 +80,12 @@ public final class VerifyCommand implements Callable<Integer>
                 {
                     snapshotLines.add("snapshot CORRUPT: " + ex.getMessage());
                     problem = true;
+                }
+                catch (final NewerFormatException ex)
+                {
+                    out.println("NEWER FORMAT: " + ex.getMessage());
+                    out.flush();
+                    return JournalTool.EXIT_PROBLEM;
                 }
             }
 
@@ -225,6 +232,12 @@ public final class VerifyCommand implements Callable<Integer>
             {
                 out.println("journal CORRUPT: file=" + ex.file() + " index=" + JournalTool.index(ex.index()) + ": " + ex.getMessage());
                 snapshotLines.forEach(out::println);
+                out.flush();
+                return JournalTool.EXIT_PROBLEM;
+            }
+            catch (final NewerFormatException ex)
+            {
+                out.println("NEWER FORMAT: " + ex.getMessage());
                 out.flush();
                 return JournalTool.EXIT_PROBLEM;
             }
