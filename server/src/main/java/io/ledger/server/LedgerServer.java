@@ -12,11 +12,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
+import io.ledger.engine.JournalWriter;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ResultCode;
@@ -288,6 +290,17 @@ public final class LedgerServer implements AutoCloseable
     /** As {@link #start(Config)}, with the reaction to a fatal pipeline error chosen by the caller (tests). */
     public static LedgerServer start(final Config config, final LedgerPipeline.FatalErrorHandler onFatal)
     {
+        return start(config, onFatal, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Config, LedgerPipeline.FatalErrorHandler)}, with the journal as the pipeline sees it chosen by the
+     * caller: tests wrap it to hold appends back (a command that is not journaled is not acknowledged), which makes "in
+     * flight" and "the ring is full" deterministic without suspending threads. Recovery reads the journal itself.
+     */
+    public static LedgerServer start(
+        final Config config, final LedgerPipeline.FatalErrorHandler onFatal, final UnaryOperator<JournalWriter> journalView)
+    {
         config.validate();
         final Path journalDir = config.dataDir().resolve("journal");
         try
@@ -361,7 +374,7 @@ public final class LedgerServer implements AutoCloseable
                     .snapshotErrorHandler((commandId, error) ->
                         LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
                 ledger,
-                journal);
+                journalView.apply(journal));
             if (config.snapshots().everySeconds() > 0)
             {
                 snapshotTimer = Executors.newSingleThreadScheduledExecutor(runnable ->
