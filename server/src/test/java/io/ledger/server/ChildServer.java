@@ -182,8 +182,19 @@ final class ChildServer
         }
     }
 
-    record Response(int status, String body)
+    record Response(int status, String body, Map<String, String> headers)
     {
+        Response(final int status, final String body)
+        {
+            this(status, body, Map.of());
+        }
+
+        /** @return a header's value (names in lower case), or null. */
+        String header(final String name)
+        {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
         /** @return a scalar field of the top-level object, as text. */
         String field(final String name)
         {
@@ -233,6 +244,13 @@ final class ChildServer
 
         Response request(final String method, final String path, final String token, final String body) throws IOException
         {
+            return request(method, path, token, body, null);
+        }
+
+        /** As {@link #request(String, String, String, String)}, with an {@code Idempotency-Key} when it is not null. */
+        Response request(final String method, final String path, final String token, final String body, final String idempotencyKey)
+            throws IOException
+        {
             if (socket == null)
             {
                 final Socket connecting = new Socket();
@@ -264,6 +282,10 @@ final class ChildServer
                 if (body != null)
                 {
                     head.append("Content-Type: application/json\r\n");
+                }
+                if (idempotencyKey != null)
+                {
+                    head.append("Idempotency-Key: ").append(idempotencyKey).append("\r\n");
                 }
                 head.append("Content-Length: ").append(content.length).append("\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
@@ -310,7 +332,7 @@ final class ChildServer
             {
                 close();
             }
-            return new Response(status, new String(content, StandardCharsets.UTF_8));
+            return new Response(status, new String(content, StandardCharsets.UTF_8), Map.copyOf(headers));
         }
 
         private String readLine() throws IOException
