@@ -58,6 +58,8 @@ final class ChildServer
     /**
      * Starts {@code serve} on {@code port} with {@code dataDir} and the extra {@code options}; output goes to
      * {@code log}. Does not wait for it: see {@link #awaitHealthy}.
+     *
+     * @param secret the key as text ({@code --jwt-secret text:...}), or null for the data directory's key ring.
      */
     static ChildServer start(final int port, final Path dataDir, final String secret, final Path log, final List<String> options)
         throws IOException
@@ -71,8 +73,11 @@ final class ChildServer
             LedgerMain.class.getName(),
             "serve",
             "--port", Integer.toString(port),
-            "--data-dir", dataDir.toString(),
-            "--jwt-secret", "text:" + secret));
+            "--data-dir", dataDir.toString()));
+        if (secret != null)
+        {
+            command.addAll(List.of("--jwt-secret", "text:" + secret));
+        }
         command.addAll(options);
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
