@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 import io.ledger.http.metrics.JournalFiles;
+import io.ledger.http.metrics.JournalSpace;
 import io.ledger.http.metrics.JournalStatus;
 
 /**

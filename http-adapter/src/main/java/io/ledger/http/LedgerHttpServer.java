@@ -86,7 +86,7 @@ public final class LedgerHttpServer implements AutoCloseable
         final InetSocketAddress address = new InetSocketAddress(options.bindInetAddress(), port);
         final SslContext tls = options.tls() == null ? null : options.tls().serverContext();
         final HttpLimits limits = options.limits();
-        final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus());
+        final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace());
         final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
         try

@@ -24,7 +24,7 @@ import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.WaitStrategies;
 import io.ledger.http.HttpOptions;
-import io.ledger.http.JournalSpace;
+import io.ledger.http.metrics.JournalSpace;
 import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.auth.JwtKeys;

@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
+import io.ledger.http.metrics.JournalSpace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

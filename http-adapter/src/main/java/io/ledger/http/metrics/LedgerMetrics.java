@@ -95,6 +95,7 @@ public final class LedgerMetrics
 
     private final LedgerPipeline pipeline;
     private final JournalFiles journalFiles;
+    private final JournalSpace journalSpace;
     private final JournalStatus journal;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
@@ -126,12 +127,15 @@ public final class LedgerMetrics
      * @param pipeline         the pipeline: the ring gauges and the ledger thread's figures.
      * @param journalFiles     the journal's files, for their count and size; null leaves the journal file gauges out.
      * @param journal          durability, journal position and snapshots; null leaves those figures out.
+     * @param journalSpace     the journal directory's writability and free space; null leaves those gauges out.
      */
-    public LedgerMetrics(final LedgerPipeline pipeline, final JournalFiles journalFiles, final JournalStatus journal)
+    public LedgerMetrics(
+        final LedgerPipeline pipeline, final JournalFiles journalFiles, final JournalStatus journal, final JournalSpace journalSpace)
     {
         this.pipeline = pipeline;
         this.journalFiles = journalFiles;
         this.journal = journal;
+        this.journalSpace = journalSpace;
         java.util.Arrays.fill(pauseSlotSecond, Long.MIN_VALUE);
         register();
     }
@@ -449,6 +453,9 @@ public final class LedgerMetrics
         gauge("ledger_thread_longest_pause_since_start_seconds", "The longest time the ledger thread went without "
             + "completing a command while one was waiting, since start, in seconds.", Unit.SECONDS,
             () -> pipeline.longestPauseNsSinceStart() / 1e9);
+        gauge("ledger_thread_stall_seconds", "How long the ledger thread has now gone without completing a command while "
+            + "one waits, in seconds; 0 when nothing waits. GET /api/canary/health reports the ledger down from "
+            + "--health-stall-ms on.", Unit.SECONDS, () -> pipeline.ledgerStallNs(System.nanoTime()) / 1e9);
         CounterWithCallback.builder()
             .name("ledger_thread_long_pauses_total")
             .help("Pauses of the ledger thread of at least the warning threshold (--pause-warn-ms); each is logged, at "
@@ -463,6 +470,14 @@ public final class LedgerMetrics
         if (journalFiles != null)
         {
             registerJournalFiles();
+        }
+        if (journalSpace != null)
+        {
+            gauge("ledger_journal_disk_free_bytes", "Bytes this process may still write on the journal directory's file "
+                + "system (-1 when unknown); GET /api/canary/health reports the journal down below 256 MiB.", Unit.BYTES,
+                () -> journalSpace.state().usableBytes());
+            gauge("ledger_journal_writable", "1 when this process may create files in the journal directory, else 0.", null,
+                () -> journalSpace.state().writable() ? 1 : 0);
         }
         if (journal != null)
         {

@@ -1,4 +1,4 @@
-package io.ledger.http;
+package io.ledger.http.metrics;
 
 /**
  * What the health check asks of the journal's directory, which the adapter does not own: whether the server can still
