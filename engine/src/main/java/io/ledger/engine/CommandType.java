@@ -66,6 +66,8 @@ public enum CommandType
      * data directory; refused once any other command was applied, and a second time.
      */
     INITIALIZE_DEPLOYMENT(9, Mode.JOURNALED, DEPLOYMENT_SALT),
+    /** The method becomes its customer's default; the customer's previous default no longer is. */
+    SET_DEFAULT_PAYMENT_METHOD(10, Mode.JOURNALED, MERCHANT_ID, PAYMENT_METHOD_KEY, IDEMPOTENCY_KEY),
 
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
     /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */
