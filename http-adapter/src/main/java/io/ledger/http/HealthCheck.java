@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.LedgerPipeline;
+import io.ledger.http.endpoint.Json;
 import io.ledger.http.metrics.JournalSpace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -348,21 +348,10 @@ public final class JwtAuthenticator
             return UNSUPPORTED_ALGORITHM;
         }
         final Verifiers ring = keys; // one ring for the whole check, and the one the cache entry is marked with
-        final MACVerifier verifier = ring.forKid(jwt.getHeader().getKeyID());
-        if (verifier == null)
+        final AuthResult signatureError = checkSignature(jwt, ring);
+        if (signatureError != null)
         {
-            return UNKNOWN_KEY;
-        }
-        try
-        {
-            if (!jwt.verify(verifier))
-            {
-                return BAD_SIGNATURE;
-            }
-        }
-        catch (final JOSEException ex)
-        {
-            return BAD_SIGNATURE;
+            return signatureError;
         }
 
         final JWTClaimsSet claims;
@@ -415,6 +404,24 @@ public final class JwtAuthenticator
             cache.set((hash ^ (hash >>> 16)) & cacheMask, new Verified(token, hash, result, expMs, nbfMs, iatMs, ring));
         }
         return result;
+    }
+
+    /** @return null when a key of {@code ring} named by the token's kid signed it, else why not. */
+    private static AuthResult checkSignature(final SignedJWT jwt, final Verifiers ring)
+    {
+        final MACVerifier verifier = ring.forKid(jwt.getHeader().getKeyID());
+        if (verifier == null)
+        {
+            return UNKNOWN_KEY;
+        }
+        try
+        {
+            return jwt.verify(verifier) ? null : BAD_SIGNATURE;
+        }
+        catch (final JOSEException ex)
+        {
+            return BAD_SIGNATURE;
+        }
     }
 
     private AuthResult checkTimes(final long nowMs, final long expMs, final long nbfMs, final long iatMs)
