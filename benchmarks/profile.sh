@@ -112,7 +112,7 @@ done
 log "ledger serve --durability $DURABILITY $SERVE_ARGS: pid $SERVER_PID, port $PORT"
 
 TOTAL=$((WARMUP + ${#events[@]} * (SECONDS_PER + 3) + 5))
-LOAD_CMD=(load --port "$PORT" --secret-file "$WORK/data/jwt-secret" --server-pid "$SERVER_PID" -c "$CONNECTIONS"
+LOAD_CMD=(load --port "$PORT" --secret-file "$WORK/data/jwt-keys" --server-pid "$SERVER_PID" -c "$CONNECTIONS"
   --customers "$CUSTOMERS" --mix purchase=100 --amount 100 --warmup "${WARMUP}s" --duration "$((TOTAL - WARMUP))s")
 bench_tool "${LOAD_CMD[@]}" >"$WORK/load.out" 2>"$WORK/load.err" &
 LOAD_PID=$!

@@ -229,7 +229,7 @@ edge_main() {
       edge_wants "$durability" || { [[ "$durability" == process ]] && edge_wants batch; } || continue
       start_server "$durability"
       PID=$SERVER_PID
-      secret="$DATA_DIR/jwt-secret"
+      secret="$DATA_DIR/jwt-keys"
       local ledger=(--secret-file "$secret" --system ledger --variant "$durability" --durability-class "$durability")
       edge_warm --secret-file "$secret" --no-verify
       if edge_wants "$durability"; then
@@ -445,9 +445,9 @@ stop_server() {
 load() {
   local name="$1" durability="$2"
   shift 2
-  record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/data/jwt-secret ${LOAD_COMMON[*]} $* --variant $durability --durability-class $durability"
+  record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/data/jwt-keys ${LOAD_COMMON[*]} $* --variant $durability --durability-class $durability"
   local rc=0
-  bench_tool load --port "$PORT" --secret-file "$DATA_DIR/jwt-secret" --server-pid "$SERVER_PID" "${LOAD_COMMON[@]}" "$@" \
+  bench_tool load --port "$PORT" --secret-file "$DATA_DIR/jwt-keys" --server-pid "$SERVER_PID" "${LOAD_COMMON[@]}" "$@" \
     --variant "$durability" --durability-class "$durability" -o "$WORK/results/$name.result.json" || rc=$?
   if ((rc != 0)); then
     # A failed check is a finding: its result file records it and the report shows it. No result file: the tool broke.
@@ -465,8 +465,8 @@ if ((SKIP_HTTP == 0)); then
   for durability in process fsync; do
     start_server "$durability"
     # A fresh JVM: warm the server's JIT up once, unrecorded, so that the first measured run is not the cold one.
-    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/data/jwt-secret -c $CONNECTIONS --customers 1000 --mix purchase=70,payin=10,balance=20 --warmup 0s --duration $((WARMUP * 2))s --no-verify   # JIT warm-up, not recorded"
-    bench_tool load --port "$PORT" --secret-file "$DATA_DIR/jwt-secret" -c "$CONNECTIONS" --customers 1000 \
+    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/data/jwt-keys -c $CONNECTIONS --customers 1000 --mix purchase=70,payin=10,balance=20 --warmup 0s --duration $((WARMUP * 2))s --no-verify   # JIT warm-up, not recorded"
+    bench_tool load --port "$PORT" --secret-file "$DATA_DIR/jwt-keys" -c "$CONNECTIONS" --customers 1000 \
       --mix purchase=70,payin=10,balance=20 --warmup 0s --duration "$((WARMUP * 2))s" --no-verify >/dev/null 2>&1 \
       || die "the warm-up load run failed"
     load "ledger-$durability-closed" "$durability" --mix purchase=100 --amount 100

@@ -3,16 +3,12 @@ package io.ledger.apitests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * same key with another body is 422; the same key while the first request is still in flight is 409; keys are
  * journaled, so a restart honours them.
  *
- * <p>"In flight" is made deterministic by holding the server's journal thread ({@link JournalHold}): a command that
- * is published but not yet journaled cannot be acknowledged, so its request stays in flight for exactly as long as
- * the test holds the thread. The same hold fills a two-slot ring to show the 503 the ring answers when full.
+ * <p>"In flight" is made deterministic by holding the server's journal ({@link LedgerHarness.JournalGate}): a command
+ * that is published but not yet journaled cannot be acknowledged, so its request stays in flight for exactly as long
+ * as the test holds the journal. The same hold fills a two-slot ring to show the 503 the ring answers when full. It
+ * suspends no thread, so these tests run on every JDK (they skipped themselves from JDK 20 on, where
+ * {@code Thread.suspend} throws).
  */
 class IdempotencyTest extends LedgerApiTest
 {
@@ -187,8 +185,8 @@ class IdempotencyTest extends LedgerApiTest
     @SuppressWarnings("try") // the hold is the point of its try block
     void shouldAnswer409ForTheSameKeyWhileTheFirstRequestIsStillInFlight(@TempDir final Path heldDir) throws Exception
     {
-        final Set<Thread> before = JournalHold.journalThreads();
-        try (LedgerHarness held = LedgerHarness.start(heldDir, 1024, "sleeping"))
+        final LedgerHarness.JournalGate gate = new LedgerHarness.JournalGate();
+        try (LedgerHarness held = LedgerHarness.start(heldDir, 1024, gate))
         {
             final String merchant = merchant();
             final String customer = held.post(CUSTOMERS).as(merchant).json(json("phoneNumber", "+27821234567", "metadata", Map.of())).send()
@@ -200,7 +198,7 @@ class IdempotencyTest extends LedgerApiTest
             final CompletableFuture<LedgerHarness.Reply> first;
             final CompletableFuture<LedgerHarness.Reply> second;
             final LedgerHarness.Reply early;
-            try (JournalHold hold = JournalHold.onNewServer(before))
+            try (AutoCloseable hold = gate.hold())
             {
                 first = send.apply(held);
                 second = send.apply(held);
@@ -232,14 +230,14 @@ class IdempotencyTest extends LedgerApiTest
     @SuppressWarnings("try") // the hold is the point of its try block
     void shouldAnswer503WithRetryAfterWhenTheRingIsFull(@TempDir final Path heldDir) throws Exception
     {
-        final Set<Thread> before = JournalHold.journalThreads();
-        try (LedgerHarness held = LedgerHarness.start(heldDir, 2, "sleeping"))
+        final LedgerHarness.JournalGate gate = new LedgerHarness.JournalGate();
+        try (LedgerHarness held = LedgerHarness.start(heldDir, 2, gate))
         {
             final String merchant = merchant();
             final String customer = held.post(CUSTOMERS).as(merchant).json(json("phoneNumber", "+27821234567", "metadata", Map.of())).send()
                 .expect(201).path("id").asText();
             final List<CompletableFuture<LedgerHarness.Reply>> sent = new ArrayList<>();
-            try (JournalHold hold = JournalHold.onNewServer(before))
+            try (AutoCloseable hold = gate.hold())
             {
                 for (int i = 0; i < 3; i++)
                 {
@@ -281,57 +279,5 @@ class IdempotencyTest extends LedgerApiTest
         assertArrayEquals(first.bytes(), second.bytes(), "a replay has the first response's body, ids included: " + second.body());
         assertEquals("true", second.header(REPLAYED));
         return body;
-    }
-
-    /**
-     * Suspends a server's {@code ledger-journal} thread, so that what is published to the ring is neither journaled
-     * nor acknowledged until {@link #close()} resumes it. Used only on servers started with the lock-free
-     * {@code sleeping} wait strategy, whose idle threads hold no monitor that a suspension could leave held.
-     *
-     * <p>{@link Thread#suspend()} works on JDK 17 (the build's JDK) and throws from JDK 20 on; there the tests that
-     * need it are skipped rather than failed.
-     */
-    static final class JournalHold implements AutoCloseable
-    {
-        private final Thread thread;
-
-        @SuppressWarnings("removal")
-        private JournalHold(final Thread thread)
-        {
-            this.thread = thread;
-            thread.suspend();
-        }
-
-        /** Holds the journal thread of the one server started since {@code before} was taken. */
-        static JournalHold onNewServer(final Set<Thread> before)
-        {
-            assumeTrue(Runtime.version().feature() < 20, "Thread.suspend is unsupported from JDK 20 on");
-            final Set<Thread> started = journalThreads();
-            started.removeAll(before);
-            assertEquals(1, started.size(), "expected one new ledger-journal thread, found " + started);
-            final Thread thread = started.iterator().next();
-            assertNotNull(thread);
-            return new JournalHold(thread);
-        }
-
-        static Set<Thread> journalThreads()
-        {
-            final Set<Thread> threads = new HashSet<>();
-            for (final Thread thread : Thread.getAllStackTraces().keySet())
-            {
-                if (thread.isAlive() && "ledger-journal".equals(thread.getName()))
-                {
-                    threads.add(thread);
-                }
-            }
-            return threads;
-        }
-
-        @Override
-        @SuppressWarnings("removal")
-        public void close()
-        {
-            thread.resume();
-        }
     }
 }

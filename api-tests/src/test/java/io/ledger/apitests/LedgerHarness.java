@@ -36,22 +36,72 @@ final class LedgerHarness implements AutoCloseable
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final HttpClient client = newClient();
 
-    private LedgerHarness(final Path dataDir, final int ringSizeEvents, final String waitStrategy)
+    private LedgerHarness(final Path dataDir, final int ringSizeEvents, final JournalGate gate)
     {
         this.dataDir = dataDir;
         this.server = LedgerServer.start(
-            new LedgerServer.Config(0, dataDir, SECRET, "process", ringSizeEvents, waitStrategy, 1, "ZAR"),
-            (stage, commandId, error) -> fatal.compareAndSet(null, error));
+            new LedgerServer.Config(0, dataDir, SECRET, "process", ringSizeEvents, "blocking", 1, "ZAR"),
+            (stage, commandId, error) -> fatal.compareAndSet(null, error), gate);
     }
 
     static LedgerHarness start(final Path dataDir)
     {
-        return new LedgerHarness(dataDir, 1024, "blocking");
+        return new LedgerHarness(dataDir, 1024, new JournalGate());
     }
 
-    static LedgerHarness start(final Path dataDir, final int ringSizeEvents, final String waitStrategy)
+    /** A server whose journal {@code gate} can hold: what is published then is neither journaled nor acknowledged. */
+    static LedgerHarness start(final Path dataDir, final int ringSizeEvents, final JournalGate gate)
     {
-        return new LedgerHarness(dataDir, ringSizeEvents, waitStrategy);
+        return new LedgerHarness(dataDir, ringSizeEvents, gate);
+    }
+
+    /**
+     * Holds the journal's appends while {@link #hold()}'s handle is open: a published command is then neither journaled
+     * nor acknowledged, so its request stays in flight, and the ring fills behind it, for exactly as long as the test
+     * wants. A wrapper the server's pipeline writes through ({@link LedgerServer#start(LedgerServer.Config,
+     * io.ledger.engine.LedgerPipeline.FatalErrorHandler, java.util.function.UnaryOperator)}); no thread is suspended, so
+     * it works on every JDK.
+     */
+    static final class JournalGate implements java.util.function.UnaryOperator<io.ledger.engine.JournalWriter>
+    {
+        private volatile boolean open = true;
+
+        @Override
+        public io.ledger.engine.JournalWriter apply(final io.ledger.engine.JournalWriter journal)
+        {
+            return new io.ledger.engine.JournalWriter()
+            {
+                @Override
+                public void append(final io.ledger.engine.CommandEvent event)
+                {
+                    while (!open)
+                    {
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                    journal.append(event);
+                }
+
+                @Override
+                public void endOfBatch()
+                {
+                    journal.endOfBatch();
+                }
+
+                @Override
+                public void close()
+                {
+                    open = true;
+                    journal.close();
+                }
+            };
+        }
+
+        /** @return the hold: appends wait until it is closed. */
+        AutoCloseable hold()
+        {
+            open = false;
+            return () -> open = true;
+        }
     }
 
     static HttpClient newClient()

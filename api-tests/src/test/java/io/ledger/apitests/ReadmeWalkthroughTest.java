@@ -43,7 +43,7 @@ class ReadmeWalkthroughTest
     private static final Pattern FENCE = Pattern.compile("(?ms)^```(\\w*)\\n(.*?)^```\\n");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
     private static final Pattern TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-    private static final Pattern LISTENING = Pattern.compile("ledger listening on http://0\\.0\\.0\\.0:(\\d+) ");
+    private static final Pattern LISTENING = Pattern.compile("ledger listening on http://127\\.0\\.0\\.1:(\\d+) ");
     private static final String END = "@@end-of-block@@";
     private static final Pattern ID = Pattern.compile("(?<![0-9a-z_])(cus|pin|pur|txn|trf|po|pm|bal)_[0-9a-z]{10}(?![0-9a-z])");
 

@@ -218,6 +218,29 @@ public final class LedgerPipeline implements AutoCloseable
         return pauses.takeLongest();
     }
 
+    /**
+     * The pause going on now, as a health check needs it: how long the ledger thread has gone without completing a
+     * command while the oldest command it has not applied waits, {@code nowNs - max(that command's publish time, the
+     * last completion)}; 0 when no published command waits for the ledger. Progress is published at the end of each
+     * batch, so a long batch reads as a pause of at most its length. Any thread; allocates nothing.
+     *
+     * @param nowNs {@link System#nanoTime()} now.
+     */
+    public long ledgerStallNs(final long nowNs)
+    {
+        final long next = ledgerProcessor.getSequence().get() + 1;
+        if (!ring.isAvailable(next))
+        {
+            return 0; // nothing published waits (or it is still being filled: then the ledger is not the one waiting)
+        }
+        final long publishedNs = ring.get(next).publishedNs(); // visible: isAvailable read the publisher's release
+        if (ledgerProcessor.getSequence().get() >= next)
+        {
+            return 0; // applied meanwhile (the slot may be refilled from here on, so its time is not used)
+        }
+        return Math.max(0, nowNs - Math.max(publishedNs, pauses.lastCompletedNs()));
+    }
+
     /** @return how many pauses reached {@link Context#pauseWarnNs} since start. */
     public long longPauses()
     {

@@ -104,7 +104,7 @@ public final class LedgerSnapshot
         final int version = in.readInt();
         if (version != FORMAT_VERSION)
         {
-            throw new SnapshotFormatException("payload formatVersion=" + version + " is not " + FORMAT_VERSION);
+            throw new SnapshotFormatException("payload formatVersion=" + version + " is not " + FORMAT_VERSION, version > FORMAT_VERSION);
         }
         final SectionInput sections = new SectionInput(in);
         if (sections.nextSection() != SnapshotTags.SIZES)

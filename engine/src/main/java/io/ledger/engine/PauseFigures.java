@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * nothing. A pause of at least the warning level is counted and reported, at most once a second.
  *
  * <p>Thread-safety: {@link #completed} and {@link #endOfBatch()} on the ledger thread only; the readers
- * ({@link #longestSinceStart()}, {@link #takeLongest()}, {@link #longPauses()}) from any thread.
+ * ({@link #longestSinceStart()}, {@link #takeLongest()}, {@link #longPauses()}, {@link #lastCompletedNs()}) from any
+ * thread.
  */
 final class PauseFigures
 {
@@ -21,6 +22,8 @@ final class PauseFigures
     private final AtomicLong longestSinceTake = new AtomicLong();
     /** Pauses of at least the warning level; written by the ledger thread only (lazySet). */
     private final AtomicLong longPauses = new AtomicLong();
+    /** When the last command of the latest batch was completed, {@link System#nanoTime()}; ledger thread (lazySet). */
+    private final AtomicLong lastCompletedNsAtEndOfBatch = new AtomicLong(System.nanoTime());
 
     // ledger thread only
     private final long warnNs;
@@ -72,6 +75,7 @@ final class PauseFigures
     /** End of batch: makes the batch's longest pause visible to other threads (a CAS only when it is a new high). */
     void endOfBatch()
     {
+        lastCompletedNsAtEndOfBatch.lazySet(lastCompletedNs);
         final long batchLongest = batchLongestNs;
         batchLongestNs = 0;
         if (batchLongest > longestNs)
@@ -98,6 +102,12 @@ final class PauseFigures
     long longPauses()
     {
         return longPauses.get();
+    }
+
+    /** @return when the ledger thread completed the last command of its latest batch ({@link System#nanoTime()}). */
+    long lastCompletedNs()
+    {
+        return lastCompletedNsAtEndOfBatch.get();
     }
 
     private void longPause(final long pauseNs, final long commandId, final long nowNs)

@@ -17,11 +17,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Builds each connection's pipeline and nothing else: an idle timeout, the HTTP/1.1 codec with bounded line and
+ * Builds each connection's pipeline and nothing else: TLS when the server has a certificate, an idle timeout, the HTTP/1.1 codec with bounded line and
  * header sizes and the per-request deadline ({@link LedgerHttpCodec}), the framing rules with the bounded body
  * ({@link FramingHandler}, which decides which bytes are requests and never writes), then the request handler, which
  * writes every reply in request order.
@@ -42,11 +44,16 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
     private final HttpOptions options;
     private final HttpLimits limits;
     private final LedgerMetrics metrics;
+    private final SslContext tls;
+    private final HealthCheck health;
 
+    /** @param tls the server's TLS context, or null for plain HTTP. */
     LedgerHttpInitializer(
         final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator, final HttpOptions options,
-        final LedgerMetrics metrics)
+        final LedgerMetrics metrics, final SslContext tls)
     {
+        this.tls = tls;
+        this.health = new HealthCheck(pipeline, options);
         this.pipeline = pipeline;
         this.authenticator = authenticator;
         this.options = options;
@@ -63,6 +70,10 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
         channel.closeFuture().addListener(future -> metrics.connectionClosed());
         final LedgerHttpCodec codec = new LedgerHttpCodec(limits.initialLineBytesMax(), limits.headerBytesMax(), limits.requestTimeoutMs());
         final FramingHandler framing = new FramingHandler(codec, limits);
+        if (tls != null)
+        {
+            channel.pipeline().addLast("tls", tlsHandler(channel));
+        }
         channel.pipeline()
             .addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS))
             .addLast("codec", codec)
@@ -70,12 +81,23 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
         if (admitted)
         {
             channel.pipeline().addLast("handler",
-                new LedgerRequestHandler(pipeline, authenticator, ids, jsonFactory, options, idempotencyGate, metrics, framing));
+                new LedgerRequestHandler(pipeline, authenticator, ids, jsonFactory, options, idempotencyGate, metrics, framing, health));
         }
         else
         {
             channel.pipeline().addLast("refuse", new RefuseHandler(limits, metrics, framing));
         }
+    }
+
+    /**
+     * The TLS handler: first in the pipeline, so that everything after it sees plain HTTP. The handshake must finish
+     * within the request timeout, as a request must; a client that speaks plain HTTP to it is disconnected.
+     */
+    private SslHandler tlsHandler(final SocketChannel channel)
+    {
+        final SslHandler handler = tls.newHandler(channel.alloc());
+        handler.setHandshakeTimeoutMillis(limits.requestTimeoutMs());
+        return handler;
     }
 
     /** How long a connection keeps reading (and discarding) what the client still sends after its last reply. */
@@ -89,6 +111,19 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
      * ({@link LedgerHttpCodec#endInput()}): none of it is a request.
      */
     static void lingeringClose(final ChannelHandlerContext ctx)
+    {
+        final io.netty.channel.Channel channel = ctx.channel();
+        final SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls != null && channel.isActive())
+        {
+            // TLS: close_notify after the reply (so that the client can tell the end from a truncation), then the same.
+            tls.closeOutbound().addListener(notified -> shutdownAndLinger(ctx));
+            return;
+        }
+        shutdownAndLinger(ctx);
+    }
+
+    private static void shutdownAndLinger(final ChannelHandlerContext ctx)
     {
         final io.netty.channel.Channel channel = ctx.channel();
         if (channel instanceof SocketChannel socket && socket.isActive() && !socket.isOutputShutdown())

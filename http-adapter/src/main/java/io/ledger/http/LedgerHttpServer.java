@@ -1,6 +1,8 @@
 package io.ledger.http;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.util.concurrent.TimeUnit;
 
 import io.ledger.engine.Ids;
@@ -15,13 +17,16 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The HTTP server's bootstrap and lifecycle. The channel pipeline is {@link LedgerHttpInitializer}'s business,
  * requests are {@link LedgerRequestHandler}'s.
  *
- * <p>Transport: NIO. (Netty's native epoll transport is a candidate once the benchmarks show it helps here.)
+ * <p>Transport: NIO. (Netty's native epoll transport is a candidate once the benchmarks show it helps here.) HTTPS when
+ * the options name a certificate and key ({@link TlsFiles}): the TLS handler is then the first of each connection's
+ * pipeline, and everything after it is the same.
  */
 public final class LedgerHttpServer implements AutoCloseable
 {
@@ -29,19 +34,24 @@ public final class LedgerHttpServer implements AutoCloseable
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
     private final LedgerMetrics metrics;
+    private final boolean tls;
+    private final String bindAddress;
 
     private LedgerHttpServer(
-        final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel, final LedgerMetrics metrics)
+        final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel, final LedgerMetrics metrics,
+        final boolean tls, final String bindAddress)
     {
+        this.bindAddress = bindAddress;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannel = serverChannel;
         this.metrics = metrics;
+        this.tls = tls;
     }
 
     /**
-     * Binds {@code port} on all interfaces (0 picks a free port) and starts serving, with {@code limits} and the
-     * other options at their defaults.
+     * Binds {@code port} on the default address and starts serving, with {@code limits} and the other options at their
+     * defaults.
      *
      * @param ioThreads event-loop threads for connections, >= 1.
      * @param ids       the deployment's ids (its salt is in the recovered ledger).
@@ -54,11 +64,15 @@ public final class LedgerHttpServer implements AutoCloseable
     }
 
     /**
-     * Binds {@code port} on all interfaces (0 picks a free port) and starts serving.
+     * Binds {@code port} on {@link HttpOptions#bindAddress()} (0 picks a free port), with TLS when
+     * {@link HttpOptions#tls()} names the files, and starts serving.
      *
      * @param ioThreads event-loop threads for connections, >= 1.
      * @param ids       the deployment's ids (its salt is in the recovered ledger).
-     * @param options   limits, metrics access, access log; validated here.
+     * @param options   limits, metrics access, access log, address, TLS; validated here.
+     * @throws IllegalArgumentException when an option is refused or the TLS files cannot be used.
+     * @throws IllegalStateException    when the address cannot be bound (the port is in use, the address is not this
+     *                                  machine's, a port below 1024 without the privilege), saying so.
      */
     public static LedgerHttpServer start(
         final int port, final int ioThreads, final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator,
@@ -69,8 +83,10 @@ public final class LedgerHttpServer implements AutoCloseable
             throw new IllegalArgumentException("ioThreads=" + ioThreads + " must be >= 1");
         }
         options.validate();
+        final InetSocketAddress address = new InetSocketAddress(options.bindInetAddress(), port);
+        final SslContext tls = options.tls() == null ? null : options.tls().serverContext();
         final HttpLimits limits = options.limits();
-        final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus());
+        final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace());
         final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
         try
@@ -86,18 +102,32 @@ public final class LedgerHttpServer implements AutoCloseable
                 // unwritable and the handler stops reading from it (see LedgerRequestHandler).
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(limits.writeBufferBytesLow(), limits.writeBufferBytesMax()))
-                .childHandler(new LedgerHttpInitializer(pipeline, ids, authenticator, options, metrics))
-                .bind(new InetSocketAddress(port))
+                .childHandler(new LedgerHttpInitializer(pipeline, ids, authenticator, options, metrics, tls))
+                .bind(address)
                 .syncUninterruptibly()
                 .channel();
-            return new LedgerHttpServer(boss, workers, channel, metrics);
+            return new LedgerHttpServer(boss, workers, channel, metrics, tls != null, options.bindAddress());
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex) // Netty rethrows the bind's checked exception (BindException) unchecked
         {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw ex;
+            throw bindFailure(address, ex);
         }
+    }
+
+    /** @return why {@code address} could not be bound, in words an operator can act on. */
+    private static RuntimeException bindFailure(final InetSocketAddress address, final Exception ex)
+    {
+        if (ex instanceof SocketException)
+        {
+            final String where = address.getAddress().getHostAddress() + ":" + address.getPort();
+            final String hint = ex instanceof BindException && String.valueOf(ex.getMessage()).contains("in use")
+                ? "another process is listening on that port (find it with 'ss -ltnp')"
+                : "is the address one of this machine's, and may this user bind that port?";
+            return new IllegalStateException("cannot listen on " + where + ": " + ex.getMessage() + "; " + hint, ex);
+        }
+        return ex instanceof RuntimeException runtime ? runtime : new IllegalStateException(ex);
     }
 
     /** @return what the server counts and measures (what {@code GET /metrics} serves). */
@@ -110,6 +140,16 @@ public final class LedgerHttpServer implements AutoCloseable
     public int port()
     {
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * @return where the server listens, as configured, with the bound port: e.g. {@code https://127.0.0.1:9000},
+     *         {@code http://0.0.0.0:9000} (which the JDK binds as the dual-stack {@code ::}), {@code http://[::1]:9000}.
+     */
+    public String url()
+    {
+        final String host = bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
+        return (tls ? "https://" : "http://") + host + ":" + port();
     }
 
     /** Stops accepting new connections; open ones keep being served until {@link #close()}. */

@@ -76,6 +76,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
     private final LedgerMetrics metrics;
+    private final HealthCheck health;
     private final FramingHandler framing;
     private final RequestQueue queued;
     /** The request being parsed: its draft and problems. */
@@ -105,8 +106,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final HttpOptions options,
         final IdempotencyGate idempotencyGate,
         final LedgerMetrics metrics,
-        final FramingHandler framing)
+        final FramingHandler framing,
+        final HealthCheck health)
     {
+        this.health = health;
         this.pipeline = pipeline;
         this.authenticator = authenticator;
         this.ids = ids;
@@ -443,7 +446,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
         else if (route == Route.HEALTH)
         {
-            write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
+            write(health.readiness(ctx.alloc()), keepAlive);
+        }
+        else if (route == Route.LIVENESS)
+        {
+            write(HealthCheck.liveness(ctx.alloc()), keepAlive);
         }
         else
         {
@@ -649,7 +656,13 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                 unauthorized(auth, keepAlive);
                 return;
             }
-            record.merchant(auth.merchantId());
+            if (!auth.operator())
+            {
+                // every merchant's money totals are in there: an operator's figures, as the console's are
+                record.merchant(auth.merchantId());
+                write(Responses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "The metrics need an operator token"), keepAlive);
+                return;
+            }
         }
         write(Responses.metrics(ctx.alloc(), metrics, request.headers().get(HttpHeaderNames.ACCEPT)), keepAlive);
     }

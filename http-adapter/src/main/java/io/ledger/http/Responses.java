@@ -197,39 +197,6 @@ final class Responses
         return response;
     }
 
-    /** The health body, after the Cashful example: {@code {"status":"ok","info":{...},"error":{},"details":{...}}}. */
-    static FullHttpResponse health(final ByteBufAllocator alloc, final boolean up)
-    {
-        final ByteBuf body = alloc.buffer(128);
-        try (JsonGenerator json = Json.generator(body))
-        {
-            json.writeStartObject();
-            json.writeStringField("status", up ? "ok" : "error");
-            json.writeObjectFieldStart(up ? "info" : "error");
-            json.writeObjectFieldStart("ledger");
-            json.writeStringField("status", up ? "up" : "down");
-            json.writeEndObject();
-            json.writeEndObject();
-            if (up)
-            {
-                json.writeObjectFieldStart("error");
-                json.writeEndObject();
-            }
-            json.writeObjectFieldStart("details");
-            json.writeObjectFieldStart("ledger");
-            json.writeStringField("status", up ? "up" : "down");
-            json.writeEndObject();
-            json.writeEndObject();
-            json.writeEndObject();
-        }
-        catch (final IOException ex)
-        {
-            body.release();
-            throw new UncheckedIOException(ex);
-        }
-        return response(up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
-    }
-
     private static FullHttpResponse response(final HttpResponseStatus status, final ByteBuf body)
     {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);

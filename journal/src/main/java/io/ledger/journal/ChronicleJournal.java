@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
+import io.ledger.journal.internal.CycleClock;
 import io.ledger.journal.internal.RecordFrame;
 import io.ledger.journal.internal.WriterLock;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -156,7 +157,8 @@ public final class ChronicleJournal implements JournalWriter
     /**
      * As {@link #open(Path, Durability)}, with the clock Chronicle reads to choose the day (cycle) file a record goes
      * to: for tests that need several cycles, and for {@link JournalRepair}, which rewrites records into the cycles
-     * they came from. {@code null} for the system clock.
+     * they came from. {@code null} for the system clock. Either way it is read through a {@link CycleClock}, so a clock
+     * stepped back never sends a record into a day file older than the newest one the journal holds.
      */
     public static ChronicleJournal open(final Path journalDir, final Durability durability, final LongSupplier clockMs)
     {
@@ -176,14 +178,13 @@ public final class ChronicleJournal implements JournalWriter
         final SingleChronicleQueue queue;
         try
         {
-            final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.single(journalDir.toFile())
+            final CycleClock cycleClock = new CycleClock(clockMs == null ? System::currentTimeMillis : clockMs);
+            queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
                 .rollCycle(ROLL_CYCLE)
-                .syncMode(durability == Durability.FSYNC ? SyncMode.SYNC : SyncMode.ASYNC);
-            if (clockMs != null)
-            {
-                builder.timeProvider(clockMs::getAsLong);
-            }
-            queue = builder.build();
+                .syncMode(durability == Durability.FSYNC ? SyncMode.SYNC : SyncMode.ASYNC)
+                .timeProvider(cycleClock)
+                .build();
+            cycleClock.notBefore(ROLL_CYCLE, queue.lastCycle()); // a clock stepped back must not write into an older day file
         }
         catch (final RuntimeException | Error ex)
         {

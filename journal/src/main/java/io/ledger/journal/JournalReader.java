@@ -181,7 +181,7 @@ final class JournalReader
                     {
                         if (!RecordFrame.looksTorn(status))
                         {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
+                            throw notUnderstood(fileOf(tailer), index, readFrame, status);
                         }
                         if (atTail)
                         {
@@ -268,6 +268,16 @@ final class JournalReader
         final RecordFrame copy = ASSERT_FRAME.get();
         bytes.read(position, copy.array(), 0, length);
         return copy.verify(length);
+    }
+
+    /** @return the error for a whole record this build cannot use: written by a newer build, or corrupt. */
+    RuntimeException notUnderstood(final Path file, final long index, final RecordFrame frame, final int status)
+    {
+        if (status == RecordFrame.NEWER_VERSION)
+        {
+            return new NewerFormatException(file, "journal record index=0x" + Long.toHexString(index) + " " + frame.describe(status));
+        }
+        return corrupt(file, index, frame.describe(status));
     }
 
     JournalCorruptException corrupt(final Path file, final long index, final String problem)

@@ -104,7 +104,7 @@ public final class JournalTail implements AutoCloseable
                 {
                     if (!RecordFrame.looksTorn(status))
                     {
-                        throw reader.corrupt(reader.fileOf(tailer), index, frame.describe(status));
+                        throw reader.notUnderstood(reader.fileOf(tailer), index, frame, status);
                     }
                     failedIndex = index;
                     failedFile = reader.fileOf(tailer);

@@ -1,17 +1,48 @@
 package io.ledger.server;
 
+import java.nio.file.Path;
+
 import io.ledger.http.HttpLimits;
 import io.ledger.http.HttpOptions;
+import io.ledger.http.TlsFiles;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The HTTP options of {@code ledger serve}: every connection and request limit, who may read {@code /metrics}, and
- * the access log. A picocli mixin, so {@link LedgerMain} only names it. As for the other options, each has a flag
+ * The HTTP options of {@code ledger serve}: the address to listen on and TLS, every connection and request limit, who
+ * may read {@code /metrics}, the health check's stall threshold and the access log. A picocli mixin, so {@link LedgerMain} only names it. As for the other options, each has a flag
  * and a {@code LEDGER_*} environment variable (the flag wins); the defaults and the ranges the help quotes are the
  * constants of {@link HttpLimits} and {@link HttpOptions}, whose {@code validate()} checks them.
  */
 final class HttpServeOptions
 {
+    @Option(
+        names = "--bind",
+        paramLabel = "ADDRESS",
+        defaultValue = "${env:LEDGER_BIND:-" + HttpOptions.BIND_ADDRESS_DEFAULT + "}",
+        description = "Local address to listen on: an IP address (0.0.0.0 for every IPv4 interface, :: for every "
+            + "interface) or a name of this machine. The default reaches this machine only; in production bind 0.0.0.0 "
+            + "with --tls-cert/--tls-key or behind a TLS proxy. Env LEDGER_BIND. Default: ${DEFAULT-VALUE}.")
+    String bindAddress;
+
+    @Option(
+        names = "--tls-cert",
+        paramLabel = "FILE",
+        defaultValue = "${env:LEDGER_TLS_CERT}",
+        showDefaultValue = CommandLine.Help.Visibility.NEVER,
+        description = "Serve HTTPS (TLS 1.3 and 1.2 only) with this PEM certificate chain (the server's certificate "
+            + "first); needs --tls-key. Env LEDGER_TLS_CERT. No default: plain HTTP.")
+    Path tlsCert;
+
+    @Option(
+        names = "--tls-key",
+        paramLabel = "FILE",
+        defaultValue = "${env:LEDGER_TLS_KEY}",
+        showDefaultValue = CommandLine.Help.Visibility.NEVER,
+        description = "The certificate's private key: PEM, PKCS#8 (BEGIN PRIVATE KEY), unencrypted; keep it readable by "
+            + "the server's user only. Env LEDGER_TLS_KEY. No default.")
+    Path tlsKey;
+
     @Option(
         names = "--body-bytes-max",
         paramLabel = "BYTES",
@@ -106,9 +137,19 @@ final class HttpServeOptions
         names = "--metrics",
         paramLabel = "ACCESS",
         defaultValue = "${env:LEDGER_METRICS:-" + HttpOptions.METRICS_DEFAULT + "}",
-        description = "Who may read GET /metrics (Prometheus text): 'public' (no token), 'token' (any valid bearer "
-            + "token) or 'off' (404). Env LEDGER_METRICS. Default: ${DEFAULT-VALUE}.")
+        description = "Who may read GET /metrics (Prometheus text): 'token' (an operator token, see 'ledger token "
+            + "--operator'; a merchant's gets 403), 'public' (no token: only where no one but operators and the scraper "
+            + "reach the port) or 'off' (404). Env LEDGER_METRICS. Default: ${DEFAULT-VALUE}.")
     String metrics;
+
+    @Option(
+        names = "--health-stall-ms",
+        paramLabel = "MS",
+        defaultValue = "${env:LEDGER_HEALTH_STALL_MS:-" + HttpOptions.HEALTH_STALL_MS_DEFAULT + "}",
+        description = "GET /api/canary/health answers 503 (ledger down) once the ledger thread has gone this long without "
+            + "completing a command while one waits, " + HttpOptions.HEALTH_STALL_MS_FLOOR + ".." + HttpOptions.HEALTH_STALL_MS_CEILING
+            + " ms. Env LEDGER_HEALTH_STALL_MS. Default: ${DEFAULT-VALUE}.")
+    long healthStallMs;
 
     @Option(
         names = "--access-log",
@@ -139,6 +180,7 @@ final class HttpServeOptions
         }
         final HttpLimits limits = new HttpLimits(bodyBytesMax, headerBytesMax, requestLineBytesMax, pipelinedRequestsMax,
             idleTimeoutMs, requestTimeoutMs, connectionsMax, jsonDepthMax, jsonStringCharsMax, writeBufferBytesMax);
-        return new HttpOptions(limits, metricsAccess, accessLog, null);
+        final TlsFiles tls = tlsCert == null && tlsKey == null ? null : new TlsFiles(tlsCert, tlsKey);
+        return new HttpOptions(limits, metricsAccess, accessLog, bindAddress, tls, healthStallMs);
     }
 }

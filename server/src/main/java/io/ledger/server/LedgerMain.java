@@ -2,11 +2,15 @@ package io.ledger.server;
 
 import io.ledger.engine.WaitStrategies;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.auth.JwtKeys;
+import io.ledger.http.auth.KeyRing;
+import io.ledger.http.auth.KeyRingFile;
 import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import io.ledger.server.LedgerServer.Config;
 import io.ledger.journal.JournalCorruptException;
 import io.ledger.server.tools.JournalCommand;
+import io.ledger.server.tools.KeyCommand;
 import io.ledger.server.tools.RepairCommand;
 import io.ledger.server.tools.ReplayCommand;
 import io.ledger.server.tools.VerifyCommand;
@@ -33,8 +37,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The command line: {@code ledger serve} runs the server, {@code ledger token} prints a bearer token, the
- * read-only operator tools {@code replay}, {@code verify} and {@code journal} inspect a journal, and {@code repair}
+ * The command line: {@code ledger serve} runs the server, {@code ledger token} prints a bearer token, {@code ledger key}
+ * rotates the keys tokens are signed with, the read-only operator tools {@code replay}, {@code verify} and {@code journal} inspect a journal, and {@code repair}
  * cuts a damaged one (package {@code io.ledger.server.tools}).
  *
  * <p>Every option of {@code serve} can also come from a {@code LEDGER_*} environment variable; a flag wins over
@@ -50,7 +54,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
     mixinStandardHelpOptions = true,
     versionProvider = LedgerMain.Version.class,
     description = "In-memory payments ledger serving a Cashful-compatible wallet HTTP API.",
-    subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class, ReplayCommand.class, VerifyCommand.class,
+    subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class, KeyCommand.class, ReplayCommand.class, VerifyCommand.class,
         JournalCommand.class, RepairCommand.class})
 public final class LedgerMain
 {
@@ -98,54 +102,87 @@ public final class LedgerMain
         }
     }
 
-    /** Where the HS256 key comes from; shared by {@code serve} and {@code token}. */
+    /** Where the HS256 keys come from; shared by {@code serve} and {@code token}. */
     static final class SecretOptions
     {
         @Option(
             names = "--data-dir",
             paramLabel = "DIR",
             defaultValue = "${env:LEDGER_DATA_DIR:-" + Config.DATA_DIR_DEFAULT + "}",
-            description = "Data directory (journal, generated jwt-secret), a path relative to the current "
+            description = "Data directory (journal, snapshots, the jwt-keys key ring), a path relative to the current "
                 + "directory or absolute. Env LEDGER_DATA_DIR. Default: ${DEFAULT-VALUE}.")
         Path dataDir;
 
         @Option(
+            names = "--jwt-keys",
+            paramLabel = "FILE",
+            defaultValue = "${env:LEDGER_JWT_KEYS}",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "The key ring file (see 'ledger key'), if not DIR/" + KeyRingFile.FILE_NAME + " (created with one "
+                + "generated key if missing). A running server re-reads it within a second of a change. Env LEDGER_JWT_KEYS.")
+        Path jwtKeys;
+
+        @Option(
             names = "--jwt-secret",
-            paramLabel = "SECRET",
+            paramLabel = "KEY",
             defaultValue = "${env:LEDGER_JWT_SECRET}",
             showDefaultValue = CommandLine.Help.Visibility.NEVER,
-            description = "HS256 signing key, text of at least 32 bytes (UTF-8). Env LEDGER_JWT_SECRET (prefer it: "
-                + "command lines are visible to other users). No default: the key in DIR/jwt-secret is used, "
-                + "generated (32 random bytes) if missing.")
+            description = "One fixed HS256 key instead of a key ring (no rotation; tokens without a kid): base64:<key of at "
+                + "least 32 bytes> (openssl rand -base64 32), or text:<at least 32 bytes of text> as earlier builds took it. "
+                + "Env LEDGER_JWT_SECRET (prefer it: command lines are visible to other users).")
         String jwtSecret;
 
-        /** @return the key: the supplied text, else the data directory's (created when missing). */
-        byte[] resolve()
+        /**
+         * @return the keys: the given key, the given ring, or the data directory's ring (created when missing).
+         * @throws OptionException naming the option whose value cannot be used.
+         */
+        JwtKeys resolve()
         {
             if (jwtSecret != null)
             {
+                if (jwtKeys != null)
+                {
+                    throw new OptionException("--jwt-secret and --jwt-keys (or LEDGER_JWT_SECRET and LEDGER_JWT_KEYS): give one");
+                }
                 try
                 {
-                    return Secrets.fromText(jwtSecret);
+                    return JwtKeys.fixed(Secrets.parse(jwtSecret));
                 }
                 catch (final IllegalArgumentException ex)
                 {
                     throw new OptionException("--jwt-secret (or LEDGER_JWT_SECRET): " + ex.getMessage());
                 }
             }
+            final KeyRingFile file = keyRingFile();
             try
             {
-                return Secrets.loadOrCreate(dataDir);
+                if (jwtKeys == null)
+                {
+                    file.loadOrCreate(System.currentTimeMillis());
+                }
+                else if (!file.exists())
+                {
+                    throw new OptionException("--jwt-keys=" + jwtKeys + ": no such key ring; 'ledger key rotate --jwt-keys "
+                        + jwtKeys + "' creates one");
+                }
+                return JwtKeys.watched(file);
             }
             catch (final UncheckedIOException | IllegalStateException ex)
             {
-                throw new OptionException("--data-dir=" + dataDir + ": " + ex.getMessage());
+                throw new OptionException((jwtKeys == null ? "--data-dir=" + dataDir : "--jwt-keys=" + jwtKeys) + ": " + ex.getMessage());
             }
         }
 
+        /** @return the key ring file these options name: --jwt-keys, else the data directory's. */
+        KeyRingFile keyRingFile()
+        {
+            return jwtKeys == null ? KeyRingFile.inDataDir(absoluteDataDir()) : KeyRingFile.at(jwtKeys.toAbsolutePath());
+        }
+
+        /** @return true when the keys are the data directory's own (so {@code serve} prints a demo token). */
         boolean fromDataDir()
         {
-            return jwtSecret == null;
+            return jwtSecret == null && jwtKeys == null;
         }
 
         Path absoluteDataDir()
@@ -166,7 +203,7 @@ public final class LedgerMain
     static final class Serve implements Callable<Integer>
     {
         /** A well-formed stand-in key for validating the other options before the real key is resolved. */
-        private static final byte[] PROVISIONAL_SECRET = new byte[JwtAuthenticator.SECRET_BYTES_MIN];
+        private static final JwtKeys PROVISIONAL_KEYS = JwtKeys.fixed(new byte[JwtAuthenticator.SECRET_BYTES_MIN]);
 
         @Spec
         CommandSpec spec;
@@ -175,7 +212,7 @@ public final class LedgerMain
             names = "--port",
             paramLabel = "PORT",
             defaultValue = "${env:LEDGER_PORT:-" + Config.PORT_DEFAULT + "}",
-            description = "TCP port on all interfaces, 0.." + Config.PORT_MAX + " (0 picks a free one). Env LEDGER_PORT. "
+            description = "TCP port on the --bind address, 0.." + Config.PORT_MAX + " (0 picks a free one). Env LEDGER_PORT. "
                 + "Default: ${DEFAULT-VALUE}.")
         int port;
 
@@ -280,6 +317,7 @@ public final class LedgerMain
                 checkOptions();
                 config = toConfig(secret.resolve());
                 validate(config);
+                checkTls(config);
             }
             catch (final OptionException ex)
             {
@@ -295,7 +333,7 @@ public final class LedgerMain
          */
         void checkOptions()
         {
-            validate(toConfig(PROVISIONAL_SECRET));
+            validate(toConfig(PROVISIONAL_KEYS));
         }
 
         /** {@link Config#validate()}, its message naming the flag: the option's name with the dashes. */
@@ -311,9 +349,25 @@ public final class LedgerMain
             }
         }
 
-        Config toConfig(final byte[] jwtSecret)
+        /** Loads the TLS files once, so that a certificate or key that cannot be used is a bad option (exit 2). */
+        private static void checkTls(final Config config)
         {
-            return new Config(port, secret.absoluteDataDir(), jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads,
+            if (config.http().tls() != null)
+            {
+                try
+                {
+                    config.http().tls().serverContext();
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new OptionException("--" + ex.getMessage());
+                }
+            }
+        }
+
+        Config toConfig(final JwtKeys jwtKeys)
+        {
+            return new Config(port, secret.absoluteDataDir(), jwtKeys, durability, ringSizeEvents, waitStrategy, ioThreads,
                 defaultCurrency, http.toOptions(),
                 new SnapshotOptions(snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention), pauseWarnMs);
         }
@@ -374,12 +428,11 @@ public final class LedgerMain
                 closeOnce.run();
             }, "ledger-shutdown"));
 
-            final int boundPort = server.port() > 0 ? server.port() : config.port();
-            out.println("ledger listening on http://0.0.0.0:" + boundPort
+            out.println("ledger listening on " + server.url()
                 + " (data " + config.dataDir() + ", durability " + config.durability() + ")");
             if (secret.fromDataDir())
             {
-                printDemoToken(out, config, boundPort);
+                printDemoToken(out, config, server.url());
             }
             out.flush();
 
@@ -389,14 +442,14 @@ public final class LedgerMain
             return ExitCode.OK;
         }
 
-        private static void printDemoToken(final PrintWriter out, final Config config, final int port)
+        private static void printDemoToken(final PrintWriter out, final Config config, final String url)
         {
             final String token = Tokens.issue(
-                config.jwtSecret(), DEMO_MERCHANT, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(TOKEN_TTL_HOURS_DEFAULT));
+                config.jwtKeys().ring(), DEMO_MERCHANT, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(TOKEN_TTL_HOURS_DEFAULT));
             out.println("demo token for merchant " + DEMO_MERCHANT + ", valid " + TOKEN_TTL_HOURS_DEFAULT / 24
-                + " days, signed with the key in " + config.dataDir().resolve(Secrets.FILE_NAME) + ":");
+                + " days, signed with " + config.jwtKeys().describe() + ":");
             out.println(token);
-            out.println("curl -H \"Authorization: Bearer " + token + "\" http://localhost:" + port + "/api/canary/health");
+            out.println("curl -H \"Authorization: Bearer " + token + "\" " + url + "/api/canary/health");
         }
 
         /** A wait that can be interrupted: {@code StopSignal::await}, {@code CountDownLatch::await}. */
@@ -437,8 +490,8 @@ public final class LedgerMain
         description = {
             "Print a bearer token for a merchant (--merchant ID), or an operator token for the console (--operator); stdout "
                 + "holds only the token: TOKEN=$(ledger token --merchant m1).",
-            "Without --jwt-secret it signs with the key in DIR/jwt-secret, creating it if missing, so the token is "
-                + "accepted by a later 'ledger serve' on the same data directory."})
+            "It signs with the key ring's signing key (DIR/jwt-keys, or --jwt-keys; created with one key if missing) and names "
+                + "its kid, so the token is accepted by a 'ledger serve' on the same keys; or with --jwt-secret."})
     static final class Token implements Callable<Integer>
     {
         @Spec
@@ -495,11 +548,11 @@ public final class LedgerMain
                 {
                     throw new OptionException("--ttl-hours=" + ttlHours + " must be in 1.." + TTL_HOURS_MAX);
                 }
-                final byte[] key = secret.resolve();
+                final KeyRing keys = secret.resolve().ring();
                 final long ttlMs = TimeUnit.HOURS.toMillis(ttlHours);
                 token = operator
-                    ? Tokens.issueOperator(key, id, System.currentTimeMillis(), ttlMs)
-                    : Tokens.issue(key, id, System.currentTimeMillis(), ttlMs);
+                    ? Tokens.issueOperator(keys, id, System.currentTimeMillis(), ttlMs)
+                    : Tokens.issue(keys, id, System.currentTimeMillis(), ttlMs);
             }
             catch (final OptionException ex)
             {

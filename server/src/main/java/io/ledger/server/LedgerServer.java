@@ -2,6 +2,7 @@ package io.ledger.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -9,18 +10,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
+import io.ledger.engine.JournalWriter;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.WaitStrategies;
 import io.ledger.http.HttpOptions;
+import io.ledger.http.metrics.JournalSpace;
 import io.ledger.http.LedgerHttpServer;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.auth.JwtKeys;
+import io.ledger.http.auth.KeyRingWatcher;
 import io.ledger.http.metrics.JournalFiles;
 import io.ledger.http.metrics.JournalStatus;
 import io.ledger.journal.ChronicleJournal;
@@ -55,22 +61,23 @@ public final class LedgerServer implements AutoCloseable
      * own the knob), and {@link #validate()} is the only check of their values; its messages name the option without
      * the dashes, which the command line adds.
      *
-     * @param port            TCP port on 0.0.0.0, 0..{@link #PORT_MAX}; 0 picks a free one (tests).
+     * @param port            TCP port on {@code http.bindAddress()}, 0..{@link #PORT_MAX}; 0 picks a free one (tests).
      * @param dataDir         where the journal ({@code dataDir/journal}) and the generated secret live.
-     * @param jwtSecret       the HS256 key, at least 32 bytes.
+     * @param jwtKeys         the HS256 keys tokens are verified with, and the key ring file to watch for rotations.
      * @param durability      {@code process} or {@code fsync}.
      * @param ringSizeEvents  power of two, 2..{@link #RING_SIZE_EVENTS_MAX}.
      * @param waitStrategy    a name from {@code WaitStrategies.NAMES}.
      * @param ioThreads       Netty worker threads, 1..{@link #IO_THREADS_MAX}.
      * @param defaultCurrency ISO 4217 code reported for accounts that never held money.
-     * @param http            HTTP limits, metrics access and access log ({@link HttpOptions#DEFAULTS} by default).
+     * @param http            address, TLS, HTTP limits, metrics access, health and access log ({@link HttpOptions#DEFAULTS}
+     *                        by default).
      * @param snapshots       when snapshots are taken and kept ({@link SnapshotOptions#DEFAULTS} by default).
      * @param pauseWarnMs     a pause of the ledger thread from which on it is logged (at most once a second) and counted.
      */
     public record Config(
         int port,
         Path dataDir,
-        byte[] jwtSecret,
+        JwtKeys jwtKeys,
         String durability,
         int ringSizeEvents,
         String waitStrategy,
@@ -80,7 +87,7 @@ public final class LedgerServer implements AutoCloseable
         SnapshotOptions snapshots,
         long pauseWarnMs)
     {
-        /** Everything but the pause warning threshold, which takes its default. */
+        /** Everything but the pause warning threshold, which takes its default, with one fixed key (as --jwt-secret gives). */
         public Config(
             final int port,
             final Path dataDir,
@@ -93,8 +100,8 @@ public final class LedgerServer implements AutoCloseable
             final HttpOptions http,
             final SnapshotOptions snapshots)
         {
-            this(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http, snapshots,
-                PAUSE_WARN_MS_DEFAULT);
+            this(port, dataDir, JwtKeys.fixed(jwtSecret), durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+                snapshots, PAUSE_WARN_MS_DEFAULT);
         }
 
         /** Everything but the HTTP and snapshot options, which take their defaults. */
@@ -147,8 +154,15 @@ public final class LedgerServer implements AutoCloseable
         /** @return this configuration with other snapshot options. */
         public Config withSnapshots(final SnapshotOptions options)
         {
-            return new Config(port, dataDir, jwtSecret, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+            return new Config(port, dataDir, jwtKeys, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
                 options, pauseWarnMs);
+        }
+
+        /** @return this configuration with other keys. */
+        public Config withJwtKeys(final JwtKeys keys)
+        {
+            return new Config(port, dataDir, keys, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+                snapshots, pauseWarnMs);
         }
 
         /** @throws IllegalArgumentException with a message naming the first bad option and its value. */
@@ -162,9 +176,9 @@ public final class LedgerServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("data-dir must be set");
             }
-            if (jwtSecret == null || jwtSecret.length < JwtAuthenticator.SECRET_BYTES_MIN)
+            if (jwtKeys == null)
             {
-                throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
+                throw new IllegalArgumentException("jwt-keys must be set");
             }
             // The option's values exactly as spelled (Durability.parse would also take other cases).
             if (!"process".equals(durability) && !"fsync".equals(durability))
@@ -245,16 +259,18 @@ public final class LedgerServer implements AutoCloseable
     private final LedgerPipeline pipeline;
     private final LedgerHttpServer http;
     private final SnapshotAgent snapshots;
+    private final KeyRingWatcher keyWatcher;
     private boolean closed;
 
     private LedgerServer(
         final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
-        final SnapshotAgent snapshots)
+        final SnapshotAgent snapshots, final KeyRingWatcher keyWatcher)
     {
         this.journal = journal;
         this.pipeline = pipeline;
         this.http = http;
         this.snapshots = snapshots;
+        this.keyWatcher = keyWatcher;
     }
 
     /**
@@ -274,10 +290,22 @@ public final class LedgerServer implements AutoCloseable
     /** As {@link #start(Config)}, with the reaction to a fatal pipeline error chosen by the caller (tests). */
     public static LedgerServer start(final Config config, final LedgerPipeline.FatalErrorHandler onFatal)
     {
+        return start(config, onFatal, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Config, LedgerPipeline.FatalErrorHandler)}, with the journal as the pipeline sees it chosen by the
+     * caller: tests wrap it to hold appends back (a command that is not journaled is not acknowledged), which makes "in
+     * flight" and "the ring is full" deterministic without suspending threads. Recovery reads the journal itself.
+     */
+    public static LedgerServer start(
+        final Config config, final LedgerPipeline.FatalErrorHandler onFatal, final UnaryOperator<JournalWriter> journalView)
+    {
         config.validate();
         final Path journalDir = config.dataDir().resolve("journal");
         final ChronicleJournal journal = openJournal(journalDir, config);
         LedgerPipeline pipeline = null;
+        KeyRingWatcher keyWatcher = null;
         try
         {
             final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
@@ -298,18 +326,24 @@ public final class LedgerServer implements AutoCloseable
             final boolean fresh = ledger.lastCommandId() < 0;
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
             pipeline = LedgerPipeline.start(
-                pipelineContext(config, onFatal, firstCommandId, follower), ledger, journal);
+                pipelineContext(config, onFatal, firstCommandId, follower), ledger, journalView.apply(journal));
 
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
-            final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
+            final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtKeys().ring(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
+            keyWatcher = watchKeys(config.jwtKeys(), authenticator);
             final LedgerHttpServer http = LedgerHttpServer.start(
                 config.port(), config.ioThreads(), pipeline, ids, authenticator,
-                config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus));
+                config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus)
+                    .withJournalSpace(journalSpace(journalDir)));
             follower.start(); // after the port: its copy is rebuilt in the background, not on the start's path
-            return new LedgerServer(journal, pipeline, http, follower);
+            return new LedgerServer(journal, pipeline, http, follower, keyWatcher);
         }
         catch (final RuntimeException | Error ex)
         {
+            if (keyWatcher != null)
+            {
+                keyWatcher.close();
+            }
             if (pipeline != null)
             {
                 pipeline.close();
@@ -320,6 +354,14 @@ public final class LedgerServer implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /** Logs which keys verify tokens, and watches their file for rotations: null for a fixed key. */
+    private static KeyRingWatcher watchKeys(final JwtKeys keys, final JwtAuthenticator authenticator)
+    {
+        LOG.info("tokens are verified with {}: kids {}, new tokens signed by {}", keys.describe(),
+            keys.ring().keys().stream().map(key -> key.kid()).toList(), keys.ring().signingKey().kid());
+        return keys.file() == null ? null : KeyRingWatcher.start(keys.file(), authenticator);
     }
 
     /** Creates the data directory's journal directory when it is missing, and opens the journal for writing. */
@@ -511,6 +553,37 @@ public final class LedgerServer implements AutoCloseable
         };
     }
 
+    /**
+     * @return what the health check reports of the journal's directory: whether this process may write there (an
+     *         {@code access(2)}) and the room left on its file system (a {@code statfs(2)} of the store found once here).
+     */
+    public static JournalSpace journalSpace(final Path journalDir)
+    {
+        FileStore found;
+        try
+        {
+            found = Files.getFileStore(journalDir);
+        }
+        catch (final IOException ex)
+        {
+            found = null;
+        }
+        final FileStore store = found;
+        return () ->
+        {
+            long usable = -1;
+            try
+            {
+                usable = store == null ? -1 : store.getUsableSpace();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                usable = -1;
+            }
+            return new JournalSpace.State(Files.isDirectory(journalDir) && Files.isWritable(journalDir), usable);
+        };
+    }
+
     /** @return the bound port. */
     public int port()
     {
@@ -521,6 +594,12 @@ public final class LedgerServer implements AutoCloseable
     public SnapshotAgent snapshots()
     {
         return snapshots;
+    }
+
+    /** @return where the server listens, e.g. {@code http://127.0.0.1:9000}. */
+    public String url()
+    {
+        return http.url();
     }
 
     /** @return what the server counts and measures ({@code GET /metrics}, the console). */
@@ -542,6 +621,10 @@ public final class LedgerServer implements AutoCloseable
         }
         closed = true;
         http.stopAccepting();
+        if (keyWatcher != null)
+        {
+            keyWatcher.close();
+        }
         pipeline.close(); // the follower catches up and writes the final snapshot before the journal closes
         http.close();
         LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());

@@ -26,6 +26,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import io.ledger.http.auth.KeyRingFile;
 import io.ledger.http.auth.Secrets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,8 +156,9 @@ class AuthHardeningTest
 
         // The generated key of a data directory is not logged either.
         final Path secretDir = dataDir.resolve("generated");
-        final byte[] generated = Secrets.loadOrCreate(secretDir);
-        final String generatedText = Files.readString(secretDir.resolve(Secrets.FILE_NAME)).strip();
+        final KeyRingFile generatedRing = KeyRingFile.inDataDir(secretDir);
+        final byte[] generated = generatedRing.loadOrCreate(System.currentTimeMillis()).signingKey().secret();
+        final String generatedText = Secrets.format(generated);
 
         final List<String> forbidden = new ArrayList<>(List.of(
             new String(TestServer.SECRET, StandardCharsets.UTF_8),

@@ -59,6 +59,14 @@ final class HarnessServer implements AutoCloseable
 
     HarnessServer(final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper)
     {
+        this(dataDir, ringSizeEvents, options, journalWrapper, UnaryOperator.identity());
+    }
+
+    /** @param pipelineOptions applied last to the pipeline's context (a long-pause handler, say). */
+    HarnessServer(
+        final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
+        final UnaryOperator<LedgerPipeline.Context> pipelineOptions)
+    {
         this.dataDir = dataDir;
         final Path journalDir = dataDir.resolve("journal");
         final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.PROCESS);
@@ -68,12 +76,12 @@ final class HarnessServer implements AutoCloseable
         final boolean fresh = ledger.lastCommandId() < 0;
         final long recoveredSalt = ledger.deploymentSalt();
         pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context()
+            pipelineOptions.apply(new LedgerPipeline.Context()
                 .ringSizeEvents(ringSizeEvents)
                 .waitStrategy("blocking")
                 .clock(SystemEpochClock.INSTANCE)
                 .firstCommandId(Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1)
-                .fatalErrorHandler((stage, commandId, error) -> fatal.compareAndSet(null, error)),
+                .fatalErrorHandler((stage, commandId, error) -> fatal.compareAndSet(null, error))),
             ledger,
             journalWrapper.apply(journal));
         final JwtAuthenticator authenticator =

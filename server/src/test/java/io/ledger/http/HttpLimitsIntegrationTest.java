@@ -40,9 +40,11 @@ class HttpLimitsIntegrationTest
             jsonStringCharsMax, writeBufferBytesMax).validate();
     }
 
+    /** A server with {@code limits}, whose metrics (a large reply without a token) are public. */
     private HarnessServer start(final HttpLimits limits)
     {
-        return new HarnessServer(dataDir, 1024, HttpOptions.DEFAULTS.withLimits(limits), UnaryOperator.identity());
+        return new HarnessServer(dataDir, 1024, HttpOptions.DEFAULTS.withLimits(limits).withMetrics(HttpOptions.MetricsAccess.PUBLIC),
+            UnaryOperator.identity());
     }
 
     private static Map<String, String> auth()

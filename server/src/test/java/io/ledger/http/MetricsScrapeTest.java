@@ -70,14 +70,14 @@ class MetricsScrapeTest
             assertEquals(200, server.get("/api/canary/customers/" + customer + "/balance", M).statusCode());
 
             final HttpResponse<String> openMetrics = server.send(HttpRequest.newBuilder(server.uri("/metrics"))
-                .header("Accept", OPENMETRICS_ACCEPT).GET().build());
+                .header("Accept", OPENMETRICS_ACCEPT).header("Authorization", "Bearer " + TestServer.operatorToken()).GET().build());
             assertEquals(200, openMetrics.statusCode());
             assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8",
                 openMetrics.headers().firstValue("content-type").orElseThrow());
             assertTrue(openMetrics.body().endsWith("# EOF\n"), "OpenMetrics ends with # EOF");
             checkCounts(ExpositionParser.parse(openMetrics.body(), true), true);
 
-            final HttpResponse<String> text = server.get("/metrics", null);
+            final HttpResponse<String> text = server.scrape();
             assertEquals(200, text.statusCode());
             assertEquals("text/plain; version=0.0.4; charset=utf-8", text.headers().firstValue("content-type").orElseThrow());
             assertFalse(text.body().contains("# EOF"));
@@ -175,21 +175,27 @@ class MetricsScrapeTest
     }
 
     @Test
-    void shouldAskForATokenWhenMetricsAreTokenOnlyAndHideThemWhenOff() throws Exception
+    void shouldServeMetricsToAnOperatorTokenOnlyByDefaultPublicWhenAskedAndHideThemWhenOff() throws Exception
     {
-        try (HarnessServer server = new HarnessServer(dataDir.resolve("token"), 64,
-            HttpOptions.DEFAULTS.withMetrics(HttpOptions.MetricsAccess.TOKEN), UnaryOperator.identity()))
+        assertEquals(HttpOptions.MetricsAccess.TOKEN, HttpOptions.DEFAULTS.metrics(), "restricted unless asked otherwise");
+        try (HarnessServer server = new HarnessServer(dataDir.resolve("token"), 64, HttpOptions.DEFAULTS, UnaryOperator.identity()))
         {
             final HttpResponse<String> anonymous = server.get("/metrics", null);
             assertEquals(401, anonymous.statusCode(), anonymous.body());
             assertEquals("Bearer", anonymous.headers().firstValue("www-authenticate").orElseThrow());
-            final HttpResponse<String> withToken = server.get("/metrics", "any_merchant");
-            assertEquals(200, withToken.statusCode());
+            final HttpResponse<String> merchant = server.get("/metrics", "any_merchant");
+            assertEquals(403, merchant.statusCode(), "every merchant's money totals are in there: " + merchant.body());
+            assertFalse(merchant.body().contains("ledger_"), merchant.body());
             final String operator = Tokens.issueOperator(TestServer.SECRET, "ops", System.currentTimeMillis(), 60_000);
             final HttpResponse<String> withOperatorToken = server.send(HttpRequest.newBuilder(server.uri("/metrics"))
                 .header("Authorization", "Bearer " + operator).GET().build());
-            assertEquals(200, withOperatorToken.statusCode(), "an operator may scrape too");
+            assertEquals(200, withOperatorToken.statusCode());
             assertTrue(withOperatorToken.body().contains("# TYPE ledger_ring_size_slots gauge"), withOperatorToken.body());
+        }
+        try (HarnessServer server = new HarnessServer(dataDir.resolve("public"), 64,
+            HttpOptions.DEFAULTS.withMetrics(HttpOptions.MetricsAccess.PUBLIC), UnaryOperator.identity()))
+        {
+            assertEquals(200, server.get("/metrics", null).statusCode(), "--metrics public: no token needed");
         }
         try (HarnessServer server = new HarnessServer(dataDir.resolve("off"), 64,
             HttpOptions.DEFAULTS.withMetrics(HttpOptions.MetricsAccess.OFF), UnaryOperator.identity()))
@@ -202,7 +208,8 @@ class MetricsScrapeTest
     @Test
     void shouldServeMetricsWithoutUsingTheRing()
     {
-        try (HarnessServer server = new HarnessServer(dataDir.resolve("ring"), 2, HttpOptions.DEFAULTS, UnaryOperator.identity()))
+        try (HarnessServer server = new HarnessServer(dataDir.resolve("ring"), 2,
+            HttpOptions.DEFAULTS.withMetrics(HttpOptions.MetricsAccess.PUBLIC), UnaryOperator.identity()))
         {
             final HttpResponse<String> scrape = server.get("/metrics", null);
             assertEquals(200, scrape.statusCode());

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -155,9 +156,10 @@ class OverloadTest
             final ExecutorService workers = Executors.newFixedThreadPool(3 * RING);
             final long stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             final AtomicLong amount = new AtomicLong(100_000);
+            final List<Future<Void>> tasks = new ArrayList<>();
             for (int w = 0; w < 3 * RING; w++)
             {
-                workers.submit(() ->
+                tasks.add(workers.submit(() ->
                 {
                     while (System.nanoTime() < stopAt)
                     {
@@ -177,10 +179,14 @@ class OverloadTest
                         }
                     }
                     return null;
-                });
+                }));
             }
             workers.shutdown();
             assertTrue(workers.awaitTermination(60, TimeUnit.SECONDS));
+            for (final Future<Void> task : tasks)
+            {
+                task.get(); // an assertion that failed in a task (a 500, a 503 without Retry-After) fails the test here
+            }
             refused += sustainedRefused.get();
             assertTrue(sustainedRefused.get() > 0, "a sustained overload is refused, not queued");
 

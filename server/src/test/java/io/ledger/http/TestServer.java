@@ -42,6 +42,19 @@ final class TestServer implements AutoCloseable
         return Tokens.issue(SECRET, merchantId, System.currentTimeMillis(), 3_600_000);
     }
 
+    /** @return an operator token: what {@code /metrics} and the console want by default. */
+    static String operatorToken()
+    {
+        return Tokens.issueOperator(SECRET, "ops", System.currentTimeMillis(), 3_600_000);
+    }
+
+    /** @return {@code GET /metrics} with an operator token. */
+    HttpResponse<String> scrape()
+    {
+        return send(HttpRequest.newBuilder(uri("/metrics")).timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + operatorToken()).GET().build());
+    }
+
     URI uri(final String path)
     {
         return URI.create("http://127.0.0.1:" + server.port() + path);

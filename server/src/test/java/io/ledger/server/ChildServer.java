@@ -58,6 +58,8 @@ final class ChildServer
     /**
      * Starts {@code serve} on {@code port} with {@code dataDir} and the extra {@code options}; output goes to
      * {@code log}. Does not wait for it: see {@link #awaitHealthy}.
+     *
+     * @param secret the key as text ({@code --jwt-secret text:...}), or null for the data directory's key ring.
      */
     static ChildServer start(final int port, final Path dataDir, final String secret, final Path log, final List<String> options)
         throws IOException
@@ -71,8 +73,11 @@ final class ChildServer
             LedgerMain.class.getName(),
             "serve",
             "--port", Integer.toString(port),
-            "--data-dir", dataDir.toString(),
-            "--jwt-secret", secret));
+            "--data-dir", dataDir.toString()));
+        if (secret != null)
+        {
+            command.addAll(List.of("--jwt-secret", "text:" + secret));
+        }
         command.addAll(options);
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -182,8 +187,19 @@ final class ChildServer
         }
     }
 
-    record Response(int status, String body)
+    record Response(int status, String body, Map<String, String> headers)
     {
+        Response(final int status, final String body)
+        {
+            this(status, body, Map.of());
+        }
+
+        /** @return a header's value (names in lower case), or null. */
+        String header(final String name)
+        {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
         /** @return a scalar field of the top-level object, as text. */
         String field(final String name)
         {
@@ -233,6 +249,13 @@ final class ChildServer
 
         Response request(final String method, final String path, final String token, final String body) throws IOException
         {
+            return request(method, path, token, body, null);
+        }
+
+        /** As {@link #request(String, String, String, String)}, with an {@code Idempotency-Key} when it is not null. */
+        Response request(final String method, final String path, final String token, final String body, final String idempotencyKey)
+            throws IOException
+        {
             if (socket == null)
             {
                 final Socket connecting = new Socket();
@@ -264,6 +287,10 @@ final class ChildServer
                 if (body != null)
                 {
                     head.append("Content-Type: application/json\r\n");
+                }
+                if (idempotencyKey != null)
+                {
+                    head.append("Idempotency-Key: ").append(idempotencyKey).append("\r\n");
                 }
                 head.append("Content-Length: ").append(content.length).append("\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
@@ -310,7 +337,7 @@ final class ChildServer
             {
                 close();
             }
-            return new Response(status, new String(content, StandardCharsets.UTF_8));
+            return new Response(status, new String(content, StandardCharsets.UTF_8), Map.copyOf(headers));
         }
 
         private String readLine() throws IOException

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 
-import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import io.ledger.journal.snapshot.SnapshotStore;
 import io.ledger.server.ChildServer.HttpConnection;
@@ -54,7 +53,7 @@ class CleanShutdownTest
         final List<String> options = List.of("--snapshot-every-commands", "0", "--snapshot-every-seconds", "0");
         server = ChildServer.start(port, dataDir, SECRET, tempDir.resolve("first.log"), options);
         assertNull(server.awaitHealthy(port), server::output);
-        final String token = Tokens.issue(Secrets.fromText(SECRET), "shutdown_m", System.currentTimeMillis(), TimeUnit.HOURS.toMillis(1));
+        final String token = Tokens.issue(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "shutdown_m", System.currentTimeMillis(), TimeUnit.HOURS.toMillis(1));
         final String customer;
         try (HttpConnection http = new HttpConnection(port))
         {

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import io.ledger.journal.snapshot.SnapshotStore;
 import io.ledger.server.ChildServer.HttpConnection;
@@ -158,7 +157,7 @@ class CrashRecoveryTest
         assertTrue(ROUNDS >= 1, "ledger.crash.rounds=" + ROUNDS + " must be >= 1");
         final long testStartNs = System.nanoTime();
         final Random random = new Random(SEED);
-        final byte[] secret = Secrets.fromText(SECRET_TEXT);
+        final byte[] secret = SECRET_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         final String[] tokens = new String[MERCHANTS.length];
         for (int m = 0; m < MERCHANTS.length; m++)
         {

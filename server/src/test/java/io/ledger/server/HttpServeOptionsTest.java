@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.ledger.http.HttpLimits;
 import io.ledger.http.HttpOptions;
+import io.ledger.http.auth.JwtKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class HttpServeOptionsTest
 
         final LedgerMain.Serve serve = parseServe();
 
-        assertEquals(HttpOptions.DEFAULTS, serve.toConfig(new byte[32]).http());
+        assertEquals(HttpOptions.DEFAULTS, serve.toConfig(JwtKeys.fixed(new byte[32])).http());
     }
 
     @Test
@@ -51,12 +52,12 @@ class HttpServeOptionsTest
             "100", "--json-depth-max", "8", "--json-string-chars-max", "4096", "--write-buffer-bytes-max", "16384", "--metrics", "token",
             "--access-log");
 
-        final HttpOptions http = serve.toConfig(new byte[32]).http();
+        final HttpOptions http = serve.toConfig(JwtKeys.fixed(new byte[32])).http();
 
         assertEquals(new HttpLimits(2048, 4096, 512, 8, 30_000, 2_500, 100, 8, 4096, 16_384), http.limits());
         assertEquals(HttpOptions.MetricsAccess.TOKEN, http.metrics());
         assertTrue(http.accessLog());
-        assertFalse(parseServe("--access-log=false").toConfig(new byte[32]).http().accessLog());
+        assertFalse(parseServe("--access-log=false").toConfig(JwtKeys.fixed(new byte[32])).http().accessLog());
     }
 
     @Test
@@ -73,7 +74,11 @@ class HttpServeOptionsTest
         expected.put("jsonDepthMax", "${env:LEDGER_JSON_DEPTH_MAX:-16}");
         expected.put("jsonStringCharsMax", "${env:LEDGER_JSON_STRING_CHARS_MAX:-16384}");
         expected.put("writeBufferBytesMax", "${env:LEDGER_WRITE_BUFFER_BYTES_MAX:-65536}");
-        expected.put("metrics", "${env:LEDGER_METRICS:-public}");
+        expected.put("metrics", "${env:LEDGER_METRICS:-token}");
+        expected.put("bindAddress", "${env:LEDGER_BIND:-127.0.0.1}");
+        expected.put("tlsCert", "${env:LEDGER_TLS_CERT}");
+        expected.put("tlsKey", "${env:LEDGER_TLS_KEY}");
+        expected.put("healthStallMs", "${env:LEDGER_HEALTH_STALL_MS:-5000}");
         expected.put("accessLog", "${env:LEDGER_ACCESS_LOG:-false}");
         for (final Map.Entry<String, String> entry : expected.entrySet())
         {
@@ -96,6 +101,10 @@ class HttpServeOptionsTest
         assertUsageError("--json-string-chars-max=10 must be in 1024..16777216 (chars)", "--json-string-chars-max", "10");
         assertUsageError("--write-buffer-bytes-max=1 must be in 8192..67108864 (bytes)", "--write-buffer-bytes-max", "1");
         assertUsageError("--metrics=maybe must be one of public, token, off", "--metrics", "maybe");
+        assertUsageError("--health-stall-ms=10 must be in 100..3600000", "--health-stall-ms", "10");
+        assertUsageError("--bind=no-such-host.invalid must be an IP address or a name of this machine", "--bind", "no-such-host.invalid");
+        assertUsageError("--tls-cert=null tls-key=", "--tls-key", "key.pem");
+        assertUsageError("--tls-cert=missing-cert.pem must be a readable file", "--tls-cert", "missing-cert.pem", "--tls-key", "k.pem");
         assertUsageError("--connections-max", "--connections-max", "many");
         assertUsageError("--access-log", "--access-log=yes");
     }
@@ -117,7 +126,11 @@ class HttpServeOptionsTest
             {"--json-depth-max", "LEDGER_JSON_DEPTH_MAX", "Default: 16"},
             {"--json-string-chars-max", "LEDGER_JSON_STRING_CHARS_MAX", "Default: 16384"},
             {"--write-buffer-bytes-max", "LEDGER_WRITE_BUFFER_BYTES_MAX", "Default: 65536"},
-            {"--metrics", "LEDGER_METRICS", "Default: public"},
+            {"--metrics", "LEDGER_METRICS", "Default: token"},
+            {"--bind", "LEDGER_BIND", "Default: 127.0.0.1"},
+            {"--tls-cert", "LEDGER_TLS_CERT", "No default: plain HTTP"},
+            {"--tls-key", "LEDGER_TLS_KEY"},
+            {"--health-stall-ms", "LEDGER_HEALTH_STALL_MS", "Default: 5000"},
             {"--access-log", "LEDGER_ACCESS_LOG", "Default: false"}})
         {
             for (final String part : option)

@@ -1,6 +1,8 @@
 package io.ledger.server;
 
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.auth.JwtKeys;
+import io.ledger.http.auth.KeyRingFile;
 import io.ledger.http.auth.Secrets;
 import io.ledger.server.LedgerServer.Config;
 import org.agrona.concurrent.SystemEpochClock;
@@ -31,6 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class LedgerMainTest
 {
     private static final String SECRET_TEXT = "a-test-secret-that-is-long-enough-for-hs256";
+    /** The same key, as --jwt-secret takes it. */
+    private static final String SECRET_OPTION = "text:" + SECRET_TEXT;
 
     @TempDir
     Path tempDir;
@@ -45,7 +49,7 @@ class LedgerMainTest
             "LEDGER_* environment variables would override the defaults");
 
         final LedgerMain.Serve serve = parseServe();
-        final Config config = serve.toConfig(new byte[32]);
+        final Config config = serve.toConfig(JwtKeys.fixed(new byte[32]));
 
         assertEquals(Config.PORT_DEFAULT, config.port());
         assertEquals(Path.of(Config.DATA_DIR_DEFAULT).toAbsolutePath().normalize(), config.dataDir());
@@ -86,21 +90,22 @@ class LedgerMainTest
     void shouldParseEveryServeFlag()
     {
         final LedgerMain.Serve serve = parseServe(
-            "--port", "8080", "--data-dir", tempDir.toString(), "--jwt-secret", SECRET_TEXT, "--durability", "fsync",
+            "--port", "8080", "--data-dir", tempDir.toString(), "--jwt-secret", SECRET_OPTION, "--durability", "fsync",
             "--ring-size", "1024", "--wait-strategy", "busy-spin", "--io-threads", "4", "--default-currency", "USD");
         final Config config = serve.toConfig(serve.secret.resolve());
 
         serve.checkOptions();
         config.validate();
-        assertEquals(new Config(8080, tempDir.toAbsolutePath().normalize(), config.jwtSecret(), "fsync", 1024, "busy-spin", 4, "USD"),
-            config);
-        assertArrayEquals(SECRET_TEXT.getBytes(StandardCharsets.UTF_8), config.jwtSecret());
+        assertEquals(new Config(8080, tempDir.toAbsolutePath().normalize(), new byte[32], "fsync", 1024, "busy-spin", 4, "USD")
+            .withJwtKeys(config.jwtKeys()), config);
+        assertArrayEquals(SECRET_TEXT.getBytes(StandardCharsets.UTF_8), config.jwtKeys().ring().signingKey().secret());
+        assertNull(config.jwtKeys().file(), "a fixed key: nothing to watch");
     }
 
     @Test
     void shouldParseTheSnapshotFlags()
     {
-        final LedgerMain.Serve serve = parseServe("--data-dir", tempDir.toString(), "--jwt-secret", SECRET_TEXT,
+        final LedgerMain.Serve serve = parseServe("--data-dir", tempDir.toString(), "--jwt-secret", SECRET_OPTION,
             "--snapshot-every-commands", "5000", "--snapshot-every-seconds", "0", "--snapshots-keep", "7", "--journal-retention", "archive");
         final Config config = serve.toConfig(serve.secret.resolve());
 
@@ -166,9 +171,39 @@ class LedgerMainTest
     {
         final String shortSecret = "too-short-secret";
 
-        assertUsageError("--jwt-secret (or LEDGER_JWT_SECRET): jwt secret must be at least 32 bytes (256 bits) for HS256",
-            "serve", "--jwt-secret", shortSecret);
+        assertUsageError("--jwt-secret (or LEDGER_JWT_SECRET): the key is 16 bytes; an HS256 key must be at least 32 bytes (256 bits)",
+            "serve", "--jwt-secret", "text:" + shortSecret);
         assertFalse(err.toString().contains(shortSecret), err::toString);
+    }
+
+    @Test
+    void shouldRefuseAJwtSecretThatDoesNotSayHowToReadItWithoutEchoingIt()
+    {
+        // Valid base64 and valid text at once: read as the wrong one, every token would break.
+        final String bare = java.util.Base64.getEncoder().encodeToString(SECRET_TEXT.getBytes(StandardCharsets.UTF_8));
+
+        assertUsageError("--jwt-secret (or LEDGER_JWT_SECRET): a key must say how to read it: base64:<key>", "serve", "--jwt-secret", bare);
+        assertFalse(err.toString().contains(bare), err::toString);
+        assertUsageError("--jwt-secret (or LEDGER_JWT_SECRET): a key must say how to read it", "token", "--merchant", "m1",
+            "--jwt-secret", bare);
+    }
+
+    @Test
+    void shouldReadABase64JwtSecretAsTheKeyFilesHoldIt()
+    {
+        final byte[] key = new byte[40];
+        java.util.Arrays.fill(key, (byte)0x5a);
+        assertEquals(0, execute("token", "--merchant", "m1", "--jwt-secret", Secrets.format(key)), err::toString);
+
+        assertEquals("m1", new JwtAuthenticator(key, SystemEpochClock.INSTANCE, 0).authenticate("Bearer " + out.toString().strip())
+            .merchantId());
+    }
+
+    @Test
+    void shouldRefuseJwtSecretAndJwtKeysTogether()
+    {
+        assertUsageError("--jwt-secret and --jwt-keys", "token", "--merchant", "m1", "--jwt-secret", SECRET_OPTION,
+            "--jwt-keys", tempDir.resolve("jwt-keys").toString());
     }
 
     @Test
@@ -181,8 +216,8 @@ class LedgerMainTest
         assertEquals(0, exitCode, err::toString);
         final String token = out.toString().strip();
         assertFalse(token.contains("\n"), out::toString);
-        assertTrue(Secrets.exists(dataDir), "token creates the secret serve will use");
-        final JwtAuthenticator authenticator = new JwtAuthenticator(Secrets.loadOrCreate(dataDir), SystemEpochClock.INSTANCE, 0);
+        assertTrue(KeyRingFile.inDataDir(dataDir).exists(), "token creates the key ring serve will use");
+        final JwtAuthenticator authenticator = new JwtAuthenticator(KeyRingFile.inDataDir(dataDir).load(), SystemEpochClock.INSTANCE, 0);
         final JwtAuthenticator.AuthResult result = authenticator.authenticate("Bearer " + token);
         assertTrue(result.ok(), result::toString);
         assertEquals("m1", result.merchantId());
@@ -193,7 +228,7 @@ class LedgerMainTest
     {
         final Path dataDir = tempDir.resolve("operator");
         assertEquals(0, execute("token", "--operator", "--data-dir", dataDir.toString()), err::toString);
-        final JwtAuthenticator authenticator = new JwtAuthenticator(Secrets.loadOrCreate(dataDir), SystemEpochClock.INSTANCE, 0);
+        final JwtAuthenticator authenticator = new JwtAuthenticator(KeyRingFile.inDataDir(dataDir).load(), SystemEpochClock.INSTANCE, 0);
         final JwtAuthenticator.AuthResult result = authenticator.authenticate("Bearer " + out.toString().strip());
         assertTrue(result.operator(), result::toString);
         assertEquals("operator", result.operatorId());
@@ -210,9 +245,10 @@ class LedgerMainTest
         final Path dataDir = tempDir.resolve("shared");
         assertEquals(0, execute("token", "--merchant", "m1", "--data-dir", dataDir.toString()), err::toString);
 
-        final byte[] serveKey = parseServe("--data-dir", dataDir.toString()).secret.resolve();
+        final JwtKeys serveKeys = parseServe("--data-dir", dataDir.toString()).secret.resolve();
 
-        assertTrue(new JwtAuthenticator(serveKey, SystemEpochClock.INSTANCE, 0).authenticate("Bearer " + out.toString().strip()).ok());
+        assertTrue(new JwtAuthenticator(serveKeys.ring(), SystemEpochClock.INSTANCE, 0).authenticate("Bearer " + out.toString().strip()).ok());
+        assertEquals(KeyRingFile.inDataDir(dataDir.toAbsolutePath()).file(), serveKeys.file().file(), "serve watches that ring");
     }
 
     @Test
@@ -221,7 +257,7 @@ class LedgerMainTest
         final Path dataDir = tempDir.resolve("untouched");
 
         final int exitCode = execute(
-            "token", "--merchant", "m2", "--jwt-secret", SECRET_TEXT, "--ttl-hours", "1", "--data-dir", dataDir.toString());
+            "token", "--merchant", "m2", "--jwt-secret", SECRET_OPTION, "--ttl-hours", "1", "--data-dir", dataDir.toString());
 
         assertEquals(0, exitCode, err::toString);
         assertFalse(Files.exists(dataDir));

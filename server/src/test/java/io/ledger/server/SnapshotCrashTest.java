@@ -24,7 +24,6 @@ import io.ledger.engine.Currencies;
 import io.ledger.engine.Field;
 import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
-import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
@@ -62,7 +61,7 @@ class SnapshotCrashTest
         final Path dataDir = tempDir.resolve("data");
         bulkJournal(dataDir.resolve("journal"));
         final int port = ChildServer.freePort();
-        final String token = Tokens.issue(Secrets.fromText(SECRET_TEXT), MERCHANT, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(1));
+        final String token = Tokens.issue(SECRET_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8), MERCHANT, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(1));
         final String customer = new Ids(0).format(IdKind.CUSTOMER, 1); // an unsalted directory: written before any start
         final Path snapshots = dataDir.resolve(SnapshotStore.DIRECTORY_NAME);
         long expected = 1_000; // the bulk pay-in

@@ -214,7 +214,7 @@ class SnapshotToolsTest
         // The snapshot at 8 would let a start skip the damage; the one at 4 would not. Keep only the older.
         Files.delete(store.list().get(0));
 
-        assertEquals(1, execute("serve", "--data-dir", dataDir.toString(), "--port", "0", "--jwt-secret", SECRET));
+        assertEquals(1, execute("serve", "--data-dir", dataDir.toString(), "--port", "0", "--jwt-secret", "text:" + SECRET));
         final String refusal = err.toString();
         assertTrue(refusal.contains("journal record corrupt: file=") && refusal.contains("index=0x" + Long.toHexString(damaged)), refusal);
         assertTrue(refusal.contains("ledger repair --data-dir " + dataDir + " --truncate-at 0x" + Long.toHexString(damaged)), refusal);

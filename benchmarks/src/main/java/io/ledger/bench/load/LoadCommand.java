@@ -2,16 +2,17 @@ package io.ledger.bench.load;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.ledger.bench.report.RunResult;
+import io.ledger.http.auth.KeyRing;
+import io.ledger.http.auth.KeyRingFile;
+import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +43,7 @@ public final class LoadCommand implements Callable<Integer>
     String token;
 
     @Option(names = "--secret-file", paramLabel = "FILE",
-        description = "Mint a token instead: the server's jwt-secret file (base64), e.g. DATA_DIR/jwt-secret.")
+        description = "Mint a token instead, with the server's key ring (DATA_DIR/jwt-keys) or a legacy jwt-secret file.")
     Path secretFile;
 
     @Option(names = "--merchant", description = "Merchant of a minted token. Default: a new one per run (bench_<time>), so "
@@ -180,6 +181,31 @@ public final class LoadCommand implements Callable<Integer>
         return result.checksPassed() ? 0 : 1;
     }
 
+    /** @return the keys of a key ring file ({@code jwt-keys}), or of a legacy {@code jwt-secret} file. */
+    static KeyRing keysOf(final Path file)
+    {
+        if (!Files.isRegularFile(file))
+        {
+            throw new IllegalArgumentException("secret-file=" + file + " does not exist");
+        }
+        try
+        {
+            return KeyRingFile.at(file).load();
+        }
+        catch (final IllegalStateException notARing)
+        {
+            try
+            {
+                return KeyRing.legacy(Secrets.loadLegacy(file));
+            }
+            catch (final RuntimeException notLegacy)
+            {
+                throw new IllegalArgumentException("secret-file=" + file + " holds neither a key ring (jwt-keys) nor a base64 key "
+                    + "(jwt-secret)", notLegacy);
+            }
+        }
+    }
+
     LoadConfig config() throws IOException
     {
         final String bearer;
@@ -193,21 +219,12 @@ public final class LoadCommand implements Callable<Integer>
         }
         else if (secretFile != null)
         {
-            final byte[] secret;
-            try
-            {
-                secret = Base64.getDecoder().decode(Files.readString(secretFile, StandardCharsets.US_ASCII).strip());
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException("secret-file=" + secretFile + " does not hold base64 text", ex);
-            }
             final String merchantId = merchant != null ? merchant : "bench_" + Long.toString(System.currentTimeMillis(), 36);
-            bearer = Tokens.issue(secret, merchantId, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(24));
+            bearer = Tokens.issue(keysOf(secretFile), merchantId, System.currentTimeMillis(), TimeUnit.HOURS.toMillis(24));
         }
         else
         {
-            throw new IllegalArgumentException("a token is needed: --token, or --secret-file DATA_DIR/jwt-secret to mint one");
+            throw new IllegalArgumentException("a token is needed: --token, or --secret-file DATA_DIR/jwt-keys to mint one");
         }
         final long[] amounts = parseRange(amount);
         final Phase.Arrival arrivalKind;

@@ -275,7 +275,7 @@ final class LoadRun
     {
         return switch (status)
         {
-            case 401 -> " (the token was refused: is it signed with this server's jwt-secret?)";
+            case 401 -> " (the token was refused: is it signed with one of this server's keys (DATA_DIR/jwt-keys)?)";
             case 404 -> " (is this the ledger server?)";
             default -> "";
         };

@@ -27,9 +27,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code iat} are honoured when present, each with {@code clockSkewMs} of tolerance, and {@code sub} must be
  * 1..{@value #SUBJECT_CHARS_MAX} printable ASCII characters without spaces.
  *
+ * <p>Keys: a {@link KeyRing}. The MAC is checked with the key the token's {@code kid} header names, or, for a token
+ * without one, with the {@value KeyRing#LEGACY_KID} key; a token naming a key the ring does not hold (never known, or
+ * retired) is refused. {@link #keys(KeyRing)} swaps the ring while the server runs (a rotation), and from then on
+ * nothing verified by a key the new ring lacks is accepted, cached or not.
+ *
  * <p>Verified tokens are kept in a small direct-mapped cache ({@code cacheSlots} entries, last writer wins),
  * so a client that reuses its token costs one pass over the header, a constant-time compare and the time checks,
- * which are re-run against the clock on every hit; a hit allocates nothing. Only tokens that verified enter it.
+ * which are re-run against the clock on every hit; a hit allocates nothing. Only tokens that verified enter it, each
+ * marked with the ring it verified against; a hit from an older ring counts as a miss.
  *
  * <p>Thread-safe: one instance is shared by all Netty event loops. {@link #authenticate} never throws; its error
  * strings are short, fixed messages for a 401 body and never contain the token or the secret.
@@ -61,6 +67,7 @@ public final class JwtAuthenticator
     private static final AuthResult MISSING_SUBJECT = AuthResult.failure("Token has no subject (sub)");
     private static final AuthResult BAD_SUBJECT = AuthResult.failure("Token subject is not a valid merchant id");
     private static final AuthResult BAD_ROLE = AuthResult.failure("Unsupported token role");
+    private static final AuthResult UNKNOWN_KEY = AuthResult.failure("Token signed by an unknown or retired key");
 
     /** The claim that marks an operator token, and its one accepted value. */
     public static final String ROLE_CLAIM = "role";
@@ -113,12 +120,40 @@ public final class JwtAuthenticator
         }
     }
 
-    /** A token whose MAC and claims verified; the time claims are re-checked on each use. */
-    private record Verified(String token, int hash, AuthResult result, long expMs, long nbfMs, long iatMs)
+    /** A token whose MAC and claims verified against {@code keys}; the time claims are re-checked on each use. */
+    private record Verified(String token, int hash, AuthResult result, long expMs, long nbfMs, long iatMs, Verifiers keys)
     {
     }
 
-    private final MACVerifier verifier;
+    /** A ring's keys ready to verify with, by kid; the one for tokens without a kid under {@code null}'s lookup. */
+    private record Verifiers(KeyRing ring, java.util.Map<String, MACVerifier> byKid)
+    {
+        static Verifiers of(final KeyRing ring)
+        {
+            final java.util.Map<String, MACVerifier> byKid = new java.util.HashMap<>();
+            for (final KeyRing.Key key : ring.keys())
+            {
+                try
+                {
+                    byKid.put(key.kid(), new MACVerifier(key.secret()));
+                }
+                catch (final JOSEException ex)
+                {
+                    throw new IllegalArgumentException("the key " + key.kid() + " is refused by the HS256 verifier", ex);
+                }
+            }
+            return new Verifiers(ring, java.util.Map.copyOf(byKid));
+        }
+
+        /** @return the verifier for a token's {@code kid} (null: no kid), or null when the ring has no such key. */
+        MACVerifier forKid(final String kid)
+        {
+            final KeyRing.Key key = ring.find(kid);
+            return key == null ? null : byKid.get(key.kid());
+        }
+    }
+
+    private volatile Verifiers keys;
     private final EpochClock clock;
     private final long clockSkewMs;
     private final AtomicReferenceArray<Verified> cache;
@@ -140,10 +175,25 @@ public final class JwtAuthenticator
      */
     public JwtAuthenticator(final byte[] hs256Secret, final EpochClock clock, final long clockSkewMs, final int cacheSlots)
     {
-        if (hs256Secret == null || hs256Secret.length < SECRET_BYTES_MIN)
-        {
-            throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
-        }
+        this(legacyRing(hs256Secret), clock, clockSkewMs, cacheSlots);
+    }
+
+    /**
+     * @param keys        the keys tokens are verified with (see the class comment).
+     * @param clock       wall clock in epoch milliseconds.
+     * @param clockSkewMs tolerance applied to {@code exp}, {@code nbf} and {@code iat}, >= 0.
+     */
+    public JwtAuthenticator(final KeyRing keys, final EpochClock clock, final long clockSkewMs)
+    {
+        this(keys, clock, clockSkewMs, CACHE_SLOTS_DEFAULT);
+    }
+
+    /**
+     * @param cacheSlots size of the verified-token cache: 0 disables it, otherwise a power of two.
+     * @see #JwtAuthenticator(KeyRing, EpochClock, long)
+     */
+    public JwtAuthenticator(final KeyRing keys, final EpochClock clock, final long clockSkewMs, final int cacheSlots)
+    {
         if (clockSkewMs < 0)
         {
             throw new IllegalArgumentException("clockSkewMs=" + clockSkewMs + " must be >= 0");
@@ -152,18 +202,35 @@ public final class JwtAuthenticator
         {
             throw new IllegalArgumentException("cacheSlots=" + cacheSlots + " must be 0 or a power of two");
         }
-        try
-        {
-            this.verifier = new MACVerifier(hs256Secret.clone());
-        }
-        catch (final JOSEException ex)
-        {
-            throw new IllegalArgumentException("jwt secret rejected by the HS256 verifier", ex);
-        }
+        this.keys = Verifiers.of(Objects.requireNonNull(keys, "keys"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.clockSkewMs = clockSkewMs;
         this.cache = cacheSlots == 0 ? null : new AtomicReferenceArray<>(cacheSlots);
         this.cacheMask = cacheSlots - 1;
+    }
+
+    private static KeyRing legacyRing(final byte[] hs256Secret)
+    {
+        if (hs256Secret == null || hs256Secret.length < SECRET_BYTES_MIN)
+        {
+            throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
+        }
+        return KeyRing.legacy(hs256Secret);
+    }
+
+    /**
+     * Verifies with {@code ring} from now on (a key rotated or retired). A request being verified meanwhile uses either
+     * ring; every later one the new ring, whatever the cache holds. Any thread.
+     */
+    public void keys(final KeyRing ring)
+    {
+        keys = Verifiers.of(Objects.requireNonNull(ring, "ring"));
+    }
+
+    /** @return the ring tokens are verified with now. */
+    public KeyRing keys()
+    {
+        return keys.ring();
     }
 
     /**
@@ -251,7 +318,7 @@ public final class JwtAuthenticator
         {
             final int slot = (hash ^ (hash >>> 16)) & cacheMask;
             final Verified hit = cache.get(slot);
-            if (hit != null && hit.hash == hash && constantTimeEquals(hit.token, value, start, end))
+            if (hit != null && hit.hash == hash && hit.keys == keys && constantTimeEquals(hit.token, value, start, end))
             {
                 final AuthResult timeError = checkTimes(nowMs, hit.expMs, hit.nbfMs, hit.iatMs);
                 if (timeError != null)
@@ -280,16 +347,11 @@ public final class JwtAuthenticator
         {
             return UNSUPPORTED_ALGORITHM;
         }
-        try
+        final Verifiers ring = keys; // one ring for the whole check, and the one the cache entry is marked with
+        final AuthResult signatureError = checkSignature(jwt, ring);
+        if (signatureError != null)
         {
-            if (!jwt.verify(verifier))
-            {
-                return BAD_SIGNATURE;
-            }
-        }
-        catch (final JOSEException ex)
-        {
-            return BAD_SIGNATURE;
+            return signatureError;
         }
 
         final JWTClaimsSet claims;
@@ -339,9 +401,27 @@ public final class JwtAuthenticator
         final AuthResult result = role == null ? AuthResult.success(subject) : AuthResult.operator(subject);
         if (cache != null)
         {
-            cache.set((hash ^ (hash >>> 16)) & cacheMask, new Verified(token, hash, result, expMs, nbfMs, iatMs));
+            cache.set((hash ^ (hash >>> 16)) & cacheMask, new Verified(token, hash, result, expMs, nbfMs, iatMs, ring));
         }
         return result;
+    }
+
+    /** @return null when a key of {@code ring} named by the token's kid signed it, else why not. */
+    private static AuthResult checkSignature(final SignedJWT jwt, final Verifiers ring)
+    {
+        final MACVerifier verifier = ring.forKid(jwt.getHeader().getKeyID());
+        if (verifier == null)
+        {
+            return UNKNOWN_KEY;
+        }
+        try
+        {
+            return jwt.verify(verifier) ? null : BAD_SIGNATURE;
+        }
+        catch (final JOSEException ex)
+        {
+            return BAD_SIGNATURE;
+        }
     }
 
     private AuthResult checkTimes(final long nowMs, final long expMs, final long nbfMs, final long iatMs)

@@ -11,9 +11,10 @@ import com.nimbusds.jwt.SignedJWT;
 import java.util.Date;
 
 /**
- * Issues the HS256 bearer tokens {@link JwtAuthenticator} accepts: header {@code {"alg":"HS256","typ":"JWT"}},
- * claims {@code sub} (the merchant id, or the operator's name), {@code iat} and {@code exp} in epoch seconds (rounded
- * down), and {@code "role":"operator"} on an operator token.
+ * Issues the HS256 bearer tokens {@link JwtAuthenticator} accepts: header {@code {"kid":...,"typ":"JWT","alg":"HS256"}}
+ * naming the key that signed it (no {@code kid} for the {@value KeyRing#LEGACY_KID} key, as the builds before key
+ * rings issued them), claims {@code sub} (the merchant id, or the operator's name), {@code iat} and {@code exp} in epoch
+ * seconds (rounded down), and {@code "role":"operator"} on an operator token.
  *
  * <p>Stateless and thread-safe. Used by {@code ledger token}, the demo token {@code ledger serve} prints, and tests.
  */
@@ -33,7 +34,19 @@ public final class Tokens
      */
     public static String issue(final byte[] secret, final String merchantId, final long issuedAtMs, final long ttlMs)
     {
-        return issue(secret, merchantId, null, issuedAtMs, ttlMs);
+        return issue(legacy(secret), merchantId, null, issuedAtMs, ttlMs);
+    }
+
+    /** As {@link #issue(byte[], String, long, long)}, signed with the ring's signing key and naming its kid. */
+    public static String issue(final KeyRing keys, final String merchantId, final long issuedAtMs, final long ttlMs)
+    {
+        return issue(keys.signingKey(), merchantId, null, issuedAtMs, ttlMs);
+    }
+
+    /** As {@link #issueOperator(byte[], String, long, long)}, signed with the ring's signing key and naming its kid. */
+    public static String issueOperator(final KeyRing keys, final String operatorId, final long issuedAtMs, final long ttlMs)
+    {
+        return issue(keys.signingKey(), operatorId, JwtAuthenticator.ROLE_OPERATOR, issuedAtMs, ttlMs);
     }
 
     /**
@@ -44,15 +57,20 @@ public final class Tokens
      */
     public static String issueOperator(final byte[] secret, final String operatorId, final long issuedAtMs, final long ttlMs)
     {
-        return issue(secret, operatorId, JwtAuthenticator.ROLE_OPERATOR, issuedAtMs, ttlMs);
+        return issue(legacy(secret), operatorId, JwtAuthenticator.ROLE_OPERATOR, issuedAtMs, ttlMs);
     }
 
-    private static String issue(final byte[] secret, final String merchantId, final String role, final long issuedAtMs, final long ttlMs)
+    private static KeyRing.Key legacy(final byte[] secret)
     {
         if (secret == null || secret.length < JwtAuthenticator.SECRET_BYTES_MIN)
         {
             throw new IllegalArgumentException("jwt secret must be at least 32 bytes (256 bits) for HS256");
         }
+        return KeyRing.legacy(secret).signingKey();
+    }
+
+    private static String issue(final KeyRing.Key key, final String merchantId, final String role, final long issuedAtMs, final long ttlMs)
+    {
         if (!JwtAuthenticator.isValidMerchantId(merchantId))
         {
             throw new IllegalArgumentException("merchantId=" + merchantId
@@ -80,10 +98,15 @@ public final class Tokens
         {
             claims.claim(JwtAuthenticator.ROLE_CLAIM, role);
         }
-        final SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims.build());
+        final JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT);
+        if (!key.legacy())
+        {
+            header.keyID(key.kid());
+        }
+        final SignedJWT jwt = new SignedJWT(header.build(), claims.build());
         try
         {
-            jwt.sign(new MACSigner(secret));
+            jwt.sign(new MACSigner(key.secret()));
         }
         catch (final JOSEException ex)
         {

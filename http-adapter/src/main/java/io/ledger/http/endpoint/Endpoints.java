@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Every route the server answers and the endpoint that serves it, built once when the class initializes: the three
- * routes the request handler answers itself ({@link Route#HEALTH}, {@link Route#OPENAPI}, {@link Route#METRICS}), then
+ * routes the request handler answers itself ({@link Route#HEALTH}, {@link Route#LIVENESS}, {@link Route#OPENAPI}, {@link Route#METRICS}), then
  * each family's endpoints in the order its {@code register} adds them. The order is the {@code Allow} header's order for
  * a path served under several methods.
  *
@@ -69,6 +69,7 @@ public final class Endpoints
     {
         final Table table = new Table()
             .local(Route.HEALTH)
+            .local(Route.LIVENESS)
             .local(Route.OPENAPI)
             .local(Route.METRICS);
         CustomerEndpoints.register(table);

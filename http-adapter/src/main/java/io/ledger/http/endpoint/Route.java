@@ -27,8 +27,11 @@ public final class Route
         REQUIRED
     }
 
-    /** Liveness; answered by the request handler, no token. */
+    /** Readiness: the ledger's real state, 503 when it cannot serve; answered by the request handler, no token. */
     public static final Route HEALTH = new Route("health", HttpMethod.GET, "/api/canary/health", null, null,
+        HttpResponseStatus.OK, Body.NONE);
+    /** Liveness: 200 whenever the server answers at all; answered by the request handler, no token. */
+    public static final Route LIVENESS = new Route("liveness", HttpMethod.GET, "/health/live", null, null,
         HttpResponseStatus.OK, Body.NONE);
     /** The served OpenAPI document; answered by the request handler, no token. */
     public static final Route OPENAPI = new Route("openapi", HttpMethod.GET, "/openapi.json", null, null,

@@ -95,6 +95,7 @@ public final class LedgerMetrics
 
     private final LedgerPipeline pipeline;
     private final JournalFiles journalFiles;
+    private final JournalSpace journalSpace;
     private final JournalStatus journal;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
@@ -126,12 +127,15 @@ public final class LedgerMetrics
      * @param pipeline         the pipeline: the ring gauges and the ledger thread's figures.
      * @param journalFiles     the journal's files, for their count and size; null leaves the journal file gauges out.
      * @param journal          durability, journal position and snapshots; null leaves those figures out.
+     * @param journalSpace     the journal directory's writability and free space; null leaves those gauges out.
      */
-    public LedgerMetrics(final LedgerPipeline pipeline, final JournalFiles journalFiles, final JournalStatus journal)
+    public LedgerMetrics(
+        final LedgerPipeline pipeline, final JournalFiles journalFiles, final JournalStatus journal, final JournalSpace journalSpace)
     {
         this.pipeline = pipeline;
         this.journalFiles = journalFiles;
         this.journal = journal;
+        this.journalSpace = journalSpace;
         java.util.Arrays.fill(pauseSlotSecond, Long.MIN_VALUE);
         register();
     }
@@ -386,7 +390,7 @@ public final class LedgerMetrics
         registry.register((MultiCollector)JVM_METRICS::scrape);
         registerCounts();
         registerPipeline();
-        final LedgerStateMetrics state = new LedgerStateMetrics(registry, pipeline, journalFiles, journal);
+        final LedgerStateMetrics state = new LedgerStateMetrics(registry, pipeline, journalFiles, journal, journalSpace);
         state.registerMoney();
         gauge("ledger_journal_last_command_id", "The id of the last state-changing command acknowledged by this process "
             + "(applied and journaled); 0 before any.", null, lastJournaledCommandId::get);
@@ -467,6 +471,9 @@ public final class LedgerMetrics
         gauge("ledger_thread_longest_pause_since_start_seconds", "The longest time the ledger thread went without "
             + "completing a command while one was waiting, since start, in seconds.", Unit.SECONDS,
             () -> pipeline.longestPauseNsSinceStart() / 1e9);
+        gauge("ledger_thread_stall_seconds", "How long the ledger thread has now gone without completing a command while "
+            + "one waits, in seconds; 0 when nothing waits. GET /api/canary/health reports the ledger down from "
+            + "--health-stall-ms on.", Unit.SECONDS, () -> pipeline.ledgerStallNs(System.nanoTime()) / 1e9);
         CounterWithCallback.builder()
             .name("ledger_thread_long_pauses_total")
             .help("Pauses of the ledger thread of at least the warning threshold (--pause-warn-ms); each is logged, at "

@@ -21,10 +21,12 @@ final class LedgerStateMetrics
     private final LedgerPipeline pipeline;
     private final JournalFiles journalFiles;
     private final JournalStatus journal;
+    private final JournalSpace journalSpace;
 
     LedgerStateMetrics(final PrometheusRegistry registry, final LedgerPipeline pipeline, final JournalFiles journalFiles,
-        final JournalStatus journal)
+        final JournalStatus journal, final JournalSpace journalSpace)
     {
+        this.journalSpace = journalSpace;
         this.registry = registry;
         this.pipeline = pipeline;
         this.journalFiles = journalFiles;
@@ -92,6 +94,14 @@ final class LedgerStateMetrics
         if (journalFiles != null)
         {
             registerJournalFiles();
+        }
+        if (journalSpace != null)
+        {
+            gauge(registry, "ledger_journal_disk_free_bytes", "Bytes this process may still write on the journal directory's file "
+                + "system (-1 when unknown); GET /api/canary/health reports the journal down below 256 MiB.", Unit.BYTES,
+                () -> journalSpace.state().usableBytes());
+            gauge(registry, "ledger_journal_writable", "1 when this process may create files in the journal directory, else 0.",
+                null, () -> journalSpace.state().writable() ? 1 : 0);
         }
         if (journal != null)
         {

@@ -410,6 +410,55 @@ class JwtAuthenticatorTest
         assertThrows(IllegalArgumentException.class, () -> Tokens.issue(SECRET, "m1", NOW_MS, 0));
     }
 
+    @Test
+    void shouldVerifyEachTokenWithTheKeyItsKidNamesAndKidlessTokensWithTheLegacyKey()
+    {
+        final KeyRing ring = KeyRing.of(List.of(
+            new KeyRing.Key(KeyRing.LEGACY_KID, 0, SECRET), new KeyRing.Key("k1", NOW_MS, OTHER_SECRET)));
+        final JwtAuthenticator rotated = new JwtAuthenticator(ring, clock, SKEW_MS);
+        final long exp = NOW_S + 3600;
+
+        final String signedByK1 = Tokens.issue(ring, "m1", NOW_MS, HOUR_MS);
+        assertTrue(decode(signedByK1.split("\\.")[0]).contains("\"kid\":\"k1\""), "the signing key names itself");
+        assertEquals("m1", rotated.authenticate("Bearer " + signedByK1).merchantId());
+        assertEquals("m2", rotated.authenticate("Bearer " + Tokens.issue(SECRET, "m2", NOW_MS, HOUR_MS)).merchantId(),
+            "a token without a kid, as earlier builds issued, verifies with the legacy key");
+        assertError("Invalid token signature", rotated.authenticate("Bearer " + hs256(SECRET,
+            "{\"alg\":\"HS256\",\"kid\":\"k1\"}", "{\"sub\":\"m3\",\"exp\":" + exp + "}")));
+        assertError("Token signed by an unknown or retired key", rotated.authenticate("Bearer " + hs256(OTHER_SECRET,
+            "{\"alg\":\"HS256\",\"kid\":\"k7\"}", "{\"sub\":\"m3\",\"exp\":" + exp + "}")));
+    }
+
+    @Test
+    void shouldRefuseTokensOfARetiredKeyAtOnceEvenWhenCached()
+    {
+        final KeyRing k1 = KeyRing.of(List.of(new KeyRing.Key("k1", NOW_MS, SECRET)));
+        final KeyRing both = k1.rotated(OTHER_SECRET, NOW_MS);
+        final JwtAuthenticator rotating = new JwtAuthenticator(k1, clock, SKEW_MS);
+        final String old = "Bearer " + Tokens.issue(k1, "m1", NOW_MS, HOUR_MS);
+        assertTrue(rotating.authenticate(old).ok());
+        assertTrue(rotating.authenticate(old).ok(), "now cached");
+
+        rotating.keys(both);
+        final String fresh = "Bearer " + Tokens.issue(both, "m2", NOW_MS, HOUR_MS);
+        assertTrue(rotating.authenticate(fresh).ok(), "the new key verifies");
+        assertTrue(rotating.authenticate(old).ok(), "the old key still verifies until it is retired");
+
+        rotating.keys(both.retired("k1"));
+        assertError("Token signed by an unknown or retired key", rotating.authenticate(old));
+        assertTrue(rotating.authenticate(fresh).ok());
+        assertEquals(List.of("k2"), rotating.keys().keys().stream().map(KeyRing.Key::kid).toList());
+    }
+
+    @Test
+    void shouldRefuseAKidlessTokenWhenTheRingHasNoLegacyKey()
+    {
+        final JwtAuthenticator ringOnly = new JwtAuthenticator(KeyRing.of(List.of(new KeyRing.Key("k1", NOW_MS, SECRET))), clock, SKEW_MS);
+
+        assertError("Token signed by an unknown or retired key",
+            ringOnly.authenticate("Bearer " + Tokens.issue(SECRET, "m1", NOW_MS, HOUR_MS)));
+    }
+
     private static void assertError(final String expected, final AuthResult result)
     {
         assertFalse(result.ok(), () -> "expected \"" + expected + "\" but authenticated " + result.merchantId());

@@ -7,139 +7,95 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/** The one format keys are written in ({@code base64:}, or {@code text:} for the old raw text), and the legacy file. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SecretsTest
 {
     @TempDir
     Path tempDir;
 
-    @Test
-    void shouldLoadTheSameSecretItCreated()
+    private static byte[] bytes(final int length)
     {
-        final Path dataDir = tempDir.resolve("data");
-        assertFalse(Secrets.exists(dataDir));
-
-        final byte[] created = Secrets.loadOrCreate(dataDir);
-        final byte[] loaded = Secrets.loadOrCreate(dataDir);
-
-        assertTrue(Secrets.exists(dataDir));
-        assertEquals(Secrets.GENERATED_BYTES, created.length);
-        assertArrayEquals(created, loaded);
-    }
-
-    @Test
-    void shouldCreateMissingDirectoriesAndLeaveNoTemporaryFiles() throws Exception
-    {
-        final Path dataDir = tempDir.resolve("a/b/c");
-
-        Secrets.loadOrCreate(dataDir);
-
-        try (Stream<Path> files = Files.list(dataDir))
+        final byte[] secret = new byte[length];
+        for (int i = 0; i < length; i++)
         {
-            assertEquals(List.of(dataDir.resolve(Secrets.FILE_NAME)), files.toList());
+            secret[i] = (byte)(i * 7 + 1);
         }
+        return secret;
     }
 
     @Test
-    void shouldWriteSecretFileReadableByOwnerOnly() throws Exception
+    void shouldReadABase64KeyAsTheKeyFilesAndKeyListingWriteIt()
     {
-        assumeTrue(tempDir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        final byte[] secret = bytes(32);
 
-        Secrets.loadOrCreate(tempDir);
-
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tempDir.resolve(Secrets.FILE_NAME))));
+        assertArrayEquals(secret, Secrets.parse("base64:" + Base64.getEncoder().encodeToString(secret)));
+        assertArrayEquals(secret, Secrets.parse(Secrets.format(secret)), "what format writes, parse reads");
+        assertTrue(Secrets.format(secret).startsWith("base64:"));
     }
 
     @Test
-    void shouldLoadAnExistingBase64Secret() throws Exception
+    void shouldReadTheOldRawTextSecretOnlyWithTheTextPrefix()
     {
-        final byte[] secret = new byte[48];
-        for (int i = 0; i < secret.length; i++)
-        {
-            secret[i] = (byte)i;
-        }
-        Files.writeString(tempDir.resolve(Secrets.FILE_NAME), "  " + Base64.getEncoder().encodeToString(secret) + "\n\n");
+        final String text = "\u00e9".repeat(16); // 16 characters, 32 UTF-8 bytes
 
-        assertArrayEquals(secret, Secrets.loadOrCreate(tempDir));
+        assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), Secrets.parse("text:" + text));
     }
 
     @Test
-    void shouldRefuseSecretFileThatIsNotBase64OrTooShort() throws Exception
+    void shouldRefuseAKeyWithoutAPrefixRatherThanGuessHowToReadIt()
     {
-        final Path file = tempDir.resolve(Secrets.FILE_NAME);
+        // A 44-character alphanumeric secret is valid base64 and valid text: read either way it is another key.
+        final String ambiguous = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR";
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Secrets.parse(ambiguous));
+
+        assertTrue(ex.getMessage().contains("base64:") && ex.getMessage().contains("text:"), ex.getMessage());
+        assertFalse(ex.getMessage().contains(ambiguous), "the message never quotes the secret");
+        assertThrows(IllegalArgumentException.class, () -> Secrets.parse(null));
+        assertThrows(IllegalArgumentException.class, () -> Secrets.parse(""));
+    }
+
+    @Test
+    void shouldRefuseKeysShorterThan32BytesAndBase64ThatIsNot()
+    {
+        final IllegalArgumentException shortBase64 = assertThrows(IllegalArgumentException.class,
+            () -> Secrets.parse("base64:" + Base64.getEncoder().encodeToString(bytes(31))));
+        assertTrue(shortBase64.getMessage().contains("31 bytes"), shortBase64.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Secrets.parse("text:" + "x".repeat(31)));
+        final IllegalArgumentException notBase64 = assertThrows(IllegalArgumentException.class,
+            () -> Secrets.parse("base64:not base64 at all!"));
+        assertFalse(notBase64.getMessage().contains("not base64 at all"), notBase64.getMessage());
+    }
+
+    @Test
+    void shouldLoadTheLegacyFileOfBareBase64() throws Exception
+    {
+        final byte[] secret = bytes(48);
+        final Path file = tempDir.resolve(Secrets.LEGACY_FILE_NAME);
+        Files.writeString(file, "  " + Base64.getEncoder().encodeToString(secret) + "\n\n");
+
+        assertArrayEquals(secret, Secrets.loadLegacy(file));
+    }
+
+    @Test
+    void shouldRefuseALegacyFileThatIsNotBase64OrTooShort() throws Exception
+    {
+        final Path file = tempDir.resolve(Secrets.LEGACY_FILE_NAME);
         Files.writeString(file, "not base64 at all!");
-        assertThrows(IllegalStateException.class, () -> Secrets.loadOrCreate(tempDir));
+        assertThrows(IllegalStateException.class, () -> Secrets.loadLegacy(file));
 
         Files.writeString(file, Base64.getEncoder().encodeToString(new byte[16]));
-        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> Secrets.loadOrCreate(tempDir));
-        assertTrue(ex.getMessage().contains("at least 32 bytes"), ex.getMessage());
-    }
-
-    @Test
-    void shouldGiveEveryConcurrentCreatorTheSameSecret() throws Exception
-    {
-        final Path dataDir = tempDir.resolve("race");
-        final int threads = 8;
-        final CountDownLatch go = new CountDownLatch(1);
-        final ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try
-        {
-            final List<Future<byte[]>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++)
-            {
-                results.add(pool.submit(() ->
-                {
-                    go.await();
-                    return Secrets.loadOrCreate(dataDir);
-                }));
-            }
-            go.countDown();
-            final byte[] first = results.get(0).get();
-            for (final Future<byte[]> result : results)
-            {
-                assertArrayEquals(first, result.get());
-            }
-            assertArrayEquals(first, Secrets.loadOrCreate(dataDir));
-        }
-        finally
-        {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
-    void shouldRejectTextSecretShorterThan32Bytes()
-    {
-        final IllegalArgumentException ex = assertThrows(
-            IllegalArgumentException.class, () -> Secrets.fromText("x".repeat(31)));
-
-        assertEquals("jwt secret must be at least 32 bytes (256 bits) for HS256", ex.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Secrets.fromText(null));
-    }
-
-    @Test
-    void shouldUseUtf8BytesOfTextSecret()
-    {
-        final String secret = "\u00e9".repeat(16); // 16 characters, 32 UTF-8 bytes
-
-        assertArrayEquals(secret.getBytes(StandardCharsets.UTF_8), Secrets.fromText(secret));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> Secrets.loadLegacy(file));
+        assertEquals(file.toAbsolutePath() + " holds 16 bytes; a jwt secret must be at least 32 bytes (256 bits) for HS256",
+            ex.getMessage());
     }
 }

@@ -74,6 +74,12 @@ public final class RecordFrame
     public static final int BAD_RESERVED = 4;
     public static final int BAD_BODY_LENGTH = 5;
     public static final int BAD_RECORD_TYPE = 6;
+    /**
+     * Whole (its CRC32C matches) but of a format version above this build's: written by a newer build. The frame's
+     * first byte (the version), its length at offset 4 and the CRC32C over {@code [0, 8 + bodyLength)} are the same in
+     * every version, so that an older build can always tell a newer record from a torn one.
+     */
+    public static final int NEWER_VERSION = 7;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /**
@@ -221,6 +227,10 @@ public final class RecordFrame
         {
             return CRC_MISMATCH;
         }
+        if (formatVersion() > FORMAT_VERSION)
+        {
+            return NEWER_VERSION;
+        }
         if (formatVersion() != FORMAT_VERSION && formatVersion() != FORMAT_VERSION_2)
         {
             return BAD_VERSION;
@@ -308,6 +318,7 @@ public final class RecordFrame
             case BAD_BODY_LENGTH -> "bad length: bodyLength=" + bodyLength() + " frameBytes=" + frameLength +
                 " recordType=" + recordType();
             case BAD_RECORD_TYPE -> "bad record type: recordType=" + recordType();
+            case NEWER_VERSION -> "formatVersion=" + formatVersion() + "; this build reads " + FORMAT_VERSION_2 + " and " + FORMAT_VERSION;
             default -> "status=" + status;
         };
     }

@@ -76,6 +76,11 @@ public record SnapshotHeader(
         }
         final int version = buffer.getInt();
         final int headerBytes = buffer.getInt();
+        if (version > FORMAT_VERSION)
+        {
+            // Judged before the checksum, whose place a newer header may have moved: magic and version keep theirs.
+            throw new NewerVersion("snapshot header formatVersion=" + version + "; this build reads " + FORMAT_VERSION);
+        }
         final long storedCrc = buffer.getInt(HEADER_BYTES - 4) & 0xFFFF_FFFFL;
         final long crc = crc(bytes, HEADER_BYTES - 4);
         if (storedCrc != crc)
@@ -90,6 +95,17 @@ public record SnapshotHeader(
         }
         return new SnapshotHeader(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong(),
             buffer.getInt() & 0xFFFF_FFFFL, buffer.getInt() & 0xFFFF_FFFFL, buffer.getLong());
+    }
+
+    /** The header is of a format version above this build's: written by a newer build. */
+    static final class NewerVersion extends IllegalArgumentException
+    {
+        private static final long serialVersionUID = 1L;
+
+        NewerVersion(final String message)
+        {
+            super(message);
+        }
     }
 
     private static long crc(final byte[] bytes, final int length)

@@ -30,6 +30,8 @@ import java.util.zip.CRC32C;
 
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerSnapshot;
+import io.ledger.engine.SnapshotFormatException;
+import io.ledger.journal.NewerFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,6 +228,14 @@ public final class SnapshotStore
             {
                 throw new InvalidSnapshotException(file, "payload ends early", ex);
             }
+            catch (final SnapshotFormatException ex)
+            {
+                if (ex.writtenByNewerBuild())
+                {
+                    throw new NewerFormatException(file, "snapshot " + ex.getMessage());
+                }
+                throw new InvalidSnapshotException(file, "payload not understood: " + ex.getMessage(), ex);
+            }
             catch (final IOException | RuntimeException ex)
             {
                 throw new InvalidSnapshotException(file, "payload not understood: " + ex.getMessage(), ex);
@@ -384,6 +394,10 @@ public final class SnapshotStore
         try
         {
             header = SnapshotHeader.decode(bytes.array());
+        }
+        catch (final SnapshotHeader.NewerVersion ex)
+        {
+            throw new NewerFormatException(file, ex.getMessage());
         }
         catch (final IllegalArgumentException ex)
         {

@@ -17,6 +17,7 @@ import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.JournalCorruptException;
+import io.ledger.journal.NewerFormatException;
 import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.server.tools.JournalTool.ToolException;
 import picocli.CommandLine.Command;
@@ -103,7 +104,7 @@ public final class JournalCommand implements Callable<Integer>
                 }
                 json.flush();
             }
-            catch (final JournalCorruptException ex)
+            catch (final JournalCorruptException | NewerFormatException ex)
             {
                 out.flush();
                 throw new ToolException(JournalTool.EXIT_PROBLEM, ex.getMessage());

@@ -13,6 +13,7 @@ import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerTotals;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.JournalCorruptException;
+import io.ledger.journal.NewerFormatException;
 import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.journal.snapshot.LedgerRecovery;
 import io.ledger.journal.snapshot.SnapshotStore;
@@ -121,7 +122,7 @@ public final class ReplayCommand implements Callable<Integer>
                         toCommandId == null ? Long.MAX_VALUE : toCommandId, toTimeMs, progress);
                 }
             }
-            catch (final JournalCorruptException ex)
+            catch (final JournalCorruptException | NewerFormatException ex)
             {
                 throw new ToolException(JournalTool.EXIT_PROBLEM, ex.getMessage());
             }

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import io.ledger.engine.Ledger;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.JournalCorruptException;
+import io.ledger.journal.NewerFormatException;
 import io.ledger.journal.snapshot.InvalidSnapshotException;
 import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.journal.snapshot.LedgerRecovery;
@@ -78,6 +79,13 @@ public final class VerifyCommand implements Callable<Integer>
                 return run.finish(true);
             }
             return run.finish(run.problem);
+        }
+        catch (final NewerFormatException ex)
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            out.println("NEWER FORMAT: " + ex.getMessage());
+            out.flush();
+            return JournalTool.EXIT_PROBLEM;
         }
         catch (final ToolException ex)
         {
