@@ -28,6 +28,7 @@ import io.ledger.http.auth.Tokens;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.snapshot.SnapshotStore;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,18 @@ class SnapshotCrashTest
     Path tempDir;
 
     private int incarnation;
+    /** The server started last: killed after the test, so that a failed assertion leaves no child JVM behind. */
+    private ChildServer current;
+
+    @AfterEach
+    void killServer()
+    {
+        if (current != null)
+        {
+            current.process.destroyForcibly();
+            current = null;
+        }
+    }
 
     @Test
     void shouldRecoverEveryAcknowledgedCommandAfterAKillInTheMiddleOfASnapshotWrite() throws Exception
@@ -159,6 +172,7 @@ class SnapshotCrashTest
         // snapshots by time only: one a second, each long enough (150,000 customers) to be caught half-written
         final ChildServer server = ChildServer.start(port, dataDir, SECRET_TEXT, log,
             List.of("--snapshot-every-commands", "0", "--snapshot-every-seconds", "1", "--snapshots-keep", "3"));
+        current = server;
         final String problem = server.awaitHealthy(port);
         if (problem != null)
         {
