@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same key with another body is 422; the same key while the first request is still in flight is 409; keys are
  * journaled, so a restart honours them.
  *
- * <p>"In flight" is made deterministic by holding the server's journal thread ({@link JournalHold}): a command that
+ * <p>"In flight" is made deterministic by holding the server's ledger thread ({@link JournalHold}): a command that
  * is published but not yet journaled cannot be acknowledged, so its request stays in flight for exactly as long as
  * the test holds the thread. The same hold fills a two-slot ring to show the 503 the ring answers when full.
  */
@@ -284,8 +284,8 @@ class IdempotencyTest extends LedgerApiTest
     }
 
     /**
-     * Suspends a server's {@code ledger-journal} thread, so that what is published to the ring is neither journaled
-     * nor acknowledged until {@link #close()} resumes it. Used only on servers started with the lock-free
+     * Suspends a server's {@code ledger} thread (which journals, applies and, in {@code process} durability, replies),
+     * so that what is published to the ring is neither journaled nor acknowledged until {@link #close()} resumes it. Used only on servers started with the lock-free
      * {@code sleeping} wait strategy, whose idle threads hold no monitor that a suspension could leave held.
      *
      * <p>{@link Thread#suspend()} works on JDK 17 (the build's JDK) and throws from JDK 20 on; there the tests that
@@ -302,13 +302,13 @@ class IdempotencyTest extends LedgerApiTest
             thread.suspend();
         }
 
-        /** Holds the journal thread of the one server started since {@code before} was taken. */
+        /** Holds the ledger thread of the one server started since {@code before} was taken. */
         static JournalHold onNewServer(final Set<Thread> before)
         {
             assumeTrue(Runtime.version().feature() < 20, "Thread.suspend is unsupported from JDK 20 on");
             final Set<Thread> started = journalThreads();
             started.removeAll(before);
-            assertEquals(1, started.size(), "expected one new ledger-journal thread, found " + started);
+            assertEquals(1, started.size(), "expected one new ledger thread, found " + started);
             final Thread thread = started.iterator().next();
             assertNotNull(thread);
             return new JournalHold(thread);
@@ -319,7 +319,7 @@ class IdempotencyTest extends LedgerApiTest
             final Set<Thread> threads = new HashSet<>();
             for (final Thread thread : Thread.getAllStackTraces().keySet())
             {
-                if (thread.isAlive() && "ledger-journal".equals(thread.getName()))
+                if (thread.isAlive() && "ledger".equals(thread.getName()))
                 {
                     threads.add(thread);
                 }

@@ -2,31 +2,33 @@ package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * The command pipeline: a multi-producer Disruptor ring of preallocated {@link CommandEvent}s, consumed by a
- * journal stage and the ledger stage in parallel, and then by the reply stage, which releases a reply only once
- * its command is both applied and journaled. See {@code package-info.java} for the picture.
+ * The command pipeline: a multi-producer Disruptor ring of preallocated {@link CommandEvent}s with one consumer, the
+ * ledger thread ({@link LedgerProcessor}), which journals and then applies each command in sequence order; the replies
+ * of a batch are released by the ledger thread itself once the batch is journaled, or, when the journal syncs on a
+ * thread of its own ({@code fsync} durability, {@link JournalWriter#syncer()}), by the sync thread
+ * ({@link SyncProcessor}) once the sync that covers the batch returns. See {@code package-info.java} for the picture.
  *
  * <p>Publishing never blocks: when the ring is full {@link #tryPublish} returns false and the caller refuses the
- * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread.
+ * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread. A slot is reused only
+ * after its reply was handed to its {@link ReplySink}.
  *
- * <p>Failure policy: if the journal throws, or the ledger throws (a bug), nothing from that command on is ever
- * acknowledged: the reply stage answers those commands with {@link ResultCode}-less "unavailable" replies (the
- * event's {@link CommandEvent#result()} is {@code null}) and the {@link Context#fatalErrorHandler} is told, so the
- * process can stop and recover from the journal.
+ * <p>Failure policy: if the journal throws (an append, or the sync that should cover a batch), or the ledger throws (a
+ * bug), nothing from that command on is ever acknowledged: replies to those commands carry no result (the event's
+ * {@link CommandEvent#result()} is {@code null}, "unavailable") and the {@link Context#fatalErrorHandler} is told, so
+ * the process can stop and recover from the journal. A command is journaled before it is applied, so a journal that
+ * fails leaves it unapplied.
  *
- * <p>Snapshots: with a {@link Context#snapshotTaker}, the ledger stage hands the ledger to it between two commands, at
- * the end of a batch, once {@link Context#snapshotEveryCommands} journaled commands were applied since the last one
- * or after {@link #requestSnapshot()}; the ledger thread pauses for as long as the taker needs. {@link #close()} takes
- * a final one after the ledger thread stopped and before the journal closes.
+ * <p>Snapshots: with a {@link Context#snapshotTaker}, the ledger thread hands the ledger to it between two commands, at
+ * the end of a batch (after the batch's replies), once {@link Context#snapshotEveryCommands} journaled commands were
+ * applied since the last one or after {@link #requestSnapshot()}; the ledger thread pauses for as long as the taker
+ * needs. {@link #close()} takes a final one after the ledger thread stopped and before the journal closes.
  *
  * <p>Pauses: the ledger stage measures, for every command, how long the ledger thread went without completing a
  * command while that one was waiting: {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow
@@ -86,9 +88,11 @@ public final class LedgerPipeline implements AutoCloseable
 
     private final Context context;
     private final RingBuffer<CommandEvent> ring;
-    private final BatchEventProcessor<CommandEvent> journalProcessor;
-    private final BatchEventProcessor<CommandEvent> ledgerProcessor;
-    private final BatchEventProcessor<CommandEvent> replyProcessor;
+    private final LedgerProcessor ledgerProcessor;
+    /** Null unless the journal syncs on a thread of its own. */
+    private final SyncProcessor syncProcessor;
+    /** How far replies are released: the ring's one gating sequence. */
+    private final Sequence replied;
     private final Thread[] threads;
     private final EpochClock clock;
     private final long firstCommandId;
@@ -112,23 +116,19 @@ public final class LedgerPipeline implements AutoCloseable
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
         ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
 
-        final SequenceBarrier head = ring.newBarrier();
-        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(this, journal));
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, snapshotTaker,
-            context.snapshotEveryCommands, context.commandsSinceSnapshot, context.snapshotErrorHandler, pauses));
-        final SequenceBarrier appliedAndJournaled =
-            ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
-        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage(this));
-        ring.addGatingSequences(replyProcessor.getSequence());
+        final JournalWriter.Syncer syncer = journal.syncer();
+        final ReplyStage replyStage = new ReplyStage(this, ring, context.replyErrorHandler);
+        syncProcessor = syncer == null ? null : new SyncProcessor(this, syncer, replyStage);
+        ledgerProcessor = new LedgerProcessor(this, ring, new JournalStage(this, journal),
+            new LedgerStage(this, ledger, snapshotTaker, context.snapshotEveryCommands, context.commandsSinceSnapshot,
+                context.snapshotErrorHandler, pauses),
+            syncer == null ? replyStage : null, syncProcessor);
+        replied = syncProcessor == null ? ledgerProcessor.sequence() : syncProcessor.sequence();
+        ring.addGatingSequences(replied);
 
-        journalProcessor.setExceptionHandler(failStop("journal"));
-        ledgerProcessor.setExceptionHandler(failStop("ledger"));
-        replyProcessor.setExceptionHandler(failStop("reply"));
-
-        threads = new Thread[] {
-            new Thread(journalProcessor, "ledger-journal"),
-            new Thread(ledgerProcessor, "ledger-apply"),
-            new Thread(replyProcessor, "ledger-reply")};
+        threads = syncProcessor == null
+            ? new Thread[] {new Thread(ledgerProcessor, "ledger")}
+            : new Thread[] {new Thread(ledgerProcessor, "ledger"), new Thread(syncProcessor, "ledger-sync")};
         for (final Thread thread : threads)
         {
             thread.setDaemon(true);
@@ -136,17 +136,12 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    private FailStop failStop(final String stage)
-    {
-        return new FailStop(this, stage, firstCommandId, context.replyErrorHandler, context.fatalErrorHandler);
-    }
-
     /**
-     * Starts the pipeline's three threads.
+     * Starts the pipeline's threads: the ledger thread, and the sync thread when the journal asks for one.
      *
      * @param ledger  the state machine, already rebuilt from the journal; from now on touched only by the
      *                ledger thread.
-     * @param journal where journaled commands go; from now on touched only by the journal thread.
+     * @param journal where journaled commands go; from now on appended to only by the ledger thread.
      */
     public static LedgerPipeline start(final Context context, final Ledger ledger, final JournalWriter journal)
     {
@@ -276,13 +271,15 @@ public final class LedgerPipeline implements AutoCloseable
         }
         closed = true;
         final long deadlineNs = System.nanoTime() + context.drainTimeoutNs;
-        while (replyProcessor.getSequence().get() < ring.getCursor() && System.nanoTime() < deadlineNs)
+        while (replied.get() < ring.getCursor() && System.nanoTime() < deadlineNs)
         {
             Thread.onSpinWait();
         }
-        journalProcessor.halt();
         ledgerProcessor.halt();
-        replyProcessor.halt();
+        if (syncProcessor != null)
+        {
+            syncProcessor.halt();
+        }
         boolean stopped = true;
         for (final Thread thread : threads)
         {
@@ -323,7 +320,7 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Stage threads. */
+    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Pipeline threads. */
     boolean failedAt(final long sequence)
     {
         return sequence >= failedSequence;
@@ -341,7 +338,7 @@ public final class LedgerPipeline implements AutoCloseable
         snapshotRequested = false;
     }
 
-    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Stage threads. */
+    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Pipeline threads. */
     void fail(final String stage, final long sequence, final Throwable error)
     {
         if (sequence < failedSequence)

@@ -1,16 +1,14 @@
 package io.ledger.engine;
 
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.Sequence;
-
 /**
- * The pipeline's ledger stage (thread {@code ledger-apply}): applies each command and notes its pause
- * ({@link PauseFigures}); at the end of a batch it publishes the money totals and the batch's longest pause and, when
- * a snapshot is due (by count or on request), hands the ledger to the {@link SnapshotTaker} between two commands.
+ * The pipeline's ledger stage (on the ledger thread, after the journal stage): applies each command and notes its pause
+ * ({@link PauseFigures}); at the end of a batch, once its replies are released, it publishes the money totals and the
+ * batch's longest pause and, when a snapshot is due (by count or on request), hands the ledger to the
+ * {@link SnapshotTaker} between two commands.
  *
  * <p>Single-threaded: the ledger thread only; it alone touches the ledger.
  */
-final class LedgerStage implements EventHandler<CommandEvent>
+final class LedgerStage
 {
     private final LedgerPipeline pipeline;
     private final Ledger ledger;
@@ -20,7 +18,6 @@ final class LedgerStage implements EventHandler<CommandEvent>
     private final PauseFigures pauses;
     /** Journaled commands applied since the state the last snapshot holds. */
     private long sinceSnapshot;
-    private Sequence sequenceCallback;
 
     LedgerStage(
         final LedgerPipeline pipeline, final Ledger ledger, final SnapshotTaker snapshotTaker, final long snapshotEveryCommands,
@@ -36,14 +33,8 @@ final class LedgerStage implements EventHandler<CommandEvent>
         this.pauses = pauses;
     }
 
-    @Override
-    public void setSequenceCallback(final Sequence sequenceCallback)
-    {
-        this.sequenceCallback = sequenceCallback;
-    }
-
-    @Override
-    public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
+    /** Applies one command; its journal record, if it has one, is written already. */
+    void onEvent(final CommandEvent event, final long sequence)
     {
         if (pipeline.failedAt(sequence))
         {
@@ -64,14 +55,16 @@ final class LedgerStage implements EventHandler<CommandEvent>
         {
             sinceSnapshot++;
         }
-        if (endOfBatch)
+    }
+
+    /** After the batch ending at {@code sequence}: its replies are released, so a snapshot pause delays none of them. */
+    void endOfBatch(final long sequence)
+    {
+        ledger.moneyTotals().publish();
+        pauses.endOfBatch();
+        if (snapshotTaker != null && !pipeline.failedAt(sequence))
         {
-            ledger.moneyTotals().publish();
-            pauses.endOfBatch();
-            if (snapshotTaker != null)
-            {
-                maybeSnapshot(sequence);
-            }
+            maybeSnapshot(sequence);
         }
     }
 
@@ -87,12 +80,6 @@ final class LedgerStage implements EventHandler<CommandEvent>
         {
             pipeline.snapshotRequestDone(); // nothing changed since the last one
             return;
-        }
-        // Publish this batch as applied before pausing, so that its replies do not wait for the snapshot (the
-        // processor would otherwise publish the sequence only after this call returns)
-        if (sequenceCallback != null)
-        {
-            sequenceCallback.set(sequence);
         }
         try
         {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +25,8 @@ class LedgerPipelineSnapshotTest
         final List<long[]> taken = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
         final AtomicInteger closes = new AtomicInteger();
+        /** Calls of takeSnapshot, whatever their outcome: the ledger thread reached the due point. */
+        final AtomicInteger attempts = new AtomicInteger();
         volatile boolean busy;
         volatile boolean fail;
         volatile long lastTakenCommandId = -1;
@@ -33,6 +34,7 @@ class LedgerPipelineSnapshotTest
         @Override
         public boolean takeSnapshot(final Ledger ledger)
         {
+            attempts.incrementAndGet();
             if (fail)
             {
                 throw new IllegalStateException("disk full");
@@ -128,7 +130,7 @@ class LedgerPipelineSnapshotTest
         assertEquals(List.of(3L, 6L, 7L), taker.taken.stream().map(t -> t[0]).toList(), "each after a known command");
         assertEquals(List.of(3L, 6L, 7L), taker.taken.stream().map(t -> t[1]).toList());
         assertEquals(ledger.stateHash(), taker.taken.get(2)[2]);
-        assertEquals("ledger-apply", taker.threads.get(0));
+        assertEquals("ledger", taker.threads.get(0));
         assertFalse(taker.threads.get(2).startsWith("ledger-"), "the final snapshot is taken by the closing thread");
         assertEquals(1, taker.closes.get());
     }
@@ -167,6 +169,7 @@ class LedgerPipelineSnapshotTest
                 .commandsSinceSnapshot(4), new Ledger(ZAR), new NullJournal()))
         {
             createCustomers(pipeline, 1); // 4 replayed + 1: due, but busy
+            await(() -> taker.attempts.get() == 1); // the reply leaves before the snapshot point: wait for it
             assertEquals(0, taker.taken.size());
             taker.busy = false;
             createCustomers(pipeline, 1); // still due: taken now
@@ -225,12 +228,13 @@ class LedgerPipelineSnapshotTest
     {
         final RecordingTaker taker = new RecordingTaker();
         taker.fail = true;
-        final List<Long> errors = new ArrayList<>();
+        final List<Long> errors = new CopyOnWriteArrayList<>();
         try (LedgerPipeline pipeline = LedgerPipeline.start(
             new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(taker).snapshotEveryCommands(1)
                 .snapshotErrorHandler((id, error) -> errors.add(id)), new Ledger(ZAR), new NullJournal()))
         {
             createCustomers(pipeline, 3);
+            await(() -> errors.size() == 3); // each reply leaves before its snapshot point
             assertFalse(pipeline.failed());
             taker.fail = false;
         }
