@@ -361,7 +361,7 @@ public final class LedgerPipeline implements AutoCloseable
         /** {@link #PAUSE_WARN_MS_DEFAULT} in nanoseconds. */
         public static final long PAUSE_WARN_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(PAUSE_WARN_MS_DEFAULT);
         /** The wait strategy when none is chosen, a name {@link WaitStrategies#byName} knows; the server's default. */
-        public static final String WAIT_STRATEGY_DEFAULT = "blocking";
+        public static final String WAIT_STRATEGY_DEFAULT = "lite-blocking";
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
         private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
@@ -396,8 +396,9 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
-        /** How idle stages wait: {@code blocking} (default, kind to small machines), {@code sleeping},
-         * {@code yielding} or {@code busy-spin} (lowest latency, burns a core per stage). */
+        /** How the idle ledger thread waits: {@code lite-blocking} (default: parks, and a publisher signals only a
+         * parked thread), {@code blocking}, {@code sleeping}, {@code yielding} or {@code busy-spin} (lowest latency,
+         * burns a core); see {@link WaitStrategies}. */
         public Context waitStrategy(final String name)
         {
             this.waitStrategyName = name;
