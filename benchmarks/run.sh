@@ -103,7 +103,7 @@ fi
 if ((QUICK)); then
   : "${DURATION:=3}" "${WARMUP:=2}" "${CUSTOMERS:=1000}" "${PG_SCRIPTS:=cte}"
   MAX_RATES=2
-  [[ -n "$JMH_ARGS" ]] || JMH_ARGS="-wi 1 -w 1s -i 1 -r 1s -p records=200000 -p waitStrategy=blocking -prof gc"
+  [[ -n "$JMH_ARGS" ]] || JMH_ARGS="-wi 1 -w 1s -i 1 -r 1s -p records=200000 -p waitStrategy=lite-blocking -prof gc"
 else
   : "${DURATION:=30}" "${WARMUP:=10}" "${CUSTOMERS:=10000}" "${PG_SCRIPTS:=cte,interactive}"
   MAX_RATES=9

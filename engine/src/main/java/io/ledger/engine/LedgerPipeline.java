@@ -2,26 +2,28 @@ package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * The command pipeline: a multi-producer Disruptor ring of preallocated {@link CommandEvent}s, consumed by a
- * journal stage and the ledger stage in parallel, and then by the reply stage, which releases a reply only once
- * its command is both applied and journaled. See {@code package-info.java} for the picture.
+ * The command pipeline: a multi-producer Disruptor ring of preallocated {@link CommandEvent}s with one consumer, the
+ * ledger thread ({@link LedgerProcessor}), which journals and then applies each command in sequence order; the replies
+ * of a batch are released by the ledger thread itself once the batch is journaled, or, when the journal syncs on a
+ * thread of its own ({@code fsync} durability, {@link JournalWriter#syncer()}), by the sync thread
+ * ({@link SyncProcessor}) once the sync that covers the batch returns. See {@code package-info.java} for the picture.
  *
  * <p>Publishing never blocks: when the ring is full {@link #tryPublish} returns false and the caller refuses the
- * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread.
+ * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread. A slot is reused only
+ * after its reply was handed to its {@link ReplySink}.
  *
- * <p>Failure policy: if the journal throws, or the ledger throws (a bug), nothing from that command on is ever
- * acknowledged: the reply stage answers those commands with {@link ResultCode}-less "unavailable" replies (the
- * event's {@link CommandEvent#result()} is {@code null}) and the {@link Context#fatalErrorHandler} is told, so the
- * process can stop and recover from the journal.
+ * <p>Failure policy: if the journal throws (an append, or the sync that should cover a batch), or the ledger throws (a
+ * bug), nothing from that command on is ever acknowledged: replies to those commands carry no result (the event's
+ * {@link CommandEvent#result()} is {@code null}, "unavailable") and the {@link Context#fatalErrorHandler} is told, so
+ * the process can stop and recover from the journal. A command is journaled before it is applied, so a journal that
+ * fails leaves it unapplied.
  *
  * <p>Snapshots never pause the ledger thread: they are written by a follower that keeps its own copy of the ledger by
  * reading the journal (the journal module's {@code SnapshotAgent}). The pipeline only tells its
@@ -86,9 +88,11 @@ public final class LedgerPipeline implements AutoCloseable
 
     private final Context context;
     private final RingBuffer<CommandEvent> ring;
-    private final BatchEventProcessor<CommandEvent> journalProcessor;
-    private final BatchEventProcessor<CommandEvent> ledgerProcessor;
-    private final BatchEventProcessor<CommandEvent> replyProcessor;
+    private final LedgerProcessor ledgerProcessor;
+    /** Null unless the journal syncs on a thread of its own. */
+    private final SyncProcessor syncProcessor;
+    /** How far replies are released: the ring's one gating sequence. */
+    private final Sequence replied;
     private final Thread[] threads;
     private final EpochClock clock;
     private final long firstCommandId;
@@ -111,22 +115,17 @@ public final class LedgerPipeline implements AutoCloseable
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
         ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
 
-        final SequenceBarrier head = ring.newBarrier();
-        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(this, journal));
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, pauses));
-        final SequenceBarrier appliedAndJournaled =
-            ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
-        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage(this));
-        ring.addGatingSequences(replyProcessor.getSequence());
+        final JournalWriter.Syncer syncer = journal.syncer();
+        final ReplyStage replyStage = new ReplyStage(this, ring, context.replyErrorHandler);
+        syncProcessor = syncer == null ? null : new SyncProcessor(this, syncer, replyStage);
+        ledgerProcessor = new LedgerProcessor(this, ring, new JournalStage(this, journal), new LedgerStage(this, ledger, pauses),
+            syncer == null ? replyStage : null, syncProcessor);
+        replied = syncProcessor == null ? ledgerProcessor.sequence() : syncProcessor.sequence();
+        ring.addGatingSequences(replied);
 
-        journalProcessor.setExceptionHandler(failStop("journal"));
-        ledgerProcessor.setExceptionHandler(failStop("ledger"));
-        replyProcessor.setExceptionHandler(failStop("reply"));
-
-        threads = new Thread[] {
-            new Thread(journalProcessor, "ledger-journal"),
-            new Thread(ledgerProcessor, "ledger-apply"),
-            new Thread(replyProcessor, "ledger-reply")};
+        threads = syncProcessor == null
+            ? new Thread[] {new Thread(ledgerProcessor, "ledger")}
+            : new Thread[] {new Thread(ledgerProcessor, "ledger"), new Thread(syncProcessor, "ledger-sync")};
         for (final Thread thread : threads)
         {
             thread.setDaemon(true);
@@ -134,17 +133,12 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    private FailStop failStop(final String stage)
-    {
-        return new FailStop(this, stage, firstCommandId, context.replyErrorHandler, context.fatalErrorHandler);
-    }
-
     /**
-     * Starts the pipeline's three threads.
+     * Starts the pipeline's threads: the ledger thread, and the sync thread when the journal asks for one.
      *
      * @param ledger  the state machine, already rebuilt from the journal; from now on touched only by the
      *                ledger thread.
-     * @param journal where journaled commands go; from now on touched only by the journal thread.
+     * @param journal where journaled commands go; from now on appended to only by the ledger thread.
      */
     public static LedgerPipeline start(final Context context, final Ledger ledger, final JournalWriter journal)
     {
@@ -228,13 +222,13 @@ public final class LedgerPipeline implements AutoCloseable
      */
     public long ledgerStallNs(final long nowNs)
     {
-        final long next = ledgerProcessor.getSequence().get() + 1;
+        final long next = ledgerProcessor.sequence().get() + 1;
         if (!ring.isAvailable(next))
         {
             return 0; // nothing published waits (or it is still being filled: then the ledger is not the one waiting)
         }
         final long publishedNs = ring.get(next).publishedNs(); // visible: isAvailable read the publisher's release
-        if (ledgerProcessor.getSequence().get() >= next)
+        if (ledgerProcessor.sequence().get() >= next)
         {
             return 0; // applied meanwhile (the slot may be refilled from here on, so its time is not used)
         }
@@ -282,13 +276,15 @@ public final class LedgerPipeline implements AutoCloseable
         }
         closed = true;
         final long deadlineNs = System.nanoTime() + context.drainTimeoutNs;
-        while (replyProcessor.getSequence().get() < ring.getCursor() && System.nanoTime() < deadlineNs)
+        while (replied.get() < ring.getCursor() && System.nanoTime() < deadlineNs)
         {
             Thread.onSpinWait();
         }
-        journalProcessor.halt();
         ledgerProcessor.halt();
-        replyProcessor.halt();
+        if (syncProcessor != null)
+        {
+            syncProcessor.halt();
+        }
         boolean stopped = true;
         for (final Thread thread : threads)
         {
@@ -329,13 +325,13 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Stage threads. */
+    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Pipeline threads. */
     boolean failedAt(final long sequence)
     {
         return sequence >= failedSequence;
     }
 
-    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Stage threads. */
+    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Pipeline threads. */
     void fail(final String stage, final long sequence, final Throwable error)
     {
         if (sequence < failedSequence)
@@ -358,7 +354,7 @@ public final class LedgerPipeline implements AutoCloseable
         /** {@link #PAUSE_WARN_MS_DEFAULT} in nanoseconds. */
         public static final long PAUSE_WARN_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(PAUSE_WARN_MS_DEFAULT);
         /** The wait strategy when none is chosen, a name {@link WaitStrategies#byName} knows; the server's default. */
-        public static final String WAIT_STRATEGY_DEFAULT = "blocking";
+        public static final String WAIT_STRATEGY_DEFAULT = "lite-blocking";
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
         private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
@@ -391,8 +387,9 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
-        /** How idle stages wait: {@code blocking} (default, kind to small machines), {@code sleeping},
-         * {@code yielding} or {@code busy-spin} (lowest latency, burns a core per stage). */
+        /** How the idle ledger thread waits: {@code lite-blocking} (default: parks, and a publisher signals only a
+         * parked thread), {@code blocking}, {@code sleeping}, {@code yielding} or {@code busy-spin} (lowest latency,
+         * burns a core); see {@link WaitStrategies}. */
         public Context waitStrategy(final String name)
         {
             this.waitStrategyName = name;

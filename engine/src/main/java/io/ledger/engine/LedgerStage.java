@@ -1,15 +1,14 @@
 package io.ledger.engine;
 
-import com.lmax.disruptor.EventHandler;
-
 /**
- * The pipeline's ledger stage (thread {@code ledger-apply}): applies each command and notes its pause
- * ({@link PauseFigures}); at the end of a batch it publishes the money totals and the batch's longest pause. It never
- * stops for a snapshot: snapshots come from a follower that reads the journal ({@link SnapshotTaker}).
+ * The pipeline's ledger stage (on the ledger thread, after the journal stage): applies each command and notes its pause
+ * ({@link PauseFigures}); at the end of a batch, once its replies are released, it publishes the money totals and the
+ * batch's longest pause. It never stops for a snapshot: snapshots come from a follower that reads the journal
+ * ({@link SnapshotTaker}).
  *
  * <p>Single-threaded: the ledger thread only; it alone touches the ledger.
  */
-final class LedgerStage implements EventHandler<CommandEvent>
+final class LedgerStage
 {
     private final LedgerPipeline pipeline;
     private final Ledger ledger;
@@ -22,8 +21,8 @@ final class LedgerStage implements EventHandler<CommandEvent>
         this.pauses = pauses;
     }
 
-    @Override
-    public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
+    /** Applies one command; its journal record, if it has one, is written already. */
+    void onEvent(final CommandEvent event, final long sequence)
     {
         if (pipeline.failedAt(sequence))
         {
@@ -40,10 +39,12 @@ final class LedgerStage implements EventHandler<CommandEvent>
             return;
         }
         pauses.completed(event.publishedNs(), event.commandId());
-        if (endOfBatch)
-        {
-            ledger.moneyTotals().publish();
-            pauses.endOfBatch();
-        }
+    }
+
+    /** After a batch: its replies are released. */
+    void endOfBatch()
+    {
+        ledger.moneyTotals().publish();
+        pauses.endOfBatch();
     }
 }

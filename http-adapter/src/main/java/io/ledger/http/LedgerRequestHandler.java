@@ -60,10 +60,10 @@ import org.slf4j.LoggerFactory;
  * lingering close ({@link LedgerHttpInitializer#lingeringClose}), so the client reads it instead of a reset; nothing
  * queued is dropped before it, because nothing is decoded after the connection's last request.
  *
- * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the reply
- * thread calls and which hands the response over to the event loop.
+ * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the pipeline's reply
+ * thread calls, and which its event loop's {@link ReplyPublisher} follows with {@link #writeDelivered()} on the loop.
  */
-final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements Runnable
+final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -83,6 +83,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private final Request parsing;
 
     private ChannelHandlerContext ctx;
+    /** The reply sink of this connection's event loop; set on the first publish. */
+    private ReplyPublisher replies;
     private boolean inFlight;
     private Endpoint inFlightEndpoint;
     private boolean inFlightKeepAlive;
@@ -284,26 +286,30 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         return publishedNs;
     }
 
-    /** Hands the reply of the in-flight command, and the ledger's outcome, to the event loop. Reply thread only. */
+    /**
+     * Gives the connection the reply of its in-flight command and the ledger's outcome; its {@link ReplyPublisher}
+     * hands the connection to the event loop at the end of the pipeline's batch. Reply thread only.
+     */
     void deliver(final FullHttpResponse response, final ResultCode result)
     {
         deliveredResult = result;
         delivered = response;
-        try
+    }
+
+    /** The event loop is shutting down: the connection is going away with it. Drops the delivered reply. */
+    void abandonDelivered()
+    {
+        final FullHttpResponse response = delivered;
+        delivered = null;
+        if (response != null)
         {
-            ctx.executor().execute(this);
-        }
-        catch (final java.util.concurrent.RejectedExecutionException ex)
-        {
-            delivered = null; // the event loop is shutting down: the connection is going away with it
-            releaseIdempotencyKey();
             response.release();
         }
+        releaseIdempotencyKey(); // the gate is thread-safe, and the event loop runs nothing more for this connection
     }
 
     /** Event loop: writes the delivered reply, then serves requests that queued up behind it. */
-    @Override
-    public void run()
+    void writeDelivered()
     {
         final FullHttpResponse response = delivered;
         delivered = null;
@@ -541,7 +547,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             draft.text(Field.IDEMPOTENCY_KEY, keyHeader);
         }
 
-        draft.replyTo(ReplyPublisher.INSTANCE, this);
+        if (replies == null)
+        {
+            replies = ReplyPublisher.of(ctx.executor()); // on the event loop: its own publisher
+        }
+        draft.replyTo(replies, this);
         inFlight = true;
         inFlightEndpoint = endpoint;
         inFlightKeepAlive = keepAlive;
