@@ -401,7 +401,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         final Route route = router.find(request.method(), path);
         if (route == null)
         {
-            unmatched(request.method(), path, router.allowed(path), keepAlive);
+            write(Responses.unmatched(ctx.alloc(), request.method(), path, router.allowed(path)), keepAlive);
             return;
         }
         record.route(route);
@@ -414,7 +414,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (!auth.ok())
         {
-            unauthorized(auth, keepAlive);
+            write(Responses.unauthorized(ctx.alloc(), auth.error()), keepAlive);
             return;
         }
         if (auth.operator())
@@ -425,19 +425,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         final String merchantId = auth.merchantId();
         record.merchant(merchantId);
         parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, keepAlive);
-    }
-
-    /** A path no route matches under this method: 405 with {@code Allow} when others do, else 404. */
-    private void unmatched(final HttpMethod method, final String path, final List<HttpMethod> allowed, final boolean keepAlive)
-    {
-        if (allowed.isEmpty())
-        {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + RequestText.truncate(path)), keepAlive);
-            return;
-        }
-        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + method + " " + path);
-        response.headers().set(HttpHeaderNames.ALLOW, RequestText.joinMethods(allowed));
-        write(response, keepAlive);
     }
 
     /**
@@ -462,13 +449,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         {
             write(Responses.openApi(ctx.alloc()), keepAlive);
         }
-    }
-
-    private void unauthorized(final JwtAuthenticator.AuthResult auth, final boolean keepAlive)
-    {
-        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-        write(response, keepAlive);
     }
 
     /**
@@ -604,12 +584,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         {
             case UNKNOWN ->
             {
-                unmatched(request.method(), uri.rawPath(), List.of(), keepAlive);
+                write(Responses.unmatched(ctx.alloc(), request.method(), uri.rawPath(), List.of()), keepAlive);
                 return;
             }
             case METHOD_NOT_ALLOWED ->
             {
-                unmatched(request.method(), RequestText.truncate(uri.rawPath()), List.of(HttpMethod.GET), keepAlive);
+                write(Responses.unmatched(ctx.alloc(), request.method(), RequestText.truncate(uri.rawPath()), List.of(HttpMethod.GET)), keepAlive);
                 return;
             }
             default ->
@@ -622,7 +602,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(authorization);
             if (!auth.ok())
             {
-                unauthorized(auth, keepAlive);
+                write(Responses.unauthorized(ctx.alloc(), auth.error()), keepAlive);
                 return;
             }
             if (!auth.operator())
@@ -663,7 +643,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (!auth.ok())
             {
-                unauthorized(auth, keepAlive);
+                write(Responses.unauthorized(ctx.alloc(), auth.error()), keepAlive);
                 return;
             }
             if (!auth.operator())

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import org.slf4j.Logger;
@@ -90,6 +91,27 @@ final class Responses
             case AMOUNT_OVERFLOW -> "The resulting balance would exceed " + CommandEvent.AMOUNT_MINOR_MAX + " minor units";
             case CAPACITY_EXHAUSTED -> "The ledger has reached a capacity limit of its in-memory state";
         };
+    }
+
+    /** A path no route matches under {@code method}: 405 with {@code Allow} when other methods match it, else 404. */
+    static FullHttpResponse unmatched(final ByteBufAllocator alloc, final HttpMethod method, final String path,
+        final List<HttpMethod> allowed)
+    {
+        if (allowed.isEmpty())
+        {
+            return error(alloc, HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + RequestText.truncate(path));
+        }
+        final FullHttpResponse response = error(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + method + " " + path);
+        response.headers().set(HttpHeaderNames.ALLOW, RequestText.joinMethods(allowed));
+        return response;
+    }
+
+    /** 401 for a token that did not authenticate, with the reason and {@code WWW-Authenticate: Bearer}. */
+    static FullHttpResponse unauthorized(final ByteBufAllocator alloc, final String reason)
+    {
+        final FullHttpResponse response = error(alloc, HttpResponseStatus.UNAUTHORIZED, reason);
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        return response;
     }
 
     /** @return an error response in the Cashful error shape. */
