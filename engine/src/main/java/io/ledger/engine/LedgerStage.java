@@ -5,7 +5,8 @@ import com.lmax.disruptor.Sequence;
 
 /**
  * The pipeline's ledger stage (thread {@code ledger-apply}): applies each command and notes its pause
- * ({@link PauseFigures}); at the end of a batch it publishes the money totals and the batch's longest pause and, when
+ * ({@link PauseFigures}); at the end of a batch it publishes the money totals, the batch's longest pause and the
+ * ledger's next deadline and, when
  * a snapshot is due (by count or on request), hands the ledger to the {@link SnapshotTaker} between two commands.
  *
  * <p>Single-threaded: the ledger thread only; it alone touches the ledger.
@@ -67,6 +68,7 @@ final class LedgerStage implements EventHandler<CommandEvent>
         if (endOfBatch)
         {
             ledger.moneyTotals().publish();
+            pipeline.nextDeadlineMs(ledger.nextDeadlineMs());
             pauses.endOfBatch();
             if (snapshotTaker != null)
             {

@@ -52,9 +52,10 @@ final class Responses
         return switch (result)
         {
             case OK -> HttpResponseStatus.OK;
-            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD -> HttpResponseStatus.BAD_REQUEST;
-            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case DUPLICATE_EMAIL, ALREADY_INITIALIZED -> HttpResponseStatus.CONFLICT;
+            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD, INVALID_DEADLINE, INVALID_CASHBACK -> HttpResponseStatus.BAD_REQUEST;
+            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND, PURCHASE_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case DUPLICATE_EMAIL, ALREADY_INITIALIZED, EXTERNAL_REFERENCE_USED, PURCHASE_NOT_HELD, REFUND_WINDOW_CLOSED, PURCHASE_HELD,
+                REFUND_EXCEEDS_PURCHASE -> HttpResponseStatus.CONFLICT;
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -77,6 +78,14 @@ final class Responses
             case CUSTOMER_NOT_FOUND -> route == Route.CREATE_TRANSFER ? "fromCustomerId: Customer not found" : "Customer not found";
             case COUNTERPARTY_NOT_FOUND -> "toCustomerId: Customer not found";
             case PAYMENT_METHOD_NOT_FOUND -> "Payment method not found";
+            case INVALID_DEADLINE -> "A deadline must be after the ledger's current time and at most 3650 days ahead";
+            case INVALID_CASHBACK -> "cashback must be a positive amount or percentage of at most the purchase's amount";
+            case PURCHASE_NOT_FOUND -> "Purchase not found";
+            case EXTERNAL_REFERENCE_USED -> "externalReference was already used by another purchase of this customer";
+            case PURCHASE_NOT_HELD -> "The purchase is not held";
+            case REFUND_WINDOW_CLOSED -> "The purchase's refundable window has closed";
+            case PURCHASE_HELD -> "A held purchase cannot be refunded; cancel it instead";
+            case REFUND_EXCEEDS_PURCHASE -> "The refund exceeds what is left to refund of the purchase";
             case DUPLICATE_EMAIL -> route == Route.UPDATE_CUSTOMER
                 ? "Email already in use by another customer" : "Customer with this email already exists";
             case IDEMPOTENCY_KEY_REUSED -> "Idempotency-Key was already used with a different request";

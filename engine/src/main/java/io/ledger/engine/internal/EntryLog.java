@@ -57,7 +57,8 @@ public final class EntryLog implements SnapshotPart
     /**
      * Appends one entry and returns its index.
      *
-     * @param counterparty the other customer of a transfer, else -1.
+     * @param counterparty the entry's link: the other customer of a transfer, the purchase or gift balance of a type
+     *                     {@link EntryType#relatedByLink()}, else -1.
      * @param previous     the index of the account's previous entry, or -1.
      */
     public int append(
@@ -73,6 +74,7 @@ public final class EntryLog implements SnapshotPart
         final long text,
         final int previous)
     {
+        assert size == 0 || command >= commandId[size - 1] : "commandId=" + command + " after " + commandId[size - 1];
         if (size == accountKey.length)
         {
             grow();
@@ -161,6 +163,30 @@ public final class EntryLog implements SnapshotPart
         return previousOfAccount[i];
     }
 
+    /**
+     * @return the first entry whose command id is {@code command}, or -1. Entries are appended in command order (an
+     * entry written at a deadline carries the id of the command during which the deadline passed), so the command ids
+     * never decrease along the log and a binary search finds them.
+     */
+    public int firstOfCommand(final long command)
+    {
+        int low = 0;
+        int high = size;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (commandId[mid] < command)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return low < size && commandId[low] == command ? low : -1;
+    }
+
     /** Folds every column of every entry into {@code hash}. */
     public void hashInto(final StateHash hash)
     {
@@ -223,6 +249,11 @@ public final class EntryLog implements SnapshotPart
             {
                 throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " type=" + type +
                     " previousOfAccount=" + previous + " out of range");
+            }
+            if (size > 0 && command < commandId[size - 1])
+            {
+                throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " commandId=" + command +
+                    " comes after commandId=" + commandId[size - 1]);
             }
             append(kind, key, counterparty, types[type], amount, after, currencyCode, time, command, text, previous);
         }
