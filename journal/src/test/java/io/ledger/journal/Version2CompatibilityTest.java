@@ -145,7 +145,7 @@ class Version2CompatibilityTest
         }
         for (final CommandType type : CommandType.values())
         {
-            if (type.journaled() && type != CommandType.INITIALIZE_DEPLOYMENT)
+            if (type.journaled() && type.code() < CommandType.INITIALIZE_DEPLOYMENT.code()) // later types came with version 3
             {
                 assertTrue(types.contains(type), "the fixture holds a " + type);
             }
