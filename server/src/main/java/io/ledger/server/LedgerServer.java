@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.DeadlineTicker;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
 import io.ledger.engine.Ledger;
@@ -245,16 +246,18 @@ public final class LedgerServer implements AutoCloseable
     private final LedgerPipeline pipeline;
     private final LedgerHttpServer http;
     private final ScheduledExecutorService snapshotTimer;
+    private final ScheduledExecutorService deadlineTimer;
     private boolean closed;
 
     private LedgerServer(
         final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
-        final ScheduledExecutorService snapshotTimer)
+        final ScheduledExecutorService snapshotTimer, final ScheduledExecutorService deadlineTimer)
     {
         this.journal = journal;
         this.pipeline = pipeline;
         this.http = http;
         this.snapshotTimer = snapshotTimer;
+        this.deadlineTimer = deadlineTimer;
     }
 
     /**
@@ -288,6 +291,7 @@ public final class LedgerServer implements AutoCloseable
         final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
         LedgerPipeline pipeline = null;
         ScheduledExecutorService snapshotTimer = null;
+        ScheduledExecutorService deadlineTimer = null;
         try
         {
             final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
@@ -360,17 +364,30 @@ public final class LedgerServer implements AutoCloseable
             }
 
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
+            // After the salt: a fresh data directory journals INITIALIZE_DEPLOYMENT first (it has no deadline anyway)
+            deadlineTimer = Executors.newSingleThreadScheduledExecutor(runnable ->
+            {
+                final Thread thread = new Thread(runnable, "ledger-deadline-timer");
+                thread.setDaemon(true);
+                return thread;
+            });
+            deadlineTimer.scheduleAtFixedRate(new DeadlineTicker(pipeline), DeadlineTicker.PERIOD_MS_DEFAULT,
+                DeadlineTicker.PERIOD_MS_DEFAULT, TimeUnit.MILLISECONDS);
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtSecret(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             final LedgerHttpServer http = LedgerHttpServer.start(
                 config.port(), config.ioThreads(), pipeline, ids, authenticator,
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus));
-            return new LedgerServer(journal, pipeline, http, snapshotTimer);
+            return new LedgerServer(journal, pipeline, http, snapshotTimer, deadlineTimer);
         }
         catch (final RuntimeException | Error ex)
         {
             if (snapshotTimer != null)
             {
                 snapshotTimer.shutdownNow();
+            }
+            if (deadlineTimer != null)
+            {
+                deadlineTimer.shutdownNow();
             }
             if (pipeline != null)
             {
@@ -508,6 +525,7 @@ public final class LedgerServer implements AutoCloseable
         {
             snapshotTimer.shutdownNow();
         }
+        deadlineTimer.shutdownNow();
         pipeline.close();
         http.close();
         LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());
