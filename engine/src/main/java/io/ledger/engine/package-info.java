@@ -13,9 +13,12 @@
  *   v                                       v
  *   journal stage (thread ledger-journal)   ledger stage (thread ledger-apply)
  *   CommandCodec -> JournalWriter.append    Ledger.apply: validate fully, then mutate;
- *   endOfBatch: fsync in fsync mode         outcome = ResultCode in the event
+ *   endOfBatch: fsync in fsync mode         (a journaled command first passes the deadlines due by
+ *                                           its time: holds released, gift balances expired)
+ *                                           outcome = ResultCode in the event
  *                                           per command: one nanoTime for the pause figure
- *                                           endOfBatch: publish MoneyTotals and the longest pause;
+ *                                           endOfBatch: publish MoneyTotals, the longest pause and the
+ *                                           next deadline (DeadlineTicker journals a TICK past it);
  *                                           when due, SnapshotTaker.takeSnapshot
  *                                           (the ledger pauses; LedgerSnapshot writes the state)
  *   |                                       |
