@@ -141,9 +141,10 @@ public final class PurchaseCommands
         {
             return;
         }
+        final int entry = money.debitEntry(giftsUsed); // the purchase's customer debit: its place in the history
         if (!usesFeatures(event))
         {
-            purchases.addPlain(merchant, key);
+            purchases.addPlain(merchant, entry);
             return;
         }
         final PurchaseRecord purchase = new PurchaseRecord(key, merchants.id(merchant), customer, amount, currency,
@@ -151,7 +152,7 @@ public final class PurchaseCommands
             0, List.of(), escrow ? event.get(RELEASE_AT_MS) : PurchaseRecord.NOT_ESCROWED, escrow ? refundableUntil(event) : PurchaseRecord.NOT_ESCROWED,
             event.getBoolean(USE_GIFT_BALANCE) ? giftUses(giftsUsed, timeMs) : null, cashback, event.balanceBeforeMinor(),
             event.balanceAfterMinor(), timeMs, timeMs);
-        purchases.add(merchant, purchase);
+        purchases.add(merchant, entry, purchase);
         if (escrow)
         {
             deadlines.add(purchase.releaseAtMs(), Deadlines.RELEASE_HOLD, key);

@@ -25,8 +25,9 @@ import org.agrona.collections.LongArrayList;
  * Purchase reads: one purchase, and the merchant's purchases newest first, optionally only one customer's, one status's
  * or one external reference's. Each filter walks the narrowest list that holds every match: the purchases with that
  * reference (a chain), else the customer's history (its purchase entries), else for a status other than
- * {@code completed} the purchases that have a record (only those can have another status), else all of the merchant's.
- * The total counts every match, so a filtered page costs the walk of that list.
+ * {@code completed} the purchases that have a record (only those can have another status), else the merchant's chain of
+ * purchases. The total counts every match, so a filtered page costs the walk of that list; an unfiltered one costs only
+ * the purchases it skips and returns.
  *
  * <p>Single-threaded: ledger thread only. A row of a plain purchase is a record made for the read (allocates).
  */
@@ -99,16 +100,44 @@ public final class PurchaseQueries
                 }
             }
         }
-        else
+        else if (filter.status != null && filter.status != PurchaseStatus.COMPLETED)
         {
-            final boolean recordsOnly = filter.status != null && filter.status != PurchaseStatus.COMPLETED;
-            final LongArrayList keys = recordsOnly ? purchases.recordKeys(merchant) : purchases.keys(merchant);
+            final LongArrayList keys = purchases.recordKeys(merchant);
             for (int i = keys.size() - 1; i >= 0; i--)
             {
                 filter.offer(keys.getLong(i), merchant);
             }
         }
+        else if (filter.status == null)
+        {
+            unfiltered(event, merchant);
+            return;
+        }
+        else
+        {
+            for (int entry = purchases.newestEntry(merchant); entry >= 0; entry = purchases.previousEntry(entry))
+            {
+                filter.offer(entries.commandId(entry), merchant);
+            }
+        }
         event.rowTotal(filter.total);
+    }
+
+    /** Every purchase of the merchant, newest first: the total is a count, a page costs the purchases it skips and returns. */
+    private void unfiltered(final CommandEvent event, final int merchant)
+    {
+        event.rowTotal(purchases.count(merchant));
+        int entry = purchases.newestEntry(merchant);
+        for (int skipped = 0; entry >= 0 && skipped < event.get(PAGE_OFFSET); skipped++)
+        {
+            entry = purchases.previousEntry(entry);
+        }
+        for (; entry >= 0 && event.rowCount() < event.get(PAGE_LIMIT); entry = purchases.previousEntry(entry))
+        {
+            final long key = entries.commandId(entry);
+            final PurchaseRecord record = purchases.record(key);
+            event.addRow(record != null ? record : purchases.view(key, merchant));
+        }
     }
 
     /** The filters of one list query, and its page: counts every match, keeps those of the page. */

@@ -43,7 +43,7 @@ public final class LedgerState
         counters = new Counters(defaultCurrency);
         entries = new EntryLog(historyEntriesInitial);
         texts = new TextArena(historyTextBytesInitial);
-        purchases = new PurchaseBook(entries, texts, customers, merchants);
+        purchases = new PurchaseBook(entries, texts, customers, merchants, historyEntriesInitial);
         parts = List.of(counters, merchants, customers, accounts, paymentMethods, idempotency, entries, texts, deployment, purchases,
             gifts, deadlines);
     }

@@ -17,9 +17,9 @@ import org.agrona.collections.Object2LongHashMap;
  * Purchases as resources. Two kinds live here:
  * <ul>
  *   <li>A <b>plain</b> purchase (a Cashful purchase that used no feature and never changed) has no record: its history
- *       entry says everything (customer, amount, currency, time, product id, balances), so it costs only its key in its
- *       merchant's list, and a plain purchase still allocates nothing on the ledger thread (but for that list's growth).
- *       A read builds a record from the entry ({@link #view}).
+ *       entry says everything (customer, amount, currency, time, product id, balances), so it costs only its place in
+ *       its merchant's chain (below), and a plain purchase allocates nothing on the ledger thread (but when the chain's
+ *       column grows, as the history's do). A read builds a record from the entry ({@link #view}).
  *   <li>A purchase that used a feature (description, external reference, escrow, gift balances, cashback), or changed
  *       since (refunded), has an immutable {@link PurchaseRecord}, replaced when it changes.
  * </ul>
@@ -27,10 +27,11 @@ import org.agrona.collections.Object2LongHashMap;
  * <p>The records are the state (section {@link SnapshotTags#PURCHASES}, written and folded into the state hash only
  * when there is one, so a ledger without them writes and hashes as before they existed). Everything else here is
  * derived, so never written nor hashed, and rebuilt from the history and the records when a snapshot loads
- * ({@link #rebuild()}): every purchase's key per merchant (oldest first; from the customers' purchase entries), the
- * keys that have records per merchant, the index by (merchant, external reference) with its chain from each purchase to
- * the previous one with the same reference, and the money held per merchant and currency (the merchant balance's
- * {@code pending}).
+ * ({@link #rebuild()}): each merchant's purchases as a chain through their customer debit entries, newest first (a
+ * column indexed by history entry that names the merchant's previous purchase entry, sized and grown like the
+ * history's columns, with each merchant's newest entry and count), the keys that have records per merchant, the index
+ * by (merchant, external reference) with its chain from each purchase to the previous one with the same reference, and
+ * the money held per merchant and currency (the merchant balance's {@code pending}).
  *
  * <p>Section {@link SnapshotTags#PURCHASES}: count i32, then each record in key order (layout in
  * {@link SnapshotRecords#writePurchase}).
@@ -49,30 +50,35 @@ public final class PurchaseBook implements SnapshotPart
 
     private final Long2ObjectHashMap<PurchaseRecord> records = new Long2ObjectHashMap<>();
     // ---- derived
-    private final ArrayList<LongArrayList> keysByMerchant = new ArrayList<>();
+    private int[] previousOfMerchant;
+    private int[] newestByMerchant = new int[0];
+    private long[] countByMerchant = new long[0];
     private final ArrayList<LongArrayList> recordKeysByMerchant = new ArrayList<>();
     private final Object2LongHashMap<String> newestByReference = new Object2LongHashMap<>(MISSING);
     private final Long2LongHashMap previousByReference = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap pendingByMerchant = new Long2LongHashMap(MISSING);
 
-    public PurchaseBook(final EntryLog entries, final TextArena texts, final CustomerBook customers, final MerchantBooks merchants)
+    /** @param historyEntriesInitial the history's initial capacity: the merchants' chain column starts as large. */
+    public PurchaseBook(
+        final EntryLog entries, final TextArena texts, final CustomerBook customers, final MerchantBooks merchants, final int historyEntriesInitial)
     {
         this.entries = entries;
         this.texts = texts;
         this.customers = customers;
         this.merchants = merchants;
+        this.previousOfMerchant = new int[Math.max(16, historyEntriesInitial)];
     }
 
-    /** Adds a plain purchase of merchant {@code merchant}: its history entry holds the rest. */
-    public void addPlain(final int merchant, final long key)
+    /** Adds a plain purchase of merchant {@code merchant}, whose customer debit is history entry {@code entry}. */
+    public void addPlain(final int merchant, final int entry)
     {
-        list(keysByMerchant, merchant).addLong(key);
+        chain(merchant, entry);
     }
 
-    /** Adds a new purchase with a record. */
-    public void add(final int merchant, final PurchaseRecord purchase)
+    /** Adds a new purchase with a record, whose customer debit is history entry {@code entry}. */
+    public void add(final int merchant, final int entry, final PurchaseRecord purchase)
     {
-        list(keysByMerchant, merchant).addLong(purchase.key());
+        chain(merchant, entry);
         index(merchant, purchase);
     }
 
@@ -153,10 +159,22 @@ public final class PurchaseBook implements SnapshotPart
         return -1;
     }
 
-    /** @return every purchase key of merchant {@code merchant}, oldest first (live list: read only). */
-    public LongArrayList keys(final int merchant)
+    /** @return the customer debit entry of merchant {@code merchant}'s newest purchase, or -1. */
+    public int newestEntry(final int merchant)
     {
-        return merchant >= 0 && merchant < keysByMerchant.size() ? keysByMerchant.get(merchant) : NONE;
+        return merchant >= 0 && merchant < newestByMerchant.length ? newestByMerchant[merchant] : -1;
+    }
+
+    /** @return the customer debit entry of the purchase its merchant made before the one of {@code entry}, or -1. */
+    public int previousEntry(final int entry)
+    {
+        return previousOfMerchant[entry];
+    }
+
+    /** @return how many purchases merchant {@code merchant} has. */
+    public long count(final int merchant)
+    {
+        return merchant >= 0 && merchant < countByMerchant.length ? countByMerchant[merchant] : 0;
     }
 
     /** @return the keys of merchant {@code merchant}'s purchases that have a record, oldest first (live list: read only). */
@@ -217,7 +235,8 @@ public final class PurchaseBook implements SnapshotPart
      */
     public void rebuild()
     {
-        keysByMerchant.clear();
+        newestByMerchant = new int[0];
+        countByMerchant = new long[0];
         recordKeysByMerchant.clear();
         newestByReference.clear();
         previousByReference.clear();
@@ -226,7 +245,7 @@ public final class PurchaseBook implements SnapshotPart
         {
             if (entries.type(entry) == EntryType.PURCHASE && entries.accountKind(entry) == EntryLog.ACCOUNT_CUSTOMER)
             {
-                list(keysByMerchant, customers.merchantOf(entries.accountKey(entry))).addLong(entries.commandId(entry));
+                chain(customers.merchantOf(entries.accountKey(entry)), entry);
             }
         }
         final Long2ObjectHashMap<PurchaseRecord> all = new Long2ObjectHashMap<>();
@@ -311,6 +330,26 @@ public final class PurchaseBook implements SnapshotPart
         {
             pending(merchant, purchase.currency(), purchase.amountMinor());
         }
+    }
+
+    /** Makes history entry {@code entry} (a purchase's customer debit) merchant {@code merchant}'s newest purchase. */
+    private void chain(final int merchant, final int entry)
+    {
+        if (merchant >= newestByMerchant.length)
+        {
+            final int from = newestByMerchant.length;
+            newestByMerchant = java.util.Arrays.copyOf(newestByMerchant, Math.max(merchant + 1, 2 * from));
+            java.util.Arrays.fill(newestByMerchant, from, newestByMerchant.length, -1);
+            countByMerchant = java.util.Arrays.copyOf(countByMerchant, newestByMerchant.length);
+        }
+        if (entry >= previousOfMerchant.length)
+        {
+            previousOfMerchant = java.util.Arrays.copyOf(previousOfMerchant,
+                (int)Math.min(Math.max(entry + 1L, 2L * previousOfMerchant.length), EntryLog.CAPACITY_ENTRIES_MAX));
+        }
+        previousOfMerchant[entry] = newestByMerchant[merchant];
+        newestByMerchant[merchant] = entry;
+        countByMerchant[merchant]++;
     }
 
     private void pending(final int merchant, final int currency, final long deltaMinor)
