@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Saved payment methods: saving one (this project's addition), the customer's list (Cashful
- * {@code CustomerPaymentMethodDto}, which has no provider or phone number), the merchant's list, retrieve and delete.
+ * {@code CustomerPaymentMethodDto}, which has no provider or phone number), the merchant's list, retrieve, delete and
+ * making one the default (this project's addition).
  * A card number is never accepted or stored.
  */
 class PaymentMethodsContractTest extends LedgerApiTest
@@ -162,6 +163,28 @@ class PaymentMethodsContractTest extends LedgerApiTest
         api.request("DELETE", PAYMENT_METHOD, id).as(merchant).send().expect(404);
         assertEquals(List.of(kept), texts(api.get(CUSTOMER_PAYMENT_METHODS, customer).as(merchant).send().expect(200), "id"));
         assertEquals(List.of(kept), texts(api.get(PAYMENT_METHODS).as(merchant).send().expect(200), "id"));
+    }
+
+    @Test
+    void shouldMakeAMethodTheDefaultAndAnswerItAsARetrieveDoes()
+    {
+        final String merchant = merchant();
+        final String customer = customer(merchant);
+        final String card = saveCard(merchant, customer);
+        final String wallet = saveWallet(merchant, customer);
+
+        final JsonNode made = api.post(PAYMENT_METHOD + "/default", wallet).as(merchant).send().expect(200);
+        assertTrue(made.path("isDefault").asBoolean());
+        assertEquals(made, api.get(PAYMENT_METHOD, wallet).as(merchant).send().expect(200));
+        assertFalse(api.get(PAYMENT_METHOD, card).as(merchant).send().expect(200).path("isDefault").asBoolean(),
+            "the previous default is no longer the default");
+
+        final JsonNode back = api.post(PAYMENT_METHOD + "/default", card).as(merchant).json("{}").send().expect(200);
+        assertTrue(back.path("isDefault").asBoolean());
+        assertFalse(api.get(PAYMENT_METHOD, wallet).as(merchant).send().expect(200).path("isDefault").asBoolean());
+
+        api.post(PAYMENT_METHOD + "/default", ABSENT_PAYMENT_METHOD).as(merchant).send().expect(404);
+        api.post(PAYMENT_METHOD + "/default", card).as(merchant()).send().expect(404);
     }
 
     private static String saveCard(final String merchant, final String customer)

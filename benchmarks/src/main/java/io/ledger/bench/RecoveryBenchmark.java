@@ -99,20 +99,9 @@ public final class RecoveryBenchmark
         }
     }
 
-    private static void run(final Path root, final int customers, final long commands, final long tail) throws Exception
+    /** A full replay, as a start without snapshot. @return the state hash it reaches. */
+    private static long replayFull(final Path journalDir, final int customers, final long commands)
     {
-        final Path journalDir = root.resolve("journal");
-        print("recovery config customers=%d commands=%d tail=%d dir=%s heap_max_mb=%d cpus=%d java=%s", customers, commands, tail, root,
-            Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-
-        // 1. the journal
-        long startNs = System.nanoTime();
-        final long snapshotAt = build(journalDir, customers, commands, tail);
-        long ns = System.nanoTime() - startNs;
-        print("recovery build commands=%d ms=%d commands_per_s=%d journal_file_bytes=%d", commands, ms(ns), rate(commands, ns),
-            sizeOf(journalDir));
-
-        // 2. a full replay, as a start without snapshot
         final long fullHash;
         try (ChronicleJournal journal = ChronicleJournal.openReadOnly(journalDir))
         {
@@ -120,7 +109,7 @@ public final class RecoveryBenchmark
             final Ledger target = ledger;
             final long setUpCommands = 3L * customers;
             final long[] refused = {0, 0};
-            startNs = System.nanoTime();
+            final long startNs = System.nanoTime();
             final ChronicleJournal.ReplayResult result = journal.replay((index, event) ->
             {
                 target.apply(event);
@@ -130,7 +119,7 @@ public final class RecoveryBenchmark
                 }
                 return true;
             });
-            ns = System.nanoTime() - startNs;
+            final long ns = System.nanoTime() - startNs;
             check(result.records() == commands, "replayed " + result.records() + " of " + commands);
             check(refused[0] == 0, refused[0] + " customer creations or pay-ins were refused");
             ledger.checkConservation();
@@ -140,10 +129,13 @@ public final class RecoveryBenchmark
                 commands, ms(ns), rate(commands, ns), ledger.customerCount(), refused[1], ms(System.nanoTime() - hashStartNs));
             ledger = null;
         }
-        System.gc();
+        return fullHash;
+    }
 
-        // 3. a snapshot tail commands before the end, as the server's ledger thread takes it
-        final SnapshotStore store = SnapshotStore.open(root.resolve(SnapshotStore.DIRECTORY_NAME));
+    /** A snapshot {@code tail} commands before the end, as the server's ledger thread takes it. */
+    private static void writeSnapshot(final Path root, final Path journalDir, final SnapshotStore store, final long snapshotAt)
+        throws Exception
+    {
         try (ChronicleJournal journal = ChronicleJournal.openReadOnly(journalDir))
         {
             Ledger ledger = new Ledger(ZAR);
@@ -172,6 +164,28 @@ public final class RecoveryBenchmark
                     "total_ms=%d", ledger.customerCount(), ledger.lastCommandId(), figures[2], ms(figures[0]), ms(hashNs), ms(figures[1]));
             ledger = null;
         }
+    }
+
+    private static void run(final Path root, final int customers, final long commands, final long tail) throws Exception
+    {
+        final Path journalDir = root.resolve("journal");
+        print("recovery config customers=%d commands=%d tail=%d dir=%s heap_max_mb=%d cpus=%d java=%s", customers, commands, tail, root,
+            Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+        // 1. the journal
+        long startNs = System.nanoTime();
+        final long snapshotAt = build(journalDir, customers, commands, tail);
+        long ns = System.nanoTime() - startNs;
+        print("recovery build commands=%d ms=%d commands_per_s=%d journal_file_bytes=%d", commands, ms(ns), rate(commands, ns),
+            sizeOf(journalDir));
+
+        // 2. a full replay, as a start without snapshot
+        final long fullHash = replayFull(journalDir, customers, commands);
+        System.gc();
+
+        // 3. a snapshot tail commands before the end, as the server's ledger thread takes it
+        final SnapshotStore store = SnapshotStore.open(root.resolve(SnapshotStore.DIRECTORY_NAME));
+        writeSnapshot(root, journalDir, store, snapshotAt);
         System.gc();
 
         // 4. a start from it: newest snapshot + tail, as LedgerServer.start does

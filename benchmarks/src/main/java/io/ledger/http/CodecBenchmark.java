@@ -1,6 +1,7 @@
 package io.ledger.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.ledger.bench.Population;
@@ -10,6 +11,12 @@ import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
+import io.ledger.http.endpoint.CommandDraft;
+import io.ledger.http.endpoint.Endpoint;
+import io.ledger.http.endpoint.Endpoints;
+import io.ledger.http.endpoint.Json;
+import io.ledger.http.endpoint.Problem;
+import io.ledger.http.endpoint.Request;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -31,10 +38,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The HTTP adapter's per-request codec work for a purchase, without sockets: parsing the request body into a
- * {@link CommandDraft} ({@link RequestParser#purchase}) and writing the 201 response
- * ({@link Responses#reply}) into a buffer from a pooled or unpooled allocator, released every op.
+ * {@link CommandDraft} (the purchase {@link Endpoint}'s parse, as the request handler runs it) and writing the 201
+ * response ({@link Responses#reply}) into a buffer from a pooled or unpooled allocator, released every op.
  *
- * <p>In package {@code io.ledger.http} (of the benchmarks module) because both classes are package-private.
+ * <p>In package {@code io.ledger.http} (of the benchmarks module) because {@link Responses} is package-private.
  * Parsing checks every op that the body was accepted; the response is checked for status and a body.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -49,9 +56,7 @@ public class CodecBenchmark
     @State(Scope.Thread)
     public static class ParseState
     {
-        final RequestParser parser = new RequestParser(Ids.UNSALTED);
-        final CommandDraft draft = new CommandDraft();
-        final Problem problem = new Problem();
+        final Request request = new Request(Json.FACTORY, Ids.UNSALTED);
         ByteBuf body;
 
         @Setup(Level.Trial)
@@ -67,6 +72,8 @@ public class CodecBenchmark
             body.release();
         }
     }
+
+    private static final Endpoint PURCHASE = Endpoints.of(Endpoints.route("create_purchase"));
 
     @State(Scope.Thread)
     public static class WriteState
@@ -99,11 +106,12 @@ public class CodecBenchmark
     @Benchmark
     public long parsePurchase(final ParseState state)
     {
-        final CommandDraft draft = state.draft;
-        final Problem problem = state.problem;
-        draft.clear();
-        problem.clear();
-        state.parser.purchase(state.body, Population.MERCHANT_ID, draft, problem);
+        final Request request = state.request;
+        request.begin(PURCHASE.route(), Population.MERCHANT_ID, -1, state.body, Map.of());
+        PURCHASE.parse(request);
+        request.end();
+        final CommandDraft draft = request.draft();
+        final Problem problem = request.problem();
         if (problem.any() || draft.get(Field.AMOUNT_MINOR) != 1250)
         {
             throw new IllegalStateException("parse problems=" + problem.messages() + " amountMinor=" + draft.get(Field.AMOUNT_MINOR));
@@ -114,7 +122,7 @@ public class CodecBenchmark
     @Benchmark
     public int writePurchaseReply(final WriteState state)
     {
-        final FullHttpResponse response = Responses.reply(state.alloc, Route.CREATE_PURCHASE, state.event, Ids.UNSALTED);
+        final FullHttpResponse response = Responses.reply(state.alloc, PURCHASE, state.event, Ids.UNSALTED);
         try
         {
             final int bytes = response.content().readableBytes();

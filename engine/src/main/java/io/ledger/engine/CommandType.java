@@ -82,22 +82,23 @@ public enum CommandType
      * data directory; refused once any other command was applied, and a second time.
      */
     INITIALIZE_DEPLOYMENT(9, Mode.JOURNALED, DEPLOYMENT_SALT),
-    // 10..19 are left to the adapter's and the dialects' commands of the same period; codes need not be dense.
+    /** The method becomes its customer's default; the customer's previous default no longer is. */
+    SET_DEFAULT_PAYMENT_METHOD(10, Mode.JOURNALED, MERCHANT_ID, PAYMENT_METHOD_KEY, IDEMPOTENCY_KEY),
     /** Money back from the merchant to the customer of a purchase; without {@code AMOUNT_MINOR}, all that is left. */
-    REFUND_PURCHASE(20, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, AMOUNT_MINOR, DESCRIPTION, IDEMPOTENCY_KEY),
+    REFUND_PURCHASE(11, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, AMOUNT_MINOR, DESCRIPTION, IDEMPOTENCY_KEY),
     /** Pays a held (escrowed) purchase's money to the merchant. */
-    RELEASE_PURCHASE(21, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, IDEMPOTENCY_KEY),
+    RELEASE_PURCHASE(12, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, IDEMPOTENCY_KEY),
     /** Returns a held purchase's money to the customer, while its refundable window is open. */
-    CANCEL_PURCHASE(22, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, IDEMPOTENCY_KEY),
+    CANCEL_PURCHASE(13, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, IDEMPOTENCY_KEY),
     /** A merchant-funded balance a customer can spend on purchases, optionally expiring. */
-    CREATE_GIFT_BALANCE(23, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, EXPIRES_AT_MS, DESCRIPTION,
+    CREATE_GIFT_BALANCE(14, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, EXPIRES_AT_MS, DESCRIPTION,
         IDEMPOTENCY_KEY),
     /**
      * Ledger time passes: carries nothing but its timestamp. The wiring journals one when the wall clock has passed the
      * ledger's next deadline and no other command came by; like every journaled command, it first makes the ledger
      * process each deadline up to its time (see {@link Ledger#nextDeadlineMs()}).
      */
-    TICK(24, Mode.JOURNALED),
+    TICK(15, Mode.JOURNALED),
 
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
     /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */
@@ -114,13 +115,13 @@ public enum CommandType
     /** With {@code CUSTOMER_KEY} present, only that customer's methods (none when not the merchant's customer). */
     LIST_PAYMENT_METHODS(109, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
     GET_PAYMENT_METHOD(110, Mode.QUERY, MERCHANT_ID, PAYMENT_METHOD_KEY),
-    GET_PURCHASE(120, Mode.QUERY, MERCHANT_ID, PURCHASE_KEY),
+    GET_PURCHASE(111, Mode.QUERY, MERCHANT_ID, PURCHASE_KEY),
     /** Newest first; each of {@code CUSTOMER_KEY}, {@code PURCHASE_STATUS} and {@code EXTERNAL_REFERENCE} narrows it when present. */
-    LIST_PURCHASES(121, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PURCHASE_STATUS, EXTERNAL_REFERENCE, PAGE_LIMIT, PAGE_OFFSET),
+    LIST_PURCHASES(112, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PURCHASE_STATUS, EXTERNAL_REFERENCE, PAGE_LIMIT, PAGE_OFFSET),
     /** A purchase's refunds, newest first. */
-    LIST_PURCHASE_REFUNDS(122, Mode.QUERY, MERCHANT_ID, PURCHASE_KEY, PAGE_LIMIT, PAGE_OFFSET),
+    LIST_PURCHASE_REFUNDS(113, Mode.QUERY, MERCHANT_ID, PURCHASE_KEY, PAGE_LIMIT, PAGE_OFFSET),
     /** A customer's gift balances, oldest first. */
-    LIST_GIFT_BALANCES(123, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET);
+    LIST_GIFT_BALANCES(114, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET);
 
     /** Whether a command changes state (and so is journaled before it is acknowledged) or only reads. */
     enum Mode

@@ -102,7 +102,7 @@ class CommandCodecTest
         {
             if (!type.journaled() || type.code() >= CommandType.INITIALIZE_DEPLOYMENT.code())
             {
-                continue; // INITIALIZE_DEPLOYMENT and every later type came with version 3: no version 2 record holds one
+                continue; // INITIALIZE_DEPLOYMENT and every type after it came with version 3
             }
             for (int round = 0; round < 300; round++)
             {

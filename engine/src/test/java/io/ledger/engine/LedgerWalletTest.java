@@ -313,6 +313,53 @@ class LedgerWalletTest
     }
 
     @Test
+    void shouldMakeAMethodTheDefaultAndThePreviousDefaultNot()
+    {
+        final long ann = customer("m1", "ann", null);
+        final long bob = customer("m1", "bob", null);
+        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.set(Field.CUSTOMER_KEY, ann)
+            .text(Field.METHOD_TYPE, "card").text(Field.METHOD_PROVIDER, "iveri").text(Field.METHOD_LAST4, "4242"));
+        final PaymentMethodRecord card = (PaymentMethodRecord)event.resultObject();
+        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.set(Field.CUSTOMER_KEY, ann).set(Field.IS_DEFAULT, false)
+            .text(Field.METHOD_TYPE, "mobile_money").text(Field.METHOD_PROVIDER, "mpesa").text(Field.PHONE, "+27821234567"));
+        final PaymentMethodRecord wallet = (PaymentMethodRecord)event.resultObject();
+        apply(CommandType.SAVE_PAYMENT_METHOD, "m1", e -> e.set(Field.CUSTOMER_KEY, bob)
+            .text(Field.METHOD_TYPE, "card").text(Field.METHOD_PROVIDER, "iveri").text(Field.METHOD_LAST4, "1111"));
+        final PaymentMethodRecord bobsCard = (PaymentMethodRecord)event.resultObject();
+        assertTrue(card.isDefault());
+        assertFalse(wallet.isDefault());
+
+        nowMs += 1_000;
+        apply(CommandType.SET_DEFAULT_PAYMENT_METHOD, "m2", e -> e.set(Field.PAYMENT_METHOD_KEY, wallet.key()));
+        assertEquals(ResultCode.PAYMENT_METHOD_NOT_FOUND, event.result(), "another merchant's method");
+        apply(CommandType.SET_DEFAULT_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, 999_999));
+        assertEquals(ResultCode.PAYMENT_METHOD_NOT_FOUND, event.result(), "no such method");
+        apply(CommandType.GET_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, wallet.key()));
+        assertSame(wallet, event.resultObject(), "a refusal changes nothing");
+
+        final long setAtMs = nowMs;
+        apply(CommandType.SET_DEFAULT_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, wallet.key()));
+        assertEquals(ResultCode.OK, event.result());
+        final PaymentMethodRecord nowDefault = (PaymentMethodRecord)event.resultObject();
+        assertEquals(wallet.key(), nowDefault.key());
+        assertTrue(nowDefault.isDefault());
+        assertEquals(setAtMs, nowDefault.updatedAtMs(), "changed by this command");
+        assertEquals(wallet.createdAtMs(), nowDefault.createdAtMs());
+
+        apply(CommandType.GET_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, card.key()));
+        final PaymentMethodRecord oldDefault = (PaymentMethodRecord)event.resultObject();
+        assertFalse(oldDefault.isDefault(), "the previous default no longer is");
+        assertEquals(setAtMs, oldDefault.updatedAtMs());
+        apply(CommandType.GET_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, bobsCard.key()));
+        assertSame(bobsCard, event.resultObject(), "another customer's default is untouched");
+
+        nowMs += 1_000;
+        apply(CommandType.SET_DEFAULT_PAYMENT_METHOD, "m1", e -> e.set(Field.PAYMENT_METHOD_KEY, wallet.key()));
+        assertEquals(ResultCode.OK, event.result());
+        assertSame(nowDefault, event.resultObject(), "already the default: unchanged");
+    }
+
+    @Test
     void shouldLimitSavedPaymentMethodsPerCustomer()
     {
         final long ann = customer("m1", "ann", null);

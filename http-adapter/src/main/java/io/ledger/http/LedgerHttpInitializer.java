@@ -2,9 +2,11 @@ package io.ledger.http;
 
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.http.auth.JwtAuthenticator;
+import io.ledger.http.endpoint.Json;
 import io.ledger.http.metrics.LedgerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -33,7 +35,9 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
 {
     private final LedgerPipeline pipeline;
     private final JwtAuthenticator authenticator;
-    private final RequestParser parser;
+    private final Ids ids;
+    /** Parses bodies within the configured nesting depth and string lengths. */
+    private final JsonFactory jsonFactory;
     private final IdempotencyGate idempotencyGate = new IdempotencyGate();
     private final HttpOptions options;
     private final HttpLimits limits;
@@ -48,7 +52,8 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
         this.options = options;
         this.limits = options.limits();
         this.metrics = metrics;
-        this.parser = new RequestParser(Json.factory(limits.jsonDepthMax(), limits.jsonStringCharsMax()), ids);
+        this.ids = ids;
+        this.jsonFactory = Json.factory(limits.jsonDepthMax(), limits.jsonStringCharsMax());
     }
 
     @Override
@@ -65,7 +70,7 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
         if (admitted)
         {
             channel.pipeline().addLast("handler",
-                new LedgerRequestHandler(pipeline, authenticator, parser, options, idempotencyGate, metrics, framing));
+                new LedgerRequestHandler(pipeline, authenticator, ids, jsonFactory, options, idempotencyGate, metrics, framing));
         }
         else
         {

@@ -1,11 +1,10 @@
 package io.ledger.http;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
-import io.ledger.engine.CommandType;
+import com.fasterxml.jackson.core.JsonFactory;
 import io.ledger.engine.Field;
-import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ResultCode;
@@ -13,12 +12,17 @@ import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.console.ConsoleAssets;
 import io.ledger.http.console.ConsoleRoute;
 import io.ledger.http.console.ConsoleStats;
+import io.ledger.http.endpoint.CommandDraft;
+import io.ledger.http.endpoint.Endpoint;
+import io.ledger.http.endpoint.Endpoints;
+import io.ledger.http.endpoint.Problem;
+import io.ledger.http.endpoint.Request;
+import io.ledger.http.endpoint.Route;
+import io.ledger.http.endpoint.Router;
+import io.ledger.http.endpoint.Rules;
 import io.ledger.http.metrics.LedgerMetrics;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -37,8 +41,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One per connection: routes each request, authenticates it, parses it into a {@link CommandDraft} and publishes
- * it to the ring, or answers at once when it is refused. Holds no ledger logic.
+ * One per connection: routes each request, authenticates it, has the route's {@link Endpoint} parse it into a
+ * {@link CommandDraft} and publishes it to the ring, or answers at once when it is refused. It does only what every
+ * request shares (limits, authentication, content type, the path's id, the idempotency gate, ordering per connection
+ * and writing); what is a route's own is its endpoint's. Holds no ledger logic.
  *
  * <p>Every reply of a connection leaves from here, in request order: the replies to requests, the refusals
  * {@link FramingHandler} decided ({@link FramingHandler.Refusal}: 400, 408, 413, 417...), and the interim
@@ -60,25 +66,24 @@ import org.slf4j.LoggerFactory;
 final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
-    /** The access log (off unless {@link HttpOptions#accessLog()}): one key=value line per response. */
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.ledger.http.access");
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final LedgerPipeline pipeline;
     private final JwtAuthenticator authenticator;
-    private final RequestParser parser;
+    private final Ids ids;
+    private final Router router = Endpoints.router();
     private final HttpLimits limits;
     private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
     private final LedgerMetrics metrics;
     private final FramingHandler framing;
     private final RequestQueue queued;
-    private final CommandDraft draft = new CommandDraft();
-    private final Problem problem = new Problem();
+    /** The request being parsed: its draft and problems. */
+    private final Request parsing;
 
     private ChannelHandlerContext ctx;
     private boolean inFlight;
-    private Route inFlightRoute;
+    private Endpoint inFlightEndpoint;
     private boolean inFlightKeepAlive;
     private String inFlightIdempotencyKey;
     /** When the command in flight was published, {@link System#nanoTime()}; read by the reply thread. */
@@ -89,21 +94,14 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** A reply with {@code Connection: close} was written: nothing more is read or answered. */
     private boolean closing;
 
-    // The request being answered, for metrics and the access log.
-    private Route currentRoute;
-    private long currentReceivedNs;
-    private HttpMethod currentMethod;
-    private String currentPath;
-    private String currentMerchant;
-    /** The request is one of the console's (metrics count it under route "console"). */
-    private boolean currentConsole;
-    /** The ledger's outcome of the response being written, or null when the adapter answered on its own. */
-    private ResultCode currentResult;
+    /** The request being answered, for metrics and the access log. */
+    private final AccessRecord record;
 
     LedgerRequestHandler(
         final LedgerPipeline pipeline,
         final JwtAuthenticator authenticator,
-        final RequestParser parser,
+        final Ids ids,
+        final JsonFactory jsonFactory,
         final HttpOptions options,
         final IdempotencyGate idempotencyGate,
         final LedgerMetrics metrics,
@@ -111,13 +109,15 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     {
         this.pipeline = pipeline;
         this.authenticator = authenticator;
-        this.parser = parser;
+        this.ids = ids;
+        this.parsing = new Request(jsonFactory, ids);
         this.options = options;
         this.limits = options.limits();
         this.idempotencyGate = idempotencyGate;
         this.metrics = metrics;
         this.framing = framing;
         this.queued = new RequestQueue(limits.pipelinedRequestsMax());
+        this.record = new AccessRecord(metrics, options.accessLog());
     }
 
     @Override
@@ -260,9 +260,9 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         return ctx.alloc();
     }
 
-    Route inFlightRoute()
+    Endpoint inFlightEndpoint()
     {
-        return inFlightRoute;
+        return inFlightEndpoint;
     }
 
     LedgerMetrics metrics()
@@ -273,7 +273,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** @return the deployment's ids, to write the reply's. */
     Ids ids()
     {
-        return parser.ids();
+        return ids;
     }
 
     long publishedNs()
@@ -306,9 +306,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         delivered = null;
         inFlight = false;
         releaseIdempotencyKey();
-        currentResult = deliveredResult;
+        record.result(deliveredResult);
         write(response, inFlightKeepAlive);
-        currentResult = null;
         drainQueued();
     }
 
@@ -364,12 +363,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     /** Answers a request {@link FramingHandler} refused; the connection closes after it. */
     private void answer(final FramingHandler.Refusal refusal, final long receivedNs)
     {
-        currentRoute = null;
-        currentConsole = false;
-        currentReceivedNs = receivedNs;
-        currentMethod = null;
-        currentPath = null;
-        currentMerchant = null;
+        record.start(null, receivedNs);
         write(Responses.error(ctx.alloc(), refusal.status(), refusal.message()), false);
     }
 
@@ -386,59 +380,32 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private void handle(final FullHttpRequest request, final long receivedNs)
     {
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
-        currentRoute = null;
-        currentConsole = false;
-        currentReceivedNs = receivedNs;
-        currentMethod = request.method();
-        currentPath = null;
-        currentMerchant = null;
+        record.start(request.method(), receivedNs);
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        currentPath = uri.rawPath();
-        if (ConsoleRoute.owns(uri.rawPath()))
+        final String path = uri.rawPath();
+        record.path(path);
+        if (ConsoleRoute.owns(path))
         {
             console(request, uri, keepAlive);
             return;
         }
-        final Router.Match match = Router.match(request.method(), uri.rawPath());
-        if (!match.found())
+        final Route route = router.find(request.method(), path);
+        if (route == null)
         {
-            if (match.methodNotAllowed())
-            {
-                final FullHttpResponse response = Responses.error(
-                    ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + request.method() + " " + uri.rawPath());
-                response.headers().set(HttpHeaderNames.ALLOW, joinMethods(match.allowed()));
-                write(response, keepAlive);
-            }
-            else
-            {
-                write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + request.method() + " " + truncate(uri.rawPath())), keepAlive);
-            }
+            unmatched(request.method(), path, router.allowed(path), keepAlive);
             return;
         }
-        final Route route = match.route();
-        currentRoute = route;
-        if (route == Route.METRICS)
+        record.route(route);
+        final Endpoint endpoint = Endpoints.of(route);
+        if (endpoint == null)
         {
-            metrics(request, keepAlive);
+            local(route, request, keepAlive);
             return;
         }
-        if (route == Route.HEALTH)
-        {
-            write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
-            return;
-        }
-        if (route == Route.OPENAPI)
-        {
-            write(Responses.openApi(ctx.alloc()), keepAlive);
-            return;
-        }
-
         final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (!auth.ok())
         {
-            final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            write(response, keepAlive);
+            unauthorized(auth, keepAlive);
             return;
         }
         if (auth.operator())
@@ -447,30 +414,74 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         final String merchantId = auth.merchantId();
-        currentMerchant = merchantId;
-        fillAndPublish(route, request, uri, match.id(), merchantId, keepAlive);
+        record.merchant(merchantId);
+        parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, keepAlive);
     }
 
-    /** Parses the request for {@code merchantId} into the draft and publishes it, or answers what is wrong with it. */
-    private void fillAndPublish(
-        final Route route, final FullHttpRequest request, final QueryStringDecoder uri, final String rawId, final String merchantId,
+    /** A path no route matches under this method: 405 with {@code Allow} when others do, else 404. */
+    private void unmatched(final HttpMethod method, final String path, final List<HttpMethod> allowed, final boolean keepAlive)
+    {
+        if (allowed.isEmpty())
+        {
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + RequestText.truncate(path)), keepAlive);
+            return;
+        }
+        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + method + " " + path);
+        response.headers().set(HttpHeaderNames.ALLOW, RequestText.joinMethods(allowed));
+        write(response, keepAlive);
+    }
+
+    /**
+     * The routes without a command, answered here on the event loop: they read no ledger state through the ring, so
+     * they answer while the ledger is saturated (health, the document, metrics).
+     */
+    private void local(final Route route, final FullHttpRequest request, final boolean keepAlive)
+    {
+        if (route == Route.METRICS)
+        {
+            metrics(request, keepAlive);
+        }
+        else if (route == Route.HEALTH)
+        {
+            write(Responses.health(ctx.alloc(), !pipeline.failed()), keepAlive);
+        }
+        else
+        {
+            write(Responses.openApi(ctx.alloc()), keepAlive);
+        }
+    }
+
+    private void unauthorized(final JwtAuthenticator.AuthResult auth, final boolean keepAlive)
+    {
+        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        write(response, keepAlive);
+    }
+
+    /**
+     * What every command's request shares: its content type, the path's id, the query string, the draft started for
+     * the route's command, then the endpoint's own parse; then the idempotency gate and the publish. Answers what is
+     * wrong instead.
+     */
+    private void parseAndPublish(
+        final Endpoint endpoint, final FullHttpRequest request, final QueryStringDecoder uri, final String rawId, final String merchantId,
         final boolean keepAlive)
     {
-        draft.clear();
-        problem.clear();
-        if (route.changesState() && !route.method().equals(HttpMethod.DELETE) && !isJson(request))
+        final Route route = endpoint.route();
+        if (route.body() == Route.Body.REQUIRED && !RequestText.isJson(request)
+            || route.body() == Route.Body.OPTIONAL && request.content().isReadable() && !RequestText.isJson(request))
         {
             write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                 "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
             return;
         }
-        final long pathKey = route.idKind() == null ? -1 : parser.ids().parse(route.idKind(), decodeId(rawId));
-        if (route.idKind() != null && pathKey < 0)
+        final long pathKey = route.pathField() == null ? -1 : ids.parse(route.idKind(), decodeId(rawId));
+        if (route.pathField() != null && pathKey < 0)
         {
-            write(notFound(route), keepAlive);
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, Rules.notFound(route.idKind())), keepAlive);
             return;
         }
-        final java.util.Map<String, List<String>> params;
+        final Map<String, List<String>> params;
         try
         {
             params = uri.parameters();
@@ -481,17 +492,31 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             write(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "Malformed query string"), keepAlive);
             return;
         }
-        QueryParser.merchant(params, merchantId, problem);
-        fill(route, request, params, merchantId, pathKey);
+        parsing.begin(route, merchantId, pathKey, route.body() == Route.Body.NONE ? null : request.content(), params);
+        try
+        {
+            endpoint.parse(parsing);
+        }
+        finally
+        {
+            parsing.end();
+        }
+        final Problem problem = parsing.problem();
         if (problem.any())
         {
             write(Responses.error(ctx.alloc(), problem.status(), List.copyOf(problem.messages())), keepAlive);
             return;
         }
+        publish(endpoint, request, merchantId, keepAlive);
+    }
 
+    /** Holds the request's idempotency key (if any) while its command is in the ring, and publishes it. */
+    private void publish(final Endpoint endpoint, final FullHttpRequest request, final String merchantId, final boolean keepAlive)
+    {
+        final CommandDraft draft = parsing.draft();
         String idempotencyKey = null;
         final String keyHeader = request.headers().get(IDEMPOTENCY_KEY);
-        if (keyHeader != null && route.changesState())
+        if (keyHeader != null && endpoint.route().changesState())
         {
             idempotencyKey = IdempotencyGate.scoped(merchantId, keyHeader);
             if (idempotencyKey == null)
@@ -511,7 +536,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
 
         draft.replyTo(ReplyPublisher.INSTANCE, this);
         inFlight = true;
-        inFlightRoute = route;
+        inFlightEndpoint = endpoint;
         inFlightKeepAlive = keepAlive;
         inFlightIdempotencyKey = idempotencyKey;
         publishedNs = System.nanoTime();
@@ -524,75 +549,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             write(response, keepAlive);
         }
-    }
-
-    /** Parses the request into {@link #draft}, collecting what is wrong with it in {@link #problem}. */
-    private void fill(
-        final Route route, final FullHttpRequest request, final java.util.Map<String, List<String>> params, final String merchantId,
-        final long pathKey)
-    {
-        switch (route)
-        {
-            case CREATE_CUSTOMER -> parser.createCustomer(request.content(), merchantId, draft, problem);
-            case UPDATE_CUSTOMER -> parser.updateCustomer(request.content(), merchantId, pathKey, draft, problem);
-            case CREATE_PAY_IN -> parser.payIn(request.content(), merchantId, pathKey, draft, problem);
-            case CREATE_PURCHASE -> parser.purchase(request.content(), merchantId, draft, problem);
-            case CREATE_TRANSFER -> parser.transfer(request.content(), merchantId, draft, problem);
-            case CREATE_PAYOUT -> parser.payout(request.content(), merchantId, draft, problem);
-            case CREATE_PAYMENT_METHOD -> parser.paymentMethod(request.content(), merchantId, pathKey, draft, problem);
-            case DELETE_PAYMENT_METHOD ->
-            {
-                query(CommandType.DELETE_PAYMENT_METHOD, merchantId, -1);
-                draft.set(Field.PAYMENT_METHOD_KEY, pathKey);
-            }
-            case GET_PAYMENT_METHOD ->
-            {
-                query(CommandType.GET_PAYMENT_METHOD, merchantId, -1);
-                draft.set(Field.PAYMENT_METHOD_KEY, pathKey);
-            }
-            case GET_CUSTOMER -> query(CommandType.GET_CUSTOMER, merchantId, pathKey);
-            case GET_CUSTOMER_BALANCE ->
-            {
-                query(CommandType.GET_CUSTOMER_BALANCE, merchantId, pathKey);
-                draft.set(Field.CURRENCY, RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem));
-            }
-            case GET_MERCHANT_BALANCE ->
-            {
-                query(CommandType.GET_MERCHANT_BALANCE, merchantId, -1);
-                draft.set(Field.CURRENCY, RequestParser.queryCurrency(QueryParser.first(params, "currency"), problem));
-            }
-            case LIST_CUSTOMERS ->
-            {
-                query(CommandType.LIST_CUSTOMERS, merchantId, -1);
-                QueryParser.page(params, draft, problem);
-                QueryParser.customerFilters(params, draft, problem);
-            }
-            case LIST_CUSTOMER_TRANSACTIONS -> listQuery(CommandType.LIST_CUSTOMER_TRANSACTIONS, merchantId, pathKey, params);
-            case LIST_CUSTOMER_PAYMENT_METHODS -> listQuery(CommandType.LIST_CUSTOMER_PAYMENT_METHODS, merchantId, pathKey, params);
-            case LIST_TRANSFERS -> listQuery(CommandType.LIST_TRANSFERS, merchantId, -1, params);
-            case LIST_PAYMENT_METHODS ->
-            {
-                listQuery(CommandType.LIST_PAYMENT_METHODS, merchantId, -1, params);
-                QueryParser.customerFilter(params, draft, parser.ids());
-            }
-            case LIST_BALANCE_HISTORY ->
-            {
-                listQuery(CommandType.LIST_BALANCE_HISTORY, merchantId, -1, params);
-                QueryParser.historyFilters(params, draft, problem);
-            }
-            case LIST_PAYOUTS ->
-            {
-                listQuery(CommandType.LIST_PAYOUTS, merchantId, -1, params);
-                QueryParser.payoutStatus(params, draft);
-            }
-            default -> throw new IllegalStateException("route=" + route + " has no handler");
-        }
-    }
-
-    private void listQuery(final CommandType type, final String merchantId, final long customerKey, final java.util.Map<String, List<String>> params)
-    {
-        query(type, merchantId, customerKey);
-        QueryParser.page(params, draft, problem);
     }
 
     /** @return the percent-decoded path id, or null (an unknown id: 404) when its escapes are malformed. */
@@ -608,12 +564,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private FullHttpResponse notFound(final Route route)
-    {
-        return Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND,
-            route.idKind() == IdKind.PAYMENT_METHOD ? "Payment method not found" : "Customer not found");
-    }
-
     private void releaseIdempotencyKey()
     {
         final String key = inFlightIdempotencyKey;
@@ -624,37 +574,25 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    private void query(final CommandType type, final String merchantId, final long customerKey)
-    {
-        draft.type(type);
-        if (customerKey >= 0)
-        {
-            draft.set(Field.CUSTOMER_KEY, customerKey);
-        }
-        draft.text(Field.MERCHANT_ID, merchantId);
-    }
-
     /**
      * The console's routes ({@link ConsoleRoute}): its files for anyone (a request that carries a token must carry an
-     * operator's), its figures and lookups for an operator token only; a merchant token gets 403 from every one.
+     * operator's), its figures and lookups for an operator token only; a merchant token gets 403 from every one. A
+     * lookup is the API route's own endpoint, for the merchant the path names.
      */
     private void console(final FullHttpRequest request, final QueryStringDecoder uri, final boolean keepAlive)
     {
-        currentConsole = true;
+        record.console();
         final ConsoleRoute route = ConsoleRoute.match(request.method(), uri.rawPath());
         switch (route.kind())
         {
             case UNKNOWN ->
             {
-                write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + request.method() + " " + truncate(uri.rawPath())), keepAlive);
+                unmatched(request.method(), uri.rawPath(), List.of(), keepAlive);
                 return;
             }
             case METHOD_NOT_ALLOWED ->
             {
-                final FullHttpResponse response = Responses.error(
-                    ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + request.method() + " " + truncate(uri.rawPath()));
-                response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
-                write(response, keepAlive);
+                unmatched(request.method(), RequestText.truncate(uri.rawPath()), List.of(HttpMethod.GET), keepAlive);
                 return;
             }
             default ->
@@ -667,14 +605,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(authorization);
             if (!auth.ok())
             {
-                final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-                write(response, keepAlive);
+                unauthorized(auth, keepAlive);
                 return;
             }
             if (!auth.operator())
             {
-                currentMerchant = auth.merchantId();
+                record.merchant(auth.merchantId());
                 write(Responses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "The console needs an operator token"), keepAlive);
                 return;
             }
@@ -690,8 +626,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
                     write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Merchant id is malformed"), keepAlive);
                     return;
                 }
-                currentMerchant = route.merchant();
-                fillAndPublish(route.kind().apiRoute(), request, uri, route.id(), route.merchant(), keepAlive);
+                record.merchant(route.merchant());
+                parseAndPublish(Endpoints.of(route.kind().apiRoute()), request, uri, route.id(), route.merchant(), keepAlive);
             }
         }
     }
@@ -710,31 +646,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (!auth.ok())
             {
-                final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-                write(response, keepAlive);
+                unauthorized(auth, keepAlive);
                 return;
             }
-            currentMerchant = auth.merchantId();
+            record.merchant(auth.merchantId());
         }
-        final ByteBuf body = ctx.alloc().buffer(32 * 1024);
-        final String contentType;
-        try (ByteBufOutputStream out = new ByteBufOutputStream(body))
-        {
-            contentType = metrics.scrape(request.headers().get(HttpHeaderNames.ACCEPT), out);
-        }
-        catch (final java.io.IOException | RuntimeException ex)
-        {
-            body.release();
-            LOG.error("metrics scrape failed", ex);
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error"), keepAlive);
-            return;
-        }
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-        response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        write(response, keepAlive);
+        write(Responses.metrics(ctx.alloc(), metrics, request.headers().get(HttpHeaderNames.ACCEPT)), keepAlive);
     }
 
     private void write(final FullHttpResponse response, final boolean keepAlive)
@@ -759,165 +676,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(written -> LedgerHttpInitializer.lingeringClose(ctx));
         }
-        if (currentConsole)
-        {
-            metrics.consoleResponseWritten(status, currentReceivedNs);
-        }
-        else
-        {
-            metrics.responseWritten(currentRoute, status, currentReceivedNs);
-        }
-        if (status >= 400)
-        {
-            metrics.refused(currentRoute, currentConsole, status, currentResult, currentMerchant);
-        }
-        if (options.accessLog() && ACCESS.isInfoEnabled())
-        {
-            logAccess(status, bytes);
-        }
+        record.written(status, bytes, ctx.channel().remoteAddress());
     }
 
-    /** One key=value line; the path without its query string (it may carry e-mail addresses), never a header. */
-    private void logAccess(final int status, final int bytes)
-    {
-        final long micros = currentReceivedNs == 0 ? -1 : (System.nanoTime() - currentReceivedNs) / 1000;
-        ACCESS.info("method={} path={} status={} bytes={} duration_us={} merchant={} remote={}",
-            currentMethod == null ? "-" : currentMethod.name(),
-            currentPath == null ? "-" : truncate(currentPath),
-            status, bytes, micros,
-            currentMerchant == null ? "-" : currentMerchant,
-            ctx.channel().remoteAddress());
-    }
-
-    /**
-     * @return true for {@code application/json}, with parameters or not, unless a {@code charset} parameter names
-     *         anything but UTF-8: bodies are decoded as UTF-8 only, so a body declared otherwise is refused up front.
-     */
-    static boolean isJson(final FullHttpRequest request)
-    {
-        final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (type == null)
-        {
-            return false;
-        }
-        final int semicolon = type.indexOf(';');
-        if (semicolon < 0)
-        {
-            return type.trim().equalsIgnoreCase("application/json");
-        }
-        if (!type.substring(0, semicolon).trim().equalsIgnoreCase("application/json"))
-        {
-            return false;
-        }
-        for (final String parameter : type.substring(semicolon + 1).split(";"))
-        {
-            final int equals = parameter.indexOf('=');
-            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset"))
-            {
-                String charset = parameter.substring(equals + 1).trim();
-                if (charset.length() >= 2 && charset.startsWith("\"") && charset.endsWith("\""))
-                {
-                    charset = charset.substring(1, charset.length() - 1);
-                }
-                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8"))
-                {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static String joinMethods(final List<HttpMethod> methods)
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (final HttpMethod method : methods)
-        {
-            if (sb.length() > 0)
-            {
-                sb.append(", ");
-            }
-            sb.append(method.name());
-        }
-        return sb.toString();
-    }
-
-    private static String truncate(final String path)
-    {
-        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
-    }
-
-    /**
-     * What waits for its turn while a command is in flight (or while the client does not read its replies): requests,
-     * with the time each was decoded, refusals and interim responses, in arrival order. Two fixed circular arrays, so
-     * queueing allocates nothing. At most {@code requestsMax} requests (decoding pauses there), each perhaps preceded
-     * by a {@code 100 Continue}, and one refusal, which is always the last. Event loop only.
-     */
-    private static final class RequestQueue
-    {
-        private final Object[] entries;
-        private final long[] receivedNs;
-        private int head;
-        private int size;
-        private int requests;
-
-        RequestQueue(final int requestsMax)
-        {
-            entries = new Object[2 * requestsMax + 2];
-            receivedNs = new long[entries.length];
-        }
-
-        boolean isEmpty()
-        {
-            return size == 0;
-        }
-
-        /** @return the requests waiting (interim responses and refusals not counted). */
-        int requests()
-        {
-            return requests;
-        }
-
-        void add(final Object entry, final long nowNs)
-        {
-            if (size == entries.length)
-            {
-                throw new IllegalStateException("size=" + size + " requests=" + requests + " the queue is full: decoding did not pause");
-            }
-            final int tail = (head + size) % entries.length;
-            entries[tail] = entry;
-            receivedNs[tail] = nowNs;
-            size++;
-            if (entry instanceof FullHttpRequest)
-            {
-                requests++;
-            }
-        }
-
-        long peekReceivedNs()
-        {
-            return receivedNs[head];
-        }
-
-        Object poll()
-        {
-            final Object entry = entries[head];
-            entries[head] = null;
-            head = (head + 1) % entries.length;
-            size--;
-            if (entry instanceof FullHttpRequest)
-            {
-                requests--;
-            }
-            return entry;
-        }
-
-        void releaseAll()
-        {
-            while (size > 0)
-            {
-                ReferenceCountUtil.release(poll());
-            }
-        }
-    }
 }

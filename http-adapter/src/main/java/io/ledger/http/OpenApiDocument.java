@@ -5,8 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The OpenAPI 3 document this server serves at {@code /openapi.json}: a resource in the jar, checked against
- * {@link Route} by a test so that it cannot drift from the code, and the file the generated client is built from.
+ * The OpenAPI 3 document this server serves at {@code /openapi.json}: a resource in the jar, checked against the routes
+ * of {@link io.ledger.http.endpoint.Endpoints} by a test so that it cannot drift from the code, and the file the
+ * generated client is built from.
  */
 final class OpenApiDocument
 {

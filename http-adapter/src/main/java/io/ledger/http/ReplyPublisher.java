@@ -30,7 +30,7 @@ final class ReplyPublisher implements ReplySink
         FullHttpResponse response;
         try
         {
-            response = Responses.reply(connection.alloc(), connection.inFlightRoute(), event, connection.ids());
+            response = Responses.reply(connection.alloc(), connection.inFlightEndpoint(), event, connection.ids());
         }
         catch (final RuntimeException ex)
         {

@@ -14,11 +14,11 @@ import java.util.function.Consumer;
  * {@code -Dledger.fuzz.tries=F} (a multiplier on every property's tries, default 1). There is no shrinking: the
  * generators are built so that a failing input is small enough to read.
  */
-final class Fuzz
+public final class Fuzz
 {
     /** A generator of values of {@code T}. */
     @FunctionalInterface
-    interface Gen<T>
+    public interface Gen<T>
     {
         T next(SplittableRandom random);
     }
@@ -35,7 +35,7 @@ final class Fuzz
      *
      * @throws AssertionError naming the input, the try and the seed, with the property's failure as its cause.
      */
-    static <T> void forAll(final String name, final int tries, final Gen<T> gen, final Consumer<T> property)
+    public static <T> void forAll(final String name, final int tries, final Gen<T> gen, final Consumer<T> property)
     {
         final SplittableRandom root = new SplittableRandom(SEED ^ name.hashCode());
         final int n = Math.max(1, (int)Math.round(tries * TRIES_FACTOR));

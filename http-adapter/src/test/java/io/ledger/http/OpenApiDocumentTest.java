@@ -23,6 +23,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.ledger.http.endpoint.Endpoints;
+import io.ledger.http.endpoint.Route;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The OpenAPI document the server serves at {@code GET /openapi.json} (the classpath resource
  * {@code io/ledger/http/openapi.json}, built by {@code api-tests/openapi/build_openapi.py}) against the two things it
- * must not drift from: the Cashful reference, whose paths and schemas it carries unchanged, and {@link Route}, the
- * routes the server actually answers. Routes are compared by method and template, never by enum name, so that the
+ * must not drift from: the Cashful reference, whose paths and schemas it carries unchanged, and {@link Endpoints#routes()},
+ * the routes the server actually answers. Routes are compared by method and template, never by name, so that the
  * check holds as routes are added.
  *
  * <p>The reference is read from {@code api-tests/openapi/cashful-ledger-subset.json}, the committed JSON form of the
@@ -151,7 +153,7 @@ class OpenApiDocumentTest
     {
         final Set<String> documented = operations(document).keySet();
         final List<String> undocumented = new ArrayList<>();
-        for (final Route route : Route.values())
+        for (final Route route : Endpoints.routes())
         {
             final String key = key(route);
             if (!documented.contains(key))
@@ -166,7 +168,7 @@ class OpenApiDocumentTest
     void shouldServeEveryDocumentedOperation()
     {
         final Set<String> routes = new TreeSet<>();
-        for (final Route route : Route.values())
+        for (final Route route : Endpoints.routes())
         {
             routes.add(key(route));
         }
@@ -178,7 +180,7 @@ class OpenApiDocumentTest
                 unserved.add(key + " (" + operation.get("operationId") + ")");
             }
         });
-        assertEquals(List.of(), unserved, "operations /openapi.json describes that no io.ledger.http.Route serves");
+        assertEquals(List.of(), unserved, "operations /openapi.json describes that no io.ledger.http.endpoint.Route serves");
     }
 
     // ---- comparison rules

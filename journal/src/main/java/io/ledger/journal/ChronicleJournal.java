@@ -1,6 +1,5 @@
 package io.ledger.journal;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -20,13 +18,11 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
 import io.ledger.journal.internal.RecordFrame;
 import io.ledger.journal.internal.WriterLock;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -118,14 +114,12 @@ public final class ChronicleJournal implements JournalWriter
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
     private static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
-    private static final String NOT_LAST = "; it is not the last record and no TORN_SKIP record follows it";
 
     private final Path directory;
     private final Durability durability;
     private final SingleChronicleQueue queue;
     private final RecordFrame writeFrame = new RecordFrame();
-    private final RecordFrame readFrame = new RecordFrame();
-    private final CommandEvent readEvent = new CommandEvent();
+    private final JournalReader reader;
     private final CommandEvent checkEvent = new CommandEvent();
     private ExcerptAppender appender;
     private long lastCommandId;
@@ -143,6 +137,7 @@ public final class ChronicleJournal implements JournalWriter
         this.directory = directory;
         this.durability = durability;
         this.queue = queue;
+        this.reader = new JournalReader(queue, directory, ROLL_CYCLE);
     }
 
     /**
@@ -345,7 +340,8 @@ public final class ChronicleJournal implements JournalWriter
      */
     public ReplayResult replay(final RecordVisitor visitor)
     {
-        return replayFrom(-1, 0, visitor);
+        ensureOpen("replay");
+        return reader.replayFrom(-1, 0, visitor);
     }
 
     /**
@@ -365,91 +361,8 @@ public final class ChronicleJournal implements JournalWriter
         {
             throw new IllegalArgumentException("afterIndex=" + afterIndex + " afterCommandId=" + afterCommandId + " must be >= 0 and >= 1");
         }
-        return replayFrom(afterIndex, afterCommandId, visitor);
-    }
-
-    private ReplayResult replayFrom(final long afterIndex, final long afterCommandId, final RecordVisitor visitor)
-    {
         ensureOpen("replay");
-        long records = 0;
-        long lastId = afterIndex < 0 ? 0 : afterCommandId;
-        long lastIndex = afterIndex;
-        long failedIndex = -1;
-        Path failedFile = null;
-        String failedProblem = null;
-        try (ExcerptTailer tailer = queue.createTailer())
-        {
-            if (afterIndex < 0)
-            {
-                tailer.toStart();
-            }
-            else
-            {
-                final CommandAt at = commandAt(tailer, afterIndex, readFrame, readEvent);
-                final long found = at == null ? -1 : at.commandId();
-                if (found != afterCommandId)
-                {
-                    throw new IllegalArgumentException("record at index=0x" + Long.toHexString(afterIndex) + " holds commandId=" +
-                        found + ", not afterCommandId=" + afterCommandId + " (-1: no such valid command record)");
-                }
-            }
-            while (true)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        break;
-                    }
-                    final long index = dc.index();
-                    lastIndex = index;
-                    final int status = read(dc, readFrame);
-                    if (failedProblem != null)
-                    {
-                        if (excuses(status, readFrame, failedIndex, lastId))
-                        {
-                            LOG.info("journal: skipping torn record file={} index=0x{} ({}) ({}), sealed by the " +
-                                "TORN_SKIP record at index=0x{}", failedFile, Long.toHexString(failedIndex), failedIndex,
-                                failedProblem, Long.toHexString(index));
-                            failedProblem = null;
-                            continue;
-                        }
-                        throw corrupt(failedFile, failedIndex, failedProblem + NOT_LAST);
-                    }
-                    if (status != RecordFrame.OK)
-                    {
-                        if (!RecordFrame.looksTorn(status))
-                        {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
-                        }
-                        failedIndex = index;
-                        failedFile = fileOf(tailer);
-                        failedProblem = readFrame.describe(status);
-                        continue;
-                    }
-                    if (readFrame.recordType() == RecordFrame.TYPE_TORN_SKIP)
-                    {
-                        throw corrupt(fileOf(tailer), index, "TORN_SKIP record for skippedIndex=0x" +
-                            Long.toHexString(readFrame.skippedIndex()) + " does not follow a failed record");
-                    }
-                    checkCommand(tailer, index, readFrame, readEvent, lastId);
-                    lastId = readEvent.commandId();
-                    records++;
-                    if (!visitor.visit(index, readEvent))
-                    {
-                        break;
-                    }
-                }
-            }
-        }
-        long tornTailIndex = -1;
-        if (failedProblem != null)
-        {
-            LOG.warn("journal: skipping torn last record file={} index=0x{} ({}): {}; it was never acknowledged",
-                failedFile, Long.toHexString(failedIndex), failedIndex, failedProblem);
-            tornTailIndex = failedIndex;
-        }
-        return new ReplayResult(records, lastId, lastIndex, tornTailIndex);
+        return reader.replayFrom(afterIndex, afterCommandId, visitor);
     }
 
     /**
@@ -473,29 +386,7 @@ public final class ChronicleJournal implements JournalWriter
         ensureOpen("commandAt");
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            return commandAt(tailer, index, new RecordFrame(), new CommandEvent());
-        }
-    }
-
-    /** Positions {@code tailer} on {@code index} and reads that record; leaves the tailer after it. */
-    private static CommandAt commandAt(final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event)
-    {
-        if (index < 0 || !tailer.moveToIndex(index))
-        {
-            return null;
-        }
-        try (DocumentContext dc = tailer.readingDocument())
-        {
-            if (!dc.isPresent() || dc.index() != index)
-            {
-                return null;
-            }
-            if (read(dc, frame) != RecordFrame.OK || frame.recordType() != RecordFrame.TYPE_COMMAND || !frame.decodeCommand(event) ||
-                !event.type().journaled())
-            {
-                return null;
-            }
-            return new CommandAt(event.commandId(), frame.storedCrc32c());
+            return JournalReader.commandAt(tailer, index, new RecordFrame(), new CommandEvent());
         }
     }
 
@@ -512,55 +403,7 @@ public final class ChronicleJournal implements JournalWriter
     public long indexOfCommand(final long commandId, final long timeoutMs)
     {
         ensureOpen("indexOfCommand");
-        final RecordFrame frame = new RecordFrame();
-        final CommandEvent event = new CommandEvent();
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (true)
-        {
-            try (ExcerptTailer tailer = queue.createTailer())
-            {
-                tailer.direction(TailerDirection.BACKWARD).toEnd();
-                boolean sawLater = false;
-                while (true)
-                {
-                    try (DocumentContext dc = tailer.readingDocument())
-                    {
-                        if (!dc.isPresent())
-                        {
-                            if (sawLater)
-                            {
-                                return -1;
-                            }
-                            break; // empty journal: not journaled yet
-                        }
-                        if (read(dc, frame) != RecordFrame.OK || frame.recordType() != RecordFrame.TYPE_COMMAND ||
-                            !frame.decodeCommand(event))
-                        {
-                            continue; // a torn record or a TORN_SKIP: not a command
-                        }
-                        final long found = event.commandId();
-                        if (found == commandId)
-                        {
-                            return dc.index();
-                        }
-                        if (found < commandId)
-                        {
-                            if (sawLater)
-                            {
-                                return -1; // went past it
-                            }
-                            break; // the journal has not reached it yet
-                        }
-                        sawLater = true;
-                    }
-                }
-            }
-            if (System.nanoTime() >= deadlineNs)
-            {
-                return -1;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
+        return reader.indexOfCommand(commandId, timeoutMs);
     }
 
     /** @return how many records (documents) the queue holds: for progress bars. */
@@ -674,87 +517,13 @@ public final class ChronicleJournal implements JournalWriter
 
     // ---- internals
 
-    /**
-     * Reads backwards from the end: a torn last record is remembered (to be sealed before the next append), a
-     * failed record sealed by the TORN_SKIP after it is passed over, and the first valid command gives
-     * {@link #lastCommandId}.
-     */
+    /** Reads the tail at open: the last command id, and a torn last record to seal before the next append. */
     private void scanTail()
     {
-        long excusedIndex = -1;
-        boolean atTail = true;
         lastIndex.set(queue.lastIndex());
-        try (ExcerptTailer tailer = queue.createTailer())
-        {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
-            while (true)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        return;
-                    }
-                    final long index = dc.index();
-                    final int status = read(dc, readFrame);
-                    final long excused = excusedIndex;
-                    excusedIndex = -1;
-                    if (status != RecordFrame.OK)
-                    {
-                        if (!RecordFrame.looksTorn(status))
-                        {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status));
-                        }
-                        if (atTail)
-                        {
-                            unsealedTornIndex = index; // replay reports it; the next append seals it
-                        }
-                        else if (index != excused)
-                        {
-                            throw corrupt(fileOf(tailer), index, readFrame.describe(status) + NOT_LAST);
-                        }
-                    }
-                    else if (readFrame.recordType() == RecordFrame.TYPE_TORN_SKIP)
-                    {
-                        excusedIndex = readFrame.skippedIndex();
-                    }
-                    else
-                    {
-                        checkCommand(tailer, index, readFrame, readEvent, -1);
-                        lastCommandId = readEvent.commandId();
-                        return;
-                    }
-                    atTail = false;
-                }
-            }
-        }
-    }
-
-    private static boolean excuses(final int status, final RecordFrame frame, final long failedIndex, final long lastId)
-    {
-        return status == RecordFrame.OK &&
-            frame.recordType() == RecordFrame.TYPE_TORN_SKIP &&
-            frame.skippedIndex() == failedIndex &&
-            frame.skipLastCommandId() == lastId;
-    }
-
-    private void checkCommand(
-        final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event,
-        final long previousCommandId)
-    {
-        if (!frame.decodeCommand(event))
-        {
-            throw corrupt(fileOf(tailer), index, "undecodable body: bodyLength=" + frame.bodyLength());
-        }
-        if (!event.type().journaled())
-        {
-            throw corrupt(fileOf(tailer), index, "undecodable body: type=" + event.type() + " is not journaled");
-        }
-        if (event.commandId() <= previousCommandId)
-        {
-            throw corrupt(fileOf(tailer), index, "commandId=" + event.commandId() + " is not after previous commandId=" +
-                previousCommandId);
-        }
+        final JournalReader.Tail tail = reader.scanTail();
+        lastCommandId = tail.lastCommandId();
+        unsealedTornIndex = tail.unsealedTornIndex();
     }
 
     private void sealTornTail(final ExcerptAppender appender)
@@ -784,18 +553,6 @@ public final class ChronicleJournal implements JournalWriter
         }
     }
 
-    /** Copies the document's payload into {@code frame} and verifies it. */
-    private static int read(final DocumentContext dc, final RecordFrame frame)
-    {
-        final Bytes<?> bytes = dc.wire().bytes();
-        final long length = bytes.readRemaining();
-        if (length >= RecordFrame.FRAME_BYTES_MIN && length <= RecordFrame.FRAME_BYTES_MAX)
-        {
-            bytes.read(frame.array(), 0, (int)length);
-        }
-        return frame.verify(length);
-    }
-
     private boolean verifiesAndDecodes(final RecordFrame frame, final int frameBytes, final long commandId)
     {
         return frame.verify(frameBytes) == RecordFrame.OK &&
@@ -817,18 +574,6 @@ public final class ChronicleJournal implements JournalWriter
             appender = queue.createAppender();
         }
         return appender;
-    }
-
-    private static JournalCorruptException corrupt(final Path file, final long index, final String problem)
-    {
-        return new JournalCorruptException(file, index, problem + " (cycle=" + ROLL_CYCLE.toCycle(index) +
-            " seq=" + ROLL_CYCLE.toSequenceNumber(index) + ")");
-    }
-
-    private Path fileOf(final ExcerptTailer tailer)
-    {
-        final File file = tailer.currentFile();
-        return file != null ? file.toPath() : directory;
     }
 
     private void ensureOpen(final String operation)

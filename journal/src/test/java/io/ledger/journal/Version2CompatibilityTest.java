@@ -145,7 +145,7 @@ class Version2CompatibilityTest
         }
         for (final CommandType type : CommandType.values())
         {
-            if (type.journaled() && type.code() < CommandType.INITIALIZE_DEPLOYMENT.code()) // later types came with version 3
+            if (type.journaled() && type.code() < CommandType.INITIALIZE_DEPLOYMENT.code()) // the types version 2 had
             {
                 assertTrue(types.contains(type), "the fixture holds a " + type);
             }

@@ -279,16 +279,7 @@ public final class LedgerServer implements AutoCloseable
     {
         config.validate();
         final Path journalDir = config.dataDir().resolve("journal");
-        try
-        {
-            Files.createDirectories(journalDir);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot create data dir " + journalDir.toAbsolutePath(), ex);
-        }
-
-        final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
+        final ChronicleJournal journal = openJournal(journalDir, config);
         LedgerPipeline pipeline = null;
         ScheduledExecutorService snapshotTimer = null;
         ScheduledExecutorService deadlineTimer = null;
@@ -299,25 +290,8 @@ public final class LedgerServer implements AutoCloseable
                 LedgerRecovery.recover(journal, snapshots, config.dataDir(), Currencies.pack(config.defaultCurrency()), null);
             final Ledger ledger = recovered.ledger();
             final SnapshotStore.Loaded snapshot = recovered.snapshot();
-            if (snapshot != null)
-            {
-                LOG.info("loaded snapshot {} in {} ms: {} commands up to commandId {} (journal index 0x{}), state hash {}",
-                    snapshot.file(), TimeUnit.NANOSECONDS.toMillis(snapshot.loadNs()), snapshot.ledger().commandsApplied() -
-                        recovered.replayedRecords(), snapshot.header().lastCommandId(), Long.toHexString(snapshot.header().journalIndex()),
-                    Long.toHexString(snapshot.header().stateHash()));
-            }
-            final long replayMs = TimeUnit.NANOSECONDS.toMillis(recovered.elapsedNs() - (snapshot == null ? 0 : snapshot.loadNs()));
-            LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
-                recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
-                Long.toHexString(ledger.stateHash()));
-            ledger.checkConservation();
-            if (snapshot == null && ledger.lastCommandId() < 0 && !snapshots.list().isEmpty())
-            {
-                throw new IllegalStateException(snapshots.directory() + " holds " + snapshots.list().size() + " snapshots but the "
-                    + "journal in " + journalDir + " is empty: refusing to start an empty ledger over them. If the journal was "
-                    + "lost or --data-dir is wrong, fix that; to start afresh on purpose, move " + snapshots.directory() + " away");
-            }
-            moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
+            logRecovery(recovered);
+            checkRecovered(ledger, snapshot, snapshots, journalDir, config);
 
             final JournalStatus journalStatus = new JournalStatus(config.durability(), journal::lastIndex);
             if (snapshot != null)
@@ -332,36 +306,8 @@ public final class LedgerServer implements AutoCloseable
             final boolean fresh = ledger.lastCommandId() < 0;
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
             pipeline = LedgerPipeline.start(
-                new LedgerPipeline.Context()
-                    .ringSizeEvents(config.ringSizeEvents())
-                    .waitStrategy(config.waitStrategy())
-                    .clock(SystemEpochClock.INSTANCE)
-                    .firstCommandId(firstCommandId)
-                    .fatalErrorHandler(onFatal)
-                    .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
-                    .snapshotTaker(snapshotWriter)
-                    .snapshotEveryCommands(config.snapshots().everyCommands())
-                    .commandsSinceSnapshot(recovered.replayedRecords())
-                    .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
-                    .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
-                        "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
-                            + "over {} ms since the last warning)", TimeUnit.NANOSECONDS.toMillis(pauseNs), commandId, unreported,
-                        config.pauseWarnMs()))
-                    .snapshotErrorHandler((commandId, error) ->
-                        LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error)),
-                ledger,
-                journal);
-            if (config.snapshots().everySeconds() > 0)
-            {
-                snapshotTimer = Executors.newSingleThreadScheduledExecutor(runnable ->
-                {
-                    final Thread thread = new Thread(runnable, "ledger-snapshot-timer");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                snapshotTimer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshots().everySeconds(),
-                    config.snapshots().everySeconds(), TimeUnit.SECONDS);
-            }
+                pipelineContext(config, onFatal, firstCommandId, snapshotWriter, recovered.replayedRecords()), ledger, journal);
+            snapshotTimer = startSnapshotTimer(config, pipeline);
 
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
             // After the salt: a fresh data directory journals INITIALIZE_DEPLOYMENT first (it has no deadline anyway)
@@ -399,6 +345,96 @@ public final class LedgerServer implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /** Creates the data directory's journal directory when it is missing, and opens the journal for writing. */
+    private static ChronicleJournal openJournal(final Path journalDir, final Config config)
+    {
+        try
+        {
+            Files.createDirectories(journalDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create data dir " + journalDir.toAbsolutePath(), ex);
+        }
+        return ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
+    }
+
+    /** Logs what recovery loaded (the snapshot, if one) and replayed, with the state hash. */
+    private static void logRecovery(final LedgerRecovery.Result recovered)
+    {
+        final Ledger ledger = recovered.ledger();
+        final SnapshotStore.Loaded snapshot = recovered.snapshot();
+        if (snapshot != null)
+        {
+            LOG.info("loaded snapshot {} in {} ms: {} commands up to commandId {} (journal index 0x{}), state hash {}",
+                snapshot.file(), TimeUnit.NANOSECONDS.toMillis(snapshot.loadNs()), snapshot.ledger().commandsApplied() -
+                    recovered.replayedRecords(), snapshot.header().lastCommandId(), Long.toHexString(snapshot.header().journalIndex()),
+                Long.toHexString(snapshot.header().stateHash()));
+        }
+        final long replayMs = TimeUnit.NANOSECONDS.toMillis(recovered.elapsedNs() - (snapshot == null ? 0 : snapshot.loadNs()));
+        LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
+            recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
+            Long.toHexString(ledger.stateHash()));
+    }
+
+    /**
+     * Refuses to start on a recovered ledger whose money does not add up, or an empty one over existing snapshots; moves
+     * aside snapshots ahead of the journal.
+     */
+    private static void checkRecovered(final Ledger ledger, final SnapshotStore.Loaded snapshot, final SnapshotStore snapshots,
+        final Path journalDir, final Config config)
+    {
+        ledger.checkConservation();
+        if (snapshot == null && ledger.lastCommandId() < 0 && !snapshots.list().isEmpty())
+        {
+            throw new IllegalStateException(snapshots.directory() + " holds " + snapshots.list().size() + " snapshots but the "
+                + "journal in " + journalDir + " is empty: refusing to start an empty ledger over them. If the journal was "
+                + "lost or --data-dir is wrong, fix that; to start afresh on purpose, move " + snapshots.directory() + " away");
+        }
+        moveAsideSnapshotsAheadOf(snapshots, ledger.lastCommandId(), config.dataDir());
+    }
+
+    /** The pipeline's context from the configuration: no default restated here (they are the engine's). */
+    private static LedgerPipeline.Context pipelineContext(final Config config, final LedgerPipeline.FatalErrorHandler onFatal,
+        final long firstCommandId, final SnapshotWriter snapshotWriter, final long commandsSinceSnapshot)
+    {
+        return new LedgerPipeline.Context()
+            .ringSizeEvents(config.ringSizeEvents())
+            .waitStrategy(config.waitStrategy())
+            .clock(SystemEpochClock.INSTANCE)
+            .firstCommandId(firstCommandId)
+            .fatalErrorHandler(onFatal)
+            .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
+            .snapshotTaker(snapshotWriter)
+            .snapshotEveryCommands(config.snapshots().everyCommands())
+            .commandsSinceSnapshot(commandsSinceSnapshot)
+            .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
+            .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
+                "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
+                    + "over {} ms since the last warning)", TimeUnit.NANOSECONDS.toMillis(pauseNs), commandId, unreported,
+                config.pauseWarnMs()))
+            .snapshotErrorHandler((commandId, error) ->
+                LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error));
+    }
+
+    /** @return the timer that asks for a snapshot every {@code --snapshot-every-seconds}, or null when that is 0. */
+    private static ScheduledExecutorService startSnapshotTimer(final Config config, final LedgerPipeline pipeline)
+    {
+        if (config.snapshots().everySeconds() <= 0)
+        {
+            return null;
+        }
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable ->
+        {
+            final Thread thread = new Thread(runnable, "ledger-snapshot-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshots().everySeconds(),
+            config.snapshots().everySeconds(), TimeUnit.SECONDS);
+        return timer;
     }
 
     /**

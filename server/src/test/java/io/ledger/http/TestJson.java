@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.ledger.http.endpoint.Json;
 
 /** Parses a response body into maps and lists with jackson-core, for assertions. */
 final class TestJson

@@ -217,6 +217,24 @@ class JournalToolsTest
     }
 
     @Test
+    void shouldPrintASetDefaultPaymentMethodWithThePaymentMethodsPublicId(@TempDir final Path other) throws IOException
+    {
+        final CommandEvent e = new CommandEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(other.resolve("journal"), Durability.PROCESS))
+        {
+            e.clear();
+            journal.append(e.stamp(1, T0).type(CommandType.SET_DEFAULT_PAYMENT_METHOD).text(Field.MERCHANT_ID, "mer_a")
+                .set(Field.PAYMENT_METHOD_KEY, 7).text(Field.IDEMPOTENCY_KEY, "default-7"));
+        }
+        assertEquals(0, execute("journal", "--data-dir", other.toString()), err::toString);
+        final Map<String, Object> line = parse(out.toString().lines().toList().get(0));
+        assertEquals("SET_DEFAULT_PAYMENT_METHOD", line.get("type"));
+        assertEquals("mer_a", line.get("merchantId"));
+        assertEquals(io.ledger.engine.Ids.UNSALTED.format(io.ledger.engine.IdKind.PAYMENT_METHOD, 7), line.get("paymentMethodId"));
+        assertEquals("default-7", line.get("idempotencyKey"));
+    }
+
+    @Test
     void shouldRefuseADataDirWithoutAJournalWithExitTwoAndCreateNothing()
     {
         final Path empty = dataDir.resolve("no-such-dir");

@@ -405,10 +405,7 @@ final class LoadRun
         }
         if (timedOut)
         {
-            notes.add("replies still outstanding " + TimeUnit.NANOSECONDS.toSeconds(config.drainTimeoutNs()) +
-                " s after the window were abandoned: their outcome is unknown and their latency is not recorded");
-            on.forEach(ClientConnection::abandon);
-            phase.done.await(5, TimeUnit.SECONDS);
+            abandonOutstanding(on, phase);
         }
         final double cpuPct = cpuAtStartNs < 0 ? Double.NaN : (cpuAtEndNs - cpuAtStartNs) * 100.0 / config.durationNs();
         final double serverCpuPct = serverCpuAtStartNs < 0 || serverCpuAtEndNs < 0
@@ -416,7 +413,22 @@ final class LoadRun
         return new Window(measureStartNs, endNs, cpuPct, serverCpuPct, drainedNs, timedOut);
     }
 
+    /** Replies still outstanding after the drain timeout: their outcome is unknown, their latency not recorded. */
+    private void abandonOutstanding(final List<ClientConnection> on, final Phase phase) throws InterruptedException
+    {
+        notes.add("replies still outstanding " + TimeUnit.NANOSECONDS.toSeconds(config.drainTimeoutNs()) +
+            " s after the window were abandoned: their outcome is unknown and their latency is not recorded");
+        on.forEach(ClientConnection::abandon);
+        phase.done.await(5, TimeUnit.SECONDS);
+    }
+
     private void verify(final long merchantBefore) throws InterruptedException
+    {
+        verifyAgainst(balances(), merchantBefore);
+    }
+
+    /** @return every customer's balance as the server reports it now. */
+    private long[] balances() throws InterruptedException
     {
         final long[] actual = new long[config.customers()];
         runTasks("verify-balances", new TaskDriver(config.customers(), new TaskDriver.Task()
@@ -439,6 +451,12 @@ final class LoadRun
                 return null;
             }
         }), setUpTimeoutNs());
+        return actual;
+    }
+
+    /** After {@link #balances()}: each customer's balance against what the replies said, and the sums. */
+    private void verifyAgainst(final long[] actual, final long merchantBefore) throws InterruptedException
+    {
         final long merchantAfter = merchantBalance();
 
         long sumActual = 0;
@@ -508,41 +526,8 @@ final class LoadRun
 
     private RunResult result(final Window window)
     {
+        final Totals t = new Totals(workerStats);
         final RunResult r = new RunResult();
-        final Histogram all = WorkerStats.histogram();
-        final Histogram service = WorkerStats.histogram();
-        final Histogram[] byOp = new Histogram[Op.WORKLOAD.length];
-        final long[][] statuses = new long[Op.WORKLOAD.length][WorkerStats.STATUS_MAX];
-        long completedInWindow = 0;
-        long sentInWindow = 0;
-        long unsentInWindow = 0;
-        long batchRepliesUnreadable = 0;
-        final long[] itemStatuses = new long[WorkerStats.STATUS_MAX];
-        for (int i = 0; i < byOp.length; i++)
-        {
-            byOp[i] = WorkerStats.histogram();
-        }
-        for (final WorkerStats stats : workerStats)
-        {
-            all.add(stats.all);
-            service.add(stats.service);
-            for (int i = 0; i < byOp.length; i++)
-            {
-                byOp[i].add(stats.byOp[i]);
-                for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
-                {
-                    statuses[i][s] += stats.statuses[i][s];
-                }
-            }
-            completedInWindow += stats.completedInWindow;
-            batchRepliesUnreadable += stats.batchRepliesUnreadable;
-            for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
-            {
-                itemStatuses[s] += stats.itemStatuses[s];
-            }
-            sentInWindow += stats.sentInWindow;
-            unsentInWindow += stats.unsentInWindow;
-        }
         r.system = "ledger";
         r.workload = config.mix().toString();
         r.mode = config.openLoop() ? "open" : "closed";
@@ -551,34 +536,96 @@ final class LoadRun
         r.pipeline = config.pipelineDepth();
         r.offeredRate = config.rateTotalPerS();
         r.durationS = config.durationNs() / 1e9;
-        r.throughput = completedInWindow * 1e9 / config.durationNs();
+        r.throughput = t.completedInWindow * 1e9 / config.durationNs();
         r.batch = config.batchSize();
         if (config.batchSize() > 1)
         {
-            for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
+            batches(r, t);
+        }
+        r.requests = t.all.getTotalCount();
+        r.latencyUs = RunResult.Latency.ofNanos(t.all);
+        r.latencyFrom = config.openLoop() ? "intended send time" : "send time";
+        byOperation(r, t);
+        noteTheUnexpected(r, t, window);
+        r.checks.putAll(checks);
+        r.notes.addAll(notes);
+        r.clientCpuPct = window.clientCpuPct();
+        r.serverCpuPct = window.serverCpuPct();
+        r.tool = "ledger-load (" + (epoll ? "epoll" : "nio") + ", " + config.clientThreads() + " client thread" + (config.clientThreads() == 1 ? "" : "s") + ")";
+        return r;
+    }
+
+    /** Every worker's figures of the window, merged. */
+    private static final class Totals
+    {
+        final Histogram all = WorkerStats.histogram();
+        final Histogram service = WorkerStats.histogram();
+        final Histogram[] byOp = new Histogram[Op.WORKLOAD.length];
+        final long[][] statuses = new long[Op.WORKLOAD.length][WorkerStats.STATUS_MAX];
+        final long[] itemStatuses = new long[WorkerStats.STATUS_MAX];
+        long completedInWindow;
+        long sentInWindow;
+        long unsentInWindow;
+        long batchRepliesUnreadable;
+
+        Totals(final WorkerStats[] workers)
+        {
+            for (int i = 0; i < byOp.length; i++)
             {
-                if (itemStatuses[s] > 0)
-                {
-                    r.itemStatuses.put(String.valueOf(s), itemStatuses[s]);
-                }
+                byOp[i] = WorkerStats.histogram();
             }
-            notes.add(String.format("batches of %d purchases to POST %s: throughput counts purchases (those of 2xx replies), "
-                + "latency and statuses are per request", config.batchSize(), config.batchPath()));
-            if (batchRepliesUnreadable > 0)
+            for (final WorkerStats stats : workers)
             {
-                notes.add(batchRepliesUnreadable + " batch replies in the window were 2xx without readable per-item results "
-                    + "(BatchShape): their purchases are unknown outcomes");
+                all.add(stats.all);
+                service.add(stats.service);
+                for (int i = 0; i < byOp.length; i++)
+                {
+                    byOp[i].add(stats.byOp[i]);
+                    for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
+                    {
+                        statuses[i][s] += stats.statuses[i][s];
+                    }
+                }
+                completedInWindow += stats.completedInWindow;
+                batchRepliesUnreadable += stats.batchRepliesUnreadable;
+                for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
+                {
+                    itemStatuses[s] += stats.itemStatuses[s];
+                }
+                sentInWindow += stats.sentInWindow;
+                unsentInWindow += stats.unsentInWindow;
             }
         }
-        r.requests = all.getTotalCount();
-        r.latencyUs = RunResult.Latency.ofNanos(all);
-        r.latencyFrom = config.openLoop() ? "intended send time" : "send time";
+    }
+
+    /** Batch mode: the purchases' own statuses, and what the figures count. */
+    private void batches(final RunResult r, final Totals t)
+    {
+        for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
+        {
+            if (t.itemStatuses[s] > 0)
+            {
+                r.itemStatuses.put(String.valueOf(s), t.itemStatuses[s]);
+            }
+        }
+        notes.add(String.format("batches of %d purchases to POST %s: throughput counts purchases (those of 2xx replies), "
+            + "latency and statuses are per request", config.batchSize(), config.batchPath()));
+        if (t.batchRepliesUnreadable > 0)
+        {
+            notes.add(t.batchRepliesUnreadable + " batch replies in the window were 2xx without readable per-item results "
+                + "(BatchShape): their purchases are unknown outcomes");
+        }
+    }
+
+    /** Statuses and latency per operation of the mix. */
+    private void byOperation(final RunResult r, final Totals t)
+    {
         for (final Op op : Op.WORKLOAD)
         {
             final RunResult.OperationResult result = new RunResult.OperationResult();
             for (int s = 0; s < WorkerStats.STATUS_MAX; s++)
             {
-                final long n = statuses[op.ordinal()][s];
+                final long n = t.statuses[op.ordinal()][s];
                 if (n > 0)
                 {
                     result.statuses.put(String.valueOf(s), n);
@@ -586,7 +633,7 @@ final class LoadRun
                     result.count += n;
                 }
             }
-            result.latencyUs = RunResult.Latency.ofNanos(byOp[op.ordinal()]);
+            result.latencyUs = RunResult.Latency.ofNanos(t.byOp[op.ordinal()]);
             if (result.count > 0 || config.mix().weight(op) > 0)
             {
                 r.byOperation.put(op.label(), result);
@@ -596,13 +643,18 @@ final class LoadRun
                 notes.add("every transfer was answered 404: this server has no POST /api/canary/transfers yet");
             }
         }
+    }
+
+    /** Notes on what makes the figures less than they seem: errors, saturation, lost replies, closed connections. */
+    private void noteTheUnexpected(final RunResult r, final Totals t, final Window window)
+    {
         if (config.batchSize() > 1 && r.statuses.keySet().stream().noneMatch(s -> s.startsWith("2")) && !r.statuses.isEmpty())
         {
             notes.add("no batch request was answered 2xx (statuses " + r.statuses + "): does this server serve POST " + config.batchPath() + "?");
         }
         final long errors = r.statuses.entrySet().stream()
             .filter(e -> !e.getKey().equals("200") && !e.getKey().equals("201") && !e.getKey().equals("402"))
-            .filter(e -> !(e.getKey().equals("404") && transfersOnly404(statuses)))
+            .filter(e -> !(e.getKey().equals("404") && transfersOnly404(t.statuses)))
             .mapToLong(Map.Entry::getValue).sum();
         if (errors > 0)
         {
@@ -610,18 +662,18 @@ final class LoadRun
         }
         if (config.openLoop())
         {
-            final RunResult.Latency s = RunResult.Latency.ofNanos(service);
+            final RunResult.Latency s = RunResult.Latency.ofNanos(t.service);
             notes.add(String.format("service time (from the actual send) p50 %.0f us, p99 %.0f us, max %.0f us", s.p50, s.p99, s.max));
             if (r.throughput < 0.95 * config.rateTotalPerS())
             {
                 notes.add(String.format("achieved %.0f/s of the %.0f/s offered: the server (or this client) saturated", r.throughput, config.rateTotalPerS()));
             }
         }
-        final long unreplied = sentInWindow - all.getTotalCount();
-        if (unreplied > 0 || unsentInWindow > 0)
+        final long unreplied = t.sentInWindow - t.all.getTotalCount();
+        if (unreplied > 0 || t.unsentInWindow > 0)
         {
             notes.add(String.format("%,d requests intended in the window got no reply (%,d sent but abandoned or lost, %,d never "
-                + "sent): they are not in the percentiles, which are therefore lower bounds", unreplied + unsentInWindow, unreplied, unsentInWindow));
+                + "sent): they are not in the percentiles, which are therefore lower bounds", unreplied + t.unsentInWindow, unreplied, t.unsentInWindow));
         }
         if (CONNECTION_LOSSES.sum() > 0)
         {
@@ -631,12 +683,6 @@ final class LoadRun
         {
             checks.put("drain", "incomplete: replies still outstanding after the drain timeout were abandoned (the server saturated or stalled)");
         }
-        r.checks.putAll(checks);
-        r.notes.addAll(notes);
-        r.clientCpuPct = window.clientCpuPct();
-        r.serverCpuPct = window.serverCpuPct();
-        r.tool = "ledger-load (" + (epoll ? "epoll" : "nio") + ", " + config.clientThreads() + " client thread" + (config.clientThreads() == 1 ? "" : "s") + ")";
-        return r;
     }
 
     private static boolean transfersOnly404(final long[][] statuses)

@@ -86,26 +86,9 @@ public final class PgbenchResultCommand implements Callable<Integer>
         return 0;
     }
 
-    RunResult convert() throws IOException
+    /** Reads every pgbench log line's latency into {@code histogram} (microseconds); @return the failed or skipped. */
+    private long readLogs(final Histogram histogram) throws IOException
     {
-        final String stdout = Files.readString(stdoutFile);
-        final RunResult r = new RunResult();
-        r.system = "postgresql";
-        r.variant = variant;
-        r.durabilityClass = durabilityClass;
-        r.workload = workload;
-        r.mode = rate > 0 ? "open" : "closed";
-        r.arrival = rate > 0 ? "poisson" : null;
-        r.connections = clients;
-        r.offeredRate = rate;
-        r.durationS = durationS;
-        r.throughput = parse(TPS, stdout, "tps");
-        r.latencyFrom = rate > 0 ? "scheduled start (pgbench --rate)" : "transaction start";
-        r.tool = tool;
-        r.command = command;
-        r.startedAt = java.time.Instant.now().toString();
-
-        final Histogram histogram = new Histogram(1, 3_600_000_000L, 3); // microseconds
         long failed = 0;
         final List<Path> logs = logFiles();
         if (logs.isEmpty())
@@ -137,6 +120,30 @@ public final class PgbenchResultCommand implements Callable<Integer>
                 }
             }
         }
+        return failed;
+    }
+
+    RunResult convert() throws IOException
+    {
+        final String stdout = Files.readString(stdoutFile);
+        final RunResult r = new RunResult();
+        r.system = "postgresql";
+        r.variant = variant;
+        r.durabilityClass = durabilityClass;
+        r.workload = workload;
+        r.mode = rate > 0 ? "open" : "closed";
+        r.arrival = rate > 0 ? "poisson" : null;
+        r.connections = clients;
+        r.offeredRate = rate;
+        r.durationS = durationS;
+        r.throughput = parse(TPS, stdout, "tps");
+        r.latencyFrom = rate > 0 ? "scheduled start (pgbench --rate)" : "transaction start";
+        r.tool = tool;
+        r.command = command;
+        r.startedAt = java.time.Instant.now().toString();
+
+        final Histogram histogram = new Histogram(1, 3_600_000_000L, 3); // microseconds
+        final long failed = readLogs(histogram);
         r.requests = histogram.getTotalCount();
         r.latencyUs = latencyOfMicros(histogram);
         r.statuses.put("committed", histogram.getTotalCount());

@@ -26,7 +26,8 @@ import org.agrona.collections.LongArrayList;
 
 /**
  * Saved payment methods: save (the first, or one saved with {@code IS_DEFAULT}, becomes the customer's default),
- * delete (no other becomes the default in its place), read, and list a customer's or the merchant's.
+ * delete (no other becomes the default in its place), make one the default, read, and list a customer's or the
+ * merchant's. A customer has at most one default.
  *
  * <p>Single-threaded: ledger thread only. Saving allocates the records it keeps.
  */
@@ -52,6 +53,7 @@ public final class PaymentMethodCommands
     {
         table.register(CommandType.SAVE_PAYMENT_METHOD, this::save)
             .register(CommandType.DELETE_PAYMENT_METHOD, this::delete)
+            .register(CommandType.SET_DEFAULT_PAYMENT_METHOD, this::setDefault)
             .register(CommandType.GET_PAYMENT_METHOD, this::get)
             .register(CommandType.LIST_CUSTOMER_PAYMENT_METHODS, this::listCustomers)
             .register(CommandType.LIST_PAYMENT_METHODS, this::list);
@@ -86,14 +88,7 @@ public final class PaymentMethodCommands
         final LongArrayList saved = methods.customerKeysForUpdate(customerKey);
         if (makeDefault)
         {
-            for (int i = 0; i < saved.size(); i++)
-            {
-                final PaymentMethodRecord other = methods.get(saved.getLong(i));
-                if (other.isDefault())
-                {
-                    methods.put(other.withDefault(false, timeMs));
-                }
-            }
+            clearDefault(saved, timeMs);
         }
         final PaymentMethodRecord method = new PaymentMethodRecord(event.commandId(), customerKey, event.textString(METHOD_TYPE),
             event.textString(METHOD_PROVIDER), event.textString(METHOD_BRAND), event.textString(METHOD_LAST4),
@@ -119,6 +114,39 @@ public final class PaymentMethodCommands
         event.resultObject(method);
         event.resultKey(method.key());
         event.result(ResultCode.OK);
+    }
+
+    /** The method becomes the default (changed at {@code timeMs}, and the previous default with it); already so: unchanged. */
+    private void setDefault(final CommandEvent event, final long timeMs)
+    {
+        PaymentMethodRecord method = owned(event);
+        if (method == null)
+        {
+            event.result(ResultCode.PAYMENT_METHOD_NOT_FOUND);
+            return;
+        }
+        if (!method.isDefault())
+        {
+            clearDefault(methods.customerKeys(method.customerKey()), timeMs);
+            method = method.withDefault(true, timeMs);
+            methods.put(method);
+        }
+        event.resultObject(method);
+        event.resultKey(method.key());
+        event.result(ResultCode.OK);
+    }
+
+    /** The customer whose method keys are {@code saved} has no default any more (changed at {@code timeMs}). */
+    private void clearDefault(final LongArrayList saved, final long timeMs)
+    {
+        for (int i = 0; i < saved.size(); i++)
+        {
+            final PaymentMethodRecord other = methods.get(saved.getLong(i));
+            if (other.isDefault())
+            {
+                methods.put(other.withDefault(false, timeMs));
+            }
+        }
     }
 
     private void get(final CommandEvent event, final long timeMs)

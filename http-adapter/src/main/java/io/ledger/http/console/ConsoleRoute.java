@@ -1,12 +1,13 @@
 package io.ledger.http.console;
 
-import io.ledger.http.Route;
+import io.ledger.http.endpoint.Endpoints;
+import io.ledger.http.endpoint.Route;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * The console's routes, all under {@value #PREFIX} and all {@code GET}. They are not part of the merchant API (not in
- * {@link Route}, not in {@code /openapi.json}):
+ * {@link Endpoints}, not in {@code /openapi.json}):
  *
  * <pre>
  *   /console                       the page (HTML)                 no token needed: it holds no data
@@ -33,9 +34,9 @@ public record ConsoleRoute(Kind kind, String asset, String merchant, String id)
     {
         ASSET(null),
         STATS(null),
-        CUSTOMER(Route.GET_CUSTOMER),
-        CUSTOMER_BALANCE(Route.GET_CUSTOMER_BALANCE),
-        CUSTOMER_TRANSACTIONS(Route.LIST_CUSTOMER_TRANSACTIONS),
+        CUSTOMER("get_customer"),
+        CUSTOMER_BALANCE("get_customer_balance"),
+        CUSTOMER_TRANSACTIONS("list_customer_transactions"),
         /** Under the prefix, but no such route: 404. */
         UNKNOWN(null),
         /** A known path with a method other than GET: 405. */
@@ -43,9 +44,9 @@ public record ConsoleRoute(Kind kind, String asset, String merchant, String id)
 
         private final Route apiRoute;
 
-        Kind(final Route apiRoute)
+        Kind(final String apiRouteName)
         {
-            this.apiRoute = apiRoute;
+            this.apiRoute = apiRouteName == null ? null : Endpoints.route(apiRouteName);
         }
 
         /** @return the API route whose ring query and reply a lookup shares, or null for the others. */

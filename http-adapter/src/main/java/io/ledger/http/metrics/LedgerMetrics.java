@@ -12,12 +12,12 @@ import io.ledger.engine.CommandType;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.LedgerTotals;
 import io.ledger.engine.ResultCode;
-import io.ledger.http.Route;
+import io.ledger.http.endpoint.Endpoints;
+import io.ledger.http.endpoint.Route;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -61,7 +61,7 @@ public final class LedgerMetrics
 
     private static final CommandType[] TYPES = CommandType.values();
     private static final ResultCode[] RESULTS = ResultCode.values();
-    private static final Route[] ROUTES = Route.values();
+    private static final Route[] ROUTES = Endpoints.routes().toArray(new Route[0]);
     /** Result column for a command the pipeline did not acknowledge (its result is null). */
     private static final int UNAVAILABLE = RESULTS.length;
     private static final int RESULT_COLUMNS = RESULTS.length + 1;
@@ -87,7 +87,7 @@ public final class LedgerMetrics
         RESULT_LABELS[UNAVAILABLE] = "unavailable";
         for (int r = 0; r < ROUTES.length; r++)
         {
-            ROUTE_LABELS[r] = lower(ROUTES[r].name());
+            ROUTE_LABELS[r] = ROUTES[r].name();
         }
         ROUTE_LABELS[CONSOLE] = "console";
         ROUTE_LABELS[UNMATCHED] = "unmatched";
@@ -163,7 +163,7 @@ public final class LedgerMetrics
      */
     public void responseWritten(final Route route, final int status, final long receivedNs)
     {
-        responseWritten(route == null ? UNMATCHED : route.ordinal(), status, receivedNs);
+        responseWritten(route == null ? UNMATCHED : route.index(), status, receivedNs);
     }
 
     /** A response to one of the console's routes was written. Event loop. */
@@ -191,7 +191,7 @@ public final class LedgerMetrics
     public void refused(final Route route, final boolean console, final int status, final ResultCode result, final String merchant)
     {
         refusals.record(System.currentTimeMillis(),
-            ROUTE_LABELS[console ? CONSOLE : route == null ? UNMATCHED : route.ordinal()], status,
+            ROUTE_LABELS[console ? CONSOLE : route == null ? UNMATCHED : route.index()], status,
             result != null ? RESULT_LABELS[result.ordinal()] : reasonOf(status), merchant);
     }
 
@@ -384,6 +384,19 @@ public final class LedgerMetrics
     private void register()
     {
         registry.register((MultiCollector)JVM_METRICS::scrape);
+        registerCounts();
+        registerPipeline();
+        final LedgerStateMetrics state = new LedgerStateMetrics(registry, pipeline, journalFiles, journal);
+        state.registerMoney();
+        gauge("ledger_journal_last_command_id", "The id of the last state-changing command acknowledged by this process "
+            + "(applied and journaled); 0 before any.", null, lastJournaledCommandId::get);
+        state.registerJournal();
+        registerConnections();
+    }
+
+    /** Commands by type and result, responses by route and status. */
+    private void registerCounts()
+    {
 
         CounterWithCallback.builder()
             .name("ledger_commands_total")
@@ -426,6 +439,11 @@ public final class LedgerMetrics
             })
             .register(registry);
 
+    }
+
+    /** Latencies, the ring and the ledger thread's pauses. */
+    private void registerPipeline()
+    {
         registry.register(requestDuration);
         registry.register(pipelineDuration);
         gauge("ledger_http_request_duration_seconds_max", "The longest of ledger_http_request_duration_seconds over the "
@@ -455,20 +473,11 @@ public final class LedgerMetrics
                 + "most once a second.")
             .callback(callback -> callback.call(pipeline.longPauses()))
             .register(registry);
+    }
 
-        registerMoney();
-
-        gauge("ledger_journal_last_command_id", "The id of the last state-changing command acknowledged by this process "
-            + "(applied and journaled); 0 before any.", null, lastJournaledCommandId::get);
-        if (journalFiles != null)
-        {
-            registerJournalFiles();
-        }
-        if (journal != null)
-        {
-            registerJournalStatus();
-        }
-
+    /** Connections, Netty's buffers and the process's uptime. */
+    private void registerConnections()
+    {
         gauge("ledger_http_connections_open", "Open HTTP connections, including refused ones not yet closed.", null,
             connectionsOpen::get);
         counter("ledger_http_connections_accepted_total", "HTTP connections accepted.", connectionsAccepted);
@@ -505,187 +514,16 @@ public final class LedgerMetrics
             () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }
 
-    private void registerMoney()
-    {
-        GaugeWithCallback.builder()
-            .name("ledger_money_minor")
-            .help("Money held per currency, in minor units, summed over every account of a kind (holder: customers, "
-                + "merchants), as the ledger thread published it at the end of its latest batch.")
-            .labelNames("currency", "holder")
-            .callback(callback ->
-            {
-                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
-                {
-                    callback.call(t.customersMinor(), t.currency(), "customers");
-                    callback.call(t.merchantsMinor(), t.currency(), "merchants");
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
-            .name("ledger_money_paid_in_minor")
-            .help("Money paid into the ledger per currency since it began, in minor units.")
-            .labelNames("currency")
-            .callback(callback ->
-            {
-                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
-                {
-                    callback.call(t.paidInMinor(), t.currency());
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
-            .name("ledger_money_paid_out_minor")
-            .help("Money paid out of the ledger (payouts) per currency since it began, in minor units.")
-            .labelNames("currency")
-            .callback(callback ->
-            {
-                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
-                {
-                    callback.call(t.paidOutMinor(), t.currency());
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
-            .name("ledger_money_conserved")
-            .help("1 when customers + merchants equal paid in - paid out for the currency in the published totals, "
-                + "else 0 (money went wrong: stop and audit with ledger verify).")
-            .labelNames("currency")
-            .callback(callback ->
-            {
-                for (final LedgerTotals.CurrencyTotals t : pipeline.moneyTotals().read())
-                {
-                    callback.call(conserved(t) ? 1 : 0, t.currency());
-                }
-            })
-            .register(registry);
-    }
-
     /** @return true when the currency's money adds up: customers + merchants + held + gifts == paid in - paid out. */
     public static boolean conserved(final LedgerTotals.CurrencyTotals totals)
     {
         return totals.conserved();
     }
 
-    private void registerJournalFiles()
-    {
-        GaugeWithCallback.builder()
-            .name("ledger_journal_files")
-            .help("Chronicle queue files (*.cq4) in the journal directory.")
-            .callback(callback ->
-            {
-                final long[] filesAndBytes = journalFiles();
-                if (filesAndBytes != null)
-                {
-                    callback.call(filesAndBytes[0]);
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
-            .name("ledger_journal_file_bytes")
-            .help("Apparent size of the journal's queue files in bytes. Chronicle creates them sparse and grows them in "
-                + "chunks, so this is an upper bound of the disk used (du shows the real use).")
-            .callback(callback ->
-            {
-                final long[] filesAndBytes = journalFiles();
-                if (filesAndBytes != null)
-                {
-                    callback.call(filesAndBytes[1]);
-                }
-            })
-            .register(registry);
-    }
-
-    private void registerJournalStatus()
-    {
-        Info.builder()
-            .name("ledger_journal_durability_info")
-            .help("The journal's durability mode (--durability): process or fsync.")
-            .labelNames("mode")
-            .register(registry)
-            .setLabelValues(journal.durability());
-        gauge("ledger_journal_index", "The Chronicle index of the last journal record (cycle in the high bits, sequence "
-            + "in the low bits); -1 for an empty journal.", null, journal::journalIndex);
-        GaugeWithCallback.builder()
-            .name("ledger_snapshot_last_timestamp_seconds")
-            .help("When the newest snapshot was written (by this process, or the one loaded at start), Unix seconds; "
-                + "absent without one.")
-            .unit(Unit.SECONDS)
-            .callback(callback ->
-            {
-                final JournalStatus.Snapshot last = journal.lastSnapshot();
-                if (last != null)
-                {
-                    callback.call(last.atMs() / 1000.0);
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
-            .name("ledger_snapshot_age_seconds")
-            .help("Time since the newest snapshot was written, in seconds; absent without one.")
-            .unit(Unit.SECONDS)
-            .callback(callback ->
-            {
-                final JournalStatus.Snapshot last = journal.lastSnapshot();
-                if (last != null)
-                {
-                    callback.call(Math.max(0, System.currentTimeMillis() - last.atMs()) / 1000.0);
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
-            .name("ledger_snapshot_last_pause_seconds")
-            .help("How long the ledger thread paused for the newest snapshot this process wrote, in seconds.")
-            .unit(Unit.SECONDS)
-            .callback(callback ->
-            {
-                final JournalStatus.Snapshot last = journal.lastSnapshot();
-                if (last != null && last.pauseNs() >= 0)
-                {
-                    callback.call(last.pauseNs() / 1e9);
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
-            .name("ledger_snapshot_last_duration_seconds")
-            .help("How long the newest snapshot this process wrote took in all (pause, header, fsync, rename), in seconds.")
-            .unit(Unit.SECONDS)
-            .callback(callback ->
-            {
-                final JournalStatus.Snapshot last = journal.lastSnapshot();
-                if (last != null && last.totalNs() >= 0)
-                {
-                    callback.call(last.totalNs() / 1e9);
-                }
-            })
-            .register(registry);
-        CounterWithCallback.builder()
-            .name("ledger_snapshots_written_total")
-            .help("Snapshots this process wrote.")
-            .callback(callback -> callback.call(journal.snapshotsWritten()))
-            .register(registry);
-    }
-
-    /** @return {files, bytes} of the journal's queue files, or null when the directory cannot be listed now. */
-    private long[] journalFiles()
-    {
-        final JournalFiles.Usage usage = journalFiles.usage();
-        if (usage == null)
-        {
-            return null; // the journal directory is being rolled or is gone: leave the gauges out of this scrape
-        }
-        return new long[] {usage.files(), usage.bytes()};
-    }
-
     /** @param unit the unit, which the name must end with (the client would append it otherwise); null for none. */
     private void gauge(final String name, final String help, final Unit unit, final java.util.function.DoubleSupplier value)
     {
-        final GaugeWithCallback.Builder builder = GaugeWithCallback.builder().name(name).help(help)
-            .callback(callback -> callback.call(value.getAsDouble()));
-        if (unit != null)
-        {
-            builder.unit(unit);
-        }
-        builder.register(registry);
+        LedgerStateMetrics.gauge(registry, name, help, unit, value);
     }
 
     private void counter(final String name, final String help, final AtomicLong value)

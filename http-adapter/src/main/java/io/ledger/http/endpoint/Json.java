@@ -1,4 +1,4 @@
-package io.ledger.http;
+package io.ledger.http.endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,23 +15,23 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 
 /** The one jackson-core factory the adapter uses, with the input limits every parse gets. Thread-safe. */
-final class Json
+public final class Json
 {
     /** Deepest nesting a request body may have by default (metadata objects included); see {@link HttpLimits}. */
-    static final int NESTING_DEPTH_MAX = 16;
+    public static final int NESTING_DEPTH_MAX = 16;
     /** Longest string value or field name by default, in chars; see {@link HttpLimits}. */
-    static final int STRING_CHARS_MAX = 16 * 1024;
+    public static final int STRING_CHARS_MAX = 16 * 1024;
     /** Longest number literal, in chars: bounds the cost of parsing {@code 1e999999}-style input. */
-    static final int NUMBER_CHARS_MAX = 32;
+    public static final int NUMBER_CHARS_MAX = 32;
 
-    static final JsonFactory FACTORY = factory(NESTING_DEPTH_MAX, STRING_CHARS_MAX);
+    public static final JsonFactory FACTORY = factory(NESTING_DEPTH_MAX, STRING_CHARS_MAX);
 
     /**
      * @param nestingDepthMax deepest nesting a parse accepts (the outermost object is level 1).
      * @param stringCharsMax  longest string value or field name a parse accepts, in chars.
      * @return a factory whose parsers refuse duplicate keys and enforce these limits (and {@link #NUMBER_CHARS_MAX}).
      */
-    static JsonFactory factory(final int nestingDepthMax, final int stringCharsMax)
+    public static JsonFactory factory(final int nestingDepthMax, final int stringCharsMax)
     {
         return JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -55,7 +55,7 @@ final class Json
     }
 
     /** @return a generator appending UTF-8 JSON to {@code out}; close it to flush. */
-    static JsonGenerator generator(final ByteBuf out)
+    public static JsonGenerator generator(final ByteBuf out)
     {
         try
         {
@@ -68,7 +68,7 @@ final class Json
     }
 
     /** @return {@code epochMs} as an RFC 3339 UTC timestamp with milliseconds. */
-    static String timestamp(final long epochMs)
+    public static String timestamp(final long epochMs)
     {
         return TIMESTAMP.format(Instant.ofEpochMilli(epochMs));
     }

@@ -1,4 +1,4 @@
-package io.ledger.http;
+package io.ledger.http.endpoint;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +10,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * Cashful API's validation errors do). Rendered as the {@code BadRequestResponseDto} shape:
  * {@code {"statusCode": 400, "message": [...], "error": "Bad Request"}}.
  */
-final class Problem
+public final class Problem
 {
     private HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
     private final List<String> messages = new ArrayList<>(4);
 
     /** Adds a 400 message; ignored once another status was set (that status's messages say what matters). */
-    Problem add(final String message)
+    public Problem add(final String message)
     {
         if (status.equals(HttpResponseStatus.BAD_REQUEST))
         {
@@ -34,7 +34,7 @@ final class Problem
     }
 
     /** Sets a status other than 400 (403, 415...); the first non-400 status wins. */
-    Problem status(final HttpResponseStatus status, final String message)
+    public Problem status(final HttpResponseStatus status, final String message)
     {
         if (this.status.equals(HttpResponseStatus.BAD_REQUEST))
         {
@@ -48,22 +48,22 @@ final class Problem
         return this;
     }
 
-    boolean any()
+    public boolean any()
     {
         return !messages.isEmpty();
     }
 
-    HttpResponseStatus status()
+    public HttpResponseStatus status()
     {
         return status;
     }
 
-    List<String> messages()
+    public List<String> messages()
     {
         return messages;
     }
 
-    void clear()
+    public void clear()
     {
         status = HttpResponseStatus.BAD_REQUEST;
         messages.clear();

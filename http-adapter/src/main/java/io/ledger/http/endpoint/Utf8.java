@@ -1,4 +1,4 @@
-package io.ledger.http;
+package io.ledger.http.endpoint;
 
 import io.netty.buffer.ByteBuf;
 

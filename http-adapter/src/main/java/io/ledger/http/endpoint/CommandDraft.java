@@ -1,4 +1,4 @@
-package io.ledger.http;
+package io.ledger.http.endpoint;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandFields;
@@ -12,22 +12,22 @@ import io.ledger.engine.ReplySink;
  *
  * <p>Parsing happens here, before a slot is claimed, so a slow or bad body never holds up the ring.
  */
-final class CommandDraft extends CommandFields<CommandDraft>
+public final class CommandDraft extends CommandFields<CommandDraft>
 {
     /** Copies a draft into a claimed ring slot. Stateless: one instance serves every connection. */
-    static final LedgerPipeline.CommandFiller<CommandDraft> FILLER = CommandDraft::fillEvent;
+    public static final LedgerPipeline.CommandFiller<CommandDraft> FILLER = CommandDraft::fillEvent;
 
     private ReplySink replySink;
     private Object replyContext;
 
-    void clear()
+    public void clear()
     {
         clearFields();
         replySink = null;
         replyContext = null;
     }
 
-    void replyTo(final ReplySink sink, final Object context)
+    public void replyTo(final ReplySink sink, final Object context)
     {
         this.replySink = sink;
         this.replyContext = context;

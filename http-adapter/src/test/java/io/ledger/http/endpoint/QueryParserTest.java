@@ -1,4 +1,4 @@
-package io.ledger.http;
+package io.ledger.http.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.ledger.http;
+package io.ledger.http.endpoint;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -67,7 +67,7 @@ final class QueryParser
         final String given = first(params, "merchantId");
         if (given != null && !given.equals(merchantId))
         {
-            problem.status(io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN, "merchantId must be the authenticated merchant");
+            problem.status(io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN, Rules.MERCHANT_FORBIDDEN);
         }
     }
 
@@ -77,9 +77,9 @@ final class QueryParser
         final String email = first(params, "email");
         if (email != null)
         {
-            if (email.isEmpty() || email.length() > RequestParser.EMAIL_CHARS_MAX)
+            if (email.isEmpty() || email.length() > Rules.EMAIL_CHARS_MAX)
             {
-                problem.add("email must be 1 to " + RequestParser.EMAIL_CHARS_MAX + " characters");
+                problem.add("email must be 1 to " + Rules.EMAIL_CHARS_MAX + " characters");
             }
             else
             {
@@ -89,9 +89,9 @@ final class QueryParser
         final String search = first(params, "search");
         if (search != null && !search.isEmpty())
         {
-            if (search.length() > RequestParser.SEARCH_CHARS_MAX)
+            if (search.length() > Rules.SEARCH_CHARS_MAX)
             {
-                problem.add("search must be at most " + RequestParser.SEARCH_CHARS_MAX + " characters");
+                problem.add("search must be at most " + Rules.SEARCH_CHARS_MAX + " characters");
             }
             else
             {
@@ -149,6 +149,22 @@ final class QueryParser
         {
             draft.set(Field.CUSTOMER_KEY, ids.parse(IdKind.CUSTOMER, customerId)); // -1: nobody's, so an empty list
         }
+    }
+
+    /** {@code currency}: an upper-case ISO 4217 code, packed; {@link io.ledger.engine.Currencies#NONE} when absent. */
+    static int currency(final Map<String, List<String>> params, final Problem problem)
+    {
+        final String value = first(params, "currency");
+        if (value == null)
+        {
+            return io.ledger.engine.Currencies.NONE;
+        }
+        final int currency = Rules.currency(value);
+        if (currency == io.ledger.engine.Currencies.NONE)
+        {
+            problem.add(Rules.CURRENCY);
+        }
+        return currency;
     }
 
     static String first(final Map<String, List<String>> params, final String name)

@@ -1,0 +1,192 @@
+package io.ledger.http.endpoint;
+
+import java.io.IOException;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.CustomerRecord;
+import io.ledger.engine.EntryType;
+import io.ledger.engine.Field;
+import io.ledger.engine.IdKind;
+import io.ledger.engine.Ids;
+
+/** Balances and their history: a customer's balance and transactions, the merchant's balance and balance history. */
+final class BalanceEndpoints
+{
+    private BalanceEndpoints()
+    {
+    }
+
+    static void register(final Endpoints.Table table)
+    {
+        table.add(new CustomerBalance())
+            .add(new CustomerTransactions())
+            .add(new MerchantBalance())
+            .add(new BalanceHistory());
+    }
+
+    /** {@code GET /api/canary/customers/{id}/balance[?currency=]}: {@code CustomerBalanceDto}. */
+    private static final class CustomerBalance extends Endpoint
+    {
+        CustomerBalance()
+        {
+            super(Route.get("get_customer_balance", "/api/canary/customers/{id}/balance", CommandType.GET_CUSTOMER_BALANCE)
+                .pathId(Field.CUSTOMER_KEY));
+        }
+
+        @Override
+        public void parse(final Request request)
+        {
+            request.draft().set(Field.CURRENCY, request.queryCurrency());
+        }
+
+        @Override
+        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            final CustomerRecord customer = event.customer();
+            final String currency = Currencies.toString(event.resultCurrency());
+            json.writeStartObject();
+            json.writeStringField("id", ids.format(IdKind.BALANCE, customer.key()) + "_" + currency.toLowerCase(Locale.ROOT));
+            json.writeStringField("createdAt", Json.timestamp(customer.createdAtMs()));
+            json.writeStringField("updatedAt", Json.timestamp(event.accountUpdatedAtMs()));
+            json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, customer.key()));
+            json.writeStringField("merchantId", customer.merchantId());
+            writeAmount(json, event, currency);
+        }
+    }
+
+    /** {@code GET /api/canary/customers/{id}/transactions}: {@code CustomerTransactionDto}s, newest first. */
+    private static final class CustomerTransactions extends ListEndpoint
+    {
+        CustomerTransactions()
+        {
+            super(Route.get("list_customer_transactions", "/api/canary/customers/{id}/transactions",
+                CommandType.LIST_CUSTOMER_TRANSACTIONS).pathId(Field.CUSTOMER_KEY));
+        }
+
+        /** Signed amount, the balance right after, and what made it. */
+        @Override
+        protected void writeRow(final JsonGenerator json, final CommandEvent event, final int row, final Ids ids, final String merchantId)
+            throws IOException
+        {
+            final EntryType type = EntryType.fromOrdinal((int)event.rowLong(row, CommandEvent.ROW_TYPE));
+            final String time = Json.timestamp(event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
+            json.writeStartObject();
+            json.writeStringField("id", ids.format(IdKind.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
+            json.writeStringField("createdAt", time);
+            json.writeStringField("updatedAt", time);
+            json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, event.rowLong(row, CommandEvent.ROW_ACCOUNT)));
+            json.writeStringField("merchantId", merchantId);
+            json.writeStringField("type", type.apiName());
+            json.writeNumberField("amount", event.rowLong(row, CommandEvent.ROW_AMOUNT));
+            json.writeStringField("currency", Currencies.toString((int)event.rowLong(row, CommandEvent.ROW_CURRENCY)));
+            final String description = describe(type, event.rowText(row));
+            if (description != null)
+            {
+                json.writeStringField("description", description);
+            }
+            writeRelated(json, ids, event, row, type);
+        }
+    }
+
+    /** {@code GET /api/canary/balance[?currency=]}: {@code MerchantBalanceResponseDto}. */
+    private static final class MerchantBalance extends Endpoint
+    {
+        MerchantBalance()
+        {
+            super(Route.get("get_merchant_balance", "/api/canary/balance", CommandType.GET_MERCHANT_BALANCE));
+        }
+
+        @Override
+        public void parse(final Request request)
+        {
+            request.draft().set(Field.CURRENCY, request.queryCurrency());
+        }
+
+        @Override
+        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            final String merchantId = event.textString(Field.MERCHANT_ID);
+            final String currency = Currencies.toString(event.resultCurrency());
+            json.writeStartObject();
+            json.writeStringField("id", "bal_" + merchantId + "_" + currency.toLowerCase(Locale.ROOT));
+            json.writeStringField("createdAt", Json.timestamp(event.accountCreatedAtMs()));
+            json.writeStringField("updatedAt", Json.timestamp(event.accountUpdatedAtMs()));
+            json.writeStringField("merchantId", merchantId);
+            writeAmount(json, event, currency);
+        }
+    }
+
+    /**
+     * {@code GET /api/canary/balance/history}: {@code BalanceTransactionDto}s, as a customer's but of the merchant's own
+     * balance, {@code description} required; {@code startDate}, {@code endDate} and {@code transactionType}.
+     */
+    private static final class BalanceHistory extends ListEndpoint
+    {
+        BalanceHistory()
+        {
+            super(Route.get("list_balance_history", "/api/canary/balance/history", CommandType.LIST_BALANCE_HISTORY));
+        }
+
+        @Override
+        protected void parseFilters(final Request request)
+        {
+            QueryParser.historyFilters(request.params(), request.draft(), request.problem());
+        }
+
+        @Override
+        protected void writeRow(final JsonGenerator json, final CommandEvent event, final int row, final Ids ids, final String merchantId)
+            throws IOException
+        {
+            final EntryType type = EntryType.fromOrdinal((int)event.rowLong(row, CommandEvent.ROW_TYPE));
+            final String time = Json.timestamp(event.rowLong(row, CommandEvent.ROW_TIMESTAMP_MS));
+            final String description = describe(type, event.rowText(row));
+            json.writeStartObject();
+            json.writeStringField("id", ids.format(IdKind.ENTRY, event.rowLong(row, CommandEvent.ROW_ENTRY)));
+            json.writeStringField("createdAt", time);
+            json.writeStringField("updatedAt", time);
+            json.writeStringField("merchantId", merchantId);
+            json.writeStringField("type", type.apiName());
+            json.writeNumberField("amount", event.rowLong(row, CommandEvent.ROW_AMOUNT));
+            json.writeStringField("currency", Currencies.toString((int)event.rowLong(row, CommandEvent.ROW_CURRENCY)));
+            json.writeStringField("description", description == null ? type.relatedEntityType() : description);
+            writeRelated(json, ids, event, row, type);
+        }
+    }
+
+    /** The end of a balance: the amount, all of it available (nothing is pending); closes the balance's object. */
+    private static void writeAmount(final JsonGenerator json, final CommandEvent event, final String currency) throws IOException
+    {
+        json.writeNumberField("amount", event.balanceAfterMinor());
+        json.writeStringField("currency", currency);
+        json.writeNumberField("available", event.balanceAfterMinor());
+        json.writeNumberField("pending", 0);
+        json.writeEndObject();
+    }
+
+    /** The end of a history row: what made it and the balance right after; closes the row's object. */
+    private static void writeRelated(final JsonGenerator json, final Ids ids, final CommandEvent event, final int row, final EntryType type)
+        throws IOException
+    {
+        json.writeStringField("relatedEntityId", ids.format(type.relatedIdKind(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
+        json.writeStringField("relatedEntityType", type.relatedEntityType());
+        json.writeNumberField("balanceAfter", event.rowLong(row, CommandEvent.ROW_BALANCE_AFTER));
+        json.writeEndObject();
+    }
+
+    /**
+     * A purchase's entries say what was bought; other entries carry the description their command gave, if any, as it
+     * was given (an empty one stays empty, as in the reply to the command itself).
+     */
+    private static String describe(final EntryType type, final String text)
+    {
+        if (type == EntryType.PURCHASE || type == EntryType.SALE)
+        {
+            return text == null ? "Purchase" : "Purchase of " + text;
+        }
+        return text;
+    }
+}

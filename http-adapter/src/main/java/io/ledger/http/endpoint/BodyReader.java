@@ -1,0 +1,578 @@
+package io.ledger.http.endpoint;
+
+import java.io.IOException;
+import java.io.StringWriter;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Walks a JSON request body field by field with the jackson-core streaming parser, and reads each value by the
+ * {@link Rules} of its kind. An endpoint loops {@code while (body.next())}, reads the fields that are its own and hands
+ * every other to {@link #field}, which reads the fields every route names alike into the command's declared fields and
+ * skips the rest (clients may send more than we know); {@link Request#readBody()} is that loop for an endpoint with no
+ * field of its own. A value that breaks
+ * its rule is a problem naming the field, and reads as absent; a body that is not one JSON object (not UTF-8, a byte
+ * order mark, a NUL byte, not JSON, a duplicate key, trailing data, past the parser's limits) is a problem that ends
+ * the walk. Holds no ledger logic: whether a customer exists or can pay is the ledger's to say.
+ *
+ * <p>Text is kept exactly or refused, never changed ({@link Rules#textRule}); metadata is re-serialized compactly with
+ * every number written as the text it was sent as ({@code 1e400} stays {@code 1e400}), so what is journaled and
+ * returned is what was given.
+ *
+ * <p>One per connection ({@link Request}); event loop only.
+ */
+public final class BodyReader
+{
+    private final JsonFactory factory;
+    private ByteBuf content;
+    private String merchantId;
+    private Problem problem;
+    private boolean optional;
+    /** Before the first {@link #next()}. */
+    private boolean fresh;
+    /** Open while the walk is on; null before, after the end and after a problem that ended it. */
+    private JsonParser parser;
+    private String name;
+    /** Top-level keys of the metadata object being copied. */
+    private int metadataKeys;
+
+    BodyReader(final JsonFactory factory)
+    {
+        this.factory = factory;
+    }
+
+    void start(final ByteBuf content, final String merchantId, final Problem problem, final boolean optional)
+    {
+        close();
+        this.content = content;
+        this.merchantId = merchantId;
+        this.problem = problem;
+        this.optional = optional;
+        this.fresh = true;
+    }
+
+    /**
+     * Moves to the next field of the body object.
+     *
+     * @return true when positioned on a field's value (its name is {@link #name()}); false at the end of the object,
+     *         or when the body is not a JSON object (a problem, and the walk ends).
+     */
+    public boolean next()
+    {
+        try
+        {
+            if (fresh)
+            {
+                fresh = false;
+                if (!open())
+                {
+                    return false;
+                }
+            }
+            else if (parser == null)
+            {
+                return false;
+            }
+            else
+            {
+                parser.skipChildren(); // the previous value, when its reader did not consume it
+            }
+            final JsonToken token = parser.nextToken();
+            if (token == JsonToken.FIELD_NAME)
+            {
+                name = parser.currentName();
+                parser.nextToken();
+                return true;
+            }
+            if (token != JsonToken.END_OBJECT)
+            {
+                problem.add("request body is not valid JSON");
+            }
+            else if (parser.nextToken() != null)
+            {
+                problem.add("request body has data after the JSON object");
+            }
+            close();
+            return false;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+            return false;
+        }
+    }
+
+    /** @return the current field's name. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** Skips the current field's value, whatever it is. */
+    public void skip()
+    {
+        try
+        {
+            if (parser != null)
+            {
+                parser.skipChildren();
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+        }
+    }
+
+    /**
+     * Reads the current field into {@code draft} when it is one the API names the same way in every body and the draft's
+     * command declares it ({@code phoneNumber}, {@code email}, {@code name}, {@code metadata}, {@code amount},
+     * {@code currency}, {@code description}, {@code productId}, {@code quantity}, {@code bankAccount}, {@code provider},
+     * {@code brand}, {@code expiryMonth}, {@code expiryYear}), each by its rule; checks {@code merchantId}; skips anything
+     * else. An endpoint reads its own fields first and leaves the rest to this.
+     */
+    public void field(final CommandDraft draft)
+    {
+        final Field field = commonField(name);
+        if (field == null || !draft.type().declares(field))
+        {
+            if ("merchantId".equals(name))
+            {
+                merchantId();
+            }
+            else
+            {
+                skip();
+            }
+            return;
+        }
+        switch (field)
+        {
+            case PHONE -> draft.text(field, string(1, Rules.PHONE_CHARS_MAX));
+            case EMAIL -> draft.text(field, email());
+            case NAME -> draft.text(field, string(0, Rules.NAME_CHARS_MAX));
+            case METADATA_JSON -> draft.text(field, metadata());
+            case DESCRIPTION -> draft.text(field, description());
+            case PRODUCT_ID -> draft.text(field, string(1, Rules.ID_CHARS_MAX));
+            case BANK_ACCOUNT -> draft.text(field, string(1, Rules.BANK_ACCOUNT_CHARS_MAX));
+            case METHOD_PROVIDER -> draft.text(field, string(1, Rules.PROVIDER_CHARS_MAX));
+            case METHOD_BRAND -> draft.text(field, string(1, Rules.BRAND_CHARS_MAX));
+            case AMOUNT_MINOR -> draft.set(field, amount());
+            case CURRENCY -> draft.set(field, currency());
+            case QUANTITY -> draft.set(field, quantity());
+            case EXPIRY_MONTH -> draft.set(field, integer(1, 12));
+            case EXPIRY_YEAR -> draft.set(field, integer(2000, 2100));
+            default -> skip();
+        }
+    }
+
+    /** @return the command field a body field of this name fills in every route that has it, or null. */
+    private static Field commonField(final String name)
+    {
+        return switch (name)
+        {
+            case "phoneNumber" -> Field.PHONE;
+            case "email" -> Field.EMAIL;
+            case "name" -> Field.NAME;
+            case "metadata" -> Field.METADATA_JSON;
+            case "description" -> Field.DESCRIPTION;
+            case "productId" -> Field.PRODUCT_ID;
+            case "bankAccount" -> Field.BANK_ACCOUNT;
+            case "provider" -> Field.METHOD_PROVIDER;
+            case "brand" -> Field.METHOD_BRAND;
+            case "amount" -> Field.AMOUNT_MINOR;
+            case "currency" -> Field.CURRENCY;
+            case "quantity" -> Field.QUANTITY;
+            case "expiryMonth" -> Field.EXPIRY_MONTH;
+            case "expiryYear" -> Field.EXPIRY_YEAR;
+            default -> null;
+        };
+    }
+
+    /** {@code merchantId}: when given (and not null), it must be the authenticated merchant (403 otherwise). */
+    public void merchantId()
+    {
+        if (parser == null || parser.currentToken() == JsonToken.VALUE_NULL)
+        {
+            return;
+        }
+        try
+        {
+            if (parser.currentToken() != JsonToken.VALUE_STRING)
+            {
+                problem.add("merchantId must be a string");
+                parser.skipChildren();
+            }
+            else if (!parser.getText().equals(merchantId))
+            {
+                problem.status(HttpResponseStatus.FORBIDDEN, Rules.MERCHANT_FORBIDDEN);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+        }
+    }
+
+    /** @return a string of {@code minChars..maxChars} chars without line breaks, or null (absent, or a problem). */
+    public String string(final int minChars, final int maxChars)
+    {
+        return text(minChars, maxChars, false);
+    }
+
+    /** @return a description: up to {@link Rules#DESCRIPTION_CHARS_MAX} chars, line breaks and tabs allowed; or null. */
+    public String description()
+    {
+        return text(0, Rules.DESCRIPTION_CHARS_MAX, true);
+    }
+
+    /** @return an email address (one {@code @} with text on both sides, no space), or null. */
+    public String email()
+    {
+        final String value = string(1, Rules.EMAIL_CHARS_MAX);
+        if (value == null)
+        {
+            return null;
+        }
+        final int at = value.indexOf('@');
+        if (at < 1 || at != value.lastIndexOf('@') || at == value.length() - 1 || value.indexOf(' ') >= 0)
+        {
+            problem.add(name + " must be an email");
+            return null;
+        }
+        return value;
+    }
+
+    /** @return an amount in minor units, 1..{@link CommandEvent#AMOUNT_MINOR_MAX}; -1 when it breaks the rule, 0 when unread. */
+    public long amount()
+    {
+        final long value = integer(1, CommandEvent.AMOUNT_MINOR_MAX, Rules.AMOUNT, -1);
+        return parser == null && value == -1 ? 0 : value;
+    }
+
+    /** @return a quantity, 1..{@link Rules#QUANTITY_MAX}; 1 when it breaks the rule. */
+    public long quantity()
+    {
+        return integer(1, Rules.QUANTITY_MAX, Rules.QUANTITY, 1);
+    }
+
+    /** @return an integer from {@code min} to {@code max}, or -1. */
+    public long integer(final long min, final long max)
+    {
+        return integer(min, max, name + " must be an integer from " + min + " to " + max, -1);
+    }
+
+    /** @return an upper-case ISO 4217 code, packed; {@link Currencies#NONE} when it is not one. */
+    public int currency()
+    {
+        if (parser == null)
+        {
+            return Currencies.NONE;
+        }
+        try
+        {
+            final int currency = parser.currentToken() == JsonToken.VALUE_STRING ? Rules.currency(parser.getText()) : Currencies.NONE;
+            if (currency == Currencies.NONE)
+            {
+                problem.add(Rules.CURRENCY);
+                parser.skipChildren();
+            }
+            return currency;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+            return Currencies.NONE;
+        }
+    }
+
+    /** @return true or false; null when the value is not a boolean (a problem). */
+    public Boolean bool()
+    {
+        if (parser == null)
+        {
+            return null;
+        }
+        final JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE)
+        {
+            return token == JsonToken.VALUE_TRUE;
+        }
+        problem.add(name + " must be a boolean");
+        skip();
+        return null;
+    }
+
+    /**
+     * @return a JSON object, re-serialized compactly with numbers as sent, at most {@link Rules#METADATA_KEYS_MAX} keys
+     *         and {@link Rules#METADATA_CHARS_MAX} chars, its keys and strings kept by {@link Rules#textRule}; or null.
+     */
+    public String metadata()
+    {
+        if (parser == null)
+        {
+            return null;
+        }
+        try
+        {
+            if (parser.currentToken() != JsonToken.START_OBJECT)
+            {
+                problem.add(name + " must be an object");
+                parser.skipChildren();
+                return null;
+            }
+            final StringWriter out = new StringWriter(64);
+            final String rule = copyObject(out);
+            if (rule != null)
+            {
+                problem.add(name + rule);
+                return null;
+            }
+            if (metadataKeys > Rules.METADATA_KEYS_MAX)
+            {
+                problem.add(name + " must have at most " + Rules.METADATA_KEYS_MAX + " keys");
+                return null;
+            }
+            if (out.getBuffer().length() > Rules.METADATA_CHARS_MAX)
+            {
+                problem.add(name + " must be at most " + Rules.METADATA_CHARS_MAX + " characters as JSON");
+                return null;
+            }
+            return out.toString();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+            return null;
+        }
+    }
+
+    /** Ends the walk and releases the parser. */
+    void close()
+    {
+        if (parser != null)
+        {
+            try
+            {
+                parser.close();
+            }
+            catch (final IOException ex)
+            {
+                // nothing to release: the source is a buffer the request owns
+            }
+            parser = null;
+        }
+    }
+
+    // ---- the walk
+
+    /** @return true when the body is a JSON object and the parser is on its start; else a problem (or, optional: empty). */
+    private boolean open() throws IOException
+    {
+        final ByteBuf body = content;
+        if (body == null || !body.isReadable())
+        {
+            if (!optional)
+            {
+                problem.add("request body must be a JSON object");
+            }
+            return false;
+        }
+        if (body.readableBytes() >= 3 && body.getUnsignedMedium(body.readerIndex()) == 0xEFBBBF)
+        {
+            problem.add("request body must be UTF-8 JSON without a byte order mark");
+            return false;
+        }
+        final int invalidAt = Utf8.firstInvalidOrNul(body);
+        if (invalidAt >= 0)
+        {
+            problem.add(body.getByte(body.readerIndex() + invalidAt) == 0
+                ? "request body must be UTF-8 JSON: it has a NUL byte (byte " + invalidAt + "), as UTF-16 or UTF-32 text would"
+                : "request body is not valid UTF-8 (byte " + invalidAt + ")");
+            return false;
+        }
+        parser = factory.createParser((java.io.InputStream)new ByteBufInputStream(body.duplicate()));
+        if (parser.nextToken() != JsonToken.START_OBJECT)
+        {
+            problem.add("request body must be a JSON object");
+            close();
+            return false;
+        }
+        return true;
+    }
+
+    /** A problem that ends the walk: the body cannot be read further. */
+    private void fail(final Exception ex)
+    {
+        if (ex instanceof StreamConstraintsException limit)
+        {
+            problem.add("request body exceeds a limit: " + shortMessage(limit));
+        }
+        else if (ex instanceof JsonProcessingException json)
+        {
+            problem.add("request body is not valid JSON: " + shortMessage(json));
+        }
+        else
+        {
+            problem.add("request body could not be read");
+        }
+        close();
+    }
+
+    private static String shortMessage(final JsonProcessingException ex)
+    {
+        final String message = String.valueOf(ex.getOriginalMessage());
+        final String firstLine = message.lines().findFirst().orElse("");
+        return firstLine.length() > 160 ? firstLine.substring(0, 160) + "..." : firstLine;
+    }
+
+    // ---- values
+
+    private String text(final int minChars, final int maxChars, final boolean lineBreaks)
+    {
+        if (parser == null)
+        {
+            return null;
+        }
+        try
+        {
+            if (parser.currentToken() != JsonToken.VALUE_STRING)
+            {
+                problem.add(name + " must be a string");
+                parser.skipChildren();
+                return null;
+            }
+            final String value = parser.getText();
+            if (value.length() < minChars)
+            {
+                problem.add(name + " should not be empty");
+                return null;
+            }
+            if (value.length() > maxChars)
+            {
+                problem.add(name + " must be at most " + maxChars + " characters");
+                return null;
+            }
+            final String rule = Rules.textRule(value, lineBreaks);
+            if (rule != null)
+            {
+                problem.add(name + rule);
+                return null;
+            }
+            return value;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+            return null;
+        }
+    }
+
+    /** @return an integer from {@code min} to {@code max}, else {@code invalid} after adding {@code rule}. */
+    private long integer(final long min, final long max, final String rule, final long invalid)
+    {
+        if (parser == null)
+        {
+            return invalid;
+        }
+        try
+        {
+            if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                || parser.getLongValue() < min || parser.getLongValue() > max)
+            {
+                problem.add(rule);
+                parser.skipChildren();
+                return invalid;
+            }
+            return parser.getLongValue();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+            return invalid;
+        }
+    }
+
+    /**
+     * Copies the object the parser is on to {@code out}, token by token (not {@code copyCurrentStructure}, which
+     * rewrites numbers through double), counting its top-level keys into {@link #metadataKeys}.
+     *
+     * @return null, or the text rule a key or string value breaks (after "keys" or "values").
+     */
+    private String copyObject(final StringWriter out) throws IOException
+    {
+        String rule = null;
+        metadataKeys = 0;
+        try (JsonGenerator generator = Json.FACTORY.createGenerator(out))
+        {
+            int depth = 0;
+            JsonToken token = parser.currentToken();
+            while (true)
+            {
+                switch (token)
+                {
+                    case START_OBJECT ->
+                    {
+                        generator.writeStartObject();
+                        depth++;
+                    }
+                    case END_OBJECT ->
+                    {
+                        generator.writeEndObject();
+                        depth--;
+                    }
+                    case START_ARRAY ->
+                    {
+                        generator.writeStartArray();
+                        depth++;
+                    }
+                    case END_ARRAY ->
+                    {
+                        generator.writeEndArray();
+                        depth--;
+                    }
+                    case FIELD_NAME ->
+                    {
+                        metadataKeys += depth == 1 ? 1 : 0;
+                        final String key = parser.currentName();
+                        final String keyRule = rule == null ? Rules.textRule(key, false) : null;
+                        rule = keyRule == null ? rule : " keys" + keyRule;
+                        generator.writeFieldName(key);
+                    }
+                    case VALUE_STRING ->
+                    {
+                        final String value = parser.getText();
+                        final String valueRule = rule == null ? Rules.textRule(value, true) : null;
+                        rule = valueRule == null ? rule : " values" + valueRule;
+                        generator.writeString(value);
+                    }
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText()); // as sent
+                    case VALUE_TRUE -> generator.writeBoolean(true);
+                    case VALUE_FALSE -> generator.writeBoolean(false);
+                    case VALUE_NULL -> generator.writeNull();
+                    default -> throw new IOException("token=" + token + " cannot be in a JSON text");
+                }
+                if (depth == 0)
+                {
+                    return rule;
+                }
+                token = parser.nextToken();
+                if (token == null)
+                {
+                    throw new IOException("metadata ends inside a structure");
+                }
+            }
+        }
+    }
+}
