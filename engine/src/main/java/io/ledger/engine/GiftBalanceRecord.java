@@ -27,6 +27,8 @@ public record GiftBalanceRecord(
 {
     /** {@link #expiresAtMs()} of a gift balance that never expires. */
     public static final long NO_EXPIRY = Long.MAX_VALUE;
+    /** Every {@link #status()}: money left; spent to 0; expired (what was left went back to the merchant). */
+    public static final java.util.List<String> STATUSES = java.util.List.of("active", "spent", "expired");
 
     /** @return true once expired (its remainder, maybe 0, went back to the merchant). */
     public boolean expired()
@@ -37,7 +39,7 @@ public record GiftBalanceRecord(
     /** @return {@code active}, {@code spent} or {@code expired}. */
     public String status()
     {
-        return expired() ? "expired" : remainingMinor == 0 ? "spent" : "active";
+        return STATUSES.get(expired() ? 2 : remainingMinor == 0 ? 1 : 0);
     }
 
     /** @return this balance after {@code spentMinor} of it paid for a purchase at {@code timeMs}. */

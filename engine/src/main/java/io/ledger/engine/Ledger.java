@@ -64,6 +64,12 @@ public final class Ledger
     public static final int IDEMPOTENCY_KEYS_MAX = IdempotencyStore.KEYS_MAX;
     /** Most saved payment methods per customer. */
     public static final int PAYMENT_METHODS_PER_CUSTOMER_MAX = PaymentMethodCommands.PER_CUSTOMER_MAX;
+    /** Most gift balances with money left per customer. */
+    public static final int GIFT_BALANCES_ACTIVE_PER_CUSTOMER_MAX = io.ledger.engine.internal.GiftBook.ACTIVE_PER_CUSTOMER_MAX;
+    /** Most refunds per purchase. */
+    public static final int REFUNDS_PER_PURCHASE_MAX = RefundCommands.PER_PURCHASE_MAX;
+    /** The furthest ahead of the ledger's time an escrow release or a gift balance's expiry may be: about ten years. */
+    public static final long DEADLINE_AHEAD_MS_MAX = GiftCommands.DEADLINE_AHEAD_MS_MAX;
 
     /** History entries allocated up front by default. */
     public static final int HISTORY_ENTRIES_INITIAL_DEFAULT = 1 << 16;

@@ -150,7 +150,7 @@ final class Responses
         final ResultCode result = event.result();
         if (result != ResultCode.OK)
         {
-            final String message = result == null ? null : endpoint.refusalMessage(result);
+            final String message = result == null ? null : endpoint.refusalMessage(result, event, ids);
             final FullHttpResponse response = error(alloc, statusOf(result), message != null ? message : messageOf(result));
             if (result == null || result == ResultCode.CAPACITY_EXHAUSTED)
             {
