@@ -405,6 +405,15 @@ class WalletContractTest extends LedgerApiTest
             api.post(PURCHASES).as(merchant).json(json("customerId", ann, "productId", "p", "amount", 1_000, "currency", "ZAR", "cashback", cashback))
                 .send().expect(400);
         }
+        for (final String value : List.of("1E+2147483647", "1E-2147483647", "-5", "100.5", "0.001"))
+        {
+            for (final String type : List.of("amount", "percentage"))
+            {
+                api.post(PURCHASES).as(merchant).json("{\"customerId\":\"" + ann + "\",\"productId\":\"p\",\"amount\":1000,"
+                    + "\"currency\":\"ZAR\",\"cashback\":{\"type\":\"" + type + "\",\"value\":" + value + "}}").send()
+                    .expect(400);
+            }
+        }
         final JsonNode unfunded = api.post(PURCHASES).as(merchant).json(json("customerId", ann, "productId", "p", "amount", 1_000, "currency",
             "ZAR", "escrow", Map.of("releaseAt", in(3_600_000)), "cashback", Map.of("type", "amount", "value", 10))).send().expect(402);
         assertTrue(unfunded.path("message").get(0).asText().contains("cashback"), unfunded.toString());

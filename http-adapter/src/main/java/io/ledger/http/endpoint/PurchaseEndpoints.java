@@ -225,7 +225,8 @@ final class PurchaseEndpoints
                 request.draft().set(Field.CASHBACK_MINOR, minor);
                 return;
             }
-            final long basisPoints = whole(value.movePointRight(2), 1, 10_000);
+            // compared before moving the point: an exponent near the int limit would overflow the scale
+            final long basisPoints = value.compareTo(PERCENT_MAX) > 0 ? -1 : whole(value.movePointRight(2), 1, 10_000);
             if (basisPoints < 0)
             {
                 request.problem().add(Rules.CASHBACK_PERCENTAGE);
@@ -233,6 +234,8 @@ final class PurchaseEndpoints
             }
             request.draft().set(Field.CASHBACK_BASIS_POINTS, basisPoints);
         }
+
+        private static final BigDecimal PERCENT_MAX = BigDecimal.valueOf(100);
 
         /** @return {@code value} when it is a whole number from {@code min} to {@code max}, else -1. */
         private static long whole(final BigDecimal value, final long min, final long max)
