@@ -37,8 +37,12 @@ import org.agrona.concurrent.EpochClock;
  * {@link #takeLongestPauseNs()}); a pause of at least {@link Context#pauseWarnNs} is counted and reported to the
  * {@link Context#longPauseHandler}, at most once a second.
  *
- * <p>Thread-safety: {@link #tryPublish} and the figures ({@link #remainingCapacity()},
- * the pause figures) may be called from any number of threads; everything else from one.
+ * <p>Deadlines: at the end of each batch the ledger stage publishes the ledger's next deadline
+ * ({@link #nextDeadlineMs()}); a {@link DeadlineTicker} run by the wiring journals a {@link CommandType#TICK} once the
+ * clock has passed it, so that a hold is released or a gift balance expires even when no other command comes by.
+ *
+ * <p>Thread-safety: {@link #tryPublish}, {@link #publishTick()} and the figures ({@link #remainingCapacity()}, the pause
+ * figures, {@link #nextDeadlineMs()}) may be called from any number of threads; everything else from one.
  */
 public final class LedgerPipeline implements AutoCloseable
 {
@@ -101,6 +105,7 @@ public final class LedgerPipeline implements AutoCloseable
     private final SnapshotTaker snapshotTaker;
     private final PauseFigures pauses;
     private volatile long failedSequence = Long.MAX_VALUE;
+    private volatile long nextDeadlineMs;
     private volatile boolean closed;
 
     private LedgerPipeline(final Context context, final Ledger ledger, final JournalWriter journal)
@@ -114,6 +119,7 @@ public final class LedgerPipeline implements AutoCloseable
         this.pauses = new PauseFigures(context.pauseWarnNs, context.longPauseHandler);
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
         ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
+        nextDeadlineMs = ledger.nextDeadlineMs();
 
         final JournalWriter.Syncer syncer = journal.syncer();
         final ReplyStage replyStage = new ReplyStage(this, ring, context.replyErrorHandler);
@@ -183,6 +189,41 @@ public final class LedgerPipeline implements AutoCloseable
             ring.publish(sequence);
         }
         return true;
+    }
+
+    /**
+     * Publishes a {@link CommandType#TICK}: a journaled command that carries nothing but the clock's time, so that the
+     * ledger processes the deadlines up to it. Any thread.
+     *
+     * @return false when the ring is full or the pipeline closed (nothing published).
+     */
+    public boolean publishTick()
+    {
+        return tryPublish((event, arg) -> event.type(CommandType.TICK), null);
+    }
+
+    /**
+     * @return the ledger's next deadline as of the end of the ledger stage's latest batch (or of replay), epoch ms of
+     * ledger time; {@link Long#MAX_VALUE} when none is pending. Any thread.
+     */
+    public long nextDeadlineMs()
+    {
+        return nextDeadlineMs;
+    }
+
+    /** Publishes the ledger's next deadline for other threads. Ledger thread, at the end of a batch. */
+    void nextDeadlineMs(final long deadlineMs)
+    {
+        if (nextDeadlineMs != deadlineMs)
+        {
+            nextDeadlineMs = deadlineMs;
+        }
+    }
+
+    /** @return the clock that stamps commands: the time a tick would carry. */
+    EpochClock clock()
+    {
+        return clock;
     }
 
     /** @return free slots in the ring right now: a gauge for metrics. */

@@ -38,7 +38,13 @@ import io.ledger.engine.internal.TextArena;
  *  12   ENTRIES                    EntryLog
  *  13   TEXTS                      TextArena
  *  21   DEPLOYMENT (optional)      DeploymentState, only when the deployment has an id salt
+ *  22   HELD_BALANCES (optional)   Accounts, only when an escrow hold holds money; 23 GIFT_BALANCES likewise
+ *  24   PURCHASES (optional)       PurchaseBook: the purchases with a record, only when there is one
+ *  25   GIFT_BALANCE_RECORDS (opt.) GiftBook: every gift balance, only when there is one
  * </pre>
+ *
+ * What is derived from these (the purchase indexes, the gift balances per customer, the deadline queue, the money
+ * totals) is not written: {@link #read} rebuilds it.
  *
  * A text is an i32 UTF-8 byte length (-1 for null) and the bytes. SIZES comes first, the others in any order (but
  * after the ones they name). Every section of format version 2 (tags up to {@link SnapshotTags#REQUIRED_MAX}) is
@@ -129,6 +135,7 @@ public final class LedgerSnapshot
             throw new SnapshotFormatException("section tag=" + SnapshotTags.TEXTS + " has " + state.texts().sizeBytes() +
                 " text bytes, SIZES said " + textBytes);
         }
+        state.rebuildDerived(); // indexes and the deadline queue, from the parts just read
         ledger.moneyTotals().recount(LedgerTotals.of(ledger)); // derived from the balances: recounted, never written
         return ledger;
     }

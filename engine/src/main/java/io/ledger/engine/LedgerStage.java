@@ -2,9 +2,9 @@ package io.ledger.engine;
 
 /**
  * The pipeline's ledger stage (on the ledger thread, after the journal stage): applies each command and notes its pause
- * ({@link PauseFigures}); at the end of a batch, once its replies are released, it publishes the money totals and the
- * batch's longest pause. It never stops for a snapshot: snapshots come from a follower that reads the journal
- * ({@link SnapshotTaker}).
+ * ({@link PauseFigures}); at the end of a batch, once its replies are released, it publishes the money totals, the
+ * batch's longest pause and the ledger's next deadline. It never stops for a snapshot: snapshots come from a follower
+ * that reads the journal ({@link SnapshotTaker}).
  *
  * <p>Single-threaded: the ledger thread only; it alone touches the ledger.
  */
@@ -45,6 +45,7 @@ final class LedgerStage
     void endOfBatch()
     {
         ledger.moneyTotals().publish();
+        pipeline.nextDeadlineMs(ledger.nextDeadlineMs());
         pauses.endOfBatch();
     }
 }

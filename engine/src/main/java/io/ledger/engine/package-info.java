@@ -14,11 +14,14 @@
  *   per command, in sequence order:
  *     journal stage: CommandCodec -> JournalWriter.append (journaled types only)
  *     ledger stage:  Ledger.apply: validate fully, then mutate; outcome = ResultCode in the event;
+ *                    (a journaled command first passes the deadlines due by its time: holds released,
+ *                    gift balances expired)
  *                    one nanoTime for the pause figure
  *   end of batch: JournalWriter.endOfBatch (fsync mode: the group commit's sync)
  *     then, without a Syncer: reply stage here (ReplySink.onReply per event, ReplySink.endOfBatch per sink)
  *     with a Syncer (JournalWriter.syncer()): thread "ledger-sync" syncs, then runs the reply stage
- *     then publish MoneyTotals and the longest pause (never a snapshot: the ledger thread does not stop)
+ *     then publish MoneyTotals, the longest pause and the next deadline (DeadlineTicker journals a TICK past it);
+ *     never a snapshot: the ledger thread does not stop
  *
  *   journal ---> snapshot follower (thread ledger-snapshot, the journal module's SnapshotAgent): its own Ledger,
  *                the same deterministic apply, lagging freely; when due, LedgerSnapshot writes that copy's state

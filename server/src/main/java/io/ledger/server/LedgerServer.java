@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -14,6 +16,7 @@ import java.util.function.UnaryOperator;
 
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.DeadlineTicker;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
 import io.ledger.engine.JournalWriter;
@@ -260,17 +263,19 @@ public final class LedgerServer implements AutoCloseable
     private final LedgerHttpServer http;
     private final SnapshotAgent snapshots;
     private final KeyRingWatcher keyWatcher;
+    private final ScheduledExecutorService deadlineTimer;
     private boolean closed;
 
     private LedgerServer(
         final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
-        final SnapshotAgent snapshots, final KeyRingWatcher keyWatcher)
+        final SnapshotAgent snapshots, final KeyRingWatcher keyWatcher, final ScheduledExecutorService deadlineTimer)
     {
         this.journal = journal;
         this.pipeline = pipeline;
         this.http = http;
         this.snapshots = snapshots;
         this.keyWatcher = keyWatcher;
+        this.deadlineTimer = deadlineTimer;
     }
 
     /**
@@ -306,6 +311,7 @@ public final class LedgerServer implements AutoCloseable
         final ChronicleJournal journal = openJournal(journalDir, config);
         LedgerPipeline pipeline = null;
         KeyRingWatcher keyWatcher = null;
+        ScheduledExecutorService deadlineTimer = null;
         try
         {
             final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
@@ -329,6 +335,8 @@ public final class LedgerServer implements AutoCloseable
                 pipelineContext(config, onFatal, firstCommandId, follower), ledger, journalView.apply(journal));
 
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
+            // After the salt: a fresh data directory journals INITIALIZE_DEPLOYMENT first (it has no deadline anyway)
+            deadlineTimer = startDeadlineTimer(pipeline);
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtKeys().ring(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             keyWatcher = watchKeys(config.jwtKeys(), authenticator);
             final LedgerHttpServer http = LedgerHttpServer.start(
@@ -336,13 +344,17 @@ public final class LedgerServer implements AutoCloseable
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus)
                     .withJournalSpace(journalSpace(journalDir)));
             follower.start(); // after the port: its copy is rebuilt in the background, not on the start's path
-            return new LedgerServer(journal, pipeline, http, follower, keyWatcher);
+            return new LedgerServer(journal, pipeline, http, follower, keyWatcher, deadlineTimer);
         }
         catch (final RuntimeException | Error ex)
         {
             if (keyWatcher != null)
             {
                 keyWatcher.close();
+            }
+            if (deadlineTimer != null)
+            {
+                deadlineTimer.shutdownNow();
             }
             if (pipeline != null)
             {
@@ -456,6 +468,24 @@ public final class LedgerServer implements AutoCloseable
                 journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), payloadNs, totalNs)));
         journalStatus.follower(follower::running, follower::recordsBehind, follower::snapshotFailures);
         return follower;
+    }
+
+    /**
+     * The deadline timer: a {@link DeadlineTicker} every {@link DeadlineTicker#PERIOD_MS_DEFAULT} ms journals a
+     * {@link CommandType#TICK} once the clock passes the ledger's next deadline, so that holds are released and gift
+     * balances expire on an idle ledger too.
+     */
+    private static ScheduledExecutorService startDeadlineTimer(final LedgerPipeline pipeline)
+    {
+        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable ->
+        {
+            final Thread thread = new Thread(runnable, "ledger-deadline-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(new DeadlineTicker(pipeline), DeadlineTicker.PERIOD_MS_DEFAULT,
+            DeadlineTicker.PERIOD_MS_DEFAULT, TimeUnit.MILLISECONDS);
+        return timer;
     }
 
     /**
@@ -625,6 +655,7 @@ public final class LedgerServer implements AutoCloseable
         {
             keyWatcher.close();
         }
+        deadlineTimer.shutdownNow();
         pipeline.close(); // the follower catches up and writes the final snapshot before the journal closes
         http.close();
         LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());

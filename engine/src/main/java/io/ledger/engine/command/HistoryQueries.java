@@ -122,7 +122,7 @@ public final class HistoryQueries
             case CommandEvent.FILTER_ALL -> true;
             case CommandEvent.FILTER_CREDIT -> amount > 0;
             case CommandEvent.FILTER_DEBIT -> amount < 0;
-            case CommandEvent.FILTER_PURCHASE -> type == EntryType.SALE || type == EntryType.PURCHASE;
+            case CommandEvent.FILTER_PURCHASE -> type.isPurchase();
             case CommandEvent.FILTER_PAYOUT -> type == EntryType.PAYOUT;
             default -> false;
         };

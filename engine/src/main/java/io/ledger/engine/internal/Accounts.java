@@ -8,8 +8,9 @@ import io.ledger.engine.SnapshotFormatException;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
- * Money per account: one {@code long} of minor units per (customer, currency) and per (merchant, currency), keyed by
- * {@code accountKey << 15 | currency}; each account's first currency and last history entry (the head of its
+ * Money per account: one {@code long} of minor units per (customer, currency), per (merchant, currency), per escrow
+ * hold (purchase key, currency) and per gift balance (gift key, currency), keyed by {@code accountKey << 15 | currency}
+ * (a hold or gift balance that reaches 0 is removed: it never holds money again); each account's first currency and last history entry (the head of its
  * newest-first chain in {@link EntryLog}); each customer's entry count; and the money that entered (paid in) and left
  * (paid out) the ledger per currency. Only {@link Money} changes balances.
  *
@@ -19,7 +20,9 @@ import org.agrona.collections.Long2LongHashMap;
  * <p>Sections (each a long map: count i32, then key i64 and value i64 per entry), in the order written:
  * {@link SnapshotTags#CUSTOMER_BALANCES}, {@code MERCHANT_BALANCES}, {@code CUSTOMER_FIRST_CURRENCY},
  * {@code MERCHANT_FIRST_CURRENCY}, {@code CUSTOMER_LAST_ENTRY}, {@code CUSTOMER_ENTRY_COUNT},
- * {@code MERCHANT_LAST_ENTRY}, {@code PAID_IN_BY_CURRENCY}, {@code PAID_OUT_BY_CURRENCY}.
+ * {@code MERCHANT_LAST_ENTRY}, {@code PAID_IN_BY_CURRENCY}, {@code PAID_OUT_BY_CURRENCY}, and, only when not empty (so a
+ * ledger without escrow or gift balances writes and hashes what it did before they existed), {@code HELD_BALANCES} and
+ * {@code GIFT_BALANCES}.
  *
  * <p>Single-threaded: ledger thread only.
  */
@@ -30,6 +33,7 @@ public final class Accounts implements SnapshotPart
         SnapshotTags.CUSTOMER_BALANCES, SnapshotTags.MERCHANT_BALANCES, SnapshotTags.CUSTOMER_FIRST_CURRENCY,
         SnapshotTags.MERCHANT_FIRST_CURRENCY, SnapshotTags.CUSTOMER_LAST_ENTRY, SnapshotTags.CUSTOMER_ENTRY_COUNT,
         SnapshotTags.MERCHANT_LAST_ENTRY, SnapshotTags.PAID_IN_BY_CURRENCY, SnapshotTags.PAID_OUT_BY_CURRENCY};
+    private static final int[] OPTIONAL_TAGS = {SnapshotTags.HELD_BALANCES, SnapshotTags.GIFT_BALANCES};
 
     private final Long2LongHashMap customerBalances = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantBalances = new Long2LongHashMap(MISSING);
@@ -40,6 +44,8 @@ public final class Accounts implements SnapshotPart
     private final Long2LongHashMap merchantLastEntry = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidInByCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidOutByCurrency = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap heldBalances = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap giftBalances = new Long2LongHashMap(MISSING);
     private final MoneyTotals totals = new MoneyTotals();
 
     /** @return money per currency as it moves (derived from these balances), for readers on other threads. */
@@ -70,6 +76,40 @@ public final class Accounts implements SnapshotPart
     public long merchantBalance(final int merchant, final int currency)
     {
         return merchant < 0 ? 0 : orZero(merchantBalances, balanceKey(merchant, currency));
+    }
+
+    /** @return what escrow hold {@code purchaseKey} holds in {@code currency}; 0 when nothing (any more). */
+    public long heldBalance(final long purchaseKey, final int currency)
+    {
+        return orZero(heldBalances, balanceKey(purchaseKey, currency));
+    }
+
+    /** @return what gift balance {@code giftKey} holds in {@code currency}; 0 when nothing (any more). */
+    public long giftBalance(final long giftKey, final int currency)
+    {
+        return orZero(giftBalances, balanceKey(giftKey, currency));
+    }
+
+    /** @return how many escrow holds hold money. */
+    public int heldAccounts()
+    {
+        return heldBalances.size();
+    }
+
+    /** @return how many gift balances hold money. */
+    public int giftAccounts()
+    {
+        return giftBalances.size();
+    }
+
+    void heldBalance(final long purchaseKey, final int currency, final long balance)
+    {
+        putOrRemove(heldBalances, balanceKey(purchaseKey, currency), balance);
+    }
+
+    void giftBalance(final long giftKey, final int currency, final long balance)
+    {
+        putOrRemove(giftBalances, balanceKey(giftKey, currency), balance);
     }
 
     void customerBalance(final long customerKey, final int currency, final long balance)
@@ -199,20 +239,27 @@ public final class Accounts implements SnapshotPart
     {
         sumHeld(customerBalances, heldByCurrency);
         sumHeld(merchantBalances, heldByCurrency);
+        sumHeld(heldBalances, heldByCurrency);
+        sumHeld(giftBalances, heldByCurrency);
     }
 
-    /** Calls {@code sink} with (currency, amount) for every customer balance, then (as merchant) every merchant's. */
+    /**
+     * Calls {@code sink} with (place, currency, amount) for every customer balance, every merchant's, every escrow hold
+     * and every gift balance, the place being {@link MoneyTotals#CUSTOMERS}, {@code MERCHANTS}, {@code HELD} or {@code GIFTS}.
+     */
     public void forEachBalance(final BalanceSink sink)
     {
-        customerBalances.forEachLong((key, amount) -> sink.balance(false, currencyOf(key), amount));
-        merchantBalances.forEachLong((key, amount) -> sink.balance(true, currencyOf(key), amount));
+        customerBalances.forEachLong((key, amount) -> sink.balance(MoneyTotals.CUSTOMERS, currencyOf(key), amount));
+        merchantBalances.forEachLong((key, amount) -> sink.balance(MoneyTotals.MERCHANTS, currencyOf(key), amount));
+        heldBalances.forEachLong((key, amount) -> sink.balance(MoneyTotals.HELD, currencyOf(key), amount));
+        giftBalances.forEachLong((key, amount) -> sink.balance(MoneyTotals.GIFTS, currencyOf(key), amount));
     }
 
     /** Receives balances from {@link #forEachBalance}. */
     @FunctionalInterface
     public interface BalanceSink
     {
-        void balance(boolean merchant, int currency, long amountMinor);
+        void balance(int place, int currency, long amountMinor);
     }
 
     /** @return a copy of the money paid in per currency. */
@@ -250,10 +297,30 @@ public final class Accounts implements SnapshotPart
         SnapshotRecords.hashMap(hash, paidOutByCurrency);
     }
 
+    /**
+     * Folds the escrow holds and gift balances into {@code hash}, each only when not empty: the state hash adds this
+     * after everything older, so a ledger that never had either hashes as it did before they existed.
+     */
+    public void hashHoldsInto(final StateHash hash)
+    {
+        if (!heldBalances.isEmpty())
+        {
+            hash.add(SnapshotTags.HELD_BALANCES);
+            SnapshotRecords.hashMap(hash, heldBalances);
+        }
+        if (!giftBalances.isEmpty())
+        {
+            hash.add(SnapshotTags.GIFT_BALANCES);
+            SnapshotRecords.hashMap(hash, giftBalances);
+        }
+    }
+
     @Override
     public int[] sectionTags()
     {
-        return TAGS.clone();
+        final int[] tags = java.util.Arrays.copyOf(TAGS, TAGS.length + OPTIONAL_TAGS.length);
+        System.arraycopy(OPTIONAL_TAGS, 0, tags, TAGS.length, OPTIONAL_TAGS.length);
+        return tags;
     }
 
     @Override
@@ -266,6 +333,13 @@ public final class Accounts implements SnapshotPart
                 writeLinks(out, tag);
             }
             else
+            {
+                SnapshotRecords.writeLongMap(out, tag, map(tag));
+            }
+        }
+        for (final int tag : OPTIONAL_TAGS)
+        {
+            if (!map(tag).isEmpty())
             {
                 SnapshotRecords.writeLongMap(out, tag, map(tag));
             }
@@ -334,6 +408,8 @@ public final class Accounts implements SnapshotPart
             case SnapshotTags.MERCHANT_LAST_ENTRY -> merchantLastEntry;
             case SnapshotTags.PAID_IN_BY_CURRENCY -> paidInByCurrency;
             case SnapshotTags.PAID_OUT_BY_CURRENCY -> paidOutByCurrency;
+            case SnapshotTags.HELD_BALANCES -> heldBalances;
+            case SnapshotTags.GIFT_BALANCES -> giftBalances;
             default -> throw new IllegalArgumentException("tag=" + tag + " is not an Accounts section");
         };
     }
@@ -349,6 +425,18 @@ public final class Accounts implements SnapshotPart
             final int currency = currencyOf(key);
             held.put(currency, Math.addExact(orZero(held, currency), amount));
         });
+    }
+
+    private static void putOrRemove(final Long2LongHashMap map, final long key, final long balance)
+    {
+        if (balance == 0)
+        {
+            map.remove(key);
+        }
+        else
+        {
+            map.put(key, balance);
+        }
     }
 
     private static long orZero(final Long2LongHashMap map, final long key)

@@ -75,7 +75,8 @@ public final class EntryLog implements SnapshotPart
     /**
      * Appends one entry and returns its index.
      *
-     * @param counterparty the other customer of a transfer, else -1.
+     * @param counterparty the entry's link: the other customer of a transfer, the purchase or gift balance of a type
+     *                     {@link EntryType#relatedByLink()}, else -1.
      * @param previous     the index of the account's previous entry, or -1.
      */
     public int append(
@@ -100,6 +101,7 @@ public final class EntryLog implements SnapshotPart
         final int currencyCode, final long timeMs, final long command, final long text, final int previous)
     {
         final int i = size;
+        assert i == 0 || command >= commandId(i - 1) : "commandId=" + command + " after " + commandId(i - 1);
         if (i >>> CHUNK_SHIFT == chunks)
         {
             addChunk();
@@ -206,6 +208,30 @@ public final class EntryLog implements SnapshotPart
         return chunk[i >>> CHUNK_SHIFT].getLong((i & CHUNK_MASK) * ROW_BYTES + column * 8);
     }
 
+    /**
+     * @return the first entry whose command id is {@code command}, or -1. Entries are appended in command order (an
+     * entry written at a deadline carries the id of the command during which the deadline passed), so the command ids
+     * never decrease along the log and a binary search finds them.
+     */
+    public int firstOfCommand(final long command)
+    {
+        int low = 0;
+        int high = size;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (commandId(mid) < command)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return low < size && commandId(low) == command ? low : -1;
+    }
+
     /** Folds every column of every entry into {@code hash}. */
     public void hashInto(final StateHash hash)
     {
@@ -276,6 +302,11 @@ public final class EntryLog implements SnapshotPart
             {
                 throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " type=" + type +
                     " previousOfAccount=" + previous + " out of range");
+            }
+            if (size > 0 && command < commandId(size - 1))
+            {
+                throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " commandId=" + command +
+                    " comes after commandId=" + commandId(size - 1));
             }
             append(kind, key, counterparty, (byte)type, amount, after, currencyCode, time, command, text, previous);
         }

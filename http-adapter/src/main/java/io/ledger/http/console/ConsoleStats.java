@@ -163,7 +163,7 @@ public final class ConsoleStats
         boolean conserved = true;
         json.writeObjectFieldStart("money");
         json.writeBooleanField("available", true);
-        json.writeBooleanField("heldTracked", false); // held money comes with escrow
+        json.writeBooleanField("heldTracked", true);
         json.writeArrayFieldStart("currencies");
         for (final LedgerTotals.CurrencyTotals t : totals)
         {
@@ -173,7 +173,8 @@ public final class ConsoleStats
             json.writeStringField("currency", t.currency());
             json.writeStringField("customersMinor", Long.toString(t.customersMinor()));
             json.writeStringField("merchantsMinor", Long.toString(t.merchantsMinor()));
-            json.writeNullField("heldMinor");
+            json.writeStringField("heldMinor", Long.toString(t.heldMinor()));
+            json.writeStringField("giftsMinor", Long.toString(t.giftsMinor()));
             json.writeStringField("paidInMinor", Long.toString(t.paidInMinor()));
             json.writeStringField("paidOutMinor", Long.toString(t.paidOutMinor()));
             json.writeBooleanField("conserved", ok);

@@ -521,18 +521,10 @@ public final class LedgerMetrics
             () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }
 
-    /** @return true when the currency's money adds up: customers + merchants == paid in - paid out. */
+    /** @return true when the currency's money adds up: customers + merchants + held + gifts == paid in - paid out. */
     public static boolean conserved(final LedgerTotals.CurrencyTotals totals)
     {
-        try
-        {
-            return Math.addExact(totals.customersMinor(), totals.merchantsMinor())
-                == Math.subtractExact(totals.paidInMinor(), totals.paidOutMinor());
-        }
-        catch (final ArithmeticException ex)
-        {
-            return false;
-        }
+        return totals.conserved();
     }
 
     /** @param unit the unit, which the name must end with (the client would append it otherwise); null for none. */

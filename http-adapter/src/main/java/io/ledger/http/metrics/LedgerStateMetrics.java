@@ -38,7 +38,8 @@ final class LedgerStateMetrics
         GaugeWithCallback.builder()
             .name("ledger_money_minor")
             .help("Money held per currency, in minor units, summed over every account of a kind (holder: customers, "
-                + "merchants), as the ledger thread published it at the end of its latest batch.")
+                + "merchants, held: escrowed purchases' holds, gifts: gift balances), as the ledger thread published it at "
+                + "the end of its latest batch.")
             .labelNames("currency", "holder")
             .callback(callback ->
             {
@@ -46,6 +47,8 @@ final class LedgerStateMetrics
                 {
                     callback.call(t.customersMinor(), t.currency(), "customers");
                     callback.call(t.merchantsMinor(), t.currency(), "merchants");
+                    callback.call(t.heldMinor(), t.currency(), "held");
+                    callback.call(t.giftsMinor(), t.currency(), "gifts");
                 }
             })
             .register(registry);
@@ -75,7 +78,7 @@ final class LedgerStateMetrics
             .register(registry);
         GaugeWithCallback.builder()
             .name("ledger_money_conserved")
-            .help("1 when customers + merchants equal paid in - paid out for the currency in the published totals, "
+            .help("1 when customers + merchants + held + gifts equal paid in - paid out for the currency in the published totals, "
                 + "else 0 (money went wrong: stop and audit with ledger verify).")
             .labelNames("currency")
             .callback(callback ->

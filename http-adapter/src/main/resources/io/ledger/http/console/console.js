@@ -174,6 +174,7 @@
       cell(row, minor(c.customersMinor), true).dataset.value = String(c.customersMinor);
       cell(row, minor(c.merchantsMinor), true).dataset.value = String(c.merchantsMinor);
       cell(row, c.heldMinor === null ? '-' : minor(c.heldMinor), true);
+      cell(row, c.giftsMinor === undefined ? '-' : minor(c.giftsMinor), true);
       cell(row, minor(c.paidInMinor), true).dataset.value = String(c.paidInMinor);
       cell(row, minor(c.paidOutMinor), true);
       cell(row, c.conserved ? 'yes' : 'NO');
