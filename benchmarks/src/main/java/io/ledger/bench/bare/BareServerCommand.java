@@ -109,10 +109,11 @@ public final class BareServerCommand implements Callable<Integer>
         }
         try
         {
-            boundPort = server.port();
+            final int listeningPort = server.port();
             stdout.printf("bare-netty listening on http://%s:%d (%s, one I/O thread, reply body %d bytes, stops after %d s)%n",
-                HOST, boundPort, kind.name().toLowerCase(Locale.ROOT), body.length, maxSeconds);
+                HOST, listeningPort, kind.name().toLowerCase(Locale.ROOT), body.length, maxSeconds);
             stdout.flush();
+            boundPort = listeningPort; // after the line: whoever sees the port also sees the line
             if (!stop.await(maxSeconds, TimeUnit.SECONDS))
             {
                 stderr.println("bare-server: stopping after --max-seconds " + maxSeconds);

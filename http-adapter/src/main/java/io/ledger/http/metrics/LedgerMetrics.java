@@ -20,7 +20,6 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -43,15 +42,15 @@ import io.prometheus.metrics.model.snapshots.Unit;
 public final class LedgerMetrics
 {
     /**
-     * The JVM's own metrics, registered once per process. {@link JvmMetrics} keeps every registry it was ever registered
-     * with in a static set, so registering it into each server's registry would keep every server (and its ring) alive
-     * for the life of the JVM; each server's registry reads this one instead.
+     * The JVM's own metrics ({@link JvmCollectors}), registered once per process into a registry of their own that each
+     * server's registry reads: their callbacks capture the registry they join, so registering them into each server's
+     * would keep every server (and its ring) alive for the life of the JVM.
      */
     private static final PrometheusRegistry JVM_METRICS = new PrometheusRegistry();
 
     static
     {
-        JvmMetrics.builder().register(JVM_METRICS);
+        JvmCollectors.register(JVM_METRICS);
     }
 
     /** The content type of the text format 0.0.4, the default. */
