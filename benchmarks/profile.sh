@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Flame graphs of the real server's request path under load: async-profiler attached to `./ledger serve` while the
 # load tool drives closed-loop purchases at it. One self-contained HTML flame graph per event, stacks split per
-# thread (http-io, ledger-journal, ledger-apply, ledger-reply...), plus a text file recording the machine's load
+# thread (http-io, ledger, ledger-snapshot...), plus a text file recording the machine's load
 # at the time (other processes share these cores: read the shape of a profile, not its absolute numbers).
 #
 #   1. builds the server jar and benchmarks/target/benchmarks.jar when missing (mvn package, tests skipped)

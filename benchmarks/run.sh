@@ -3,7 +3,10 @@
 #
 #   1. builds the server jar and benchmarks/target/benchmarks.jar (mvn package, tests skipped)
 #   2. JMH engine benchmarks (ledger apply; ring + apply; ring + journal + apply per durability mode; journal append
-#      and replay; replay into a ledger; purchase parse and reply write), with -prof gc
+#      and replay; replay into a ledger; purchase parse and reply write), with -prof gc (allocation per command type)
+#      then RecoveryBenchmark (replay, snapshot, start-up, memory of 1M customers / 16M history entries), then on the
+#      state it leaves: ./ledger serve after a kill -9 with a 10M-command tail, and an open loop of 10,000 purchases/s
+#      spanning snapshots in both durability modes with the ledger thread's longest pause (issue 13; needs curl)
 #   3. the real server (./ledger serve, fresh data directory, --durability process, then fsync) driven over HTTP by the
 #      load tool: an unrecorded JIT warm-up (2 x --warmup), closed loop (max throughput at --connections), then open
 #      loop at fixed rates (throughput vs p99 points), then one mixed-workload run (process only)
@@ -35,7 +38,8 @@
 #   --customers N         customers on every system (default 10000; quick 1000)
 #   --rates auto|R1,R2    open-loop rates (default auto; an explicit list applies to every system)
 #   --pg-scripts LIST     cte and/or interactive (default cte,interactive; quick cte)
-#   --skip-jmh | --skip-recovery | --skip-http | --skip-postgres | --skip-redis
+#   --skip-jmh | --skip-recovery | --skip-stalls | --skip-http | --skip-postgres | --skip-redis
+#                         (--skip-recovery skips the stalls too: they run on the state it leaves)
 #   --jmh-args "ARGS"     replace the JMH options (default: -prof gc, BenchmarkMain's iterations)
 #   --report FILE         the markdown to write (default BENCHMARKS.md at the repository root)
 #   --work DIR            scratch and raw results (default benchmarks/target/bench-run; emptied first)
@@ -56,7 +60,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/baselines/lib.sh"
 cd "$ROOT"
 
 QUICK=0 CONNECTIONS=64 DURATION="" WARMUP="" CUSTOMERS="" RATES=auto PG_SCRIPTS="" JMH_ARGS=""
-SKIP_JMH=0 SKIP_RECOVERY=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
+SKIP_JMH=0 SKIP_RECOVERY=0 SKIP_STALLS=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
 EDGE=0 REPEATS=3 EDGE_CONNECTIONS=4,32 EDGE_RATES=2000 BATCHES=10,100 BATCH_PATH=/api/canary/batch TRANSPORTS=nio
 EDGE_SYSTEMS=bare,process,fsync,batch,redis REPORT_SET=0
 REPORT="$ROOT/BENCHMARKS.md" WORK="$ROOT/benchmarks/target/bench-run"
@@ -73,6 +77,7 @@ while (($#)); do
     --jmh-args) JMH_ARGS="$2"; shift 2 ;;
     --skip-jmh) SKIP_JMH=1; shift ;;
     --skip-recovery) SKIP_RECOVERY=1; shift ;;
+    --skip-stalls) SKIP_STALLS=1; shift ;;
     --skip-http) SKIP_HTTP=1; shift ;;
     --skip-postgres) SKIP_PG=1; shift ;;
     --skip-redis) SKIP_REDIS=1; shift ;;
@@ -98,7 +103,7 @@ fi
 if ((QUICK)); then
   : "${DURATION:=3}" "${WARMUP:=2}" "${CUSTOMERS:=1000}" "${PG_SCRIPTS:=cte}"
   MAX_RATES=2
-  [[ -n "$JMH_ARGS" ]] || JMH_ARGS="-wi 1 -w 1s -i 1 -r 1s -p records=200000 -p waitStrategy=blocking -prof gc"
+  [[ -n "$JMH_ARGS" ]] || JMH_ARGS="-wi 1 -w 1s -i 1 -r 1s -p records=200000 -p waitStrategy=lite-blocking -prof gc"
 else
   : "${DURATION:=30}" "${WARMUP:=10}" "${CUSTOMERS:=10000}" "${PG_SCRIPTS:=cte,interactive}"
   MAX_RATES=9
@@ -285,16 +290,124 @@ rates_for() {
 }
 
 # --- 2b. recovery: replay of a 10M-command journal, a snapshot of 1M customers and a start from it -------------------
+# The data directory it leaves (journal + snapshot: 1M customers, 16M history entries) is the big state of step 2c.
 RECOVERY_ARGS="--customers 1000000 --commands 10000000 --tail 100000"
 ((QUICK)) && RECOVERY_ARGS="--customers 100000 --commands 1000000 --tail 10000"
+BIG_DIR="$WORK/tmp/big-state"
 if ((SKIP_RECOVERY == 0 && EDGE == 0)); then
   log "recovery: $RECOVERY_ARGS"
-  record "java @config/jvm.options -Xms8g -Xmx8g -XX:+UseG1GC -cp benchmarks/target/benchmarks.jar io.ledger.bench.RecoveryBenchmark $RECOVERY_ARGS"
+  record "java @config/jvm.options -Xms8g -Xmx8g -XX:+UseG1GC -cp benchmarks/target/benchmarks.jar io.ledger.bench.RecoveryBenchmark $RECOVERY_ARGS --dir <tmp>/big-state --keep"
   read -r -a recovery_args <<<"$RECOVERY_ARGS"
   TMPDIR="$WORK/tmp" java "@$JVM_OPTIONS" -Xms8g -Xmx8g -XX:+UseG1GC -Djava.io.tmpdir="$WORK/tmp" -cp "$BENCH_JAR" \
-    io.ledger.bench.RecoveryBenchmark "${recovery_args[@]}" >"$WORK/recovery.txt" 2>"$WORK/recovery.log" \
+    io.ledger.bench.RecoveryBenchmark "${recovery_args[@]}" --dir "$BIG_DIR" --keep >"$WORK/recovery.txt" 2>"$WORK/recovery.log" \
     || { tail -40 "$WORK/recovery.log" >&2; die "RecoveryBenchmark failed (log: $WORK/recovery.log)"; }
   cat "$WORK/recovery.txt" >&2
+fi
+
+# --- 2c. the ledger thread never stalls (issue 13), on the big state of 2b ------------------------------------------
+# a. start-up after kill -9 with the whole journal as the tail (its snapshots moved aside): launch to "listening";
+# b. per durability mode, an open loop of purchases at STALL_RATE/s over HTTP while the snapshot follower writes
+#    snapshots every STALL_SNAPSHOT_S s (the run must span at least two): p99.9 and max from the load tool, and the
+#    ledger thread's longest pause (the stall detector, ledger_thread_longest_pause_seconds) over the measured run.
+# One "nostall <name> key=value ..." line per figure, in $WORK/nostall.txt and the report.
+STALL_RATE=10000 STALL_SNAPSHOT_S=15 STALL_DURATION=45 STALL_WARMUP=10
+((QUICK)) && STALL_RATE=2000 STALL_SNAPSHOT_S=2 STALL_DURATION=6 STALL_WARMUP=2
+# Both copies of the ledger (live and follower) with their history off the heap (direct memory).
+# ZGC: its pauses stay under a millisecond whatever the heap holds, where a G1 young collection copies the live
+# ledger objects and stops every thread for it (0.4-3.4 s measured here on 100,000 customers, on the loaded shared VM).
+# STALL_JAVA_OPTS replaces these flags (e.g. to compare with G1). GC pauses and safepoints are logged
+# (big-jvm-PID.log), so that a long ledger-thread pause can be told apart from a descheduled thread.
+BIG_JAVA_OPTS="${STALL_JAVA_OPTS:--Xms8g -Xmx8g -XX:MaxDirectMemorySize=8g -XX:+UseZGC -XX:+ExitOnOutOfMemoryError}"
+BIG_JAVA_OPTS+=" -Xlog:gc,safepoint:file=$WORK/big-jvm-%p.log:uptime,tid"
+: >"$WORK/nostall.txt"
+nostall() { printf 'nostall %s\n' "$*" | tee -a "$WORK/nostall.txt" >&2; }
+
+# start_big DURABILITY ARGS...: ./ledger serve on the big state; sets SERVER_PID, PORT, READY_MS (launch to port) and
+# BIG_OUT (its output: $WORK/big-server-N.out, N counting the starts).
+BIG_STARTS=0
+start_big() {
+  local durability="$1" start_ns
+  shift
+  record "LEDGER_JAVA_OPTS='$BIG_JAVA_OPTS' ./ledger serve --port 0 --data-dir <tmp>/big-state --durability $durability $*"
+  BIG_STARTS=$((BIG_STARTS + 1))
+  BIG_OUT="$WORK/big-server-$BIG_STARTS.out"
+  : >"$BIG_OUT"
+  start_ns=$(date +%s%N)
+  LEDGER_JAVA_OPTS="$BIG_JAVA_OPTS" "$ROOT/ledger" serve --port 0 --data-dir "$BIG_DIR" --durability "$durability" "$@" \
+    >>"$BIG_OUT" 2>&1 &
+  SERVER_PID=$!
+  PORT=""
+  for _ in $(seq 1 6000); do
+    PORT="$(sed -n 's|^ledger listening on http://[^:]*:\([0-9]*\).*|\1|p' "$BIG_OUT" 2>/dev/null | head -n 1 || true)"
+    [[ -n "$PORT" ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -40 "$BIG_OUT" >&2; die "the server exited"; }
+    sleep 0.02
+  done
+  [[ -n "$PORT" ]] || { tail -40 "$BIG_OUT" >&2; die "the server did not start within 120 s"; }
+  READY_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+  DATA_DIR="$BIG_DIR"
+}
+
+kill_big() {
+  kill -KILL "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+# metric NAME: the value of an unlabelled metric on the running server's /metrics.
+metric() { curl -fsS "http://127.0.0.1:$PORT/metrics" | awk -v name="$1" '$1 == name && !found { print $2; found = 1 }'; }
+
+# json_first FILE KEY: the first number under "KEY" in a pretty-printed result file.
+json_first() { sed -n "s/^ *\"$2\" : \([0-9.]*\).*/\1/p" "$1" | head -n 1; }
+
+if ((SKIP_RECOVERY == 0 && SKIP_STALLS == 0 && EDGE == 0)); then
+  command -v curl >/dev/null 2>&1 || apt_install curl
+  log "stalls: start-up after kill -9, then open loop at $STALL_RATE purchases/s with snapshots every $STALL_SNAPSHOT_S s"
+  # a. start-up after kill -9 with the whole journal as the tail
+  mv "$BIG_DIR/snapshots" "$BIG_DIR/snapshots.aside"
+  start_big process --snapshot-every-commands 0 --snapshot-every-seconds 0
+  kill_big
+  start_big process --snapshot-every-commands 0 --snapshot-every-seconds 0
+  replayed="$(sed -n 's/.*replayed \([0-9]*\) commands in \([0-9]*\) ms.*/commands=\1 replay_ms=\2/p' "$BIG_OUT" | head -n 1)"
+  nostall "startup_after_kill9 $replayed ready_ms=$READY_MS (launch to listening, JVM start included)"
+  kill_big
+  rm -rf "$BIG_DIR/snapshots"
+  mv "$BIG_DIR/snapshots.aside" "$BIG_DIR/snapshots"
+
+  # b. open loop with snapshots, in both durability modes
+  for durability in process fsync; do
+    start_big "$durability" --snapshot-every-commands 0 --snapshot-every-seconds "$STALL_SNAPSHOT_S"
+    startup_ms=$READY_MS
+    # the follower rebuilds its copy (loads the snapshot again) after the port opens: wait until it follows
+    for _ in $(seq 1 600); do
+      [[ "$(metric ledger_snapshot_follower_behind_records)" == 0* ]] && break
+      sleep 0.2
+    done
+    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/big-state/jwt-secret -c $CONNECTIONS --customers 1000 --mix purchase=100 --amount 100 --rate $STALL_RATE --warmup 0s --duration ${STALL_WARMUP}s --no-verify   # JIT warm-up, not recorded"
+    bench_tool load --port "$PORT" --secret-file "$BIG_DIR/jwt-secret" -c "$CONNECTIONS" --customers 1000 --mix purchase=100 \
+      --amount 100 --rate "$STALL_RATE" --warmup 0s --duration "${STALL_WARMUP}s" --no-verify >/dev/null 2>&1 \
+      || die "the warm-up load run failed"
+    metric ledger_thread_longest_pause_seconds >/dev/null # starts the period the measured run is read over
+    written_before="$(metric ledger_snapshots_written_total)"
+    result="$WORK/nostall-$durability.result.json"
+    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/big-state/jwt-secret -c $CONNECTIONS --customers $CUSTOMERS --initial-balance 100000000 --mix purchase=100 --amount 100 --rate $STALL_RATE --arrival poisson --warmup 0s --duration ${STALL_DURATION}s -o <work>/nostall-$durability.result.json"
+    bench_tool load --port "$PORT" --secret-file "$BIG_DIR/jwt-secret" --server-pid "$SERVER_PID" -c "$CONNECTIONS" \
+      --customers "$CUSTOMERS" --initial-balance 100000000 --mix purchase=100 --amount 100 --rate "$STALL_RATE" \
+      --arrival poisson --warmup 0s --duration "${STALL_DURATION}s" --drain-timeout 5s --variant "$durability" \
+      --durability-class "$durability" -o "$result" >&2 || [[ -f "$result" ]] || die "the open-loop run failed without a result"
+    pause_s="$(metric ledger_thread_longest_pause_seconds)"
+    written_after="$(metric ledger_snapshots_written_total)"
+    snapshots=$(( ${written_after%.*} - ${written_before%.*} ))
+    nostall "open_loop durability=$durability rate=$STALL_RATE throughput=$(json_first "$result" throughput)" \
+      "p99_9_ms=$(awk -v us="$(json_first "$result" p999)" 'BEGIN { printf "%.2f", us / 1000 }')" \
+      "max_ms=$(awk -v us="$(json_first "$result" max)" 'BEGIN { printf "%.2f", us / 1000 }')" \
+      "longest_ledger_pause_ms=$(awk -v s="$pause_s" 'BEGIN { printf "%.3f", s * 1000 }')" \
+      "snapshots_during_run=$snapshots startup_from_snapshot_ms=$startup_ms"
+    ((snapshots >= 2)) || log "WARNING: only $snapshots snapshots during the $durability run (at least two are wanted)"
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID" || die "the server exited with status $? on SIGTERM"
+    SERVER_PID=""
+  done
 fi
 
 # --- 3. the ledger over HTTP ----------------------------------------------------------------------------------------
@@ -418,6 +531,21 @@ if [[ -s "$WORK/recovery.txt" ]]; then
     printf 'ledger, writes a snapshot of that state, then starts from the snapshot plus a journal tail, as a server\n'
     printf 'start does. Its raw output, from this run:\n\n```text\n'
     cat "$WORK/recovery.txt"
+    printf '```\n'
+  } >>"$REPORT"
+fi
+if [[ -s "$WORK/nostall.txt" ]]; then
+  cp "$WORK/nostall.txt" "$ROOT/benchmarks/results/data/nostall.txt"
+  for durability in process fsync; do
+    [[ -f "$WORK/nostall-$durability.result.json" ]] && cp "$WORK/nostall-$durability.result.json" "$ROOT/benchmarks/results/data/"
+  done
+  {
+    printf '\n## The ledger thread under snapshots (issue 13)\n\n'
+    printf 'On the state RecoveryBenchmark left (%s): ./ledger serve after a kill -9 with the whole journal as\n' "$RECOVERY_ARGS"
+    printf 'its tail (launch to listening), then per durability mode an open loop of %s purchases/s for %s s while the\n' "$STALL_RATE" "$STALL_DURATION"
+    printf 'snapshot follower writes a snapshot every %s s; the longest ledger-thread pause is the stall detector'"'"'s\n' "$STALL_SNAPSHOT_S"
+    printf '(ledger_thread_longest_pause_seconds, read over the measured run). Raw output, from this run:\n\n```text\n'
+    cat "$WORK/nostall.txt"
     printf '```\n'
   } >>"$REPORT"
 fi

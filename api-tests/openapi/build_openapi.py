@@ -6,7 +6,8 @@ committed, and the build reads only them:
 
   cashful-ledger-subset.json   the reference cashful-ledger-subset.yaml converted to JSON as it is
   http-adapter/src/main/resources/io/ledger/http/openapi.json
-                               that reference plus ledger-additions.yaml (what this project adds)
+                               that reference plus ledger-additions.yaml (what this project adds: paths,
+                               statuses, schemas, and optional properties of reference schemas, extendSchemas)
 
 Usage, from anywhere:
   api-tests/openapi/build_openapi.py           rewrite both files
@@ -95,6 +96,13 @@ def build(reference, additions):
         if method == "post":
             operation["parameters"] = list(operation.get("parameters", [])) + [
                 {"$ref": "#/components/parameters/IdempotencyKey"}]
+
+    for name, properties in additions.get("extendSchemas", {}).items():
+        schema = doc["components"]["schemas"][name]
+        for prop, definition in properties.items():
+            if prop in schema.get("properties", {}):
+                raise SystemExit(f"extendSchemas redefines {name}.{prop}, which the reference defines")
+            schema.setdefault("properties", {})[prop] = definition
 
     components = doc["components"]
     for section in ("parameters", "headers", "responses"):

@@ -36,7 +36,11 @@ import com.networknt.schema.dialect.Dialects;
  *       Cashful SDKs are generated with strict models that reject unknown fields; a {@code null} where the schema
  *       has a type is refused too, since absent optional properties must be omitted;</li>
  *   <li>an error (4xx/5xx) has the error shape, {@code statusCode} equal to the HTTP status and at least one message;</li>
- *   <li>a success has no fractional number anywhere: money, counts and pagination are integers.</li>
+ *   <li>a success has no fractional number anywhere: money, counts and pagination are integers;</li>
+ *   <li>a success of an operation the Cashful reference ({@code openapi/cashful-ledger-subset.json}) has validates, closed
+ *       the same way, against the reference's own schema for that status too, unless the request used one of this
+ *       project's wallet features ({@link LedgerHarness.Request#features()}): the optional properties the features add
+ *       to three reference schemas must never reach a plain Cashful client.</li>
  * </ul>
  * Thread-safe: schemas are compiled once per location and cached.
  */
@@ -45,7 +49,7 @@ final class Contract
     /** The document's base IRI for the validator; never fetched, the document is registered under it. */
     private static final String DOCUMENT_IRI = "https://ledger.invalid/openapi.json";
     static final String RESOURCE = "io/ledger/http/openapi.json";
-    static final Pattern ID = Pattern.compile("(cus|pur|pin|trf|po|pm|txn)_[0-9abcdefghjkmnpqrstvwxyz]{10}");
+    static final Pattern ID = Pattern.compile("(cus|pur|pin|trf|po|pm|txn|rfd|gft)_[0-9abcdefghjkmnpqrstvwxyz]{10}");
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
         .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -58,6 +62,13 @@ final class Contract
         .schemas(Map.of(DOCUMENT_IRI, closed(DOCUMENT).toString()))
         .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
+    /** The Cashful reference's base IRI for the validator, never fetched. */
+    private static final String REFERENCE_IRI = "https://ledger.invalid/cashful-ledger-subset.json";
+    private static final JsonNode REFERENCE = loadReference();
+    private static final SchemaRegistry REFERENCE_REGISTRY = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30(), builder -> builder
+        .schemas(Map.of(REFERENCE_IRI, closed(REFERENCE).toString()))
+        .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+    private static final Map<String, Schema> REFERENCE_SCHEMAS = new ConcurrentHashMap<>();
 
     private Contract()
     {
@@ -131,6 +142,10 @@ final class Contract
         else if (!"/openapi.json".equals(reply.template()))
         {
             fractions(body, "$", problems); // the document itself carries the reference's fractional examples
+            if (!reply.features())
+            {
+                problems.addAll(validateAgainstReference(reply, body));
+            }
         }
         if (!problems.isEmpty())
         {
@@ -147,6 +162,29 @@ final class Contract
         for (final Error error : schema.validate(node))
         {
             problems.add(error.toString());
+        }
+        return problems;
+    }
+
+    /**
+     * @return the errors of a success's body against the Cashful reference's schema for its operation and status, closed;
+     *         none when the reference does not have the operation or gives that status no body.
+     */
+    static List<String> validateAgainstReference(final LedgerHarness.Reply reply, final JsonNode body)
+    {
+        final String responsePointer = "/paths/" + escape(reply.template()) + "/" + reply.method().toLowerCase(Locale.ROOT)
+            + "/responses/" + reply.status();
+        final JsonNode response = REFERENCE.at(responsePointer);
+        if (response.isMissingNode() || !response.path("content").has("application/json"))
+        {
+            return List.of();
+        }
+        final Schema schema = REFERENCE_SCHEMAS.computeIfAbsent(responsePointer + "/content/application~1json/schema",
+            p -> REFERENCE_REGISTRY.getSchema(SchemaLocation.of(REFERENCE_IRI + "#" + p)));
+        final List<String> problems = new ArrayList<>();
+        for (final Error error : schema.validate(body))
+        {
+            problems.add("against the Cashful reference: " + error);
         }
         return problems;
     }
@@ -205,6 +243,20 @@ final class Contract
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static JsonNode loadReference()
+    {
+        final java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("ledger.openapi.reference.dir", "openapi"),
+            "cashful-ledger-subset.json");
+        try
+        {
+            return MAPPER.readTree(java.nio.file.Files.readString(file));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("the Cashful reference " + file.toAbsolutePath(), ex);
         }
     }
 

@@ -59,4 +59,26 @@ class ContractOracleTest
         assertFalse(Contract.validate(CUSTOMER, customer().put("createdAt", "22/11/2026")).isEmpty());
         assertFalse(Contract.validate(CUSTOMER, customer().put("merchantId", 5)).isEmpty());
     }
+
+    @Test
+    void shouldRefuseTheWalletFeaturesFieldsInAPlainCashfulReplyButAcceptThemWhenTheRequestUsedAFeature() throws Exception
+    {
+        final JsonNode plain = Contract.MAPPER.readTree("{\"id\":\"bal_fmj57psq8x\",\"createdAt\":\"2026-11-22T00:52:00.811Z\","
+            + "\"updatedAt\":\"2026-11-22T00:52:00.811Z\",\"customerId\":\"cus_fmj57psq8x\",\"merchantId\":\"m\",\"amount\":100,"
+            + "\"currency\":\"ZAR\",\"available\":100,\"pending\":0}");
+        final ObjectNode gifted = ((ObjectNode)plain.deepCopy()).put("giftAmount", 700);
+        final String template = "/api/canary/customers/{id}/balance";
+        assertEquals(List.of(), Contract.validateAgainstReference(reply(template, plain, false), plain));
+        assertFalse(Contract.validateAgainstReference(reply(template, gifted, false), gifted).isEmpty(),
+            "the served document allows giftAmount; the reference does not");
+        assertEquals(List.of(), Contract.validate("/components/schemas/CustomerBalanceDto", gifted));
+        assertEquals(List.of(), Contract.validateAgainstReference(reply("/api/canary/purchases/{id}", gifted, false), gifted),
+            "an operation the reference does not have is checked against the served document only");
+    }
+
+    private static LedgerHarness.Reply reply(final String template, final JsonNode body, final boolean features)
+    {
+        return new LedgerHarness.Reply("GET", template, 200, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true),
+            body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), features);
+    }
 }

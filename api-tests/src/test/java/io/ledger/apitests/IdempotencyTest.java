@@ -100,6 +100,32 @@ class IdempotencyTest extends LedgerApiTest
     }
 
     @Test
+    void shouldReplayTheWalletCommandsAndApplyEachOnce()
+    {
+        final String merchant = merchant();
+        final String customer = customer(merchant);
+        payIn(merchant, customer, 10_000, "ZAR");
+        final String bought = purchase(merchant, customer, 4_000, "ZAR").path("id").asText();
+        assertReplayed(201, () -> api.post("/api/canary/purchases/{id}/refunds", bought).as(merchant).idempotencyKey("refund-1")
+            .json(json("amount", 1_000)));
+        assertEquals(7_000, customerBalance(merchant, customer, "ZAR"), "refunded once");
+        assertReplayed(201, () -> api.post("/api/canary/customers/{id}/gift-balances", customer).as(merchant).features()
+            .idempotencyKey("gift-1").json(json("amount", 500, "currency", "ZAR")));
+        final JsonNode gifts = api.get("/api/canary/customers/{id}/gift-balances", customer).as(merchant).send().expect(200);
+        assertEquals(1, gifts.path("data").size(), "one gift balance");
+        final String held = api.post(PURCHASES).as(merchant).features().json(json("customerId", customer, "productId", "p", "amount", 1_000,
+            "currency", "ZAR", "escrow", java.util.Map.of("releaseAt", java.time.Instant.now().plusSeconds(3_600).toString())))
+            .send().expect(201).path("id").asText();
+        assertReplayed(200, () -> api.post("/api/canary/purchases/{id}/release", held).as(merchant).idempotencyKey("release-1"));
+        final String cancelled = api.post(PURCHASES).as(merchant).features().json(json("customerId", customer, "productId", "p", "amount", 1_000,
+            "currency", "ZAR", "escrow", java.util.Map.of("releaseAt", java.time.Instant.now().plusSeconds(3_600).toString())))
+            .send().expect(201).path("id").asText();
+        assertReplayed(200, () -> api.post("/api/canary/purchases/{id}/cancel", cancelled).as(merchant).idempotencyKey("cancel-1"));
+        assertEquals(6_000, api.get(CUSTOMER_BALANCE, customer).as(merchant).features().send().expect(200).path("amount").asLong(),
+            "7000, less the released purchase; the cancelled one came back"); // a customer with a gift balance: giftAmount too
+    }
+
+    @Test
     void shouldReplayARefusalAsTheFirstResponseEvenOnceItWouldSucceed()
     {
         final String merchant = merchant();

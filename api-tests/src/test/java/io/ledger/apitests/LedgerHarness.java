@@ -169,6 +169,7 @@ final class LedgerHarness implements AutoCloseable
         private final HttpRequest.Builder builder;
         private HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
         private HttpClient via = client;
+        private boolean features;
 
         private Request(final String method, final String template, final String id)
         {
@@ -222,6 +223,17 @@ final class LedgerHarness implements AutoCloseable
             return this;
         }
 
+        /**
+         * Marks a request that uses one of this project's wallet features (or reads what one made: a customer with gift
+         * balances, a history with refunds): its reply is checked against the served document only, not also against the
+         * Cashful reference's schema (see {@link Contract#check}).
+         */
+        Request features()
+        {
+            features = true;
+            return this;
+        }
+
         /** Sends it on {@code other}'s connections instead of the harness's own (several clients in parallel). */
         Request via(final HttpClient other)
         {
@@ -259,12 +271,12 @@ final class LedgerHarness implements AutoCloseable
 
         private Reply reply(final HttpResponse<byte[]> response)
         {
-            return new Reply(method, template, response.statusCode(), response.headers(), response.body());
+            return new Reply(method, template, response.statusCode(), response.headers(), response.body(), features);
         }
     }
 
-    /** A response, with the operation it answers. */
-    record Reply(String method, String template, int status, HttpHeaders headers, byte[] bytes)
+    /** A response, with the operation it answers and whether its request used a wallet feature ({@link Request#features()}). */
+    record Reply(String method, String template, int status, HttpHeaders headers, byte[] bytes, boolean features)
     {
         String body()
         {

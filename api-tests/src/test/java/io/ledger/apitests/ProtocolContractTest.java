@@ -168,7 +168,7 @@ class ProtocolContractTest extends LedgerApiTest
         return operations().filter(op -> op.hasQueryParameter("limit")).map(op -> dynamicTest(op.toString(), () ->
         {
             final String merchant = merchant();
-            final String customerId = op.template().contains("{id}") ? customer(merchant) : null;
+            final String customerId = op.template().contains("{id}") ? idFor(op.template(), merchant) : null;
             api.request(op.method(), op.template(), customerId).as(merchant).query("limit", 100).query("offset", 0).send().expect(200);
             api.request(op.method(), op.template(), customerId).as(merchant).query("limit", 1).query("offset", 1000).send().expect(200);
             bad.forEach((name, values) ->
@@ -186,6 +186,18 @@ class ProtocolContractTest extends LedgerApiTest
                 }
             });
         }));
+    }
+
+    /** @return an id of {@code merchant}'s that {@code template}'s {@code {id}} names: a purchase's, else a customer's. */
+    private static String idFor(final String template, final String merchant)
+    {
+        final String customer = customer(merchant);
+        if (!template.startsWith(PURCHASES + "/"))
+        {
+            return customer;
+        }
+        payIn(merchant, customer, 100, "ZAR");
+        return purchase(merchant, customer, 100, "ZAR").path("id").asText();
     }
 
     @TestFactory

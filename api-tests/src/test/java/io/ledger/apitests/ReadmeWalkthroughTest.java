@@ -45,7 +45,7 @@ class ReadmeWalkthroughTest
     private static final Pattern TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     private static final Pattern LISTENING = Pattern.compile("ledger listening on http://127\\.0\\.0\\.1:(\\d+) ");
     private static final String END = "@@end-of-block@@";
-    private static final Pattern ID = Pattern.compile("(?<![0-9a-z_])(cus|pin|pur|txn|trf|po|pm|bal)_[0-9a-z]{10}(?![0-9a-z])");
+    private static final Pattern ID = Pattern.compile("(?<![0-9a-z_])(cus|pin|pur|txn|trf|po|pm|bal|rfd|gft)_[0-9a-z]{10}(?![0-9a-z])");
 
     /** A shell block and the output the document shows under it (null: none shown, so none expected). */
     private record Step(String source, String commands, String expected)

@@ -3,6 +3,7 @@ package io.ledger.bench;
 import java.util.concurrent.TimeUnit;
 
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
@@ -20,21 +21,25 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * {@link Ledger#apply} alone, on the calling thread: purchases cycling over a funded population. One op is one
- * command; an invocation applies {@link #BATCH} of them.
+ * {@link Ledger#apply} alone, on the calling thread, one method per kind of command, each cycling over a funded
+ * population: what the ledger thread costs and allocates per command. One op is one command; an invocation applies
+ * {@link #BATCH} of them.
  *
- * <p>{@code purchase}: every purchase succeeds, so each one appends two history entries and a product id to the
- * ledger; that history is kept in memory by design, so the ledger is retired (checked) and rebuilt outside the
- * measured code every {@link #EPOCH_PURCHASES} purchases to bound the heap. {@code purchaseRefused}: every
- * purchase is refused for insufficient funds, the validation path with nothing appended (and no rebuild).
+ * <p>Accepted commands: {@code payIn} (1 history entry), {@code purchase} (2 entries and a product id), {@code transfer}
+ * (2 entries, one of the merchant's transfers), {@code payout} (1 entry and one of the merchant's payouts; the merchant
+ * is funded by purchases at set-up). Refused and read: {@code purchaseRefused} (insufficient funds: the validation
+ * path, nothing appended), {@code customerBalance} and {@code customerTransactions} (a page of 10 history rows copied
+ * into the event), {@code purchaseWithIdempotencyKey} (every one a new key).
  *
- * <p>With {@code -prof gc}, {@code gc.alloc.rate.norm} is what the ledger thread allocates per command, plus, for
- * {@code purchase}, the rebuild every {@link #EPOCH_PURCHASES} (about 2 B/op at 10,000 customers): JMH counts
- * set-up code run inside an iteration. Accepted purchases grow the in-memory history by design, and the growth of
- * its arrays (copy on doubling) is allocation too.
+ * <p>The history is kept by design, off the heap, in chunks allocated as it grows (a chunk's small heap wrapper, about
+ * 0.04 B per entry, is all the heap sees of it). To bound that memory a ledger is retired (checked) after
+ * {@link #EPOCH_ENTRIES} entries and replaced, outside the measured code, by one of {@link #spareLedgers} built at
+ * trial set-up: with {@code -prof gc}, {@code gc.alloc.rate.norm} is what the ledger thread allocates per command
+ * (JMH counts set-up code run inside an iteration, so building a replacement there, about 4 MB at 10,000 customers,
+ * would show; it happens only if a trial outlasts the spares).
  *
- * <p>Answers are checked whenever a ledger is retired and at the end: conservation of money, and exactly the
- * expected number of purchases accepted (or refused). Chronicle flags come from {@link BenchmarkMain}.
+ * <p>Answers are checked whenever a ledger is retired and at the end: conservation of money, and exactly the expected
+ * number of commands accepted (or refused). Chronicle flags come from {@link BenchmarkMain}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -43,34 +48,66 @@ import org.openjdk.jmh.annotations.TearDown;
 public class LedgerApplyBenchmark
 {
     static final int BATCH = 10_000;
-    static final long EPOCH_PURCHASES = 2_000_000;
+    private static final long PAYOUT_FUNDING_MINOR = 1_000_000;
 
+    /** History entries after which a ledger is replaced: at most 1 GB off the heap per ledger. */
+    static final long EPOCH_ENTRIES = 16_000_000;
     @Param("10000")
     public int customers;
 
+    /** Ledgers built at trial set-up, enough for a default run's epochs (3 + 5 iterations of 2 s). */
+    @Param("24")
+    public int spareLedgers;
+
+    private final java.util.ArrayDeque<Ledger> spares = new java.util.ArrayDeque<>();
     private Ledger ledger;
+    private final CommandEvent payIn = new CommandEvent();
     private final CommandEvent accepted = new CommandEvent();
     private final CommandEvent refused = new CommandEvent();
+    private final CommandEvent transfer = new CommandEvent();
+    private final CommandEvent payout = new CommandEvent();
+    private final CommandEvent balance = new CommandEvent();
+    private final CommandEvent transactions = new CommandEvent();
+    private final CommandEvent keyed = new CommandEvent();
+    private static final int KEY_DIGITS = 16;
     private long nextCommandId;
     private int nextCustomer;
-    private long epochPurchases;
-    private long issuedAccepted;
+    private long entriesUsed;
+    private long keys;
+    /** Commands of each outcome issued in this epoch, and the outcomes seen. */
+    private long issuedOk;
     private long issuedRefused;
     private long ok;
     private long insufficient;
+    private long moneyPurchases;
 
     @Setup(Level.Trial)
     public void setUp()
     {
+        payIn.type(CommandType.PAY_IN).set(Field.AMOUNT_MINOR, 1).set(Field.CURRENCY, Population.CURRENCY)
+            .text(Field.MERCHANT_ID, Population.MERCHANT_ID);
         Population.purchase(accepted, 0, Population.PURCHASE_MINOR);
         Population.purchase(refused, 0, Population.PAY_IN_MINOR + 1);
+        transfer.type(CommandType.TRANSFER).set(Field.AMOUNT_MINOR, 1).set(Field.CURRENCY, Population.CURRENCY)
+            .text(Field.MERCHANT_ID, Population.MERCHANT_ID).text(Field.DESCRIPTION, "rent share");
+        payout.type(CommandType.PAYOUT).set(Field.AMOUNT_MINOR, 1).set(Field.CURRENCY, Population.CURRENCY)
+            .text(Field.MERCHANT_ID, Population.MERCHANT_ID).text(Field.BANK_ACCOUNT, "ZA-0000-1234")
+            .text(Field.DESCRIPTION, "weekly settlement").text(Field.METADATA_JSON, "{\"batch\":7}");
+        balance.type(CommandType.GET_CUSTOMER_BALANCE).text(Field.MERCHANT_ID, Population.MERCHANT_ID);
+        transactions.type(CommandType.LIST_CUSTOMER_TRANSACTIONS).text(Field.MERCHANT_ID, Population.MERCHANT_ID).page(10, 0);
+        Population.purchase(keyed, 0, Population.PURCHASE_MINOR).text(Field.IDEMPOTENCY_KEY, "key-0000000000000000");
+        for (int i = 0; i < spareLedgers; i++)
+        {
+            spares.add(build());
+        }
         newLedger();
     }
 
+    /** Rotates when the next batch's entries (at most two per command, and one more batch of set-up) would not fit. */
     @Setup(Level.Invocation)
     public void rotate()
     {
-        if (epochPurchases >= EPOCH_PURCHASES)
+        if (entriesUsed + 2L * BATCH > EPOCH_ENTRIES)
         {
             retireLedger();
             newLedger();
@@ -85,23 +122,115 @@ public class LedgerApplyBenchmark
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public long purchase()
+    public long payIn()
     {
-        issuedAccepted += BATCH;
-        epochPurchases += BATCH;
-        return applyBatch(accepted);
+        issuedOk += BATCH;
+        entriesUsed += BATCH;
+        return applyBatch(payIn, false);
     }
 
-    /** Appends nothing, so the ledger is never rebuilt: {@code -prof gc} sees only what {@link Ledger#apply} allocates. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long purchase()
+    {
+        issuedOk += BATCH;
+        entriesUsed += 2L * BATCH;
+        moneyPurchases += BATCH;
+        return applyBatch(accepted, false);
+    }
+
+    /** Appends nothing: {@code -prof gc} sees only what {@link Ledger#apply} allocates on the validation path. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long purchaseRefused()
     {
         issuedRefused += BATCH;
-        return applyBatch(refused);
+        return applyBatch(refused, false);
     }
 
-    private long applyBatch(final CommandEvent event)
+    /** Customer {@code i} pays customer {@code i + 1}. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long transfer()
+    {
+        issuedOk += BATCH;
+        entriesUsed += 2L * BATCH;
+        return applyBatch(transfer, true);
+    }
+
+    /** The merchant pays 1 out to its bank; funded at set-up. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long payout()
+    {
+        issuedOk += BATCH;
+        entriesUsed += BATCH;
+        return applyBatch(payout, false);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long customerBalance()
+    {
+        issuedOk += BATCH;
+        return applyBatch(balance, false);
+    }
+
+    /** A page of 10 history rows (each customer has its pay-in at least). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long customerTransactions()
+    {
+        issuedOk += BATCH;
+        return applyBatch(transactions, false);
+    }
+
+    /**
+     * Every purchase with a new idempotency key: the key and the stored outcome are kept, and expire after 24 h of ledger
+     * time (the commands are stamped ten seconds apart, so 8,640 keys are held and one expires per command).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long purchaseWithIdempotencyKey()
+    {
+        issuedOk += BATCH;
+        entriesUsed += 2L * BATCH;
+        moneyPurchases += BATCH;
+        final Ledger ledger = this.ledger;
+        final CommandEvent event = keyed;
+        long commandId = nextCommandId;
+        int customer = nextCustomer;
+        long ok = 0;
+        // the key's digits are rewritten in place in the event's text buffer: setting the text again would append
+        final org.agrona.MutableDirectBuffer text = (org.agrona.MutableDirectBuffer)event.textBuffer();
+        final int digitsEnd = event.textOffset(Field.IDEMPOTENCY_KEY) + event.textLength(Field.IDEMPOTENCY_KEY);
+        for (int i = 0; i < BATCH; i++)
+        {
+            long n = keys++;
+            for (int d = digitsEnd - 1; d >= digitsEnd - KEY_DIGITS; d--, n /= 10)
+            {
+                text.putByte(d, (byte)('0' + n % 10));
+            }
+            // ten seconds apart, so keys expire after a day of ledger time (8,640 commands) and their number stays bounded
+            event.set(Field.CUSTOMER_KEY, Population.customerKey(customer)).stamp(commandId, Population.TIMESTAMP_MS + 10_000L * commandId);
+            commandId++;
+            if (++customer == customers)
+            {
+                customer = 0;
+            }
+            ledger.apply(event);
+            if (event.result() == ResultCode.OK)
+            {
+                ok++;
+            }
+        }
+        nextCommandId = commandId;
+        nextCustomer = customer;
+        this.ok += ok;
+        return ok;
+    }
+
+    private long applyBatch(final CommandEvent event, final boolean toNext)
     {
         final Ledger ledger = this.ledger;
         long commandId = nextCommandId;
@@ -114,6 +243,10 @@ public class LedgerApplyBenchmark
             if (++customer == customers)
             {
                 customer = 0;
+            }
+            if (toNext)
+            {
+                event.set(Field.TO_CUSTOMER_KEY, Population.customerKey(customer));
             }
             ledger.apply(event);
             final ResultCode result = event.result();
@@ -133,24 +266,45 @@ public class LedgerApplyBenchmark
         return ok;
     }
 
+    /** The population, and the merchant funded for payouts by one purchase per customer. */
+    private Ledger build()
+    {
+        final Ledger built = Population.build(customers);
+        long commandId = Population.firstFreeCommandId(customers);
+        final CommandEvent funding = Population.purchase(new CommandEvent(), 0, PAYOUT_FUNDING_MINOR);
+        for (int i = 0; i < customers; i++)
+        {
+            funding.set(Field.CUSTOMER_KEY, Population.customerKey(i)).stamp(commandId++, Population.TIMESTAMP_MS);
+            built.apply(funding);
+            if (funding.result() != ResultCode.OK)
+            {
+                throw new IllegalStateException("funding purchase " + i + " result=" + funding.result());
+            }
+        }
+        return built;
+    }
+
     private void newLedger()
     {
-        ledger = Population.build(customers);
-        nextCommandId = Population.firstFreeCommandId(customers);
+        final Ledger spare = spares.pollFirst();
+        ledger = spare != null ? spare : build();
+        nextCommandId = Population.firstFreeCommandId(customers) + customers;
         nextCustomer = 0;
-        epochPurchases = 0;
-        issuedAccepted = 0;
+        entriesUsed = Population.setUpEntries(customers) + 2L * customers;
+        issuedOk = 0;
         issuedRefused = 0;
         ok = 0;
         insufficient = 0;
+        moneyPurchases = 0;
     }
 
     private void retireLedger()
     {
-        Population.verify(ledger, ok, issuedAccepted);
-        if (insufficient != issuedRefused)
+        ledger.checkConservation();
+        if (ok != issuedOk || insufficient != issuedRefused)
         {
-            throw new IllegalStateException("insufficientFunds=" + insufficient + " purchasesRefusedExpected=" + issuedRefused);
+            throw new IllegalStateException("ok=" + ok + " expected=" + issuedOk + " insufficientFunds=" + insufficient +
+                " expected=" + issuedRefused);
         }
         ledger = null;
     }

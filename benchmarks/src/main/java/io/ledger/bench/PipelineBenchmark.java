@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * every one has been replied to, i.e. applied and journaled. One op is one command.
  *
  * <p>{@code journal}: {@code none} (a journal that keeps nothing: ring + apply), {@code process} or
- * {@code fsync} (Chronicle Queue in a temporary directory, group commit per Disruptor batch in fsync).
- * {@code waitStrategy}: how the idle pipeline stages wait; on two cores {@code blocking} is the default.
+ * {@code fsync} (Chronicle Queue in a temporary directory, group commit per ledger-thread batch in fsync).
+ * {@code waitStrategy}: how the idle ledger thread waits; {@code lite-blocking} is the server's default.
  *
  * <p>The ledger keeps its history in memory and the journal grows on disk, so every
  * {@link #EPOCH_PURCHASES} purchases the pipeline is closed, checked (conservation, every purchase accepted
@@ -51,7 +51,7 @@ public class PipelineBenchmark
     @Param({"none", "process", "fsync"})
     public String journal;
 
-    @Param({"blocking", "yielding"})
+    @Param({"lite-blocking", "yielding"})
     public String waitStrategy;
 
     private LedgerPipeline pipeline;

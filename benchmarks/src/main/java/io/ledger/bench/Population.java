@@ -38,6 +38,23 @@ public final class Population
     }
 
     /**
+     * As {@link #build(int)}, with the history sized up front: {@code historyEntries} entries and {@code textBytes} bytes
+     * of texts allocated at construction, so that appending them allocates nothing.
+     */
+    public static Ledger build(final int customers, final int historyEntries, final int textBytes)
+    {
+        final Ledger ledger = new Ledger(CURRENCY, historyEntries, textBytes);
+        setUpCommands(customers, event -> applyOk(ledger, event));
+        return ledger;
+    }
+
+    /** @return the history entries the population's own commands made (one per pay-in). */
+    public static long setUpEntries(final int customers)
+    {
+        return customers;
+    }
+
+    /**
      * Hands {@code sink} the population's commands in order, stamped: {@code customers} CREATE_CUSTOMERs, then a
      * PAY_IN of {@link #PAY_IN_MINOR} for each. The same event is reused for every call: the sink must not keep it.
      */

@@ -2,6 +2,8 @@ package io.ledger.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -17,12 +19,11 @@ import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
 import io.ledger.journal.ChronicleJournal;
+import io.ledger.journal.JournalTail;
 import io.ledger.journal.Durability;
-import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.journal.snapshot.LedgerRecovery;
 import io.ledger.journal.snapshot.SnapshotHeader;
 import io.ledger.journal.snapshot.SnapshotStore;
-import io.ledger.journal.snapshot.SnapshotWriter;
 
 /**
  * Recovery figures, as a plain main (one long run, not a JMH loop): builds a journal of {@code --commands} commands
@@ -30,8 +31,9 @@ import io.ledger.journal.snapshot.SnapshotWriter;
  *
  * <ol>
  *   <li>a full replay of the journal into a fresh ledger (commands/s), as a start without a snapshot does;</li>
- *   <li>a snapshot of the ledger {@code --tail} commands before the end, taken the way the server takes one: the
- *       ledger-thread pause (state hash + payload) and the whole write (journal index, fsync, rename);</li>
+ *   <li>a snapshot of the ledger {@code --tail} commands before the end, written the way the server's snapshot follower
+ *       writes one from its own copy (payload, state hash, header, fsync, rename): the follower's time, for which the
+ *       ledger thread does not stop;</li>
  *   <li>a start-up from that snapshot: load (read, checksum, rebuild, state-hash check) plus the tail replay.</li>
  * </ol>
  *
@@ -127,12 +129,13 @@ public final class RecoveryBenchmark
             fullHash = ledger.stateHash();
             print("recovery replay_full commands=%d ms=%d commands_per_s=%d customers=%d refused_purchases=%d state_hash_ms=%d",
                 commands, ms(ns), rate(commands, ns), ledger.customerCount(), refused[1], ms(System.nanoTime() - hashStartNs));
+            printMemory(ledger);
             ledger = null;
         }
         return fullHash;
     }
 
-    /** A snapshot {@code tail} commands before the end, as the server's ledger thread takes it. */
+    /** A snapshot {@code tail} commands before the end, as the server's snapshot follower writes one from its own copy. */
     private static void writeSnapshot(final Path root, final Path journalDir, final SnapshotStore store, final long snapshotAt)
         throws Exception
     {
@@ -140,28 +143,25 @@ public final class RecoveryBenchmark
         {
             Ledger ledger = new Ledger(ZAR);
             final Ledger target = ledger;
-            journal.replay((index, event) ->
+            final long[] at = {-1, -1};
+            try (JournalTail follower = journal.tail(-1, 0))
             {
-                target.apply(event);
-                return event.commandId() < snapshotAt;
-            });
+                follower.poll((index, event) ->
+                {
+                    target.apply(event);
+                    return event.commandId() < snapshotAt;
+                }, Long.MAX_VALUE);
+                at[0] = follower.lastCommandIndex();
+                at[1] = follower.lastCommandCrc32c();
+            }
             final long hashStartNs = System.nanoTime();
             target.stateHash();
             final long hashNs = System.nanoTime() - hashStartNs;
-            final long[] figures = new long[3];
-            final SnapshotWriter writer = new SnapshotWriter(store, journal, 1, new JournalRetention(JournalRetention.Mode.OFF, root), -1,
-                (file, header, pauseNs, totalNs) ->
-                {
-                    figures[0] = pauseNs;
-                    figures[1] = totalNs;
-                    figures[2] = header.payloadBytes() + SnapshotHeader.HEADER_BYTES;
-                });
-            writer.finalSnapshot(ledger);
-            writer.close();
-            check(figures[1] > 0, "no snapshot was written");
-            // The pause is the payload write and the state hash, run side by side; the hash alone is measured above
-            print("recovery snapshot_write customers=%d last_command_id=%d bytes=%d ledger_pause_ms=%d state_hash_alone_ms=%d " +
-                    "total_ms=%d", ledger.customerCount(), ledger.lastCommandId(), figures[2], ms(figures[0]), ms(hashNs), ms(figures[1]));
+            final SnapshotStore.Written written = store.write(ledger, at[0], at[1]);
+            // All of it runs on the follower's thread; the ledger thread does not stop for any of it
+            print("recovery snapshot_write customers=%d last_command_id=%d bytes=%d payload_ms=%d state_hash_ms=%d total_ms=%d",
+                ledger.customerCount(), ledger.lastCommandId(), written.payloadBytes() + SnapshotHeader.HEADER_BYTES,
+                ms(written.payloadNs()), ms(hashNs), ms(written.totalNs()));
             ledger = null;
         }
     }
@@ -183,7 +183,7 @@ public final class RecoveryBenchmark
         final long fullHash = replayFull(journalDir, customers, commands);
         System.gc();
 
-        // 3. a snapshot tail commands before the end, as the server's ledger thread takes it
+        // 3. a snapshot tail commands before the end, as the server's snapshot follower writes one from its own copy
         final SnapshotStore store = SnapshotStore.open(root.resolve(SnapshotStore.DIRECTORY_NAME));
         writeSnapshot(root, journalDir, store, snapshotAt);
         System.gc();
@@ -270,6 +270,27 @@ public final class RecoveryBenchmark
     {
         System.out.println(String.format(Locale.ROOT, format, args));
         System.out.flush();
+    }
+
+    /**
+     * What one ledger holds, measured with it alive after a full collection: the heap in use (the ledger and this
+     * program's small rest) and the direct memory in use (history entries and texts, off the heap; nothing else here
+     * allocates direct buffers). The server holds the ledger twice: the live one and the snapshot follower's copy.
+     */
+    private static void printMemory(final Ledger ledger)
+    {
+        System.gc();
+        final long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long direct = 0;
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                direct = pool.getMemoryUsed();
+            }
+        }
+        print("recovery memory customers=%d heap_used_mb=%d direct_mb=%d server_with_follower_mb=%d", ledger.customerCount(),
+            heap >> 20, direct >> 20, (2 * (heap + direct)) >> 20);
     }
 
     private static long ms(final long ns)

@@ -26,7 +26,7 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     public static final int FILTER_CREDIT = 1;
     /** Entries that took money away. */
     public static final int FILTER_DEBIT = 2;
-    /** Entries of purchases. */
+    /** Entries of purchases: debits, sales, and releases of held purchases. */
     public static final int FILTER_PURCHASE = 3;
     /** Entries of payouts. */
     public static final int FILTER_PAYOUT = 4;
@@ -43,11 +43,14 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     public static final int ROW_BALANCE_AFTER = 3;
     public static final int ROW_CURRENCY = 4;
     public static final int ROW_TIMESTAMP_MS = 5;
-    /** The command that made the entry: the key of the related pay-in, purchase, transfer or payout. */
+    /** The command that made the entry: the key of the related pay-in, purchase, transfer or payout (see EntryType). */
     public static final int ROW_COMMAND_ID = 6;
     /** Customer key, or merchant index, of the account. */
     public static final int ROW_ACCOUNT = 7;
-    /** The other customer of a transfer, else -1. */
+    /**
+     * The entry's link: the other customer of a transfer; for an {@link EntryType#relatedByLink()} type the key of its
+     * related purchase or gift balance; else -1.
+     */
     public static final int ROW_COUNTERPARTY = 8;
     private static final int ROW_TEXT_OFFSET = 9;
     private static final int ROW_TEXT_LENGTH = 10;
@@ -70,9 +73,13 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     private long resultTimestampMs;
     private long accountUpdatedAtMs;
     private long accountCreatedAtMs;
+    private long pendingMinor;
+    private long giftTotalMinor;
     private CustomerRecord customer;
     private long resultKey;
     private Object resultObject;
+    /** The result object is the payout the command made, built from the command's fields when first read. */
+    private boolean resultPayout;
     private boolean replayed;
     private int rowCount;
     private long rowTotal;
@@ -112,9 +119,12 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         resultTimestampMs = 0;
         accountUpdatedAtMs = 0;
         accountCreatedAtMs = 0;
+        pendingMinor = 0;
+        giftTotalMinor = -1;
         customer = null;
         resultKey = -1;
         resultObject = null;
+        resultPayout = false;
         replayed = false;
         java.util.Arrays.fill(rowObjects, 0, rowCount, null);
         rowCount = 0;
@@ -244,6 +254,31 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         this.accountCreatedAtMs = timeMs;
     }
 
+    /** @return for merchant balance reads: the money held for the merchant by escrowed purchases (not yet its own). */
+    public long pendingMinor()
+    {
+        return pendingMinor;
+    }
+
+    public void pendingMinor(final long amountMinor)
+    {
+        this.pendingMinor = amountMinor;
+    }
+
+    /**
+     * @return for customer balance reads: what the customer's unexpired gift balances in the currency hold, or -1 when
+     * the customer never had a gift balance (its balance then shows no gift figure at all).
+     */
+    public long giftTotalMinor()
+    {
+        return giftTotalMinor;
+    }
+
+    public void giftTotalMinor(final long amountMinor)
+    {
+        this.giftTotalMinor = amountMinor;
+    }
+
     /** @return the customer a customer command created or read; immutable, safe to read on any thread. */
     public CustomerRecord customer()
     {
@@ -266,10 +301,30 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         this.resultKey = key;
     }
 
-    /** @return the payment method or payout the command created or read; immutable, safe on any thread. */
+    /**
+     * @return the record the command created, changed or read (payment method, payout, purchase, refund, gift balance),
+     * or for some refusals the one it was refused for; immutable, safe on any thread. A payout the command made
+     * ({@link #resultPayoutFromCommand()}) is built from the command's fields here, on the reading thread (the reply's),
+     * so the ledger thread allocates nothing for it.
+     */
     public Object resultObject()
     {
+        if (resultObject == null && resultPayout)
+        {
+            resultObject = new PayoutRecord(resultKey, textString(Field.MERCHANT_ID), get(Field.AMOUNT_MINOR),
+                (int)get(Field.CURRENCY), textString(Field.BANK_ACCOUNT), textString(Field.DESCRIPTION),
+                textString(Field.METADATA_JSON), resultTimestampMs);
+        }
         return resultObject;
+    }
+
+    /**
+     * Marks the result object as the payout this PAYOUT command made: key {@link #resultKey()}, time
+     * {@link #resultTimestampMs()}, and the command's merchant, amount, currency and texts.
+     */
+    public void resultPayoutFromCommand()
+    {
+        this.resultPayout = true;
     }
 
     public void resultObject(final Object record)
@@ -307,7 +362,10 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         this.rowTotal = total;
     }
 
-    /** @return an immutable record of row {@code row} (customer, payment method, payout), or null for history rows. */
+    /**
+     * @return an immutable record of row {@code row} (customer, payment method, payout, purchase, refund, gift balance),
+     * or null for history rows.
+     */
     public Object rowObject(final int row)
     {
         return rowObjects[row];

@@ -2,13 +2,17 @@ package io.ledger.engine;
 
 import static io.ledger.engine.Field.AMOUNT_MINOR;
 import static io.ledger.engine.Field.BANK_ACCOUNT;
+import static io.ledger.engine.Field.CASHBACK_BASIS_POINTS;
+import static io.ledger.engine.Field.CASHBACK_MINOR;
 import static io.ledger.engine.Field.CURRENCY;
 import static io.ledger.engine.Field.CUSTOMER_KEY;
 import static io.ledger.engine.Field.DEPLOYMENT_SALT;
 import static io.ledger.engine.Field.DESCRIPTION;
 import static io.ledger.engine.Field.EMAIL;
+import static io.ledger.engine.Field.EXPIRES_AT_MS;
 import static io.ledger.engine.Field.EXPIRY_MONTH;
 import static io.ledger.engine.Field.EXPIRY_YEAR;
+import static io.ledger.engine.Field.EXTERNAL_REFERENCE;
 import static io.ledger.engine.Field.FROM_MS;
 import static io.ledger.engine.Field.IDEMPOTENCY_KEY;
 import static io.ledger.engine.Field.IS_DEFAULT;
@@ -24,11 +28,16 @@ import static io.ledger.engine.Field.PAGE_OFFSET;
 import static io.ledger.engine.Field.PAYMENT_METHOD_KEY;
 import static io.ledger.engine.Field.PHONE;
 import static io.ledger.engine.Field.PRODUCT_ID;
+import static io.ledger.engine.Field.PURCHASE_KEY;
+import static io.ledger.engine.Field.PURCHASE_STATUS;
 import static io.ledger.engine.Field.QUANTITY;
+import static io.ledger.engine.Field.REFUNDABLE_UNTIL_MS;
+import static io.ledger.engine.Field.RELEASE_AT_MS;
 import static io.ledger.engine.Field.ROW_FILTER;
 import static io.ledger.engine.Field.SEARCH;
 import static io.ledger.engine.Field.TO_CUSTOMER_KEY;
 import static io.ledger.engine.Field.TO_MS;
+import static io.ledger.engine.Field.USE_GIFT_BALANCE;
 
 /**
  * Every command the ledger understands, each declared once: its stable wire code (written to the journal: never
@@ -48,8 +57,15 @@ public enum CommandType
     NOOP(0, Mode.QUERY),
 
     CREATE_CUSTOMER(1, Mode.JOURNALED, MERCHANT_ID, PHONE, EMAIL, NAME, METADATA_JSON, IDEMPOTENCY_KEY),
-    PAY_IN(2, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, DESCRIPTION, IDEMPOTENCY_KEY),
-    PURCHASE(3, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, QUANTITY, PRODUCT_ID, IDEMPOTENCY_KEY),
+    PAY_IN(2, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, DESCRIPTION, IDEMPOTENCY_KEY, EXTERNAL_REFERENCE),
+    /**
+     * A customer buys from its merchant. With {@code RELEASE_AT_MS} the money is held (escrow) until released, cancelled
+     * or released by itself at that time; with {@code USE_GIFT_BALANCE} gift balances pay first; with a cashback field
+     * the merchant credits part of it back in the same movement.
+     */
+    PURCHASE(3, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, QUANTITY, PRODUCT_ID, IDEMPOTENCY_KEY,
+        DESCRIPTION, EXTERNAL_REFERENCE, RELEASE_AT_MS, REFUNDABLE_UNTIL_MS, USE_GIFT_BALANCE, CASHBACK_MINOR,
+        CASHBACK_BASIS_POINTS),
     /** PATCH semantics: {@code EMAIL} and {@code NAME} change when given; {@code METADATA_JSON} (required) is replaced. */
     UPDATE_CUSTOMER(4, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, EMAIL, NAME, METADATA_JSON, IDEMPOTENCY_KEY),
     /** {@code CUSTOMER_KEY} pays {@code TO_CUSTOMER_KEY}, both customers of the merchant. */
@@ -68,6 +84,21 @@ public enum CommandType
     INITIALIZE_DEPLOYMENT(9, Mode.JOURNALED, DEPLOYMENT_SALT),
     /** The method becomes its customer's default; the customer's previous default no longer is. */
     SET_DEFAULT_PAYMENT_METHOD(10, Mode.JOURNALED, MERCHANT_ID, PAYMENT_METHOD_KEY, IDEMPOTENCY_KEY),
+    /** Money back from the merchant to the customer of a purchase; without {@code AMOUNT_MINOR}, all that is left. */
+    REFUND_PURCHASE(11, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, AMOUNT_MINOR, DESCRIPTION, IDEMPOTENCY_KEY),
+    /** Pays a held (escrowed) purchase's money to the merchant. */
+    RELEASE_PURCHASE(12, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, IDEMPOTENCY_KEY),
+    /** Returns a held purchase's money to the customer, while its refundable window is open. */
+    CANCEL_PURCHASE(13, Mode.JOURNALED, MERCHANT_ID, PURCHASE_KEY, IDEMPOTENCY_KEY),
+    /** A merchant-funded balance a customer can spend on purchases, optionally expiring. */
+    CREATE_GIFT_BALANCE(14, Mode.JOURNALED, MERCHANT_ID, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, EXPIRES_AT_MS, DESCRIPTION,
+        IDEMPOTENCY_KEY),
+    /**
+     * Ledger time passes: carries nothing but its timestamp. The wiring journals one when the wall clock has passed the
+     * ledger's next deadline and no other command came by; like every journaled command, it first makes the ledger
+     * process each deadline up to its time (see {@link Ledger#nextDeadlineMs()}).
+     */
+    TICK(15, Mode.JOURNALED),
 
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
     /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */
@@ -83,7 +114,14 @@ public enum CommandType
     LIST_CUSTOMER_PAYMENT_METHODS(108, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
     /** With {@code CUSTOMER_KEY} present, only that customer's methods (none when not the merchant's customer). */
     LIST_PAYMENT_METHODS(109, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
-    GET_PAYMENT_METHOD(110, Mode.QUERY, MERCHANT_ID, PAYMENT_METHOD_KEY);
+    GET_PAYMENT_METHOD(110, Mode.QUERY, MERCHANT_ID, PAYMENT_METHOD_KEY),
+    GET_PURCHASE(111, Mode.QUERY, MERCHANT_ID, PURCHASE_KEY),
+    /** Newest first; each of {@code CUSTOMER_KEY}, {@code PURCHASE_STATUS} and {@code EXTERNAL_REFERENCE} narrows it when present. */
+    LIST_PURCHASES(112, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PURCHASE_STATUS, EXTERNAL_REFERENCE, PAGE_LIMIT, PAGE_OFFSET),
+    /** A purchase's refunds, newest first. */
+    LIST_PURCHASE_REFUNDS(113, Mode.QUERY, MERCHANT_ID, PURCHASE_KEY, PAGE_LIMIT, PAGE_OFFSET),
+    /** A customer's gift balances, oldest first. */
+    LIST_GIFT_BALANCES(114, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET);
 
     /** Whether a command changes state (and so is journaled before it is acknowledged) or only reads. */
     enum Mode

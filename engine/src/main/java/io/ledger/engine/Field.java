@@ -66,7 +66,30 @@ public enum Field
     /** History queries: the latest entry time kept, inclusive. */
     TO_MS(Kind.I64, "toMs", Long.MAX_VALUE, null),
     /** Which rows a list keeps: one of {@code CommandEvent.FILTER_*}. */
-    ROW_FILTER(Kind.I32, "filter", CommandEvent.FILTER_ALL, null);
+    ROW_FILTER(Kind.I32, "filter", CommandEvent.FILTER_ALL, null),
+
+    // ---- purchases as resources, refunds, escrow, gift balances, cashback
+    /** The purchase a refund, release or cancel acts on, or the one read. */
+    PURCHASE_KEY(Kind.I64, "purchaseId", -1, IdKind.PURCHASE),
+    /**
+     * The client's own reference of a purchase or pay-in (1..128 printable characters, the adapter checks): returned
+     * as given; among purchases, one customer uses each at most once.
+     */
+    EXTERNAL_REFERENCE(Kind.TEXT, "externalReference", 0, null),
+    /** An escrowed purchase: when its hold is released to the merchant by itself, epoch milliseconds of ledger time. */
+    RELEASE_AT_MS(Kind.I64, "releaseAtMs", 0, null),
+    /** An escrowed purchase: the last moment it may be cancelled, epoch ms; absent: {@link #RELEASE_AT_MS}. */
+    REFUNDABLE_UNTIL_MS(Kind.I64, "refundableUntilMs", 0, null),
+    /** A gift balance: when its remainder returns to the merchant, epoch ms; absent: never. */
+    EXPIRES_AT_MS(Kind.I64, "expiresAtMs", 0, null),
+    /** A purchase spends the customer's unexpired gift balances in its currency before cash. */
+    USE_GIFT_BALANCE(Kind.BOOL, "useGiftBalance", 0, null),
+    /** A purchase's cashback as an amount: 1 to the purchase's amount, in minor units. */
+    CASHBACK_MINOR(Kind.I64, "cashbackMinor", 0, null),
+    /** A purchase's cashback as a share of its amount: 1..10000 basis points, rounded down to the minor unit. */
+    CASHBACK_BASIS_POINTS(Kind.I32, "cashbackBasisPoints", 0, null),
+    /** List purchases: only those with this {@link PurchaseStatus} (its ordinal). */
+    PURCHASE_STATUS(Kind.I32, "status", -1, null);
 
     /** How a field's value is held and journaled. */
     public enum Kind

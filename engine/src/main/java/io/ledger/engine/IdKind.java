@@ -16,7 +16,11 @@ public enum IdKind
     BALANCE("bal_"),
     TRANSFER("trf_"),
     PAYOUT("po_"),
-    PAYMENT_METHOD("pm_");
+    PAYMENT_METHOD("pm_"),
+    /** A refund of a purchase; its key is the refund command's id. */
+    REFUND("rfd_"),
+    /** A gift balance; its key is the id of the command that created it. */
+    GIFT_BALANCE("gft_");
 
     private final String prefix;
 

@@ -1,14 +1,14 @@
 package io.ledger.engine;
 
-import com.lmax.disruptor.EventHandler;
-
 /**
- * The pipeline's journal stage (thread {@code ledger-journal}): appends each journaled command and ends each batch
- * (where {@code fsync} durability syncs). After a failure it appends nothing more, so the journal has no gaps.
+ * The pipeline's journal stage (on the ledger thread, before the ledger stage applies the same command): appends each
+ * journaled command and ends each batch ({@link JournalWriter#endOfBatch()}: where a journal without a sync thread
+ * syncs, and where one with a sync thread notes how far it was appended). After a failure it appends nothing more, so
+ * the journal has no gaps.
  *
- * <p>Single-threaded: the journal thread only.
+ * <p>Single-threaded: the ledger thread only.
  */
-final class JournalStage implements EventHandler<CommandEvent>
+final class JournalStage
 {
     private final LedgerPipeline pipeline;
     private final JournalWriter journal;
@@ -21,12 +21,12 @@ final class JournalStage implements EventHandler<CommandEvent>
         this.journal = journal;
     }
 
-    @Override
-    public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
+    /** Appends the command if it is journaled. @return false when the journal failed (now or before): do not apply it. */
+    boolean onEvent(final CommandEvent event, final long sequence)
     {
         if (pipeline.failedAt(sequence))
         {
-            return; // after a failure nothing more is appended: the journal must not have gaps
+            return false; // after a failure nothing more is appended: the journal must not have gaps
         }
         try
         {
@@ -38,16 +38,36 @@ final class JournalStage implements EventHandler<CommandEvent>
                 }
                 journal.append(event);
             }
-            if (endOfBatch)
-            {
-                journal.endOfBatch();
-                firstUnsyncedSequence = -1;
-            }
+            return true;
         }
         catch (final Throwable error)
         {
-            // Everything since the last good endOfBatch may be unsynced: acknowledge none of it.
-            pipeline.fail("journal", firstUnsyncedSequence >= 0 ? Math.min(firstUnsyncedSequence, sequence) : sequence, error);
+            failSince(sequence, error);
+            return false;
         }
+    }
+
+    /** Ends the batch whose last sequence is {@code sequence}. */
+    void endOfBatch(final long sequence)
+    {
+        if (pipeline.failedAt(sequence))
+        {
+            return;
+        }
+        try
+        {
+            journal.endOfBatch();
+            firstUnsyncedSequence = -1;
+        }
+        catch (final Throwable error)
+        {
+            failSince(sequence, error);
+        }
+    }
+
+    /** Everything since the last good endOfBatch may be unsynced: acknowledge none of it. */
+    private void failSince(final long sequence, final Throwable error)
+    {
+        pipeline.fail("journal", firstUnsyncedSequence >= 0 ? Math.min(firstUnsyncedSequence, sequence) : sequence, error);
     }
 }

@@ -3,10 +3,16 @@ package io.ledger.engine;
 import io.ledger.engine.command.BalanceQueries;
 import io.ledger.engine.command.CommandTable;
 import io.ledger.engine.command.CustomerCommands;
+import io.ledger.engine.command.DeadlineCommands;
 import io.ledger.engine.command.DeploymentCommands;
+import io.ledger.engine.command.EscrowCommands;
+import io.ledger.engine.command.GiftCommands;
 import io.ledger.engine.command.HistoryQueries;
 import io.ledger.engine.command.MoneyCommands;
 import io.ledger.engine.command.PaymentMethodCommands;
+import io.ledger.engine.command.PurchaseCommands;
+import io.ledger.engine.command.PurchaseQueries;
+import io.ledger.engine.command.RefundCommands;
 import io.ledger.engine.internal.Accounts;
 import io.ledger.engine.internal.CommandHandler;
 import io.ledger.engine.internal.Counters;
@@ -32,8 +38,13 @@ import org.agrona.collections.Long2LongHashMap;
  * is a bug.
  *
  * <p>Invariants kept always on, because they are cheap: no balance below zero, no balance above
- * {@link CommandEvent#AMOUNT_MINOR_MAX}, and per currency the customer plus merchant balances equal the money
- * paid in minus the money paid out (checked in full by {@link #checkConservation()}).
+ * {@link CommandEvent#AMOUNT_MINOR_MAX}, and per currency the customer and merchant balances, escrow holds and gift
+ * balances together equal the money paid in minus the money paid out (checked in full by {@link #checkConservation()}).
+ *
+ * <p>Time: the ledger's time is the time of the journaled command it applies (never earlier than the previous one's).
+ * Before applying a journaled command it processes every deadline up to that time (escrow holds released, gift balances
+ * expired: see {@code DeadlineCommands}), so deadlines pass in the journal's order and replay passes them alike;
+ * {@link #nextDeadlineMs()} tells the wiring when to journal a {@link CommandType#TICK} if no command comes by.
  *
  * <p>Queries travel the same ring and are answered here, between commands, so every read is linearizable. List
  * queries copy their page into the event (immutable records by reference, history rows by value), so the reply
@@ -53,10 +64,16 @@ public final class Ledger
     public static final int IDEMPOTENCY_KEYS_MAX = IdempotencyStore.KEYS_MAX;
     /** Most saved payment methods per customer. */
     public static final int PAYMENT_METHODS_PER_CUSTOMER_MAX = PaymentMethodCommands.PER_CUSTOMER_MAX;
+    /** Most gift balances with money left per customer. */
+    public static final int GIFT_BALANCES_ACTIVE_PER_CUSTOMER_MAX = io.ledger.engine.internal.GiftBook.ACTIVE_PER_CUSTOMER_MAX;
+    /** Most refunds per purchase. */
+    public static final int REFUNDS_PER_PURCHASE_MAX = RefundCommands.PER_PURCHASE_MAX;
+    /** The furthest ahead of the ledger's time an escrow release or a gift balance's expiry may be: about ten years. */
+    public static final long DEADLINE_AHEAD_MS_MAX = GiftCommands.DEADLINE_AHEAD_MS_MAX;
 
-    /** History entries allocated up front by default. */
-    public static final int HISTORY_ENTRIES_INITIAL_DEFAULT = 1 << 16;
-    /** History text bytes allocated up front by default. */
+    /** History entries allocated up front by default: one chunk (the history grows by chunks, never by copying). */
+    public static final int HISTORY_ENTRIES_INITIAL_DEFAULT = 1 << 12;
+    /** History text bytes allocated up front by default: one chunk. */
     public static final int HISTORY_TEXT_BYTES_INITIAL_DEFAULT = 1 << 16;
 
     private final LedgerState state;
@@ -64,6 +81,8 @@ public final class Ledger
     private final IdempotencyStore idempotency;
     private final CommandTable handlers = new CommandTable();
     private final CommandHandler dispatch = handlers::apply;
+    /** Processes the deadlines due by a journaled command's time, before it: not state, the deadlines are. */
+    private final CommandHandler dueDeadlines;
 
     /**
      * @param defaultCurrency the packed currency a balance read without one reports, when the account has never
@@ -76,9 +95,9 @@ public final class Ledger
 
     /**
      * @param defaultCurrency          as above.
-     * @param historyEntriesInitial    history entries to allocate up front. The history grows by doubling past it;
-     *                                 sized for the expected history, the ledger thread allocates nothing per
-     *                                 payment (a pay-in or purchase writes 1 or 2 entries).
+     * @param historyEntriesInitial    history entries to allocate up front. The history grows by chunks past it
+     *                                 (never copying); sized for the expected history, the ledger thread allocates
+     *                                 nothing per payment (a pay-in or purchase writes 1 or 2 entries).
      * @param historyTextBytesInitial  bytes of history text (descriptions, product ids) to allocate up front.
      */
     public Ledger(final int defaultCurrency, final int historyEntriesInitial, final int historyTextBytesInitial)
@@ -99,7 +118,17 @@ public final class Ledger
         handlers.register(CommandType.NOOP, (event, timeMs) -> event.result(ResultCode.OK));
         new CustomerCommands(state).register(handlers);
         new MoneyCommands(state, money).register(handlers);
-        new BalanceQueries(state, defaultCurrency).register(handlers);
+        final GiftCommands gifts = new GiftCommands(state, money);
+        gifts.register(handlers);
+        new PurchaseCommands(state, money, gifts).register(handlers);
+        new PurchaseQueries(state).register(handlers);
+        new RefundCommands(state, money).register(handlers);
+        final EscrowCommands escrow = new EscrowCommands(state, money);
+        escrow.register(handlers);
+        final DeadlineCommands deadlines = new DeadlineCommands(state, escrow, gifts);
+        deadlines.register(handlers);
+        dueDeadlines = deadlines::runDue;
+        new BalanceQueries(state, defaultCurrency, gifts).register(handlers);
         new HistoryQueries(state).register(handlers);
         new PaymentMethodCommands(state).register(handlers);
         new DeploymentCommands(state).register(handlers);
@@ -120,6 +149,7 @@ public final class Ledger
         {
             counters.journaled(event.commandId(), timeMs);
             idempotency.expire(timeMs);
+            dueDeadlines.apply(event, timeMs);
             if (event.has(Field.IDEMPOTENCY_KEY))
             {
                 idempotency.apply(event, timeMs, dispatch);
@@ -177,6 +207,34 @@ public final class Ledger
         return counters.commandsApplied();
     }
 
+    /**
+     * @return the ledger time of its next deadline (an escrow hold's release, a gift balance's expiry), or
+     * {@link Long#MAX_VALUE} when none is pending. The next journaled command at or after it processes it; the pipeline
+     * publishes this for the wiring's tick timer.
+     */
+    public long nextDeadlineMs()
+    {
+        return state.deadlines().nextMs();
+    }
+
+    /** @return how many deadlines are pending. */
+    public int pendingDeadlines()
+    {
+        return state.deadlines().size();
+    }
+
+    /** @return the purchase's record, or null for a plain purchase or none (tests and tools). */
+    public PurchaseRecord purchaseRecord(final long purchaseKey)
+    {
+        return state.purchases().record(purchaseKey);
+    }
+
+    /** @return the gift balance, or null (tests and tools). */
+    public GiftBalanceRecord giftBalance(final long giftKey)
+    {
+        return state.gifts().get(giftKey);
+    }
+
     /** @return the deployment's id salt (see {@link Ids}), or 0 when it has none (a data directory from before). */
     public long deploymentSalt()
     {
@@ -205,13 +263,16 @@ public final class Ledger
     }
 
     /**
-     * Checks the whole-ledger money invariant: for every currency, customer balances plus merchant balances
-     * equal the money paid in minus the money paid out, and no balance is negative.
+     * Checks the whole-ledger money invariant: for every currency, customer balances, merchant balances, escrow holds and
+     * gift balances together equal the money paid in minus the money paid out, and no balance is negative; and the
+     * records agree with the money: every held purchase's hold holds its amount and no other hold holds anything, every
+     * gift balance's account holds its remainder.
      *
-     * @throws IllegalStateException naming the first currency that does not add up.
+     * @throws IllegalStateException naming the first currency, purchase or gift balance that does not add up.
      */
     public void checkConservation()
     {
+        checkRecordsAgreeWithTheMoney();
         final Accounts accounts = state.accounts();
         final Long2LongHashMap held = new Long2LongHashMap(SnapshotRecords.MISSING);
         accounts.sumHeld(held);
@@ -235,12 +296,45 @@ public final class Ledger
         });
     }
 
+    private void checkRecordsAgreeWithTheMoney()
+    {
+        final Accounts accounts = state.accounts();
+        final long[] held = new long[2]; // held purchases, gift balances with money left
+        state.purchases().forEachRecord(purchase ->
+        {
+            final long expected = purchase.status() == PurchaseStatus.HELD ? purchase.amountMinor() : 0;
+            final long actual = accounts.heldBalance(purchase.key(), purchase.currency());
+            if (actual != expected)
+            {
+                throw new IllegalStateException("purchase key=" + purchase.key() + " status=" + purchase.status() + " holds " + actual +
+                    ", expected " + expected);
+            }
+            held[0] += expected > 0 ? 1 : 0;
+        });
+        state.gifts().forEachRecord(gift ->
+        {
+            final long actual = accounts.giftBalance(gift.key(), gift.currency());
+            if (actual != gift.remainingMinor())
+            {
+                throw new IllegalStateException("gift balance key=" + gift.key() + " holds " + actual + ", its record says " +
+                    gift.remainingMinor());
+            }
+            held[1] += actual > 0 ? 1 : 0;
+        });
+        if (held[0] != accounts.heldAccounts() || held[1] != accounts.giftAccounts())
+        {
+            throw new IllegalStateException("holds=" + accounts.heldAccounts() + " for " + held[0] + " held purchases, gift accounts=" +
+                accounts.giftAccounts() + " for " + held[1] + " gift balances with money left");
+        }
+    }
+
     /**
      * A hash of everything replay rebuilds: two ledgers with equal hashes hold the same state. Folds the parts in the
      * order the hash has always had, so a ledger rebuilt from an older data directory hashes as it did: counters,
      * merchants and their books, per customer (by key) its record, account links and payment method keys, the payment
-     * methods, the idempotency keys, the balances and totals, the history, the text size, and last the deployment salt
-     * when there is one. Iterates keys in sorted order, so it does not depend on how a hash map laid out its slots.
+     * methods, the idempotency keys, the balances and totals, the history, the text size, the deployment salt when there
+     * is one, and then each only when not empty: escrow holds and gift balances' money, purchase records, gift balance
+     * records. What is derived (indexes, the deadline queue, money totals) is not folded: it follows from these. Iterates keys in sorted order, so it does not depend on how a hash map laid out its slots.
      * Allocates; only reads, so another thread may compute it while the owner waits (see {@code LedgerSnapshot}).
      */
     public long stateHash()
@@ -260,6 +354,9 @@ public final class Ledger
         state.entries().hashInto(hash);
         hash.add(state.texts().sizeBytes());
         state.deployment().hashInto(hash);
+        state.accounts().hashHoldsInto(hash);
+        state.purchases().hashInto(hash);
+        state.gifts().hashInto(hash);
         return hash.value();
     }
 

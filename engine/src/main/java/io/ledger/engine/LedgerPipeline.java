@@ -2,41 +2,47 @@ package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * The command pipeline: a multi-producer Disruptor ring of preallocated {@link CommandEvent}s, consumed by a
- * journal stage and the ledger stage in parallel, and then by the reply stage, which releases a reply only once
- * its command is both applied and journaled. See {@code package-info.java} for the picture.
+ * The command pipeline: a multi-producer Disruptor ring of preallocated {@link CommandEvent}s with one consumer, the
+ * ledger thread ({@link LedgerProcessor}), which journals and then applies each command in sequence order; the replies
+ * of a batch are released by the ledger thread itself once the batch is journaled, or, when the journal syncs on a
+ * thread of its own ({@code fsync} durability, {@link JournalWriter#syncer()}), by the sync thread
+ * ({@link SyncProcessor}) once the sync that covers the batch returns. See {@code package-info.java} for the picture.
  *
  * <p>Publishing never blocks: when the ring is full {@link #tryPublish} returns false and the caller refuses the
- * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread.
+ * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread. A slot is reused only
+ * after its reply was handed to its {@link ReplySink}.
  *
- * <p>Failure policy: if the journal throws, or the ledger throws (a bug), nothing from that command on is ever
- * acknowledged: the reply stage answers those commands with {@link ResultCode}-less "unavailable" replies (the
- * event's {@link CommandEvent#result()} is {@code null}) and the {@link Context#fatalErrorHandler} is told, so the
- * process can stop and recover from the journal.
+ * <p>Failure policy: if the journal throws (an append, or the sync that should cover a batch), or the ledger throws (a
+ * bug), nothing from that command on is ever acknowledged: replies to those commands carry no result (the event's
+ * {@link CommandEvent#result()} is {@code null}, "unavailable") and the {@link Context#fatalErrorHandler} is told, so
+ * the process can stop and recover from the journal. A command is journaled before it is applied, so a journal that
+ * fails leaves it unapplied.
  *
- * <p>Snapshots: with a {@link Context#snapshotTaker}, the ledger stage hands the ledger to it between two commands, at
- * the end of a batch, once {@link Context#snapshotEveryCommands} journaled commands were applied since the last one
- * or after {@link #requestSnapshot()}; the ledger thread pauses for as long as the taker needs. {@link #close()} takes
- * a final one after the ledger thread stopped and before the journal closes.
+ * <p>Snapshots never pause the ledger thread: they are written by a follower that keeps its own copy of the ledger by
+ * reading the journal (the journal module's {@code SnapshotAgent}). The pipeline only tells its
+ * {@link Context#snapshotTaker} to take a final one in {@link #close()}, after the ledger thread stopped and before the
+ * journal closes.
  *
  * <p>Pauses: the ledger stage measures, for every command, how long the ledger thread went without completing a
  * command while that one was waiting: {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow
- * command, a snapshot, a GC pause and a late wake-up alike, costs one {@link System#nanoTime()} per command and
+ * command, a GC pause, a descheduled thread and a late wake-up alike, costs one {@link System#nanoTime()} per command and
  * allocates nothing. The longest is readable from any thread ({@link #longestPauseNsSinceStart()},
  * {@link #takeLongestPauseNs()}); a pause of at least {@link Context#pauseWarnNs} is counted and reported to the
  * {@link Context#longPauseHandler}, at most once a second.
  *
- * <p>Thread-safety: {@link #tryPublish}, {@link #requestSnapshot()} and the figures ({@link #remainingCapacity()},
- * the pause figures) may be called from any number of threads; everything else from one.
+ * <p>Deadlines: at the end of each batch the ledger stage publishes the ledger's next deadline
+ * ({@link #nextDeadlineMs()}); a {@link DeadlineTicker} run by the wiring journals a {@link CommandType#TICK} once the
+ * clock has passed it, so that a hold is released or a gift balance expires even when no other command comes by.
+ *
+ * <p>Thread-safety: {@link #tryPublish}, {@link #publishTick()} and the figures ({@link #remainingCapacity()}, the pause
+ * figures, {@link #nextDeadlineMs()}) may be called from any number of threads; everything else from one.
  */
 public final class LedgerPipeline implements AutoCloseable
 {
@@ -86,9 +92,11 @@ public final class LedgerPipeline implements AutoCloseable
 
     private final Context context;
     private final RingBuffer<CommandEvent> ring;
-    private final BatchEventProcessor<CommandEvent> journalProcessor;
-    private final BatchEventProcessor<CommandEvent> ledgerProcessor;
-    private final BatchEventProcessor<CommandEvent> replyProcessor;
+    private final LedgerProcessor ledgerProcessor;
+    /** Null unless the journal syncs on a thread of its own. */
+    private final SyncProcessor syncProcessor;
+    /** How far replies are released: the ring's one gating sequence. */
+    private final Sequence replied;
     private final Thread[] threads;
     private final EpochClock clock;
     private final long firstCommandId;
@@ -97,7 +105,7 @@ public final class LedgerPipeline implements AutoCloseable
     private final SnapshotTaker snapshotTaker;
     private final PauseFigures pauses;
     private volatile long failedSequence = Long.MAX_VALUE;
-    private volatile boolean snapshotRequested;
+    private volatile long nextDeadlineMs;
     private volatile boolean closed;
 
     private LedgerPipeline(final Context context, final Ledger ledger, final JournalWriter journal)
@@ -111,24 +119,19 @@ public final class LedgerPipeline implements AutoCloseable
         this.pauses = new PauseFigures(context.pauseWarnNs, context.longPauseHandler);
         ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
         ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
+        nextDeadlineMs = ledger.nextDeadlineMs();
 
-        final SequenceBarrier head = ring.newBarrier();
-        journalProcessor = new BatchEventProcessorBuilder().build(ring, head, new JournalStage(this, journal));
-        ledgerProcessor = new BatchEventProcessorBuilder().build(ring, head, new LedgerStage(this, ledger, snapshotTaker,
-            context.snapshotEveryCommands, context.commandsSinceSnapshot, context.snapshotErrorHandler, pauses));
-        final SequenceBarrier appliedAndJournaled =
-            ring.newBarrier(journalProcessor.getSequence(), ledgerProcessor.getSequence());
-        replyProcessor = new BatchEventProcessorBuilder().build(ring, appliedAndJournaled, new ReplyStage(this));
-        ring.addGatingSequences(replyProcessor.getSequence());
+        final JournalWriter.Syncer syncer = journal.syncer();
+        final ReplyStage replyStage = new ReplyStage(this, ring, context.replyErrorHandler);
+        syncProcessor = syncer == null ? null : new SyncProcessor(this, syncer, replyStage);
+        ledgerProcessor = new LedgerProcessor(this, ring, new JournalStage(this, journal), new LedgerStage(this, ledger, pauses),
+            syncer == null ? replyStage : null, syncProcessor);
+        replied = syncProcessor == null ? ledgerProcessor.sequence() : syncProcessor.sequence();
+        ring.addGatingSequences(replied);
 
-        journalProcessor.setExceptionHandler(failStop("journal"));
-        ledgerProcessor.setExceptionHandler(failStop("ledger"));
-        replyProcessor.setExceptionHandler(failStop("reply"));
-
-        threads = new Thread[] {
-            new Thread(journalProcessor, "ledger-journal"),
-            new Thread(ledgerProcessor, "ledger-apply"),
-            new Thread(replyProcessor, "ledger-reply")};
+        threads = syncProcessor == null
+            ? new Thread[] {new Thread(ledgerProcessor, "ledger")}
+            : new Thread[] {new Thread(ledgerProcessor, "ledger"), new Thread(syncProcessor, "ledger-sync")};
         for (final Thread thread : threads)
         {
             thread.setDaemon(true);
@@ -136,17 +139,12 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    private FailStop failStop(final String stage)
-    {
-        return new FailStop(this, stage, firstCommandId, context.replyErrorHandler, context.fatalErrorHandler);
-    }
-
     /**
-     * Starts the pipeline's three threads.
+     * Starts the pipeline's threads: the ledger thread, and the sync thread when the journal asks for one.
      *
      * @param ledger  the state machine, already rebuilt from the journal; from now on touched only by the
      *                ledger thread.
-     * @param journal where journaled commands go; from now on touched only by the journal thread.
+     * @param journal where journaled commands go; from now on appended to only by the ledger thread.
      */
     public static LedgerPipeline start(final Context context, final Ledger ledger, final JournalWriter journal)
     {
@@ -194,18 +192,38 @@ public final class LedgerPipeline implements AutoCloseable
     }
 
     /**
-     * Asks the ledger stage for a snapshot at the end of its current or next batch (if anything was journaled since
-     * the last one), and publishes a no-op so that an idle ledger thread wakes up for it. Does nothing without a
-     * {@link Context#snapshotTaker}. Any thread.
+     * Publishes a {@link CommandType#TICK}: a journaled command that carries nothing but the clock's time, so that the
+     * ledger processes the deadlines up to it. Any thread.
+     *
+     * @return false when the ring is full or the pipeline closed (nothing published).
      */
-    public void requestSnapshot()
+    public boolean publishTick()
     {
-        if (snapshotTaker == null || closed)
+        return tryPublish((event, arg) -> event.type(CommandType.TICK), null);
+    }
+
+    /**
+     * @return the ledger's next deadline as of the end of the ledger stage's latest batch (or of replay), epoch ms of
+     * ledger time; {@link Long#MAX_VALUE} when none is pending. Any thread.
+     */
+    public long nextDeadlineMs()
+    {
+        return nextDeadlineMs;
+    }
+
+    /** Publishes the ledger's next deadline for other threads. Ledger thread, at the end of a batch. */
+    void nextDeadlineMs(final long deadlineMs)
+    {
+        if (nextDeadlineMs != deadlineMs)
         {
-            return;
+            nextDeadlineMs = deadlineMs;
         }
-        snapshotRequested = true;
-        tryPublish((event, arg) -> { }, null); // a NOOP (if the ring is full, a batch is running and will see the flag)
+    }
+
+    /** @return the clock that stamps commands: the time a tick would carry. */
+    EpochClock clock()
+    {
+        return clock;
     }
 
     /** @return free slots in the ring right now: a gauge for metrics. */
@@ -245,13 +263,13 @@ public final class LedgerPipeline implements AutoCloseable
      */
     public long ledgerStallNs(final long nowNs)
     {
-        final long next = ledgerProcessor.getSequence().get() + 1;
+        final long next = ledgerProcessor.sequence().get() + 1;
         if (!ring.isAvailable(next))
         {
             return 0; // nothing published waits (or it is still being filled: then the ledger is not the one waiting)
         }
         final long publishedNs = ring.get(next).publishedNs(); // visible: isAvailable read the publisher's release
-        if (ledgerProcessor.getSequence().get() >= next)
+        if (ledgerProcessor.sequence().get() >= next)
         {
             return 0; // applied meanwhile (the slot may be refilled from here on, so its time is not used)
         }
@@ -299,13 +317,15 @@ public final class LedgerPipeline implements AutoCloseable
         }
         closed = true;
         final long deadlineNs = System.nanoTime() + context.drainTimeoutNs;
-        while (replyProcessor.getSequence().get() < ring.getCursor() && System.nanoTime() < deadlineNs)
+        while (replied.get() < ring.getCursor() && System.nanoTime() < deadlineNs)
         {
             Thread.onSpinWait();
         }
-        journalProcessor.halt();
         ledgerProcessor.halt();
-        replyProcessor.halt();
+        if (syncProcessor != null)
+        {
+            syncProcessor.halt();
+        }
         boolean stopped = true;
         for (final Thread thread : threads)
         {
@@ -346,25 +366,13 @@ public final class LedgerPipeline implements AutoCloseable
         }
     }
 
-    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Stage threads. */
+    /** @return true when {@code sequence} is at or after a failure: a stage must not process it. Pipeline threads. */
     boolean failedAt(final long sequence)
     {
         return sequence >= failedSequence;
     }
 
-    /** @return true when {@link #requestSnapshot()} asked for a snapshot that was not taken yet. Ledger thread. */
-    boolean snapshotRequested()
-    {
-        return snapshotRequested;
-    }
-
-    /** Clears the request: a snapshot was taken, or nothing changed since the last one. Ledger thread. */
-    void snapshotRequestDone()
-    {
-        snapshotRequested = false;
-    }
-
-    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Stage threads. */
+    /** Stops acknowledging anything from {@code sequence} on and tells the fatal error handler. Pipeline threads. */
     void fail(final String stage, final long sequence, final Throwable error)
     {
         if (sequence < failedSequence)
@@ -387,7 +395,7 @@ public final class LedgerPipeline implements AutoCloseable
         /** {@link #PAUSE_WARN_MS_DEFAULT} in nanoseconds. */
         public static final long PAUSE_WARN_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(PAUSE_WARN_MS_DEFAULT);
         /** The wait strategy when none is chosen, a name {@link WaitStrategies#byName} knows; the server's default. */
-        public static final String WAIT_STRATEGY_DEFAULT = "blocking";
+        public static final String WAIT_STRATEGY_DEFAULT = "lite-blocking";
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
         private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
@@ -396,8 +404,6 @@ public final class LedgerPipeline implements AutoCloseable
         private long firstCommandId = 1;
         private long drainTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private SnapshotTaker snapshotTaker;
-        private long snapshotEveryCommands;
-        private long commandsSinceSnapshot;
         private long pauseWarnNs = PAUSE_WARN_NS_DEFAULT;
         private LongPauseHandler longPauseHandler = (pauseNs, commandId, unreported) ->
             System.err.println("ledger pipeline: the ledger thread went " + TimeUnit.NANOSECONDS.toMillis(pauseNs)
@@ -422,8 +428,9 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
-        /** How idle stages wait: {@code blocking} (default, kind to small machines), {@code sleeping},
-         * {@code yielding} or {@code busy-spin} (lowest latency, burns a core per stage). */
+        /** How the idle ledger thread waits: {@code lite-blocking} (default: parks, and a publisher signals only a
+         * parked thread), {@code blocking}, {@code sleeping}, {@code yielding} or {@code busy-spin} (lowest latency,
+         * burns a core); see {@link WaitStrategies}. */
         public Context waitStrategy(final String name)
         {
             this.waitStrategyName = name;
@@ -462,24 +469,13 @@ public final class LedgerPipeline implements AutoCloseable
             return this;
         }
 
-        /** Who takes snapshots; {@code null} (the default) for none. From now on owned by the pipeline, which closes it. */
+        /**
+         * Who takes snapshots (told only to take a final one at {@link #close()}); {@code null} (the default) for none.
+         * From now on owned by the pipeline, which closes it.
+         */
         public Context snapshotTaker(final SnapshotTaker snapshotTaker)
         {
             this.snapshotTaker = snapshotTaker;
-            return this;
-        }
-
-        /** A snapshot after this many journaled commands; 0 (the default) for none by count. */
-        public Context snapshotEveryCommands(final long snapshotEveryCommands)
-        {
-            this.snapshotEveryCommands = snapshotEveryCommands;
-            return this;
-        }
-
-        /** Journaled commands already applied that no snapshot holds (the journal tail replayed at start-up). */
-        public Context commandsSinceSnapshot(final long commandsSinceSnapshot)
-        {
-            this.commandsSinceSnapshot = commandsSinceSnapshot;
             return this;
         }
 
@@ -521,11 +517,6 @@ public final class LedgerPipeline implements AutoCloseable
             if (drainTimeoutNs < 0)
             {
                 throw new IllegalArgumentException("drainTimeoutNs=" + drainTimeoutNs + " must be >= 0");
-            }
-            if (snapshotEveryCommands < 0 || commandsSinceSnapshot < 0)
-            {
-                throw new IllegalArgumentException("snapshotEveryCommands=" + snapshotEveryCommands +
-                    " commandsSinceSnapshot=" + commandsSinceSnapshot + " must be >= 0");
             }
             if (pauseWarnNs <= 0)
             {

@@ -38,7 +38,13 @@ import io.ledger.engine.internal.TextArena;
  *  12   ENTRIES                    EntryLog
  *  13   TEXTS                      TextArena
  *  21   DEPLOYMENT (optional)      DeploymentState, only when the deployment has an id salt
+ *  22   HELD_BALANCES (optional)   Accounts, only when an escrow hold holds money; 23 GIFT_BALANCES likewise
+ *  24   PURCHASES (optional)       PurchaseBook: the purchases with a record, only when there is one
+ *  25   GIFT_BALANCE_RECORDS (opt.) GiftBook: every gift balance, only when there is one
  * </pre>
+ *
+ * What is derived from these (the purchase indexes, the gift balances per customer, the deadline queue, the money
+ * totals) is not written: {@link #read} rebuilds it.
  *
  * A text is an i32 UTF-8 byte length (-1 for null) and the bytes. SIZES comes first, the others in any order (but
  * after the ones they name). Every section of format version 2 (tags up to {@link SnapshotTags#REQUIRED_MAX}) is
@@ -50,9 +56,9 @@ import io.ledger.engine.internal.TextArena;
  * {@link #FORMAT_VERSION}, which changes only when an existing section's body changes (and then this class keeps a
  * reader for the old version).
  *
- * <p><b>Cost.</b> {@link #write} runs on the ledger thread between two commands (the pipeline's ledger stage), so
- * the ledger pauses while it runs: it walks every map and the whole history once, allocating only the UTF-8 bytes of
- * customer texts. See docs/operations.md for measured pauses.
+ * <p><b>Cost.</b> {@link #write} walks every map and the whole history once, allocating only the UTF-8 bytes of
+ * customer texts. The server runs it on the snapshot follower's own copy of the ledger (the journal module's
+ * {@code SnapshotAgent}), never on the pipeline's ledger thread, which therefore never stops for a snapshot.
  *
  * <p>Thread-safety: {@link #write} only reads the ledger, and never through the maps' cached iterators, so while the
  * owning thread waits, another thread may read the ledger at the same time (the snapshot writer computes
@@ -114,11 +120,9 @@ public final class LedgerSnapshot
         final int entriesSize = sections.readCount("history entries", EntryLog.CAPACITY_ENTRIES_MAX);
         final int textBytes = sections.readCount("text bytes", TextArena.CAPACITY_BYTES_MAX);
         sections.endSection();
-        // Sized as replay's doublings would have left it: restoring does not double the history again and again, and
-        // the first command after a start does not find it full (a doubling of millions of entries takes seconds).
-        final Ledger ledger = new Ledger(defaultCurrency,
-            capacityAbove(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT, EntryLog.CAPACITY_ENTRIES_MAX),
-            capacityAbove(textBytes, Ledger.HISTORY_TEXT_BYTES_INITIAL_DEFAULT, TextArena.CAPACITY_BYTES_MAX));
+        // Sized for what it holds (the history and texts grow by chunks, never by copying, so no room is kept ahead)
+        final Ledger ledger = new Ledger(defaultCurrency, Math.max(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT),
+            Math.max(textBytes, Ledger.HISTORY_TEXT_BYTES_INITIAL_DEFAULT));
         final LedgerState state = ledger.state();
         readSections(sections, state);
         if (state.entries().size() != entriesSize)
@@ -131,6 +135,7 @@ public final class LedgerSnapshot
             throw new SnapshotFormatException("section tag=" + SnapshotTags.TEXTS + " has " + state.texts().sizeBytes() +
                 " text bytes, SIZES said " + textBytes);
         }
+        state.rebuildDerived(); // indexes and the deadline queue, from the parts just read
         ledger.moneyTotals().recount(LedgerTotals.of(ledger)); // derived from the balances: recounted, never written
         return ledger;
     }
@@ -173,16 +178,5 @@ public final class LedgerSnapshot
                 throw new SnapshotFormatException("section tag=" + t + " is missing");
             }
         }
-    }
-
-    /** @return {@code initial} doubled until it exceeds {@code size}, at most {@code max}. */
-    static int capacityAbove(final int size, final int initial, final int max)
-    {
-        long capacity = Math.max(1, initial);
-        while (capacity <= size)
-        {
-            capacity *= 2;
-        }
-        return (int)Math.min(capacity, max);
     }
 }

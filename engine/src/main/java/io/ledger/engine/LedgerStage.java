@@ -1,49 +1,28 @@
 package io.ledger.engine;
 
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.Sequence;
-
 /**
- * The pipeline's ledger stage (thread {@code ledger-apply}): applies each command and notes its pause
- * ({@link PauseFigures}); at the end of a batch it publishes the money totals and the batch's longest pause and, when
- * a snapshot is due (by count or on request), hands the ledger to the {@link SnapshotTaker} between two commands.
+ * The pipeline's ledger stage (on the ledger thread, after the journal stage): applies each command and notes its pause
+ * ({@link PauseFigures}); at the end of a batch, once its replies are released, it publishes the money totals, the
+ * batch's longest pause and the ledger's next deadline. It never stops for a snapshot: snapshots come from a follower
+ * that reads the journal ({@link SnapshotTaker}).
  *
  * <p>Single-threaded: the ledger thread only; it alone touches the ledger.
  */
-final class LedgerStage implements EventHandler<CommandEvent>
+final class LedgerStage
 {
     private final LedgerPipeline pipeline;
     private final Ledger ledger;
-    private final SnapshotTaker snapshotTaker;
-    private final long snapshotEveryCommands;
-    private final LedgerPipeline.SnapshotErrorHandler snapshotErrorHandler;
     private final PauseFigures pauses;
-    /** Journaled commands applied since the state the last snapshot holds. */
-    private long sinceSnapshot;
-    private Sequence sequenceCallback;
 
-    LedgerStage(
-        final LedgerPipeline pipeline, final Ledger ledger, final SnapshotTaker snapshotTaker, final long snapshotEveryCommands,
-        final long commandsSinceSnapshot, final LedgerPipeline.SnapshotErrorHandler snapshotErrorHandler,
-        final PauseFigures pauses)
+    LedgerStage(final LedgerPipeline pipeline, final Ledger ledger, final PauseFigures pauses)
     {
         this.pipeline = pipeline;
         this.ledger = ledger;
-        this.snapshotTaker = snapshotTaker;
-        this.snapshotEveryCommands = snapshotEveryCommands;
-        this.sinceSnapshot = commandsSinceSnapshot;
-        this.snapshotErrorHandler = snapshotErrorHandler;
         this.pauses = pauses;
     }
 
-    @Override
-    public void setSequenceCallback(final Sequence sequenceCallback)
-    {
-        this.sequenceCallback = sequenceCallback;
-    }
-
-    @Override
-    public void onEvent(final CommandEvent event, final long sequence, final boolean endOfBatch)
+    /** Applies one command; its journal record, if it has one, is written already. */
+    void onEvent(final CommandEvent event, final long sequence)
     {
         if (pipeline.failedAt(sequence))
         {
@@ -60,52 +39,13 @@ final class LedgerStage implements EventHandler<CommandEvent>
             return;
         }
         pauses.completed(event.publishedNs(), event.commandId());
-        if (event.type().journaled())
-        {
-            sinceSnapshot++;
-        }
-        if (endOfBatch)
-        {
-            ledger.moneyTotals().publish();
-            pauses.endOfBatch();
-            if (snapshotTaker != null)
-            {
-                maybeSnapshot(sequence);
-            }
-        }
     }
 
-    /** Between two commands: the ledger holds exactly the state after its lastCommandId. */
-    private void maybeSnapshot(final long sequence)
+    /** After a batch: its replies are released. */
+    void endOfBatch()
     {
-        final boolean requested = pipeline.snapshotRequested();
-        if (!requested && (snapshotEveryCommands <= 0 || sinceSnapshot < snapshotEveryCommands))
-        {
-            return;
-        }
-        if (sinceSnapshot == 0)
-        {
-            pipeline.snapshotRequestDone(); // nothing changed since the last one
-            return;
-        }
-        // Publish this batch as applied before pausing, so that its replies do not wait for the snapshot (the
-        // processor would otherwise publish the sequence only after this call returns)
-        if (sequenceCallback != null)
-        {
-            sequenceCallback.set(sequence);
-        }
-        try
-        {
-            if (!snapshotTaker.takeSnapshot(ledger))
-            {
-                return; // busy finishing the previous one: ask again at the end of the next batch
-            }
-        }
-        catch (final Throwable error)
-        {
-            snapshotErrorHandler.onSnapshotError(ledger.lastCommandId(), error); // try again at the next due point
-        }
-        sinceSnapshot = 0;
-        pipeline.snapshotRequestDone();
+        ledger.moneyTotals().publish();
+        pipeline.nextDeadlineMs(ledger.nextDeadlineMs());
+        pauses.endOfBatch();
     }
 }

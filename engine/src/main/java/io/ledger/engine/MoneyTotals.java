@@ -9,8 +9,8 @@ import org.agrona.collections.Int2IntHashMap;
 
 /**
  * Money per currency, summed over every account and kept as money moves, so that the totals and the conservation
- * check cost nothing to read: customers' balances, merchants' balances, money paid in and money paid out (held money
- * joins them when escrow exists). {@link LedgerTotals#of} walks every balance for the same figures; this never does.
+ * check cost nothing to read: customers' balances, merchants' balances, money held by escrowed purchases, money in gift
+ * balances, money paid in and money paid out. {@link LedgerTotals#of} walks every balance for the same figures; this never does.
  *
  * <p>Two sides:
  * <ul>
@@ -35,12 +35,18 @@ public final class MoneyTotals
     public static final int OUTSIDE = 0;
     public static final int CUSTOMERS = 1;
     public static final int MERCHANTS = 2;
+    /** Escrowed purchases' holds. */
+    public static final int HELD = 3;
+    /** Gift balances. */
+    public static final int GIFTS = 4;
 
-    private static final int COLUMNS = 4; // customers, merchants, paid in, paid out
+    private static final int COLUMNS = 6; // customers, merchants, paid in, paid out, held, gifts
     private static final int COL_CUSTOMERS = 0;
     private static final int COL_MERCHANTS = 1;
     private static final int COL_PAID_IN = 2;
     private static final int COL_PAID_OUT = 3;
+    private static final int COL_HELD = 4;
+    private static final int COL_GIFTS = 5;
     private static final int NO_SLOT = -1;
     /** Slots allocated up front; they double when a currency beyond them first moves. */
     private static final int SLOTS_INITIAL = 16;
@@ -61,7 +67,7 @@ public final class MoneyTotals
 
     /**
      * Counts {@code amountMinor} of {@code currency} moving from one place to another ({@link #OUTSIDE},
-     * {@link #CUSTOMERS}, {@link #MERCHANTS}): from outside is a payment in, to outside a payment out. Ledger thread:
+     * {@link #CUSTOMERS}, {@link #MERCHANTS}, {@link #HELD}, {@link #GIFTS}): from outside is a payment in, to outside a payment out. Ledger thread:
      * only the ledger's money primitive calls it.
      *
      * @throws ArithmeticException on overflow (the ledger checks its limits before it moves money).
@@ -105,13 +111,15 @@ public final class MoneyTotals
             running[base + COL_MERCHANTS] = t.merchantsMinor();
             running[base + COL_PAID_IN] = t.paidInMinor();
             running[base + COL_PAID_OUT] = t.paidOutMinor();
+            running[base + COL_HELD] = t.heldMinor();
+            running[base + COL_GIFTS] = t.giftsMinor();
         }
         moves++;
     }
 
     /**
      * Makes the running totals readable by {@link #read()}, if money moved since the last call. Ledger thread: the
-     * pipeline calls it at the end of every batch. Allocation-free; copies 4 longs per currency.
+     * pipeline calls it at the end of every batch. Allocation-free; copies 6 longs per currency.
      */
     public void publish()
     {
@@ -171,8 +179,7 @@ public final class MoneyTotals
                 for (int i = 0; i < n; i++)
                 {
                     final int base = i * COLUMNS;
-                    totals.add(new LedgerTotals.CurrencyTotals(Currencies.toString(currencies[i]), values[base + COL_CUSTOMERS],
-                        values[base + COL_MERCHANTS], values[base + COL_PAID_IN], values[base + COL_PAID_OUT]));
+                    totals.add(totals(currencies[i], values, base));
                 }
                 return totals;
             }
@@ -186,10 +193,15 @@ public final class MoneyTotals
         for (int i = 0; i < slots; i++)
         {
             final int base = i * COLUMNS;
-            totals.add(new LedgerTotals.CurrencyTotals(Currencies.toString(currencyOfSlot[i]), running[base + COL_CUSTOMERS],
-                running[base + COL_MERCHANTS], running[base + COL_PAID_IN], running[base + COL_PAID_OUT]));
+            totals.add(totals(currencyOfSlot[i], running, base));
         }
         return totals;
+    }
+
+    private static LedgerTotals.CurrencyTotals totals(final int currency, final long[] values, final int base)
+    {
+        return new LedgerTotals.CurrencyTotals(Currencies.toString(currency), values[base + COL_CUSTOMERS], values[base + COL_MERCHANTS],
+            values[base + COL_PAID_IN], values[base + COL_PAID_OUT], values[base + COL_HELD], values[base + COL_GIFTS]);
     }
 
     private int slot(final int currency)
@@ -219,7 +231,9 @@ public final class MoneyTotals
         {
             case CUSTOMERS -> COL_CUSTOMERS;
             case MERCHANTS -> COL_MERCHANTS;
-            default -> throw new IllegalArgumentException("place=" + place + " must be OUTSIDE, CUSTOMERS or MERCHANTS");
+            case HELD -> COL_HELD;
+            case GIFTS -> COL_GIFTS;
+            default -> throw new IllegalArgumentException("place=" + place + " must be OUTSIDE, CUSTOMERS, MERCHANTS, HELD or GIFTS");
         };
     }
 }

@@ -2,11 +2,12 @@ package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The ledger thread's pause figures: for every command, how long the ledger thread went without completing a command
  * while that one was waiting, {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow command,
- * a snapshot, a GC pause and a late wake-up alike, costs one {@link System#nanoTime()} per command and allocates
+ * a GC pause, a descheduled thread and a late wake-up alike, costs one {@link System#nanoTime()} per command and allocates
  * nothing. A pause of at least the warning level is counted and reported, at most once a second.
  *
  * <p>Thread-safety: {@link #completed} and {@link #endOfBatch()} on the ledger thread only; the readers
@@ -27,24 +28,38 @@ final class PauseFigures
     // ledger thread only
     private final long warnNs;
     private final LedgerPipeline.LongPauseHandler handler;
-    private long lastCompletedNs = System.nanoTime();
+    private final LongSupplier nanoClock;
+    private long lastCompletedNs;
     private long batchLongestNs;
     private long longestNs;
     private long longPauseCount;
-    private long lastReportNs = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+    private long lastReportNs;
     private long unreported;
 
     /** @param handler who hears about long pauses, at most once a second; null for nobody (they are still counted). */
     PauseFigures(final long warnNs, final LedgerPipeline.LongPauseHandler handler)
     {
-        this.warnNs = warnNs;
-        this.handler = handler;
+        this(warnNs, handler, System::nanoTime);
     }
 
-    /** A command published at {@code publishedNs} (0 for none) was just completed. Ledger thread. */
+    /** As above, reading {@code nanoClock} where {@link System#nanoTime()} is read otherwise (tests). */
+    PauseFigures(final long warnNs, final LedgerPipeline.LongPauseHandler handler, final LongSupplier nanoClock)
+    {
+        this.warnNs = warnNs;
+        this.handler = handler;
+        this.nanoClock = nanoClock;
+        lastCompletedNs = nanoClock.getAsLong();
+        lastReportNs = lastCompletedNs - TimeUnit.SECONDS.toNanos(1);
+    }
+
+    /**
+     * A command published at {@code publishedNs} (the same clock; 0 for none) was just completed: its pause is the time
+     * since the later of the previous completion and its publication, the time the ledger thread went without completing
+     * anything while this command waited. Ledger thread.
+     */
     void completed(final long publishedNs, final long commandId)
     {
-        final long completedNs = System.nanoTime();
+        final long completedNs = nanoClock.getAsLong();
         final long pauseNs = completedNs - Math.max(lastCompletedNs, publishedNs);
         lastCompletedNs = completedNs;
         if (pauseNs > batchLongestNs)

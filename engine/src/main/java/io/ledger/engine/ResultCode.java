@@ -14,10 +14,15 @@ public enum ResultCode
     INVALID_AMOUNT(100),
     INVALID_CURRENCY(101),
     INVALID_FIELD(102),
+    /** A deadline (escrow release or refundable window, gift expiry) in the past, or too far ahead. */
+    INVALID_DEADLINE(103),
+    /** A cashback above the purchase's amount, or not a positive amount or share. */
+    INVALID_CASHBACK(104),
 
     CUSTOMER_NOT_FOUND(200),
     COUNTERPARTY_NOT_FOUND(201),
     PAYMENT_METHOD_NOT_FOUND(202),
+    PURCHASE_NOT_FOUND(203),
 
     DUPLICATE_EMAIL(300),
     /** The idempotency key was first used for a different request: nothing is applied (HTTP 422). */
@@ -29,10 +34,26 @@ public enum ResultCode
      * the ids already issued must keep their meaning. Never reaches a client (the wiring sends it).
      */
     ALREADY_INITIALIZED(303),
+    /**
+     * The customer already has a purchase with this external reference: nothing is debited twice. {@code resultKey} is
+     * that purchase's key.
+     */
+    EXTERNAL_REFERENCE_USED(304),
+    /**
+     * Release or cancel of a purchase that is not held: released, cancelled, or never escrowed. {@code resultObject} is
+     * the purchase when it has a record (an escrowed one always has).
+     */
+    PURCHASE_NOT_HELD(305),
+    /** Cancel of a held purchase after its refundable window closed ({@code resultObject}: the purchase). */
+    REFUND_WINDOW_CLOSED(306),
+    /** Refund of a held purchase: it is cancelled, not refunded. */
+    PURCHASE_HELD(307),
+    /** A refund larger than what is left to refund of the purchase (nothing is, once cancelled or fully refunded). */
+    REFUND_EXCEEDS_PURCHASE(308),
 
     /** The paying customer's balance does not cover the amount. */
     INSUFFICIENT_FUNDS(400),
-    /** The merchant's balance does not cover a payout. */
+    /** The merchant's balance does not cover a payout, a refund, a gift balance or a held purchase's cashback. */
     INSUFFICIENT_MERCHANT_FUNDS(402),
     AMOUNT_OVERFLOW(401),
 

@@ -1,28 +1,21 @@
 package io.ledger.engine;
 
 /**
- * Where the pipeline's ledger stage hands the ledger when a snapshot is due. The engine owns this interface; the
- * journal module implements it ({@code io.ledger.journal.snapshot.SnapshotWriter}), writing snapshot files next to
- * the journal.
+ * Who takes the pipeline's snapshots. The engine owns this interface; the journal module implements it
+ * ({@code io.ledger.journal.snapshot.SnapshotAgent}): a follower that keeps its own copy of the ledger by reading the
+ * journal, on its own thread, and writes snapshots from that copy, so the pipeline's ledger thread never stops for
+ * one. The pipeline only tells it when it stops.
  *
- * <p>Thread-safety: {@link #takeSnapshot} is called only on the ledger thread, between two commands;
- * {@link #finalSnapshot} and {@link #close} on the thread closing the pipeline, after the ledger thread stopped.
+ * <p>Thread-safety: {@link #finalSnapshot} and {@link #close} are called on the thread closing the pipeline, after
+ * the pipeline's threads stopped.
  */
 public interface SnapshotTaker extends AutoCloseable
 {
     /**
-     * Captures the ledger's state, which is exactly the state after {@link Ledger#lastCommandId()}. The ledger pauses
-     * while this runs, so it should copy out what it needs and finish the rest (sync, rename) elsewhere.
-     *
-     * @return true when a snapshot was taken; false when it was skipped (the previous one is still being finished,
-     *         or nothing changed since it), so the pipeline asks again later.
-     */
-    boolean takeSnapshot(Ledger ledger);
-
-    /**
-     * Takes a last snapshot when the state changed since the previous one, and waits until it and any unfinished one
-     * are durable. Called once by {@link LedgerPipeline#close()} after the ledger thread stopped cleanly and before
-     * the journal closes.
+     * Makes the state after {@link Ledger#lastCommandId()} durable as a snapshot when it changed since the previous one,
+     * and waits until that and any unfinished one are written. Called once by {@link LedgerPipeline#close()} after the
+     * ledger thread stopped cleanly and before the journal closes, so the journal holds every command the ledger
+     * applied; {@code ledger} is no longer changing and may be read.
      */
     void finalSnapshot(Ledger ledger);
 

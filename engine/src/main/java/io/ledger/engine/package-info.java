@@ -9,20 +9,22 @@
  *   CommandFiller ---- stamp commandId = firstCommandId + sequence, timestampMs = clock ----+
  *                                                                                          |
  *   +--------------------------- ring of preallocated CommandEvents ----------------------+
- *   |                                       |
- *   v                                       v
- *   journal stage (thread ledger-journal)   ledger stage (thread ledger-apply)
- *   CommandCodec -> JournalWriter.append    Ledger.apply: validate fully, then mutate;
- *   endOfBatch: fsync in fsync mode         outcome = ResultCode in the event
- *                                           per command: one nanoTime for the pause figure
- *                                           endOfBatch: publish MoneyTotals and the longest pause;
- *                                           when due, SnapshotTaker.takeSnapshot
- *                                           (the ledger pauses; LedgerSnapshot writes the state)
- *   |                                       |
- *   +------------------+--------------------+
- *                      v  (gated on BOTH sequences)
- *              reply stage (thread ledger-reply)
- *              ReplySink.onReply: the adapter encodes JSON and writes it to the socket
+ *                     | one consumer: the ledger thread (LedgerProcessor), thread "ledger"
+ *                     v
+ *   per command, in sequence order:
+ *     journal stage: CommandCodec -> JournalWriter.append (journaled types only)
+ *     ledger stage:  Ledger.apply: validate fully, then mutate; outcome = ResultCode in the event;
+ *                    (a journaled command first passes the deadlines due by its time: holds released,
+ *                    gift balances expired)
+ *                    one nanoTime for the pause figure
+ *   end of batch: JournalWriter.endOfBatch (fsync mode: the group commit's sync)
+ *     then, without a Syncer: reply stage here (ReplySink.onReply per event, ReplySink.endOfBatch per sink)
+ *     with a Syncer (JournalWriter.syncer()): thread "ledger-sync" syncs, then runs the reply stage
+ *     then publish MoneyTotals, the longest pause and the next deadline (DeadlineTicker journals a TICK past it);
+ *     never a snapshot: the ledger thread does not stop
+ *
+ *   journal ---> snapshot follower (thread ledger-snapshot, the journal module's SnapshotAgent): its own Ledger,
+ *                the same deterministic apply, lagging freely; when due, LedgerSnapshot writes that copy's state
  * </pre>
  *
  * <p>Each command is declared once ({@link io.ledger.engine.CommandType} and its {@link io.ledger.engine.Field}s),
@@ -31,6 +33,7 @@
  * {@code io.ledger.engine.internal.LedgerState}, each writing its own snapshot sections.
  *
  * <p>Queries (reads) ride the same ring so they see a linearizable view, but the journal stage skips them.
+ * A command is appended before it is applied, and replied to only after its batch's endOfBatch (and sync).
  * Nothing is acknowledged before it is journaled; a journal or ledger failure stops all further
  * acknowledgements (see {@link io.ledger.engine.LedgerPipeline}).
  */

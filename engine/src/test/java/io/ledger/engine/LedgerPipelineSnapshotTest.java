@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -14,51 +13,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** When the ledger stage hands the ledger to the snapshot taker, and what state it sees then. */
+/**
+ * The pipeline and its snapshot taker: the ledger thread never hands the ledger to it (snapshots come from a follower
+ * reading the journal), and close() asks it once for the final snapshot, after the ledger thread stopped.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LedgerPipelineSnapshotTest
 {
     private static final int ZAR = Currencies.pack("ZAR");
 
-    /** Records the state each snapshot saw: (lastCommandId, commandsApplied, hash), and which thread took it. */
+    /** Records the state each final snapshot saw: (lastCommandId, commandsApplied, hash), and which thread took it. */
     private static final class RecordingTaker implements SnapshotTaker
     {
         final List<long[]> taken = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
         final AtomicInteger closes = new AtomicInteger();
-        volatile boolean busy;
         volatile boolean fail;
-        volatile long lastTakenCommandId = -1;
 
         @Override
-        public boolean takeSnapshot(final Ledger ledger)
+        public void finalSnapshot(final Ledger ledger)
         {
             if (fail)
             {
                 throw new IllegalStateException("disk full");
             }
-            if (busy)
-            {
-                return false;
-            }
             record(ledger);
-            return true;
-        }
-
-        @Override
-        public void finalSnapshot(final Ledger ledger)
-        {
-            if (ledger.lastCommandId() != lastTakenCommandId)
-            {
-                record(ledger);
-            }
         }
 
         private void record(final Ledger ledger)
         {
             taken.add(new long[] {ledger.lastCommandId(), ledger.commandsApplied(), ledger.stateHash()});
             threads.add(Thread.currentThread().getName());
-            lastTakenCommandId = ledger.lastCommandId();
         }
 
         @Override
@@ -70,6 +55,8 @@ class LedgerPipelineSnapshotTest
 
     private static final class NullJournal implements JournalWriter
     {
+        final AtomicInteger closes = new AtomicInteger();
+
         @Override
         public void append(final CommandEvent event)
         {
@@ -83,6 +70,7 @@ class LedgerPipelineSnapshotTest
         @Override
         public void close()
         {
+            closes.incrementAndGet();
         }
     }
 
@@ -114,192 +102,43 @@ class LedgerPipelineSnapshotTest
     }
 
     @Test
-    void shouldSnapshotOnTheLedgerThreadEveryNJournaledCommandsAndAtClose() throws Exception
+    void shouldTakeOnlyTheFinalSnapshotOnTheClosingThreadWithTheStateAfterTheLastCommand() throws Exception
     {
         final RecordingTaker taker = new RecordingTaker();
         final Ledger ledger = new Ledger(ZAR);
+        final NullJournal journal = new NullJournal();
         try (LedgerPipeline pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(taker).snapshotEveryCommands(3), ledger, new NullJournal()))
+            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(taker), ledger, journal))
         {
             createCustomers(pipeline, 7);
-            await(() -> taker.taken.size() == 2);
+            assertEquals(0, taker.taken.size(), "the ledger thread never takes one");
         }
-        assertEquals(3, taker.taken.size(), "two by count, one at close");
-        assertEquals(List.of(3L, 6L, 7L), taker.taken.stream().map(t -> t[0]).toList(), "each after a known command");
-        assertEquals(List.of(3L, 6L, 7L), taker.taken.stream().map(t -> t[1]).toList());
-        assertEquals(ledger.stateHash(), taker.taken.get(2)[2]);
-        assertEquals("ledger-apply", taker.threads.get(0));
-        assertFalse(taker.threads.get(2).startsWith("ledger-"), "the final snapshot is taken by the closing thread");
+        assertEquals(1, taker.taken.size(), "one at close");
+        assertEquals(7L, taker.taken.get(0)[0], "after the last command");
+        assertEquals(7L, taker.taken.get(0)[1]);
+        assertEquals(ledger.stateHash(), taker.taken.get(0)[2]);
+        assertFalse(taker.threads.get(0).startsWith("ledger-"), "taken by the closing thread");
         assertEquals(1, taker.closes.get());
+        assertEquals(1, journal.closes.get());
     }
 
     @Test
-    void shouldSnapshotOnRequestEvenWhenIdleButNotWhenNothingChanged() throws Exception
-    {
-        final RecordingTaker taker = new RecordingTaker();
-        try (LedgerPipeline pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(taker), new Ledger(ZAR), new NullJournal()))
-        {
-            pipeline.requestSnapshot();
-            Thread.sleep(50);
-            assertEquals(0, taker.taken.size(), "nothing journaled yet");
-
-            createCustomers(pipeline, 2);
-            assertEquals(0, taker.taken.size(), "no count trigger configured");
-            pipeline.requestSnapshot(); // the pipeline is idle: the request must wake it
-            await(() -> taker.taken.size() == 1);
-            assertEquals(2, taker.taken.get(0)[1], "both customers (the wake-up no-ops use ids but are not journaled)");
-
-            pipeline.requestSnapshot();
-            Thread.sleep(50);
-            assertEquals(1, taker.taken.size(), "nothing changed since the last snapshot");
-        }
-        assertEquals(1, taker.taken.size(), "nothing changed before close either");
-    }
-
-    @Test
-    void shouldCountTheReplayedTailAndRetryWhileTheTakerIsBusy() throws Exception
-    {
-        final RecordingTaker taker = new RecordingTaker();
-        taker.busy = true;
-        try (LedgerPipeline pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(taker).snapshotEveryCommands(5)
-                .commandsSinceSnapshot(4), new Ledger(ZAR), new NullJournal()))
-        {
-            createCustomers(pipeline, 1); // 4 replayed + 1: due, but busy
-            assertEquals(0, taker.taken.size());
-            taker.busy = false;
-            createCustomers(pipeline, 1); // still due: taken now
-            await(() -> taker.taken.size() == 1);
-            assertEquals(2, taker.taken.get(0)[0]);
-        }
-    }
-
-    @Test
-    void shouldReleaseTheRepliesOfTheBatchBeforeThePauseForTheSnapshot() throws Exception
-    {
-        final CountDownLatch inSnapshot = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        final SnapshotTaker slow = new SnapshotTaker()
-        {
-            @Override
-            public boolean takeSnapshot(final Ledger ledger)
-            {
-                inSnapshot.countDown();
-                try
-                {
-                    return release.await(10, TimeUnit.SECONDS);
-                }
-                catch (final InterruptedException ex)
-                {
-                    throw new IllegalStateException(ex);
-                }
-            }
-
-            @Override
-            public void finalSnapshot(final Ledger ledger)
-            {
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
-        try (LedgerPipeline pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(slow).snapshotEveryCommands(1), new Ledger(ZAR), new NullJournal()))
-        {
-            final CountDownLatch replied = new CountDownLatch(1);
-            final ReplySink sink = event -> replied.countDown();
-            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
-                .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
-            assertTrue(inSnapshot.await(10, TimeUnit.SECONDS));
-            assertTrue(replied.await(10, TimeUnit.SECONDS), "the reply must not wait for the snapshot");
-            release.countDown();
-        }
-    }
-
-    @Test
-    void shouldKeepGoingWhenASnapshotFails() throws Exception
+    void shouldReportAFailedFinalSnapshotAndStillCloseTheTakerAndTheJournal() throws Exception
     {
         final RecordingTaker taker = new RecordingTaker();
         taker.fail = true;
-        final List<Long> errors = new ArrayList<>();
+        final List<Long> errors = new CopyOnWriteArrayList<>();
+        final NullJournal journal = new NullJournal();
         try (LedgerPipeline pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(taker).snapshotEveryCommands(1)
-                .snapshotErrorHandler((id, error) -> errors.add(id)), new Ledger(ZAR), new NullJournal()))
+            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(taker)
+                .snapshotErrorHandler((id, error) -> errors.add(id)), new Ledger(ZAR), journal))
         {
             createCustomers(pipeline, 3);
             assertFalse(pipeline.failed());
-            taker.fail = false;
         }
-        assertEquals(List.of(1L, 2L, 3L), errors);
-        assertEquals(1, taker.taken.size(), "the final snapshot");
-    }
-
-    @Test
-    void shouldMeasureReportAndCountThePauseACommandWaitedThroughWhileTheLedgerWasInASnapshot() throws Exception
-    {
-        final CountDownLatch inSnapshot = new CountDownLatch(1);
-        final CountDownLatch waiterPublished = new CountDownLatch(1);
-        final long sleptNs = TimeUnit.MILLISECONDS.toNanos(120);
-        final SnapshotTaker slow = new SnapshotTaker()
-        {
-            @Override
-            public boolean takeSnapshot(final Ledger ledger)
-            {
-                inSnapshot.countDown();
-                try
-                {
-                    assertTrue(waiterPublished.await(10, TimeUnit.SECONDS));
-                    TimeUnit.NANOSECONDS.sleep(sleptNs); // the waiter was published before this: it waits at least this long
-                }
-                catch (final InterruptedException ex)
-                {
-                    throw new IllegalStateException(ex);
-                }
-                return true;
-            }
-
-            @Override
-            public void finalSnapshot(final Ledger ledger)
-            {
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
-        final List<long[]> reports = new CopyOnWriteArrayList<>();
-        try (LedgerPipeline pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context().ringSizeEvents(64).snapshotTaker(slow).snapshotEveryCommands(1)
-                .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(100))
-                .longPauseHandler((pauseNs, commandId, unreported) -> reports.add(new long[] {pauseNs, commandId, unreported})),
-            new Ledger(ZAR), new NullJournal()))
-        {
-            createCustomers(pipeline, 1); // due for a snapshot at the end of its batch
-            assertTrue(inSnapshot.await(10, TimeUnit.SECONDS));
-            final CountDownLatch replied = new CountDownLatch(1);
-            final ReplySink sink = event -> replied.countDown();
-            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
-                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
-                .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
-            waiterPublished.countDown();
-            assertTrue(replied.await(10, TimeUnit.SECONDS));
-            await(() -> pipeline.longestPauseNsSinceStart() >= sleptNs);
-
-            assertEquals(1, pipeline.longPauses(), "one command waited through the snapshot");
-            assertEquals(1, reports.size());
-            assertTrue(reports.get(0)[0] >= sleptNs, "reported pause " + reports.get(0)[0]);
-            assertEquals(2, reports.get(0)[1], "the command that waited");
-            assertEquals(0, reports.get(0)[2]);
-            final long taken = pipeline.takeLongestPauseNs();
-            assertTrue(taken >= sleptNs, "since the last take " + taken);
-            assertTrue(pipeline.takeLongestPauseNs() < taken, "a take starts a new period");
-            assertTrue(pipeline.longestPauseNsSinceStart() >= sleptNs, "since start is never reset");
-        }
+        assertEquals(List.of(3L), errors);
+        assertEquals(1, taker.closes.get());
+        assertEquals(1, journal.closes.get());
     }
 
     @Test

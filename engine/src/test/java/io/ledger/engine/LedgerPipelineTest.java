@@ -212,6 +212,197 @@ class LedgerPipelineTest
             "commands appended but not synced must not be acknowledged, whatever their place in the batch");
     }
 
+    /** A journal that syncs on the pipeline's sync thread; the first sync waits until the test releases it. */
+    private static final class SyncThreadJournal extends RecordingJournal
+    {
+        final CountDownLatch inFirstSync = new CountDownLatch(1);
+        final CountDownLatch releaseFirstSync = new CountDownLatch(1);
+        final AtomicInteger syncs = new AtomicInteger();
+        final List<String> syncThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The highest command id appended when each sync started: what it covers at least. */
+        final List<Long> coveredBySync = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile int failFromSync = Integer.MAX_VALUE;
+
+        @Override
+        public Syncer syncer()
+        {
+            return () ->
+            {
+                final int n = syncs.incrementAndGet();
+                syncThreads.add(Thread.currentThread().getName());
+                coveredBySync.add(appended.stream().mapToLong(Long::longValue).max().orElse(0));
+                if (n >= failFromSync)
+                {
+                    throw new IllegalStateException("fsync failed");
+                }
+                if (n == 1)
+                {
+                    inFirstSync.countDown();
+                    try
+                    {
+                        releaseFirstSync.await(10, TimeUnit.SECONDS);
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+        }
+    }
+
+    @Test
+    void shouldReleaseRepliesOnTheSyncThreadOnlyAfterASyncCoveringThemWhileTheLedgerThreadGoesOn() throws Exception
+    {
+        final SyncThreadJournal journal = new SyncThreadJournal();
+        final List<Long> replied = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> replyThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CountDownLatch done = new CountDownLatch(3);
+        final ReplySink sink = event ->
+        {
+            assertTrue(journal.coveredBySync.stream().anyMatch(covered -> covered >= event.commandId()),
+                "commandId=" + event.commandId() + " replied before a sync covering it started");
+            replied.add(event.commandId());
+            replyThreads.add(Thread.currentThread().getName());
+            assertEquals(ResultCode.OK, event.result());
+            done.countDown();
+        };
+        final LedgerPipeline.CommandFiller<Void> create = (e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+            .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1").text(Field.METADATA_JSON, "{}").replyTo(sink, null);
+        final Ledger ledger = new Ledger(ZAR);
+        try (LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(8), ledger, journal))
+        {
+            assertTrue(pipeline.tryPublish(create, null));
+            assertTrue(journal.inFirstSync.await(10, TimeUnit.SECONDS), "command 1 is syncing");
+            assertTrue(pipeline.tryPublish(create, null));
+            assertTrue(pipeline.tryPublish(create, null));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (journal.appended.size() < 3 && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            assertEquals(List.of(1L, 2L, 3L), new ArrayList<>(journal.appended), "the ledger thread journals on during a sync");
+            Thread.sleep(50);
+            assertTrue(replied.isEmpty(), "nothing is acknowledged before the sync that covers it returns: " + replied);
+            journal.releaseFirstSync.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(1L, 2L, 3L), replied, "in sequence order");
+        assertTrue(replyThreads.stream().allMatch("ledger-sync"::equals), "replies leave from the sync thread: " + replyThreads);
+        assertTrue(journal.syncThreads.stream().allMatch("ledger-sync"::equals));
+        assertEquals(2, journal.syncs.get(), "group commit: {1}, then {2, 3} in one sync");
+    }
+
+    @Test
+    void shouldAcknowledgeNothingThatAFailedSyncOnTheSyncThreadShouldHaveCovered() throws Exception
+    {
+        final SyncThreadJournal journal = new SyncThreadJournal();
+        journal.failFromSync = 2;
+        final List<ResultCode> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch done = new CountDownLatch(4);
+        final AtomicInteger fatal = new AtomicInteger();
+        final ReplySink sink = event ->
+        {
+            results.add(event.result());
+            done.countDown();
+        };
+        final LedgerPipeline.CommandFiller<Void> create = (e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+            .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1").text(Field.METADATA_JSON, "{}").replyTo(sink, null);
+        try (LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(8)
+            .fatalErrorHandler((stage, id, error) -> fatal.incrementAndGet()), new Ledger(ZAR), journal))
+        {
+            pipeline.tryPublish(create, null);
+            assertTrue(journal.inFirstSync.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++)
+            {
+                pipeline.tryPublish(create, null);
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (journal.appended.size() < 4 && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            journal.releaseFirstSync.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertTrue(pipeline.failed());
+        }
+        assertEquals(ResultCode.OK, results.get(0));
+        assertEquals(java.util.Arrays.asList(null, null, null), results.subList(1, 4),
+            "appended and applied, but the sync covering them failed: never acknowledged");
+        assertEquals(1, fatal.get());
+    }
+
+    @Test
+    void shouldHandEachSinkItsRepliesInOrderAndEndTheBatchOnceForEachSinkAfterThem() throws Exception
+    {
+        final CountDownLatch holdFirst = new CountDownLatch(1);
+        final CountDownLatch inFirst = new CountDownLatch(1);
+        final RecordingJournal journal = new RecordingJournal()
+        {
+            @Override
+            public void append(final CommandEvent event)
+            {
+                super.append(event);
+                if (event.commandId() == 1)
+                {
+                    inFirst.countDown();
+                    try
+                    {
+                        holdFirst.await(10, TimeUnit.SECONDS); // the next commands pile up into one batch
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CountDownLatch ended = new CountDownLatch(3);
+        final class NamedSink implements ReplySink
+        {
+            private final String name;
+
+            NamedSink(final String name)
+            {
+                this.name = name;
+            }
+
+            @Override
+            public void onReply(final CommandEvent event)
+            {
+                calls.add(name + event.commandId());
+            }
+
+            @Override
+            public void endOfBatch()
+            {
+                calls.add(name + "-end");
+                ended.countDown();
+            }
+        }
+        final ReplySink a = new NamedSink("a");
+        final ReplySink b = new NamedSink("b");
+        try (LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(16), new Ledger(ZAR), journal))
+        {
+            final ReplySink[] order = {a, b, a, b, b};
+            for (int i = 0; i < order.length; i++)
+            {
+                final ReplySink sink = order[i];
+                assertTrue(pipeline.tryPublish((e, x) -> e.type(CommandType.CREATE_CUSTOMER).text(Field.MERCHANT_ID, "m1")
+                    .text(Field.PHONE, "+1").text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
+                if (i == 0)
+                {
+                    assertTrue(inFirst.await(10, TimeUnit.SECONDS));
+                }
+            }
+            holdFirst.countDown();
+            assertTrue(ended.await(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of("a1", "a-end", "b2", "a3", "b4", "b5", "b-end", "a-end"), calls,
+            "batch {1} then batch {2..5}: each sink's replies in order, its end of batch once, after them, sinks in the order first seen");
+    }
+
     @Test
     void shouldMakeAFailedFillANoopAndKeepGoing() throws Exception
     {

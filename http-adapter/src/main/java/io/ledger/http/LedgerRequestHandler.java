@@ -60,10 +60,10 @@ import org.slf4j.LoggerFactory;
  * lingering close ({@link LedgerHttpInitializer#lingeringClose}), so the client reads it instead of a reset; nothing
  * queued is dropped before it, because nothing is decoded after the connection's last request.
  *
- * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the reply
- * thread calls and which hands the response over to the event loop.
+ * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the pipeline's reply
+ * thread calls, and which its event loop's {@link ReplyPublisher} follows with {@link #writeDelivered()} on the loop.
  */
-final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements Runnable
+final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
 {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -83,6 +83,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
     private final Request parsing;
 
     private ChannelHandlerContext ctx;
+    /** The reply sink of this connection's event loop; set on the first publish. */
+    private ReplyPublisher replies;
     private boolean inFlight;
     private Endpoint inFlightEndpoint;
     private boolean inFlightKeepAlive;
@@ -284,26 +286,30 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         return publishedNs;
     }
 
-    /** Hands the reply of the in-flight command, and the ledger's outcome, to the event loop. Reply thread only. */
+    /**
+     * Gives the connection the reply of its in-flight command and the ledger's outcome; its {@link ReplyPublisher}
+     * hands the connection to the event loop at the end of the pipeline's batch. Reply thread only.
+     */
     void deliver(final FullHttpResponse response, final ResultCode result)
     {
         deliveredResult = result;
         delivered = response;
-        try
+    }
+
+    /** The event loop is shutting down: the connection is going away with it. Drops the delivered reply. */
+    void abandonDelivered()
+    {
+        final FullHttpResponse response = delivered;
+        delivered = null;
+        if (response != null)
         {
-            ctx.executor().execute(this);
-        }
-        catch (final java.util.concurrent.RejectedExecutionException ex)
-        {
-            delivered = null; // the event loop is shutting down: the connection is going away with it
-            releaseIdempotencyKey();
             response.release();
         }
+        releaseIdempotencyKey(); // the gate is thread-safe, and the event loop runs nothing more for this connection
     }
 
     /** Event loop: writes the delivered reply, then serves requests that queued up behind it. */
-    @Override
-    public void run()
+    void writeDelivered()
     {
         final FullHttpResponse response = delivered;
         delivered = null;
@@ -395,7 +401,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final Route route = router.find(request.method(), path);
         if (route == null)
         {
-            unmatched(request.method(), path, router.allowed(path), keepAlive);
+            write(Responses.unmatched(ctx.alloc(), request.method(), path, router.allowed(path)), keepAlive);
             return;
         }
         record.route(route);
@@ -408,7 +414,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (!auth.ok())
         {
-            unauthorized(auth, keepAlive);
+            write(Responses.unauthorized(ctx.alloc(), auth.error()), keepAlive);
             return;
         }
         if (auth.operator())
@@ -419,19 +425,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         final String merchantId = auth.merchantId();
         record.merchant(merchantId);
         parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, keepAlive);
-    }
-
-    /** A path no route matches under this method: 405 with {@code Allow} when others do, else 404. */
-    private void unmatched(final HttpMethod method, final String path, final List<HttpMethod> allowed, final boolean keepAlive)
-    {
-        if (allowed.isEmpty())
-        {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + RequestText.truncate(path)), keepAlive);
-            return;
-        }
-        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + method + " " + path);
-        response.headers().set(HttpHeaderNames.ALLOW, RequestText.joinMethods(allowed));
-        write(response, keepAlive);
     }
 
     /**
@@ -456,13 +449,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         {
             write(Responses.openApi(ctx.alloc()), keepAlive);
         }
-    }
-
-    private void unauthorized(final JwtAuthenticator.AuthResult auth, final boolean keepAlive)
-    {
-        final FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, auth.error());
-        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-        write(response, keepAlive);
     }
 
     /**
@@ -541,7 +527,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             draft.text(Field.IDEMPOTENCY_KEY, keyHeader);
         }
 
-        draft.replyTo(ReplyPublisher.INSTANCE, this);
+        if (replies == null)
+        {
+            replies = ReplyPublisher.of(ctx.executor()); // on the event loop: its own publisher
+        }
+        draft.replyTo(replies, this);
         inFlight = true;
         inFlightEndpoint = endpoint;
         inFlightKeepAlive = keepAlive;
@@ -594,12 +584,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
         {
             case UNKNOWN ->
             {
-                unmatched(request.method(), uri.rawPath(), List.of(), keepAlive);
+                write(Responses.unmatched(ctx.alloc(), request.method(), uri.rawPath(), List.of()), keepAlive);
                 return;
             }
             case METHOD_NOT_ALLOWED ->
             {
-                unmatched(request.method(), RequestText.truncate(uri.rawPath()), List.of(HttpMethod.GET), keepAlive);
+                write(Responses.unmatched(ctx.alloc(), request.method(), RequestText.truncate(uri.rawPath()), List.of(HttpMethod.GET)), keepAlive);
                 return;
             }
             default ->
@@ -612,7 +602,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(authorization);
             if (!auth.ok())
             {
-                unauthorized(auth, keepAlive);
+                write(Responses.unauthorized(ctx.alloc(), auth.error()), keepAlive);
                 return;
             }
             if (!auth.operator())
@@ -653,7 +643,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter implements
             final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
             if (!auth.ok())
             {
-                unauthorized(auth, keepAlive);
+                write(Responses.unauthorized(ctx.alloc(), auth.error()), keepAlive);
                 return;
             }
             if (!auth.operator())

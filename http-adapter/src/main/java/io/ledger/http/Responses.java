@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import org.slf4j.Logger;
@@ -56,9 +57,10 @@ final class Responses
         return switch (result)
         {
             case OK -> HttpResponseStatus.OK;
-            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD -> HttpResponseStatus.BAD_REQUEST;
-            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
-            case DUPLICATE_EMAIL, ALREADY_INITIALIZED -> HttpResponseStatus.CONFLICT;
+            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD, INVALID_DEADLINE, INVALID_CASHBACK -> HttpResponseStatus.BAD_REQUEST;
+            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND, PURCHASE_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case DUPLICATE_EMAIL, ALREADY_INITIALIZED, EXTERNAL_REFERENCE_USED, PURCHASE_NOT_HELD, REFUND_WINDOW_CLOSED, PURCHASE_HELD,
+                REFUND_EXCEEDS_PURCHASE -> HttpResponseStatus.CONFLICT;
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -82,6 +84,14 @@ final class Responses
             case COUNTERPARTY_NOT_FOUND -> "toCustomerId: " + Rules.CUSTOMER_NOT_FOUND;
             case PAYMENT_METHOD_NOT_FOUND -> Rules.PAYMENT_METHOD_NOT_FOUND;
             case DUPLICATE_EMAIL -> "Customer with this email already exists";
+            case INVALID_DEADLINE -> "A deadline must be after the ledger's current time and at most 3650 days ahead";
+            case INVALID_CASHBACK -> "cashback must be a positive amount or percentage of at most the purchase's amount";
+            case PURCHASE_NOT_FOUND -> Rules.PURCHASE_NOT_FOUND;
+            case EXTERNAL_REFERENCE_USED -> "externalReference was already used by another purchase of this customer";
+            case PURCHASE_NOT_HELD -> "The purchase is not held";
+            case REFUND_WINDOW_CLOSED -> "The purchase's refundable window has closed";
+            case PURCHASE_HELD -> "A held purchase cannot be refunded; cancel it instead";
+            case REFUND_EXCEEDS_PURCHASE -> "The refund exceeds what is left to refund of the purchase";
             case IDEMPOTENCY_KEY_REUSED -> "Idempotency-Key was already used with a different request";
             case ALREADY_INITIALIZED -> "The deployment is already initialized";
             case LIMIT_EXCEEDED -> "A customer can save at most " + io.ledger.engine.Ledger.PAYMENT_METHODS_PER_CUSTOMER_MAX + " payment methods";
@@ -90,6 +100,27 @@ final class Responses
             case AMOUNT_OVERFLOW -> "The resulting balance would exceed " + CommandEvent.AMOUNT_MINOR_MAX + " minor units";
             case CAPACITY_EXHAUSTED -> "The ledger has reached a capacity limit of its in-memory state";
         };
+    }
+
+    /** A path no route matches under {@code method}: 405 with {@code Allow} when other methods match it, else 404. */
+    static FullHttpResponse unmatched(final ByteBufAllocator alloc, final HttpMethod method, final String path,
+        final List<HttpMethod> allowed)
+    {
+        if (allowed.isEmpty())
+        {
+            return error(alloc, HttpResponseStatus.NOT_FOUND, "Cannot " + method + " " + RequestText.truncate(path));
+        }
+        final FullHttpResponse response = error(alloc, HttpResponseStatus.METHOD_NOT_ALLOWED, "Cannot " + method + " " + path);
+        response.headers().set(HttpHeaderNames.ALLOW, RequestText.joinMethods(allowed));
+        return response;
+    }
+
+    /** 401 for a token that did not authenticate, with the reason and {@code WWW-Authenticate: Bearer}. */
+    static FullHttpResponse unauthorized(final ByteBufAllocator alloc, final String reason)
+    {
+        final FullHttpResponse response = error(alloc, HttpResponseStatus.UNAUTHORIZED, reason);
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        return response;
     }
 
     /** @return an error response in the Cashful error shape. */
@@ -141,7 +172,7 @@ final class Responses
         final ResultCode result = event.result();
         if (result != ResultCode.OK)
         {
-            final String message = result == null ? null : endpoint.refusalMessage(result);
+            final String message = result == null ? null : endpoint.refusalMessage(result, event, ids);
             final FullHttpResponse response = error(alloc, statusOf(result), message != null ? message : messageOf(result));
             if (result == null || result == ResultCode.CAPACITY_EXHAUSTED)
             {

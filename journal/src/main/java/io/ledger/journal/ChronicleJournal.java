@@ -367,6 +367,37 @@ public final class ChronicleJournal implements JournalWriter
     }
 
     /**
+     * Follows the journal from a point on: the replay used at start-up, by the tools, and by a reader that keeps
+     * reading while the journal thread appends (the snapshot follower). Opens its own tailer, so it does not
+     * disturb {@link #replay}, and verifies every record exactly as {@link #replay(RecordVisitor)} does (which is
+     * built on it).
+     *
+     * @param afterIndex     the index of the record to start after (a snapshot's), or -1 for the journal's start.
+     * @param afterCommandId the command id the record at {@code afterIndex} must hold (ignored with -1).
+     * @throws IllegalArgumentException when {@code afterIndex} is given and the record there is not a valid command
+     *                                  with id {@code afterCommandId}.
+     */
+    public JournalTail tail(final long afterIndex, final long afterCommandId)
+    {
+        ensureOpen("replay");
+        if (afterIndex >= 0 && afterCommandId < 1)
+        {
+            throw new IllegalArgumentException("afterIndex=" + afterIndex + " afterCommandId=" + afterCommandId + " must be >= 1");
+        }
+        return reader.tail(afterIndex, afterCommandId);
+    }
+
+    /**
+     * @return how many records lie after the one at {@code fromIndex} up to and including the one at {@code toIndex}:
+     * how far a reader at {@code fromIndex} is behind. Any thread, for gauges; may throw while cycles roll or go.
+     */
+    public long recordsBetween(final long fromIndex, final long toIndex)
+    {
+        ensureOpen("recordsBetween");
+        return toIndex <= fromIndex ? 0 : queue.countExcerpts(fromIndex, toIndex);
+    }
+
+    /**
      * @return the command id of the valid command record at {@code index}, or -1 when there is no record there, or
      *         it is not a command, or it fails verification. For checking that a snapshot's journal index holds the
      *         command the snapshot covers. Does not change the journal.

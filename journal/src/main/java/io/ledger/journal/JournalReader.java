@@ -35,6 +35,8 @@ final class JournalReader
 
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleJournal.class);
     private static final String NOT_LAST = "; it is not the last record and no TORN_SKIP record follows it";
+    /** The frame {@link #copiedStatus} copies into, only ever used with -ea. */
+    private static final ThreadLocal<RecordFrame> ASSERT_FRAME = ThreadLocal.withInitial(RecordFrame::new);
 
     private final SingleChronicleQueue queue;
     private final Path directory;
@@ -52,88 +54,17 @@ final class JournalReader
     /** Reads every record after {@code afterIndex} (from the start when it is -1); see {@link ChronicleJournal#replayAfter}. */
     ChronicleJournal.ReplayResult replayFrom(final long afterIndex, final long afterCommandId, final ChronicleJournal.RecordVisitor visitor)
     {
-        long records = 0;
-        long lastId = afterIndex < 0 ? 0 : afterCommandId;
-        long lastIndex = afterIndex;
-        long failedIndex = -1;
-        Path failedFile = null;
-        String failedProblem = null;
-        try (ExcerptTailer tailer = queue.createTailer())
+        try (JournalTail tail = tail(afterIndex, afterCommandId))
         {
-            positionAfter(tailer, afterIndex, afterCommandId);
-            while (true)
-            {
-                try (DocumentContext dc = tailer.readingDocument())
-                {
-                    if (!dc.isPresent())
-                    {
-                        break;
-                    }
-                    final long index = dc.index();
-                    lastIndex = index;
-                    final int status = read(dc, readFrame);
-                    if (failedProblem != null)
-                    {
-                        if (excuses(status, readFrame, failedIndex, lastId))
-                        {
-                            LOG.info("journal: skipping torn record file={} index=0x{} ({}) ({}), sealed by the " +
-                                "TORN_SKIP record at index=0x{}", failedFile, Long.toHexString(failedIndex), failedIndex,
-                                failedProblem, Long.toHexString(index));
-                            failedProblem = null;
-                            continue;
-                        }
-                        throw corrupt(failedFile, failedIndex, failedProblem + NOT_LAST);
-                    }
-                    if (status != RecordFrame.OK)
-                    {
-                        if (!RecordFrame.looksTorn(status))
-                        {
-                            throw notUnderstood(fileOf(tailer), index, readFrame, status);
-                        }
-                        failedIndex = index;
-                        failedFile = fileOf(tailer);
-                        failedProblem = readFrame.describe(status);
-                        continue;
-                    }
-                    if (readFrame.recordType() == RecordFrame.TYPE_TORN_SKIP)
-                    {
-                        throw corrupt(fileOf(tailer), index, "TORN_SKIP record for skippedIndex=0x" +
-                            Long.toHexString(readFrame.skippedIndex()) + " does not follow a failed record");
-                    }
-                    checkCommand(tailer, index, readFrame, readEvent, lastId);
-                    lastId = readEvent.commandId();
-                    records++;
-                    if (!visitor.visit(index, readEvent))
-                    {
-                        break;
-                    }
-                }
-            }
+            tail.poll(visitor, Long.MAX_VALUE);
+            return tail.finish();
         }
-        if (failedProblem == null)
-        {
-            return new ChronicleJournal.ReplayResult(records, lastId, lastIndex, -1);
-        }
-        LOG.warn("journal: skipping torn last record file={} index=0x{} ({}): {}; it was never acknowledged",
-            failedFile, Long.toHexString(failedIndex), failedIndex, failedProblem);
-        return new ChronicleJournal.ReplayResult(records, lastId, lastIndex, failedIndex);
     }
 
-    /** Starts {@code tailer} at the first record, or after the valid command {@code afterCommandId} at {@code afterIndex}. */
-    private void positionAfter(final ExcerptTailer tailer, final long afterIndex, final long afterCommandId)
+    /** A reader of the records after {@code afterIndex} with its own tailer; see {@link ChronicleJournal#tail}. */
+    JournalTail tail(final long afterIndex, final long afterCommandId)
     {
-        if (afterIndex < 0)
-        {
-            tailer.toStart();
-            return;
-        }
-        final ChronicleJournal.CommandAt at = commandAt(tailer, afterIndex, readFrame, readEvent);
-        final long found = at == null ? -1 : at.commandId();
-        if (found != afterCommandId)
-        {
-            throw new IllegalArgumentException("record at index=0x" + Long.toHexString(afterIndex) + " holds commandId=" +
-                found + ", not afterCommandId=" + afterCommandId + " (-1: no such valid command record)");
-        }
+        return new JournalTail(this, queue.createTailer(), afterIndex, afterCommandId);
     }
 
     /** Positions {@code tailer} on {@code index} and reads that record; leaves the tailer after it. */
@@ -276,7 +207,7 @@ final class JournalReader
         }
     }
 
-    private static boolean excuses(final int status, final RecordFrame frame, final long failedIndex, final long lastId)
+    static boolean excuses(final int status, final RecordFrame frame, final long failedIndex, final long lastId)
     {
         return status == RecordFrame.OK &&
             frame.recordType() == RecordFrame.TYPE_TORN_SKIP &&
@@ -284,7 +215,7 @@ final class JournalReader
             frame.skipLastCommandId() == lastId;
     }
 
-    private void checkCommand(
+    void checkCommand(
         final ExcerptTailer tailer, final long index, final RecordFrame frame, final CommandEvent event,
         final long previousCommandId)
     {
@@ -303,16 +234,40 @@ final class JournalReader
         }
     }
 
-    /** Copies the document's payload into {@code frame} and verifies it. */
+    /**
+     * Verifies the document's payload as {@code frame}: in place, where the document lies in the queue's mapped memory
+     * (the frame is read there while {@code dc} is open), or, when it is not mapped memory wholly inside the current
+     * mapping, copied into the frame's staging array first.
+     */
     static int read(final DocumentContext dc, final RecordFrame frame)
     {
         final Bytes<?> bytes = dc.wire().bytes();
         final long length = bytes.readRemaining();
         if (length >= RecordFrame.FRAME_BYTES_MIN && length <= RecordFrame.FRAME_BYTES_MAX)
         {
+            final long position = bytes.readPosition();
+            if (RecordFrame.verifiesInPlace() && bytes.isDirectMemory() && bytes.bytesStore() != null &&
+                bytes.bytesStore().inside(position, length))
+            {
+                final int status = frame.verifyAt(bytes.addressForRead(position), (int)length);
+                assert status == copiedStatus(bytes, position, (int)length) : "in place " + status + " copied " +
+                    copiedStatus(bytes, position, (int)length);
+                return status;
+            }
             bytes.read(frame.array(), 0, (int)length);
         }
         return frame.verify(length);
+    }
+
+    /**
+     * What {@link #read} would have found by copying: the in-place read is checked against it with -ea. The copy goes
+     * into one frame per thread (a frame's staging array is about 1 MB: one per record made a replay with -ea crawl).
+     */
+    private static int copiedStatus(final Bytes<?> bytes, final long position, final int length)
+    {
+        final RecordFrame copy = ASSERT_FRAME.get();
+        bytes.read(position, copy.array(), 0, length);
+        return copy.verify(length);
     }
 
     /** @return the error for a whole record this build cannot use: written by a newer build, or corrupt. */
@@ -331,7 +286,7 @@ final class JournalReader
             " seq=" + rollCycle.toSequenceNumber(index) + ")");
     }
 
-    private Path fileOf(final ExcerptTailer tailer)
+    Path fileOf(final ExcerptTailer tailer)
     {
         final File file = tailer.currentFile();
         return file != null ? file.toPath() : directory;

@@ -266,8 +266,9 @@ public final class LedgerMain
             names = "--snapshot-every-commands",
             paramLabel = "COMMANDS",
             defaultValue = "${env:LEDGER_SNAPSHOT_EVERY_COMMANDS:-" + SnapshotOptions.EVERY_COMMANDS_DEFAULT + "}",
-            description = "Take a snapshot after this many journaled commands, >= 0 (0: none by count). The ledger pauses "
-                + "while it writes one (see docs/operations.md). Env LEDGER_SNAPSHOT_EVERY_COMMANDS. Default: ${DEFAULT-VALUE}.")
+            description = "Take a snapshot after this many journaled commands, >= 0 (0: none by count). The snapshot "
+                + "follower writes it from its own copy of the ledger; the ledger thread does not stop (see "
+                + "docs/operations.md). Env LEDGER_SNAPSHOT_EVERY_COMMANDS. Default: ${DEFAULT-VALUE}.")
         long snapshotEveryCommands;
 
         @Option(

@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
 
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.DeadlineTicker;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
 import io.ledger.engine.JournalWriter;
@@ -35,8 +36,8 @@ import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.journal.snapshot.LedgerRecovery;
+import io.ledger.journal.snapshot.SnapshotAgent;
 import io.ledger.journal.snapshot.SnapshotStore;
-import io.ledger.journal.snapshot.SnapshotWriter;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * The running server. Start-up order is what makes recovery correct: open the journal, load the newest usable
  * snapshot and replay the journal tail after it (or the whole journal without one) into a {@link Ledger}, check that
  * money is conserved, start the pipeline numbering commands after the last journaled id, and only then open the HTTP
- * port. Shutdown runs the other way: stop accepting, drain the ring (replies still reach open connections), take a
- * final snapshot, close the journal, close the connections.
+ * port; then the snapshot follower ({@link SnapshotAgent}) rebuilds its own copy of the ledger in the background and
+ * follows the journal, writing the snapshots. Shutdown runs the other way: stop accepting, drain the ring (replies still
+ * reach open connections), have the follower catch up and write a final snapshot, close the journal, close the
+ * connections.
  */
 public final class LedgerServer implements AutoCloseable
 {
@@ -258,19 +261,21 @@ public final class LedgerServer implements AutoCloseable
     private final ChronicleJournal journal;
     private final LedgerPipeline pipeline;
     private final LedgerHttpServer http;
-    private final ScheduledExecutorService snapshotTimer;
+    private final SnapshotAgent snapshots;
     private final KeyRingWatcher keyWatcher;
+    private final ScheduledExecutorService deadlineTimer;
     private boolean closed;
 
     private LedgerServer(
         final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
-        final ScheduledExecutorService snapshotTimer, final KeyRingWatcher keyWatcher)
+        final SnapshotAgent snapshots, final KeyRingWatcher keyWatcher, final ScheduledExecutorService deadlineTimer)
     {
         this.journal = journal;
         this.pipeline = pipeline;
         this.http = http;
-        this.snapshotTimer = snapshotTimer;
+        this.snapshots = snapshots;
         this.keyWatcher = keyWatcher;
+        this.deadlineTimer = deadlineTimer;
     }
 
     /**
@@ -305,8 +310,8 @@ public final class LedgerServer implements AutoCloseable
         final Path journalDir = config.dataDir().resolve("journal");
         final ChronicleJournal journal = openJournal(journalDir, config);
         LedgerPipeline pipeline = null;
-        ScheduledExecutorService snapshotTimer = null;
         KeyRingWatcher keyWatcher = null;
+        ScheduledExecutorService deadlineTimer = null;
         try
         {
             final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
@@ -322,26 +327,24 @@ public final class LedgerServer implements AutoCloseable
             {
                 journalStatus.snapshotLoaded(snapshot.header().createdAtMs(), snapshot.header().lastCommandId());
             }
-            final SnapshotWriter snapshotWriter = new SnapshotWriter(snapshots, journal, config.snapshots().keep(),
-                new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()),
-                snapshot == null ? -1 : snapshot.header().lastCommandId(),
-                (file, header, pauseNs, totalNs) -> journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), pauseNs, totalNs));
+            final SnapshotAgent follower = snapshotFollower(config, journal, snapshots, snapshot, journalStatus);
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             final boolean fresh = ledger.lastCommandId() < 0;
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
             pipeline = LedgerPipeline.start(
-                pipelineContext(config, onFatal, firstCommandId, snapshotWriter, recovered.replayedRecords()), ledger,
-                journalView.apply(journal));
-            snapshotTimer = startSnapshotTimer(config, pipeline);
+                pipelineContext(config, onFatal, firstCommandId, follower), ledger, journalView.apply(journal));
 
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
+            // After the salt: a fresh data directory journals INITIALIZE_DEPLOYMENT first (it has no deadline anyway)
+            deadlineTimer = startDeadlineTimer(pipeline);
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtKeys().ring(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             keyWatcher = watchKeys(config.jwtKeys(), authenticator);
             final LedgerHttpServer http = LedgerHttpServer.start(
                 config.port(), config.ioThreads(), pipeline, ids, authenticator,
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus)
                     .withJournalSpace(journalSpace(journalDir)));
-            return new LedgerServer(journal, pipeline, http, snapshotTimer, keyWatcher);
+            follower.start(); // after the port: its copy is rebuilt in the background, not on the start's path
+            return new LedgerServer(journal, pipeline, http, follower, keyWatcher, deadlineTimer);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -349,9 +352,9 @@ public final class LedgerServer implements AutoCloseable
             {
                 keyWatcher.close();
             }
-            if (snapshotTimer != null)
+            if (deadlineTimer != null)
             {
-                snapshotTimer.shutdownNow();
+                deadlineTimer.shutdownNow();
             }
             if (pipeline != null)
             {
@@ -424,7 +427,7 @@ public final class LedgerServer implements AutoCloseable
 
     /** The pipeline's context from the configuration: no default restated here (they are the engine's). */
     private static LedgerPipeline.Context pipelineContext(final Config config, final LedgerPipeline.FatalErrorHandler onFatal,
-        final long firstCommandId, final SnapshotWriter snapshotWriter, final long commandsSinceSnapshot)
+        final long firstCommandId, final SnapshotAgent follower)
     {
         return new LedgerPipeline.Context()
             .ringSizeEvents(config.ringSizeEvents())
@@ -433,9 +436,7 @@ public final class LedgerServer implements AutoCloseable
             .firstCommandId(firstCommandId)
             .fatalErrorHandler(onFatal)
             .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
-            .snapshotTaker(snapshotWriter)
-            .snapshotEveryCommands(config.snapshots().everyCommands())
-            .commandsSinceSnapshot(commandsSinceSnapshot)
+            .snapshotTaker(follower)
             .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
             .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
                 "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
@@ -445,21 +446,45 @@ public final class LedgerServer implements AutoCloseable
                 LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error));
     }
 
-    /** @return the timer that asks for a snapshot every {@code --snapshot-every-seconds}, or null when that is 0. */
-    private static ScheduledExecutorService startSnapshotTimer(final Config config, final LedgerPipeline pipeline)
+    /**
+     * The snapshot follower: a thread of its own that keeps a copy of the ledger by reading the journal and writes every
+     * snapshot from that copy, so the ledger thread never stops for one. Started once the port is open.
+     */
+    private static SnapshotAgent snapshotFollower(final Config config, final ChronicleJournal journal, final SnapshotStore snapshots,
+        final SnapshotStore.Loaded snapshot, final JournalStatus journalStatus)
     {
-        if (config.snapshots().everySeconds() <= 0)
-        {
-            return null;
-        }
+        final int defaultCurrency = Currencies.pack(config.defaultCurrency());
+        final SnapshotAgent follower = SnapshotAgent.create(new SnapshotAgent.Context()
+            .journal(journal)
+            .store(snapshots)
+            .startSnapshot(snapshot == null ? null : snapshot.file(), snapshot == null ? -1 : snapshot.header().lastCommandId())
+            .defaultCurrency(defaultCurrency)
+            .newLedger(() -> new Ledger(defaultCurrency))
+            .everyCommands(config.snapshots().everyCommands())
+            .everySeconds(config.snapshots().everySeconds())
+            .keep(config.snapshots().keep())
+            .retention(new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()))
+            .listener((file, header, payloadNs, totalNs) ->
+                journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), payloadNs, totalNs)));
+        journalStatus.follower(follower::running, follower::recordsBehind, follower::snapshotFailures);
+        return follower;
+    }
+
+    /**
+     * The deadline timer: a {@link DeadlineTicker} every {@link DeadlineTicker#PERIOD_MS_DEFAULT} ms journals a
+     * {@link CommandType#TICK} once the clock passes the ledger's next deadline, so that holds are released and gift
+     * balances expire on an idle ledger too.
+     */
+    private static ScheduledExecutorService startDeadlineTimer(final LedgerPipeline pipeline)
+    {
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable ->
         {
-            final Thread thread = new Thread(runnable, "ledger-snapshot-timer");
+            final Thread thread = new Thread(runnable, "ledger-deadline-timer");
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleAtFixedRate(pipeline::requestSnapshot, config.snapshots().everySeconds(),
-            config.snapshots().everySeconds(), TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(new DeadlineTicker(pipeline), DeadlineTicker.PERIOD_MS_DEFAULT,
+            DeadlineTicker.PERIOD_MS_DEFAULT, TimeUnit.MILLISECONDS);
         return timer;
     }
 
@@ -595,6 +620,12 @@ public final class LedgerServer implements AutoCloseable
         return http.port();
     }
 
+    /** @return the snapshot follower (its figures: tests and benchmarks). */
+    public SnapshotAgent snapshots()
+    {
+        return snapshots;
+    }
+
     /** @return where the server listens, e.g. {@code http://127.0.0.1:9000}. */
     public String url()
     {
@@ -620,15 +651,12 @@ public final class LedgerServer implements AutoCloseable
         }
         closed = true;
         http.stopAccepting();
-        if (snapshotTimer != null)
-        {
-            snapshotTimer.shutdownNow();
-        }
         if (keyWatcher != null)
         {
             keyWatcher.close();
         }
-        pipeline.close();
+        deadlineTimer.shutdownNow();
+        pipeline.close(); // the follower catches up and writes the final snapshot before the journal closes
         http.close();
         LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());
     }

@@ -30,9 +30,9 @@ import org.agrona.concurrent.SystemEpochClock;
  * <ul>
  *   <li>the ledger's {@link Ledger#stateHash()}, read after {@link #closeAndStateHash()} has joined the pipeline's
  *       threads (so the read is safe: nothing touches the ledger any more);</li>
- *   <li>a wrapper around the journal writer, to slow the pipeline down on purpose (the journal and ledger stages run
- *       in parallel and the reply stage waits for both, so a slow journal fills the ring just as a slow ledger does);</li>
- *   <li>any ring size and any {@link HttpOptions}.</li>
+ *   <li>a wrapper around the journal writer, to slow the pipeline down on purpose (the ledger thread appends each
+ *       command before it applies it, so a slow journal fills the ring just as a slow ledger does);</li>
+ *   <li>any ring size, any {@link HttpOptions} and any number of event loops.</li>
  * </ul>
  *
  * If {@code LedgerServer.start} changes its wiring, this must follow.
@@ -59,13 +59,32 @@ final class HarnessServer implements AutoCloseable
 
     HarnessServer(final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper)
     {
-        this(dataDir, ringSizeEvents, options, journalWrapper, UnaryOperator.identity());
+        this(dataDir, ringSizeEvents, options, journalWrapper, UnaryOperator.identity(), 1);
     }
 
     /** @param pipelineOptions applied last to the pipeline's context (a long-pause handler, say). */
     HarnessServer(
         final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
         final UnaryOperator<LedgerPipeline.Context> pipelineOptions)
+    {
+        this(dataDir, ringSizeEvents, options, journalWrapper, pipelineOptions, 1);
+    }
+
+    /** @param ioThreads Netty event loops. */
+    HarnessServer(
+        final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
+        final int ioThreads)
+    {
+        this(dataDir, ringSizeEvents, options, journalWrapper, UnaryOperator.identity(), ioThreads);
+    }
+
+    /**
+     * @param pipelineOptions applied last to the pipeline's context (a long-pause handler, say).
+     * @param ioThreads       Netty event loops.
+     */
+    HarnessServer(
+        final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
+        final UnaryOperator<LedgerPipeline.Context> pipelineOptions, final int ioThreads)
     {
         this.dataDir = dataDir;
         final Path journalDir = dataDir.resolve("journal");
@@ -78,7 +97,7 @@ final class HarnessServer implements AutoCloseable
         pipeline = LedgerPipeline.start(
             pipelineOptions.apply(new LedgerPipeline.Context()
                 .ringSizeEvents(ringSizeEvents)
-                .waitStrategy("blocking")
+                .waitStrategy(LedgerPipeline.Context.WAIT_STRATEGY_DEFAULT)
                 .clock(SystemEpochClock.INSTANCE)
                 .firstCommandId(Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1)
                 .fatalErrorHandler((stage, commandId, error) -> fatal.compareAndSet(null, error))),
@@ -87,7 +106,7 @@ final class HarnessServer implements AutoCloseable
         final JwtAuthenticator authenticator =
             new JwtAuthenticator(TestServer.SECRET, SystemEpochClock.INSTANCE, LedgerServer.JWT_CLOCK_SKEW_MS);
         ids = LedgerServer.deploymentIds(pipeline, fresh, recoveredSalt, new java.security.SecureRandom()::nextLong);
-        http = LedgerHttpServer.start(0, 1, pipeline, ids, authenticator, options.withJournalFiles(LedgerServer.journalFiles(journalDir)));
+        http = LedgerHttpServer.start(0, ioThreads, pipeline, ids, authenticator, options.withJournalFiles(LedgerServer.journalFiles(journalDir)));
     }
 
     int port()

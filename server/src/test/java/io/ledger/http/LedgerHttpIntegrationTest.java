@@ -232,9 +232,9 @@ class LedgerHttpIntegrationTest
     {
         assertError(server.get("/api/canary/nothing-here", M1), 404);
         assertError(server.get("/", null), 404);
-        final HttpResponse<String> wrongMethod = server.send(server.request("/api/canary/purchases", M1).GET().build());
+        final HttpResponse<String> wrongMethod = server.send(server.request("/api/canary/purchases", M1).DELETE().build());
         assertError(wrongMethod, 405);
-        assertEquals("POST", wrongMethod.headers().firstValue("allow").orElse(""));
+        assertEquals("POST, GET", wrongMethod.headers().firstValue("allow").orElse(""));
         assertError(server.send(server.request("/api/canary/customers/x", M1).DELETE().build()), 405);
     }
 

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * after a restart that replays the journal.
  *
  * <p>The slow stage is the journal, through a {@link JournalWriter} wrapper ({@link HarnessServer} takes one): the
- * reply stage waits for the journal and the ledger alike, so a slow journal holds ring slots exactly as a slow
- * ledger thread would, and no engine code changes for the test.
+ * ledger thread appends each command before it applies it, so a slow journal holds ring slots exactly as a slow
+ * ledger would, and no engine code changes for the test.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OverloadTest

@@ -62,8 +62,14 @@ class TenantIsolationTest
                 "{\"amount\":200,\"currency\":\"ZAR\",\"metadata\":{\"ref\":\"secret-payout\"}}")));
             final String method = idOf(created(server.post("/api/canary/customers/" + a1 + "/payment-methods", A,
                 "{\"type\":\"card\",\"provider\":\"visa\",\"last4\":\"4242\"}")));
-            secretsOfA.addAll(List.of(a1, a2, purchase, transfer, payout, method, "a1@example.com", "a2@example.com",
-                "secret-product", "secret-payout", "4242"));
+            final String refund = idOf(created(server.post("/api/canary/purchases/" + purchase + "/refunds", A, "{\"amount\":100}")));
+            final String held = idOf(created(server.post("/api/canary/purchases", A, "{\"customerId\":\"" + a1 + "\",\"productId\":\"secret-held\","
+                + "\"amount\":300,\"currency\":\"ZAR\",\"externalReference\":\"secret-reference\",\"escrow\":{\"releaseAt\":\""
+                + java.time.Instant.now().plusSeconds(3_600) + "\"}}")));
+            final String gift = idOf(created(server.post("/api/canary/customers/" + a1 + "/gift-balances", A,
+                "{\"amount\":50,\"currency\":\"ZAR\",\"description\":\"secret-gift\"}")));
+            secretsOfA.addAll(List.of(a1, a2, purchase, transfer, payout, method, refund, held, gift, "a1@example.com", "a2@example.com",
+                "secret-product", "secret-payout", "4242", "secret-held", "secret-reference", "secret-gift"));
 
             final String b1 = server.createCustomer(B, "b1@example.com");
             server.payIn(B, b1, 5_000);
@@ -73,7 +79,9 @@ class TenantIsolationTest
                 "/api/canary/customers/" + a1 + "/transactions", "/api/canary/customers/" + a2 + "/transactions",
                 "/api/canary/customers/" + a1 + "/payment-methods", "/api/canary/payment-methods", "/api/canary/payment-methods/" + method,
                 "/api/canary/transfers", "/api/canary/balance", "/api/canary/balance/history", "/api/canary/payouts",
-                "/api/canary/customers?email=a1@example.com", "/api/canary/customers?search=a1");
+                "/api/canary/customers?email=a1@example.com", "/api/canary/customers?search=a1", "/api/canary/purchases",
+                "/api/canary/purchases/" + purchase, "/api/canary/purchases/" + held, "/api/canary/purchases/" + purchase + "/refunds",
+                "/api/canary/customers/" + a1 + "/gift-balances");
             final Map<String, String> before = view(viewsOfA);
 
             // Reads of A's entities: 404.
@@ -84,6 +92,12 @@ class TenantIsolationTest
             notFoundOrEmpty(attempt("GET", "/api/canary/customers/" + a1 + "/payment-methods", null));
             notFound(attempt("GET", "/api/canary/payment-methods/" + method, null));
             notFoundOrEmpty(attempt("GET", "/api/canary/payment-methods?customerId=" + a1, null));
+            notFound(attempt("GET", "/api/canary/purchases/" + purchase, null));
+            notFound(attempt("GET", "/api/canary/purchases/" + held, null));
+            notFound(attempt("GET", "/api/canary/purchases/" + purchase + "/refunds", null));
+            notFound(attempt("GET", "/api/canary/customers/" + a1 + "/gift-balances", null));
+            assertTrue(data(attempt("GET", "/api/canary/purchases?customerId=" + a1, null)).isEmpty());
+            assertTrue(data(attempt("GET", "/api/canary/purchases?externalReference=secret-reference", null)).isEmpty());
 
             // B's own lists hold only B's data.
             final List<?> customers = data(attempt("GET", "/api/canary/customers?limit=100", null));
@@ -95,6 +109,7 @@ class TenantIsolationTest
             assertTrue(data(attempt("GET", "/api/canary/transfers", null)).isEmpty());
             assertTrue(data(attempt("GET", "/api/canary/balance/history", null)).isEmpty());
             assertTrue(data(attempt("GET", "/api/canary/payouts", null)).isEmpty());
+            assertTrue(data(attempt("GET", "/api/canary/purchases", null)).isEmpty());
             final HttpResponse<String> balance = attempt("GET", "/api/canary/balance", null);
             assertEquals(200, balance.statusCode());
             assertEquals(0L, TestJson.object(balance.body()).get("amount"), "B's merchant balance, not A's");
@@ -117,6 +132,10 @@ class TenantIsolationTest
                 "{\"customerId\":\"" + a1 + "\",\"productId\":\"p\",\"amount\":1,\"currency\":\"ZAR\"}"));
             notFound(attempt("POST", "/api/canary/transfers",
                 "{\"fromCustomerId\":\"" + a1 + "\",\"toCustomerId\":\"" + b1 + "\",\"amount\":1,\"currency\":\"ZAR\"}"));
+            notFound(attempt("POST", "/api/canary/purchases/" + purchase + "/refunds", "{\"amount\":1}"));
+            notFound(attempt("POST", "/api/canary/purchases/" + held + "/release", "{}"));
+            notFound(attempt("POST", "/api/canary/purchases/" + held + "/cancel", "{}"));
+            notFound(attempt("POST", "/api/canary/customers/" + a1 + "/gift-balances", "{\"amount\":1,\"currency\":\"ZAR\"}"));
             notFound(attempt("POST", "/api/canary/transfers",
                 "{\"fromCustomerId\":\"" + b1 + "\",\"toCustomerId\":\"" + a1 + "\",\"amount\":1,\"currency\":\"ZAR\"}"));
             assertEquals(402, attempt("POST", "/api/canary/payouts", "{\"amount\":100,\"currency\":\"ZAR\",\"metadata\":{}}").statusCode(),

@@ -203,6 +203,17 @@ final class ChildServer
         /** @return a scalar field of the top-level object, as text. */
         String field(final String name)
         {
+            final String value = optionalField(name);
+            if (value == null)
+            {
+                throw new AssertionError("no field " + name + " in " + body);
+            }
+            return value;
+        }
+
+        /** @return the top-level scalar field {@code name} as text, or null when the object has none. */
+        String optionalField(final String name)
+        {
             try (JsonParser parser = JSON.createParser(body))
             {
                 if (parser.nextToken() != JsonToken.START_OBJECT)
@@ -224,7 +235,7 @@ final class ChildServer
             {
                 throw new AssertionError("not JSON: " + body, ex);
             }
-            throw new AssertionError("no field " + name + " in " + body);
+            return null;
         }
 
         @Override

@@ -44,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Black-box crash recovery: the real server runs as a child JVM ({@code LedgerMain serve}, the launcher's
  * {@code config/jvm.options}), 8 clients buy (and, with transfers on, move money between customers) concurrently,
+ * some purchases escrowed (held for the merchant, released an hour later: after the test), some spending the gift
+ * balance each customer was given at the start, and some of each client's purchases partly refunded,
  * the child is killed with SIGKILL at a random moment, restarted on the same data directory, and every balance is
  * checked against what the clients were told. Repeated {@code -Dledger.crash.rounds} times (default 5), expectations
  * accumulating across rounds. Every incarnation snapshots every few hundred commands and every second, so kills land
@@ -64,8 +66,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * uncertainty is the commands in flight when the process died (client saw a reset or EOF), each applied at most once.
  * After each restart the test finds the one set of in-flight commands that explains every customer's balance at once
  * (a transfer moves two balances), and from then on that set is fixed: a later crash that loses an earlier
- * acknowledged command shows. No balance is negative; per merchant, its customers' balances plus the merchant's
- * balance equal the money paid in minus paid out (no payouts are made here); the merchant side is read over HTTP
+ * acknowledged command shows. A customer's money is its cash and unspent gift balances together (a gift purchase spends
+ * the gift first, so the sum moves by the purchase's amount), a merchant's is its balance's {@code amount} (available
+ * plus what held purchases keep for it). No balance is negative; per merchant, its customers' money plus the merchant's
+ * equal the money paid in minus paid out (no payouts are made here); the merchant side is read over HTTP
  * ({@code GET /api/canary/balance}) and from {@code ledger replay} run on the live journal, and both must agree with the
  * model. The replayed record count (snapshot
  * plus tail) lies between the commands answered 201/402 and that plus the in-flight ones, and never shrinks. With
@@ -112,11 +116,24 @@ class CrashRecoveryTest
     private static final long CLEAN_STOP_MS = 10_000;
     private static final long JOIN_TIMEOUT_MS = 3L * ChildServer.READ_TIMEOUT_MS;
     private static final int SIGKILL_EXIT_CODE = 128 + 9;
-    private static final Pattern MONEY_HELD = Pattern.compile(
-        "(?:money held:)?\\s+" + CURRENCY + " customers (\\d+) \\+ merchants (\\d+) = \\d+ \\(paid in (\\d+) - paid out (\\d+)\\)");
+    private static final Pattern MONEY_HELD = Pattern.compile("(?:money held:)?\\s+" + CURRENCY + " customers (\\d+) \\+ merchants (\\d+)"
+        + "(?: \\+ escrow holds (\\d+))?(?: \\+ gift balances (\\d+))? = \\d+ \\(paid in (\\d+) - paid out (\\d+)\\)");
 
+    /** What the merchant gives each customer as a gift balance at the start (no expiry), spent by gift purchases. */
+    private static final long GIFT_MINOR = 20_000;
+    /** Escrowed purchases are released an hour after they are made: after the test, so they stay held. */
+    private static final long HOLD_RELEASE_MS = TimeUnit.HOURS.toMillis(1);
+
+    /**
+     * A purchase: the customer's money (cash and gift balances together) to the merchant; a quarter of them spend gift
+     * balances first ({@code useGiftBalance}).
+     */
     private static final int PURCHASE = 0;
     private static final int TRANSFER = 1;
+    /** An escrowed purchase: the customer's money held for the merchant (its balance's {@code pending}). */
+    private static final int HOLD = 2;
+    /** A refund of part of one of the thread's own acknowledged purchases: the merchant's money back to the customer. */
+    private static final int REFUND = 3;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tempDir;
@@ -195,9 +212,11 @@ class CrashRecoveryTest
                 topUp(port, tokens, model); // not after the last: the clean stop compares with this incarnation's replay
             }
 
-            log("round %d/%d: load %d ms, %d acked (%d transfers), %d refused, %d in flight at kill (%d applied after restart), "
+            log("round %d/%d: load %d ms, %d acked (%d transfers, %d held, %d refunds, %d spending gifts), %d refused, %d in flight at kill (%d applied after restart), "
                     + "%d not sent, %d timeouts; restarted with %s%s, replayed %d (%s); %d ms",
                 round, ROUNDS, loadMs, result.acked.size(), result.acked.stream().filter(i -> i.kind == TRANSFER).count(),
+                result.acked.stream().filter(i -> i.kind == HOLD).count(), result.acked.stream().filter(i -> i.kind == REFUND).count(),
+                result.giftPurchases,
                 result.refused, result.unknown.size(), model.lastUnknownApplied, result.notSent, result.timeouts, durability,
                 model.lastSnapshotCommands >= 0 ? " from a snapshot of " + model.lastSnapshotCommands + " commands" : "",
                 model.lastReplayed, model.lastResolution, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStartNs));
@@ -209,15 +228,18 @@ class CrashRecoveryTest
         {
             assertTrue(model.ackedTransfers > 0, () -> context("no transfer was acknowledged in any round"));
         }
+        assertTrue(model.ackedHolds > 0, () -> context("no escrowed purchase was acknowledged in any round"));
+        assertTrue(model.ackedRefunds > 0, () -> context("no refund was acknowledged in any round"));
+        assertTrue(model.ackedGiftPurchases > 0, () -> context("no purchase spent a gift balance in any round"));
         if (SNAPSHOTS && ROUNDS >= 3)
         {
             assertTrue(model.snapshotStarts > 0, () -> context("no restart loaded a snapshot: snapshots were not exercised"));
         }
 
         stopCleanlyAndRestartFromTheSnapshot(port, dataDir, tokens, model, random);
-        log("done: %d rounds, %d purchases and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
+        log("done: %d rounds, %d purchases (%d spending gifts), %d held purchases, %d refunds and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
                 + "snapshot, %d snapshots being written when killed, in %d ms",
-            ROUNDS, model.ackedPurchases, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
+            ROUNDS, model.ackedPurchases, model.ackedGiftPurchases, model.ackedHolds, model.ackedRefunds, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
             model.tempSnapshotsDeleted, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStartNs));
     }
 
@@ -284,11 +306,33 @@ class CrashRecoveryTest
         for (final Customer customer : model.customers)
         {
             payIn(port, tokens, model, customer, PAY_IN_MINOR + random.nextInt(100_000));
+            giveGift(port, tokens, model, customer);
         }
         model.lastSeenBalance = new AtomicLongArray(model.customers.size());
         for (final Customer customer : model.customers)
         {
             model.lastSeenBalance.set(customer.index, customer.expected);
+        }
+    }
+
+    /**
+     * The customer buys {@link #GIFT_MINOR} (the merchant's funds) and the merchant gives it back as a gift balance: the
+     * customer's money stays the same, part of it now spent first by gift purchases.
+     */
+    private void giveGift(final int port, final String[] tokens, final Model model, final Customer customer) throws IOException
+    {
+        try (HttpConnection http = new HttpConnection(port))
+        {
+            final Response bought = http.request("POST", "/api/canary/purchases", tokens[customer.merchant], "{\"customerId\":\""
+                + customer.id + "\",\"productId\":\"gift-funds\",\"amount\":" + GIFT_MINOR + ",\"currency\":\"" + CURRENCY + "\"}");
+            assertEquals(201, bought.status(), () -> context("purchase funding a gift: " + bought));
+            model.apply(new Item(PURCHASE, customer.index, -1, GIFT_MINOR));
+            final Response gift = http.request("POST", "/api/canary/customers/" + customer.id + "/gift-balances", tokens[customer.merchant],
+                "{\"amount\":" + GIFT_MINOR + ",\"currency\":\"" + CURRENCY + "\",\"description\":\"crash test\"}");
+            assertEquals(201, gift.status(), () -> context("gift balance: " + gift));
+            customer.expected += GIFT_MINOR;
+            model.merchantBalance[customer.merchant] -= GIFT_MINOR;
+            model.journaledKnown += 2;
         }
     }
 
@@ -301,7 +345,13 @@ class CrashRecoveryTest
                 "{\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\"}");
             assertEquals(201, paid.status(), () -> context("pay-in: " + paid));
             assertEquals(amount, Long.parseLong(paid.field("amount")), () -> context("pay-in amount: " + paid));
-            assertEquals(customer.expected + amount, Long.parseLong(paid.field("balanceAfter")), () -> context("pay-in balanceAfter: " + paid));
+            // cash: before the gift balance it is all the customer has, after it the last balances read say
+            final long cash = model.cash == null ? customer.expected : model.cash[customer.index];
+            assertEquals(cash + amount, Long.parseLong(paid.field("balanceAfter")), () -> context("pay-in balanceAfter: " + paid));
+            if (model.cash != null)
+            {
+                model.cash[customer.index] += amount;
+            }
             customer.expected += amount;
             customer.paidIn += amount;
             customer.movements++;
@@ -349,6 +399,7 @@ class CrashRecoveryTest
             result.refused += thread.refused;
             result.notSent += thread.notSent;
             result.timeouts += thread.timeouts;
+            result.giftPurchases += thread.giftPurchases;
         }
         assertTrue(unexpected.isEmpty(), () -> context("unexpected replies under load: " + List.copyOf(unexpected)));
         return result;
@@ -405,9 +456,12 @@ class CrashRecoveryTest
         final int n = model.customers.size();
         final long[] balances = new long[n];
         final long[] delta = new long[n];
+        model.cash = new long[n];
         for (final Customer customer : model.customers)
         {
-            balances[customer.index] = balance(port, tokens, customer, where);
+            final long[] read = balance(port, tokens, customer, where);
+            model.cash[customer.index] = read[0];
+            balances[customer.index] = read[0] + read[1];
             delta[customer.index] = balances[customer.index] - customer.expected;
             final long b = balances[customer.index];
             assertTrue(b >= 0, () -> where.get() + "\ncustomer " + customer.id + ": negative balance " + b);
@@ -439,8 +493,15 @@ class CrashRecoveryTest
             final long[] low = new long[n];
             final long[] high = new long[n];
             final long[] unknownPurchases = new long[MERCHANTS.length];
+            final long[] unknownRefunds = new long[MERCHANTS.length];
             for (final Item item : unknown)
             {
+                if (item.kind == REFUND)
+                {
+                    high[item.from] += item.amount;
+                    unknownRefunds[model.customers.get(item.from).merchant] += item.amount;
+                    continue;
+                }
                 low[item.from] -= item.amount;
                 if (item.kind == TRANSFER)
                 {
@@ -469,9 +530,9 @@ class CrashRecoveryTest
                 final long spent = model.paidIn[m] - held;
                 final long spentBefore = model.merchantBalance[m];
                 final int merchant = m;
-                assertTrue(spent >= spentBefore && spent <= spentBefore + unknownPurchases[m], () -> detail.get() + "\nmerchant "
-                    + MERCHANTS[merchant] + ": customers hold " + model.paidIn[merchant] + " - " + spent + ", expected the merchant "
-                    + "to hold " + spentBefore + ".." + (spentBefore + unknownPurchases[merchant]));
+                assertTrue(spent >= spentBefore - unknownRefunds[m] && spent <= spentBefore + unknownPurchases[m], () -> detail.get()
+                    + "\nmerchant " + MERCHANTS[merchant] + ": customers hold " + model.paidIn[merchant] + " - " + spent + ", expected the "
+                    + "merchant to hold " + (spentBefore - unknownRefunds[merchant]) + ".." + (spentBefore + unknownPurchases[merchant]));
                 model.merchantBalance[m] = spent;
             }
             model.lastUnknownApplied = -1;
@@ -525,7 +586,7 @@ class CrashRecoveryTest
                 if ((mask & 1L << i) != 0)
                 {
                     final Item item = unknown.get(i);
-                    sum[item.from] -= item.amount;
+                    sum[item.from] += item.kind == REFUND ? item.amount : -item.amount;
                     if (item.kind == TRANSFER)
                     {
                         sum[item.to] += item.amount;
@@ -590,10 +651,18 @@ class CrashRecoveryTest
         {
             paidOut += model.paidOut[m];
         }
-        final String expected = "customers " + customers + " + merchants " + merchants + " (paid in " + paidIn + " - paid out " + paidOut + ")";
-        final String actual = "customers " + held.group(1) + " + merchants " + held.group(2) + " (paid in " + held.group(3)
-            + " - paid out " + held.group(4) + ")";
+        // customers' cash and gift balances together, as read over HTTP; the merchants' available and escrow holds
+        // together, as their balance's amount
+        final String expected = "customers and gifts " + customers + " + merchants and holds " + merchants + " (paid in " + paidIn
+            + " - paid out " + paidOut + ")";
+        final String actual = "customers and gifts " + (Long.parseLong(held.group(1)) + group(held, 4)) + " + merchants and holds "
+            + (Long.parseLong(held.group(2)) + group(held, 3)) + " (paid in " + held.group(5) + " - paid out " + held.group(6) + ")";
         assertEquals(expected, actual, () -> where.get() + "\nmoney held by ledger replay vs the balances read and the model");
+    }
+
+    private static long group(final Matcher matcher, final int group)
+    {
+        return matcher.group(group) == null ? 0 : Long.parseLong(matcher.group(group));
     }
 
     /** Each customer's history, oldest first, chains to its balance, one entry per movement applied. */
@@ -627,8 +696,11 @@ class CrashRecoveryTest
                     + ": pagination.total vs entries read");
                 if (!customer.movementsUnknown)
                 {
-                    assertEquals(customer.movements, newestFirst.size(), () -> where.get() + "\nhistory of " + customer.id
-                        + ": one entry per pay-in, purchase and transfer applied");
+                    // a gift purchase also writes one gift_balance entry per gift balance it spent (their credit to the
+                    // cash it then debits whole)
+                    final long movements = newestFirst.stream().filter(e -> !e.type.equals("gift_balance")).count();
+                    assertEquals(customer.movements, movements, () -> where.get() + "\nhistory of " + customer.id
+                        + ": one entry per pay-in, purchase, refund and transfer applied");
                 }
                 final Set<String> ids = new HashSet<>();
                 long running = 0;
@@ -644,13 +716,14 @@ class CrashRecoveryTest
                     running = entry.balanceAfter;
                 }
                 final long last = running;
-                assertEquals(balances[customer.index], last, () -> where.get() + "\nhistory of " + customer.id
-                    + " ends at " + last + ", the balance is " + balances[customer.index]);
+                final long cash = model.cash[customer.index];
+                assertEquals(cash, last, () -> where.get() + "\nhistory of " + customer.id + " ends at " + last + ", the balance is " + cash);
             }
         }
     }
 
-    private long balance(final int port, final String[] tokens, final Customer customer, final Supplier<String> where)
+    /** @return the customer's cash ({@code amount}) and unspent gift balances ({@code giftAmount}). */
+    private long[] balance(final int port, final String[] tokens, final Customer customer, final Supplier<String> where)
         throws IOException
     {
         try (HttpConnection http = new HttpConnection(port))
@@ -658,7 +731,9 @@ class CrashRecoveryTest
             final Response response = http.request("GET", "/api/canary/customers/" + customer.id + "/balance", tokens[customer.merchant], null);
             assertEquals(200, response.status(), () -> where.get() + "\nbalance of " + customer.id + ": " + response);
             assertEquals(CURRENCY, response.field("currency"), () -> where.get() + "\nbalance of " + customer.id + ": " + response);
-            return Long.parseLong(response.field("amount"));
+            final String gifts = response.optionalField("giftAmount");
+            assertNotNull(gifts, () -> where.get() + "\nbalance of " + customer.id + " (given a gift balance): " + response);
+            return new long[] {Long.parseLong(response.field("amount")), Long.parseLong(gifts)};
         }
     }
 
@@ -700,7 +775,8 @@ class CrashRecoveryTest
         assertEquals(before.group(5), after.group(5), () -> where.get() + "\nstate hash after a clean stop");
         for (final Customer customer : model.customers)
         {
-            assertEquals(customer.expected, balance(port, tokens, customer, where),
+            final long[] read = balance(port, tokens, customer, where);
+            assertEquals(customer.expected, read[0] + read[1],
                 () -> where.get() + "\nbalance of " + customer.id + " after a clean stop");
         }
         stopCleanly(where);
@@ -795,7 +871,13 @@ class CrashRecoveryTest
         @Override
         public String toString()
         {
-            return kind == PURCHASE ? "purchase #" + from + " " + amount : "transfer #" + from + "->#" + to + " " + amount;
+            return switch (kind)
+            {
+                case PURCHASE -> "purchase #" + from + " " + amount;
+                case HOLD -> "held purchase #" + from + " " + amount;
+                case REFUND -> "refund to #" + from + " " + amount;
+                default -> "transfer #" + from + "->#" + to + " " + amount;
+            };
         }
     }
 
@@ -805,7 +887,10 @@ class CrashRecoveryTest
         final int merchant;
         final String id;
         long paidIn;
-        /** The balance every acknowledged command and every in-flight one found applied add up to. */
+        /**
+         * The money every acknowledged command and every in-flight one found applied add up to: cash and unspent gift
+         * balances together (a gift purchase spends the gift first, then cash: the sum moves by the purchase's amount).
+         */
         long expected;
         /** History entries expected: pay-ins, and purchases and transfers applied. */
         long movements;
@@ -826,7 +911,10 @@ class CrashRecoveryTest
         final long[] paidIn = new long[MERCHANTS.length];
         /** No payouts are made by this test; kept so the invariant reads as stated. */
         final long[] paidOut = new long[MERCHANTS.length];
-        /** What each merchant holds: the purchases of its customers known to be applied. */
+        /**
+         * What each merchant holds ({@code amount}: available plus what escrowed purchases hold for it): the purchases of
+         * its customers known to be applied, less refunds and the gift balances it funded.
+         */
         final long[] merchantBalance = new long[MERCHANTS.length];
         /** Commands answered 201 or 402: each one a journal record. */
         long journaledKnown;
@@ -834,6 +922,9 @@ class CrashRecoveryTest
         long journaledUnknown;
         long ackedPurchases;
         long ackedTransfers;
+        long ackedHolds;
+        long ackedRefunds;
+        long ackedGiftPurchases;
         long refused;
         long unknownCommands;
         long lastReplayed;
@@ -842,14 +933,22 @@ class CrashRecoveryTest
         String lastResolution = "";
         int snapshotStarts;
         int tempSnapshotsDeleted;
+        /** Each customer's cash as last read (the history's balance; {@link Customer#expected} adds gift balances). */
+        long[] cash;
         /** A client's hint for choosing amounts near the balance; racy by design. */
         AtomicLongArray lastSeenBalance;
 
         void apply(final Item item)
         {
             final Customer from = customers.get(item.from);
-            from.expected -= item.amount;
             from.movements++;
+            if (item.kind == REFUND)
+            {
+                from.expected += item.amount;
+                merchantBalance[from.merchant] -= item.amount;
+                return;
+            }
+            from.expected -= item.amount;
             if (item.kind == TRANSFER)
             {
                 final Customer to = customers.get(item.to);
@@ -867,15 +966,15 @@ class CrashRecoveryTest
             for (final Item item : round.acked)
             {
                 apply(item);
-                if (item.kind == TRANSFER)
+                switch (item.kind)
                 {
-                    ackedTransfers++;
-                }
-                else
-                {
-                    ackedPurchases++;
+                    case TRANSFER -> ackedTransfers++;
+                    case HOLD -> ackedHolds++;
+                    case REFUND -> ackedRefunds++;
+                    default -> ackedPurchases++;
                 }
             }
+            ackedGiftPurchases += round.giftPurchases;
             journaledKnown += round.acked.size() + round.refused;
             refused += round.refused;
             unknownCommands += round.unknown.size();
@@ -894,6 +993,8 @@ class CrashRecoveryTest
         long refused;
         long notSent;
         long timeouts;
+        /** Acknowledged purchases that spent gift balances. */
+        long giftPurchases;
     }
 
     /** Buys and transfers for one merchant's customers on one keep-alive connection until stopped. */
@@ -908,9 +1009,17 @@ class CrashRecoveryTest
         private final ConcurrentLinkedQueue<String> unexpected;
         final List<Item> acked = new ArrayList<>();
         final List<Item> unknown = new ArrayList<>();
+        /** This thread's acknowledged plain purchases not refunded yet: what its refunds choose from. */
+        private final List<Bought> refundable = new ArrayList<>();
         long refused;
         long notSent;
         long timeouts;
+        long giftPurchases;
+
+        /** An acknowledged purchase: its id, its customer's index and what a refund may return (the part paid in cash). */
+        private record Bought(String id, int customer, long amount)
+        {
+        }
 
         LoadThread(
             final int port, final String token, final Model model, final int merchant, final Random random,
@@ -939,7 +1048,23 @@ class CrashRecoveryTest
                     final Item item;
                     final String path;
                     final String body;
-                    if (TRANSFERS && random.nextBoolean())
+                    final int choice = random.nextInt(8);
+                    if (choice == 5 && !refundable.isEmpty())
+                    {
+                        final Bought bought = refundable.remove(random.nextInt(refundable.size()));
+                        item = new Item(REFUND, bought.customer, -1, 1 + random.nextInt((int)Math.min(Integer.MAX_VALUE, bought.amount)));
+                        path = "/api/canary/purchases/" + bought.id + "/refunds";
+                        body = "{\"amount\":" + item.amount + "}";
+                    }
+                    else if (choice == 4)
+                    {
+                        item = new Item(HOLD, from, -1, amount);
+                        path = "/api/canary/purchases";
+                        body = "{\"customerId\":\"" + model.customers.get(from).id + "\",\"productId\":\"held-" + random.nextInt(100)
+                            + "\",\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\",\"escrow\":{\"releaseAt\":\""
+                            + java.time.Instant.ofEpochMilli(System.currentTimeMillis() + HOLD_RELEASE_MS) + "\"}}";
+                    }
+                    else if (TRANSFERS && choice < 4)
                     {
                         final int to = merchant * CUSTOMERS_PER_MERCHANT
                             + (from - merchant * CUSTOMERS_PER_MERCHANT + 1 + random.nextInt(CUSTOMERS_PER_MERCHANT - 1)) % CUSTOMERS_PER_MERCHANT;
@@ -953,7 +1078,8 @@ class CrashRecoveryTest
                         item = new Item(PURCHASE, from, -1, amount);
                         path = "/api/canary/purchases";
                         body = "{\"customerId\":\"" + model.customers.get(from).id + "\",\"productId\":\"sku-" + random.nextInt(100)
-                            + "\",\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\"}";
+                            + "\",\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\""
+                            + (random.nextInt(4) == 0 ? ",\"useGiftBalance\":true}" : "}");
                     }
                     final Response response;
                     try
@@ -998,14 +1124,31 @@ class CrashRecoveryTest
         {
             if (response.status() == 201)
             {
-                if (item.kind == PURCHASE)
+                if (item.kind == REFUND)
                 {
-                    final long before = Long.parseLong(response.field("customerBalanceBefore"));
-                    final long after = Long.parseLong(response.field("customerBalanceAfter"));
-                    if (Long.parseLong(response.field("amount")) != item.amount || before - item.amount != after
+                    if (Long.parseLong(response.field("amount")) != item.amount
                         || !model.customers.get(item.from).id.equals(response.field("customerId")))
                     {
                         unexpected.add(item + " answered " + response);
+                    }
+                    model.lastSeenBalance.set(item.from, Long.parseLong(response.field("customerBalanceAfter")));
+                }
+                else if (item.kind == PURCHASE || item.kind == HOLD)
+                {
+                    final long before = Long.parseLong(response.field("customerBalanceBefore"));
+                    final long after = Long.parseLong(response.field("customerBalanceAfter"));
+                    final String giftUsed = response.optionalField("giftAmountUsed");
+                    final long gift = giftUsed == null ? 0 : Long.parseLong(giftUsed); // spent first, so cash paid the rest
+                    if (Long.parseLong(response.field("amount")) != item.amount || before - item.amount + gift != after
+                        || !model.customers.get(item.from).id.equals(response.field("customerId"))
+                        || !response.field("status").equals(item.kind == HOLD ? "held" : "completed"))
+                    {
+                        unexpected.add(item + " answered " + response);
+                    }
+                    giftPurchases += gift > 0 ? 1 : 0;
+                    if (item.kind == PURCHASE && item.amount > gift) // the part paid with gift balances is not refunded in cash
+                    {
+                        refundable.add(new Bought(response.field("id"), item.from, item.amount - gift));
                     }
                     model.lastSeenBalance.set(item.from, after);
                 }

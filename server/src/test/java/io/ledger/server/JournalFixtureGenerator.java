@@ -35,7 +35,7 @@ import io.ledger.journal.Durability;
 import io.ledger.journal.snapshot.JournalRetention;
 import io.ledger.journal.snapshot.LedgerRecovery;
 import io.ledger.journal.snapshot.SnapshotStore;
-import io.ledger.journal.snapshot.SnapshotWriter;
+import io.ledger.journal.snapshot.SnapshotAgent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -265,7 +265,6 @@ final class JournalFixtureGenerator
             .waitStrategy("blocking")
             .clock(clock)
             .firstCommandId(Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1)
-            .commandsSinceSnapshot(recovered.replayedRecords())
             .fatalErrorHandler((stage, commandId, error) ->
             {
                 error.printStackTrace();
@@ -273,9 +272,12 @@ final class JournalFixtureGenerator
             });
         if (takeSnapshotOnClose)
         {
-            context.snapshotTaker(new SnapshotWriter(snapshots, journal, SnapshotOptions.KEEP_DEFAULT,
-                new JournalRetention(JournalRetention.Mode.OFF, dataDir),
-                recovered.snapshot() == null ? -1 : recovered.snapshot().header().lastCommandId(), null));
+            // never started: the final snapshot is written from the stopped ledger, as the generating build did
+            context.snapshotTaker(SnapshotAgent.create(new SnapshotAgent.Context().journal(journal).store(snapshots)
+                .defaultCurrency(Currencies.pack("ZAR")).newLedger(() -> new Ledger(Currencies.pack("ZAR")))
+                .keep(SnapshotOptions.KEEP_DEFAULT).retention(new JournalRetention(JournalRetention.Mode.OFF, dataDir))
+                .startSnapshot(recovered.snapshot() == null ? null : recovered.snapshot().file(),
+                    recovered.snapshot() == null ? -1 : recovered.snapshot().header().lastCommandId())));
         }
         pipeline = LedgerPipeline.start(context, ledger, journal);
         final JwtAuthenticator authenticator = new JwtAuthenticator(SECRET, SystemEpochClock.INSTANCE, LedgerServer.JWT_CLOCK_SKEW_MS);

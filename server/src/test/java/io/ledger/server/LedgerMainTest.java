@@ -71,7 +71,7 @@ class LedgerMainTest
             "port", "${env:LEDGER_PORT:-9000}",
             "durability", "${env:LEDGER_DURABILITY:-process}",
             "ringSizeEvents", "${env:LEDGER_RING_SIZE:-16384}",
-            "waitStrategy", "${env:LEDGER_WAIT_STRATEGY:-blocking}",
+            "waitStrategy", "${env:LEDGER_WAIT_STRATEGY:-lite-blocking}",
             "ioThreads", "${env:LEDGER_IO_THREADS:-1}",
             "defaultCurrency", "${env:LEDGER_DEFAULT_CURRENCY:-ZAR}",
             "snapshotEveryCommands", "${env:LEDGER_SNAPSHOT_EVERY_COMMANDS:-1000000}",

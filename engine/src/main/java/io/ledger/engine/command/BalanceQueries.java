@@ -13,10 +13,12 @@ import io.ledger.engine.internal.CustomerBook;
 import io.ledger.engine.internal.EntryLog;
 import io.ledger.engine.internal.LedgerState;
 import io.ledger.engine.internal.MerchantBooks;
+import io.ledger.engine.internal.PurchaseBook;
 
 /**
  * Balance reads: a customer's and the merchant's own, in the currency asked for, else the account's first currency,
- * else the ledger's default.
+ * else the ledger's default. A customer's read also says what its unexpired gift balances in that currency hold (or
+ * that it never had one); a merchant's, what escrowed purchases hold for it ({@code pending}).
  *
  * <p>Single-threaded: ledger thread only. Allocation-free.
  */
@@ -27,10 +29,17 @@ public final class BalanceQueries
     private final CustomerBook customers;
     private final Accounts accounts;
     private final EntryLog entries;
+    private final PurchaseBook purchases;
+    private final GiftCommands gifts;
 
-    /** @param defaultCurrency the packed currency reported for an account that never held money. */
-    public BalanceQueries(final LedgerState state, final int defaultCurrency)
+    /**
+     * @param defaultCurrency the packed currency reported for an account that never held money.
+     * @param gifts           what the customer's gift balances hold.
+     */
+    public BalanceQueries(final LedgerState state, final int defaultCurrency, final GiftCommands gifts)
     {
+        this.purchases = state.purchases();
+        this.gifts = gifts;
         this.defaultCurrency = defaultCurrency;
         this.merchants = state.merchants();
         this.customers = state.customers();
@@ -59,6 +68,7 @@ public final class BalanceQueries
         event.resultCurrency(currency);
         event.accountUpdatedAtMs(lastMovement(accounts.customerLastEntry(key), currency, customer.createdAtMs()));
         event.balances(balance, balance);
+        event.giftTotalMinor(gifts.total(key, currency, timeMs));
         event.resultKey(key);
         event.result(ResultCode.OK);
     }
@@ -84,6 +94,7 @@ public final class BalanceQueries
             event.accountCreatedAtMs(event.resultTimestampMs());
         }
         final long balance = accounts.merchantBalance(merchant, currency);
+        event.pendingMinor(purchases.pendingMinor(merchant, currency));
         event.resultKey(merchant);
         event.balances(balance, balance);
         event.result(ResultCode.OK);

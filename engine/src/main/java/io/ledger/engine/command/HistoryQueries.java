@@ -7,20 +7,18 @@ import static io.ledger.engine.Field.PAGE_OFFSET;
 import static io.ledger.engine.Field.ROW_FILTER;
 import static io.ledger.engine.Field.TO_MS;
 
-import java.util.ArrayList;
-
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.EntryType;
-import io.ledger.engine.PayoutRecord;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.internal.Accounts;
 import io.ledger.engine.internal.CustomerBook;
 import io.ledger.engine.internal.EntryLog;
 import io.ledger.engine.internal.LedgerState;
 import io.ledger.engine.internal.MerchantBooks;
+import io.ledger.engine.internal.IntLog;
+import io.ledger.engine.internal.PayoutLog;
 import io.ledger.engine.internal.TextArena;
-import org.agrona.collections.IntArrayList;
 
 /**
  * History reads, newest first: a customer's entries, the merchant's own entries (by time and kind), its transfers
@@ -124,7 +122,7 @@ public final class HistoryQueries
             case CommandEvent.FILTER_ALL -> true;
             case CommandEvent.FILTER_CREDIT -> amount > 0;
             case CommandEvent.FILTER_DEBIT -> amount < 0;
-            case CommandEvent.FILTER_PURCHASE -> type == EntryType.SALE || type == EntryType.PURCHASE;
+            case CommandEvent.FILTER_PURCHASE -> type.isPurchase();
             case CommandEvent.FILTER_PAYOUT -> type == EntryType.PAYOUT;
             default -> false;
         };
@@ -138,7 +136,7 @@ public final class HistoryQueries
         {
             return;
         }
-        final IntArrayList transfers = merchants.book(merchant).transferEntries();
+        final IntLog transfers = merchants.book(merchant).transferEntries();
         final int size = transfers.size();
         event.rowTotal(size);
         final int limit = (int)event.get(PAGE_LIMIT);
@@ -156,13 +154,20 @@ public final class HistoryQueries
         {
             return;
         }
-        final ArrayList<PayoutRecord> payouts = merchants.book(merchant).payouts();
-        final int size = payouts.size();
-        event.rowTotal(size);
-        final int limit = (int)event.get(PAGE_LIMIT);
-        for (int i = size - 1 - (int)event.get(PAGE_OFFSET); i >= 0 && event.rowCount() < limit; i--)
+        final MerchantBooks.Book book = merchants.book(merchant);
+        final PayoutLog payouts = merchants.payouts();
+        event.rowTotal(book.payoutCount());
+        int payout = book.lastPayout();
+        final int offset = (int)event.get(PAGE_OFFSET);
+        for (int skipped = 0; payout >= 0 && skipped < offset; skipped++)
         {
-            event.addRow(payouts.get(i));
+            payout = payouts.previousOfMerchant(payout);
+        }
+        final int limit = (int)event.get(PAGE_LIMIT);
+        final String merchantId = merchants.id(merchant);
+        for (; payout >= 0 && event.rowCount() < limit; payout = payouts.previousOfMerchant(payout))
+        {
+            event.addRow(payouts.record(payout, merchantId)); // a record per row: a page of payouts allocates
         }
     }
 

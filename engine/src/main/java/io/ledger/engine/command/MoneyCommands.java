@@ -1,13 +1,10 @@
 package io.ledger.engine.command;
 
 import static io.ledger.engine.Field.AMOUNT_MINOR;
-import static io.ledger.engine.Field.BANK_ACCOUNT;
 import static io.ledger.engine.Field.CURRENCY;
 import static io.ledger.engine.Field.CUSTOMER_KEY;
 import static io.ledger.engine.Field.DESCRIPTION;
 import static io.ledger.engine.Field.METADATA_JSON;
-import static io.ledger.engine.Field.PRODUCT_ID;
-import static io.ledger.engine.Field.QUANTITY;
 import static io.ledger.engine.Field.TO_CUSTOMER_KEY;
 import static io.ledger.engine.internal.Money.CUSTOMER;
 import static io.ledger.engine.internal.Money.EXTERNAL;
@@ -16,7 +13,6 @@ import static io.ledger.engine.internal.Money.MERCHANT;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.EntryType;
-import io.ledger.engine.PayoutRecord;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.internal.CustomerBook;
 import io.ledger.engine.internal.LedgerState;
@@ -24,12 +20,11 @@ import io.ledger.engine.internal.MerchantBooks;
 import io.ledger.engine.internal.Money;
 
 /**
- * Money movement: pay-in (the world to a customer), purchase (a customer to its merchant), transfer (a customer to
- * another of the same merchant) and payout (a merchant to the world). Each checks who may move what, then leaves the
- * movement itself to {@link Money}; the order of the checks is the order of the refusals clients see.
+ * Money movement: pay-in (the world to a customer), transfer (a customer to another of the same merchant) and payout (a
+ * merchant to the world); purchases have their own family ({@link PurchaseCommands}). Each checks who may move what,
+ * then leaves the movement itself to {@link Money}; the order of the checks is the order of the refusals clients see.
  *
- * <p>Single-threaded: ledger thread only. Pay-ins, purchases and transfers allocate nothing once warm; a payout
- * allocates its record.
+ * <p>Single-threaded: ledger thread only. Pay-ins, purchases, transfers and payouts allocate nothing once warm.
  */
 public final class MoneyCommands
 {
@@ -47,7 +42,6 @@ public final class MoneyCommands
     public void register(final CommandTable table)
     {
         table.register(CommandType.PAY_IN, this::payIn)
-            .register(CommandType.PURCHASE, this::purchase)
             .register(CommandType.TRANSFER, this::transfer)
             .register(CommandType.PAYOUT, this::payout);
     }
@@ -55,7 +49,7 @@ public final class MoneyCommands
     private void payIn(final CommandEvent event, final long timeMs)
     {
         final long customer = event.get(CUSTOMER_KEY);
-        if (payingMerchant(event, customer) < 0)
+        if (payingMerchant(event, merchants, customers, customer) < 0)
         {
             return;
         }
@@ -67,32 +61,11 @@ public final class MoneyCommands
         }
     }
 
-    private void purchase(final CommandEvent event, final long timeMs)
-    {
-        if (event.get(QUANTITY) < 0)
-        {
-            event.result(ResultCode.INVALID_FIELD);
-            return;
-        }
-        final long customer = event.get(CUSTOMER_KEY);
-        final int merchant = payingMerchant(event, customer);
-        if (merchant < 0)
-        {
-            return;
-        }
-        money.begin(event, timeMs, PRODUCT_ID).leg(CUSTOMER, customer, EntryType.PURCHASE, MERCHANT, merchant, EntryType.SALE,
-            event.get(AMOUNT_MINOR), (int)event.get(CURRENCY));
-        if (money.hasCapacity())
-        {
-            money.post();
-        }
-    }
-
     /** {@code CUSTOMER_KEY} pays {@code TO_CUSTOMER_KEY}, another customer of the same merchant. */
     private void transfer(final CommandEvent event, final long timeMs)
     {
         final long from = event.get(CUSTOMER_KEY);
-        final int merchant = payingMerchant(event, from);
+        final int merchant = payingMerchant(event, merchants, customers, from);
         if (merchant < 0)
         {
             return;
@@ -140,10 +113,8 @@ public final class MoneyCommands
         {
             return;
         }
-        final PayoutRecord payout = new PayoutRecord(event.commandId(), merchants.id(merchant), amount, currency,
-            event.textString(BANK_ACCOUNT), event.textString(DESCRIPTION), event.textString(METADATA_JSON), timeMs);
-        merchants.book(merchant).payouts().add(payout);
-        event.resultObject(payout);
+        merchants.addPayout(merchant, event, event.commandId(), timeMs);
+        event.resultPayoutFromCommand(); // the reply's PayoutRecord is made from the command where it is read, off this thread
     }
 
     /**
@@ -152,7 +123,7 @@ public final class MoneyCommands
      *
      * @return the merchant's index, or -1 with the refusal written.
      */
-    private int payingMerchant(final CommandEvent event, final long customer)
+    static int payingMerchant(final CommandEvent event, final MerchantBooks merchants, final CustomerBook customers, final long customer)
     {
         if (!Money.validAmount(event))
         {

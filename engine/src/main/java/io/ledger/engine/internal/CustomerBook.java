@@ -39,6 +39,13 @@ public final class CustomerBook implements SnapshotPart
         return merchant >= 0 && customerKey >= 0 && customerMerchant.get(customerKey) == merchant;
     }
 
+    /** @return the index of customer {@code customerKey}'s merchant, or -1 when there is no such customer. */
+    public int merchantOf(final long customerKey)
+    {
+        final long merchant = customerMerchant.get(customerKey);
+        return merchant == MISSING ? -1 : (int)merchant;
+    }
+
     /** @return the customer, or null. */
     public CustomerRecord get(final long customerKey)
     {

@@ -5,11 +5,33 @@ import java.util.Arrays;
 
 import io.ledger.engine.EntryType;
 import io.ledger.engine.SnapshotFormatException;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The append-only history of balance movements, held column by column in primitive arrays so that appending
- * allocates nothing except when a column doubles. Each entry links to the previous entry of the same account,
- * so an account's history reads newest-first without an index per account.
+ * The append-only history of balance movements. Each entry links to the previous entry of the same account, so an
+ * account's history reads newest-first without an index per account.
+ *
+ * <p><b>Storage.</b> Entries live off the Java heap, in chunks of {@link #CHUNK_ENTRIES}: per entry a row of eight
+ * longs (one cache line) and two bytes, 66 bytes an entry in all. The log never copies what it holds: a full log adds
+ * one chunk (264 KiB, zeroed in well under a millisecond), and the chunks asked for up front ({@code initialCapacity})
+ * are allocated at construction, so a ledger sized for its history appends without allocating at all. Off the heap,
+ * the history (by far the largest part of the state) is never copied or scanned by the garbage collector: a young
+ * collection after a fast replay would otherwise copy every chunk the replay made. The memory is the JVM's direct
+ * memory ({@code -XX:MaxDirectMemorySize}, by default the maximum heap size), freed when the ledger is collected.
+ *
+ * <pre>
+ *  entry i: chunk i >>> 12, row r = i &amp; 4095; a chunk is 4096 rows of 64 bytes, then 4096 pairs of bytes
+ *  at r * 64, little-endian longs           at 4096 * 64 + r * 2
+ *   +0  accountKey                          +0 accountKind
+ *   +8  counterpartyKey                     +1 entry type ordinal
+ *   +16 amountMinor (signed)
+ *   +24 balanceAfterMinor
+ *   +32 timestampMs
+ *   +40 commandId
+ *   +48 textRef (TextArena)
+ *   +56 currency (high 32 bits) | previousOfAccount (low 32 bits)
+ * </pre>
  *
  * <p>Entry ids are positions in this log: the same commands in the same order give the same ids.
  *
@@ -25,39 +47,36 @@ public final class EntryLog implements SnapshotPart
     public static final byte ACCOUNT_CUSTOMER = 1;
     public static final byte ACCOUNT_MERCHANT = 2;
 
-    private int size;
-    private long[] accountKey;
-    private long[] counterpartyKey;
-    private byte[] accountKind;
-    private byte[] entryType;
-    private long[] amountMinor;
-    private long[] balanceAfterMinor;
-    private int[] currency;
-    private long[] timestampMs;
-    private long[] commandId;
-    private long[] textRef;
-    private int[] previousOfAccount;
+    /** log2 of {@link #CHUNK_ENTRIES}. */
+    static final int CHUNK_SHIFT = 12;
+    /** Entries per chunk: 4096, a {@code long[]} of 256 KiB and a {@code byte[]} of 8 KiB. */
+    public static final int CHUNK_ENTRIES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_ENTRIES - 1;
+    private static final int ROW_BYTES = 64;
+    private static final int KINDS_AT = CHUNK_ENTRIES * ROW_BYTES;
+    private static final int CHUNK_BYTES = KINDS_AT + CHUNK_ENTRIES * 2;
 
+    private int size;
+    /** The chunks allocated so far: {@code capacity / CHUNK_ENTRIES}. */
+    private int chunks;
+    private UnsafeBuffer[] chunk = new UnsafeBuffer[16];
+
+    /** @param initialCapacity entries to allocate up front (rounded up to whole chunks; at least one). */
     public EntryLog(final int initialCapacity)
     {
-        final int capacity = Math.max(16, initialCapacity);
-        accountKey = new long[capacity];
-        counterpartyKey = new long[capacity];
-        accountKind = new byte[capacity];
-        entryType = new byte[capacity];
-        amountMinor = new long[capacity];
-        balanceAfterMinor = new long[capacity];
-        currency = new int[capacity];
-        timestampMs = new long[capacity];
-        commandId = new long[capacity];
-        textRef = new long[capacity];
-        previousOfAccount = new int[capacity];
+        final int wanted = (int)Math.min(((long)Math.max(1, initialCapacity) + CHUNK_MASK) >>> CHUNK_SHIFT,
+            (CAPACITY_ENTRIES_MAX >>> CHUNK_SHIFT) + 1);
+        while (chunks < wanted)
+        {
+            addChunk();
+        }
     }
 
     /**
      * Appends one entry and returns its index.
      *
-     * @param counterparty the other customer of a transfer, else -1.
+     * @param counterparty the entry's link: the other customer of a transfer, the purchase or gift balance of a type
+     *                     {@link EntryType#relatedByLink()}, else -1.
      * @param previous     the index of the account's previous entry, or -1.
      */
     public int append(
@@ -73,26 +92,44 @@ public final class EntryLog implements SnapshotPart
         final long text,
         final int previous)
     {
-        if (size == accountKey.length)
+        return append(kind, key, counterparty, (byte)type.ordinal(), amount, balanceAfter, currencyCode, timeMs, command, text,
+            previous);
+    }
+
+    private int append(
+        final byte kind, final long key, final long counterparty, final byte type, final long amount, final long balanceAfter,
+        final int currencyCode, final long timeMs, final long command, final long text, final int previous)
+    {
+        final int i = size;
+        assert i == 0 || command >= commandId(i - 1) : "commandId=" + command + " after " + commandId(i - 1);
+        if (i >>> CHUNK_SHIFT == chunks)
         {
-            grow();
+            addChunk();
         }
-        final int i = size++;
-        accountKind[i] = kind;
-        accountKey[i] = key;
-        counterpartyKey[i] = counterparty;
-        entryType[i] = (byte)type.ordinal();
-        amountMinor[i] = amount;
-        balanceAfterMinor[i] = balanceAfter;
-        currency[i] = currencyCode;
-        timestampMs[i] = timeMs;
-        commandId[i] = command;
-        textRef[i] = text;
-        previousOfAccount[i] = previous;
+        final UnsafeBuffer rows = chunk[i >>> CHUNK_SHIFT];
+        final int at = (i & CHUNK_MASK) * ROW_BYTES;
+        rows.putLong(at, key);
+        rows.putLong(at + 8, counterparty);
+        rows.putLong(at + 16, amount);
+        rows.putLong(at + 24, balanceAfter);
+        rows.putLong(at + 32, timeMs);
+        rows.putLong(at + 40, command);
+        rows.putLong(at + 48, text);
+        rows.putLong(at + 56, ((long)currencyCode << 32) | (previous & 0xFFFF_FFFFL));
+        final int k = KINDS_AT + (i & CHUNK_MASK) * 2;
+        rows.putByte(k, kind);
+        rows.putByte(k + 1, type);
+        size = i + 1;
         return i;
     }
 
-    /** Most entries the log holds: indexes are {@code int}, and the columns double up to this size. */
+    /** @return how many entries fit before the next chunk is allocated. */
+    public long capacity()
+    {
+        return (long)chunks << CHUNK_SHIFT;
+    }
+
+    /** Most entries the log holds: indexes are {@code int}. */
     public static final int CAPACITY_ENTRIES_MAX = Integer.MAX_VALUE - 1024;
 
     /** @return true when {@code count} more entries fit. */
@@ -108,57 +145,91 @@ public final class EntryLog implements SnapshotPart
 
     public byte accountKind(final int i)
     {
-        return accountKind[i];
+        return chunk[i >>> CHUNK_SHIFT].getByte(KINDS_AT + (i & CHUNK_MASK) * 2);
     }
 
     public long accountKey(final int i)
     {
-        return accountKey[i];
+        return field(i, 0);
     }
 
     public long counterpartyKey(final int i)
     {
-        return counterpartyKey[i];
+        return field(i, 1);
     }
 
     public EntryType type(final int i)
     {
-        return EntryType.fromOrdinal(entryType[i]);
+        return EntryType.fromOrdinal(typeOrdinal(i));
     }
 
     public long amountMinor(final int i)
     {
-        return amountMinor[i];
+        return field(i, 2);
     }
 
     public long balanceAfterMinor(final int i)
     {
-        return balanceAfterMinor[i];
+        return field(i, 3);
     }
 
     public int currency(final int i)
     {
-        return currency[i];
+        return (int)(field(i, 7) >> 32);
     }
 
     public long timestampMs(final int i)
     {
-        return timestampMs[i];
+        return field(i, 4);
     }
 
     public long commandId(final int i)
     {
-        return commandId[i];
+        return field(i, 5);
     }
 
     public long textRef(final int i)
     {
-        return textRef[i];
+        return field(i, 6);
     }
 
     public int previousOfAccount(final int i)
     {
-        return previousOfAccount[i];
+        return (int)field(i, 7);
+    }
+
+    private byte typeOrdinal(final int i)
+    {
+        return chunk[i >>> CHUNK_SHIFT].getByte(KINDS_AT + (i & CHUNK_MASK) * 2 + 1);
+    }
+
+    private long field(final int i, final int column)
+    {
+        return chunk[i >>> CHUNK_SHIFT].getLong((i & CHUNK_MASK) * ROW_BYTES + column * 8);
+    }
+
+    /**
+     * @return the first entry whose command id is {@code command}, or -1. Entries are appended in command order (an
+     * entry written at a deadline carries the id of the command during which the deadline passed), so the command ids
+     * never decrease along the log and a binary search finds them.
+     */
+    public int firstOfCommand(final long command)
+    {
+        int low = 0;
+        int high = size;
+        while (low < high)
+        {
+            final int mid = (low + high) >>> 1;
+            if (commandId(mid) < command)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+        return low < size && commandId(low) == command ? low : -1;
     }
 
     /** Folds every column of every entry into {@code hash}. */
@@ -167,9 +238,13 @@ public final class EntryLog implements SnapshotPart
         hash.add(size);
         for (int i = 0; i < size; i++)
         {
-            hash.add(accountKind[i]).add(accountKey[i]).add(counterpartyKey[i]).add(entryType[i]).add(amountMinor[i])
-                .add(balanceAfterMinor[i]).add(currency[i]).add(timestampMs[i]).add(commandId[i])
-                .add(textRef[i]).add(previousOfAccount[i]);
+            final UnsafeBuffer rows = chunk[i >>> CHUNK_SHIFT];
+            final int at = (i & CHUNK_MASK) * ROW_BYTES;
+            final int k = KINDS_AT + (i & CHUNK_MASK) * 2;
+            final long last = rows.getLong(at + 56);
+            hash.add(rows.getByte(k)).add(rows.getLong(at)).add(rows.getLong(at + 8)).add(rows.getByte(k + 1))
+                .add(rows.getLong(at + 16)).add(rows.getLong(at + 24)).add((int)(last >> 32)).add(rows.getLong(at + 32))
+                .add(rows.getLong(at + 40)).add(rows.getLong(at + 48)).add((int)last);
         }
     }
 
@@ -186,17 +261,21 @@ public final class EntryLog implements SnapshotPart
         out.writeInt(size);
         for (int i = 0; i < size; i++)
         {
-            out.writeByte(accountKind[i]);
-            out.writeLong(accountKey[i]);
-            out.writeLong(counterpartyKey[i]);
-            out.writeByte(entryType[i]);
-            out.writeLong(amountMinor[i]);
-            out.writeLong(balanceAfterMinor[i]);
-            out.writeInt(currency[i]);
-            out.writeLong(timestampMs[i]);
-            out.writeLong(commandId[i]);
-            out.writeLong(textRef[i]);
-            out.writeInt(previousOfAccount[i]);
+            final UnsafeBuffer rows = chunk[i >>> CHUNK_SHIFT];
+            final int at = (i & CHUNK_MASK) * ROW_BYTES;
+            final int k = KINDS_AT + (i & CHUNK_MASK) * 2;
+            final long last = rows.getLong(at + 56);
+            out.writeByte(rows.getByte(k));
+            out.writeLong(rows.getLong(at));
+            out.writeLong(rows.getLong(at + 8));
+            out.writeByte(rows.getByte(k + 1));
+            out.writeLong(rows.getLong(at + 16));
+            out.writeLong(rows.getLong(at + 24));
+            out.writeInt((int)(last >> 32));
+            out.writeLong(rows.getLong(at + 32));
+            out.writeLong(rows.getLong(at + 40));
+            out.writeLong(rows.getLong(at + 48));
+            out.writeInt((int)last);
         }
         out.endSection();
     }
@@ -224,23 +303,23 @@ public final class EntryLog implements SnapshotPart
                 throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " type=" + type +
                     " previousOfAccount=" + previous + " out of range");
             }
-            append(kind, key, counterparty, types[type], amount, after, currencyCode, time, command, text, previous);
+            if (size > 0 && command < commandId(size - 1))
+            {
+                throw new SnapshotFormatException("section tag=" + in.tag() + " entry " + i + " commandId=" + command +
+                    " comes after commandId=" + commandId(size - 1));
+            }
+            append(kind, key, counterparty, (byte)type, amount, after, currencyCode, time, command, text, previous);
         }
     }
 
-    private void grow()
+    /** Allocates one more chunk: never a copy of what the log holds, only the table of chunks doubles. */
+    private void addChunk()
     {
-        final int capacity = (int)Math.min((long)accountKey.length * 2, CAPACITY_ENTRIES_MAX);
-        accountKey = Arrays.copyOf(accountKey, capacity);
-        counterpartyKey = Arrays.copyOf(counterpartyKey, capacity);
-        accountKind = Arrays.copyOf(accountKind, capacity);
-        entryType = Arrays.copyOf(entryType, capacity);
-        amountMinor = Arrays.copyOf(amountMinor, capacity);
-        balanceAfterMinor = Arrays.copyOf(balanceAfterMinor, capacity);
-        currency = Arrays.copyOf(currency, capacity);
-        timestampMs = Arrays.copyOf(timestampMs, capacity);
-        commandId = Arrays.copyOf(commandId, capacity);
-        textRef = Arrays.copyOf(textRef, capacity);
-        previousOfAccount = Arrays.copyOf(previousOfAccount, capacity);
+        if (chunks == chunk.length)
+        {
+            chunk = Arrays.copyOf(chunk, chunks * 2);
+        }
+        chunk[chunks] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64)); // zeroed
+        chunks++;
     }
 }

@@ -8,8 +8,11 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandFields;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Field;
+import io.ledger.engine.GiftBalanceRecord;
 import io.ledger.engine.PaymentMethodRecord;
 import io.ledger.engine.PayoutRecord;
+import io.ledger.engine.PurchaseRecord;
+import io.ledger.engine.RefundRecord;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.SnapshotFormatException;
 import org.agrona.DirectBuffer;
@@ -24,7 +27,7 @@ import org.agrona.DirectBuffer;
  * i64, createdAtMs i64, command type code i32, result code i32, resultCurrency i32, balanceBeforeMinor i64,
  * balanceAfterMinor i64, resultTimestampMs i64, accountUpdatedAtMs i64, resultKey i64, customer (i8 0/1, then key i64,
  * merchantId, phone, email, name, metadata, createdAtMs, updatedAtMs), result object (i8 0 none, 1 payout, 2 payment
- * method).
+ * method, 3 purchase, 4 refund, 5 gift balance, then the record as {@link SnapshotRecords} writes it).
  *
  * <p>Single-threaded: ledger thread only. A keyed command allocates its record and scoped key.
  */
@@ -38,6 +41,9 @@ public final class IdempotencyStore implements SnapshotPart
     private static final int RESULT_OBJECT_NONE = 0;
     private static final int RESULT_OBJECT_PAYOUT = 1;
     private static final int RESULT_OBJECT_PAYMENT_METHOD = 2;
+    private static final int RESULT_OBJECT_PURCHASE = 3;
+    private static final int RESULT_OBJECT_REFUND = 4;
+    private static final int RESULT_OBJECT_GIFT_BALANCE = 5;
     private static final int IDEMPOTENCY_KEY_SLOT = 7;
 
     private final HashMap<String, IdempotencyRecord> byKey = new HashMap<>();
@@ -217,6 +223,21 @@ public final class IdempotencyStore implements SnapshotPart
             out.writeByte(RESULT_OBJECT_PAYMENT_METHOD);
             SnapshotRecords.writePaymentMethod(out, method);
         }
+        else if (result instanceof PurchaseRecord purchase)
+        {
+            out.writeByte(RESULT_OBJECT_PURCHASE);
+            SnapshotRecords.writePurchase(out, purchase);
+        }
+        else if (result instanceof RefundRecord refund)
+        {
+            out.writeByte(RESULT_OBJECT_REFUND);
+            SnapshotRecords.writeRefund(out, refund);
+        }
+        else if (result instanceof GiftBalanceRecord gift)
+        {
+            out.writeByte(RESULT_OBJECT_GIFT_BALANCE);
+            SnapshotRecords.writeGiftBalance(out, gift);
+        }
         else
         {
             throw new IllegalStateException("idempotency record key=" + record.scopedKey + " holds a " + result.getClass() +
@@ -270,6 +291,9 @@ public final class IdempotencyStore implements SnapshotPart
             case RESULT_OBJECT_NONE -> null;
             case RESULT_OBJECT_PAYOUT -> SnapshotRecords.readPayout(in);
             case RESULT_OBJECT_PAYMENT_METHOD -> SnapshotRecords.readPaymentMethod(in);
+            case RESULT_OBJECT_PURCHASE -> SnapshotRecords.readPurchase(in);
+            case RESULT_OBJECT_REFUND -> SnapshotRecords.readRefund(in);
+            case RESULT_OBJECT_GIFT_BALANCE -> SnapshotRecords.readGiftBalance(in);
             default -> throw new SnapshotFormatException("section tag=" + in.tag() + " record " + record +
                 " result object kind=" + kind + " unknown");
         };

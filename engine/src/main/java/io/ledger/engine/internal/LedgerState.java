@@ -2,6 +2,9 @@ package io.ledger.engine.internal;
 
 import java.util.List;
 
+import io.ledger.engine.GiftBalanceRecord;
+import io.ledger.engine.PurchaseStatus;
+
 /**
  * Everything the ledger knows, as the parts that own it. Each part writes and reads its own snapshot sections and offers
  * its share of the state hash (which {@code Ledger.stateHash()} folds in a fixed order); {@link #parts()} is the order
@@ -9,7 +12,8 @@ import java.util.List;
  *
  * <p>Adding state: a new part (its sections under new tags in {@link SnapshotTags}, optional so that older snapshots
  * still load), a field here, and an entry in {@link #parts()}; {@code LedgerSnapshotTest} fails until every field here
- * is a part that is written.
+ * is a part that is written. State derived from other parts (indexes, the deadline queue) is not written: it is rebuilt
+ * by {@link #rebuildDerived()} once a snapshot has loaded.
  *
  * <p>Single-threaded: ledger thread only.
  */
@@ -24,6 +28,9 @@ public final class LedgerState
     private final EntryLog entries;
     private final TextArena texts;
     private final DeploymentState deployment = new DeploymentState();
+    private final PurchaseBook purchases;
+    private final GiftBook gifts = new GiftBook();
+    private final Deadlines deadlines = new Deadlines();
     private final List<SnapshotPart> parts;
 
     /**
@@ -36,7 +43,35 @@ public final class LedgerState
         counters = new Counters(defaultCurrency);
         entries = new EntryLog(historyEntriesInitial);
         texts = new TextArena(historyTextBytesInitial);
-        parts = List.of(counters, merchants, customers, accounts, paymentMethods, idempotency, entries, texts, deployment);
+        purchases = new PurchaseBook(entries, texts, customers, merchants, historyEntriesInitial);
+        parts = List.of(counters, merchants, customers, accounts, paymentMethods, idempotency, entries, texts, deployment, purchases,
+            gifts, deadlines);
+    }
+
+    /**
+     * Rebuilds what is derived from the other parts: the purchase indexes (from the history and the purchase records),
+     * the gift balances' per-customer lists, and the deadline queue (every held purchase's release time, every active
+     * gift balance's expiry). Called once a snapshot has loaded, before the ledger applies anything.
+     */
+    public void rebuildDerived()
+    {
+        purchases.rebuild();
+        gifts.rebuild();
+        deadlines.clear();
+        purchases.forEachRecord(purchase ->
+        {
+            if (purchase.status() == PurchaseStatus.HELD)
+            {
+                deadlines.add(purchase.releaseAtMs(), Deadlines.RELEASE_HOLD, purchase.key());
+            }
+        });
+        gifts.forEachRecord(gift ->
+        {
+            if (gift.remainingMinor() > 0 && !gift.expired() && gift.expiresAtMs() != GiftBalanceRecord.NO_EXPIRY)
+            {
+                deadlines.add(gift.expiresAtMs(), Deadlines.EXPIRE_GIFT, gift.key());
+            }
+        });
     }
 
     /** @return every part, in the order a snapshot holds their sections. */
@@ -88,5 +123,20 @@ public final class LedgerState
     public DeploymentState deployment()
     {
         return deployment;
+    }
+
+    public PurchaseBook purchases()
+    {
+        return purchases;
+    }
+
+    public GiftBook gifts()
+    {
+        return gifts;
+    }
+
+    public Deadlines deadlines()
+    {
+        return deadlines;
     }
 }

@@ -8,7 +8,6 @@ import io.ledger.engine.CommandFields;
 import io.ledger.engine.Field;
 import io.ledger.engine.PayoutRecord;
 import io.ledger.engine.SnapshotFormatException;
-import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -19,7 +18,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Sections {@link SnapshotTags#MERCHANTS}: count i32, then per merchant in index order its id (text).
  * {@link SnapshotTags#MERCHANT_BOOKS}: count i32 (= merchants), then per merchant in index order: createdAtMs i64,
  * entryCount i64, customer keys (long list), payment method keys (long list), transfer entries (count i32, then i32
- * each), payouts (count i32, then a payout each).
+ * each), payouts (count i32, then a payout each, oldest first).
+ *
+ * <p>What grows with every transfer or payout is kept off the heap, so recording one allocates nothing: a merchant's
+ * transfers in an {@link IntLog}, every payout in the {@link PayoutLog} (linked per merchant).
  *
  * <p>Single-threaded: ledger thread only.
  */
@@ -31,25 +33,25 @@ public final class MerchantBooks implements SnapshotPart
         private final long createdAtMs;
         private final LongArrayList customerKeys;
         private final LongArrayList paymentMethodKeys;
-        private final IntArrayList transferEntries;
-        private final ArrayList<PayoutRecord> payouts;
+        private final IntLog transferEntries;
         private long entryCount;
+        private int payoutCount;
+        private int lastPayout = -1;
 
         Book(final long createdAtMs)
         {
-            this(createdAtMs, 0, new LongArrayList(), new LongArrayList(), new IntArrayList(), new ArrayList<>());
+            this(createdAtMs, 0, new LongArrayList(), new LongArrayList(), new IntLog());
         }
 
         private Book(
             final long createdAtMs, final long entryCount, final LongArrayList customerKeys, final LongArrayList paymentMethodKeys,
-            final IntArrayList transferEntries, final ArrayList<PayoutRecord> payouts)
+            final IntLog transferEntries)
         {
             this.createdAtMs = createdAtMs;
             this.entryCount = entryCount;
             this.customerKeys = customerKeys;
             this.paymentMethodKeys = paymentMethodKeys;
             this.transferEntries = transferEntries;
-            this.payouts = payouts;
         }
 
         /** @return when the merchant's account was opened: its first customer. */
@@ -71,15 +73,21 @@ public final class MerchantBooks implements SnapshotPart
         }
 
         /** @return the history index of each transfer's debit entry, oldest first. */
-        public IntArrayList transferEntries()
+        public IntLog transferEntries()
         {
             return transferEntries;
         }
 
-        /** @return its payouts, oldest first. */
-        public ArrayList<PayoutRecord> payouts()
+        /** @return how many payouts it made. */
+        public int payoutCount()
         {
-            return payouts;
+            return payoutCount;
+        }
+
+        /** @return its newest payout in the {@link PayoutLog}, or -1; older ones follow {@link PayoutLog#previousOfMerchant}. */
+        public int lastPayout()
+        {
+            return lastPayout;
         }
 
         /** @return how many history entries the merchant's own account has. */
@@ -97,6 +105,36 @@ public final class MerchantBooks implements SnapshotPart
 
     private final MerchantDirectory directory = new MerchantDirectory();
     private final ArrayList<Book> books = new ArrayList<>();
+    private final PayoutLog payouts = new PayoutLog();
+
+    /** Records the payout {@code command} made for merchant {@code merchant}. Allocation-free once warm. */
+    public void addPayout(final int merchant, final CommandFields<?> command, final long key, final long createdAtMs)
+    {
+        final Book book = books.get(merchant);
+        book.lastPayout = payouts.append(merchant, command, key, createdAtMs, book.lastPayout);
+        book.payoutCount++;
+    }
+
+    /** @return every payout; read a merchant's from its {@link Book#lastPayout()}. */
+    public PayoutLog payouts()
+    {
+        return payouts;
+    }
+
+    /** @return merchant {@code merchant}'s payouts as records, oldest first; allocates (snapshots, the state hash). */
+    private PayoutRecord[] payoutRecords(final int merchant)
+    {
+        final Book book = books.get(merchant);
+        final PayoutRecord[] records = new PayoutRecord[book.payoutCount];
+        final String id = directory.id(merchant);
+        int payout = book.lastPayout;
+        for (int i = records.length - 1; i >= 0; i--)
+        {
+            records[i] = payouts.record(payout, id);
+            payout = payouts.previousOfMerchant(payout);
+        }
+        return records;
+    }
 
     /** @return the index of the merchant the command acts for ({@link Field#MERCHANT_ID}), or -1 when unknown. */
     public int find(final CommandFields<?> command)
@@ -157,8 +195,8 @@ public final class MerchantBooks implements SnapshotPart
             {
                 hash.add(book.transferEntries.getInt(t));
             }
-            hash.add(book.payouts.size());
-            for (final PayoutRecord p : book.payouts)
+            hash.add(book.payoutCount);
+            for (final PayoutRecord p : payoutRecords(i))
             {
                 hash.add(p.key()).add(p.merchantId()).add(p.amountMinor()).add(p.currency()).add(p.bankAccount())
                     .add(p.description()).add(p.metadataJson()).add(p.createdAtMs());
@@ -185,8 +223,9 @@ public final class MerchantBooks implements SnapshotPart
 
         out.beginSection(SnapshotTags.MERCHANT_BOOKS);
         out.writeInt(books.size());
-        for (final Book book : books)
+        for (int merchant = 0; merchant < books.size(); merchant++)
         {
+            final Book book = books.get(merchant);
             out.writeLong(book.createdAtMs);
             out.writeLong(book.entryCount);
             SnapshotRecords.writeLongList(out, book.customerKeys);
@@ -196,8 +235,8 @@ public final class MerchantBooks implements SnapshotPart
             {
                 out.writeInt(book.transferEntries.getInt(t));
             }
-            out.writeInt(book.payouts.size());
-            for (final PayoutRecord payout : book.payouts)
+            out.writeInt(book.payoutCount);
+            for (final PayoutRecord payout : payoutRecords(merchant))
             {
                 SnapshotRecords.writePayout(out, payout);
             }
@@ -253,18 +292,25 @@ public final class MerchantBooks implements SnapshotPart
             final LongArrayList customerKeys = SnapshotRecords.readLongList(in);
             final LongArrayList paymentMethodKeys = SnapshotRecords.readLongList(in);
             final int transferCount = in.readCount("transfer entries", SnapshotRecords.COUNT_MAX);
-            final IntArrayList transferEntries = new IntArrayList(Math.max(transferCount, 1), Integer.MIN_VALUE);
+            final IntLog transferEntries = new IntLog();
             for (int t = 0; t < transferCount; t++)
             {
                 transferEntries.addInt(in.readInt());
             }
+            final Book book = new Book(createdAtMs, entryCount, customerKeys, paymentMethodKeys, transferEntries);
+            books.add(book);
             final int payoutCount = in.readCount("payouts", SnapshotRecords.COUNT_MAX);
-            final ArrayList<PayoutRecord> payouts = new ArrayList<>(payoutCount);
             for (int p = 0; p < payoutCount; p++)
             {
-                payouts.add(SnapshotRecords.readPayout(in));
+                final PayoutRecord payout = SnapshotRecords.readPayout(in);
+                if (!directory.id(i).equals(payout.merchantId()))
+                {
+                    throw new SnapshotFormatException("section tag=" + in.tag() + " payout key=" + payout.key() + " of merchant " +
+                        payout.merchantId() + " is in the book of " + directory.id(i));
+                }
+                book.lastPayout = payouts.append(i, payout, book.lastPayout);
+                book.payoutCount++;
             }
-            books.add(new Book(createdAtMs, entryCount, customerKeys, paymentMethodKeys, transferEntries, payouts));
         }
     }
 }

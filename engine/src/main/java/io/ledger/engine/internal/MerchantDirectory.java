@@ -11,6 +11,9 @@ import org.agrona.collections.Long2LongHashMap;
  * command's UTF-8 bytes without allocating. A 64-bit hash selects a probe sequence; every hit is verified
  * byte for byte, so two merchants can never share an account even if their hashes collide.
  *
+ * <p>The merchant found last is tried first, by its bytes alone: a run of commands for one merchant (the usual case)
+ * finds it without hashing.
+ *
  * <p>Single-threaded: ledger thread only. Deterministic: indexes are assigned in registration order.
  */
 public final class MerchantDirectory
@@ -20,10 +23,16 @@ public final class MerchantDirectory
     private final Long2LongHashMap indexByProbeKey = new Long2LongHashMap(1024, 0.6f, MISSING);
     private final ArrayList<byte[]> idBytes = new ArrayList<>();
     private final ArrayList<String> ids = new ArrayList<>();
+    private int lastFound = -1;
 
     /** @return the merchant's index, or -1 when it was never registered. */
     public int find(final DirectBuffer buffer, final int offset, final int length)
     {
+        final int last = lastFound;
+        if (last >= 0 && matches(idBytes.get(last), buffer, offset, length))
+        {
+            return last;
+        }
         long probe = hash(buffer, offset, length);
         while (true)
         {
@@ -34,6 +43,7 @@ public final class MerchantDirectory
             }
             if (matches(idBytes.get((int)index), buffer, offset, length))
             {
+                lastFound = (int)index;
                 return (int)index;
             }
             probe++;

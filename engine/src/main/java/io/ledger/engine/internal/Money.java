@@ -11,10 +11,13 @@ import io.ledger.engine.ResultCode;
 /**
  * The one place money moves. A movement is one or more legs; each leg debits one account and credits another by an
  * amount of minor units in one currency. An account is a (kind, key, currency): a {@link #CUSTOMER} (key: customer
- * key), a {@link #MERCHANT} (key: merchant index), or {@link #EXTERNAL}, the world outside the ledger (debited by a
+ * key), a {@link #MERCHANT} (key: merchant index), a {@link #HELD} escrow hold (key: the purchase's key), a
+ * {@link #GIFT} balance (key: the gift balance's key), or {@link #EXTERNAL}, the world outside the ledger (debited by a
  * pay-in, credited by a payout; tracked as the totals paid in and paid out per currency). So pay-in is EXTERNAL to
- * CUSTOMER, purchase CUSTOMER to MERCHANT, transfer CUSTOMER to CUSTOMER, payout MERCHANT to EXTERNAL; a refund would
- * be MERCHANT to CUSTOMER, cashback a second leg MERCHANT to CUSTOMER of the same purchase.
+ * CUSTOMER, purchase CUSTOMER to MERCHANT, transfer CUSTOMER to CUSTOMER, payout MERCHANT to EXTERNAL, refund MERCHANT
+ * to CUSTOMER; cashback is a second leg MERCHANT to CUSTOMER of the same purchase; an escrowed purchase is CUSTOMER to
+ * HELD, then HELD to MERCHANT (release) or HELD to CUSTOMER (cancel); a gift balance is MERCHANT to GIFT, spent GIFT to
+ * CUSTOMER just before the purchase's debit, and its remainder GIFT to MERCHANT when it expires.
  *
  * <pre>
  *   money.begin(event, timeMs, Field.PRODUCT_ID)                                   the text every entry refers to
@@ -22,14 +25,19 @@ import io.ledger.engine.ResultCode;
  *   if (money.hasCapacity() &amp;&amp; money.post()) { ...the family's own bookkeeping... }
  * </pre>
  *
+ * <p>HELD and GIFT accounts have balances but no history of their own: their movements show in the customer's and
+ * merchant's histories. A leg may carry a link, the key of the purchase or gift balance its entries belong to (see
+ * {@link EntryType#relatedByLink()}); a customer-to-customer leg's entries link the other customer instead.
+ *
  * <p>{@link #post()} validates every leg before it applies any, on a simulation of the balances the earlier legs leave
  * (so leg 2 may spend what leg 1 credits), in this order: the debited account covers the amount (not checked for
  * EXTERNAL), there is room in the history ({@link #hasCapacity()}), no credited balance passes
  * {@link CommandEvent#AMOUNT_MINOR_MAX}, the totals paid in and out do not overflow a {@code long}. Only then does it
- * write: balances, totals (and the running {@link MoneyTotals}), one text for the command, one history entry per non-external side (debit negative, credit
- * positive, each linked to its account's previous entry; a customer-to-customer leg names the other customer), each
- * credited account's first currency, and the result fields: the balance before and after of leg 0's paying account
- * (its credited one when the payer is EXTERNAL), the command id as {@code resultKey}, {@link ResultCode#OK}. A refusal
+ * write: balances, totals (and the running {@link MoneyTotals}), one text for the command, one history entry per customer
+ * or merchant side (debit negative, credit positive, each chained to its account's previous entry, with the leg's link),
+ * each credited customer or merchant account's first currency, and the result fields: the balance before and after of
+ * the {@linkplain #report reported} account (by default leg 0's paying account, its credited one when the payer is
+ * EXTERNAL), the command id as {@code resultKey}, {@link ResultCode#OK}. A refusal
  * writes its code (and, for missing funds, the paying account's balance as before and after) and changes nothing.
  *
  * <p>All or nothing across commands (a linked batch) is not built: it would take an undo mark over the same state,
@@ -47,8 +55,12 @@ public final class Money
     public static final int MERCHANT = EntryLog.ACCOUNT_MERCHANT;
     /** The world outside the ledger: no balance, no history; the totals paid in (debits) and out (credits). */
     public static final int EXTERNAL = 3;
-    /** Most legs one movement has. */
-    public static final int LEGS_MAX = 4;
+    /** An escrowed purchase's hold; key: the purchase's key. A balance, no history. */
+    public static final int HELD = 4;
+    /** A gift balance; key: the gift balance's key. A balance, no history. */
+    public static final int GIFT = 5;
+    /** Most legs one movement has: a purchase spending every gift balance a customer may have, its debit and cashback. */
+    public static final int LEGS_MAX = 24;
 
     /** Each leg loads at most two accounts (a leg from EXTERNAL to EXTERNAL is not a movement). */
     private static final int SIDES_MAX = 2 * LEGS_MAX;
@@ -63,6 +75,9 @@ public final class Money
     private CommandEvent event;
     private long timeMs;
     private Field textField;
+    private long existingText;
+    private int reportKind;
+    private long reportKey;
     private int legs;
     private final int[] debitKind = new int[LEGS_MAX];
     private final long[] debitKey = new long[LEGS_MAX];
@@ -72,6 +87,7 @@ public final class Money
     private final EntryType[] creditType = new EntryType[LEGS_MAX];
     private final long[] amount = new long[LEGS_MAX];
     private final int[] currency = new int[LEGS_MAX];
+    private final long[] link = new long[LEGS_MAX];
     private final int[] debitEntry = new int[LEGS_MAX];
 
     // The simulation's accounts: the balances (or totals) the legs validated so far leave.
@@ -122,7 +138,28 @@ public final class Money
         this.event = event;
         this.timeMs = timeMs;
         this.textField = textField;
+        this.existingText = TextArena.NONE;
+        this.reportKind = -1;
         this.legs = 0;
+        return this;
+    }
+
+    /**
+     * Makes every entry of the movement refer to a text the ledger already holds (a purchase's product id, when its
+     * hold is released), instead of a text of the command.
+     */
+    public Money text(final long textRef)
+    {
+        this.textField = null;
+        this.existingText = textRef;
+        return this;
+    }
+
+    /** Reports the balance before and after of account ({@code kind}, {@code key}) instead of leg 0's payer's. */
+    public Money report(final int kind, final long key)
+    {
+        this.reportKind = kind;
+        this.reportKey = key;
         return this;
     }
 
@@ -131,6 +168,18 @@ public final class Money
         final int debitKind, final long debitKey, final EntryType debitType,
         final int creditKind, final long creditKey, final EntryType creditType,
         final long amountMinor, final int currency)
+    {
+        return leg(debitKind, debitKey, debitType, creditKind, creditKey, creditType, amountMinor, currency, -1);
+    }
+
+    /**
+     * Adds a leg whose entries carry {@code linkKey}: the purchase or gift balance they belong to (see
+     * {@link EntryType#relatedByLink()}).
+     */
+    public Money leg(
+        final int debitKind, final long debitKey, final EntryType debitType,
+        final int creditKind, final long creditKey, final EntryType creditType,
+        final long amountMinor, final int currency, final long linkKey)
     {
         if (legs == LEGS_MAX)
         {
@@ -145,6 +194,7 @@ public final class Money
         this.creditType[leg] = creditType;
         this.amount[leg] = amountMinor;
         this.currency[leg] = currency;
+        this.link[leg] = linkKey;
         this.debitEntry[leg] = -1;
         return this;
     }
@@ -162,7 +212,7 @@ public final class Money
         int entriesNeeded = 0;
         for (int leg = 0; leg < legs; leg++)
         {
-            entriesNeeded += (debitKind[leg] == EXTERNAL ? 0 : 1) + (creditKind[leg] == EXTERNAL ? 0 : 1);
+            entriesNeeded += (hasHistory(debitKind[leg]) ? 1 : 0) + (hasHistory(creditKind[leg]) ? 1 : 0);
         }
         final int textBytes = textField == null ? 0 : Math.max(0, event.textLength(textField));
         if (event.commandId() >= Ids.KEY_LIMIT || !entries.hasRoomFor(entriesNeeded) || !texts.hasRoomFor(textBytes))
@@ -184,7 +234,7 @@ public final class Money
         {
             return false;
         }
-        final long text = textField == null ? TextArena.NONE
+        final long text = textField == null ? existingText
             : texts.append(event.textBuffer(), event.textOffset(textField), event.textLength(textField));
         System.arraycopy(sideBefore, 0, sideValue, 0, sides); // the simulation again, now writing as it goes
         for (int leg = 0; leg < legs; leg++)
@@ -192,14 +242,14 @@ public final class Money
             final boolean betweenCustomers = debitKind[leg] == CUSTOMER && creditKind[leg] == CUSTOMER;
             final int debit = debitKind[leg] == EXTERNAL ? findSide(EXTERNAL, PAID_IN, currency[leg])
                 : findSide(debitKind[leg], debitKey[leg], currency[leg]);
-            debitEntry[leg] = move(debit, debitType[leg], betweenCustomers ? creditKey[leg] : -1, -amount[leg], text);
+            debitEntry[leg] = move(debit, debitType[leg], betweenCustomers ? creditKey[leg] : link[leg], -amount[leg], text);
             final int credit = creditKind[leg] == EXTERNAL ? findSide(EXTERNAL, PAID_OUT, currency[leg])
                 : findSide(creditKind[leg], creditKey[leg], currency[leg]);
-            move(credit, creditType[leg], betweenCustomers ? debitKey[leg] : -1, amount[leg], text);
+            move(credit, creditType[leg], betweenCustomers ? debitKey[leg] : link[leg], amount[leg], text);
             accounts.totals().move(currency[leg], place(debitKind[leg]), place(creditKind[leg]), amount[leg]);
         }
-        final int payer = findSide(payerKind(), payerKey(), currency[0]);
-        event.balances(sideBefore[payer], sideValue[payer]);
+        final int reported = reportKind < 0 ? findSide(payerKind(), payerKey(), currency[0]) : findSide(reportKind, reportKey, currency[0]);
+        event.balances(sideBefore[reported], sideValue[reported]);
         event.resultKey(event.commandId());
         event.result(ResultCode.OK);
         return true;
@@ -299,7 +349,20 @@ public final class Money
     /** @return where an account's money sits, for the running totals. */
     private static int place(final int kind)
     {
-        return kind == CUSTOMER ? MoneyTotals.CUSTOMERS : kind == MERCHANT ? MoneyTotals.MERCHANTS : MoneyTotals.OUTSIDE;
+        return switch (kind)
+        {
+            case CUSTOMER -> MoneyTotals.CUSTOMERS;
+            case MERCHANT -> MoneyTotals.MERCHANTS;
+            case HELD -> MoneyTotals.HELD;
+            case GIFT -> MoneyTotals.GIFTS;
+            default -> MoneyTotals.OUTSIDE;
+        };
+    }
+
+    /** @return true for the kinds whose movements are history entries: customers and merchants. */
+    private static boolean hasHistory(final int kind)
+    {
+        return kind == CUSTOMER || kind == MERCHANT;
     }
 
     private int payerKind()
@@ -319,15 +382,18 @@ public final class Money
         {
             case CUSTOMER -> accounts.customerBalance(key, currencyCode);
             case MERCHANT -> accounts.merchantBalance((int)key, currencyCode);
+            case HELD -> accounts.heldBalance(key, currencyCode);
+            case GIFT -> accounts.giftBalance(key, currencyCode);
             default -> key == PAID_IN ? accounts.paidIn(currencyCode) : accounts.paidOut(currencyCode);
         };
     }
 
     /**
      * Moves {@code signedAmount} on one account of a leg, the simulation's {@code side}: its balance (or, for EXTERNAL,
-     * the total paid in or out), its first currency (credits) and a history entry.
+     * the total paid in or out), and for a customer or merchant its first currency (credits) and a history entry.
      *
-     * @return the entry's history index, or -1 for EXTERNAL.
+     * @param counterparty the entry's link: the other customer of a customer-to-customer leg, else the leg's link.
+     * @return the entry's history index, or -1 for an account without history.
      */
     private int move(final int side, final EntryType type, final long counterparty, final long signedAmount, final long text)
     {
@@ -344,9 +410,10 @@ public final class Money
                 {
                     accounts.noteCustomerCurrency(key, currencyCode);
                 }
+                final long links = accounts.customerLinks(key);
                 final int entry = entries.append(EntryLog.ACCOUNT_CUSTOMER, key, counterparty, type, signedAmount, after,
-                    currencyCode, timeMs, event.commandId(), text, accounts.customerLastEntry(key));
-                accounts.customerEntry(key, entry);
+                    currencyCode, timeMs, event.commandId(), text, Accounts.lastEntryOf(links));
+                accounts.customerEntry(key, entry, links);
                 return entry;
             }
             case MERCHANT ->
@@ -357,11 +424,21 @@ public final class Money
                 {
                     accounts.noteMerchantCurrency(merchant, currencyCode);
                 }
-                final int entry = entries.append(EntryLog.ACCOUNT_MERCHANT, merchant, -1, type, signedAmount, after,
+                final int entry = entries.append(EntryLog.ACCOUNT_MERCHANT, merchant, counterparty, type, signedAmount, after,
                     currencyCode, timeMs, event.commandId(), text, accounts.merchantLastEntry(merchant));
                 accounts.merchantEntry(merchant, entry);
                 merchants.book(merchant).addEntry();
                 return entry;
+            }
+            case HELD ->
+            {
+                accounts.heldBalance(key, currencyCode, after);
+                return -1;
+            }
+            case GIFT ->
+            {
+                accounts.giftBalance(key, currencyCode, after);
+                return -1;
             }
             default ->
             {

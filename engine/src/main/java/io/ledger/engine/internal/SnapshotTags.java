@@ -43,8 +43,16 @@ public final class SnapshotTags
     public static final int REQUIRED_MAX = 20;
     /** DeploymentState: the id salt; written only when it is not 0. */
     public static final int DEPLOYMENT = 21;
+    /** Accounts: escrowed purchases' holds (written only when there is one). */
+    public static final int HELD_BALANCES = 22;
+    /** Accounts: gift balances' money (written only when there is one). */
+    public static final int GIFT_BALANCES = 23;
+    /** PurchaseBook: the purchases that have a record (written only when there is one). */
+    public static final int PURCHASES = 24;
+    /** GiftBook: every gift balance (written only when there is one). */
+    public static final int GIFT_BALANCE_RECORDS = 25;
     /** The largest tag this version knows; a larger one is refused (a newer version's state must not be lost). */
-    public static final int MAX = 21;
+    public static final int MAX = 25;
 
     private SnapshotTags()
     {

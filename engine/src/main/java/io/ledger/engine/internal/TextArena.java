@@ -1,13 +1,22 @@
 package io.ledger.engine.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Append-only UTF-8 store for short texts the ledger keeps (entry descriptions, product ids). A reference packs
  * offset and length into one {@code long}: {@code offset << 16 | length}; {@link #NONE} means no text.
+ *
+ * <p><b>Storage.</b> The bytes are one logical run cut into chunks of {@link #CHUNK_BYTES}, off the Java heap as the
+ * history's ({@link EntryLog}); a text may straddle two chunks. The arena never copies what it holds: a full arena adds
+ * a chunk, and the bytes asked for up front are allocated at construction, so an arena sized for its texts appends
+ * without allocating.
  *
  * <p>Section {@link SnapshotTags#TEXTS}: size i32, then the raw bytes (references into them stay valid).
  *
@@ -17,16 +26,26 @@ public final class TextArena implements SnapshotPart
 {
     public static final long NONE = -1;
 
-    /** Largest size the arena may reach: offsets must stay below what an {@link ExpandableArrayBuffer} can hold. */
+    /** Largest size the arena may reach: offsets are {@code int}s. */
     public static final int CAPACITY_BYTES_MAX = Integer.MAX_VALUE - 64 * 1024 * 1024;
 
-    private final ExpandableArrayBuffer buffer;
+    private static final int CHUNK_SHIFT = 16;
+    /** Bytes per chunk: 64 KiB. */
+    public static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_BYTES - 1;
+
+    private UnsafeBuffer[] chunks = new UnsafeBuffer[16];
+    private int chunkCount;
     private int limit;
 
-    /** @param initialBytes bytes to allocate up front; the arena grows past them. */
+    /** @param initialBytes bytes to allocate up front (rounded up to whole chunks; at least one); the arena grows past them. */
     public TextArena(final int initialBytes)
     {
-        buffer = new ExpandableArrayBuffer(Math.max(64, initialBytes));
+        final long wanted = ((long)Math.max(1, initialBytes) + CHUNK_MASK) >>> CHUNK_SHIFT;
+        while (chunkCount < wanted && (long)chunkCount * CHUNK_BYTES < CAPACITY_BYTES_MAX)
+        {
+            addChunk();
+        }
     }
 
     /** Copies {@code length} bytes (at most 65,535) and returns the reference, or {@link #NONE} when negative. */
@@ -37,7 +56,18 @@ public final class TextArena implements SnapshotPart
             return NONE;
         }
         final int start = limit;
-        buffer.putBytes(start, src, offset, length);
+        ensure(start + length);
+        int at = start;
+        int from = offset;
+        int left = length;
+        while (left > 0)
+        {
+            final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
+            chunks[at >>> CHUNK_SHIFT].putBytes(at & CHUNK_MASK, src, from, n);
+            at += n;
+            from += n;
+            left -= n;
+        }
         limit = start + length;
         return ((long)start << 16) | length;
     }
@@ -49,7 +79,10 @@ public final class TextArena implements SnapshotPart
         {
             return null;
         }
-        return buffer.getStringWithoutLengthUtf8((int)(ref >>> 16), (int)(ref & 0xFFFF));
+        final int length = (int)(ref & 0xFFFF);
+        final byte[] bytes = new byte[length];
+        getBytes((int)(ref >>> 16), bytes, 0, length);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**
@@ -57,14 +90,24 @@ public final class TextArena implements SnapshotPart
      *
      * @return the number of bytes copied: 0 for {@link #NONE}.
      */
-    public int copyTo(final long ref, final org.agrona.MutableDirectBuffer dst, final int offset)
+    public int copyTo(final long ref, final MutableDirectBuffer dst, final int offset)
     {
         if (ref == NONE)
         {
             return 0;
         }
         final int length = (int)(ref & 0xFFFF);
-        dst.putBytes(offset, buffer, (int)(ref >>> 16), length);
+        int at = (int)(ref >>> 16);
+        int to = offset;
+        int left = length;
+        while (left > 0)
+        {
+            final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
+            dst.putBytes(to, chunks[at >>> CHUNK_SHIFT], at & CHUNK_MASK, n);
+            at += n;
+            to += n;
+            left -= n;
+        }
         return length;
     }
 
@@ -86,7 +129,17 @@ public final class TextArena implements SnapshotPart
         {
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " limit=" + limit);
         }
-        buffer.getBytes(offset, dst, dstOffset, length);
+        int at = offset;
+        int to = dstOffset;
+        int left = length;
+        while (left > 0)
+        {
+            final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
+            chunks[at >>> CHUNK_SHIFT].getBytes(at & CHUNK_MASK, dst, to, n);
+            at += n;
+            to += n;
+            left -= n;
+        }
     }
 
     /** Appends raw bytes at the end, for restoring a snapshot: references into them stay what they were. */
@@ -96,7 +149,18 @@ public final class TextArena implements SnapshotPart
         {
             throw new IllegalStateException("length=" + length + " does not fit after limit=" + limit);
         }
-        buffer.putBytes(limit, src, srcOffset, length);
+        ensure(limit + length);
+        int at = limit;
+        int from = srcOffset;
+        int left = length;
+        while (left > 0)
+        {
+            final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
+            chunks[at >>> CHUNK_SHIFT].putBytes(at & CHUNK_MASK, src, from, n);
+            at += n;
+            from += n;
+            left -= n;
+        }
         limit += length;
     }
 
@@ -132,5 +196,23 @@ public final class TextArena implements SnapshotPart
             in.readFully(chunk, 0, n);
             appendBytes(chunk, 0, n);
         }
+    }
+
+    /** Makes room for bytes up to {@code end} (exclusive): adds chunks, never copies bytes. */
+    private void ensure(final int end)
+    {
+        while ((long)chunkCount << CHUNK_SHIFT < end)
+        {
+            addChunk();
+        }
+    }
+
+    private void addChunk()
+    {
+        if (chunkCount == chunks.length)
+        {
+            chunks = Arrays.copyOf(chunks, chunkCount * 2);
+        }
+        chunks[chunkCount++] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64)); // zeroed
     }
 }

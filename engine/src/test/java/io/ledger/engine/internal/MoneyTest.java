@@ -2,11 +2,14 @@ package io.ledger.engine.internal;
 
 import static io.ledger.engine.internal.Money.CUSTOMER;
 import static io.ledger.engine.internal.Money.EXTERNAL;
+import static io.ledger.engine.internal.Money.GIFT;
+import static io.ledger.engine.internal.Money.HELD;
 import static io.ledger.engine.internal.Money.MERCHANT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +19,7 @@ import io.ledger.engine.Currencies;
 import io.ledger.engine.EntryType;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
+import io.ledger.engine.LedgerTotals;
 import io.ledger.engine.ResultCode;
 import org.agrona.collections.Long2LongHashMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +84,53 @@ class MoneyTest
         assertEquals(2, state.merchants().book(merchant).entryCount(), "the sale and the payout");
         assertEquals(3, accounts.customerLastEntry(ANN), "Ann's chain starts at her newest entry");
         assertEquals(1, entries.previousOfAccount(3), "and links to her previous one");
+    }
+
+    @Test
+    void shouldHoldMoneyInHoldsAndGiftBalancesWithoutHistoryOfTheirOwnAndLinkTheEntries()
+    {
+        final long hold = 500;
+        final long gift = 600;
+        assertTrue(move("cash", EXTERNAL, -1, EntryType.PAY_IN, CUSTOMER, ANN, EntryType.PAY_IN, 1_000, ZAR));
+        assertTrue(begin("sku").leg(CUSTOMER, ANN, EntryType.PURCHASE, HELD, hold, null, 300, ZAR).post());
+        assertEquals(300, accounts.heldBalance(hold, ZAR));
+        assertEquals(700, accounts.customerBalance(ANN, ZAR));
+        assertEquals(2, state.entries().size(), "only the customer's side is an entry");
+        assertTrue(begin(null).text(state.entries().textRef(1)).report(MERCHANT, merchant)
+            .leg(HELD, hold, null, MERCHANT, merchant, EntryType.ESCROW_RELEASE, 300, ZAR, hold).post());
+        assertResult(0, 300);
+        assertEquals(0, accounts.heldBalance(hold, ZAR));
+        assertEquals(0, accounts.heldAccounts(), "an empty hold is removed");
+        assertEquals(hold, state.entries().counterpartyKey(2), "the entry carries the leg's link");
+        assertEquals(state.entries().textRef(1), state.entries().textRef(2), "and the text the movement was given");
+        assertEquals(EntryType.ESCROW_RELEASE, state.entries().type(2));
+
+        assertTrue(begin("promo").leg(MERCHANT, merchant, EntryType.GIFT_ISSUE, GIFT, gift, null, 200, ZAR, gift).post());
+        assertEquals(200, accounts.giftBalance(gift, ZAR));
+        assertTrue(begin("sku").report(CUSTOMER, ANN).leg(GIFT, gift, null, CUSTOMER, ANN, EntryType.GIFT_SPEND, 150, ZAR, gift)
+            .leg(CUSTOMER, ANN, EntryType.PURCHASE, MERCHANT, merchant, EntryType.SALE, 800, ZAR).post(),
+            "the purchase spends what the gift balance credited just before");
+        assertResult(700, 50);
+        assertEquals(50, accounts.giftBalance(gift, ZAR));
+        assertEquals(1, accounts.giftAccounts());
+        assertConserved();
+
+        accounts.totals().publish();
+        final List<LedgerTotals.CurrencyTotals> totals = accounts.totals().read();
+        assertEquals(List.of(new LedgerTotals.CurrencyTotals("ZAR", 50, 900, 1_000, 0, 0, 50)), totals, "held 0, gifts 50");
+        assertTrue(totals.get(0).conserved());
+    }
+
+    @Test
+    void shouldRefuseToTakeMoreFromAHoldOrGiftBalanceThanItHolds()
+    {
+        assertTrue(move("cash", EXTERNAL, -1, EntryType.PAY_IN, CUSTOMER, ANN, EntryType.PAY_IN, 1_000, ZAR));
+        assertTrue(begin("sku").leg(CUSTOMER, ANN, EntryType.PURCHASE, HELD, 7, null, 300, ZAR).post());
+        final long before = stateHash();
+        assertFalse(begin(null).leg(HELD, 7, null, CUSTOMER, ANN, EntryType.ESCROW_CANCEL, 301, ZAR, 7).post());
+        assertEquals(ResultCode.INSUFFICIENT_FUNDS, event.result());
+        assertFalse(begin(null).leg(GIFT, 8, null, CUSTOMER, ANN, EntryType.GIFT_SPEND, 1, ZAR, 8).post());
+        assertEquals(before, stateHash());
     }
 
     @Test
@@ -185,7 +236,7 @@ class MoneyTest
     void shouldConserveMoneyAndNeverGoNegativeUnderARandomStreamOfMovements()
     {
         final Random random = new Random(42);
-        final int[] kinds = {EXTERNAL, CUSTOMER, CUSTOMER, CUSTOMER, MERCHANT};
+        final int[] kinds = {EXTERNAL, CUSTOMER, CUSTOMER, CUSTOMER, MERCHANT, HELD, GIFT};
         int refused = 0;
         for (int i = 0; i < 20_000; i++)
         {
@@ -196,7 +247,7 @@ class MoneyTest
                 creditKind = CUSTOMER;
             }
             final long debitKey = debitKind == MERCHANT ? merchant : 1 + random.nextInt(3);
-            long creditKey = creditKind == MERCHANT ? merchant : 1 + random.nextInt(3);
+            long creditKey = creditKind == MERCHANT ? merchant : 1 + random.nextInt(3); // holds and gift balances: keys 1..3 too
             if (creditKind == debitKind && creditKey == debitKey)
             {
                 creditKey = creditKind == MERCHANT ? creditKey : 1 + creditKey % 3;
@@ -253,6 +304,7 @@ class MoneyTest
     {
         final StateHash hash = new StateHash();
         accounts.hashInto(hash);
+        accounts.hashHoldsInto(hash);
         for (long key = 1; key <= 3; key++)
         {
             accounts.hashCustomer(hash, key);

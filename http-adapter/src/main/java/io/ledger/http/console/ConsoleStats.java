@@ -104,9 +104,19 @@ public final class ConsoleStats
         json.writeNumberField("pauseWarnMs", pipeline.pauseWarnNs() / 1e6);
         json.writeEndObject();
 
+        writeJournal(json, metrics.lastJournaledCommandId(), metrics.journal(), nowMs);
+
+        writeMoney(json, pipeline.moneyTotals().read());
+        writeRefusals(json, metrics.refusals());
+        json.writeEndObject();
+    }
+
+    /** The journal's position and durability, the newest snapshot and the snapshot follower. */
+    private static void writeJournal(final JsonGenerator json, final long lastCommandId, final JournalStatus journal,
+        final long nowMs) throws IOException
+    {
         json.writeObjectFieldStart("journal");
-        json.writeNumberField("lastCommandId", metrics.lastJournaledCommandId());
-        final JournalStatus journal = metrics.journal();
+        json.writeNumberField("lastCommandId", lastCommandId);
         if (journal != null)
         {
             json.writeStringField("durability", journal.durability());
@@ -126,14 +136,25 @@ public final class ConsoleStats
             json.writeNumberField("atMs", snapshot.atMs());
             json.writeNumberField("ageSeconds", Math.max(0, nowMs - snapshot.atMs()) / 1000.0);
             json.writeNumberField("lastCommandId", snapshot.lastCommandId());
-            millisOrNull(json, "pauseMs", snapshot.pauseNs());
             millisOrNull(json, "totalMs", snapshot.totalNs());
             json.writeEndObject();
         }
-
-        writeMoney(json, pipeline.moneyTotals().read());
-        writeRefusals(json, metrics.refusals());
-        json.writeEndObject();
+        if (journal != null)
+        {
+            json.writeObjectFieldStart("snapshotFollower");
+            json.writeBooleanField("up", journal.followerUp());
+            final long behind = journal.followerRecordsBehind();
+            if (behind < 0)
+            {
+                json.writeNullField("behindRecords");
+            }
+            else
+            {
+                json.writeNumberField("behindRecords", behind);
+            }
+            json.writeNumberField("failures", journal.snapshotFailures());
+            json.writeEndObject();
+        }
     }
 
     /** Money per currency; amounts as strings, since a total may pass 2^53, where a JSON number loses digits. */
@@ -142,7 +163,7 @@ public final class ConsoleStats
         boolean conserved = true;
         json.writeObjectFieldStart("money");
         json.writeBooleanField("available", true);
-        json.writeBooleanField("heldTracked", false); // held money comes with escrow
+        json.writeBooleanField("heldTracked", true);
         json.writeArrayFieldStart("currencies");
         for (final LedgerTotals.CurrencyTotals t : totals)
         {
@@ -152,7 +173,8 @@ public final class ConsoleStats
             json.writeStringField("currency", t.currency());
             json.writeStringField("customersMinor", Long.toString(t.customersMinor()));
             json.writeStringField("merchantsMinor", Long.toString(t.merchantsMinor()));
-            json.writeNullField("heldMinor");
+            json.writeStringField("heldMinor", Long.toString(t.heldMinor()));
+            json.writeStringField("giftsMinor", Long.toString(t.giftsMinor()));
             json.writeStringField("paidInMinor", Long.toString(t.paidInMinor()));
             json.writeStringField("paidOutMinor", Long.toString(t.paidOutMinor()));
             json.writeBooleanField("conserved", ok);

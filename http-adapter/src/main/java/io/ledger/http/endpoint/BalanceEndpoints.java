@@ -55,6 +55,11 @@ final class BalanceEndpoints
             json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, customer.key()));
             json.writeStringField("merchantId", customer.merchantId());
             writeAmount(json, event, currency);
+            if (event.giftTotalMinor() >= 0) // only for a customer who has or had a gift balance: the Cashful shape else
+            {
+                json.writeNumberField("giftAmount", event.giftTotalMinor());
+            }
+            json.writeEndObject();
         }
     }
 
@@ -117,6 +122,7 @@ final class BalanceEndpoints
             json.writeStringField("updatedAt", Json.timestamp(event.accountUpdatedAtMs()));
             json.writeStringField("merchantId", merchantId);
             writeAmount(json, event, currency);
+            json.writeEndObject();
         }
     }
 
@@ -157,36 +163,47 @@ final class BalanceEndpoints
         }
     }
 
-    /** The end of a balance: the amount, all of it available (nothing is pending); closes the balance's object. */
+    /**
+     * A balance's amounts: {@code available} is the account's balance, {@code pending} what escrowed purchases hold for it
+     * (a merchant's; a customer's is always 0), {@code amount} both.
+     */
     private static void writeAmount(final JsonGenerator json, final CommandEvent event, final String currency) throws IOException
     {
-        json.writeNumberField("amount", event.balanceAfterMinor());
+        json.writeNumberField("amount", event.balanceAfterMinor() + event.pendingMinor());
         json.writeStringField("currency", currency);
         json.writeNumberField("available", event.balanceAfterMinor());
-        json.writeNumberField("pending", 0);
-        json.writeEndObject();
+        json.writeNumberField("pending", event.pendingMinor());
     }
 
     /** The end of a history row: what made it and the balance right after; closes the row's object. */
     private static void writeRelated(final JsonGenerator json, final Ids ids, final CommandEvent event, final int row, final EntryType type)
         throws IOException
     {
-        json.writeStringField("relatedEntityId", ids.format(type.relatedIdKind(), event.rowLong(row, CommandEvent.ROW_COMMAND_ID)));
+        final int related = type.relatedByLink() ? CommandEvent.ROW_COUNTERPARTY : CommandEvent.ROW_COMMAND_ID;
+        json.writeStringField("relatedEntityId", ids.format(type.relatedIdKind(), event.rowLong(row, related)));
         json.writeStringField("relatedEntityType", type.relatedEntityType());
         json.writeNumberField("balanceAfter", event.rowLong(row, CommandEvent.ROW_BALANCE_AFTER));
         json.writeEndObject();
     }
 
     /**
-     * A purchase's entries say what was bought; other entries carry the description their command gave, if any, as it
-     * was given (an empty one stays empty, as in the reply to the command itself).
+     * A purchase's entries (its debit, its sale or release, its cashback, the gift balances it spent, its cancellation)
+     * say what was bought (their text is the product id); a gift balance's say which (its description); other entries
+     * carry the description their command gave, if any, as it was given (an empty one stays empty, as in the reply to the
+     * command itself).
      */
     private static String describe(final EntryType type, final String text)
     {
-        if (type == EntryType.PURCHASE || type == EntryType.SALE)
+        return switch (type)
         {
-            return text == null ? "Purchase" : "Purchase of " + text;
-        }
-        return text;
+            case PURCHASE, SALE, ESCROW_RELEASE -> text == null ? "Purchase" : "Purchase of " + text;
+            case ESCROW_CANCEL -> text == null ? "Cancelled purchase" : "Cancelled purchase of " + text;
+            case CUSTOMER_CASHBACK, MERCHANT_CASHBACK -> text == null ? "Cashback" : "Cashback on " + text;
+            case GIFT_SPEND -> text == null ? "Gift balance spent" : "Gift balance spent on " + text;
+            case GIFT_ISSUE -> text == null ? "Gift balance" : "Gift balance: " + text;
+            case GIFT_EXPIRY -> text == null ? "Expired gift balance" : "Expired gift balance: " + text;
+            case CUSTOMER_REFUND, MERCHANT_REFUND -> text == null ? "Refund" : text;
+            default -> text;
+        };
     }
 }

@@ -46,6 +46,9 @@ public final class BodyReader
     private String name;
     /** Top-level keys of the metadata object being copied. */
     private int metadataKeys;
+    /** The field whose object {@link #nextInObject()} walks, and whether that walk has not moved yet. */
+    private String objectName;
+    private boolean objectFresh;
 
     BodyReader(final JsonFactory factory)
     {
@@ -139,7 +142,7 @@ public final class BodyReader
      * Reads the current field into {@code draft} when it is one the API names the same way in every body and the draft's
      * command declares it ({@code phoneNumber}, {@code email}, {@code name}, {@code metadata}, {@code amount},
      * {@code currency}, {@code description}, {@code productId}, {@code quantity}, {@code bankAccount}, {@code provider},
-     * {@code brand}, {@code expiryMonth}, {@code expiryYear}), each by its rule; checks {@code merchantId}; skips anything
+     * {@code brand}, {@code expiryMonth}, {@code expiryYear}, {@code externalReference}), each by its rule; checks {@code merchantId}; skips anything
      * else. An endpoint reads its own fields first and leaves the rest to this.
      */
     public void field(final CommandDraft draft)
@@ -166,6 +169,7 @@ public final class BodyReader
             case DESCRIPTION -> draft.text(field, description());
             case PRODUCT_ID -> draft.text(field, string(1, Rules.ID_CHARS_MAX));
             case BANK_ACCOUNT -> draft.text(field, string(1, Rules.BANK_ACCOUNT_CHARS_MAX));
+            case EXTERNAL_REFERENCE -> draft.text(field, string(1, Rules.EXTERNAL_REFERENCE_CHARS_MAX));
             case METHOD_PROVIDER -> draft.text(field, string(1, Rules.PROVIDER_CHARS_MAX));
             case METHOD_BRAND -> draft.text(field, string(1, Rules.BRAND_CHARS_MAX));
             case AMOUNT_MINOR -> draft.set(field, amount());
@@ -189,6 +193,7 @@ public final class BodyReader
             case "description" -> Field.DESCRIPTION;
             case "productId" -> Field.PRODUCT_ID;
             case "bankAccount" -> Field.BANK_ACCOUNT;
+            case "externalReference" -> Field.EXTERNAL_REFERENCE;
             case "provider" -> Field.METHOD_PROVIDER;
             case "brand" -> Field.METHOD_BRAND;
             case "amount" -> Field.AMOUNT_MINOR;
@@ -355,6 +360,113 @@ public final class BodyReader
         {
             fail(ex);
             return null;
+        }
+    }
+
+    /**
+     * Enters the current field's value, which must be a JSON object (else a problem naming the field): its fields are then
+     * walked with {@link #nextInObject()}, each named {@code field.inner} (so problems name it so), read with the same
+     * readers as a top-level field.
+     *
+     * @return true when positioned at the start of the object.
+     */
+    public boolean enterObject()
+    {
+        if (parser == null)
+        {
+            return false;
+        }
+        if (parser.currentToken() != JsonToken.START_OBJECT)
+        {
+            problem.add(name + " must be an object");
+            skip();
+            return false;
+        }
+        objectName = name;
+        objectFresh = true;
+        return true;
+    }
+
+    /**
+     * Moves to the next field of the object {@link #enterObject()} entered.
+     *
+     * @return true when positioned on a field's value; false at the object's end (the body's walk then goes on with
+     *         {@link #next()}), or when the body cannot be read further.
+     */
+    public boolean nextInObject()
+    {
+        try
+        {
+            if (parser == null)
+            {
+                return false;
+            }
+            if (!objectFresh)
+            {
+                parser.skipChildren(); // the previous value, when its reader did not consume it
+            }
+            objectFresh = false;
+            if (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                name = objectName + "." + parser.currentName();
+                parser.nextToken();
+                return true;
+            }
+            name = objectName; // on the object's end: next() moves on from here
+            return false;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+            return false;
+        }
+    }
+
+    /** @return the value as an exact decimal (a JSON number, integer or not, read from its text), or null (a problem). */
+    public java.math.BigDecimal decimal()
+    {
+        if (parser == null)
+        {
+            return null;
+        }
+        try
+        {
+            final JsonToken token = parser.currentToken();
+            if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT)
+            {
+                problem.add(name + " must be a number");
+                parser.skipChildren();
+                return null;
+            }
+            return new java.math.BigDecimal(parser.getText());
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            fail(ex);
+            return null;
+        }
+    }
+
+    /**
+     * @return an instant given as an ISO 8601 date-time with {@code Z} or an offset ({@code 2026-11-22T10:30:00Z},
+     *         {@code 2026-11-22T12:30:00.250+02:00}), in epoch milliseconds; {@link Long#MIN_VALUE} when absent or not one
+     *         (a problem).
+     */
+    public long instant()
+    {
+        final String text = string(1, 64);
+        if (text == null)
+        {
+            return Long.MIN_VALUE;
+        }
+        try
+        {
+            return java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        }
+        catch (final java.time.DateTimeException | ArithmeticException ex)
+        {
+            problem.add(name + " must be an ISO 8601 date-time with a time zone, e.g. 2026-11-22T10:30:00Z");
+            return Long.MIN_VALUE;
         }
     }
 

@@ -50,6 +50,16 @@ public abstract class Endpoint
         return null;
     }
 
+    /**
+     * @return this route's wording of a refusal that names what the ledger wrote into {@code event} with it (the purchase
+     * an external reference belongs to, the state of the purchase a release was refused for), or null for
+     * {@link #refusalMessage(ResultCode)}. Reply thread.
+     */
+    public String refusalMessage(final ResultCode result, final CommandEvent event, final Ids ids)
+    {
+        return refusalMessage(result);
+    }
+
     /** @return the buffer to start a success body with, in bytes. */
     public int replyBytesHint()
     {

@@ -77,6 +77,8 @@ public final class Endpoints
         PayInEndpoints.register(table);
         PaymentMethodEndpoints.register(table);
         PurchaseEndpoints.register(table);
+        RefundEndpoints.register(table);
+        GiftBalanceEndpoints.register(table);
         TransferEndpoints.register(table);
         PayoutEndpoints.register(table);
         ROUTES = Collections.unmodifiableList(table.routes);

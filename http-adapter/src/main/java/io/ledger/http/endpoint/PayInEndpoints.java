@@ -22,7 +22,7 @@ final class PayInEndpoints
         table.add(new Create());
     }
 
-    /** {@code POST /api/canary/customers/{id}/pay-ins}: {@code {"amount", "currency", "description"?}}. */
+    /** {@code POST /api/canary/customers/{id}/pay-ins}: {@code {"amount", "currency", "description"?, "externalReference"?}}. */
     private static final class Create extends Endpoint
     {
         Create()
@@ -51,6 +51,10 @@ final class PayInEndpoints
             if (event.has(Field.DESCRIPTION))
             {
                 json.writeStringField("description", event.textString(Field.DESCRIPTION));
+            }
+            if (event.has(Field.EXTERNAL_REFERENCE))
+            {
+                json.writeStringField("externalReference", event.textString(Field.EXTERNAL_REFERENCE));
             }
             json.writeStringField("status", "completed");
             json.writeNumberField("balanceAfter", event.balanceAfterMinor());

@@ -1,6 +1,7 @@
 package io.ledger.http.endpoint;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.CommandEvent;
@@ -9,9 +10,17 @@ import io.ledger.engine.Currencies;
 import io.ledger.engine.Field;
 import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
+import io.ledger.engine.PurchaseRecord;
+import io.ledger.engine.PurchaseStatus;
+import io.ledger.engine.ResultCode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** Purchases: a customer pays the merchant. */
+/**
+ * Purchases: a customer pays the merchant ({@code POST /purchases}, the Cashful operation, with this project's optional
+ * features), and the purchase as a resource: read, listed, released and cancelled. A plain Cashful request is answered
+ * with exactly the reference's {@code PurchaseResponseDto}; the features' fields appear only when the request used them,
+ * and on the new paths ({@code PurchaseDto}).
+ */
 final class PurchaseEndpoints
 {
     private PurchaseEndpoints()
@@ -20,10 +29,18 @@ final class PurchaseEndpoints
 
     static void register(final Endpoints.Table table)
     {
-        table.add(new Create());
+        table.add(new Create())
+            .add(new ListPurchases())
+            .add(new Get())
+            .add(new Release())
+            .add(new Cancel());
     }
 
-    /** {@code POST /api/canary/purchases} with {@code CreatePurchaseDto}: {@code PurchaseResponseDto}. */
+    /**
+     * {@code POST /api/canary/purchases} with {@code CreatePurchaseDto} and, optionally, {@code description},
+     * {@code externalReference}, {@code escrow {releaseAt, refundableUntil?}}, {@code useGiftBalance} and
+     * {@code cashback {type, value}}: {@code PurchaseResponseDto}.
+     */
     private static final class Create extends Endpoint
     {
         Create()
@@ -39,18 +56,28 @@ final class PurchaseEndpoints
             boolean sawCustomer = false;
             for (final BodyReader body = request.body(); body.next(); )
             {
-                if (body.name().equals("customerId"))
+                switch (body.name())
                 {
-                    final String id = body.string(1, Rules.ID_CHARS_MAX);
-                    if (id != null)
+                    case "customerId" ->
                     {
-                        sawCustomer = true;
-                        draft.set(Field.CUSTOMER_KEY, request.ids().parse(IdKind.CUSTOMER, id)); // -1: the ledger says 404
+                        final String id = body.string(1, Rules.ID_CHARS_MAX);
+                        if (id != null)
+                        {
+                            sawCustomer = true;
+                            draft.set(Field.CUSTOMER_KEY, request.ids().parse(IdKind.CUSTOMER, id)); // -1: the ledger says 404
+                        }
                     }
-                }
-                else
-                {
-                    body.field(draft);
+                    case "escrow" -> escrow(body, request);
+                    case "useGiftBalance" ->
+                    {
+                        final Boolean use = body.bool();
+                        if (use != null)
+                        {
+                            draft.set(Field.USE_GIFT_BALANCE, use);
+                        }
+                    }
+                    case "cashback" -> cashback(body, request);
+                    default -> body.field(draft);
                 }
             }
             if (!sawCustomer && request.problem().status().equals(HttpResponseStatus.BAD_REQUEST) && !request.mentions("customerId"))
@@ -59,11 +86,24 @@ final class PurchaseEndpoints
             }
             request.required(Field.PRODUCT_ID, "productId");
             request.requiredMoney();
+            if (draft.has(Field.RELEASE_AT_MS) && draft.getBoolean(Field.USE_GIFT_BALANCE))
+            {
+                request.problem().add("useGiftBalance cannot be combined with escrow");
+            }
+            if (draft.has(Field.CASHBACK_MINOR) && draft.get(Field.AMOUNT_MINOR) > 0 && draft.get(Field.CASHBACK_MINOR) > draft.get(Field.AMOUNT_MINOR))
+            {
+                request.problem().add(Rules.CASHBACK_AMOUNT);
+            }
         }
 
         @Override
         public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
         {
+            if (event.resultObject() instanceof PurchaseRecord purchase)
+            {
+                writePurchase(json, ids, purchase, false);
+                return;
+            }
             final String time = Json.timestamp(event.resultTimestampMs());
             json.writeStartObject();
             json.writeStringField("id", ids.format(IdKind.PURCHASE, event.resultKey()));
@@ -72,12 +112,327 @@ final class PurchaseEndpoints
             json.writeStringField("productId", event.textString(Field.PRODUCT_ID));
             json.writeNumberField("amount", event.get(Field.AMOUNT_MINOR));
             json.writeStringField("currency", Currencies.toString((int)event.get(Field.CURRENCY)));
-            json.writeStringField("status", "completed");
+            json.writeStringField("status", PurchaseStatus.COMPLETED.apiName());
             json.writeNumberField("customerBalanceBefore", event.balanceBeforeMinor());
             json.writeNumberField("customerBalanceAfter", event.balanceAfterMinor());
             json.writeStringField("createdAt", time);
             json.writeStringField("updatedAt", time);
             json.writeEndObject();
         }
+
+        @Override
+        public String refusalMessage(final ResultCode result, final CommandEvent event, final Ids ids)
+        {
+            return switch (result)
+            {
+                case EXTERNAL_REFERENCE_USED -> "externalReference was already used by this customer's purchase "
+                    + ids.format(IdKind.PURCHASE, event.resultKey());
+                case INSUFFICIENT_MERCHANT_FUNDS -> "Insufficient merchant balance to fund the cashback of a held purchase";
+                case INVALID_DEADLINE -> "escrow.releaseAt must be after now and at most " + Rules.DEADLINE_AHEAD_DAYS_MAX
+                    + " days ahead, and escrow.refundableUntil from now to escrow.releaseAt";
+                case INVALID_CASHBACK -> Rules.CASHBACK_AMOUNT;
+                case INVALID_FIELD -> "useGiftBalance cannot be combined with escrow";
+                default -> null;
+            };
+        }
+
+        @Override
+        public int replyBytesHint()
+        {
+            return 512;
+        }
+
+        /** {@code escrow}: {@code releaseAt} required, {@code refundableUntil} at most it (default: it). */
+        private static void escrow(final BodyReader body, final Request request)
+        {
+            if (!body.enterObject())
+            {
+                return;
+            }
+            long releaseAt = Long.MIN_VALUE;
+            long refundableUntil = Long.MIN_VALUE;
+            while (body.nextInObject())
+            {
+                switch (body.name())
+                {
+                    case "escrow.releaseAt" -> releaseAt = body.instant();
+                    case "escrow.refundableUntil" -> refundableUntil = body.instant();
+                    default -> body.skip();
+                }
+            }
+            if (releaseAt == Long.MIN_VALUE)
+            {
+                if (!request.mentions("escrow.releaseAt"))
+                {
+                    request.problem().add("escrow.releaseAt should not be empty");
+                }
+                return;
+            }
+            request.draft().set(Field.RELEASE_AT_MS, releaseAt);
+            if (refundableUntil != Long.MIN_VALUE)
+            {
+                request.draft().set(Field.REFUNDABLE_UNTIL_MS, refundableUntil);
+                if (refundableUntil > releaseAt)
+                {
+                    request.problem().add("escrow.refundableUntil must not be after escrow.releaseAt");
+                }
+            }
+        }
+
+        /**
+         * {@code cashback}: {@code {"type": "amount", "value": minor units}} or {@code {"type": "percentage", "value": p}},
+         * {@code p} at most 100 with at most two decimals (a whole number of basis points: what the ledger rounds
+         * down from).
+         */
+        private static void cashback(final BodyReader body, final Request request)
+        {
+            if (!body.enterObject())
+            {
+                return;
+            }
+            String type = null;
+            BigDecimal value = null;
+            while (body.nextInObject())
+            {
+                switch (body.name())
+                {
+                    case "cashback.type" -> type = body.string(1, 16);
+                    case "cashback.value" -> value = body.decimal();
+                    default -> body.skip();
+                }
+            }
+            if (type != null && !Rules.CASHBACK_TYPES.contains(type))
+            {
+                request.problem().add(Rules.CASHBACK_TYPE);
+                return;
+            }
+            if (type == null || value == null)
+            {
+                if (!request.mentions("cashback.type") && !request.mentions("cashback.value"))
+                {
+                    request.problem().add("cashback needs a type and a value");
+                }
+                return;
+            }
+            if (type.equals("amount"))
+            {
+                final long minor = whole(value, 1, CommandEvent.AMOUNT_MINOR_MAX);
+                if (minor < 0)
+                {
+                    request.problem().add(Rules.CASHBACK_AMOUNT);
+                    return;
+                }
+                request.draft().set(Field.CASHBACK_MINOR, minor);
+                return;
+            }
+            // compared before moving the point: an exponent near the int limit would overflow the scale
+            final long basisPoints = value.compareTo(PERCENT_MAX) > 0 ? -1 : whole(value.movePointRight(2), 1, 10_000);
+            if (basisPoints < 0)
+            {
+                request.problem().add(Rules.CASHBACK_PERCENTAGE);
+                return;
+            }
+            request.draft().set(Field.CASHBACK_BASIS_POINTS, basisPoints);
+        }
+
+        private static final BigDecimal PERCENT_MAX = BigDecimal.valueOf(100);
+
+        /** @return {@code value} when it is a whole number from {@code min} to {@code max}, else -1. */
+        private static long whole(final BigDecimal value, final long min, final long max)
+        {
+            if (value.signum() <= 0 || value.stripTrailingZeros().scale() > 0 || value.compareTo(BigDecimal.valueOf(max)) > 0)
+            {
+                return -1;
+            }
+            final long whole = value.longValueExact();
+            return whole >= min ? whole : -1;
+        }
+    }
+
+    /** {@code GET /api/canary/purchases/{id}}: {@code PurchaseDto}. */
+    private static final class Get extends Endpoint
+    {
+        Get()
+        {
+            super(Route.get("get_purchase", "/api/canary/purchases/{id}", CommandType.GET_PURCHASE).pathId(Field.PURCHASE_KEY));
+        }
+
+        @Override
+        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            writePurchase(json, ids, (PurchaseRecord)event.resultObject(), true);
+        }
+    }
+
+    /**
+     * {@code GET /api/canary/purchases}: the merchant's purchases, newest first, {@code PurchaseDto}s; {@code customerId},
+     * {@code status} and {@code externalReference} narrow it.
+     */
+    private static final class ListPurchases extends ListEndpoint
+    {
+        ListPurchases()
+        {
+            super(Route.get("list_purchases", "/api/canary/purchases", CommandType.LIST_PURCHASES));
+        }
+
+        @Override
+        protected void parseFilters(final Request request)
+        {
+            final CommandDraft draft = request.draft();
+            final String customerId = request.query("customerId");
+            if (customerId != null)
+            {
+                draft.set(Field.CUSTOMER_KEY, request.ids().parse(IdKind.CUSTOMER, customerId)); // -1: nobody's, so an empty list
+            }
+            final String status = request.query("status");
+            if (status != null)
+            {
+                final PurchaseStatus known = PurchaseStatus.fromApiName(status);
+                if (known == null)
+                {
+                    request.problem().add(Rules.PURCHASE_STATUS);
+                }
+                else
+                {
+                    draft.set(Field.PURCHASE_STATUS, known.ordinal());
+                }
+            }
+            final String reference = request.query("externalReference");
+            if (reference != null)
+            {
+                final String rule = reference.isEmpty() || reference.length() > Rules.EXTERNAL_REFERENCE_CHARS_MAX
+                    ? " must be 1 to " + Rules.EXTERNAL_REFERENCE_CHARS_MAX + " characters" : Rules.textRule(reference, false);
+                if (rule != null)
+                {
+                    request.problem().add("externalReference" + rule);
+                }
+                else
+                {
+                    draft.text(Field.EXTERNAL_REFERENCE, reference);
+                }
+            }
+        }
+
+        @Override
+        protected void writeRow(final JsonGenerator json, final CommandEvent event, final int row, final Ids ids, final String merchantId)
+            throws IOException
+        {
+            writePurchase(json, ids, (PurchaseRecord)event.rowObject(row), true);
+        }
+    }
+
+    /** {@code POST /api/canary/purchases/{id}/release}, no body or {@code {}}: the held money to the merchant; {@code PurchaseDto}. */
+    private static final class Release extends HoldEnd
+    {
+        Release()
+        {
+            super(Route.post("release_purchase", "/api/canary/purchases/{id}/release", CommandType.RELEASE_PURCHASE));
+        }
+    }
+
+    /** {@code POST /api/canary/purchases/{id}/cancel}, no body or {@code {}}: the held money back to the customer. */
+    private static final class Cancel extends HoldEnd
+    {
+        Cancel()
+        {
+            super(Route.post("cancel_purchase", "/api/canary/purchases/{id}/cancel", CommandType.CANCEL_PURCHASE));
+        }
+    }
+
+    /** The end of a hold: an action on a purchase that answers the purchase (200), naming why it was refused. */
+    private abstract static class HoldEnd extends Endpoint
+    {
+        HoldEnd(final Route route)
+        {
+            super(route.pathId(Field.PURCHASE_KEY).answering(HttpResponseStatus.OK).body(Route.Body.OPTIONAL));
+        }
+
+        @Override
+        public void parse(final Request request)
+        {
+            request.readOptionalBody();
+        }
+
+        @Override
+        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            writePurchase(json, ids, (PurchaseRecord)event.resultObject(), true);
+        }
+
+        @Override
+        public String refusalMessage(final ResultCode result, final CommandEvent event, final Ids ids)
+        {
+            if (!(event.resultObject() instanceof PurchaseRecord purchase))
+            {
+                return null;
+            }
+            return switch (result)
+            {
+                case PURCHASE_NOT_HELD -> "The purchase is not held: it is " + purchase.status().apiName()
+                    + (purchase.escrowed() ? "" : " and was never escrowed");
+                case REFUND_WINDOW_CLOSED -> "The purchase's refundable window closed at " + Json.timestamp(purchase.refundableUntilMs())
+                    + "; it can only be released now";
+                default -> null;
+            };
+        }
+    }
+
+    /**
+     * A purchase: the reference's {@code PurchaseResponseDto} properties, then those of what it used (description,
+     * external reference, escrow, gift balances, cashback), each only when used; with {@code resource} (the new paths'
+     * {@code PurchaseDto}) also {@code refundedAmount}.
+     */
+    static void writePurchase(final JsonGenerator json, final Ids ids, final PurchaseRecord purchase, final boolean resource)
+        throws IOException
+    {
+        json.writeStartObject();
+        json.writeStringField("id", ids.format(IdKind.PURCHASE, purchase.key()));
+        json.writeStringField("merchantId", purchase.merchantId());
+        json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, purchase.customerKey()));
+        json.writeStringField("productId", purchase.productId());
+        json.writeNumberField("amount", purchase.amountMinor());
+        json.writeStringField("currency", Currencies.toString(purchase.currency()));
+        json.writeStringField("status", purchase.status().apiName());
+        json.writeNumberField("customerBalanceBefore", purchase.customerBalanceBeforeMinor());
+        json.writeNumberField("customerBalanceAfter", purchase.customerBalanceAfterMinor());
+        if (resource)
+        {
+            json.writeNumberField("refundedAmount", purchase.refundedMinor());
+        }
+        if (purchase.description() != null)
+        {
+            json.writeStringField("description", purchase.description());
+        }
+        if (purchase.externalReference() != null)
+        {
+            json.writeStringField("externalReference", purchase.externalReference());
+        }
+        if (purchase.escrowed())
+        {
+            json.writeObjectFieldStart("escrow");
+            json.writeStringField("releaseAt", Json.timestamp(purchase.releaseAtMs()));
+            json.writeStringField("refundableUntil", Json.timestamp(purchase.refundableUntilMs()));
+            json.writeEndObject();
+        }
+        if (purchase.giftUses() != null)
+        {
+            json.writeNumberField("giftAmountUsed", purchase.giftUsedMinor());
+            json.writeArrayFieldStart("giftBalancesUsed");
+            for (final PurchaseRecord.GiftUse use : purchase.giftUses())
+            {
+                json.writeStartObject();
+                json.writeStringField("id", ids.format(IdKind.GIFT_BALANCE, use.giftBalanceKey()));
+                json.writeNumberField("amount", use.amountMinor());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        if (purchase.cashbackMinor() >= 0)
+        {
+            json.writeNumberField("cashbackAmount", purchase.cashbackMinor());
+        }
+        json.writeStringField("createdAt", Json.timestamp(purchase.createdAtMs()));
+        json.writeStringField("updatedAt", Json.timestamp(purchase.updatedAtMs()));
+        json.writeEndObject();
     }
 }

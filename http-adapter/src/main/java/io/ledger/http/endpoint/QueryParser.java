@@ -120,13 +120,14 @@ final class QueryParser
         final String type = first(params, "transactionType");
         if (type != null)
         {
-            switch (type)
+            final Integer filter = Rules.TRANSACTION_TYPE_FILTERS.get(type);
+            if (filter == null)
             {
-                case "credit" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_CREDIT);
-                case "debit" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_DEBIT);
-                case "purchase" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_PURCHASE);
-                case "payout" -> draft.set(Field.ROW_FILTER, CommandEvent.FILTER_PAYOUT);
-                default -> problem.add("transactionType must be one of credit, debit, purchase, payout");
+                problem.add(Rules.TRANSACTION_TYPE_FILTER);
+            }
+            else
+            {
+                draft.set(Field.ROW_FILTER, filter);
             }
         }
     }

@@ -28,6 +28,21 @@ public final class Rules
     public static final int BRAND_CHARS_MAX = 32;
     public static final int SEARCH_CHARS_MAX = 256;
     public static final long QUANTITY_MAX = 1_000_000_000L;
+    /** A purchase's or pay-in's {@code externalReference}: 1 to this many characters, no control character. */
+    public static final int EXTERNAL_REFERENCE_CHARS_MAX = 128;
+    /** The kinds of cashback a purchase may ask for. */
+    public static final Set<String> CASHBACK_TYPES = Set.of("amount", "percentage");
+    /** What the balance history's {@code transactionType} filter accepts, and the rows each keeps. */
+    public static final java.util.Map<String, Integer> TRANSACTION_TYPE_FILTERS = java.util.Map.of(
+        "credit", CommandEvent.FILTER_CREDIT, "debit", CommandEvent.FILTER_DEBIT, "purchase", CommandEvent.FILTER_PURCHASE,
+        "payout", CommandEvent.FILTER_PAYOUT);
+    public static final String TRANSACTION_TYPE_FILTER = "transactionType must be one of "
+        + String.join(", ", new TreeSet<>(TRANSACTION_TYPE_FILTERS.keySet()));
+    /** The statuses a purchase has (the {@code status} filter of the purchases list accepts each). */
+    public static final Set<String> PURCHASE_STATUSES = java.util.Arrays.stream(io.ledger.engine.PurchaseStatus.values())
+        .map(io.ledger.engine.PurchaseStatus::apiName).collect(Collectors.toUnmodifiableSet());
+    /** How far ahead a deadline may be, in days ({@link io.ledger.engine.Ledger#DEADLINE_AHEAD_MS_MAX}). */
+    public static final long DEADLINE_AHEAD_DAYS_MAX = io.ledger.engine.Ledger.DEADLINE_AHEAD_MS_MAX / 86_400_000L;
     /** Payment method types the API accepts. */
     public static final Set<String> METHOD_TYPES = Set.of("card", "mobile_money", "bank_account");
 
@@ -35,9 +50,16 @@ public final class Rules
     public static final String CURRENCY = "currency must be an upper-case ISO 4217 code";
     public static final String QUANTITY = "quantity must be an integer from 1 to " + QUANTITY_MAX;
     public static final String METHOD_TYPE = "type must be one of " + String.join(", ", new TreeSet<>(METHOD_TYPES));
+    public static final String CASHBACK_TYPE = "cashback.type must be one of " + String.join(", ", new TreeSet<>(CASHBACK_TYPES));
+    public static final String CASHBACK_AMOUNT = "cashback.value of an amount must be an integer number of minor units from 1 to the "
+        + "purchase's amount";
+    public static final String CASHBACK_PERCENTAGE = "cashback.value of a percentage must be more than 0 and at most 100, with at most "
+        + "2 decimals";
+    public static final String PURCHASE_STATUS = "status must be one of " + String.join(", ", new TreeSet<>(PURCHASE_STATUSES));
     public static final String MERCHANT_FORBIDDEN = "merchantId must be the authenticated merchant";
     public static final String CUSTOMER_NOT_FOUND = "Customer not found";
     public static final String PAYMENT_METHOD_NOT_FOUND = "Payment method not found";
+    public static final String PURCHASE_NOT_FOUND = "Purchase not found";
 
     private static final Set<String> ISO_4217 = java.util.Currency.getAvailableCurrencies().stream()
         .map(java.util.Currency::getCurrencyCode)
@@ -60,7 +82,12 @@ public final class Rules
     /** @return the 404 message for an id of {@code kind} that names nothing the merchant has. */
     public static String notFound(final IdKind kind)
     {
-        return kind == IdKind.PAYMENT_METHOD ? PAYMENT_METHOD_NOT_FOUND : CUSTOMER_NOT_FOUND;
+        return switch (kind)
+        {
+            case PAYMENT_METHOD -> PAYMENT_METHOD_NOT_FOUND;
+            case PURCHASE -> PURCHASE_NOT_FOUND;
+            default -> CUSTOMER_NOT_FOUND;
+        };
     }
 
     /**

@@ -2,13 +2,16 @@ package io.ledger.http.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * What the wiring module tells the HTTP adapter about the journal and the snapshots, which the adapter does not own:
- * the durability mode, the journal's position and the last snapshot. Served by {@code GET /metrics} and the console.
+ * the durability mode, the journal's position, the last snapshot and the snapshot follower (the thread that keeps a copy
+ * of the ledger by reading the journal and writes the snapshots from it). Served by {@code GET /metrics} and the
+ * console.
  *
- * <p>Thread-safety: any thread. The snapshot figures are written by the thread that finishes a snapshot.
+ * <p>Thread-safety: any thread. The snapshot figures are written by the thread that writes a snapshot.
  */
 public final class JournalStatus
 {
@@ -17,10 +20,11 @@ public final class JournalStatus
      *
      * @param atMs          when it was written, epoch milliseconds (from its header).
      * @param lastCommandId the last command it covers.
-     * @param pauseNs       how long the ledger thread paused for it; -1 for one loaded at start.
-     * @param totalNs       from the start of the pause to the directory fsync; -1 for one loaded at start.
+     * @param payloadNs     how long the follower took to write its payload (the ledger thread does not stop for it); -1
+     *                      for one loaded at start.
+     * @param totalNs       the whole write, to the directory fsync; -1 for one loaded at start.
      */
-    public record Snapshot(long atMs, long lastCommandId, long pauseNs, long totalNs)
+    public record Snapshot(long atMs, long lastCommandId, long payloadNs, long totalNs)
     {
     }
 
@@ -28,6 +32,9 @@ public final class JournalStatus
     private final LongSupplier journalIndex;
     private final AtomicReference<Snapshot> lastSnapshot = new AtomicReference<>();
     private final AtomicLong snapshotsWritten = new AtomicLong();
+    private volatile BooleanSupplier followerUp = () -> true;
+    private volatile LongSupplier followerRecordsBehind = () -> -1;
+    private volatile LongSupplier snapshotFailures = () -> 0;
 
     /**
      * @param durability   {@code process} or {@code fsync}.
@@ -41,9 +48,9 @@ public final class JournalStatus
     }
 
     /** A snapshot was written by this process. */
-    public void snapshotWritten(final long atMs, final long lastCommandId, final long pauseNs, final long totalNs)
+    public void snapshotWritten(final long atMs, final long lastCommandId, final long payloadNs, final long totalNs)
     {
-        lastSnapshot.set(new Snapshot(atMs, lastCommandId, pauseNs, totalNs));
+        lastSnapshot.set(new Snapshot(atMs, lastCommandId, payloadNs, totalNs));
         snapshotsWritten.incrementAndGet();
     }
 
@@ -51,6 +58,38 @@ public final class JournalStatus
     public void snapshotLoaded(final long atMs, final long lastCommandId)
     {
         lastSnapshot.compareAndSet(null, new Snapshot(atMs, lastCommandId, -1, -1));
+    }
+
+    /**
+     * Where the snapshot follower's figures come from.
+     *
+     * @param up            false once the follower stopped after a failure: no more snapshots until a restart.
+     * @param recordsBehind journal records it has not applied yet; -1 while it rebuilds its copy.
+     * @param failures      snapshots that failed to be written.
+     */
+    public void follower(final BooleanSupplier up, final LongSupplier recordsBehind, final LongSupplier failures)
+    {
+        this.followerUp = up;
+        this.followerRecordsBehind = recordsBehind;
+        this.snapshotFailures = failures;
+    }
+
+    /** @return false once the snapshot follower stopped after a failure. */
+    public boolean followerUp()
+    {
+        return followerUp.getAsBoolean();
+    }
+
+    /** @return journal records the snapshot follower has not applied yet; -1 while it rebuilds its copy. */
+    public long followerRecordsBehind()
+    {
+        return followerRecordsBehind.getAsLong();
+    }
+
+    /** @return snapshots that failed to be written. */
+    public long snapshotFailures()
+    {
+        return snapshotFailures.getAsLong();
     }
 
     public String durability()

@@ -465,8 +465,8 @@ public final class LedgerMetrics
             + "halts), else 0.", null, () -> pipeline.failed() ? 1 : 0);
 
         gauge("ledger_thread_longest_pause_seconds", "The longest time the ledger thread went without completing a "
-            + "command while one was waiting, since the previous scrape of /metrics, in seconds (a snapshot, a GC pause, "
-            + "a slow command).", Unit.SECONDS, () -> takePauseSinceScrapeNs() / 1e9);
+            + "command while one was waiting, since the previous scrape of /metrics, in seconds (a GC pause, a slow "
+            + "command, a descheduled thread).", Unit.SECONDS, () -> takePauseSinceScrapeNs() / 1e9);
         gauge("ledger_thread_longest_pause_since_start_seconds", "The longest time the ledger thread went without "
             + "completing a command while one was waiting, since start, in seconds.", Unit.SECONDS,
             () -> pipeline.longestPauseNsSinceStart() / 1e9);
@@ -520,18 +520,10 @@ public final class LedgerMetrics
             () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }
 
-    /** @return true when the currency's money adds up: customers + merchants == paid in - paid out. */
+    /** @return true when the currency's money adds up: customers + merchants + held + gifts == paid in - paid out. */
     public static boolean conserved(final LedgerTotals.CurrencyTotals totals)
     {
-        try
-        {
-            return Math.addExact(totals.customersMinor(), totals.merchantsMinor())
-                == Math.subtractExact(totals.paidInMinor(), totals.paidOutMinor());
-        }
-        catch (final ArithmeticException ex)
-        {
-            return false;
-        }
+        return totals.conserved();
     }
 
     /** @param unit the unit, which the name must end with (the client would append it otherwise); null for none. */

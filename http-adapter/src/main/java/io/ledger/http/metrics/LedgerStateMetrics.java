@@ -38,7 +38,8 @@ final class LedgerStateMetrics
         GaugeWithCallback.builder()
             .name("ledger_money_minor")
             .help("Money held per currency, in minor units, summed over every account of a kind (holder: customers, "
-                + "merchants), as the ledger thread published it at the end of its latest batch.")
+                + "merchants, held: escrowed purchases' holds, gifts: gift balances), as the ledger thread published it at "
+                + "the end of its latest batch.")
             .labelNames("currency", "holder")
             .callback(callback ->
             {
@@ -46,6 +47,8 @@ final class LedgerStateMetrics
                 {
                     callback.call(t.customersMinor(), t.currency(), "customers");
                     callback.call(t.merchantsMinor(), t.currency(), "merchants");
+                    callback.call(t.heldMinor(), t.currency(), "held");
+                    callback.call(t.giftsMinor(), t.currency(), "gifts");
                 }
             })
             .register(registry);
@@ -75,7 +78,7 @@ final class LedgerStateMetrics
             .register(registry);
         GaugeWithCallback.builder()
             .name("ledger_money_conserved")
-            .help("1 when customers + merchants equal paid in - paid out for the currency in the published totals, "
+            .help("1 when customers + merchants + held + gifts equal paid in - paid out for the currency in the published totals, "
                 + "else 0 (money went wrong: stop and audit with ledger verify).")
             .labelNames("currency")
             .callback(callback ->
@@ -176,21 +179,9 @@ final class LedgerStateMetrics
             })
             .register(registry);
         GaugeWithCallback.builder()
-            .name("ledger_snapshot_last_pause_seconds")
-            .help("How long the ledger thread paused for the newest snapshot this process wrote, in seconds.")
-            .unit(Unit.SECONDS)
-            .callback(callback ->
-            {
-                final JournalStatus.Snapshot last = journal.lastSnapshot();
-                if (last != null && last.pauseNs() >= 0)
-                {
-                    callback.call(last.pauseNs() / 1e9);
-                }
-            })
-            .register(registry);
-        GaugeWithCallback.builder()
             .name("ledger_snapshot_last_duration_seconds")
-            .help("How long the newest snapshot this process wrote took in all (pause, header, fsync, rename), in seconds.")
+            .help("How long the snapshot follower took to write the newest snapshot this process wrote (payload, state hash, "
+                + "header, fsync, rename), in seconds; the ledger thread does not stop for it.")
             .unit(Unit.SECONDS)
             .callback(callback ->
             {
@@ -205,6 +196,26 @@ final class LedgerStateMetrics
             .name("ledger_snapshots_written_total")
             .help("Snapshots this process wrote.")
             .callback(callback -> callback.call(journal.snapshotsWritten()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("ledger_snapshot_failures_total")
+            .help("Snapshots that failed to be written (each logged at ERROR; the journal still holds every command).")
+            .callback(callback -> callback.call(journal.snapshotFailures()))
+            .register(registry);
+        gauge(registry, "ledger_snapshot_follower_up", "1 while the snapshot follower (the thread that keeps a copy of the ledger "
+            + "by reading the journal and writes the snapshots) runs; 0 once it stopped after a failure, logged at ERROR: no "
+            + "more snapshots until a restart.", null, () -> journal.followerUp() ? 1 : 0);
+        GaugeWithCallback.builder()
+            .name("ledger_snapshot_follower_behind_records")
+            .help("Journal records the snapshot follower has not applied yet; absent while it rebuilds its copy at start.")
+            .callback(callback ->
+            {
+                final long behind = journal.followerRecordsBehind();
+                if (behind >= 0)
+                {
+                    callback.call(behind);
+                }
+            })
             .register(registry);
     }
 

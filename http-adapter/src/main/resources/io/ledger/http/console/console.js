@@ -116,7 +116,7 @@
     setText('journal-command', fmt(stats.journal.lastCommandId));
     setText('journal-index', stats.journal.index || '-');
     setText('durability', stats.journal.durability || '-');
-    renderSnapshot(stats.snapshot);
+    renderSnapshot(stats.snapshot, stats.snapshotFollower);
     renderMoney(stats.money);
     renderRefusals(stats.refusals);
 
@@ -132,17 +132,22 @@
     drawChart();
   }
 
-  function renderSnapshot(snapshot) {
+  function renderSnapshot(snapshot, follower) {
+    const stopped = follower && !follower.up;
     if (!snapshot) {
       setText('snapshot-age', 'none');
-      setText('snapshot-detail', 'no snapshot yet');
+      setText('snapshot-detail', stopped ? 'snapshot follower stopped (see the log): no snapshots until a restart'
+        : 'no snapshot yet');
       return;
     }
     setText('snapshot-age', fmt(snapshot.ageSeconds, 0) + ' s ago');
     const parts = ['command id ' + fmt(snapshot.lastCommandId)];
-    if (snapshot.pauseMs !== null) { parts.push('ledger paused ' + fmt(snapshot.pauseMs, 1) + ' ms'); }
-    if (snapshot.totalMs !== null) { parts.push(fmt(snapshot.totalMs, 1) + ' ms in all'); }
-    if (snapshot.pauseMs === null) { parts.push('loaded at start'); }
+    if (snapshot.totalMs !== null) { parts.push('written by the follower in ' + fmt(snapshot.totalMs, 1) + ' ms'); }
+    if (snapshot.totalMs === null) { parts.push('loaded at start'); }
+    if (stopped) { parts.push('snapshot follower stopped (see the log): no snapshots until a restart'); }
+    else if (follower && follower.behindRecords !== null && follower.behindRecords > 0) {
+      parts.push('follower ' + fmt(follower.behindRecords) + ' records behind');
+    }
     setText('snapshot-detail', parts.join(', '));
   }
 
@@ -169,6 +174,7 @@
       cell(row, minor(c.customersMinor), true).dataset.value = String(c.customersMinor);
       cell(row, minor(c.merchantsMinor), true).dataset.value = String(c.merchantsMinor);
       cell(row, c.heldMinor === null ? '-' : minor(c.heldMinor), true);
+      cell(row, c.giftsMinor === undefined ? '-' : minor(c.giftsMinor), true);
       cell(row, minor(c.paidInMinor), true).dataset.value = String(c.paidInMinor);
       cell(row, minor(c.paidOutMinor), true);
       cell(row, c.conserved ? 'yes' : 'NO');

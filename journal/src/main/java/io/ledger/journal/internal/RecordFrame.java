@@ -6,6 +6,7 @@ import java.util.zip.CRC32C;
 import io.ledger.engine.CommandCodec;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.internal.CommandCodecV2;
+import org.agrona.checksum.Crc32c;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -38,7 +39,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Verification checks the CRC32C first, over whatever bytes the document holds, so that a torn write
  * (garbage or zeros anywhere in the frame) is told apart from a frame that was written whole but is not
- * understood (a version, type or length this code does not know).
+ * understood (a version, type or length this code does not know). A frame is verified either in the staging array
+ * ({@link #verify}) or where it lies in the journal's mapped memory ({@link #verifyAt}): replay reads each record
+ * in place, without copying it.
  *
  * <p>Single-threaded: each instance belongs to one thread at a time.
  */
@@ -79,9 +82,16 @@ public final class RecordFrame
     public static final int NEWER_VERSION = 7;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * The JDK's CRC32C over an address (through Agrona's {@link Crc32c}), or null where the JVM was started without
+     * {@code --add-opens=java.base/java.util.zip=ALL-UNNAMED} (config/jvm.options): then frames are copied to be verified.
+     */
+    private static final Crc32c IN_PLACE_CRC = inPlaceCrc();
 
     private final byte[] bytes = new byte[FRAME_BYTES_MAX];
     private final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+    /** The frame last verified: {@link #buffer}, or a view of mapped memory ({@link #verifyAt}). */
+    private final UnsafeBuffer view = new UnsafeBuffer(bytes);
     private final CRC32C crc = new CRC32C();
     private int frameLength;
     private int storedCrc;
@@ -157,6 +167,7 @@ public final class RecordFrame
      */
     public int verify(final long length)
     {
+        view.wrap(bytes);
         if (length < FRAME_BYTES_MIN || length > FRAME_BYTES_MAX)
         {
             frameLength = (int)Math.min(length, Integer.MAX_VALUE);
@@ -164,10 +175,54 @@ public final class RecordFrame
         }
         frameLength = (int)length;
         final int crcOffset = frameLength - CRC_BYTES;
-        storedCrc = buffer.getInt(crcOffset, ORDER);
         crc.reset();
         crc.update(bytes, 0, crcOffset);
-        computedCrc = (int)crc.getValue();
+        return check((int)crc.getValue());
+    }
+
+    /** @return true when {@link #verifyAt} may be used: the JVM lets the CRC32C intrinsic read an address. */
+    public static boolean verifiesInPlace()
+    {
+        return IN_PLACE_CRC != null;
+    }
+
+    private static Crc32c inPlaceCrc()
+    {
+        try
+        {
+            return Crc32c.INSTANCE;
+        }
+        catch (final LinkageError ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Verifies the frame of {@code length} bytes at {@code address} (a document's payload in mapped memory, which must
+     * stay mapped while this frame is read), as {@link #verify} does, without copying it; the getters and
+     * {@link #decodeCommand} then read it there.
+     *
+     * @return {@link #OK} or the first check that failed.
+     */
+    public int verifyAt(final long address, final int length)
+    {
+        if (length < FRAME_BYTES_MIN || length > FRAME_BYTES_MAX)
+        {
+            view.wrap(bytes);
+            frameLength = length;
+            return BAD_FRAME_LENGTH;
+        }
+        view.wrap(address, length);
+        frameLength = length;
+        return check(IN_PLACE_CRC.compute(address, 0, length - CRC_BYTES));
+    }
+
+    private int check(final int computed)
+    {
+        final int crcOffset = frameLength - CRC_BYTES;
+        storedCrc = view.getInt(crcOffset, ORDER);
+        computedCrc = computed;
         if (storedCrc != computedCrc)
         {
             return CRC_MISMATCH;
@@ -180,7 +235,7 @@ public final class RecordFrame
         {
             return BAD_VERSION;
         }
-        if (buffer.getShort(2, ORDER) != 0)
+        if (view.getShort(2, ORDER) != 0)
         {
             return BAD_RESERVED;
         }
@@ -216,35 +271,35 @@ public final class RecordFrame
     public boolean decodeCommand(final CommandEvent event)
     {
         return formatVersion() == FORMAT_VERSION_2
-            ? CommandCodec.decodeVersion2(buffer, HEADER_BYTES, bodyLength(), event)
-            : CommandCodec.decode(buffer, HEADER_BYTES, bodyLength(), event);
+            ? CommandCodec.decodeVersion2(view, HEADER_BYTES, bodyLength(), event)
+            : CommandCodec.decode(view, HEADER_BYTES, bodyLength(), event);
     }
 
     public int formatVersion()
     {
-        return buffer.getByte(0) & 0xFF;
+        return view.getByte(0) & 0xFF;
     }
 
     public int recordType()
     {
-        return buffer.getByte(1) & 0xFF;
+        return view.getByte(1) & 0xFF;
     }
 
     public int bodyLength()
     {
-        return buffer.getInt(4, ORDER);
+        return view.getInt(4, ORDER);
     }
 
     /** @return the index a verified TORN_SKIP frame names. */
     public long skippedIndex()
     {
-        return buffer.getLong(HEADER_BYTES, ORDER);
+        return view.getLong(HEADER_BYTES, ORDER);
     }
 
     /** @return the last commandId before the skipped record, as a verified TORN_SKIP frame states it. */
     public long skipLastCommandId()
     {
-        return buffer.getLong(HEADER_BYTES + 8, ORDER);
+        return view.getLong(HEADER_BYTES + 8, ORDER);
     }
 
     /** @return a key=value description of a failed {@link #verify} outcome; allocates, for errors only. */
@@ -259,7 +314,7 @@ public final class RecordFrame
                 hex(computedCrc) + " (computed)";
             case BAD_VERSION -> "bad version: formatVersion=" + formatVersion() + " expected=" + FORMAT_VERSION + " or " +
                 FORMAT_VERSION_2;
-            case BAD_RESERVED -> "bad header: reserved=" + (buffer.getShort(2, ORDER) & 0xFFFF) + " expected=0";
+            case BAD_RESERVED -> "bad header: reserved=" + (view.getShort(2, ORDER) & 0xFFFF) + " expected=0";
             case BAD_BODY_LENGTH -> "bad length: bodyLength=" + bodyLength() + " frameBytes=" + frameLength +
                 " recordType=" + recordType();
             case BAD_RECORD_TYPE -> "bad record type: recordType=" + recordType();

@@ -4,8 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,8 +13,6 @@ import ch.qos.logback.core.read.ListAppender;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
-import io.ledger.engine.LedgerPipeline;
-import io.ledger.engine.ReplySink;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.RandomCommands;
@@ -231,98 +227,6 @@ class SnapshotRecoveryTest
     }
 
     @Test
-    void shouldSnapshotThroughThePipelineEveryNCommandsKeepKAndRestartFromTheFinalOneWithAnEmptyTail() throws Exception
-    {
-        final Ledger ledger = new Ledger(ZAR);
-        final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.FSYNC);
-        final List<Long> pauses = new CopyOnWriteArrayList<>();
-        final AtomicLong listenedUpTo = new AtomicLong(-1);
-        final SnapshotWriter writer = new SnapshotWriter(store, journal, 2, new JournalRetention(JournalRetention.Mode.OFF, dataDir),
-            -1, (file, header, pauseNs, totalNs) ->
-            {
-                pauses.add(pauseNs);
-                listenedUpTo.accumulateAndGet(header.lastCommandId(), Math::max);
-            });
-        final List<Throwable> failures = new CopyOnWriteArrayList<>();
-        final LedgerPipeline pipeline = LedgerPipeline.start(new LedgerPipeline.Context()
-            .ringSizeEvents(256)
-            .snapshotTaker(writer)
-            .snapshotEveryCommands(500)
-            .fatalErrorHandler((stage, commandId, error) -> failures.add(error))
-            .snapshotErrorHandler((commandId, error) -> failures.add(error)), ledger, journal);
-
-        // The stream's commands, refusals included, through the ring in bursts of 500; the pipeline numbers them itself
-        final RandomCommands stream = new RandomCommands(16);
-        final CommandEvent template = new CommandEvent();
-        final AtomicLong lastCustomer = new AtomicLong(-1);
-        final AtomicLong lastReplied = new AtomicLong(-1);
-        final int bursts = 6;
-        for (int burst = 1; burst <= bursts; burst++)
-        {
-            final CountDownLatch replied = new CountDownLatch(500);
-            final ReplySink sink = event ->
-            {
-                if (event.customer() != null)
-                {
-                    lastCustomer.set(event.customer().key());
-                }
-                lastReplied.accumulateAndGet(event.commandId(), Math::max);
-                replied.countDown();
-            };
-            for (int i = 0; i < 500; i++)
-            {
-                stream.next(template);
-                if (template.type() != io.ledger.engine.CommandType.CREATE_CUSTOMER && lastCustomer.get() > 0)
-                {
-                    template.set(Field.CUSTOMER_KEY, lastCustomer.get()); // ids differ from the stream's: aim at a real customer
-                }
-                while (!pipeline.tryPublish((event, t) -> copy(t, event).replyTo(sink, null), template))
-                {
-                    Thread.onSpinWait();
-                }
-            }
-            assertTrue(replied.await(20, TimeUnit.SECONDS));
-            // Due after every 500; one due while the previous is still being finished waits for a later batch, so
-            // nudge the idle pipeline until it is taken (a request wakes the ledger thread)
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (pauses.size() < burst && System.nanoTime() < deadline)
-            {
-                pipeline.requestSnapshot();
-                Thread.sleep(5);
-            }
-            // at least this burst's; a nudge that raced the due snapshot may have been served by one more
-            assertTrue(pauses.size() >= burst, "snapshots=" + pauses.size() + " after burst " + burst);
-        }
-        // A due snapshot is taken at the end of the batch in which it fell due, which may be inside a burst: then the
-        // burst's last commands are not covered yet. Nudge until the newest snapshot covers the last command, so that
-        // the final one on close deterministically has nothing new to write.
-        final long lastCommandId = lastReplied.get();
-        final long coverDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (listenedUpTo.get() < lastCommandId && System.nanoTime() < coverDeadline)
-        {
-            pipeline.requestSnapshot();
-            Thread.sleep(5);
-        }
-        assertEquals(lastCommandId, listenedUpTo.get(), "the newest snapshot covers the last command");
-        final int beforeClose = pauses.size();
-        pipeline.close(); // a final snapshot, then the journal closes
-        assertEquals(List.of(), failures);
-        assertEquals(beforeClose, pauses.size(), "the final snapshot finds nothing new to write");
-        assertEquals(2, store.list().size(), "pruned to the newest 2");
-
-        final LedgerRecovery.Result result = recover();
-        assertEquals(0, result.replayedRecords(), "the final snapshot covers every command");
-        assertEquals(ledger.stateHash(), result.ledger().stateHash());
-        assertEquals(ledger.lastCommandId(), result.snapshot().header().lastCommandId());
-    }
-
-    private static CommandEvent copy(final CommandEvent from, final CommandEvent to)
-    {
-        to.copyFrom(from);
-        return to;
-    }
-
-    @Test
     void shouldArchiveOrDeleteOnlyCyclesBeforeTheOldestSnapshotKeptAndRecoverAfterwards() throws Exception
     {
         for (final JournalRetention.Mode mode : new JournalRetention.Mode[] {JournalRetention.Mode.ARCHIVE, JournalRetention.Mode.DELETE})
@@ -337,7 +241,9 @@ class SnapshotRecoveryTest
             final CommandEvent event = new CommandEvent();
             try (ChronicleJournal journal = ChronicleJournal.open(journalDirectory, Durability.PROCESS, clock::get))
             {
-                final SnapshotWriter writer = new SnapshotWriter(snapshots, journal, 1, new JournalRetention(mode, data), -1, null);
+                // never started: each final snapshot is written from the given ledger, on this thread
+                final SnapshotAgent writer = SnapshotAgent.create(new SnapshotAgent.Context().journal(journal).store(snapshots)
+                    .newLedger(() -> new Ledger(ZAR)).defaultCurrency(ZAR).keep(1).retention(new JournalRetention(mode, data)));
                 for (int d = 0; d < 4; d++) // four days of 500 commands; a snapshot at the end of days 1 and 3
                 {
                     for (int i = 0; i < 500; i++)

@@ -252,7 +252,8 @@ public final class ReplayCommand implements Callable<Integer>
         {
             final LedgerTotals.CurrencyTotals t = totals.get(i);
             out.println((i == 0 ? "money held:        " : "                   ") + t.currency() + " customers " + t.customersMinor()
-                + " + merchants " + t.merchantsMinor() + " = " + (t.customersMinor() + t.merchantsMinor()) + " (paid in "
+                + " + merchants " + t.merchantsMinor() + (t.heldMinor() == 0 ? "" : " + escrow holds " + t.heldMinor())
+                + (t.giftsMinor() == 0 ? "" : " + gift balances " + t.giftsMinor()) + " = " + t.insideMinor() + " (paid in "
                 + t.paidInMinor() + " - paid out " + t.paidOutMinor() + ")");
         }
         out.println("last command id:   " + Math.max(0, ledger.lastCommandId()));
