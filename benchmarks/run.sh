@@ -383,15 +383,15 @@ if ((SKIP_RECOVERY == 0 && SKIP_STALLS == 0 && EDGE == 0)); then
       [[ "$(metric ledger_snapshot_follower_behind_records)" == 0* ]] && break
       sleep 0.2
     done
-    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/big-state/jwt-secret -c $CONNECTIONS --customers 1000 --mix purchase=100 --amount 100 --rate $STALL_RATE --warmup 0s --duration ${STALL_WARMUP}s --no-verify   # JIT warm-up, not recorded"
-    bench_tool load --port "$PORT" --secret-file "$BIG_DIR/jwt-secret" -c "$CONNECTIONS" --customers 1000 --mix purchase=100 \
+    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/big-state/jwt-keys -c $CONNECTIONS --customers 1000 --mix purchase=100 --amount 100 --rate $STALL_RATE --warmup 0s --duration ${STALL_WARMUP}s --no-verify   # JIT warm-up, not recorded"
+    bench_tool load --port "$PORT" --secret-file "$BIG_DIR/jwt-keys" -c "$CONNECTIONS" --customers 1000 --mix purchase=100 \
       --amount 100 --rate "$STALL_RATE" --warmup 0s --duration "${STALL_WARMUP}s" --no-verify >/dev/null 2>&1 \
       || die "the warm-up load run failed"
     metric ledger_thread_longest_pause_seconds >/dev/null # starts the period the measured run is read over
     written_before="$(metric ledger_snapshots_written_total)"
     result="$WORK/nostall-$durability.result.json"
-    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/big-state/jwt-secret -c $CONNECTIONS --customers $CUSTOMERS --initial-balance 100000000 --mix purchase=100 --amount 100 --rate $STALL_RATE --arrival poisson --warmup 0s --duration ${STALL_DURATION}s -o <work>/nostall-$durability.result.json"
-    bench_tool load --port "$PORT" --secret-file "$BIG_DIR/jwt-secret" --server-pid "$SERVER_PID" -c "$CONNECTIONS" \
+    record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/big-state/jwt-keys -c $CONNECTIONS --customers $CUSTOMERS --initial-balance 100000000 --mix purchase=100 --amount 100 --rate $STALL_RATE --arrival poisson --warmup 0s --duration ${STALL_DURATION}s -o <work>/nostall-$durability.result.json"
+    bench_tool load --port "$PORT" --secret-file "$BIG_DIR/jwt-keys" --server-pid "$SERVER_PID" -c "$CONNECTIONS" \
       --customers "$CUSTOMERS" --initial-balance 100000000 --mix purchase=100 --amount 100 --rate "$STALL_RATE" \
       --arrival poisson --warmup 0s --duration "${STALL_DURATION}s" --drain-timeout 5s --variant "$durability" \
       --durability-class "$durability" -o "$result" >&2 || [[ -f "$result" ]] || die "the open-loop run failed without a result"
