@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Interleaved JMH of several builds, ROUNDS rounds, the order rotating each round.
 # usage: jmh.sh OUTDIR ROUNDS label=tree [label=tree ...]   (each tree built: benchmarks/target/benchmarks.jar)
+# BENCH_REGEX picks the benchmarks, JMH_ARGS replaces the run options (default -f 1 -wi 2 -w 2s -i 4 -r 2s).
 set -euo pipefail
 out=$1; rounds=$2; shift 2
 systems=("$@")
@@ -10,8 +11,8 @@ run() { # label tree round
   # each build's own default wait strategy (lite-blocking exists only after issue 12's change)
   if unzip -l "$t/benchmarks/target/benchmarks.jar" >/dev/null 2>&1 && grep -q "lite-blocking" "$t/benchmarks/src/main/java/io/ledger/bench/PipelineBenchmark.java"; then ws=lite-blocking; else ws=blocking; fi
   (cd "$t" && java @config/jvm.options -Dledger.jvm.options="$t/config/jvm.options" -jar benchmarks/target/benchmarks.jar \
-    'LedgerApplyBenchmark.purchase$|LedgerApplyBenchmark.purchaseRefused|PipelineBenchmark|CodecBenchmark' -p waitStrategy=$ws \
-    -f 1 -wi 2 -w 2s -i 4 -r 2s -rf json -rff "$out/$l-$r.json" > "$out/$l-$r.log" 2>&1)
+    "${BENCH_REGEX:-LedgerApplyBenchmark.purchase\$|LedgerApplyBenchmark.purchaseRefused|PipelineBenchmark|CodecBenchmark}" \
+    -p waitStrategy=$ws ${JMH_ARGS:--f 1 -wi 2 -w 2s -i 4 -r 2s} -rf json -rff "$out/$l-$r.json" > "$out/$l-$r.log" 2>&1)
   echo "$(date +%T) $l round $r done (wait $ws; load $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 n=${#systems[@]}
