@@ -56,8 +56,15 @@ public final class TextArena implements SnapshotPart
             return NONE;
         }
         final int start = limit;
-        ensure(start + length);
-        int at = start;
+        copyIn(src, offset, length);
+        return ((long)start << 16) | length;
+    }
+
+    /** Copies {@code length} bytes of {@code src} to the end, across chunk edges, and moves the limit past them. */
+    private void copyIn(final DirectBuffer src, final int offset, final int length)
+    {
+        ensure(limit + length);
+        int at = limit;
         int from = offset;
         int left = length;
         while (left > 0)
@@ -68,8 +75,7 @@ public final class TextArena implements SnapshotPart
             from += n;
             left -= n;
         }
-        limit = start + length;
-        return ((long)start << 16) | length;
+        limit += length;
     }
 
     /** @return the text {@code ref} names, decoded; allocates, for the edges only. */
@@ -149,19 +155,7 @@ public final class TextArena implements SnapshotPart
         {
             throw new IllegalStateException("length=" + length + " does not fit after limit=" + limit);
         }
-        ensure(limit + length);
-        int at = limit;
-        int from = srcOffset;
-        int left = length;
-        while (left > 0)
-        {
-            final int n = Math.min(left, CHUNK_BYTES - (at & CHUNK_MASK));
-            chunks[at >>> CHUNK_SHIFT].putBytes(at & CHUNK_MASK, src, from, n);
-            at += n;
-            from += n;
-            left -= n;
-        }
-        limit += length;
+        copyIn(new UnsafeBuffer(src), srcOffset, length); // restore only: one wrapper per chunk read
     }
 
     @Override
