@@ -270,6 +270,77 @@ class MoneyTest
         assertTrue(refused > 1_000 && refused < 19_000, "the stream both moves and refuses: refused=" + refused);
     }
 
+    @Test
+    void shouldPostOneLegExactlyAsTheGeneralPathDoes()
+    {
+        // the one-leg fast path and the general (simulated) path, side by side on two ledgers fed the same stream
+        final LedgerState generalState = new LedgerState(ZAR, 16, 64);
+        final Money general = new Money(generalState.accounts(), generalState.merchants(), generalState.entries(),
+            generalState.texts());
+        final CommandEvent generalEvent = new CommandEvent();
+        generalEvent.type(CommandType.CREATE_CUSTOMER).text(Field.MERCHANT_ID, "m1");
+        assertEquals(merchant, generalState.merchants().register(generalEvent, 1));
+        final Random random = new Random(7);
+        final int[] kinds = {EXTERNAL, CUSTOMER, CUSTOMER, MERCHANT, HELD, GIFT};
+        for (int i = 0; i < 20_000; i++)
+        {
+            final int debitKind = kinds[random.nextInt(kinds.length)];
+            final int creditKind = debitKind == EXTERNAL ? CUSTOMER : kinds[random.nextInt(kinds.length)];
+            final long debitKey = debitKind == MERCHANT ? merchant : 1 + random.nextInt(3);
+            final long creditKey = creditKind == MERCHANT ? merchant : 1 + random.nextInt(3);
+            final long amount = random.nextInt(10) == 0 ? MAX - random.nextInt(100) : 1 + random.nextInt(5_000);
+            final int currency = random.nextBoolean() ? ZAR : USD;
+            final String text = random.nextBoolean() ? "t" + i : null;
+            final int reportChoice = random.nextInt(3); // the default, the debited or the credited account reported
+            commandId = random.nextInt(500) == 0 ? Ids.KEY_LIMIT : commandId;
+            final boolean fast = leg(begin(text), reportChoice, debitKind, debitKey, creditKind, creditKey, amount, currency)
+                .post();
+            generalEvent.clear();
+            generalEvent.type(CommandType.PURCHASE).stamp(commandId, event.timestampMs());
+            if (text != null)
+            {
+                generalEvent.text(Field.PRODUCT_ID, text);
+            }
+            final boolean slow = leg(general.begin(generalEvent, generalEvent.timestampMs(), Field.PRODUCT_ID), reportChoice,
+                debitKind, debitKey, creditKind, creditKey, amount, currency).postLegs();
+            final String what = "movement " + i;
+            assertEquals(slow, fast, what);
+            assertEquals(generalEvent.result(), event.result(), what);
+            assertEquals(generalEvent.balanceBeforeMinor(), event.balanceBeforeMinor(), what);
+            assertEquals(generalEvent.balanceAfterMinor(), event.balanceAfterMinor(), what);
+            assertEquals(generalEvent.resultKey(), event.resultKey(), what);
+            assertEquals(general.debitEntry(0), money.debitEntry(0), what);
+            commandId = commandId >= Ids.KEY_LIMIT ? 10 + i : commandId;
+        }
+        assertEquals(stateHash(generalState), stateHash(), "the same balances, totals, history and texts");
+        assertEquals(generalState.entries().size(), state.entries().size());
+        for (int entry = 0; entry < state.entries().size(); entry++)
+        {
+            assertEquals(generalState.entries().amountMinor(entry), state.entries().amountMinor(entry));
+            assertEquals(generalState.entries().balanceAfterMinor(entry), state.entries().balanceAfterMinor(entry));
+            assertEquals(generalState.entries().counterpartyKey(entry), state.entries().counterpartyKey(entry));
+            assertEquals(generalState.entries().previousOfAccount(entry), state.entries().previousOfAccount(entry));
+        }
+        accounts.totals().publish();
+        generalState.accounts().totals().publish();
+        assertEquals(generalState.accounts().totals().read(), accounts.totals().read());
+    }
+
+    private static Money leg(
+        final Money money, final int reportChoice, final int debitKind, final long debitKey, final int creditKind,
+        final long creditKey, final long amount, final int currency)
+    {
+        if (reportChoice == 1 && debitKind != EXTERNAL)
+        {
+            money.report(debitKind, debitKey);
+        }
+        else if (reportChoice == 2 && creditKind != EXTERNAL)
+        {
+            money.report(creditKind, creditKey);
+        }
+        return money.leg(debitKind, debitKey, EntryType.PURCHASE, creditKind, creditKey, EntryType.SALE, amount, currency);
+    }
+
     // ---- helpers
 
     private Money begin(final String text)
@@ -302,6 +373,12 @@ class MoneyTest
 
     private long stateHash()
     {
+        return stateHash(state);
+    }
+
+    private static long stateHash(final LedgerState state)
+    {
+        final Accounts accounts = state.accounts();
         final StateHash hash = new StateHash();
         accounts.hashInto(hash);
         accounts.hashHoldsInto(hash);
