@@ -1,6 +1,7 @@
 package io.ledger.engine;
 
 import io.ledger.engine.command.BalanceQueries;
+import io.ledger.engine.command.BatchCommands;
 import io.ledger.engine.command.CommandTable;
 import io.ledger.engine.command.CustomerCommands;
 import io.ledger.engine.command.DeadlineCommands;
@@ -132,6 +133,7 @@ public final class Ledger
         new HistoryQueries(state).register(handlers);
         new PaymentMethodCommands(state).register(handlers);
         new DeploymentCommands(state).register(handlers);
+        new BatchCommands(handlers, money).register(handlers);
         handlers.requireComplete();
     }
 
@@ -153,8 +155,17 @@ public final class Ledger
             if (event.has(Field.IDEMPOTENCY_KEY))
             {
                 idempotency.apply(event, timeMs, dispatch);
-                return;
             }
+            else
+            {
+                handlers.apply(event, timeMs);
+            }
+            final BatchItems items = event.batch();
+            if (event.type() == CommandType.BATCH && items != null && items.count() > 0)
+            {
+                counters.reservedThrough(event.commandId() + items.count()); // its commands' ids, used or not
+            }
+            return;
         }
         handlers.apply(event, timeMs);
     }
