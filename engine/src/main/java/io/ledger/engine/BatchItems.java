@@ -10,8 +10,9 @@ package io.ledger.engine;
  * event it decodes into; so no ring slot grows for batches, and nothing is allocated per batch once the items used so
  * far exist (they are created on first use, up to the largest batch seen).
  *
- * <p>Ids: a batch claims {@code 1 + count()} consecutive ring sequences, so item {@code i} is stamped with command id
- * {@code batchId + 1 + i} (and the batch's time): the ids of what each item makes, as if it had been sent alone.
+ * <p>Ids: a batch claims {@code count() + 1} consecutive ring sequences and is the last of them, so item {@code i} is
+ * stamped with command id {@code batchId - count() + i} (and the batch's time): the ids of what each item makes, as if
+ * it had been sent alone, all below the batch's own, which stays the last id taken (the journal's and the ledger's).
  *
  * <p>Linked chains (TigerBeetle's linked transfers): a run of items with {@code linked} set, plus the item after them,
  * succeed or fail as a whole. The last item of a batch cannot be linked (its chain would have no end).

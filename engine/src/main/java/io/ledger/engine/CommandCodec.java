@@ -42,12 +42,12 @@ import org.agrona.MutableDirectBuffer;
  * batch in one record:
  *
  * <pre>
- *  | item count (u16, 1..ITEMS_MAX)                                |
+ *  | item count (u16, 0..ITEMS_MAX; the ledger refuses an empty one) |
  *  | per item: flags (u8: bit 0 linked to the next), type code     |
  *  |   (u16), presence mask (u32), each present field as above;    |
  *  |   an item never holds MERCHANT_ID (the batch's) nor           |
  *  |   IDEMPOTENCY_KEY (the batch's key covers it), nor an id or   |
- *  |   time (item i is batchId + 1 + i, at the batch's time)       |
+ *  |   time (item i is batchId - count + i, at the batch's time)   |
  * </pre>
  *
  * <p>Only the fields the type declares are written: a value set in another field is not part of the command (the
@@ -245,7 +245,7 @@ public final class CommandCodec
             return -1;
         }
         final int count = src.getShort(start, ORDER) & 0xFFFF;
-        if (count < 1 || count > BatchItems.ITEMS_MAX)
+        if (count > BatchItems.ITEMS_MAX)
         {
             return -1;
         }

@@ -155,17 +155,8 @@ public final class Ledger
             if (event.has(Field.IDEMPOTENCY_KEY))
             {
                 idempotency.apply(event, timeMs, dispatch);
+                return;
             }
-            else
-            {
-                handlers.apply(event, timeMs);
-            }
-            final BatchItems items = event.batch();
-            if (event.type() == CommandType.BATCH && items != null && items.count() > 0)
-            {
-                counters.reservedThrough(event.commandId() + items.count()); // its commands' ids, used or not
-            }
-            return;
         }
         handlers.apply(event, timeMs);
     }

@@ -162,9 +162,9 @@ public final class LedgerPipeline implements AutoCloseable
     }
 
     /**
-     * Claims {@code slots} consecutive slots, fills the first, stamps its command id and time, and publishes them all;
-     * the others stay {@link CommandType#NOOP}s (skipped by every stage), so their command ids are the first one's
-     * to use: a {@link CommandType#BATCH} of n commands claims 1 + n (see {@link BatchItems}).
+     * Claims {@code slots} consecutive slots, fills the last, stamps its command id and time, and publishes them all;
+     * the others stay {@link CommandType#NOOP}s (skipped by every stage), so their command ids, just below the last
+     * one's, are its to use: a {@link CommandType#BATCH} of n commands claims n + 1 (see {@link BatchItems}).
      *
      * @return false, without side effects, when the ring has not that many free slots or the pipeline is closed.
      */
@@ -187,12 +187,13 @@ public final class LedgerPipeline implements AutoCloseable
         {
             return false;
         }
-        final long sequence = last - slots + 1;
+        final long first = last - slots + 1;
+        final long sequence = last;
         final CommandEvent event = ring.get(sequence);
         try
         {
             final long timeMs = clock.time();
-            for (long reserved = sequence + 1; reserved <= last; reserved++)
+            for (long reserved = first; reserved < last; reserved++)
             {
                 ring.get(reserved).clear();
             }
@@ -208,7 +209,7 @@ public final class LedgerPipeline implements AutoCloseable
         }
         finally
         {
-            ring.publish(sequence, last);
+            ring.publish(first, last);
         }
         return true;
     }

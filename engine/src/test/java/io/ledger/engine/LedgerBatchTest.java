@@ -60,7 +60,7 @@ final class LedgerBatchTest
     }
 
     @Test
-    void shouldApplyEachCommandInOrderWithItsOwnOutcomeAndTheIdsAfterTheBatchs()
+    void shouldApplyEachCommandInOrderWithItsOwnOutcomeAndTheIdsBeforeTheBatchs()
     {
         final CommandEvent batch = w.batch("m1", null, b ->
         {
@@ -77,15 +77,15 @@ final class LedgerBatchTest
         final long batchId = batch.commandId();
         for (int i = 0; i < 6; i++)
         {
-            assertEquals(batchId + 1 + i, batch.batch().item(i).commandId(), "command " + i + "'s id");
+            assertEquals(batchId - 6 + i, batch.batch().item(i).commandId(), "command " + i + "'s id: the ids just below the batch's");
         }
-        assertEquals(batchId + 2, batch.batch().item(1).resultKey(), "the purchase's key is its own command id");
+        assertEquals(batchId - 5, batch.batch().item(1).resultKey(), "the purchase's key is its own command id");
         assertEquals(1_000, batch.batch().item(1).balanceBeforeMinor());
         assertEquals(400, batch.batch().item(1).balanceAfterMinor());
         assertEquals(100, w.ledger.customerBalance(ann, ZAR));
         assertEquals(0, w.ledger.customerBalance(bob, ZAR));
         assertEquals(400, w.merchantBalance("m1"));
-        assertEquals(batchId + 6, w.ledger.lastCommandId(), "the commands' ids are taken: the next command comes after them");
+        assertEquals(batchId, w.ledger.lastCommandId(), "the batch's id is the last taken");
         w.ledger.checkConservation();
         assertReplaysToTheSameState();
     }
@@ -284,13 +284,13 @@ final class LedgerBatchTest
         }
     }
 
-    /** The state hash the ledger would have if the last batch had been a TICK taking the same ids, at the same time. */
+    /** The state hash the ledger would have if the last batch had been a TICK with the same id, at the same time. */
     private long hashAsIfTheBatchWereATick(final CommandEvent batch)
     {
         final List<CommandEvent> commands = new ArrayList<>(w.journal);
         final CommandEvent last = commands.remove(commands.size() - 1);
         final CommandEvent tick = new CommandEvent();
-        tick.type(CommandType.TICK).stamp(last.commandId() + batch.batch().count(), last.timestampMs());
+        tick.type(CommandType.TICK).stamp(last.commandId(), last.timestampMs());
         commands.add(tick);
         final WalletLedger other = new WalletLedger();
         other.replay(commands);

@@ -57,7 +57,7 @@ final class WalletLedger
 
     /**
      * Applies a {@link CommandType#BATCH} of {@code merchant} whose commands {@code fill} adds (their merchant is set
-     * here); it takes 1 + n command ids, as the pipeline gives it. The journal keeps the batch as the journal reader
+     * here); it takes n + 1 command ids, its own the last, as the pipeline gives them. The journal keeps the batch as the journal reader
      * would decode it (encoded and decoded again), so a replay goes through the codec.
      */
     CommandEvent batch(final String merchant, final String idempotencyKey, final Consumer<BatchItems> fill)
@@ -74,8 +74,8 @@ final class WalletLedger
         {
             event.text(Field.IDEMPOTENCY_KEY, idempotencyKey);
         }
-        event.stamp(nextCommandId, nowMs++);
-        nextCommandId += 1 + items.count();
+        nextCommandId += items.count(); // the commands' ids come before the batch's
+        event.stamp(nextCommandId++, nowMs++);
         final org.agrona.ExpandableArrayBuffer buffer = new org.agrona.ExpandableArrayBuffer(CommandCodec.encodedLength(event));
         final int length = CommandCodec.encode(event, buffer, 0);
         assertEquals(CommandCodec.encodedLength(event), length);

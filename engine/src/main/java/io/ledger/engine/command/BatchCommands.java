@@ -56,7 +56,7 @@ public final class BatchCommands
         {
             final CommandEvent item = items.item(i);
             item.clearResult();
-            item.stamp(event.commandId() + 1 + i, event.timestampMs());
+            item.stamp(event.commandId() - count + i, event.timestampMs());
             item.resultTimestampMs(timeMs);
         }
         int start = 0;

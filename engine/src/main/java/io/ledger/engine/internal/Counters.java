@@ -38,15 +38,6 @@ public final class Counters implements SnapshotPart
         commandsApplied++;
     }
 
-    /**
-     * Records that the command ids up to {@code commandId} are taken (a batch's commands take the ids after the batch's
-     * own), so that the next command's id, after a restart too, comes after them.
-     */
-    public void reservedThrough(final long commandId)
-    {
-        lastCommandId = Math.max(lastCommandId, commandId);
-    }
-
     /** @return the ledger's time for a command stamped {@code timestampMs}: never earlier than the last journaled one. */
     public long timeOf(final long timestampMs)
     {

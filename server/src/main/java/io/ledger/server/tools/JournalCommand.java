@@ -150,7 +150,7 @@ public final class JournalCommand implements Callable<Integer>
                 {
                     final CommandEvent item = items.item(n);
                     json.writeStartObject();
-                    json.writeNumberField("commandId", event.commandId() + 1 + n);
+                    json.writeNumberField("commandId", event.commandId() - items.count() + n);
                     json.writeStringField("type", item.type().name());
                     json.writeBooleanField("linked", items.linked(n));
                     for (int i = 0; i < item.type().fieldCount(); i++)
