@@ -38,6 +38,18 @@ import org.agrona.MutableDirectBuffer;
  *  +---------------------------------------------------------------+
  * </pre>
  *
+ * <p>A {@link CommandType#BATCH} body goes on after its own fields with its commands ({@link BatchItems}), the whole
+ * batch in one record:
+ *
+ * <pre>
+ *  | item count (u16, 0..ITEMS_MAX; the ledger refuses an empty one) |
+ *  | per item: flags (u8: bit 0 linked to the next), type code     |
+ *  |   (u16), presence mask (u32), each present field as above;    |
+ *  |   an item never holds MERCHANT_ID (the batch's) nor           |
+ *  |   IDEMPOTENCY_KEY (the batch's key covers it), nor an id or   |
+ *  |   time (item i is batchId - count + i, at the batch's time)   |
+ * </pre>
+ *
  * <p>Only the fields the type declares are written: a value set in another field is not part of the command (the
  * ledger and idempotency fingerprints ignore it too), so it cannot make replay differ from the live run.
  *
@@ -65,6 +77,10 @@ public final class CommandCodec
     public static final int BODY_BYTES_MAX = bodyBytesMax();
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** What a batch's command never holds of its own: the batch's merchant and idempotency key. */
+    private static final long ITEM_FIELDS_LEFT_OUT = Field.MERCHANT_ID.bit() | Field.IDEMPOTENCY_KEY.bit();
+    /** Upper bound of a batch's body; the adapter refuses a batch whose record would pass it. */
+    public static final int BATCH_BODY_BYTES_MAX = 1 << 20;
 
     private CommandCodec()
     {
@@ -80,18 +96,40 @@ public final class CommandCodec
         dst.putShort(offset, (short)type.code(), ORDER);
         dst.putLong(offset + 2, event.commandId(), ORDER);
         dst.putLong(offset + 10, event.timestampMs(), ORDER);
+        int pos = encodeFields(event, 0, dst, offset + HEAD_BYTES);
+        if (type == CommandType.BATCH)
+        {
+            final BatchItems items = event.batch();
+            final int count = items == null ? 0 : items.count();
+            dst.putShort(pos, (short)count, ORDER);
+            pos += 2;
+            for (int i = 0; i < count; i++)
+            {
+                final CommandEvent item = items.item(i);
+                dst.putByte(pos, (byte)(items.linked(i) ? 1 : 0));
+                dst.putShort(pos + 1, (short)item.type().code(), ORDER);
+                pos = encodeFields(item, ITEM_FIELDS_LEFT_OUT, dst, pos + 3);
+            }
+        }
+        return pos - offset;
+    }
+
+    /** Writes the presence mask and the present fields of {@code command}'s type but those in {@code leftOut}. */
+    private static int encodeFields(final CommandFields<?> command, final long leftOut, final MutableDirectBuffer dst, final int at)
+    {
+        final CommandType type = command.type();
         final int fields = type.fieldCount();
         int mask = 0;
         for (int i = 0; i < fields; i++)
         {
-            if (event.has(type.field(i)))
+            if (command.has(type.field(i)) && (leftOut & type.field(i).bit()) == 0)
             {
                 mask |= 1 << i;
             }
         }
-        dst.putInt(offset + HEAD_BYTES, mask, ORDER);
-        int pos = offset + BODY_BYTES_MIN;
-        final DirectBuffer text = event.textBuffer();
+        dst.putInt(at, mask, ORDER);
+        int pos = at + MASK_BYTES;
+        final DirectBuffer text = command.textBuffer();
         for (int i = 0; i < fields; i++)
         {
             final Field field = type.field(i);
@@ -101,32 +139,52 @@ public final class CommandCodec
             }
             switch (field.kind())
             {
-                case I64 -> dst.putLong(pos, event.get(field), ORDER);
-                case I32, CURRENCY -> dst.putInt(pos, (int)event.get(field), ORDER);
-                case BOOL -> dst.putByte(pos, (byte)(event.getBoolean(field) ? 1 : 0));
+                case I64 -> dst.putLong(pos, command.get(field), ORDER);
+                case I32, CURRENCY -> dst.putInt(pos, (int)command.get(field), ORDER);
+                case BOOL -> dst.putByte(pos, (byte)(command.getBoolean(field) ? 1 : 0));
                 case TEXT, JSON ->
                 {
-                    final int length = event.textLength(field);
+                    final int length = command.textLength(field);
                     dst.putShort(pos, (short)length, ORDER);
-                    dst.putBytes(pos + 2, text, event.textOffset(field), length);
+                    dst.putBytes(pos + 2, text, command.textOffset(field), length);
                     pos += 2 + length;
                     continue;
                 }
             }
             pos += field.kind().fixedBytes();
         }
-        return pos - offset;
+        return pos;
     }
 
     /** @return how many bytes {@link #encode} will write for {@code command}. */
     public static int encodedLength(final CommandFields<?> command)
     {
+        return encodedLength(command, command instanceof CommandEvent event ? event.batch() : null);
+    }
+
+    /** @return how many bytes {@link #encode} will write for {@code command} with the batch commands {@code items}. */
+    public static int encodedLength(final CommandFields<?> command, final BatchItems items)
+    {
+        int length = HEAD_BYTES + fieldsLength(command, 0);
+        if (command.type() == CommandType.BATCH)
+        {
+            length += 2;
+            for (int i = 0; items != null && i < items.count(); i++)
+            {
+                length += 3 + fieldsLength(items.item(i), ITEM_FIELDS_LEFT_OUT);
+            }
+        }
+        return length;
+    }
+
+    private static int fieldsLength(final CommandFields<?> command, final long leftOut)
+    {
         final CommandType type = command.type();
-        int length = BODY_BYTES_MIN;
+        int length = MASK_BYTES;
         for (int i = 0; i < type.fieldCount(); i++)
         {
             final Field field = type.field(i);
-            if (command.has(field))
+            if (command.has(field) && (leftOut & field.bit()) == 0)
             {
                 length += field.kind().text() ? 2 + command.textLength(field) : field.kind().fixedBytes();
             }
@@ -167,12 +225,73 @@ public final class CommandCodec
                 pos = decodeField(src, pos, limit, type.field(i), event);
             }
         }
+        if (pos >= 0 && type == CommandType.BATCH)
+        {
+            pos = decodeItems(src, pos, limit, event);
+        }
         if (pos != limit)
         {
             event.clear();
             return false;
         }
         return true;
+    }
+
+    /** @return the position after a batch's commands, or -1 when they are malformed (see the class comment). */
+    private static int decodeItems(final DirectBuffer src, final int start, final int limit, final CommandEvent event)
+    {
+        if (start + 2 > limit)
+        {
+            return -1;
+        }
+        final int count = src.getShort(start, ORDER) & 0xFFFF;
+        if (count > BatchItems.ITEMS_MAX)
+        {
+            return -1;
+        }
+        final BatchItems items = event.decodeBatch();
+        int pos = start + 2;
+        for (int n = 0; n < count; n++)
+        {
+            if (pos + 3 + MASK_BYTES > limit)
+            {
+                return -1;
+            }
+            final int flags = src.getByte(pos) & 0xFF;
+            final CommandType type = CommandType.fromCode(src.getShort(pos + 1, ORDER) & 0xFFFF);
+            if ((flags & ~1) != 0 || type == null || !BatchItems.batchable(type))
+            {
+                return -1;
+            }
+            final long mask = src.getInt(pos + 3, ORDER) & 0xFFFF_FFFFL;
+            final int fields = type.fieldCount();
+            if ((mask >>> fields) != 0)
+            {
+                return -1;
+            }
+            final CommandEvent item = items.add(type, flags == 1);
+            pos += 3 + MASK_BYTES;
+            for (int i = 0; i < fields && pos >= 0; i++)
+            {
+                if ((mask & (1L << i)) != 0)
+                {
+                    if ((type.field(i).bit() & ITEM_FIELDS_LEFT_OUT) != 0)
+                    {
+                        return -1;
+                    }
+                    pos = decodeField(src, pos, limit, type.field(i), item);
+                }
+            }
+            if (pos < 0)
+            {
+                return -1;
+            }
+            if (event.has(Field.MERCHANT_ID))
+            {
+                item.text(Field.MERCHANT_ID, event.textBuffer(), event.textOffset(Field.MERCHANT_ID), event.textLength(Field.MERCHANT_ID));
+            }
+        }
+        return pos;
     }
 
     /** @return the position after the field, or -1 when it does not fit before {@code limit} or is malformed. */
@@ -238,6 +357,6 @@ public final class CommandCodec
             }
             max = Math.max(max, length);
         }
-        return max;
+        return Math.max(max, BATCH_BODY_BYTES_MAX);
     }
 }

@@ -92,6 +92,11 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     private ReplySink replySink;
     private Object replyContext;
 
+    // ---- a BATCH's commands: beside the slot, never in it (see BatchItems)
+    private BatchItems batch;
+    /** The items this event decodes a journaled batch into (journal readers); created on first use, kept. */
+    private BatchItems ownBatch;
+
     public CommandEvent()
     {
         clear();
@@ -107,6 +112,7 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         clearResult();
         replySink = null;
         replyContext = null;
+        batch = null;
     }
 
     /** Clears what the ledger writes, so a command can be applied again (replay, tests). */
@@ -327,6 +333,12 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         this.resultPayout = true;
     }
 
+    /** @return true when the result object is the payout this command made ({@link #resultPayoutFromCommand()}). */
+    public boolean resultPayoutFromCommandSet()
+    {
+        return resultPayout;
+    }
+
     public void resultObject(final Object record)
     {
         this.resultObject = record;
@@ -427,6 +439,33 @@ public final class CommandEvent extends CommandFields<CommandEvent>
     {
         rowLongs[row * ROW_LONGS + ROW_TEXT_LENGTH] = length;
         rowTextLimit += length;
+    }
+
+    // ---- a batch's commands
+
+    /** @return the commands of a {@link CommandType#BATCH}, or null. */
+    public BatchItems batch()
+    {
+        return batch;
+    }
+
+    /** Refers to the commands of this {@link CommandType#BATCH} (the publisher's, owned like this slot). */
+    public CommandEvent batch(final BatchItems items)
+    {
+        this.batch = items;
+        return this;
+    }
+
+    /** @return this event's own items, emptied and referred to: where a journal reader decodes a batch's commands. */
+    BatchItems decodeBatch()
+    {
+        if (ownBatch == null)
+        {
+            ownBatch = new BatchItems();
+        }
+        ownBatch.clear();
+        batch = ownBatch;
+        return ownBatch;
     }
 
     // ---- reply routing

@@ -100,6 +100,14 @@ public enum CommandType
      */
     TICK(15, Mode.JOURNALED),
 
+    // ---- issue 12: the batch endpoint (journaled codes 40..44, queries 140..144)
+    /**
+     * Up to {@link BatchItems#ITEMS_MAX} purchases, transfers, pay-ins and payouts of the merchant, applied in order in one
+     * journal record (after a crash: all of them or none), each with its own outcome; a linked chain succeeds or fails as
+     * a whole. The commands travel beside the slot ({@link CommandEvent#batch()}); see {@link BatchItems}.
+     */
+    BATCH(40, Mode.JOURNALED, MERCHANT_ID, IDEMPOTENCY_KEY),
+
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
     /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */
     GET_CUSTOMER_BALANCE(101, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, CURRENCY),

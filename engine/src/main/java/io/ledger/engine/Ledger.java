@@ -1,6 +1,7 @@
 package io.ledger.engine;
 
 import io.ledger.engine.command.BalanceQueries;
+import io.ledger.engine.command.BatchCommands;
 import io.ledger.engine.command.CommandTable;
 import io.ledger.engine.command.CustomerCommands;
 import io.ledger.engine.command.DeadlineCommands;
@@ -132,6 +133,7 @@ public final class Ledger
         new HistoryQueries(state).register(handlers);
         new PaymentMethodCommands(state).register(handlers);
         new DeploymentCommands(state).register(handlers);
+        new BatchCommands(handlers, money).register(handlers);
         handlers.requireComplete();
     }
 

@@ -158,25 +158,48 @@ public final class LedgerPipeline implements AutoCloseable
      */
     public <A> boolean tryPublish(final CommandFiller<A> filler, final A arg)
     {
+        return tryPublish(filler, arg, 1);
+    }
+
+    /**
+     * Claims {@code slots} consecutive slots, fills the last, stamps its command id and time, and publishes them all;
+     * the others stay {@link CommandType#NOOP}s (skipped by every stage), so their command ids, just below the last
+     * one's, are its to use: a {@link CommandType#BATCH} of n commands claims n + 1 (see {@link BatchItems}).
+     *
+     * @return false, without side effects, when the ring has not that many free slots or the pipeline is closed.
+     */
+    public <A> boolean tryPublish(final CommandFiller<A> filler, final A arg, final int slots)
+    {
         if (closed)
         {
             return false;
         }
-        final long sequence;
+        if (slots < 1 || slots > ring.getBufferSize())
+        {
+            throw new IllegalArgumentException("slots=" + slots + " must be 1.." + ring.getBufferSize());
+        }
+        final long last;
         try
         {
-            sequence = ring.tryNext();
+            last = ring.tryNext(slots);
         }
         catch (final InsufficientCapacityException ex)
         {
             return false;
         }
+        final long first = last - slots + 1;
+        final long sequence = last;
         final CommandEvent event = ring.get(sequence);
         try
         {
+            final long timeMs = clock.time();
+            for (long reserved = first; reserved < last; reserved++)
+            {
+                ring.get(reserved).clear();
+            }
             event.clear();
             filler.fill(event, arg);
-            event.stamp(firstCommandId + sequence, clock.time());
+            event.stamp(firstCommandId + sequence, timeMs);
             event.publishedNs(System.nanoTime());
         }
         catch (final RuntimeException | Error ex)
@@ -186,7 +209,7 @@ public final class LedgerPipeline implements AutoCloseable
         }
         finally
         {
-            ring.publish(sequence);
+            ring.publish(first, last);
         }
         return true;
     }

@@ -51,6 +51,15 @@ public enum ResultCode
     /** A refund larger than what is left to refund of the purchase (nothing is, once cancelled or fully refunded). */
     REFUND_EXCEEDS_PURCHASE(308),
 
+    // ---- issue 12: batches (120..124, 330..339)
+    /**
+     * A command of a linked chain in a batch that was not applied because another command of its chain was refused:
+     * nothing of the chain is applied.
+     */
+    LINKED_EVENT_FAILED(330),
+    /** The last command of a batch is linked: its chain has no end, so nothing of the batch is applied. */
+    LINKED_EVENT_CHAIN_OPEN(120),
+
     /** The paying customer's balance does not cover the amount. */
     INSUFFICIENT_FUNDS(400),
     /** The merchant's balance does not cover a payout, a refund, a gift balance or a held purchase's cashback. */

@@ -55,6 +55,37 @@ final class WalletLedger
         return event;
     }
 
+    /**
+     * Applies a {@link CommandType#BATCH} of {@code merchant} whose commands {@code fill} adds (their merchant is set
+     * here); it takes n + 1 command ids, its own the last, as the pipeline gives them. The journal keeps the batch as the journal reader
+     * would decode it (encoded and decoded again), so a replay goes through the codec.
+     */
+    CommandEvent batch(final String merchant, final String idempotencyKey, final Consumer<BatchItems> fill)
+    {
+        final BatchItems items = new BatchItems();
+        fill.accept(items);
+        for (int i = 0; i < items.count(); i++)
+        {
+            items.item(i).text(Field.MERCHANT_ID, merchant);
+        }
+        event.clear();
+        event.type(CommandType.BATCH).text(Field.MERCHANT_ID, merchant).batch(items);
+        if (idempotencyKey != null)
+        {
+            event.text(Field.IDEMPOTENCY_KEY, idempotencyKey);
+        }
+        nextCommandId += items.count(); // the commands' ids come before the batch's
+        event.stamp(nextCommandId++, nowMs++);
+        final org.agrona.ExpandableArrayBuffer buffer = new org.agrona.ExpandableArrayBuffer(CommandCodec.encodedLength(event));
+        final int length = CommandCodec.encode(event, buffer, 0);
+        assertEquals(CommandCodec.encodedLength(event), length);
+        final CommandEvent copy = new CommandEvent();
+        org.junit.jupiter.api.Assertions.assertTrue(CommandCodec.decode(buffer, 0, length, copy), "the batch decodes");
+        journal.add(copy);
+        ledger.apply(event);
+        return event;
+    }
+
     /** Applies the journaled commands of {@code other} to this (fresh) ledger, as a replay would. */
     void replay(final List<CommandEvent> commands)
     {
@@ -63,6 +94,7 @@ final class WalletLedger
             event.clear();
             event.copyFrom(command);
             event.stamp(command.commandId(), command.timestampMs());
+            event.batch(command.batch());
             ledger.apply(event);
         }
     }

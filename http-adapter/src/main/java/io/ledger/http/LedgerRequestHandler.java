@@ -537,7 +537,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         inFlightKeepAlive = keepAlive;
         inFlightIdempotencyKey = idempotencyKey;
         publishedNs = System.nanoTime();
-        if (!pipeline.tryPublish(CommandDraft.FILLER, draft))
+        if (!pipeline.tryPublish(CommandDraft.FILLER, draft, draft.slots()))
         {
             inFlight = false;
             releaseIdempotencyKey();

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: stateless; used from event loops and the reply thread.
  */
-final class Responses
+public final class Responses
 {
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
 
@@ -48,7 +48,7 @@ final class Responses
     }
 
     /** The one mapping from ledger outcome to HTTP status. */
-    static HttpResponseStatus statusOf(final ResultCode result)
+    public static HttpResponseStatus statusOf(final ResultCode result)
     {
         if (result == null)
         {
@@ -64,11 +64,13 @@ final class Responses
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case LINKED_EVENT_CHAIN_OPEN -> HttpResponseStatus.BAD_REQUEST;
+            case LINKED_EVENT_FAILED -> HttpResponseStatus.FAILED_DEPENDENCY;
         };
     }
 
     /** The message an error outcome gets, unless its endpoint words it otherwise ({@link Endpoint#refusalMessage}). */
-    static String messageOf(final ResultCode result)
+    public static String messageOf(final ResultCode result)
     {
         if (result == null)
         {
@@ -99,6 +101,8 @@ final class Responses
             case INSUFFICIENT_MERCHANT_FUNDS -> "Insufficient merchant balance";
             case AMOUNT_OVERFLOW -> "The resulting balance would exceed " + CommandEvent.AMOUNT_MINOR_MAX + " minor units";
             case CAPACITY_EXHAUSTED -> "The ledger has reached a capacity limit of its in-memory state";
+            case LINKED_EVENT_CHAIN_OPEN -> "The last command of a batch cannot be linked: its chain has no end";
+            case LINKED_EVENT_FAILED -> "Not applied: another command of its linked chain was refused";
         };
     }
 

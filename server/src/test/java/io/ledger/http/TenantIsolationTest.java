@@ -140,6 +140,15 @@ class TenantIsolationTest
                 "{\"fromCustomerId\":\"" + b1 + "\",\"toCustomerId\":\"" + a1 + "\",\"amount\":1,\"currency\":\"ZAR\"}"));
             assertEquals(402, attempt("POST", "/api/canary/payouts", "{\"amount\":100,\"currency\":\"ZAR\",\"metadata\":{}}").statusCode(),
                 "a payout spends B's own (empty) balance, never A's");
+            final HttpResponse<String> batch = attempt("POST", "/api/canary/batch", "{\"commands\":["
+                + "{\"type\":\"purchase\",\"body\":{\"customerId\":\"" + a1 + "\",\"productId\":\"p\",\"amount\":1,\"currency\":\"ZAR\"}},"
+                + "{\"type\":\"payIn\",\"customerId\":\"" + a1 + "\",\"body\":{\"amount\":1,\"currency\":\"ZAR\"}},"
+                + "{\"type\":\"transfer\",\"body\":{\"fromCustomerId\":\"" + b1 + "\",\"toCustomerId\":\"" + a1
+                + "\",\"amount\":1,\"currency\":\"ZAR\"}}]}");
+            assertEquals(200, batch.statusCode(), batch.body());
+            assertEquals(3, batch.body().split("\"status\":404", -1).length - 1, "each command of a batch naming A's customers: 404");
+            assertEquals(403, attempt("POST", "/api/canary/batch", "{\"merchantId\":\"" + A + "\",\"commands\":[{\"type\":\"payout\","
+                + "\"body\":{\"amount\":1,\"currency\":\"ZAR\",\"metadata\":{}}}]}").statusCode());
 
             // A's email and idempotency key mean nothing to B: no 409 that would reveal A's customer, no replay of A's answer.
             final HttpResponse<String> sameEmail = server.post("/api/canary/customers", B,

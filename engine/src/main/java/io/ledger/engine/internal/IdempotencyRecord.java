@@ -42,7 +42,8 @@ final class IdempotencyRecord
         this.accountUpdatedAtMs = outcome.accountUpdatedAtMs();
         this.resultKey = outcome.resultKey();
         this.customer = outcome.customer();
-        this.resultObject = outcome.resultObject();
+        this.resultObject = outcome.type() == CommandType.BATCH && outcome.batch() != null ? BatchOutcome.of(outcome.batch())
+            : outcome.resultObject();
     }
 
     /** Writes the stored outcome into {@code event}, marked as a replay. */
@@ -55,7 +56,18 @@ final class IdempotencyRecord
         event.accountUpdatedAtMs(accountUpdatedAtMs);
         event.resultKey(resultKey);
         event.customer(customer);
-        event.resultObject(resultObject);
+        if (resultObject instanceof BatchOutcome batch)
+        {
+            if (event.batch() == null || !batch.replayInto(event.batch()))
+            {
+                event.result(ResultCode.IDEMPOTENCY_KEY_REUSED);
+                return;
+            }
+        }
+        else
+        {
+            event.resultObject(resultObject);
+        }
         event.replayed(true);
     }
 }

@@ -27,7 +27,9 @@ import org.agrona.DirectBuffer;
  * i64, createdAtMs i64, command type code i32, result code i32, resultCurrency i32, balanceBeforeMinor i64,
  * balanceAfterMinor i64, resultTimestampMs i64, accountUpdatedAtMs i64, resultKey i64, customer (i8 0/1, then key i64,
  * merchantId, phone, email, name, metadata, createdAtMs, updatedAtMs), result object (i8 0 none, 1 payout, 2 payment
- * method, 3 purchase, 4 refund, 5 gift balance, then the record as {@link SnapshotRecords} writes it).
+ * method, 3 purchase, 4 refund, 5 gift balance, then the record as {@link SnapshotRecords} writes it; 6 a batch's
+ * outcomes: count i32, then per command result code i32, resultCurrency i32, balanceBeforeMinor i64, balanceAfterMinor
+ * i64, resultTimestampMs i64, resultKey i64, payout from the command (i8 0/1), result object as above but never 6).
  *
  * <p>Single-threaded: ledger thread only. A keyed command allocates its record and scoped key.
  */
@@ -44,6 +46,7 @@ public final class IdempotencyStore implements SnapshotPart
     private static final int RESULT_OBJECT_PURCHASE = 3;
     private static final int RESULT_OBJECT_REFUND = 4;
     private static final int RESULT_OBJECT_GIFT_BALANCE = 5;
+    private static final int RESULT_OBJECT_BATCH = 6;
     private static final int IDEMPOTENCY_KEY_SLOT = 7;
 
     private final HashMap<String, IdempotencyRecord> byKey = new HashMap<>();
@@ -140,6 +143,16 @@ public final class IdempotencyStore implements SnapshotPart
                 hash = StateHash.mix(hash ^ command.get(field)) + 19;
             }
         }
+        if (type == CommandType.BATCH && command instanceof CommandEvent event && event.batch() != null)
+        {
+            final io.ledger.engine.BatchItems items = event.batch();
+            hash = StateHash.mix(hash ^ items.count()) + 23;
+            for (int i = 0; i < items.count(); i++)
+            {
+                hash = StateHash.mix(hash ^ (items.linked(i) ? 1 : 2)) + 29;
+                hash = StateHash.mix(hash ^ fingerprint(items.item(i))) + 31;
+            }
+        }
         return hash;
     }
 
@@ -164,6 +177,10 @@ public final class IdempotencyStore implements SnapshotPart
             hash.add(r.scopedKey).add(r.fingerprint).add(r.createdAtMs).add(r.type.code()).add(r.result.code())
                 .add(r.resultCurrency).add(r.balanceBeforeMinor).add(r.balanceAfterMinor).add(r.resultTimestampMs)
                 .add(r.accountUpdatedAtMs).add(r.resultKey);
+            if (r.resultObject instanceof BatchOutcome batch)
+            {
+                batch.hashInto(hash);
+            }
         }
     }
 
@@ -208,7 +225,11 @@ public final class IdempotencyStore implements SnapshotPart
         {
             SnapshotRecords.writeCustomer(out, record.customer);
         }
-        final Object result = record.resultObject;
+        writeResultObject(out, record.scopedKey, record.resultObject);
+    }
+
+    private static void writeResultObject(final SectionOutput out, final String scopedKey, final Object result) throws IOException
+    {
         if (result == null)
         {
             out.writeByte(RESULT_OBJECT_NONE);
@@ -238,9 +259,25 @@ public final class IdempotencyStore implements SnapshotPart
             out.writeByte(RESULT_OBJECT_GIFT_BALANCE);
             SnapshotRecords.writeGiftBalance(out, gift);
         }
+        else if (result instanceof BatchOutcome batch)
+        {
+            out.writeByte(RESULT_OBJECT_BATCH);
+            out.writeInt(batch.count());
+            for (int i = 0; i < batch.count(); i++)
+            {
+                out.writeInt(batch.results[i].code());
+                out.writeInt(batch.resultCurrency[i]);
+                out.writeLong(batch.balanceBeforeMinor[i]);
+                out.writeLong(batch.balanceAfterMinor[i]);
+                out.writeLong(batch.resultTimestampMs[i]);
+                out.writeLong(batch.resultKey[i]);
+                out.writeBoolean(batch.resultPayout[i]);
+                writeResultObject(out, scopedKey, batch.resultObject[i]);
+            }
+        }
         else
         {
-            throw new IllegalStateException("idempotency record key=" + record.scopedKey + " holds a " + result.getClass() +
+            throw new IllegalStateException("idempotency record key=" + scopedKey + " holds a " + result.getClass() +
                 " that snapshots cannot write: give it a result object kind");
         }
     }
@@ -283,6 +320,34 @@ public final class IdempotencyStore implements SnapshotPart
         }
     }
 
+    private static BatchOutcome readBatch(final SectionInput in, final int record) throws IOException
+    {
+        final BatchOutcome batch = new BatchOutcome(in.readCount("batch outcomes", io.ledger.engine.BatchItems.ITEMS_MAX));
+        for (int i = 0; i < batch.count(); i++)
+        {
+            final int code = in.readInt();
+            batch.results[i] = ResultCode.fromCode(code);
+            if (batch.results[i] == null)
+            {
+                throw new SnapshotFormatException("section tag=" + in.tag() + " record " + record + " batch command " + i +
+                    " result=" + code + " not understood");
+            }
+            batch.resultCurrency[i] = in.readInt();
+            batch.balanceBeforeMinor[i] = in.readLong();
+            batch.balanceAfterMinor[i] = in.readLong();
+            batch.resultTimestampMs[i] = in.readLong();
+            batch.resultKey[i] = in.readLong();
+            batch.resultPayout[i] = in.readBoolean();
+            final Object object = readResultObject(in, record);
+            if (object instanceof BatchOutcome)
+            {
+                throw new SnapshotFormatException("section tag=" + in.tag() + " record " + record + " nests a batch in a batch");
+            }
+            batch.resultObject[i] = object;
+        }
+        return batch;
+    }
+
     private static Object readResultObject(final SectionInput in, final int record) throws IOException
     {
         final int kind = in.readByte();
@@ -294,6 +359,7 @@ public final class IdempotencyStore implements SnapshotPart
             case RESULT_OBJECT_PURCHASE -> SnapshotRecords.readPurchase(in);
             case RESULT_OBJECT_REFUND -> SnapshotRecords.readRefund(in);
             case RESULT_OBJECT_GIFT_BALANCE -> SnapshotRecords.readGiftBalance(in);
+            case RESULT_OBJECT_BATCH -> readBatch(in, record);
             default -> throw new SnapshotFormatException("section tag=" + in.tag() + " record " + record +
                 " result object kind=" + kind + " unknown");
         };

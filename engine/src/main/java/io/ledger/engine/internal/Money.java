@@ -40,10 +40,13 @@ import io.ledger.engine.ResultCode;
  * EXTERNAL), the command id as {@code resultKey}, {@link ResultCode#OK}. A refusal
  * writes its code (and, for missing funds, the paying account's balance as before and after) and changes nothing.
  *
- * <p>All or nothing across commands (a linked batch) is not built: it would take an undo mark over the same state,
- * {@code mark()} remembering the history size, the text size and an undo log of the (map, key, old value) triples
- * {@link #post()} overwrites, and {@code rollbackTo(mark)} restoring them; every write already goes through this
- * class, so that log has one place to live.
+ * <p>All or nothing across commands (a linked chain of a batch) is a dry run first: between {@link #beginDryRun()} and
+ * {@link #endDryRun()}, {@link #post()} validates as always but writes nothing to the ledger: it keeps the balances
+ * and totals its legs leave in an overlay that later movements of the dry run read instead of the ledger's, counts the
+ * history entries and text bytes they would need (so capacity is checked for the run as a whole), writes
+ * {@link ResultCode#OK} and returns false, so that the family stops before its own bookkeeping. Only when every command
+ * of the chain passed is it applied for real, in the same order, over the same state: it then passes again. Nothing
+ * is undone because nothing was written.
  *
  * <p>Single-threaded: ledger thread only. Allocation-free once the maps and history are warm.
  */
@@ -97,6 +100,16 @@ public final class Money
     private final int[] sideCurrency = new int[SIDES_MAX];
     private final long[] sideBefore = new long[SIDES_MAX];
     private final long[] sideValue = new long[SIDES_MAX];
+
+    // The dry run (see the class comment): the accounts its movements touched, with the balance or total they left.
+    private boolean dryRun;
+    private int overlays;
+    private int[] overlayKind;
+    private long[] overlayKey;
+    private int[] overlayCurrency;
+    private long[] overlayValue;
+    private int dryRunEntries;
+    private long dryRunTextBytes;
 
     public Money(final Accounts accounts, final MerchantBooks merchants, final EntryLog entries, final TextArena texts)
     {
@@ -215,7 +228,8 @@ public final class Money
             entriesNeeded += (hasHistory(debitKind[leg]) ? 1 : 0) + (hasHistory(creditKind[leg]) ? 1 : 0);
         }
         final int textBytes = textField == null ? 0 : Math.max(0, event.textLength(textField));
-        if (event.commandId() >= Ids.KEY_LIMIT || !entries.hasRoomFor(entriesNeeded) || !texts.hasRoomFor(textBytes))
+        if (event.commandId() >= Ids.KEY_LIMIT || !entries.hasRoomFor(entriesNeeded + dryRunEntries)
+            || dryRunTextBytes + textBytes > Integer.MAX_VALUE || !texts.hasRoomFor(textBytes + (int)dryRunTextBytes))
         {
             event.result(ResultCode.CAPACITY_EXHAUSTED);
             return false;
@@ -230,7 +244,7 @@ public final class Money
      */
     public boolean post()
     {
-        return legs == 1 && oneLegFastPathApplies() ? postOneLeg() : postLegs();
+        return legs == 1 && !dryRun && oneLegFastPathApplies() ? postOneLeg() : postLegs();
     }
 
     /** {@link #post()} for any number of legs, on the simulation; package-private so a test can hold the paths equal. */
@@ -239,6 +253,10 @@ public final class Money
         if (!validate())
         {
             return false;
+        }
+        if (dryRun)
+        {
+            return passDryRun();
         }
         final long text = textField == null ? existingText
             : texts.append(event.textBuffer(), event.textOffset(textField), event.textLength(textField));
@@ -325,6 +343,84 @@ public final class Money
         event.resultKey(event.commandId());
         event.result(ResultCode.OK);
         return true;
+    }
+
+    /**
+     * Starts a dry run: until {@link #endDryRun()}, movements are validated against the ledger as the earlier movements
+     * of the run would leave it, and nothing is written (see the class comment).
+     *
+     * @param movementsMax the most movements the run will post: its overlay is sized for them (once, then kept).
+     */
+    public void beginDryRun(final int movementsMax)
+    {
+        final int sidesMax = movementsMax * SIDES_MAX;
+        if (overlayKind == null || overlayKind.length < sidesMax)
+        {
+            overlayKind = new int[sidesMax];
+            overlayKey = new long[sidesMax];
+            overlayCurrency = new int[sidesMax];
+            overlayValue = new long[sidesMax];
+        }
+        dryRun = true;
+        overlays = 0;
+        dryRunEntries = 0;
+        dryRunTextBytes = 0;
+    }
+
+    /** Ends the dry run: movements write again, and read the ledger's own balances. */
+    public void endDryRun()
+    {
+        dryRun = false;
+        overlays = 0;
+        dryRunEntries = 0;
+        dryRunTextBytes = 0;
+    }
+
+    /**
+     * A validated movement of a dry run: keeps what it leaves in the overlay and what it needs of the history, and
+     * writes {@link ResultCode#OK} with the balances it would report.
+     *
+     * @return false: nothing was posted, so the family does none of its own bookkeeping.
+     */
+    private boolean passDryRun()
+    {
+        for (int side = 0; side < sides; side++)
+        {
+            int slot = findOverlay(sideKind[side], sideKey[side], sideCurrency[side]);
+            if (slot < 0)
+            {
+                if (overlays == overlayKind.length)
+                {
+                    throw new IllegalStateException("overlays=" + overlays + ": the dry run posts more movements than it was sized for");
+                }
+                slot = overlays++;
+                overlayKind[slot] = sideKind[side];
+                overlayKey[slot] = sideKey[side];
+                overlayCurrency[slot] = sideCurrency[side];
+            }
+            overlayValue[slot] = sideValue[side];
+        }
+        for (int leg = 0; leg < legs; leg++)
+        {
+            dryRunEntries += (hasHistory(debitKind[leg]) ? 1 : 0) + (hasHistory(creditKind[leg]) ? 1 : 0);
+        }
+        dryRunTextBytes += textField == null ? 0 : Math.max(0, event.textLength(textField));
+        final int reported = reportKind < 0 ? findSide(payerKind(), payerKey(), currency[0]) : findSide(reportKind, reportKey, currency[0]);
+        event.balances(sideBefore[reported], sideValue[reported]);
+        event.result(ResultCode.OK);
+        return false;
+    }
+
+    private int findOverlay(final int kind, final long key, final int currencyCode)
+    {
+        for (int slot = 0; slot < overlays; slot++)
+        {
+            if (overlayKind[slot] == kind && overlayKey[slot] == key && overlayCurrency[slot] == currencyCode)
+            {
+                return slot;
+            }
+        }
+        return -1;
     }
 
     /** @return the history index of leg {@code leg}'s debit entry once posted, or -1 (EXTERNAL, or not posted). */
@@ -450,6 +546,14 @@ public final class Money
     /** @return an account's balance now; for EXTERNAL (key PAID_IN or PAID_OUT) the total paid in or out. */
     private long balanceOf(final int kind, final long key, final int currencyCode)
     {
+        if (dryRun)
+        {
+            final int slot = findOverlay(kind, key, currencyCode);
+            if (slot >= 0)
+            {
+                return overlayValue[slot];
+            }
+        }
         return switch (kind)
         {
             case CUSTOMER -> accounts.customerBalance(key, currencyCode);

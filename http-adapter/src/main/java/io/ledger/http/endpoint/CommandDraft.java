@@ -1,5 +1,6 @@
 package io.ledger.http.endpoint;
 
+import io.ledger.engine.BatchItems;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandFields;
 import io.ledger.engine.LedgerPipeline;
@@ -19,12 +20,26 @@ public final class CommandDraft extends CommandFields<CommandDraft>
 
     private ReplySink replySink;
     private Object replyContext;
+    private BatchItems batch;
 
     public void clear()
     {
         clearFields();
         replySink = null;
         replyContext = null;
+        batch = null;
+    }
+
+    /** Makes this draft's command a batch of {@code items} (the connection's: owned like this draft). */
+    void batch(final BatchItems items)
+    {
+        this.batch = items;
+    }
+
+    /** @return the ring slots the command takes: one, and one more per command of a batch (their ids). */
+    public int slots()
+    {
+        return batch == null ? 1 : 1 + batch.count();
     }
 
     public void replyTo(final ReplySink sink, final Object context)
@@ -36,6 +51,7 @@ public final class CommandDraft extends CommandFields<CommandDraft>
     private static void fillEvent(final CommandEvent event, final CommandDraft draft)
     {
         event.replyTo(draft.replySink, draft.replyContext);
+        event.batch(draft.batch);
         event.copyFrom(draft); // the type last: a slot whose fill failed stays a NOOP
     }
 }

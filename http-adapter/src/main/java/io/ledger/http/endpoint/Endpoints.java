@@ -29,6 +29,19 @@ public final class Endpoints
             return add(route, null);
         }
 
+        /** @return the endpoint of the route named {@code name}, added before. */
+        Endpoint endpoint(final String name)
+        {
+            for (int i = 0; i < routes.size(); i++)
+            {
+                if (routes.get(i).name().equals(name))
+                {
+                    return endpoints.get(i);
+                }
+            }
+            throw new IllegalArgumentException("route=" + name + " is not in the table (yet)");
+        }
+
         Table add(final Endpoint endpoint)
         {
             if (endpoint.route().command() == null)
@@ -81,6 +94,7 @@ public final class Endpoints
         GiftBalanceEndpoints.register(table);
         TransferEndpoints.register(table);
         PayoutEndpoints.register(table);
+        BatchEndpoints.register(table);
         ROUTES = Collections.unmodifiableList(table.routes);
         BY_INDEX = table.endpoints.toArray(new Endpoint[0]);
         ROUTER = new Router(ROUTES);

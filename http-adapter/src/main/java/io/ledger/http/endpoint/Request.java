@@ -21,6 +21,10 @@ public final class Request
     private final Problem problem = new Problem();
     private final BodyReader body;
     private final Ids ids;
+    private final JsonFactory factory;
+    /** A batch's commands and the request each is parsed with: created on a connection's first batch, then reused. */
+    private io.ledger.engine.BatchItems batchItems;
+    private Request itemRequest;
     private String merchantId;
     private ByteBuf content;
     private Map<String, List<String>> params;
@@ -33,6 +37,7 @@ public final class Request
     {
         this.body = new BodyReader(factory);
         this.ids = ids;
+        this.factory = factory;
     }
 
     /**
@@ -60,6 +65,38 @@ public final class Request
     public void end()
     {
         body.close();
+    }
+
+    /** @return the body as it came, or null. */
+    ByteBuf content()
+    {
+        return content;
+    }
+
+    JsonFactory factory()
+    {
+        return factory;
+    }
+
+    /** @return this connection's batch items, emptied. */
+    io.ledger.engine.BatchItems batchItems()
+    {
+        if (batchItems == null)
+        {
+            batchItems = new io.ledger.engine.BatchItems();
+        }
+        batchItems.clear();
+        return batchItems;
+    }
+
+    /** @return the request a batch's commands are parsed with, one after the other. */
+    Request itemRequest()
+    {
+        if (itemRequest == null)
+        {
+            itemRequest = new Request(factory, ids);
+        }
+        return itemRequest;
     }
 
     public CommandDraft draft()

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import io.ledger.engine.BatchItems;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
@@ -140,6 +141,29 @@ public final class JournalCommand implements Callable<Integer>
                 {
                     writeField(json, event, field, ids);
                 }
+            }
+            final BatchItems items = event.batch();
+            if (type == CommandType.BATCH && items != null)
+            {
+                json.writeArrayFieldStart("commands"); // each as its own record prints: its id, type, linked, fields
+                for (int n = 0; n < items.count(); n++)
+                {
+                    final CommandEvent item = items.item(n);
+                    json.writeStartObject();
+                    json.writeNumberField("commandId", event.commandId() - items.count() + n);
+                    json.writeStringField("type", item.type().name());
+                    json.writeBooleanField("linked", items.linked(n));
+                    for (int i = 0; i < item.type().fieldCount(); i++)
+                    {
+                        final Field field = item.type().field(i);
+                        if (item.has(field) && field != Field.MERCHANT_ID)
+                        {
+                            writeField(json, item, field, ids);
+                        }
+                    }
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
             }
             json.writeEndObject();
         }

@@ -1,0 +1,380 @@
+package io.ledger.http.endpoint;
+
+import java.io.IOException;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.ledger.engine.BatchItems;
+import io.ledger.engine.CommandCodec;
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
+import io.ledger.engine.IdKind;
+import io.ledger.engine.Ids;
+import io.ledger.engine.ResultCode;
+import io.ledger.http.Responses;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * {@code POST /api/canary/batch}: up to {@link BatchItems#ITEMS_MAX} purchases, transfers, pay-ins and payouts in one
+ * request, one journal record and one reply, each command with its own result:
+ *
+ * <pre>{@code
+ * {"commands":[{"type":"payIn","customerId":"cus_...","linked":true,"body":{"amount":500,"currency":"ZAR"}},
+ *              {"type":"purchase","body":{"customerId":"cus_...","productId":"p1","amount":500,"currency":"ZAR"}}]}
+ * -> 200 {"results":[{"status":201,"body":{...}},{"status":402,"error":{"statusCode":402,"message":[...],"error":"..."}}]}
+ * }</pre>
+ *
+ * A command's {@code body} is what its own route takes ({@code POST /purchases}, {@code /transfers},
+ * {@code /customers/{id}/pay-ins} with the path's id as {@code customerId}, {@code /payouts}), read by that route's own
+ * endpoint, and its result is that route's reply (its body, or its refusal in the error shape). A command that route
+ * would refuse as a bad request (400, 403) makes the whole batch a 400 naming it ({@code commands[i]: ...}), and
+ * nothing is applied; so do an empty batch, one over the limit, and a last command that is {@code linked}. A
+ * {@code linked} command and the next succeed or fail together (see {@code BatchCommands}); a linked command may not use
+ * {@code externalReference} or {@code useGiftBalance}.
+ *
+ * <p>Parsing walks the body once to find each command's type and the bytes of its body, then hands each body to its
+ * route's endpoint with a request of its own. Event loop (parse) and reply thread (reply), like every endpoint.
+ */
+final class BatchEndpoints
+{
+    /** Most commands in one batch. */
+    static final int ITEMS_MAX = BatchItems.ITEMS_MAX;
+
+    private BatchEndpoints()
+    {
+    }
+
+    static void register(final Endpoints.Table table)
+    {
+        final Endpoint[] byType = new Endpoint[CommandType.CODE_LIMIT];
+        byType[CommandType.PURCHASE.code()] = table.endpoint("create_purchase");
+        byType[CommandType.TRANSFER.code()] = table.endpoint("create_transfer");
+        byType[CommandType.PAY_IN.code()] = table.endpoint("create_pay_in");
+        byType[CommandType.PAYOUT.code()] = table.endpoint("create_payout");
+        table.add(new Batch(byType));
+    }
+
+    /** @return the command of a batch's {@code type} name, or null. */
+    static CommandType typeOf(final String name)
+    {
+        return switch (name)
+        {
+            case "purchase" -> CommandType.PURCHASE;
+            case "transfer" -> CommandType.TRANSFER;
+            case "payIn" -> CommandType.PAY_IN;
+            case "payout" -> CommandType.PAYOUT;
+            default -> null;
+        };
+    }
+
+    private static final class Batch extends Endpoint
+    {
+        private final Endpoint[] byType;
+
+        Batch(final Endpoint[] byType)
+        {
+            super(Route.post("batch", "/api/canary/batch", CommandType.BATCH).answering(HttpResponseStatus.OK));
+            this.byType = byType;
+        }
+
+        @Override
+        public void parse(final Request request)
+        {
+            final Problem problem = request.problem();
+            final ByteBuf content = request.content();
+            if (content == null || !content.isReadable())
+            {
+                problem.add("commands should not be empty");
+                return;
+            }
+            final byte[] bytes = ByteBufUtil.getBytes(content);
+            final BatchItems items = request.batchItems();
+            final Found found = new Found();
+            if (!find(request, bytes, found))
+            {
+                return;
+            }
+            if (found.count == 0)
+            {
+                problem.add("commands should not be empty");
+                return;
+            }
+            if (found.linked[found.count - 1])
+            {
+                problem.add("commands[" + (found.count - 1) + "].linked: the last command cannot be linked (its chain would have no end)");
+            }
+            final Request itemRequest = request.itemRequest();
+            for (int i = 0; i < found.count && !problem.any(); i++)
+            {
+                final CommandType type = found.type[i];
+                final Endpoint endpoint = byType[type.code()];
+                long pathKey = -1;
+                if (endpoint.route().pathField() != null)
+                {
+                    if (found.customerId[i] == null)
+                    {
+                        problem.add("commands[" + i + "].customerId should not be empty");
+                        break;
+                    }
+                    pathKey = request.ids().parse(IdKind.CUSTOMER, found.customerId[i]); // -1: the ledger says 404
+                }
+                final ByteBuf body = Unpooled.wrappedBuffer(bytes, found.bodyStart[i], found.bodyEnd[i] - found.bodyStart[i]);
+                itemRequest.begin(endpoint.route(), request.merchantId(), pathKey, body, Map.of());
+                try
+                {
+                    endpoint.parse(itemRequest);
+                }
+                finally
+                {
+                    itemRequest.end();
+                }
+                final Problem itemProblem = itemRequest.problem();
+                if (itemProblem.any())
+                {
+                    for (final String message : itemProblem.messages())
+                    {
+                        if (itemProblem.status().equals(HttpResponseStatus.BAD_REQUEST))
+                        {
+                            problem.add("commands[" + i + "]: " + message);
+                        }
+                        else
+                        {
+                            problem.status(itemProblem.status(), "commands[" + i + "]: " + message);
+                        }
+                    }
+                    break;
+                }
+                final boolean chained = found.linked[i] || i > 0 && found.linked[i - 1];
+                final CommandDraft draft = itemRequest.draft();
+                if (chained && (draft.has(io.ledger.engine.Field.EXTERNAL_REFERENCE) || draft.getBoolean(io.ledger.engine.Field.USE_GIFT_BALANCE)))
+                {
+                    problem.add("commands[" + i + "]: a command of a linked chain cannot use externalReference or useGiftBalance");
+                    break;
+                }
+                items.add(type, found.linked[i]).copyFrom(draft);
+            }
+            if (problem.any())
+            {
+                return;
+            }
+            final int recordBytes = CommandCodec.encodedLength(request.draft(), items);
+            if (recordBytes > CommandCodec.BATCH_BODY_BYTES_MAX)
+            {
+                problem.add("the batch is too large: its journal record would take " + recordBytes + " bytes, at most " +
+                    CommandCodec.BATCH_BODY_BYTES_MAX);
+                return;
+            }
+            request.draft().batch(items);
+        }
+
+        /**
+         * Walks {@code {"commands":[{"type":..., "linked":..., "customerId":..., "body":{...}}, ...]}} once, noting each
+         * command's type, flag, customer and where its body's bytes are.
+         *
+         * @return false with a problem when the body does not have that shape.
+         */
+        private static boolean find(final Request request, final byte[] bytes, final Found found)
+        {
+            final Problem problem = request.problem();
+            boolean seen = false;
+            try (JsonParser parser = request.factory().createParser(bytes))
+            {
+                if (parser.nextToken() != JsonToken.START_OBJECT)
+                {
+                    problem.add("request body is not valid JSON");
+                    return false;
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME)
+                {
+                    final String name = parser.currentName();
+                    final JsonToken value = parser.nextToken();
+                    if ("commands".equals(name))
+                    {
+                        if (seen || value != JsonToken.START_ARRAY)
+                        {
+                            problem.add("commands must be an array of at most " + ITEMS_MAX + " commands");
+                            return false;
+                        }
+                        seen = true;
+                        JsonToken element;
+                        while ((element = parser.nextToken()) != JsonToken.END_ARRAY)
+                        {
+                            if (found.count == ITEMS_MAX)
+                            {
+                                problem.add("commands must be an array of at most " + ITEMS_MAX + " commands");
+                                return false;
+                            }
+                            if (element != JsonToken.START_OBJECT || !command(parser, found, problem))
+                            {
+                                if (element != JsonToken.START_OBJECT)
+                                {
+                                    problem.add("commands[" + found.count + "] must be an object");
+                                }
+                                return false;
+                            }
+                        }
+                    }
+                    else if ("merchantId".equals(name) && value == JsonToken.VALUE_STRING && !parser.getText().equals(request.merchantId()))
+                    {
+                        problem.status(HttpResponseStatus.FORBIDDEN, Rules.MERCHANT_FORBIDDEN);
+                        return false;
+                    }
+                    else
+                    {
+                        parser.skipChildren();
+                    }
+                }
+                if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null)
+                {
+                    problem.add("request body is not valid JSON");
+                    return false;
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                problem.add("request body is not valid JSON");
+                return false;
+            }
+            if (!seen)
+            {
+                problem.add("commands should not be empty");
+                return false;
+            }
+            return true;
+        }
+
+        /** Reads one command object (the parser on its start); false with a problem when it is not one. */
+        private static boolean command(final JsonParser parser, final Found found, final Problem problem) throws IOException
+        {
+            final int i = found.count;
+            CommandType type = null;
+            boolean linked = false;
+            String customerId = null;
+            int bodyStart = -1;
+            int bodyEnd = -1;
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                switch (name)
+                {
+                    case "type" ->
+                    {
+                        type = value == JsonToken.VALUE_STRING ? typeOf(parser.getText()) : null;
+                        if (type == null)
+                        {
+                            problem.add("commands[" + i + "].type must be one of purchase, transfer, payIn, payout");
+                            return false;
+                        }
+                    }
+                    case "linked" ->
+                    {
+                        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE)
+                        {
+                            problem.add("commands[" + i + "].linked must be a boolean");
+                            return false;
+                        }
+                        linked = value == JsonToken.VALUE_TRUE;
+                    }
+                    case "customerId" ->
+                    {
+                        if (value != JsonToken.VALUE_STRING)
+                        {
+                            problem.add("commands[" + i + "].customerId must be a string");
+                            return false;
+                        }
+                        customerId = parser.getText();
+                    }
+                    case "body" ->
+                    {
+                        if (value != JsonToken.START_OBJECT)
+                        {
+                            problem.add("commands[" + i + "].body must be an object");
+                            return false;
+                        }
+                        bodyStart = (int)parser.currentTokenLocation().getByteOffset();
+                        parser.skipChildren();
+                        bodyEnd = (int)parser.currentLocation().getByteOffset();
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
+            if (type == null)
+            {
+                problem.add("commands[" + i + "].type must be one of purchase, transfer, payIn, payout");
+                return false;
+            }
+            if (bodyStart < 0 || bodyEnd <= bodyStart)
+            {
+                problem.add("commands[" + i + "].body must be an object");
+                return false;
+            }
+            found.type[i] = type;
+            found.linked[i] = linked;
+            found.customerId[i] = customerId;
+            found.bodyStart[i] = bodyStart;
+            found.bodyEnd[i] = bodyEnd;
+            found.count++;
+            return true;
+        }
+
+        @Override
+        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            final BatchItems items = event.batch();
+            json.writeStartObject();
+            json.writeArrayFieldStart("results");
+            for (int i = 0; items != null && i < items.count(); i++)
+            {
+                final CommandEvent item = items.item(i);
+                final Endpoint endpoint = byType[item.type().code()];
+                final ResultCode result = item.result();
+                json.writeStartObject();
+                if (result == ResultCode.OK)
+                {
+                    json.writeNumberField("status", endpoint.route().successStatus().code());
+                    json.writeFieldName("body");
+                    endpoint.writeReply(json, item, ids);
+                }
+                else
+                {
+                    final HttpResponseStatus status = Responses.statusOf(result);
+                    final String message = result == null ? null : endpoint.refusalMessage(result, item, ids);
+                    json.writeNumberField("status", status.code());
+                    json.writeObjectFieldStart("error");
+                    json.writeNumberField("statusCode", status.code());
+                    json.writeArrayFieldStart("message");
+                    json.writeString(message != null ? message : Responses.messageOf(result));
+                    json.writeEndArray();
+                    json.writeStringField("error", status.reasonPhrase());
+                    json.writeEndObject();
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+
+        @Override
+        public int replyBytesHint()
+        {
+            return 4096;
+        }
+    }
+
+    /** What the first walk of a batch found, per command. */
+    private static final class Found
+    {
+        final CommandType[] type = new CommandType[ITEMS_MAX];
+        final boolean[] linked = new boolean[ITEMS_MAX];
+        final String[] customerId = new String[ITEMS_MAX];
+        final int[] bodyStart = new int[ITEMS_MAX];
+        final int[] bodyEnd = new int[ITEMS_MAX];
+        int count;
+    }
+}
