@@ -23,6 +23,8 @@ public enum ResultCode
     COUNTERPARTY_NOT_FOUND(201),
     PAYMENT_METHOD_NOT_FOUND(202),
     PURCHASE_NOT_FOUND(203),
+    /** An API key unknown to the ledger, of another dialect, or not the one named beside it (issue 15). */
+    API_KEY_NOT_FOUND(210),
 
     DUPLICATE_EMAIL(300),
     /** The idempotency key was first used for a different request: nothing is applied (HTTP 422). */
@@ -50,6 +52,8 @@ public enum ResultCode
     PURCHASE_HELD(307),
     /** A refund larger than what is left to refund of the purchase (nothing is, once cancelled or fully refunded). */
     REFUND_EXCEEDS_PURCHASE(308),
+    /** A dialect request with a revoked API key, or a second revoke of it ({@code resultObject}: the key). */
+    API_KEY_REVOKED(310),
 
     /** The paying customer's balance does not cover the amount. */
     INSUFFICIENT_FUNDS(400),
