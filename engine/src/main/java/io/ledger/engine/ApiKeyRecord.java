@@ -8,6 +8,8 @@ package io.ledger.engine;
  * @param merchantId   the merchant the key acts for.
  * @param dialect      the only dialect the key is accepted on.
  * @param customerKey  the customer a Masumi key buys from; {@link #NO_CUSTOMER} for a Paywall key.
+ * @param currency     the currency the key's purchases are in (packed): a Paywall wallet's, a Masumi empty unit's.
+ * @param currencyDigits digits after the point of that currency, for the dialects' decimal amounts.
  * @param name         the merchant's label for it, or null.
  * @param sha256Hex    SHA-256 of the key's text, 64 lower-case hex characters.
  * @param createdAtMs  ledger time of its creation.
@@ -18,6 +20,8 @@ public record ApiKeyRecord(
     String merchantId,
     ApiDialect dialect,
     long customerKey,
+    int currency,
+    int currencyDigits,
     String name,
     String sha256Hex,
     long createdAtMs,
@@ -37,6 +41,6 @@ public record ApiKeyRecord(
     /** @return this key, revoked at {@code timeMs}. */
     public ApiKeyRecord revokedAt(final long timeMs)
     {
-        return new ApiKeyRecord(key, merchantId, dialect, customerKey, name, sha256Hex, createdAtMs, timeMs);
+        return new ApiKeyRecord(key, merchantId, dialect, customerKey, currency, currencyDigits, name, sha256Hex, createdAtMs, timeMs);
     }
 }

@@ -1,15 +1,19 @@
 package io.ledger.engine;
 
 import static io.ledger.engine.Field.AMOUNT_MINOR;
+import static io.ledger.engine.Field.AMOUNT_UNSCALED;
 import static io.ledger.engine.Field.API_KEY_DIALECT;
 import static io.ledger.engine.Field.API_KEY_HASH;
 import static io.ledger.engine.Field.API_KEY_KEY;
 import static io.ledger.engine.Field.BANK_ACCOUNT;
 import static io.ledger.engine.Field.CASHBACK_BASIS_POINTS;
 import static io.ledger.engine.Field.CASHBACK_MINOR;
+import static io.ledger.engine.Field.CASHBACK_UNSCALED;
 import static io.ledger.engine.Field.CURRENCY;
+import static io.ledger.engine.Field.CURRENCY_DIGITS;
 import static io.ledger.engine.Field.CUSTOMER_KEY;
 import static io.ledger.engine.Field.DEPLOYMENT_SALT;
+import static io.ledger.engine.Field.DECIMAL_SCALE;
 import static io.ledger.engine.Field.DESCRIPTION;
 import static io.ledger.engine.Field.EMAIL;
 import static io.ledger.engine.Field.EXPIRES_AT_MS;
@@ -108,16 +112,18 @@ public enum CommandType
      * A merchant's new API key for one dialect, stored as its SHA-256 only (the adapter draws the key); a Masumi key is
      * bound to {@code CUSTOMER_KEY}, the customer it buys from.
      */
-    CREATE_API_KEY(20, Mode.JOURNALED, MERCHANT_ID, API_KEY_DIALECT, API_KEY_HASH, CUSTOMER_KEY, NAME, IDEMPOTENCY_KEY),
+    CREATE_API_KEY(20, Mode.JOURNALED, MERCHANT_ID, API_KEY_DIALECT, API_KEY_HASH, CUSTOMER_KEY, CURRENCY, CURRENCY_DIGITS, NAME,
+        IDEMPOTENCY_KEY),
     /** The key is refused from now on; it stays listed, revoked. */
     REVOKE_API_KEY(21, Mode.JOURNALED, MERCHANT_ID, API_KEY_KEY, IDEMPOTENCY_KEY),
     /**
      * A Paywall wallet purchase: the ledger finds the merchant by the key's hash (checking the key is a Paywall key, the
-     * one {@code API_KEY_KEY} names, not revoked), then applies it as a {@link #PURCHASE}; a repeat of an external
-     * reference by the same customer answers the first purchase and moves nothing.
+     * one {@code API_KEY_KEY} names, not revoked), converts the decimal amounts to minor units of the key's currency
+     * (refusing more decimals than it has), then applies it as a {@link #PURCHASE}; a repeat of an external reference by
+     * the same customer answers the first purchase and moves nothing.
      */
-    PAYWALL_PURCHASE(22, Mode.JOURNALED, API_KEY_HASH, API_KEY_KEY, CUSTOMER_KEY, AMOUNT_MINOR, CURRENCY, DESCRIPTION,
-        EXTERNAL_REFERENCE, USE_GIFT_BALANCE, CASHBACK_MINOR, CASHBACK_BASIS_POINTS),
+    PAYWALL_PURCHASE(22, Mode.JOURNALED, API_KEY_HASH, API_KEY_KEY, CUSTOMER_KEY, AMOUNT_UNSCALED, DECIMAL_SCALE, DESCRIPTION,
+        EXTERNAL_REFERENCE, USE_GIFT_BALANCE, CASHBACK_UNSCALED, CASHBACK_BASIS_POINTS),
 
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
     /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */

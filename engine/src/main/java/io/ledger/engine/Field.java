@@ -105,7 +105,18 @@ public enum Field
      * A new API key's text, from the adapter to its own reply, shown once. <b>Declared by no command</b>, so never
      * journaled, fingerprinted or printed; the ledger never reads it.
      */
-    API_KEY_SECRET(Kind.TEXT, "apiKeySecret", 0, null);
+    API_KEY_SECRET(Kind.TEXT, "apiKeySecret", 0, null),
+    /**
+     * Digits after the point of a key's {@code CURRENCY} (ISO 4217's minor unit, which the adapter looks up when the key is
+     * created and which is journaled with it, so replay never depends on the JVM's currency data).
+     */
+    CURRENCY_DIGITS(Kind.I32, "currencyDigits", -1, null),
+    /** A dialect's decimal amount in major units, as its unscaled integer: the amount is {@code unscaled / 10^DECIMAL_SCALE}. */
+    AMOUNT_UNSCALED(Kind.I64, "amountUnscaled", 0, null),
+    /** A dialect's decimal cashback amount in major units, unscaled like {@link #AMOUNT_UNSCALED}, with the same scale. */
+    CASHBACK_UNSCALED(Kind.I64, "cashbackUnscaled", 0, null),
+    /** Digits after the point of {@link #AMOUNT_UNSCALED} and {@link #CASHBACK_UNSCALED}: 0..18. */
+    DECIMAL_SCALE(Kind.I32, "decimalScale", 0, null);
 
     /** How a field's value is held and journaled. */
     public enum Kind

@@ -18,6 +18,8 @@ public enum ResultCode
     INVALID_DEADLINE(103),
     /** A cashback above the purchase's amount, or not a positive amount or share. */
     INVALID_CASHBACK(104),
+    /** A dialect's decimal amount with more digits after the point than its currency has: never rounded (issue 15). */
+    AMOUNT_TOO_PRECISE(110),
 
     CUSTOMER_NOT_FOUND(200),
     COUNTERPARTY_NOT_FOUND(201),

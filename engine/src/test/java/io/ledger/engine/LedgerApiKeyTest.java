@@ -31,7 +31,8 @@ class LedgerApiKeyTest
     {
         return w.apply(CommandType.CREATE_API_KEY, merchant, e ->
         {
-            e.set(Field.API_KEY_DIALECT, dialect.code()).text(Field.API_KEY_HASH, hash).text(Field.NAME, "till 1");
+            e.set(Field.API_KEY_DIALECT, dialect.code()).text(Field.API_KEY_HASH, hash).text(Field.NAME, "till 1")
+                .set(Field.CURRENCY, ZAR).set(Field.CURRENCY_DIGITS, 2);
             if (customer >= 0)
             {
                 e.set(Field.CUSTOMER_KEY, customer);
@@ -50,8 +51,8 @@ class LedgerApiKeyTest
     {
         return w.apply(CommandType.PAYWALL_PURCHASE, null, e ->
         {
-            e.text(Field.API_KEY_HASH, hash).set(Field.API_KEY_KEY, key).set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_MINOR, amount)
-                .set(Field.CURRENCY, ZAR).text(Field.DESCRIPTION, "coffee");
+            e.text(Field.API_KEY_HASH, hash).set(Field.API_KEY_KEY, key).set(Field.CUSTOMER_KEY, customer).set(Field.AMOUNT_UNSCALED, amount)
+                .set(Field.DECIMAL_SCALE, 2).text(Field.DESCRIPTION, "coffee");
             if (reference != null)
             {
                 e.text(Field.EXTERNAL_REFERENCE, reference);
@@ -156,6 +157,29 @@ class LedgerApiKeyTest
     }
 
     @Test
+    void shouldConvertDecimalAmountsByTheKeysCurrencyAndNeverRound()
+    {
+        final long key = paywallKey(HASH_A);
+        w.payIn("m1", ann, 100_000, ZAR);
+        final CommandEvent whole = w.apply(CommandType.PAYWALL_PURCHASE, null, e -> e.text(Field.API_KEY_HASH, HASH_A).set(Field.API_KEY_KEY, key)
+            .set(Field.CUSTOMER_KEY, ann).set(Field.AMOUNT_UNSCALED, 100).set(Field.DECIMAL_SCALE, 0).set(Field.CASHBACK_UNSCALED, 5)
+            .text(Field.EXTERNAL_REFERENCE, "r-whole"));
+        assertEquals(ResultCode.OK, whole.result());
+        assertEquals(10_000, ((PurchaseRecord)whole.resultObject()).amountMinor(), "100 ZAR is 10000 cents");
+        assertEquals(500, ((PurchaseRecord)whole.resultObject()).cashbackMinor());
+        final CommandEvent tooPrecise = w.apply(CommandType.PAYWALL_PURCHASE, null, e -> e.text(Field.API_KEY_HASH, HASH_A)
+            .set(Field.API_KEY_KEY, key).set(Field.CUSTOMER_KEY, ann).set(Field.AMOUNT_UNSCALED, 100_001).set(Field.DECIMAL_SCALE, 3)
+            .text(Field.EXTERNAL_REFERENCE, "r-3"));
+        assertEquals(ResultCode.AMOUNT_TOO_PRECISE, tooPrecise.result(), "100.001 ZAR");
+        w.assertLastChangedNothing("three decimals in ZAR");
+        final CommandEvent huge = w.apply(CommandType.PAYWALL_PURCHASE, null, e -> e.text(Field.API_KEY_HASH, HASH_A)
+            .set(Field.API_KEY_KEY, key).set(Field.CUSTOMER_KEY, ann).set(Field.AMOUNT_UNSCALED, Long.MAX_VALUE / 10).set(Field.DECIMAL_SCALE, 0)
+            .text(Field.EXTERNAL_REFERENCE, "r-huge"));
+        assertEquals(ResultCode.INVALID_AMOUNT, huge.result(), "an amount past the limit once scaled, not an overflow");
+        assertEquals(90_000 + 500, w.ledger.customerBalance(ann, ZAR));
+    }
+
+    @Test
     void shouldKeepKeysAndTheirRevocationThroughReplayAndSnapshot() throws Exception
     {
         final long key = paywallKey(HASH_A);
@@ -174,7 +198,7 @@ class LedgerApiKeyTest
         assertEquals(w.ledger.stateHash(), restored.stateHash());
         final CommandEvent refused = new CommandEvent();
         refused.type(CommandType.PAYWALL_PURCHASE).text(Field.API_KEY_HASH, HASH_A).set(Field.API_KEY_KEY, key).set(Field.CUSTOMER_KEY, ann)
-            .set(Field.AMOUNT_MINOR, 1).set(Field.CURRENCY, ZAR).text(Field.EXTERNAL_REFERENCE, "order-2");
+            .set(Field.AMOUNT_UNSCALED, 1).text(Field.EXTERNAL_REFERENCE, "order-2");
         refused.stamp(w.journal.size() + 1, w.nowMs);
         restored.apply(refused);
         assertEquals(ResultCode.API_KEY_REVOKED, refused.result(), "the revocation survives the snapshot");

@@ -3,6 +3,8 @@ package io.ledger.engine.command;
 import static io.ledger.engine.Field.API_KEY_DIALECT;
 import static io.ledger.engine.Field.API_KEY_HASH;
 import static io.ledger.engine.Field.API_KEY_KEY;
+import static io.ledger.engine.Field.CURRENCY;
+import static io.ledger.engine.Field.CURRENCY_DIGITS;
 import static io.ledger.engine.Field.CUSTOMER_KEY;
 import static io.ledger.engine.Field.MERCHANT_ID;
 import static io.ledger.engine.Field.NAME;
@@ -15,6 +17,7 @@ import io.ledger.engine.ApiDialect;
 import io.ledger.engine.ApiKeyRecord;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
+import io.ledger.engine.Currencies;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.internal.ApiKeyBook;
 import io.ledger.engine.internal.CustomerBook;
@@ -25,7 +28,8 @@ import io.ledger.engine.internal.MerchantBooks;
  * A merchant's API keys for the dialects (issue 15): create (from the SHA-256 the adapter computed of the key it drew:
  * the ledger never sees a key), revoke, list; and {@link #authenticate}, which the dialects' commands call first.
  *
- * <p>Order of refusals on create: the dialect code, the hash's form ({@link ResultCode#INVALID_FIELD}); a Masumi key
+ * <p>Order of refusals on create: the dialect code, the hash's form, the name's length ({@link ResultCode#INVALID_FIELD}); the
+ * currency and its digits ({@link ResultCode#INVALID_CURRENCY}); a Masumi key
  * needs a customer of the merchant, a Paywall key has none ({@link ResultCode#CUSTOMER_NOT_FOUND},
  * {@link ResultCode#INVALID_FIELD}); the merchant's {@link ApiKeyBook#KEYS_PER_MERCHANT_MAX}
  * ({@link ResultCode#LIMIT_EXCEEDED}); a hash already stored ({@link ResultCode#INVALID_FIELD}: two random keys never
@@ -65,6 +69,12 @@ public final class ApiKeyCommands
             event.result(ResultCode.INVALID_FIELD);
             return;
         }
+        final int digits = (int)event.get(CURRENCY_DIGITS);
+        if (!Currencies.isValid((int)event.get(CURRENCY)) || digits < 0 || digits > ApiKeyBook.CURRENCY_DIGITS_MAX)
+        {
+            event.result(ResultCode.INVALID_CURRENCY);
+            return;
+        }
         final String merchantId = event.textString(MERCHANT_ID);
         final long customer = event.has(CUSTOMER_KEY) ? event.get(CUSTOMER_KEY) : ApiKeyRecord.NO_CUSTOMER;
         if (dialect == ApiDialect.MASUMI && !customers.ownedBy(customer, merchants.find(event)))
@@ -88,7 +98,7 @@ public final class ApiKeyCommands
             event.result(ResultCode.INVALID_FIELD);
             return;
         }
-        final ApiKeyRecord record = new ApiKeyRecord(event.commandId(), merchantId, dialect, customer,
+        final ApiKeyRecord record = new ApiKeyRecord(event.commandId(), merchantId, dialect, customer, (int)event.get(CURRENCY), digits,
             event.has(NAME) ? event.textString(NAME) : null, hash, timeMs, ApiKeyRecord.NOT_REVOKED);
         keys.put(record);
         event.resultKey(record.key());

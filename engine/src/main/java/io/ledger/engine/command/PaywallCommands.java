@@ -1,6 +1,12 @@
 package io.ledger.engine.command;
 
+import static io.ledger.engine.Field.AMOUNT_MINOR;
+import static io.ledger.engine.Field.AMOUNT_UNSCALED;
 import static io.ledger.engine.Field.API_KEY_KEY;
+import static io.ledger.engine.Field.CASHBACK_MINOR;
+import static io.ledger.engine.Field.CASHBACK_UNSCALED;
+import static io.ledger.engine.Field.CURRENCY;
+import static io.ledger.engine.Field.DECIMAL_SCALE;
 import static io.ledger.engine.Field.EXTERNAL_REFERENCE;
 
 import io.ledger.engine.ApiDialect;
@@ -57,6 +63,10 @@ public final class PaywallCommands
             event.result(ResultCode.INVALID_FIELD);
             return;
         }
+        if (!toMinorUnits(event, key))
+        {
+            return;
+        }
         purchase.purchase(event, timeMs);
         if (event.result() == ResultCode.EXTERNAL_REFERENCE_USED)
         {
@@ -67,6 +77,72 @@ public final class PaywallCommands
                 event.replayed(true);
                 event.result(ResultCode.OK);
             }
+        }
+    }
+
+    /**
+     * Writes the purchase's amount (and cashback amount) in minor units of the key's currency, and the currency, into the
+     * event (fields the command does not declare: derived again by replay from the same journaled fields and key).
+     *
+     * @return false with the refusal written: {@link ResultCode#AMOUNT_TOO_PRECISE} for more decimals than the currency
+     *         has, {@link ResultCode#INVALID_AMOUNT} / {@link ResultCode#INVALID_CASHBACK} for a value that is not positive
+     *         or passes {@link CommandEvent#AMOUNT_MINOR_MAX}.
+     */
+    private static boolean toMinorUnits(final CommandEvent event, final ApiKeyRecord key)
+    {
+        final int scale = (int)event.get(DECIMAL_SCALE);
+        if (scale < 0 || scale > SCALE_MAX)
+        {
+            event.result(ResultCode.INVALID_AMOUNT);
+            return false;
+        }
+        if (scale > key.currencyDigits())
+        {
+            event.result(ResultCode.AMOUNT_TOO_PRECISE);
+            return false;
+        }
+        final long factor = POWERS_OF_TEN[key.currencyDigits() - scale];
+        final long amount = minor(event.get(AMOUNT_UNSCALED), factor);
+        if (amount < 1)
+        {
+            event.result(ResultCode.INVALID_AMOUNT);
+            return false;
+        }
+        event.set(AMOUNT_MINOR, amount).set(CURRENCY, key.currency());
+        if (event.has(CASHBACK_UNSCALED))
+        {
+            final long cashback = minor(event.get(CASHBACK_UNSCALED), factor);
+            if (cashback < 1)
+            {
+                event.result(ResultCode.INVALID_CASHBACK);
+                return false;
+            }
+            event.set(CASHBACK_MINOR, cashback);
+        }
+        return true;
+    }
+
+    /** @return {@code unscaled * factor} when it is 1..{@link CommandEvent#AMOUNT_MINOR_MAX}, else -1. */
+    private static long minor(final long unscaled, final long factor)
+    {
+        if (unscaled < 1 || unscaled > CommandEvent.AMOUNT_MINOR_MAX / factor)
+        {
+            return -1;
+        }
+        return unscaled * factor;
+    }
+
+    /** Largest {@code DECIMAL_SCALE}. */
+    private static final int SCALE_MAX = 18;
+    private static final long[] POWERS_OF_TEN = new long[SCALE_MAX + 1];
+
+    static
+    {
+        long power = 1;
+        for (int i = 0; i <= SCALE_MAX; i++)
+        {
+            POWERS_OF_TEN[i] = power;
+            power *= 10;
         }
     }
 }

@@ -9,6 +9,7 @@ import org.agrona.collections.LongArrayList;
 
 import io.ledger.engine.ApiDialect;
 import io.ledger.engine.ApiKeyRecord;
+import io.ledger.engine.Currencies;
 import io.ledger.engine.SnapshotFormatException;
 
 /**
@@ -17,7 +18,7 @@ import io.ledger.engine.SnapshotFormatException;
  * useful, and the lookup's timing depends only on the hash, never on how much of a guessed key is right.
  *
  * <p>Section {@link SnapshotTags#API_KEYS} (optional, written only when there is a key): count i32, then per key in
- * key order: key i64, merchantId text, dialect code i32, customerKey i64, name text ("" for none), sha256Hex text,
+ * key order: key i64, merchantId text, dialect code i32, customerKey i64, currency i32, currencyDigits i32, name text ("" for none), sha256Hex text,
  * createdAtMs i64, revokedAtMs i64. The by-hash and per-merchant indexes are rebuilt as the records are read. The state
  * hash folds the records in key order, only when there is one (so older data directories hash as before).
  *
@@ -29,6 +30,9 @@ public final class ApiKeyBook implements SnapshotPart
     public static final int KEYS_PER_MERCHANT_MAX = 100;
     /** Bytes of a key's name. */
     public static final int NAME_BYTES_MAX = 128;
+
+    /** Most digits after the point a key's currency may have (ISO 4217 has at most 4). */
+    public static final int CURRENCY_DIGITS_MAX = 8;
 
     private static final int HASH_HEX_CHARS = 64;
 
@@ -94,7 +98,7 @@ public final class ApiKeyBook implements SnapshotPart
         for (final long key : sortedKeys())
         {
             final ApiKeyRecord r = byKey.get(key);
-            hash.add(r.key()).add(r.merchantId()).add(r.dialect().code()).add(r.customerKey()).add(r.name() == null ? "" : r.name())
+            hash.add(r.key()).add(r.merchantId()).add(r.dialect().code()).add(r.customerKey()).add(r.currency()).add(r.currencyDigits()).add(r.name() == null ? "" : r.name())
                 .add(r.sha256Hex()).add(r.createdAtMs()).add(r.revokedAtMs());
         }
     }
@@ -121,6 +125,8 @@ public final class ApiKeyBook implements SnapshotPart
             out.writeText(r.merchantId());
             out.writeInt(r.dialect().code());
             out.writeLong(r.customerKey());
+            out.writeInt(r.currency());
+            out.writeInt(r.currencyDigits());
             out.writeText(r.name() == null ? "" : r.name());
             out.writeText(r.sha256Hex());
             out.writeLong(r.createdAtMs());
@@ -139,16 +145,18 @@ public final class ApiKeyBook implements SnapshotPart
             final String merchantId = in.readText(io.ledger.engine.CommandFields.TEXT_BYTES_MAX);
             final ApiDialect dialect = ApiDialect.fromCode(in.readInt());
             final long customerKey = in.readLong();
+            final int currency = in.readInt();
+            final int currencyDigits = in.readInt();
             final String name = in.readText(NAME_BYTES_MAX);
             final String sha256Hex = in.readText(HASH_HEX_CHARS);
             final long createdAtMs = in.readLong();
             final long revokedAtMs = in.readLong();
-            if (dialect == null || merchantId == null || merchantId.isEmpty() || !validHash(sha256Hex) || byKey.containsKey(key) || byHash.containsKey(sha256Hex))
+            if (dialect == null || !Currencies.isValid(currency) || currencyDigits < 0 || currencyDigits > CURRENCY_DIGITS_MAX || merchantId == null || merchantId.isEmpty() || !validHash(sha256Hex) || byKey.containsKey(key) || byHash.containsKey(sha256Hex))
             {
                 throw new SnapshotFormatException("section tag=" + in.tag() + " api key=" + key
                     + " has an unknown dialect, no merchant, a malformed hash, or appears twice");
             }
-            put(new ApiKeyRecord(key, merchantId, dialect, customerKey, name == null || name.isEmpty() ? null : name, sha256Hex, createdAtMs, revokedAtMs));
+            put(new ApiKeyRecord(key, merchantId, dialect, customerKey, currency, currencyDigits, name == null || name.isEmpty() ? null : name, sha256Hex, createdAtMs, revokedAtMs));
         }
     }
 
