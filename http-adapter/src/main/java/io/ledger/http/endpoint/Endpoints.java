@@ -81,6 +81,8 @@ public final class Endpoints
         GiftBalanceEndpoints.register(table);
         TransferEndpoints.register(table);
         PayoutEndpoints.register(table);
+        ApiKeyEndpoints.register(table);
+        PaywallEndpoints.register(table);
         ROUTES = Collections.unmodifiableList(table.routes);
         BY_INDEX = table.endpoints.toArray(new Endpoint[0]);
         ROUTER = new Router(ROUTES);
