@@ -34,7 +34,31 @@ final class PaywallEndpoints
 
     static void register(final Endpoints.Table table)
     {
-        table.add(new Purchase());
+        table.add(new Purchase())
+            .add(new WalletOf());
+    }
+
+    /**
+     * {@code GET /api/canary/customers/{id}/paywall-wallet} (merchant's token): the GUID a Paywall client names the customer's
+     * wallet by, {@code {"customerId", "walletId"}}. A read of the customer; the GUID follows from its id.
+     */
+    private static final class WalletOf extends Endpoint
+    {
+        WalletOf()
+        {
+            super(Route.get("get_paywall_wallet", "/api/canary/customers/{id}/paywall-wallet", CommandType.GET_CUSTOMER)
+                .pathId(Field.CUSTOMER_KEY));
+        }
+
+        @Override
+        public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+        {
+            final long customer = event.get(Field.CUSTOMER_KEY);
+            json.writeStartObject();
+            json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, customer));
+            json.writeStringField("walletId", Guids.format(ids, IdKind.CUSTOMER, Guids.WALLET, customer));
+            json.writeEndObject();
+        }
     }
 
     /** {@code POST /api/v1/Wallet/purchase}: a sale from a wallet, gift balances first when asked, cashback after. */
