@@ -271,6 +271,71 @@ class PaywallDialectTest
     }
 
     @Test
+    void shouldAnswerEveryFuzzedBodyInTheEnvelopeMovingMoneyOnlyOnSuccess()
+    {
+        try (TestServer server = new TestServer(dataDir))
+        {
+            final String customer = server.createCustomer(M, null);
+            server.payIn(M, customer, 1_000_000);
+            final Key key = createKey(server, M, "{\"dialect\":\"paywall\",\"currency\":\"ZAR\"}");
+            final String wallet = walletOf(server, M, customer);
+            final java.util.Random random = new java.util.Random(4);
+            final String[] amounts = {"1", "12.5", "0.01", "0.001", "-3", "0", "1e2", "1E-2", "\"10\"", "null", "true", "{}", "[]",
+                "99999999999999999999999", "1e400", "0.10", "7.000", "123456.78"};
+            final String[] cashbacks = {"1", "0.5", "-1", "0", "\"x\"", "null", "100", "2.345", "1e-9"};
+            final String[] types = {"\"Amount\"", "\"Percentage\"", "\"amount\"", "1", "null", "\"\""};
+            final String[] bools = {"true", "false", "null", "1", "\"true\""};
+            final String[] ids = {"\"" + wallet + "\"", "\"" + wallet.toUpperCase() + "\"", "\"\"", "1", "null", "\"" + customer + "\"",
+                "\"4c656467-6572-8001-8000-000000000000\"", "\"" + wallet.replace('-', 'x') + "\""};
+            long expected = 1_000_000;
+            for (int i = 0; i < 200; i++)
+            {
+                final StringBuilder body = new StringBuilder("{");
+                field(body, random, "Id", ids[random.nextInt(ids.length)]);
+                field(body, random, "Amount", amounts[random.nextInt(amounts.length)]);
+                field(body, random, "ExternalReference", "\"fuzz-" + i + "\"");
+                field(body, random, "UseGiftBalances", bools[random.nextInt(bools.length)]);
+                field(body, random, "CashbackApply", bools[random.nextInt(bools.length)]);
+                field(body, random, "CashbackType", types[random.nextInt(types.length)]);
+                field(body, random, "CashbackValue", cashbacks[random.nextInt(cashbacks.length)]);
+                if (body.length() > 1)
+                {
+                    body.setLength(body.length() - 1);
+                }
+                final String json = random.nextInt(20) == 0 ? body.substring(0, body.length() / 2) : body.append('}').toString();
+                final HttpResponse<String> response = paywall(server, key, json);
+                final Map<String, Object> envelope = TestJson.object(response.body());
+                assertEquals(List.of("Value", "Errors", "IsSuccess", "IsFailure"), new ArrayList<>(envelope.keySet()), json + " -> " + response.body());
+                if (response.statusCode() == 200)
+                {
+                    @SuppressWarnings("unchecked")
+                    final Map<String, Object> value = (Map<String, Object>)envelope.get("Value");
+                    final long amount = Math.round(((Number)value.get("Amount")).doubleValue() * 100);
+                    final long cashback = Math.round(((Number)value.get("CashbackAmount")).doubleValue() * 100);
+                    expected += cashback - amount;
+                    assertEquals(expected, Math.round(((Number)value.get("BalanceAfterTransaction")).doubleValue() * 100), json);
+                }
+                else
+                {
+                    assertEquals(400, response.statusCode(), json + " -> " + response.body());
+                    assertEquals(false, envelope.get("IsSuccess"));
+                    assertFalse(((List<?>)envelope.get("Errors")).isEmpty(), json);
+                }
+                assertEquals(expected, server.balance(M, customer), json + " -> " + response.body());
+            }
+            assertTrue(expected < 1_000_000, "some fuzzed purchases succeeded");
+        }
+    }
+
+    private static void field(final StringBuilder body, final java.util.Random random, final String name, final String value)
+    {
+        if (random.nextInt(6) != 0)
+        {
+            body.append('"').append(name).append("\":").append(value).append(',');
+        }
+    }
+
+    @Test
     void shouldShowAKeyOnceListItWithoutTheKeyAndRevokeItOnce()
     {
         try (TestServer server = new TestServer(dataDir))
