@@ -93,7 +93,7 @@ def build(reference, additions):
         response["content"]["application/json"]["schema"] = replacement["schema"]
 
     for path, method, operation in operations.values():
-        if method == "post":
+        if method == "post" and "x-dialect" not in operation:  # a dialect has its own idempotency
             operation["parameters"] = list(operation.get("parameters", [])) + [
                 {"$ref": "#/components/parameters/IdempotencyKey"}]
 

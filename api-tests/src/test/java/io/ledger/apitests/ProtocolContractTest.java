@@ -99,7 +99,8 @@ class ProtocolContractTest extends LedgerApiTest
     @TestFactory
     Stream<DynamicTest> shouldRefuseBodiesThatAreNotJsonWith415()
     {
-        return bodyOperations().map(op -> dynamicTest(op.toString(), () ->
+        // a dialect's operation (x-dialect) checks its API key first: without one it is 401 (PaywallDialectTest tries 415)
+        return bodyOperations().filter(op -> !op.spec().has("x-dialect")).map(op -> dynamicTest(op.toString(), () ->
         {
             op.request(api).as("m_415").body("text/plain", "{}").send().expect(415);
             op.request(api).as("m_415").body(null, "{}").send().expect(415);

@@ -45,7 +45,9 @@ class ReadmeWalkthroughTest
     private static final Pattern TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     private static final Pattern LISTENING = Pattern.compile("ledger listening on http://127\\.0\\.0\\.1:(\\d+) ");
     private static final String END = "@@end-of-block@@";
-    private static final Pattern ID = Pattern.compile("(?<![0-9a-z_])(cus|pin|pur|txn|trf|po|pm|bal|rfd|gft)_[0-9a-z]{10}(?![0-9a-z])");
+    /** A public id ({@code cus_...}), or a Paywall GUID ({@code 4c656467-6572-8...}, issue 15). */
+    private static final Pattern ID = Pattern.compile("(?<![0-9a-z_])(cus|pin|pur|txn|trf|po|pm|bal|rfd|gft)_[0-9a-z]{10}(?![0-9a-z])"
+        + "|(?<![0-9a-f-])4c656467-6572-8[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])");
 
     /** A shell block and the output the document shows under it (null: none shown, so none expected). */
     private record Step(String source, String commands, String expected)
@@ -191,7 +193,7 @@ class ReadmeWalkthroughTest
         final StringBuilder renamed = new StringBuilder();
         while (id.find())
         {
-            final String name = names.computeIfAbsent(id.group(), k -> id.group(1) + "_<" + (names.size() + 1) + ">");
+            final String name = names.computeIfAbsent(id.group(), k -> (id.group(1) == null ? "guid" : id.group(1)) + "_<" + (names.size() + 1) + ">");
             id.appendReplacement(renamed, Matcher.quoteReplacement(name));
         }
         return id.appendTail(renamed).toString();

@@ -1,12 +1,19 @@
 package io.ledger.engine;
 
 import static io.ledger.engine.Field.AMOUNT_MINOR;
+import static io.ledger.engine.Field.AMOUNT_UNSCALED;
+import static io.ledger.engine.Field.API_KEY_DIALECT;
+import static io.ledger.engine.Field.API_KEY_HASH;
+import static io.ledger.engine.Field.API_KEY_KEY;
 import static io.ledger.engine.Field.BANK_ACCOUNT;
 import static io.ledger.engine.Field.CASHBACK_BASIS_POINTS;
 import static io.ledger.engine.Field.CASHBACK_MINOR;
+import static io.ledger.engine.Field.CASHBACK_UNSCALED;
 import static io.ledger.engine.Field.CURRENCY;
+import static io.ledger.engine.Field.CURRENCY_DIGITS;
 import static io.ledger.engine.Field.CUSTOMER_KEY;
 import static io.ledger.engine.Field.DEPLOYMENT_SALT;
+import static io.ledger.engine.Field.DECIMAL_SCALE;
 import static io.ledger.engine.Field.DESCRIPTION;
 import static io.ledger.engine.Field.EMAIL;
 import static io.ledger.engine.Field.EXPIRES_AT_MS;
@@ -108,6 +115,24 @@ public enum CommandType
      */
     BATCH(40, Mode.JOURNALED, MERCHANT_ID, IDEMPOTENCY_KEY),
 
+    // ---- issue 15: API keys and the Masumi and Paywall dialects (journaled 20-39, queries 120-139)
+    /**
+     * A merchant's new API key for one dialect, stored as its SHA-256 only (the adapter draws the key); a Masumi key is
+     * bound to {@code CUSTOMER_KEY}, the customer it buys from.
+     */
+    CREATE_API_KEY(20, Mode.JOURNALED, MERCHANT_ID, API_KEY_DIALECT, API_KEY_HASH, CUSTOMER_KEY, CURRENCY, CURRENCY_DIGITS, NAME,
+        IDEMPOTENCY_KEY),
+    /** The key is refused from now on; it stays listed, revoked. */
+    REVOKE_API_KEY(21, Mode.JOURNALED, MERCHANT_ID, API_KEY_KEY, IDEMPOTENCY_KEY),
+    /**
+     * A Paywall wallet purchase: the ledger finds the merchant by the key's hash (checking the key is a Paywall key, the
+     * one {@code API_KEY_KEY} names, not revoked), converts the decimal amounts to minor units of the key's currency
+     * (refusing more decimals than it has), then applies it as a {@link #PURCHASE}; a repeat of an external reference by
+     * the same customer answers the first purchase and moves nothing.
+     */
+    PAYWALL_PURCHASE(22, Mode.JOURNALED, API_KEY_HASH, API_KEY_KEY, CUSTOMER_KEY, AMOUNT_UNSCALED, DECIMAL_SCALE, DESCRIPTION,
+        EXTERNAL_REFERENCE, USE_GIFT_BALANCE, CASHBACK_UNSCALED, CASHBACK_BASIS_POINTS),
+
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
     /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */
     GET_CUSTOMER_BALANCE(101, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, CURRENCY),
@@ -129,7 +154,11 @@ public enum CommandType
     /** A purchase's refunds, newest first. */
     LIST_PURCHASE_REFUNDS(113, Mode.QUERY, MERCHANT_ID, PURCHASE_KEY, PAGE_LIMIT, PAGE_OFFSET),
     /** A customer's gift balances, oldest first. */
-    LIST_GIFT_BALANCES(114, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET);
+    LIST_GIFT_BALANCES(114, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
+
+    // ---- issue 15
+    /** A merchant's API keys, oldest first, revoked ones included. */
+    LIST_API_KEYS(120, Mode.QUERY, MERCHANT_ID, PAGE_LIMIT, PAGE_OFFSET);
 
     /** Whether a command changes state (and so is journaled before it is acknowledged) or only reads. */
     enum Mode

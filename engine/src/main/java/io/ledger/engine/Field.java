@@ -89,7 +89,34 @@ public enum Field
     /** A purchase's cashback as a share of its amount: 1..10000 basis points, rounded down to the minor unit. */
     CASHBACK_BASIS_POINTS(Kind.I32, "cashbackBasisPoints", 0, null),
     /** List purchases: only those with this {@link PurchaseStatus} (its ordinal). */
-    PURCHASE_STATUS(Kind.I32, "status", -1, null);
+    PURCHASE_STATUS(Kind.I32, "status", -1, null),
+
+    // ---- API keys and dialects (issue 15)
+    /** The API key a command revokes, or the one a Paywall request names in {@code apiclientpublic}. */
+    API_KEY_KEY(Kind.I64, "apiKeyId", -1, IdKind.API_KEY),
+    /**
+     * SHA-256 of an API key's text, 64 lower-case hex characters: what a new key is stored as, and what a dialect request
+     * is authenticated by. The key itself is never journaled.
+     */
+    API_KEY_HASH(Kind.TEXT, "apiKeySha256", 0, null),
+    /** The {@link ApiDialect} code a key is issued for. */
+    API_KEY_DIALECT(Kind.I32, "dialect", 0, null),
+    /**
+     * A new API key's text, from the adapter to its own reply, shown once. <b>Declared by no command</b>, so never
+     * journaled, fingerprinted or printed; the ledger never reads it.
+     */
+    API_KEY_SECRET(Kind.TEXT, "apiKeySecret", 0, null),
+    /**
+     * Digits after the point of a key's {@code CURRENCY} (ISO 4217's minor unit, which the adapter looks up when the key is
+     * created and which is journaled with it, so replay never depends on the JVM's currency data).
+     */
+    CURRENCY_DIGITS(Kind.I32, "currencyDigits", -1, null),
+    /** A dialect's decimal amount in major units, as its unscaled integer: the amount is {@code unscaled / 10^DECIMAL_SCALE}. */
+    AMOUNT_UNSCALED(Kind.I64, "amountUnscaled", 0, null),
+    /** A dialect's decimal cashback amount in major units, unscaled like {@link #AMOUNT_UNSCALED}, with the same scale. */
+    CASHBACK_UNSCALED(Kind.I64, "cashbackUnscaled", 0, null),
+    /** Digits after the point of {@link #AMOUNT_UNSCALED} and {@link #CASHBACK_UNSCALED}: 0..18. */
+    DECIMAL_SCALE(Kind.I32, "decimalScale", 0, null);
 
     /** How a field's value is held and journaled. */
     public enum Kind

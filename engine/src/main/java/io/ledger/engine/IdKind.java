@@ -20,7 +20,9 @@ public enum IdKind
     /** A refund of a purchase; its key is the refund command's id. */
     REFUND("rfd_"),
     /** A gift balance; its key is the id of the command that created it. */
-    GIFT_BALANCE("gft_");
+    GIFT_BALANCE("gft_"),
+    /** An API key (issue 15); its key is the id of the command that created it. */
+    API_KEY("key_");
 
     private final String prefix;
 

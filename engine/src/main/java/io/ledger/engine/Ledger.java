@@ -1,5 +1,6 @@
 package io.ledger.engine;
 
+import io.ledger.engine.command.ApiKeyCommands;
 import io.ledger.engine.command.BalanceQueries;
 import io.ledger.engine.command.BatchCommands;
 import io.ledger.engine.command.CommandTable;
@@ -11,6 +12,7 @@ import io.ledger.engine.command.GiftCommands;
 import io.ledger.engine.command.HistoryQueries;
 import io.ledger.engine.command.MoneyCommands;
 import io.ledger.engine.command.PaymentMethodCommands;
+import io.ledger.engine.command.PaywallCommands;
 import io.ledger.engine.command.PurchaseCommands;
 import io.ledger.engine.command.PurchaseQueries;
 import io.ledger.engine.command.RefundCommands;
@@ -121,7 +123,10 @@ public final class Ledger
         new MoneyCommands(state, money).register(handlers);
         final GiftCommands gifts = new GiftCommands(state, money);
         gifts.register(handlers);
-        new PurchaseCommands(state, money, gifts).register(handlers);
+        final PurchaseCommands purchases = new PurchaseCommands(state, money, gifts);
+        purchases.register(handlers);
+        new ApiKeyCommands(state).register(handlers);
+        new PaywallCommands(state, purchases).register(handlers);
         new PurchaseQueries(state).register(handlers);
         new RefundCommands(state, money).register(handlers);
         final EscrowCommands escrow = new EscrowCommands(state, money);
@@ -359,6 +364,7 @@ public final class Ledger
         state.accounts().hashHoldsInto(hash);
         state.purchases().hashInto(hash);
         state.gifts().hashInto(hash);
+        state.apiKeys().hashInto(hash);
         return hash.value();
     }
 

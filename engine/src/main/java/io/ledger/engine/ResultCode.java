@@ -18,11 +18,15 @@ public enum ResultCode
     INVALID_DEADLINE(103),
     /** A cashback above the purchase's amount, or not a positive amount or share. */
     INVALID_CASHBACK(104),
+    /** A dialect's decimal amount with more digits after the point than its currency has: never rounded (issue 15). */
+    AMOUNT_TOO_PRECISE(110),
 
     CUSTOMER_NOT_FOUND(200),
     COUNTERPARTY_NOT_FOUND(201),
     PAYMENT_METHOD_NOT_FOUND(202),
     PURCHASE_NOT_FOUND(203),
+    /** An API key unknown to the ledger, of another dialect, or not the one named beside it (issue 15). */
+    API_KEY_NOT_FOUND(210),
 
     DUPLICATE_EMAIL(300),
     /** The idempotency key was first used for a different request: nothing is applied (HTTP 422). */
@@ -50,6 +54,8 @@ public enum ResultCode
     PURCHASE_HELD(307),
     /** A refund larger than what is left to refund of the purchase (nothing is, once cancelled or fully refunded). */
     REFUND_EXCEEDS_PURCHASE(308),
+    /** A dialect request with a revoked API key, or a second revoke of it ({@code resultObject}: the key). */
+    API_KEY_REVOKED(310),
 
     // ---- issue 12: batches (120..124, 330..339)
     /**

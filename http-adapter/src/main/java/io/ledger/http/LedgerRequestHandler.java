@@ -13,6 +13,7 @@ import io.ledger.http.console.ConsoleAssets;
 import io.ledger.http.console.ConsoleRoute;
 import io.ledger.http.console.ConsoleStats;
 import io.ledger.http.endpoint.CommandDraft;
+import io.ledger.http.endpoint.DialectEndpoint;
 import io.ledger.http.endpoint.Endpoint;
 import io.ledger.http.endpoint.Endpoints;
 import io.ledger.http.endpoint.Problem;
@@ -411,6 +412,17 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             local(route, request, keepAlive);
             return;
         }
+        if (endpoint instanceof DialectEndpoint dialect) // an API key in the dialect's headers, checked by the ledger
+        {
+            final DialectEndpoint.Credentials credentials = dialect.authenticate(request.headers(), ids);
+            if (credentials.refusal() == null)
+            {
+                parseAndPublish(endpoint, request, uri, router.id(route, path), null, credentials, keepAlive);
+                return;
+            }
+            write(Responses.error(ctx.alloc(), endpoint, HttpResponseStatus.UNAUTHORIZED, List.of(credentials.refusal())), keepAlive);
+            return;
+        }
         final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
         if (!auth.ok())
         {
@@ -424,7 +436,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         }
         final String merchantId = auth.merchantId();
         record.merchant(merchantId);
-        parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, keepAlive);
+        parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, null, keepAlive);
     }
 
     /**
@@ -458,20 +470,19 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
      */
     private void parseAndPublish(
         final Endpoint endpoint, final FullHttpRequest request, final QueryStringDecoder uri, final String rawId, final String merchantId,
-        final boolean keepAlive)
+        final DialectEndpoint.Credentials credentials, final boolean keepAlive)
     {
         final Route route = endpoint.route();
         if (route.body() == Route.Body.REQUIRED && !RequestText.isJson(request)
             || route.body() == Route.Body.OPTIONAL && request.content().isReadable() && !RequestText.isJson(request))
         {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-                "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
+            write(Responses.error(ctx.alloc(), endpoint, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, List.of(Rules.NOT_JSON)), keepAlive);
             return;
         }
         final long pathKey = route.pathField() == null ? -1 : ids.parse(route.idKind(), decodeId(rawId));
         if (route.pathField() != null && pathKey < 0)
         {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, Rules.notFound(route.idKind())), keepAlive);
+            write(Responses.error(ctx.alloc(), endpoint, HttpResponseStatus.NOT_FOUND, List.of(Rules.notFound(route.idKind()))), keepAlive);
             return;
         }
         final Map<String, List<String>> params;
@@ -482,10 +493,14 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         catch (final IllegalArgumentException ex)
         {
             // a bad percent-escape ("%", "%ZZ") or one that is not UTF-8: Netty throws instead of answering
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "Malformed query string"), keepAlive);
+            write(Responses.error(ctx.alloc(), endpoint, HttpResponseStatus.BAD_REQUEST, List.of("Malformed query string")), keepAlive);
             return;
         }
         parsing.begin(route, merchantId, pathKey, route.body() == Route.Body.NONE ? null : request.content(), params);
+        if (credentials != null)
+        {
+            DialectEndpoint.fill(credentials, parsing);
+        }
         try
         {
             endpoint.parse(parsing);
@@ -497,7 +512,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         final Problem problem = parsing.problem();
         if (problem.any())
         {
-            write(Responses.error(ctx.alloc(), problem.status(), List.copyOf(problem.messages())), keepAlive);
+            write(Responses.error(ctx.alloc(), endpoint, problem.status(), List.copyOf(problem.messages())), keepAlive);
             return;
         }
         publish(endpoint, request, merchantId, keepAlive);
@@ -509,7 +524,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         final CommandDraft draft = parsing.draft();
         String idempotencyKey = null;
         final String keyHeader = request.headers().get(IDEMPOTENCY_KEY);
-        if (keyHeader != null && endpoint.route().changesState())
+        if (keyHeader != null && merchantId != null && endpoint.route().changesState())
         {
             idempotencyKey = IdempotencyGate.scoped(merchantId, keyHeader);
             if (idempotencyKey == null)
@@ -541,8 +556,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         {
             inFlight = false;
             releaseIdempotencyKey();
-            final FullHttpResponse response = Responses.error(
-                ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "The ledger is at capacity; retry shortly");
+            final FullHttpResponse response = Responses.error(ctx.alloc(), endpoint, HttpResponseStatus.SERVICE_UNAVAILABLE, List.of(Rules.AT_CAPACITY));
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             write(response, keepAlive);
         }
@@ -624,7 +638,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
                     return;
                 }
                 record.merchant(route.merchant());
-                parseAndPublish(Endpoints.of(route.kind().apiRoute()), request, uri, route.id(), route.merchant(), keepAlive);
+                parseAndPublish(Endpoints.of(route.kind().apiRoute()), request, uri, route.id(), route.merchant(), null, keepAlive);
             }
         }
     }

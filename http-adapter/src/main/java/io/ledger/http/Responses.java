@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Ids;
 import io.ledger.engine.ResultCode;
+import io.ledger.http.endpoint.DialectEndpoint;
 import io.ledger.http.endpoint.Endpoint;
 import io.ledger.http.endpoint.Json;
 import io.ledger.http.endpoint.Rules;
@@ -57,10 +58,12 @@ public final class Responses
         return switch (result)
         {
             case OK -> HttpResponseStatus.OK;
-            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD, INVALID_DEADLINE, INVALID_CASHBACK -> HttpResponseStatus.BAD_REQUEST;
-            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND, PURCHASE_NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD, INVALID_DEADLINE, INVALID_CASHBACK, AMOUNT_TOO_PRECISE ->
+                HttpResponseStatus.BAD_REQUEST;
+            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND, PURCHASE_NOT_FOUND, API_KEY_NOT_FOUND ->
+                HttpResponseStatus.NOT_FOUND;
             case DUPLICATE_EMAIL, ALREADY_INITIALIZED, EXTERNAL_REFERENCE_USED, PURCHASE_NOT_HELD, REFUND_WINDOW_CLOSED, PURCHASE_HELD,
-                REFUND_EXCEEDS_PURCHASE -> HttpResponseStatus.CONFLICT;
+                REFUND_EXCEEDS_PURCHASE, API_KEY_REVOKED -> HttpResponseStatus.CONFLICT;
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -103,6 +106,9 @@ public final class Responses
             case CAPACITY_EXHAUSTED -> "The ledger has reached a capacity limit of its in-memory state";
             case LINKED_EVENT_CHAIN_OPEN -> "The last command of a batch cannot be linked: its chain has no end";
             case LINKED_EVENT_FAILED -> "Not applied: another command of its linked chain was refused";
+            case AMOUNT_TOO_PRECISE -> "The amount has more decimals than its currency allows";
+            case API_KEY_NOT_FOUND -> "API key not found";
+            case API_KEY_REVOKED -> "The API key is revoked";
         };
     }
 
@@ -157,6 +163,27 @@ public final class Responses
         return error(alloc, status, List.of(message));
     }
 
+    /** @return an error response in {@code endpoint}'s shape: its dialect's ({@link DialectEndpoint}), else Cashful's. */
+    static FullHttpResponse error(final ByteBufAllocator alloc, final Endpoint endpoint, final HttpResponseStatus status,
+        final List<String> messages)
+    {
+        if (!(endpoint instanceof DialectEndpoint dialect))
+        {
+            return error(alloc, status, messages);
+        }
+        final ByteBuf body = alloc.buffer(128);
+        try (JsonGenerator json = Json.generator(body))
+        {
+            dialect.writeError(json, status, messages);
+        }
+        catch (final IOException ex)
+        {
+            body.release();
+            throw new UncheckedIOException(ex);
+        }
+        return response(status, body);
+    }
+
     /**
      * @return the response for a command that has been applied and journaled, or a query answered: the endpoint's body
      *         and success status, or the refusal in the error shape; with the deployment's ids.
@@ -177,7 +204,8 @@ public final class Responses
         if (result != ResultCode.OK)
         {
             final String message = result == null ? null : endpoint.refusalMessage(result, event, ids);
-            final FullHttpResponse response = error(alloc, statusOf(result), message != null ? message : messageOf(result));
+            final HttpResponseStatus status = endpoint instanceof DialectEndpoint dialect ? dialect.refusalStatus(result) : statusOf(result);
+            final FullHttpResponse response = error(alloc, endpoint, status, List.of(message != null ? message : messageOf(result)));
             if (result == null || result == ResultCode.CAPACITY_EXHAUSTED)
             {
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");

@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
     versionProvider = LedgerMain.Version.class,
     description = "In-memory payments ledger serving a Cashful-compatible wallet HTTP API.",
     subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class, KeyCommand.class, ReplayCommand.class, VerifyCommand.class,
-        JournalCommand.class, RepairCommand.class})
+        JournalCommand.class, RepairCommand.class, ApiKeyCommand.class})
 public final class LedgerMain
 {
     /** Merchant the demo token {@code serve} prints is issued for. */

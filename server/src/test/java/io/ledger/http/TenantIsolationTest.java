@@ -68,8 +68,12 @@ class TenantIsolationTest
                 + java.time.Instant.now().plusSeconds(3_600) + "\"}}")));
             final String gift = idOf(created(server.post("/api/canary/customers/" + a1 + "/gift-balances", A,
                 "{\"amount\":50,\"currency\":\"ZAR\",\"description\":\"secret-gift\"}")));
+            final Map<String, Object> keyOfA = TestJson.object(created(server.post("/api/canary/api-keys", A,
+                "{\"dialect\":\"paywall\",\"currency\":\"ZAR\",\"name\":\"secret-key-name\"}")).body());
+            final String walletOfA = PaywallDialectTest.walletOf(server, A, a1);
             secretsOfA.addAll(List.of(a1, a2, purchase, transfer, payout, method, refund, held, gift, "a1@example.com", "a2@example.com",
-                "secret-product", "secret-payout", "4242", "secret-held", "secret-reference", "secret-gift"));
+                "secret-product", "secret-payout", "4242", "secret-held", "secret-reference", "secret-gift", (String)keyOfA.get("id"),
+                (String)keyOfA.get("key"), "secret-key-name", walletOfA));
 
             final String b1 = server.createCustomer(B, "b1@example.com");
             server.payIn(B, b1, 5_000);
@@ -81,7 +85,7 @@ class TenantIsolationTest
                 "/api/canary/transfers", "/api/canary/balance", "/api/canary/balance/history", "/api/canary/payouts",
                 "/api/canary/customers?email=a1@example.com", "/api/canary/customers?search=a1", "/api/canary/purchases",
                 "/api/canary/purchases/" + purchase, "/api/canary/purchases/" + held, "/api/canary/purchases/" + purchase + "/refunds",
-                "/api/canary/customers/" + a1 + "/gift-balances");
+                "/api/canary/customers/" + a1 + "/gift-balances", "/api/canary/api-keys");
             final Map<String, String> before = view(viewsOfA);
 
             // Reads of A's entities: 404.
@@ -96,6 +100,8 @@ class TenantIsolationTest
             notFound(attempt("GET", "/api/canary/purchases/" + held, null));
             notFound(attempt("GET", "/api/canary/purchases/" + purchase + "/refunds", null));
             notFound(attempt("GET", "/api/canary/customers/" + a1 + "/gift-balances", null));
+            notFound(attempt("GET", "/api/canary/customers/" + a1 + "/paywall-wallet", null));
+            assertTrue(data(attempt("GET", "/api/canary/api-keys", null)).isEmpty(), "B lists none of A's API keys");
             assertTrue(data(attempt("GET", "/api/canary/purchases?customerId=" + a1, null)).isEmpty());
             assertTrue(data(attempt("GET", "/api/canary/purchases?externalReference=secret-reference", null)).isEmpty());
 
@@ -136,6 +142,20 @@ class TenantIsolationTest
             notFound(attempt("POST", "/api/canary/purchases/" + held + "/release", "{}"));
             notFound(attempt("POST", "/api/canary/purchases/" + held + "/cancel", "{}"));
             notFound(attempt("POST", "/api/canary/customers/" + a1 + "/gift-balances", "{\"amount\":1,\"currency\":\"ZAR\"}"));
+            notFound(attempt("POST", "/api/canary/api-keys/" + keyOfA.get("id") + "/revoke", "{}"));
+            notFound(attempt("POST", "/api/canary/api-keys", "{\"dialect\":\"masumi\",\"currency\":\"ZAR\",\"customerId\":\"" + a1 + "\"}"));
+            // B's own Paywall key cannot buy from A's wallet, and A's key id with B's key text is no key at all
+            final Map<String, Object> keyOfB = TestJson.object(created(server.post("/api/canary/api-keys", B,
+                "{\"dialect\":\"paywall\",\"currency\":\"ZAR\"}")).body());
+            final String paywallBody = "{\"Id\":\"" + walletOfA + "\",\"Amount\":1,\"ExternalReference\":\"secret-reference\"}";
+            exercised.add(Endpoints.route("paywall_purchase"));
+            final HttpResponse<String> foreignWallet = PaywallDialectTest.paywall(server,
+                new PaywallDialectTest.Key((String)keyOfB.get("id"), (String)keyOfB.get("key")), paywallBody);
+            assertEquals(400, foreignWallet.statusCode(), foreignWallet.body());
+            assertTrue(foreignWallet.body().contains("Wallet not found"), foreignWallet.body());
+            assertNoSecretOfA(foreignWallet);
+            assertEquals(401, PaywallDialectTest.paywall(server, new PaywallDialectTest.Key((String)keyOfA.get("id"), (String)keyOfB.get("key")),
+                paywallBody).statusCode());
             notFound(attempt("POST", "/api/canary/transfers",
                 "{\"fromCustomerId\":\"" + b1 + "\",\"toCustomerId\":\"" + a1 + "\",\"amount\":1,\"currency\":\"ZAR\"}"));
             assertEquals(402, attempt("POST", "/api/canary/payouts", "{\"amount\":100,\"currency\":\"ZAR\",\"metadata\":{}}").statusCode(),

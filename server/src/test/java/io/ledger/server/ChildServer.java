@@ -267,6 +267,13 @@ final class ChildServer
         Response request(final String method, final String path, final String token, final String body, final String idempotencyKey)
             throws IOException
         {
+            return request(method, path, token, body, idempotencyKey, Map.of());
+        }
+
+        /** As above, with more header fields (a dialect's API key headers, issue 15). */
+        Response request(final String method, final String path, final String token, final String body, final String idempotencyKey,
+            final Map<String, String> moreHeaders) throws IOException
+        {
             if (socket == null)
             {
                 final Socket connecting = new Socket();
@@ -303,6 +310,7 @@ final class ChildServer
                 {
                     head.append("Idempotency-Key: ").append(idempotencyKey).append("\r\n");
                 }
+                moreHeaders.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
                 head.append("Content-Length: ").append(content.length).append("\r\n\r\n");
                 out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
                 out.write(content);

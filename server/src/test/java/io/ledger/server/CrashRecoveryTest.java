@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
@@ -45,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Black-box crash recovery: the real server runs as a child JVM ({@code LedgerMain serve}, the launcher's
  * {@code config/jvm.options}), 8 clients buy (and, with transfers on, move money between customers) concurrently,
  * some purchases escrowed (held for the merchant, released an hour later: after the test), some spending the gift
- * balance each customer was given at the start, and some of each client's purchases partly refunded,
+ * balance each customer was given at the start, some of each client's purchases partly refunded, and one in eight
+ * made through the Paywall dialect (a merchant's API key, the wallet GUID, an amount in major units: issue 15),
  * the child is killed with SIGKILL at a random moment, restarted on the same data directory, and every balance is
  * checked against what the clients were told. Repeated {@code -Dledger.crash.rounds} times (default 5), expectations
  * accumulating across rounds. Every incarnation snapshots every few hundred commands and every second, so kills land
@@ -134,6 +136,8 @@ class CrashRecoveryTest
     private static final int HOLD = 2;
     /** A refund of part of one of the thread's own acknowledged purchases: the merchant's money back to the customer. */
     private static final int REFUND = 3;
+    /** The Paywall dialect's purchase route (issue 15): one client choice in eight is a purchase through it. */
+    private static final String PAYWALL_PATH = "/api/v1/Wallet/purchase";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tempDir;
@@ -231,15 +235,16 @@ class CrashRecoveryTest
         assertTrue(model.ackedHolds > 0, () -> context("no escrowed purchase was acknowledged in any round"));
         assertTrue(model.ackedRefunds > 0, () -> context("no refund was acknowledged in any round"));
         assertTrue(model.ackedGiftPurchases > 0, () -> context("no purchase spent a gift balance in any round"));
+        assertTrue(model.ackedPaywallPurchases > 0, () -> context("no Paywall purchase was acknowledged in any round"));
         if (SNAPSHOTS && ROUNDS >= 3)
         {
             assertTrue(model.snapshotStarts > 0, () -> context("no restart loaded a snapshot: snapshots were not exercised"));
         }
 
         stopCleanlyAndRestartFromTheSnapshot(port, dataDir, tokens, model, random);
-        log("done: %d rounds, %d purchases (%d spending gifts), %d held purchases, %d refunds and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
+        log("done: %d rounds, %d purchases (%d spending gifts, %d through Paywall), %d held purchases, %d refunds and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
                 + "snapshot, %d snapshots being written when killed, in %d ms",
-            ROUNDS, model.ackedPurchases, model.ackedGiftPurchases, model.ackedHolds, model.ackedRefunds, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
+            ROUNDS, model.ackedPurchases, model.ackedGiftPurchases, model.ackedPaywallPurchases, model.ackedHolds, model.ackedRefunds, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
             model.tempSnapshotsDeleted, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStartNs));
     }
 
@@ -308,10 +313,32 @@ class CrashRecoveryTest
             payIn(port, tokens, model, customer, PAY_IN_MINOR + random.nextInt(100_000));
             giveGift(port, tokens, model, customer);
         }
+        paywallKeys(port, tokens, model);
         model.lastSeenBalance = new AtomicLongArray(model.customers.size());
         for (final Customer customer : model.customers)
         {
             model.lastSeenBalance.set(customer.index, customer.expected);
+        }
+    }
+
+    /** A Paywall key per merchant, and every customer's wallet GUID: the dialect's traffic in the load (issue 15). */
+    private void paywallKeys(final int port, final String[] tokens, final Model model) throws IOException
+    {
+        try (HttpConnection http = new HttpConnection(port))
+        {
+            for (int m = 0; m < MERCHANTS.length; m++)
+            {
+                final Response key = http.request("POST", "/api/canary/api-keys", tokens[m], "{\"dialect\":\"paywall\",\"currency\":\"" + CURRENCY + "\"}");
+                assertEquals(201, key.status(), () -> context("paywall key: " + key));
+                model.paywallKeys.add(Map.of("apikeypublic", key.field("key"), "apiclientpublic", key.field("id")));
+                model.journaledKnown++;
+            }
+            for (final Customer customer : model.customers)
+            {
+                final Response wallet = http.request("GET", "/api/canary/customers/" + customer.id + "/paywall-wallet", tokens[customer.merchant], null);
+                assertEquals(200, wallet.status(), () -> context("paywall wallet: " + wallet));
+                customer.wallet = wallet.field("walletId");
+            }
         }
     }
 
@@ -400,6 +427,7 @@ class CrashRecoveryTest
             result.notSent += thread.notSent;
             result.timeouts += thread.timeouts;
             result.giftPurchases += thread.giftPurchases;
+            result.paywallPurchases += thread.paywallPurchases;
         }
         assertTrue(unexpected.isEmpty(), () -> context("unexpected replies under load: " + List.copyOf(unexpected)));
         return result;
@@ -886,6 +914,8 @@ class CrashRecoveryTest
         final int index;
         final int merchant;
         final String id;
+        /** The customer's wallet GUID for the Paywall dialect (issue 15). */
+        String wallet;
         long paidIn;
         /**
          * The money every acknowledged command and every in-flight one found applied add up to: cash and unspent gift
@@ -908,6 +938,8 @@ class CrashRecoveryTest
     private static final class Model
     {
         final List<Customer> customers = new ArrayList<>();
+        /** Each merchant's Paywall key headers ({@code apikeypublic}, {@code apiclientpublic}). */
+        final List<Map<String, String>> paywallKeys = new ArrayList<>();
         final long[] paidIn = new long[MERCHANTS.length];
         /** No payouts are made by this test; kept so the invariant reads as stated. */
         final long[] paidOut = new long[MERCHANTS.length];
@@ -925,6 +957,7 @@ class CrashRecoveryTest
         long ackedHolds;
         long ackedRefunds;
         long ackedGiftPurchases;
+        long ackedPaywallPurchases;
         long refused;
         long unknownCommands;
         long lastReplayed;
@@ -975,6 +1008,7 @@ class CrashRecoveryTest
                 }
             }
             ackedGiftPurchases += round.giftPurchases;
+            ackedPaywallPurchases += round.paywallPurchases;
             journaledKnown += round.acked.size() + round.refused;
             refused += round.refused;
             unknownCommands += round.unknown.size();
@@ -995,6 +1029,8 @@ class CrashRecoveryTest
         long timeouts;
         /** Acknowledged purchases that spent gift balances. */
         long giftPurchases;
+        /** Acknowledged purchases through the Paywall dialect. */
+        long paywallPurchases;
     }
 
     /** Buys and transfers for one merchant's customers on one keep-alive connection until stopped. */
@@ -1015,6 +1051,7 @@ class CrashRecoveryTest
         long notSent;
         long timeouts;
         long giftPurchases;
+        long paywallPurchases;
 
         /** An acknowledged purchase: its id, its customer's index and what a refund may return (the part paid in cash). */
         private record Bought(String id, int customer, long amount)
@@ -1073,6 +1110,14 @@ class CrashRecoveryTest
                         body = "{\"fromCustomerId\":\"" + model.customers.get(from).id + "\",\"toCustomerId\":\""
                             + model.customers.get(to).id + "\",\"amount\":" + amount + ",\"currency\":\"" + CURRENCY + "\"}";
                     }
+                    else if (choice == 7)
+                    {
+                        // a Paywall purchase (issue 15): the same purchase through the other dialect, in major units
+                        item = new Item(PURCHASE, from, -1, amount);
+                        path = PAYWALL_PATH;
+                        body = "{\"Id\":\"" + model.customers.get(from).wallet + "\",\"Amount\":" + amount / 100 + "." + String.format(Locale.ROOT, "%02d", amount % 100)
+                            + ",\"Description\":\"crash\",\"ExternalReference\":\"" + getName() + "-" + Long.toHexString(random.nextLong()) + "\"}";
+                    }
                     else
                     {
                         item = new Item(PURCHASE, from, -1, amount);
@@ -1084,7 +1129,9 @@ class CrashRecoveryTest
                     final Response response;
                     try
                     {
-                        response = http.request("POST", path, token, body);
+                        response = path.equals(PAYWALL_PATH)
+                            ? http.request("POST", path, null, body, null, model.paywallKeys.get(merchant))
+                            : http.request("POST", path, token, body);
                     }
                     catch (final NotSentException ex)
                     {
@@ -1101,7 +1148,14 @@ class CrashRecoveryTest
                         unknown.add(item);
                         continue;
                     }
-                    record(item, response);
+                    if (path.equals(PAYWALL_PATH))
+                    {
+                        recordPaywall(item, response);
+                    }
+                    else
+                    {
+                        record(item, response);
+                    }
                 }
             }
             catch (final RuntimeException | Error ex)
@@ -1118,6 +1172,25 @@ class CrashRecoveryTest
                 return Math.max(1, lastSeen - 100 + random.nextInt(201));
             }
             return 1 + random.nextInt(AMOUNT_MINOR_MAX);
+        }
+
+        /** A Paywall purchase's answer: 200 with the envelope (the wallet's balance after it), or 400 for insufficient funds. */
+        private void recordPaywall(final Item item, final Response response)
+        {
+            if (response.status() == 200 && response.body().contains("\"IsSuccess\":true")
+                && response.body().contains("\"WalletId\":\"" + model.customers.get(item.from).wallet + "\""))
+            {
+                paywallPurchases++;
+                acked.add(item);
+            }
+            else if (response.status() == 400 && response.body().contains("Insufficient wallet balance"))
+            {
+                refused++;
+            }
+            else
+            {
+                unexpected.add(item + " answered " + response);
+            }
         }
 
         private void record(final Item item, final Response response)

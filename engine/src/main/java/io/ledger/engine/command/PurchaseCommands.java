@@ -89,7 +89,8 @@ public final class PurchaseCommands
         table.register(CommandType.PURCHASE, this::purchase);
     }
 
-    private void purchase(final CommandEvent event, final long timeMs)
+    /** Applies a {@link CommandType#PURCHASE}, or a dialect's purchase once its merchant is known (package-private for them). */
+    void purchase(final CommandEvent event, final long timeMs)
     {
         if (event.get(QUANTITY) < 0)
         {

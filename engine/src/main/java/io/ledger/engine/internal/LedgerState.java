@@ -31,6 +31,7 @@ public final class LedgerState
     private final PurchaseBook purchases;
     private final GiftBook gifts = new GiftBook();
     private final Deadlines deadlines = new Deadlines();
+    private final ApiKeyBook apiKeys = new ApiKeyBook();
     private final List<SnapshotPart> parts;
 
     /**
@@ -45,7 +46,7 @@ public final class LedgerState
         texts = new TextArena(historyTextBytesInitial);
         purchases = new PurchaseBook(entries, texts, customers, merchants, historyEntriesInitial);
         parts = List.of(counters, merchants, customers, accounts, paymentMethods, idempotency, entries, texts, deployment, purchases,
-            gifts, deadlines);
+            gifts, deadlines, apiKeys);
     }
 
     /**
@@ -138,5 +139,10 @@ public final class LedgerState
     public Deadlines deadlines()
     {
         return deadlines;
+    }
+
+    public ApiKeyBook apiKeys()
+    {
+        return apiKeys;
     }
 }

@@ -51,8 +51,10 @@ public final class SnapshotTags
     public static final int PURCHASES = 24;
     /** GiftBook: every gift balance (written only when there is one). */
     public static final int GIFT_BALANCE_RECORDS = 25;
+    /** ApiKeyBook: every API key, as its hash (issue 15; written only when there is one). */
+    public static final int API_KEYS = 26;
     /** The largest tag this version knows; a larger one is refused (a newer version's state must not be lost). */
-    public static final int MAX = 25;
+    public static final int MAX = 26;
 
     private SnapshotTags()
     {

@@ -95,6 +95,8 @@ public final class Endpoints
         TransferEndpoints.register(table);
         PayoutEndpoints.register(table);
         BatchEndpoints.register(table);
+        ApiKeyEndpoints.register(table);
+        PaywallEndpoints.register(table);
         ROUTES = Collections.unmodifiableList(table.routes);
         BY_INDEX = table.endpoints.toArray(new Endpoint[0]);
         ROUTER = new Router(ROUTES);

@@ -53,12 +53,15 @@ public final class Request
         this.content = content;
         this.params = params;
         draft.type(route.command());
-        draft.text(Field.MERCHANT_ID, merchantId);
+        if (merchantId != null) // null: a dialect's route, whose merchant the ledger finds by the API key
+        {
+            draft.text(Field.MERCHANT_ID, merchantId);
+            QueryParser.merchant(params, merchantId, problem);
+        }
         if (route.pathField() != null)
         {
             draft.set(route.pathField(), pathKey);
         }
-        QueryParser.merchant(params, merchantId, problem);
     }
 
     /** Ends the request's body walk, if one is still open (an endpoint that threw). */

@@ -73,6 +73,11 @@ public final class Rules
     {
     }
 
+    /** The 415 of a route that takes a JSON body. */
+    public static final String NOT_JSON = "Content-Type must be application/json, in UTF-8 if a charset is given";
+    /** The 503 of a full ring. */
+    public static final String AT_CAPACITY = "The ledger is at capacity; retry shortly";
+
     /** @return the packed currency, or {@link Currencies#NONE} when {@code code} is not an ISO 4217 code. */
     public static int currency(final String code)
     {
@@ -86,6 +91,7 @@ public final class Rules
         {
             case PAYMENT_METHOD -> PAYMENT_METHOD_NOT_FOUND;
             case PURCHASE -> PURCHASE_NOT_FOUND;
+            case API_KEY -> "API key not found";
             default -> CUSTOMER_NOT_FOUND;
         };
     }
