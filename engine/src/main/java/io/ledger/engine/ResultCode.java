@@ -18,6 +18,14 @@ public enum ResultCode
     INVALID_DEADLINE(103),
     /** A cashback above the purchase's amount, or not a positive amount or share. */
     INVALID_CASHBACK(104),
+    // issue 19: reads as of a moment ({@code TO_MS} on balance reads and a customer's history)
+    /**
+     * The moment asked for is before the ledger's history begins (the creation of its first customer, before which no
+     * balance existed; the history is kept whole, so this is the only limit of its reach).
+     */
+    AT_BEFORE_HISTORY(125),
+    /** The moment asked for is after the query's own time: a balance there could still change. */
+    AT_IN_FUTURE(126),
 
     CUSTOMER_NOT_FOUND(200),
     COUNTERPARTY_NOT_FOUND(201),

@@ -20,6 +20,11 @@ import io.ledger.engine.internal.PurchaseBook;
  * else the ledger's default. A customer's read also says what its unexpired gift balances in that currency hold (or
  * that it never had one); a merchant's, what escrowed purchases hold for it ({@code pending}).
  *
+ * <p>With {@code TO_MS} (issue 19, {@link AsOf}): the balance after the account's last entry at or before that time,
+ * from its history's {@code balanceAfter}. A customer created after that time is {@code CUSTOMER_NOT_FOUND}, as it was
+ * then. What the history does not date is not reported as of a moment: a customer's gift balances ({@code
+ * giftTotalMinor} -1) and a merchant's held money ({@code pendingMinor} 0; the adapter leaves {@code pending} out).
+ *
  * <p>Single-threaded: ledger thread only. Allocation-free.
  */
 public final class BalanceQueries
@@ -61,9 +66,32 @@ public final class BalanceQueries
             event.result(ResultCode.CUSTOMER_NOT_FOUND);
             return;
         }
-        final int currency = currencyOrFirst(event, accounts.customerFirstCurrency(key));
-        final long balance = accounts.customerBalance(key, currency);
+        final long atMs = AsOf.moment(event, timeMs, merchants);
+        if (atMs == AsOf.REFUSED)
+        {
+            return;
+        }
         final CustomerRecord customer = customers.get(key);
+        final int currency = currencyOrFirst(event, accounts.customerFirstCurrency(key));
+        if (atMs != AsOf.NOW)
+        {
+            if (atMs < customer.createdAtMs())
+            {
+                event.result(ResultCode.CUSTOMER_NOT_FOUND);
+                return;
+            }
+            final int entry = newestIn(AsOf.atOrBefore(entries, accounts.customerLastEntry(key), atMs), currency);
+            event.customer(customer);
+            event.resultCurrency(currency);
+            event.accountUpdatedAtMs(entry < 0 ? customer.createdAtMs() : entries.timestampMs(entry));
+            final long balance = entry < 0 ? 0 : entries.balanceAfterMinor(entry);
+            event.balances(balance, balance);
+            event.giftTotalMinor(-1);
+            event.resultKey(key);
+            event.result(ResultCode.OK);
+            return;
+        }
+        final long balance = accounts.customerBalance(key, currency);
         event.customer(customer);
         event.resultCurrency(currency);
         event.accountUpdatedAtMs(lastMovement(accounts.customerLastEntry(key), currency, customer.createdAtMs()));
@@ -79,9 +107,27 @@ public final class BalanceQueries
      */
     private void merchantBalance(final CommandEvent event, final long timeMs)
     {
+        final long atMs = AsOf.moment(event, timeMs, merchants);
+        if (atMs == AsOf.REFUSED)
+        {
+            return;
+        }
         final int merchant = merchants.find(event);
         final int currency = currencyOrFirst(event, accounts.merchantFirstCurrency(merchant));
         event.resultCurrency(currency);
+        if (atMs != AsOf.NOW)
+        {
+            final int entry = merchant < 0 ? -1 : newestIn(AsOf.atOrBefore(entries, accounts.merchantLastEntry(merchant), atMs), currency);
+            final long createdAtMs = merchant < 0 ? atMs : Math.min(atMs, merchants.book(merchant).createdAtMs());
+            event.accountCreatedAtMs(createdAtMs);
+            event.accountUpdatedAtMs(entry < 0 ? createdAtMs : entries.timestampMs(entry));
+            final long balance = entry < 0 ? 0 : entries.balanceAfterMinor(entry);
+            event.pendingMinor(0);
+            event.resultKey(merchant);
+            event.balances(balance, balance);
+            event.result(ResultCode.OK);
+            return;
+        }
         if (merchant >= 0)
         {
             final long createdAtMs = merchants.book(merchant).createdAtMs();
@@ -109,13 +155,20 @@ public final class BalanceQueries
     /** @return the time of the newest entry in {@code currency} walking back from {@code lastEntry}, else {@code fallbackMs}. */
     private long lastMovement(final int lastEntry, final int currency, final long fallbackMs)
     {
+        final int entry = newestIn(lastEntry, currency);
+        return entry < 0 ? fallbackMs : entries.timestampMs(entry);
+    }
+
+    /** @return the newest entry in {@code currency} walking back from {@code lastEntry} (itself included), or -1. */
+    private int newestIn(final int lastEntry, final int currency)
+    {
         for (int entry = lastEntry; entry >= 0; entry = entries.previousOfAccount(entry))
         {
             if (entries.currency(entry) == currency)
             {
-                return entries.timestampMs(entry);
+                return entry;
             }
         }
-        return fallbackMs;
+        return -1;
     }
 }
