@@ -125,6 +125,32 @@ class LedgerAsOfTest
     }
 
     @Test
+    void shouldAnswerWhatEscrowedPurchasesHeldForTheMerchantAtTheMoment()
+    {
+        w.nowMs = T0 + 200;
+        final long first = w.heldPurchase(M, alice, 1_000, T0 + 100_000, T0 + 50_000).resultKey();
+        w.nowMs = T0 + 210;
+        final long second = w.heldPurchase(M, alice, 500, T0 + 100_000, T0 + 50_000).resultKey();
+        w.nowMs = T0 + 300;
+        assertEquals(ResultCode.OK, w.release(M, first).result());
+        w.nowMs = T0 + 400;
+        assertEquals(ResultCode.OK, w.cancel(M, second).result());
+        w.nowMs = T0 + 450;
+        assertEquals(ResultCode.OK, w.refund(M, first, 100).result()); // the released purchase's record changes again
+        w.nowMs = T0 + 1_000;
+        assertEquals(0, pendingAt(T0 + 199));
+        assertEquals(1_000, pendingAt(T0 + 200));
+        assertEquals(1_500, pendingAt(T0 + 210));
+        assertEquals(4_000, w.event.balanceAfterMinor(), "available: held money is not the merchant's yet");
+        assertEquals(500, pendingAt(T0 + 300));
+        assertEquals(5_000, w.event.balanceAfterMinor());
+        assertEquals(0, pendingAt(T0 + 400));
+        assertEquals(0, pendingAt(T0 + 450));
+        assertEquals(4_900, w.event.balanceAfterMinor());
+        assertEquals(w.merchantPending(M), pendingAt(T0 + 999));
+    }
+
+    @Test
     void shouldListTheHistoryAsItStoodAtTheMoment()
     {
         assertEquals(List.of(), transactionsUntil(T0 + 19));
@@ -197,6 +223,12 @@ class LedgerAsOfTest
     {
         w.apply(CommandType.GET_MERCHANT_BALANCE, merchant, e -> e.set(Field.CURRENCY, ZAR).set(Field.TO_MS, atMs));
         return w.event.result() == ResultCode.OK ? w.event.balanceAfterMinor() : Long.MIN_VALUE;
+    }
+
+    private long pendingAt(final long atMs)
+    {
+        assertEquals(0, merchantAt(M, atMs) == Long.MIN_VALUE ? 1 : 0, "answered");
+        return w.event.pendingMinor();
     }
 
     /** The {@code balanceAfter} of each row of alice's history until {@code untilMs}, newest first. */

@@ -7,6 +7,9 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Currencies;
 import io.ledger.engine.CustomerRecord;
+import io.ledger.engine.EntryType;
+import io.ledger.engine.PurchaseRecord;
+import io.ledger.engine.PurchaseStatus;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.internal.Accounts;
 import io.ledger.engine.internal.CustomerBook;
@@ -14,6 +17,7 @@ import io.ledger.engine.internal.EntryLog;
 import io.ledger.engine.internal.LedgerState;
 import io.ledger.engine.internal.MerchantBooks;
 import io.ledger.engine.internal.PurchaseBook;
+import org.agrona.collections.LongArrayList;
 
 /**
  * Balance reads: a customer's and the merchant's own, in the currency asked for, else the account's first currency,
@@ -23,7 +27,8 @@ import io.ledger.engine.internal.PurchaseBook;
  * <p>With {@code TO_MS} (issue 19, {@link AsOf}): the balance after the account's last entry at or before that time,
  * from its history's {@code balanceAfter}. A customer created after that time is {@code CUSTOMER_NOT_FOUND}, as it was
  * then. What the history does not date is not reported as of a moment: a customer's gift balances ({@code
- * giftTotalMinor} -1) and a merchant's held money ({@code pendingMinor} 0; the adapter leaves {@code pending} out).
+ * giftTotalMinor} -1). A merchant's held money then is derived from its dated releases and its escrowed purchases'
+ * records ({@link #pendingAt}).
  *
  * <p>Single-threaded: ledger thread only. Allocation-free.
  */
@@ -122,7 +127,7 @@ public final class BalanceQueries
             event.accountCreatedAtMs(createdAtMs);
             event.accountUpdatedAtMs(entry < 0 ? createdAtMs : entries.timestampMs(entry));
             final long balance = entry < 0 ? 0 : entries.balanceAfterMinor(entry);
-            event.pendingMinor(0);
+            event.pendingMinor(merchant < 0 ? 0 : pendingAt(merchant, currency, atMs));
             event.resultKey(merchant);
             event.balances(balance, balance);
             event.result(ResultCode.OK);
@@ -144,6 +149,43 @@ public final class BalanceQueries
         event.resultKey(merchant);
         event.balances(balance, balance);
         event.result(ResultCode.OK);
+    }
+
+    /**
+     * What escrowed purchases held for the merchant at {@code atMs}: what they hold now, less the holds made since, plus
+     * the holds resolved since (a release is a merchant entry, dated; a cancelled purchase's record is dated by its
+     * cancel, since nothing changes it afterwards). Walks the merchant's entries newer than {@code atMs} and its purchase
+     * records.
+     */
+    private long pendingAt(final int merchant, final int currency, final long atMs)
+    {
+        long pending = purchases.pendingMinor(merchant, currency);
+        for (int entry = accounts.merchantLastEntry(merchant); entry >= 0 && entries.timestampMs(entry) > atMs;
+            entry = entries.previousOfAccount(entry))
+        {
+            if (entries.type(entry) == EntryType.ESCROW_RELEASE && entries.currency(entry) == currency)
+            {
+                pending += entries.amountMinor(entry);
+            }
+        }
+        final LongArrayList keys = purchases.recordKeys(merchant);
+        for (int i = 0, size = keys.size(); i < size; i++)
+        {
+            final PurchaseRecord purchase = purchases.record(keys.getLong(i));
+            if (!purchase.escrowed() || purchase.currency() != currency)
+            {
+                continue;
+            }
+            if (purchase.createdAtMs() > atMs)
+            {
+                pending -= purchase.amountMinor();
+            }
+            if (purchase.status() == PurchaseStatus.CANCELLED && purchase.updatedAtMs() > atMs)
+            {
+                pending += purchase.amountMinor();
+            }
+        }
+        return pending;
     }
 
     private int currencyOrFirst(final CommandEvent event, final int firstCurrency)

@@ -125,7 +125,7 @@ final class BalanceEndpoints
 
     /**
      * {@code GET /api/canary/balance[?currency=][&at=]}: {@code MerchantBalanceResponseDto}; with {@code at} as of that
-     * moment (issue 19), {@code amount} and {@code available} the merchant's own balance then, without {@code pending}.
+     * moment (issue 19).
      */
     private static final class MerchantBalance extends Endpoint
     {
@@ -208,10 +208,7 @@ final class BalanceEndpoints
         json.writeNumberField("amount", event.balanceAfterMinor() + event.pendingMinor());
         json.writeStringField("currency", currency);
         json.writeNumberField("available", event.balanceAfterMinor());
-        if (!event.has(Field.TO_MS)) // as of a moment, held money is not known (the history does not date holds)
-        {
-            json.writeNumberField("pending", event.pendingMinor());
-        }
+        json.writeNumberField("pending", event.pendingMinor());
     }
 
     /** The wording of a read as of a moment that was refused, naming the parameter; null for other refusals. */
