@@ -92,11 +92,6 @@ def build(reference, additions):
         response = doc["paths"][replacement["path"]][replacement["method"]]["responses"][replacement["status"]]
         response["content"]["application/json"]["schema"] = replacement["schema"]
 
-    for operation_id, names in additions.get("extraParameters", {}).items():
-        _, _, operation = operations[operation_id]
-        operation["parameters"] = list(operation.get("parameters", [])) + [
-            {"$ref": f"#/components/parameters/{name}"} for name in names]
-
     for path, method, operation in operations.values():
         if method == "post":
             operation["parameters"] = list(operation.get("parameters", [])) + [
