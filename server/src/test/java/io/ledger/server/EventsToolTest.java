@@ -115,6 +115,52 @@ class EventsToolTest
             "exactly the events after the id resumed from");
     }
 
+    @Test
+    void shouldFollowARunningServersJournalUntilInterrupted() throws Exception
+    {
+        server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR"));
+        try (LedgerServer running = server)
+        {
+            final String alice = id(expect("m1", "customer.created", "POST", "/api/canary/customers",
+                "{\"phoneNumber\":\"+27820000001\",\"metadata\":{}}"));
+            final StringWriter out = new StringWriter();
+            final StringWriter err = new StringWriter();
+            final CommandLine commandLine = LedgerMain.commandLine();
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            final int[] exit = {-1};
+            final Thread follower = new Thread(() -> exit[0] = commandLine.execute("events", "--data-dir", dataDir.toString(),
+                "--merchant", "m1", "--follow", "--format", "jsonl"), "events-follow-test");
+            follower.start();
+            waitFor(out, 1);
+            expect("m1", "pay_in.created", "POST", "/api/canary/customers/" + alice + "/pay-ins", "{\"amount\":700,\"currency\":\"ZAR\"}");
+            expect("m2", "customer.created", "POST", "/api/canary/customers", "{\"phoneNumber\":\"+27820000002\",\"metadata\":{}}");
+            expect("m1", "customer.updated", "PATCH", "/api/canary/customers/" + alice, "{\"name\":\"Alice\",\"metadata\":{}}");
+            waitFor(out, 3);
+            follower.interrupt();
+            follower.join(10_000);
+            assertFalse(follower.isAlive());
+            assertEquals(0, exit[0], err.toString());
+            final List<String> lines = List.of(out.toString().split("\n"));
+            assertEquals(3, lines.size(), out.toString());
+            for (int i = 0; i < 3; i++)
+            {
+                assertTrue(lines.get(i).contains("\"event\":\"" + expectedTypesM1.get(i) + "\""), lines.get(i));
+                assertTrue(lines.get(i).endsWith(",\"data\":" + expectedM1.get(i) + "}"), lines.get(i));
+            }
+        }
+    }
+
+    private static void waitFor(final StringWriter out, final int lines) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (out.toString().split("\n").length < lines || out.toString().isEmpty())
+        {
+            assertTrue(System.nanoTime() < deadline, "waited for " + lines + " events: " + out);
+            Thread.sleep(20);
+        }
+    }
+
     /** @return the events the tool prints as SSE, each {id, event, data}. */
     private List<String[]> events(final String... filters) throws IOException
     {

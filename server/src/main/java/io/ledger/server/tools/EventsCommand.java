@@ -14,6 +14,7 @@ import io.ledger.engine.Ledger;
 import io.ledger.http.endpoint.LedgerEvents;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.JournalCorruptException;
+import io.ledger.journal.JournalTail;
 import io.ledger.journal.NewerFormatException;
 import io.ledger.server.tools.JournalTool.ToolException;
 import picocli.CommandLine.Command;
@@ -52,6 +53,8 @@ public final class EventsCommand implements Callable<Integer>
     }
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final long POLL_COMMANDS_MAX = 4096;
+    private static final long FOLLOW_POLL_MS = 100;
 
     @Spec
     CommandSpec spec;
@@ -73,6 +76,12 @@ public final class EventsCommand implements Callable<Integer>
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "sse", description = "sse or jsonl. Default: ${DEFAULT-VALUE}.")
     Format format;
 
+    @Option(
+        names = "--follow",
+        description = "After the journal's end, keep reading as a running server appends, printing each event once its record is "
+            + "in the journal (in fsync mode possibly before its sync), until interrupted (Ctrl-C).")
+    boolean follow;
+
     @Mixin
     JournalTool.DefaultCurrencyOption defaultCurrency = new JournalTool.DefaultCurrencyOption();
 
@@ -93,7 +102,7 @@ public final class EventsCommand implements Callable<Integer>
                 final Progress progress = new Progress(spec.commandLine().getErr(), Progress.stderrIsTerminal());
                 progress.total(journal.recordCount());
                 final long[] applied = {0};
-                journal.replay((index, event) ->
+                final ChronicleJournal.RecordVisitor visitor = (index, event) ->
                 {
                     ledger.apply(event);
                     progress.tick(++applied[0]);
@@ -108,7 +117,15 @@ public final class EventsCommand implements Callable<Integer>
                         printed[0]++;
                     }
                     return true;
-                });
+                };
+                try (JournalTail tail = journal.tail(-1, 0))
+                {
+                    readAll(tail, visitor, out);
+                    if (!follow)
+                    {
+                        tail.finish();
+                    }
+                }
                 progress.done();
             }
             catch (final JournalCorruptException | NewerFormatException | IllegalStateException ex)
@@ -123,6 +140,32 @@ public final class EventsCommand implements Callable<Integer>
         catch (final ToolException ex)
         {
             return JournalTool.fail(spec, ex);
+        }
+    }
+
+    /** Reads to the journal's end; with {@code --follow}, then waits for more every 100 ms until interrupted. */
+    private void readAll(final JournalTail tail, final ChronicleJournal.RecordVisitor visitor, final PrintWriter out)
+    {
+        while (true)
+        {
+            if (tail.poll(visitor, POLL_COMMANDS_MAX) > 0)
+            {
+                continue;
+            }
+            if (!follow)
+            {
+                return;
+            }
+            out.flush();
+            try
+            {
+                Thread.sleep(FOLLOW_POLL_MS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
