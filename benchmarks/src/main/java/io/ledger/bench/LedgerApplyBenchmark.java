@@ -67,6 +67,7 @@ public class LedgerApplyBenchmark
     private final CommandEvent transfer = new CommandEvent();
     private final CommandEvent payout = new CommandEvent();
     private final CommandEvent balance = new CommandEvent();
+    private final CommandEvent balanceAsOf = new CommandEvent();
     private final CommandEvent transactions = new CommandEvent();
     private final CommandEvent keyed = new CommandEvent();
     private static final int KEY_DIGITS = 16;
@@ -94,6 +95,8 @@ public class LedgerApplyBenchmark
             .text(Field.MERCHANT_ID, Population.MERCHANT_ID).text(Field.BANK_ACCOUNT, "ZA-0000-1234")
             .text(Field.DESCRIPTION, "weekly settlement").text(Field.METADATA_JSON, "{\"batch\":7}");
         balance.type(CommandType.GET_CUSTOMER_BALANCE).text(Field.MERCHANT_ID, Population.MERCHANT_ID);
+        balanceAsOf.type(CommandType.GET_CUSTOMER_BALANCE).text(Field.MERCHANT_ID, Population.MERCHANT_ID)
+            .set(Field.TO_MS, Population.TIMESTAMP_MS);
         transactions.type(CommandType.LIST_CUSTOMER_TRANSACTIONS).text(Field.MERCHANT_ID, Population.MERCHANT_ID).page(10, 0);
         Population.purchase(keyed, 0, Population.PURCHASE_MINOR).text(Field.IDEMPOTENCY_KEY, "key-0000000000000000");
         for (int i = 0; i < spareLedgers; i++)
@@ -174,6 +177,19 @@ public class LedgerApplyBenchmark
     {
         issuedOk += BATCH;
         return applyBatch(balance, false);
+    }
+
+    /**
+     * A balance as of a moment (issue 19's {@code ?at=}): the population's own moment, so the walk passes no newer entry;
+     * what it adds to {@link #customerBalance} is the moment's checks and the walk's first step (and, under -prof gc, that
+     * it allocates nothing).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long customerBalanceAsOf()
+    {
+        issuedOk += BATCH;
+        return applyBatch(balanceAsOf, false);
     }
 
     /** A page of 10 history rows (each customer has its pay-in at least). */

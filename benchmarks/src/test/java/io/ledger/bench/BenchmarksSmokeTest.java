@@ -33,6 +33,7 @@ class BenchmarksSmokeTest
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.transfer", 1),
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.payout", 1),
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.customerBalance", 1),
+        Map.entry("io.ledger.bench.LedgerApplyBenchmark.customerBalanceAsOf", 1),
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.customerTransactions", 1),
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.purchaseWithIdempotencyKey", 1),
         Map.entry("io.ledger.bench.PipelineBenchmark.publishAndAwaitReplies", 6),

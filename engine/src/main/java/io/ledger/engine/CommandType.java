@@ -134,12 +134,17 @@ public enum CommandType
         EXTERNAL_REFERENCE, USE_GIFT_BALANCE, CASHBACK_UNSCALED, CASHBACK_BASIS_POINTS),
 
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
-    /** Without {@code CURRENCY}: the customer's first currency, else the ledger's default. */
-    GET_CUSTOMER_BALANCE(101, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, CURRENCY),
-    GET_MERCHANT_BALANCE(102, Mode.QUERY, MERCHANT_ID, CURRENCY),
+    /**
+     * Without {@code CURRENCY}: the customer's first currency, else the ledger's default. With {@code TO_MS} (issue 19,
+     * {@code ?at=}): the balance after the customer's last entry at or before that time.
+     */
+    GET_CUSTOMER_BALANCE(101, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, CURRENCY, TO_MS),
+    /** With {@code TO_MS} (issue 19, {@code ?at=}): the balance after the merchant's last entry at or before that time. */
+    GET_MERCHANT_BALANCE(102, Mode.QUERY, MERCHANT_ID, CURRENCY, TO_MS),
     /** {@code EMAIL} keeps the one customer with that email (ignoring case); {@code SEARCH} a substring of name, email, phone. */
     LIST_CUSTOMERS(103, Mode.QUERY, MERCHANT_ID, EMAIL, SEARCH, PAGE_LIMIT, PAGE_OFFSET),
-    LIST_CUSTOMER_TRANSACTIONS(104, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET),
+    /** With {@code TO_MS} (issue 19, {@code ?until=}): only the entries at or before that time, as the history was then. */
+    LIST_CUSTOMER_TRANSACTIONS(104, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY, PAGE_LIMIT, PAGE_OFFSET, TO_MS),
     LIST_TRANSFERS(105, Mode.QUERY, MERCHANT_ID, PAGE_LIMIT, PAGE_OFFSET),
     LIST_BALANCE_HISTORY(106, Mode.QUERY, MERCHANT_ID, FROM_MS, TO_MS, ROW_FILTER, PAGE_LIMIT, PAGE_OFFSET),
     /** {@code ROW_FILTER} {@code FILTER_NONE}: a status other than completed, which no payout has. */

@@ -63,7 +63,10 @@ public enum Field
     PAGE_OFFSET(Kind.I32, "offset", 0, null),
     /** History queries: the earliest entry time kept, inclusive. */
     FROM_MS(Kind.I64, "fromMs", Long.MIN_VALUE, null),
-    /** History queries: the latest entry time kept, inclusive. */
+    /**
+     * History queries: the latest entry time kept, inclusive. Balance reads and a customer's history (issue 19): the
+     * moment the answer is as of; present, it must be within the ledger's history and not after the query's time.
+     */
     TO_MS(Kind.I64, "toMs", Long.MAX_VALUE, null),
     /** Which rows a list keeps: one of {@code CommandEvent.FILTER_*}. */
     ROW_FILTER(Kind.I32, "filter", CommandEvent.FILTER_ALL, null),

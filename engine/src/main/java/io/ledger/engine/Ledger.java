@@ -19,12 +19,16 @@ import io.ledger.engine.command.RefundCommands;
 import io.ledger.engine.internal.Accounts;
 import io.ledger.engine.internal.CommandHandler;
 import io.ledger.engine.internal.Counters;
+import io.ledger.engine.internal.EntryLog;
 import io.ledger.engine.internal.IdempotencyStore;
 import io.ledger.engine.internal.LedgerState;
+import io.ledger.engine.internal.MerchantBooks;
 import io.ledger.engine.internal.Money;
 import io.ledger.engine.internal.SnapshotRecords;
 import io.ledger.engine.internal.StateHash;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 
 /**
  * The ledger state machine: customers per merchant, and balances per (customer, currency) and per
@@ -178,6 +182,78 @@ public final class Ledger
     public long merchantBalance(final String merchantId, final int currency)
     {
         return state.accounts().merchantBalance(state.merchants().find(merchantId), currency);
+    }
+
+    /** An account with a balance as of a moment, as {@link #accountsAt} finds it. */
+    @FunctionalInterface
+    public interface AccountSink
+    {
+        /**
+         * @param merchantId  the merchant of the account (a customer's merchant, or the merchant itself).
+         * @param customerKey the customer, or -1 for the merchant's own balance.
+         * @param currency    packed, or {@link Currencies#NONE} for a customer that had no movement by then.
+         */
+        void account(String merchantId, long customerKey, int currency);
+    }
+
+    /**
+     * Every account that existed at {@code atMs} (issue 19's export): each (customer or merchant, currency) with a history
+     * entry at or before it, in the order of their first entry, then each customer created by then without one. Read
+     * their balances then with a balance query carrying {@link Field#TO_MS}, as the API's {@code ?at=} does. Walks the
+     * history once, up to {@code atMs} (entries are in time order); allocates (for tools, not the ledger thread).
+     *
+     * @param merchantId only this merchant's accounts, or {@code null} for every merchant's.
+     */
+    public void accountsAt(final long atMs, final String merchantId, final AccountSink sink)
+    {
+        final EntryLog entries = state.entries();
+        final MerchantBooks merchants = state.merchants();
+        final int only = merchantId == null ? -1 : merchants.find(merchantId);
+        if (merchantId != null && only < 0)
+        {
+            return;
+        }
+        final LongHashSet seen = new LongHashSet();
+        final LongHashSet customersSeen = new LongHashSet();
+        for (int i = 0, size = entries.size(); i < size && entries.timestampMs(i) <= atMs; i++)
+        {
+            final boolean merchant = entries.accountKind(i) == EntryLog.ACCOUNT_MERCHANT;
+            final long key = entries.accountKey(i);
+            final int owner = merchant ? (int)key : state.customers().merchantOf(key);
+            if (only >= 0 && owner != only)
+            {
+                continue;
+            }
+            if (seen.add(Accounts.balanceKey(key, entries.currency(i)) << 1 | (merchant ? 1 : 0)))
+            {
+                sink.account(merchants.id(owner), merchant ? -1 : key, entries.currency(i));
+            }
+            if (!merchant)
+            {
+                customersSeen.add(key);
+            }
+        }
+        for (int m = only >= 0 ? only : 0, last = only >= 0 ? only : merchants.size() - 1; m <= last; m++)
+        {
+            final LongArrayList keys = merchants.book(m).customerKeys();
+            for (int c = 0; c < keys.size(); c++)
+            {
+                final long key = keys.getLong(c);
+                if (!customersSeen.contains(key) && state.customers().get(key).createdAtMs() <= atMs)
+                {
+                    sink.account(merchants.id(m), key, Currencies.NONE);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return where the history, and so a read as of a moment, begins: the creation of the ledger's first customer
+     * ({@link Long#MAX_VALUE} before it).
+     */
+    public long historyStartMs()
+    {
+        return state.merchants().size() == 0 ? Long.MAX_VALUE : state.merchants().book(0).createdAtMs();
     }
 
     /** @return the customer, or {@code null}. */

@@ -20,6 +20,14 @@ public enum ResultCode
     INVALID_CASHBACK(104),
     /** A dialect's decimal amount with more digits after the point than its currency has: never rounded (issue 15). */
     AMOUNT_TOO_PRECISE(110),
+    // issue 19: reads as of a moment ({@code TO_MS} on balance reads and a customer's history)
+    /**
+     * The moment asked for is before the ledger's history begins (the creation of its first customer, before which no
+     * balance existed; the history is kept whole, so this is the only limit of its reach).
+     */
+    AT_BEFORE_HISTORY(125),
+    /** The moment asked for is after the query's own time: a balance there could still change. */
+    AT_IN_FUTURE(126),
 
     CUSTOMER_NOT_FOUND(200),
     COUNTERPARTY_NOT_FOUND(201),

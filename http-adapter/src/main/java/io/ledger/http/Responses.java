@@ -58,8 +58,8 @@ public final class Responses
         return switch (result)
         {
             case OK -> HttpResponseStatus.OK;
-            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD, INVALID_DEADLINE, INVALID_CASHBACK, AMOUNT_TOO_PRECISE ->
-                HttpResponseStatus.BAD_REQUEST;
+            case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD, INVALID_DEADLINE, INVALID_CASHBACK, AMOUNT_TOO_PRECISE,
+                AT_BEFORE_HISTORY, AT_IN_FUTURE -> HttpResponseStatus.BAD_REQUEST;
             case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND, PURCHASE_NOT_FOUND, API_KEY_NOT_FOUND ->
                 HttpResponseStatus.NOT_FOUND;
             case DUPLICATE_EMAIL, ALREADY_INITIALIZED, EXTERNAL_REFERENCE_USED, PURCHASE_NOT_HELD, REFUND_WINDOW_CLOSED, PURCHASE_HELD,
@@ -92,6 +92,8 @@ public final class Responses
             case INVALID_DEADLINE -> "A deadline must be after the ledger's current time and at most 3650 days ahead";
             case INVALID_CASHBACK -> "cashback must be a positive amount or percentage of at most the purchase's amount";
             case PURCHASE_NOT_FOUND -> Rules.PURCHASE_NOT_FOUND;
+            case AT_BEFORE_HISTORY -> "The time asked for is before the ledger's history begins";
+            case AT_IN_FUTURE -> "The time asked for is after the ledger's current time";
             case EXTERNAL_REFERENCE_USED -> "externalReference was already used by another purchase of this customer";
             case PURCHASE_NOT_HELD -> "The purchase is not held";
             case REFUND_WINDOW_CLOSED -> "The purchase's refundable window has closed";

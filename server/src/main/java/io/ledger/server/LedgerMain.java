@@ -9,6 +9,8 @@ import io.ledger.http.auth.Secrets;
 import io.ledger.http.auth.Tokens;
 import io.ledger.server.LedgerServer.Config;
 import io.ledger.journal.JournalCorruptException;
+import io.ledger.server.tools.EventsCommand;
+import io.ledger.server.tools.ExportCommand;
 import io.ledger.server.tools.JournalCommand;
 import io.ledger.server.tools.KeyCommand;
 import io.ledger.server.tools.RepairCommand;
@@ -55,7 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
     versionProvider = LedgerMain.Version.class,
     description = "In-memory payments ledger serving a Cashful-compatible wallet HTTP API.",
     subcommands = {LedgerMain.Serve.class, LedgerMain.Token.class, KeyCommand.class, ReplayCommand.class, VerifyCommand.class,
-        JournalCommand.class, RepairCommand.class, ApiKeyCommand.class})
+        JournalCommand.class, RepairCommand.class, ApiKeyCommand.class, ExportCommand.class, EventsCommand.class})
 public final class LedgerMain
 {
     /** Merchant the demo token {@code serve} prints is issued for. */

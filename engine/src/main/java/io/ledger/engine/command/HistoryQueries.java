@@ -24,7 +24,8 @@ import io.ledger.engine.internal.TextArena;
  * History reads, newest first: a customer's entries, the merchant's own entries (by time and kind), its transfers
  * and its payouts. A page is copied into the event (rows by value, records by reference), so the reply thread never
  * reads the ledger's growing columns. Totals come from per-account counters, so an unfiltered page costs only the
- * entries it skips and returns.
+ * entries it skips and returns. A customer's history with {@code TO_MS} (issue 19, {@code ?until=}, {@link AsOf}) is the
+ * history as it stood then: the entries at or before that time, the entries newer than it walked past.
  *
  * <p>Single-threaded: ledger thread only. Allocation-free once the event's buffers are warm.
  */
@@ -61,8 +62,32 @@ public final class HistoryQueries
             event.result(ResultCode.CUSTOMER_NOT_FOUND);
             return;
         }
-        event.rowTotal(accounts.customerEntryCount(key));
-        page(event, accounts.customerLastEntry(key));
+        final long atMs = AsOf.moment(event, timeMs, merchants);
+        if (atMs == AsOf.REFUSED)
+        {
+            return;
+        }
+        if (atMs == AsOf.NOW)
+        {
+            event.rowTotal(accounts.customerEntryCount(key));
+            page(event, accounts.customerLastEntry(key));
+        }
+        else if (atMs < customers.get(key).createdAtMs())
+        {
+            event.result(ResultCode.CUSTOMER_NOT_FOUND); // not a customer yet at that time
+            return;
+        }
+        else
+        {
+            int entry = accounts.customerLastEntry(key);
+            long newer = 0;
+            for (; entry >= 0 && entries.timestampMs(entry) > atMs; entry = entries.previousOfAccount(entry))
+            {
+                newer++;
+            }
+            event.rowTotal(accounts.customerEntryCount(key) - newer);
+            page(event, entry);
+        }
         event.resultKey(key);
         event.result(ResultCode.OK);
     }

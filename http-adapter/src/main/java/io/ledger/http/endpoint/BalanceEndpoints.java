@@ -12,6 +12,7 @@ import io.ledger.engine.EntryType;
 import io.ledger.engine.Field;
 import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
+import io.ledger.engine.ResultCode;
 
 /** Balances and their history: a customer's balance and transactions, the merchant's balance and balance history. */
 final class BalanceEndpoints
@@ -28,7 +29,10 @@ final class BalanceEndpoints
             .add(new BalanceHistory());
     }
 
-    /** {@code GET /api/canary/customers/{id}/balance[?currency=]}: {@code CustomerBalanceDto}. */
+    /**
+     * {@code GET /api/canary/customers/{id}/balance[?currency=][&at=]}: {@code CustomerBalanceDto}; with {@code at} as of
+     * that moment (issue 19), without {@code giftAmount}.
+     */
     private static final class CustomerBalance extends Endpoint
     {
         CustomerBalance()
@@ -41,6 +45,13 @@ final class BalanceEndpoints
         public void parse(final Request request)
         {
             request.draft().set(Field.CURRENCY, request.queryCurrency());
+            QueryParser.asOf(request.params(), "at", request.draft(), request.problem());
+        }
+
+        @Override
+        public String refusalMessage(final ResultCode result)
+        {
+            return asOfRefusal(result, "at");
         }
 
         @Override
@@ -63,13 +74,28 @@ final class BalanceEndpoints
         }
     }
 
-    /** {@code GET /api/canary/customers/{id}/transactions}: {@code CustomerTransactionDto}s, newest first. */
+    /**
+     * {@code GET /api/canary/customers/{id}/transactions[?until=]}: {@code CustomerTransactionDto}s, newest first; with
+     * {@code until} the history as it stood at that moment (issue 19).
+     */
     private static final class CustomerTransactions extends ListEndpoint
     {
         CustomerTransactions()
         {
             super(Route.get("list_customer_transactions", "/api/canary/customers/{id}/transactions",
                 CommandType.LIST_CUSTOMER_TRANSACTIONS).pathId(Field.CUSTOMER_KEY));
+        }
+
+        @Override
+        protected void parseFilters(final Request request)
+        {
+            QueryParser.asOf(request.params(), "until", request.draft(), request.problem());
+        }
+
+        @Override
+        public String refusalMessage(final ResultCode result)
+        {
+            return asOfRefusal(result, "until");
         }
 
         /** Signed amount, the balance right after, and what made it. */
@@ -97,7 +123,10 @@ final class BalanceEndpoints
         }
     }
 
-    /** {@code GET /api/canary/balance[?currency=]}: {@code MerchantBalanceResponseDto}. */
+    /**
+     * {@code GET /api/canary/balance[?currency=][&at=]}: {@code MerchantBalanceResponseDto}; with {@code at} as of that
+     * moment (issue 19).
+     */
     private static final class MerchantBalance extends Endpoint
     {
         MerchantBalance()
@@ -109,6 +138,13 @@ final class BalanceEndpoints
         public void parse(final Request request)
         {
             request.draft().set(Field.CURRENCY, request.queryCurrency());
+            QueryParser.asOf(request.params(), "at", request.draft(), request.problem());
+        }
+
+        @Override
+        public String refusalMessage(final ResultCode result)
+        {
+            return asOfRefusal(result, "at");
         }
 
         @Override
@@ -173,6 +209,17 @@ final class BalanceEndpoints
         json.writeStringField("currency", currency);
         json.writeNumberField("available", event.balanceAfterMinor());
         json.writeNumberField("pending", event.pendingMinor());
+    }
+
+    /** The wording of a read as of a moment that was refused, naming the parameter; null for other refusals. */
+    private static String asOfRefusal(final ResultCode result, final String name)
+    {
+        return switch (result)
+        {
+            case AT_BEFORE_HISTORY -> name + " is before the ledger's history begins (its first customer's creation)";
+            case AT_IN_FUTURE -> name + " is after the ledger's current time";
+            default -> null;
+        };
     }
 
     /** The end of a history row: what made it and the balance right after; closes the row's object. */

@@ -132,6 +132,19 @@ final class QueryParser
         }
     }
 
+    /**
+     * A read as of a moment (issue 19): {@code name} ({@code at} or {@code until}) into {@code TO_MS}, inclusive; a date
+     * alone is the end of that UTC day (the day's closing balance).
+     */
+    static void asOf(final Map<String, List<String>> params, final String name, final CommandDraft draft, final Problem problem)
+    {
+        final String text = first(params, name);
+        if (text != null)
+        {
+            draft.set(Field.TO_MS, instant(text, true, name, problem));
+        }
+    }
+
     /** {@code status} of the payouts list: every payout here is {@code completed}. */
     static void payoutStatus(final Map<String, List<String>> params, final CommandDraft draft)
     {
