@@ -63,7 +63,7 @@ final class Responses
                 REFUND_EXCEEDS_PURCHASE -> HttpResponseStatus.CONFLICT;
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
-            case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case CAPACITY_EXHAUSTED, CLUSTER_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         };
     }
 
@@ -99,6 +99,8 @@ final class Responses
             case INSUFFICIENT_MERCHANT_FUNDS -> "Insufficient merchant balance";
             case AMOUNT_OVERFLOW -> "The resulting balance would exceed " + CommandEvent.AMOUNT_MINOR_MAX + " minor units";
             case CAPACITY_EXHAUSTED -> "The ledger has reached a capacity limit of its in-memory state";
+            case CLUSTER_UNAVAILABLE -> "The cluster did not confirm the request in time; it may have been applied: retry with the "
+                + "same Idempotency-Key";
         };
     }
 
