@@ -56,6 +56,10 @@ public final class ClusterMain implements Callable<Integer>
         description = "HTTP port of this node's wallet API (0 picks a free one, -1 serves none). Default: ${DEFAULT-VALUE}.")
     int httpPort;
 
+    @Option(names = "--http-bind", paramLabel = "ADDRESS",
+        description = "Address HTTP listens on (default: this node's address in --hosts; 0.0.0.0 for every interface).")
+    String httpBind;
+
     @Option(names = "--jwt-secret", paramLabel = "KEY", defaultValue = "${env:LEDGER_JWT_SECRET}", required = true,
         showDefaultValue = CommandLine.Help.Visibility.NEVER,
         description = "The HS256 key every node verifies tokens with (the same on all nodes): base64:<32+ bytes> or "
@@ -104,7 +108,7 @@ public final class ClusterMain implements Callable<Integer>
                 throw new IllegalArgumentException("hosts=" + hostList + " must name " + nodes + " nodes");
             }
             config = new ClusterNode.Config(node, hostList, basePort, dataDir, httpPort, Secrets.parse(jwtSecret),
-                defaultCurrency, replyTimeoutMs, heartbeatTimeoutMs, ioThreads).validate();
+                defaultCurrency, replyTimeoutMs, heartbeatTimeoutMs, ioThreads, httpBind).validate();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -113,7 +117,7 @@ public final class ClusterMain implements Callable<Integer>
         }
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(); ClusterNode clusterNode = ClusterNode.start(config))
         {
-            out.println("ledger cluster node " + node + " listening on http://" + config.hosts().get(node) + ":" + clusterNode.httpPort());
+            out.println("ledger cluster node " + node + " listening on http://" + config.httpBindAddress() + ":" + clusterNode.httpPort());
             out.flush();
             barrier.await();
         }

@@ -55,8 +55,23 @@ public final class ClusterNode implements AutoCloseable
 
     /** What a node needs; {@link #validate()} is the one place the rules are written. */
     public record Config(int nodeId, List<String> hosts, int basePort, Path dataDir, int httpPort, byte[] jwtSecret,
-        String defaultCurrency, long replyTimeoutMs, long heartbeatTimeoutMs, int ioThreads)
+        String defaultCurrency, long replyTimeoutMs, long heartbeatTimeoutMs, int ioThreads, String httpBind)
     {
+        /** As above, HTTP on this node's cluster address. */
+        public Config(final int nodeId, final List<String> hosts, final int basePort, final Path dataDir, final int httpPort,
+            final byte[] jwtSecret, final String defaultCurrency, final long replyTimeoutMs, final long heartbeatTimeoutMs,
+            final int ioThreads)
+        {
+            this(nodeId, hosts, basePort, dataDir, httpPort, jwtSecret, defaultCurrency, replyTimeoutMs, heartbeatTimeoutMs,
+                ioThreads, null);
+        }
+
+        /** @return the address HTTP binds: {@link #httpBind} when set, else this node's cluster address. */
+        public String httpBindAddress()
+        {
+            return httpBind == null ? hosts.get(nodeId) : httpBind;
+        }
+
         public static final int BASE_PORT_DEFAULT = 20_000;
         public static final long REPLY_TIMEOUT_MS_DEFAULT = 10_000;
         public static final long HEARTBEAT_TIMEOUT_MS_DEFAULT = 3_000;
@@ -240,7 +255,7 @@ public final class ClusterNode implements AutoCloseable
                 final JwtAuthenticator authenticator =
                     new JwtAuthenticator(KeyRing.legacy(config.jwtSecret()), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
                 http = LedgerHttpServer.start(config.httpPort(), config.ioThreads(), gateway, ids, authenticator,
-                    HttpOptions.DEFAULTS.withBindAddress(host));
+                    HttpOptions.DEFAULTS.withBindAddress(config.httpBindAddress()));
             }
             LOG.info("node {} of {} started: data {} aeron {} http {}", node, config.hosts().size(), dataDir, aeronDir,
                 http == null ? "none" : String.valueOf(http.port()));

@@ -33,7 +33,13 @@ final class Http
     Response send(final int port, final String method, final String path, final String body, final String idempotencyKey)
         throws IOException, InterruptedException
     {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return send("127.0.0.1", port, method, path, body, idempotencyKey);
+    }
+
+    Response send(final String host, final int port, final String method, final String path, final String body,
+        final String idempotencyKey) throws IOException, InterruptedException
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
             .timeout(Duration.ofSeconds(20))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
