@@ -171,53 +171,15 @@ public final class ClusterNode implements AutoCloseable
             throw new java.io.UncheckedIOException("data-dir=" + dataDir + " cannot be created", ex);
         }
 
-        final MediaDriver.Context driverContext = new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(backoff())
-            .termBufferSparseFile(true)
-            .ipcTermBufferLength(8 << 20)
-            .publicationTermBufferLength(4 << 20)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true)
-            .errorHandler(error -> LOG.error("node {}: media driver error", node, error));
-
-        final Archive.Context archiveContext = new Archive.Context()
-            .aeronDirectoryName(aeronDir)
-            .archiveDir(dataDir.resolve("archive").toFile())
-            .archiveId(node)
-            .controlChannel("aeron:udp?endpoint=" + config.endpoint(node, 1) + "|term-length=64k")
-            .localControlChannel("aeron:ipc?term-length=64k")
-            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .recordingEventsEnabled(false)
-            .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
-            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
-            .errorHandler(error -> LOG.error("node {}: archive error", node, error));
-
+        final MediaDriver.Context driverContext = driverContext(config);
+        final Archive.Context archiveContext = archiveContext(config);
         final AeronArchive.Context archiveClient = new AeronArchive.Context()
             .lock(NoOpLock.INSTANCE)
             .controlRequestChannel(archiveContext.localControlChannel())
             .controlRequestStreamId(archiveContext.localControlStreamId())
             .controlResponseChannel(archiveContext.localControlChannel())
             .aeronDirectoryName(aeronDir);
-
-        final long heartbeatNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs());
-        final ConsensusModule.Context consensusContext = new ConsensusModule.Context()
-            .clusterMemberId(node)
-            .clusterMembers(config.members())
-            .clusterDir(dataDir.resolve("cluster").toFile())
-            .aeronDirectoryName(aeronDir)
-            .ingressChannel("aeron:udp?term-length=64k")
-            .logChannel("aeron:udp?term-length=4m")
-            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .archiveContext(archiveClient.clone())
-            .leaderHeartbeatTimeoutNs(heartbeatNs)
-            .sessionTimeoutNs(Math.max(heartbeatNs * 2, TimeUnit.SECONDS.toNanos(10)))
-            .startupCanvassTimeoutNs(heartbeatNs * 3)
-            .idleStrategySupplier(ClusterNode::backoff)
-            .serviceCount(1)
-            .errorHandler(error -> LOG.error("node {}: consensus module error", node, error));
+        final ConsensusModule.Context consensusContext = consensusContext(config, archiveClient);
 
         final LedgerClusteredService service =
             new LedgerClusteredService(node, dataDir.resolve("journal"), Currencies.pack(config.defaultCurrency()));
@@ -272,6 +234,63 @@ public final class ClusterNode implements AutoCloseable
             closeAll(http, gateway, container, driver);
             throw ex;
         }
+    }
+
+    /** The node's media driver: SHARED threading, backing off to 1 ms parks, its directory private and deleted on start. */
+    private static MediaDriver.Context driverContext(final Config config)
+    {
+        final int node = config.nodeId();
+        return new MediaDriver.Context()
+            .aeronDirectoryName(config.aeronDirectory())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(backoff())
+            .termBufferSparseFile(true)
+            .ipcTermBufferLength(8 << 20)
+            .publicationTermBufferLength(4 << 20)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .errorHandler(error -> LOG.error("node {}: media driver error", node, error));
+    }
+
+    /** The archive that records the log (and snapshots) in DIR/archive: SHARED threading, 1 ms sleeps. */
+    private static Archive.Context archiveContext(final Config config)
+    {
+        final int node = config.nodeId();
+        final String host = config.hosts().get(node);
+        return new Archive.Context()
+            .aeronDirectoryName(config.aeronDirectory())
+            .archiveDir(config.dataDir().toAbsolutePath().resolve("archive").toFile())
+            .archiveId(node)
+            .controlChannel("aeron:udp?endpoint=" + config.endpoint(node, 1) + "|term-length=64k")
+            .localControlChannel("aeron:ipc?term-length=64k")
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
+            .errorHandler(error -> LOG.error("node {}: archive error", node, error));
+    }
+
+    /** The consensus module (Raft): members, the 4 MiB-term log, the heartbeat timeout that starts an election. */
+    private static ConsensusModule.Context consensusContext(final Config config, final AeronArchive.Context archiveClient)
+    {
+        final int node = config.nodeId();
+        final long heartbeatNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatTimeoutMs());
+        return new ConsensusModule.Context()
+            .clusterMemberId(node)
+            .clusterMembers(config.members())
+            .clusterDir(config.dataDir().toAbsolutePath().resolve("cluster").toFile())
+            .aeronDirectoryName(config.aeronDirectory())
+            .ingressChannel("aeron:udp?term-length=64k")
+            .logChannel("aeron:udp?term-length=4m")
+            .replicationChannel("aeron:udp?endpoint=" + config.hosts().get(node) + ":0")
+            .archiveContext(archiveClient.clone())
+            .leaderHeartbeatTimeoutNs(heartbeatNs)
+            .sessionTimeoutNs(Math.max(heartbeatNs * 2, TimeUnit.SECONDS.toNanos(10)))
+            .startupCanvassTimeoutNs(heartbeatNs * 3)
+            .idleStrategySupplier(ClusterNode::backoff)
+            .serviceCount(1)
+            .errorHandler(error -> LOG.error("node {}: consensus module error", node, error));
     }
 
     /**
