@@ -44,7 +44,7 @@ import org.agrona.concurrent.EpochClock;
  * <p>Thread-safety: {@link #tryPublish}, {@link #publishTick()} and the figures ({@link #remainingCapacity()}, the pause
  * figures, {@link #nextDeadlineMs()}) may be called from any number of threads; everything else from one.
  */
-public final class LedgerPipeline implements AutoCloseable
+public final class LedgerPipeline implements CommandGateway, AutoCloseable
 {
     /** Fills a claimed event from the caller's argument. Must not throw; if it does the slot becomes a NOOP. */
     @FunctionalInterface
@@ -156,6 +156,7 @@ public final class LedgerPipeline implements AutoCloseable
      *
      * @return false, without side effects, when the ring is full or the pipeline is closed.
      */
+    @Override
     public <A> boolean tryPublish(final CommandFiller<A> filler, final A arg)
     {
         return tryPublish(filler, arg, 1);
@@ -168,6 +169,7 @@ public final class LedgerPipeline implements AutoCloseable
      *
      * @return false, without side effects, when the ring has not that many free slots or the pipeline is closed.
      */
+    @Override
     public <A> boolean tryPublish(final CommandFiller<A> filler, final A arg, final int slots)
     {
         if (closed)
@@ -250,18 +252,21 @@ public final class LedgerPipeline implements AutoCloseable
     }
 
     /** @return free slots in the ring right now: a gauge for metrics. */
+    @Override
     public long remainingCapacity()
     {
         return ring.remainingCapacity();
     }
 
     /** @return the ring's size in events. */
+    @Override
     public int ringSizeEvents()
     {
         return ring.getBufferSize();
     }
 
     /** @return the longest the ledger thread went without completing a command while one was waiting, since start. */
+    @Override
     public long longestPauseNsSinceStart()
     {
         return pauses.longestSinceStart();
@@ -271,6 +276,7 @@ public final class LedgerPipeline implements AutoCloseable
      * @return the longest pause since the previous call (or since start), and starts the next period. Meant for one
      * reader: two would split the periods between them.
      */
+    @Override
     public long takeLongestPauseNs()
     {
         return pauses.takeLongest();
@@ -284,6 +290,7 @@ public final class LedgerPipeline implements AutoCloseable
      *
      * @param nowNs {@link System#nanoTime()} now.
      */
+    @Override
     public long ledgerStallNs(final long nowNs)
     {
         final long next = ledgerProcessor.sequence().get() + 1;
@@ -300,12 +307,14 @@ public final class LedgerPipeline implements AutoCloseable
     }
 
     /** @return how many pauses reached {@link Context#pauseWarnNs} since start. */
+    @Override
     public long longPauses()
     {
         return pauses.longPauses();
     }
 
     /** @return the pause from which on a pause is counted by {@link #longPauses()} and reported. */
+    @Override
     public long pauseWarnNs()
     {
         return context.pauseWarnNs;
@@ -315,12 +324,14 @@ public final class LedgerPipeline implements AutoCloseable
      * @return money per currency as of the end of the ledger stage's latest batch: read it with
      * {@link MoneyTotals#read()}, from any thread, without pausing the ledger.
      */
+    @Override
     public MoneyTotals moneyTotals()
     {
         return ledger.moneyTotals();
     }
 
     /** @return true once a journal or ledger failure has stopped acknowledgements. */
+    @Override
     public boolean failed()
     {
         return failedSequence != Long.MAX_VALUE;

@@ -84,7 +84,14 @@ public enum ResultCode
      * A limit of the in-memory state is reached (the 2^48 customer key space, or the history's entry or text
      * capacity): refused before anything changes, rather than aliasing ids or failing half-way.
      */
-    CAPACITY_EXHAUSTED(500);
+    CAPACITY_EXHAUSTED(500),
+
+    // ---- issue 17 (cluster): 350-359
+    /**
+     * Never written by the ledger: the cluster did not confirm the command in time (no leader, no quorum, the node cut
+     * off). It may or may not have been applied; a retry with the same idempotency key returns its outcome if it was.
+     */
+    CLUSTER_UNAVAILABLE(350);
 
     private final int code;
 

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandGateway;
 import io.ledger.http.endpoint.Json;
 import io.ledger.http.metrics.JournalSpace;
 import io.netty.buffer.ByteBuf;
@@ -29,7 +29,7 @@ import io.netty.handler.codec.http.HttpVersion;
  *       <ul>
  *         <li>{@code ledger}: down once the pipeline failed (nothing is acknowledged any more; the process halts), or
  *             while the ledger thread has gone {@link HttpOptions#healthStallMs()} without completing a command while
- *             one waits ({@link LedgerPipeline#ledgerStallNs});</li>
+ *             one waits ({@link CommandGateway#ledgerStallNs});</li>
  *         <li>{@code ring}: its occupancy; down while it is full (new commands get 503 at once);</li>
  *         <li>{@code journal}: down when its directory is not writable or its file system has less than
  *             {@link #JOURNAL_FREE_BYTES_MIN} left (the next appends would fail and halt the server).</li>
@@ -51,11 +51,11 @@ final class HealthCheck
      */
     static final long JOURNAL_FREE_BYTES_MIN = 256L << 20;
 
-    private final LedgerPipeline pipeline;
+    private final CommandGateway pipeline;
     private final long stallNsMax;
     private final JournalSpace journalSpace;
 
-    HealthCheck(final LedgerPipeline pipeline, final HttpOptions options)
+    HealthCheck(final CommandGateway pipeline, final HttpOptions options)
     {
         this.pipeline = pipeline;
         this.stallNsMax = TimeUnit.MILLISECONDS.toNanos(options.healthStallMs());

@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import io.ledger.engine.Ids;
-import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandGateway;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.endpoint.Json;
 import io.ledger.http.metrics.LedgerMetrics;
@@ -35,7 +35,7 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
 {
-    private final LedgerPipeline pipeline;
+    private final CommandGateway pipeline;
     private final JwtAuthenticator authenticator;
     private final Ids ids;
     /** Parses bodies within the configured nesting depth and string lengths. */
@@ -49,7 +49,7 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
 
     /** @param tls the server's TLS context, or null for plain HTTP. */
     LedgerHttpInitializer(
-        final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator, final HttpOptions options,
+        final CommandGateway pipeline, final Ids ids, final JwtAuthenticator authenticator, final HttpOptions options,
         final LedgerMetrics metrics, final SslContext tls)
     {
         this.tls = tls;

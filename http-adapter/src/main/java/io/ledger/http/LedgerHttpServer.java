@@ -6,7 +6,7 @@ import java.net.SocketException;
 import java.util.concurrent.TimeUnit;
 
 import io.ledger.engine.Ids;
-import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandGateway;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.metrics.LedgerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,7 +57,7 @@ public final class LedgerHttpServer implements AutoCloseable
      * @param ids       the deployment's ids (its salt is in the recovered ledger).
      */
     public static LedgerHttpServer start(
-        final int port, final int ioThreads, final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator,
+        final int port, final int ioThreads, final CommandGateway pipeline, final Ids ids, final JwtAuthenticator authenticator,
         final HttpLimits limits)
     {
         return start(port, ioThreads, pipeline, ids, authenticator, HttpOptions.DEFAULTS.withLimits(limits));
@@ -75,7 +75,7 @@ public final class LedgerHttpServer implements AutoCloseable
      *                                  machine's, a port below 1024 without the privilege), saying so.
      */
     public static LedgerHttpServer start(
-        final int port, final int ioThreads, final LedgerPipeline pipeline, final Ids ids, final JwtAuthenticator authenticator,
+        final int port, final int ioThreads, final CommandGateway pipeline, final Ids ids, final JwtAuthenticator authenticator,
         final HttpOptions options)
     {
         if (ioThreads < 1)

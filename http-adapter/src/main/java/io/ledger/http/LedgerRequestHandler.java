@@ -6,7 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
-import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandGateway;
 import io.ledger.engine.ResultCode;
 import io.ledger.http.auth.JwtAuthenticator;
 import io.ledger.http.console.ConsoleAssets;
@@ -69,7 +69,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     private static final Logger LOG = LoggerFactory.getLogger(LedgerRequestHandler.class);
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private final LedgerPipeline pipeline;
+    private final CommandGateway pipeline;
     private final JwtAuthenticator authenticator;
     private final Ids ids;
     private final Router router = Endpoints.router();
@@ -102,7 +102,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     private final AccessRecord record;
 
     LedgerRequestHandler(
-        final LedgerPipeline pipeline,
+        final CommandGateway pipeline,
         final JwtAuthenticator authenticator,
         final Ids ids,
         final JsonFactory jsonFactory,

@@ -66,7 +66,7 @@ public final class Responses
                 REFUND_EXCEEDS_PURCHASE, API_KEY_REVOKED -> HttpResponseStatus.CONFLICT;
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
-            case CAPACITY_EXHAUSTED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case CAPACITY_EXHAUSTED, CLUSTER_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             case LINKED_EVENT_CHAIN_OPEN -> HttpResponseStatus.BAD_REQUEST;
             case LINKED_EVENT_FAILED -> HttpResponseStatus.FAILED_DEPENDENCY;
         };
@@ -111,6 +111,8 @@ public final class Responses
             case AMOUNT_TOO_PRECISE -> "The amount has more decimals than its currency allows";
             case API_KEY_NOT_FOUND -> "API key not found";
             case API_KEY_REVOKED -> "The API key is revoked";
+            case CLUSTER_UNAVAILABLE -> "The cluster did not confirm the request in time; it may have been applied: retry with the "
+                + "same Idempotency-Key";
         };
     }
 

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandGateway;
 import io.ledger.engine.LedgerTotals;
 import io.ledger.http.metrics.JournalStatus;
 import io.ledger.http.metrics.LatencyWindow;
@@ -68,7 +68,7 @@ public final class ConsoleStats
 
     static void write(final JsonGenerator json, final LedgerMetrics metrics) throws IOException
     {
-        final LedgerPipeline pipeline = metrics.pipeline();
+        final CommandGateway pipeline = metrics.pipeline();
         final long nowMs = System.currentTimeMillis();
         json.writeStartObject();
         json.writeNumberField("atMs", nowMs);

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.ledger.engine.CommandType;
-import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandGateway;
 import io.ledger.engine.LedgerTotals;
 import io.ledger.engine.ResultCode;
 import io.ledger.http.endpoint.Endpoints;
@@ -35,7 +35,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * ({@link java.util.concurrent.atomic.LongAdder} buckets and a wait-free HdrHistogram recorder), atomics, and the
  * {@link Refusals} ring. The library sees them through callback metrics and collectors that read them at scrape
  * time, so a scrape never makes a request wait. The ledger thread's figures (pauses) are read from
- * {@link LedgerPipeline}, which publishes them without pausing.
+ * {@link CommandGateway}, which publishes them without pausing.
  *
  * <p>Thread-safety: every method is thread-safe.
  */
@@ -92,7 +92,7 @@ public final class LedgerMetrics
         ROUTE_LABELS[UNMATCHED] = "unmatched";
     }
 
-    private final LedgerPipeline pipeline;
+    private final CommandGateway pipeline;
     private final JournalFiles journalFiles;
     private final JournalSpace journalSpace;
     private final JournalStatus journal;
@@ -129,7 +129,7 @@ public final class LedgerMetrics
      * @param journalSpace     the journal directory's writability and free space; null leaves those gauges out.
      */
     public LedgerMetrics(
-        final LedgerPipeline pipeline, final JournalFiles journalFiles, final JournalStatus journal, final JournalSpace journalSpace)
+        final CommandGateway pipeline, final JournalFiles journalFiles, final JournalStatus journal, final JournalSpace journalSpace)
     {
         this.pipeline = pipeline;
         this.journalFiles = journalFiles;
@@ -337,7 +337,7 @@ public final class LedgerMetrics
         return journal;
     }
 
-    public LedgerPipeline pipeline()
+    public CommandGateway pipeline()
     {
         return pipeline;
     }

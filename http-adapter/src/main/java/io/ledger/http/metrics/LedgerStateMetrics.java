@@ -1,6 +1,6 @@
 package io.ledger.http.metrics;
 
-import io.ledger.engine.LedgerPipeline;
+import io.ledger.engine.CommandGateway;
 import io.ledger.engine.LedgerTotals;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -18,12 +18,12 @@ import io.prometheus.metrics.model.snapshots.Unit;
 final class LedgerStateMetrics
 {
     private final PrometheusRegistry registry;
-    private final LedgerPipeline pipeline;
+    private final CommandGateway pipeline;
     private final JournalFiles journalFiles;
     private final JournalStatus journal;
     private final JournalSpace journalSpace;
 
-    LedgerStateMetrics(final PrometheusRegistry registry, final LedgerPipeline pipeline, final JournalFiles journalFiles,
+    LedgerStateMetrics(final PrometheusRegistry registry, final CommandGateway pipeline, final JournalFiles journalFiles,
         final JournalStatus journal, final JournalSpace journalSpace)
     {
         this.journalSpace = journalSpace;
