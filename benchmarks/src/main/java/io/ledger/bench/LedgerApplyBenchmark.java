@@ -2,6 +2,7 @@ package io.ledger.bench;
 
 import java.util.concurrent.TimeUnit;
 
+import io.ledger.engine.BatchItems;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Field;
@@ -29,7 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * (2 entries, one of the merchant's transfers), {@code payout} (1 entry and one of the merchant's payouts; the merchant
  * is funded by purchases at set-up). Refused and read: {@code purchaseRefused} (insufficient funds: the validation
  * path, nothing appended), {@code customerBalance} and {@code customerTransactions} (a page of 10 history rows copied
- * into the event), {@code purchaseWithIdempotencyKey} (every one a new key).
+ * into the event), {@code purchaseWithIdempotencyKey} (every one a new key). Batches ({@link CommandType#BATCH}, issue 12):
+ * {@code purchaseBatchOf100} applies 100 batches of {@link #BATCH_ITEMS} purchases, {@code linkedPurchaseBatchOf100} the
+ * same with the purchases linked in pairs (each pair a dry run, then applied); one op is still one purchase.
  *
  * <p>The history is kept by design, off the heap, in chunks allocated as it grows (a chunk's small heap wrapper, about
  * 0.04 B per entry, is all the heap sees of it). To bound that memory a ledger is retired (checked) after
@@ -48,6 +51,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public class LedgerApplyBenchmark
 {
     static final int BATCH = 10_000;
+    /** Purchases per batch command in the batch benchmarks. */
+    static final int BATCH_ITEMS = 100;
     private static final long PAYOUT_FUNDING_MINOR = 1_000_000;
 
     /** History entries after which a ledger is replaced: at most 1 GB off the heap per ledger. */
@@ -70,6 +75,10 @@ public class LedgerApplyBenchmark
     private final CommandEvent balanceAsOf = new CommandEvent();
     private final CommandEvent transactions = new CommandEvent();
     private final CommandEvent keyed = new CommandEvent();
+    private final CommandEvent batch = new CommandEvent();
+    private final BatchItems batchItems = new BatchItems();
+    private final CommandEvent linkedBatch = new CommandEvent();
+    private final BatchItems linkedBatchItems = new BatchItems();
     private static final int KEY_DIGITS = 16;
     private long nextCommandId;
     private int nextCustomer;
@@ -99,6 +108,13 @@ public class LedgerApplyBenchmark
             .set(Field.TO_MS, Population.TIMESTAMP_MS);
         transactions.type(CommandType.LIST_CUSTOMER_TRANSACTIONS).text(Field.MERCHANT_ID, Population.MERCHANT_ID).page(10, 0);
         Population.purchase(keyed, 0, Population.PURCHASE_MINOR).text(Field.IDEMPOTENCY_KEY, "key-0000000000000000");
+        for (int i = 0; i < BATCH_ITEMS; i++)
+        {
+            Population.purchase(batchItems.add(CommandType.PURCHASE, false), 0, Population.PURCHASE_MINOR);
+            Population.purchase(linkedBatchItems.add(CommandType.PURCHASE, i % 2 == 0), 0, Population.PURCHASE_MINOR);
+        }
+        batch.type(CommandType.BATCH).text(Field.MERCHANT_ID, Population.MERCHANT_ID).batch(batchItems);
+        linkedBatch.type(CommandType.BATCH).text(Field.MERCHANT_ID, Population.MERCHANT_ID).batch(linkedBatchItems);
         for (int i = 0; i < spareLedgers; i++)
         {
             spares.add(build());
@@ -238,6 +254,62 @@ public class LedgerApplyBenchmark
             if (event.result() == ResultCode.OK)
             {
                 ok++;
+            }
+        }
+        nextCommandId = commandId;
+        nextCustomer = customer;
+        this.ok += ok;
+        return ok;
+    }
+
+    /** {@link #BATCH} purchases as 100 batches of {@link #BATCH_ITEMS}, none linked. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long purchaseBatchOf100()
+    {
+        issuedOk += BATCH;
+        entriesUsed += 2L * BATCH;
+        moneyPurchases += BATCH;
+        return applyBatchCommands(batch);
+    }
+
+    /** As {@link #purchaseBatchOf100}, the purchases linked in pairs: each pair is a dry run, then applied. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long linkedPurchaseBatchOf100()
+    {
+        issuedOk += BATCH;
+        entriesUsed += 2L * BATCH;
+        moneyPurchases += BATCH;
+        return applyBatchCommands(linkedBatch);
+    }
+
+    private long applyBatchCommands(final CommandEvent event)
+    {
+        final Ledger ledger = this.ledger;
+        final BatchItems items = event.batch();
+        long commandId = nextCommandId;
+        int customer = nextCustomer;
+        long ok = 0;
+        for (int b = 0; b < BATCH / BATCH_ITEMS; b++)
+        {
+            for (int i = 0; i < BATCH_ITEMS; i++)
+            {
+                items.item(i).set(Field.CUSTOMER_KEY, Population.customerKey(customer));
+                if (++customer == customers)
+                {
+                    customer = 0;
+                }
+            }
+            commandId += BATCH_ITEMS; // the purchases' ids, then the batch's own
+            event.stamp(commandId++, Population.TIMESTAMP_MS);
+            ledger.apply(event);
+            for (int i = 0; i < BATCH_ITEMS; i++)
+            {
+                if (items.item(i).result() == ResultCode.OK)
+                {
+                    ok++;
+                }
             }
         }
         nextCommandId = commandId;

@@ -36,6 +36,8 @@ class BenchmarksSmokeTest
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.customerBalanceAsOf", 1),
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.customerTransactions", 1),
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.purchaseWithIdempotencyKey", 1),
+        Map.entry("io.ledger.bench.LedgerApplyBenchmark.purchaseBatchOf100", 1),
+        Map.entry("io.ledger.bench.LedgerApplyBenchmark.linkedPurchaseBatchOf100", 1),
         Map.entry("io.ledger.bench.PipelineBenchmark.publishAndAwaitReplies", 6),
         Map.entry("io.ledger.bench.JournalBenchmark.append", 1),
         Map.entry("io.ledger.bench.JournalBenchmark.replay", 1),

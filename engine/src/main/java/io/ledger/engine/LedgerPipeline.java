@@ -167,7 +167,8 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
      * the others stay {@link CommandType#NOOP}s (skipped by every stage), so their command ids, just below the last
      * one's, are its to use: a {@link CommandType#BATCH} of n commands claims n + 1 (see {@link BatchItems}).
      *
-     * @return false, without side effects, when the ring has not that many free slots or the pipeline is closed.
+     * @return false, without side effects, when the ring has not that many free slots (or is smaller than that) or the
+     *         pipeline is closed.
      */
     @Override
     public <A> boolean tryPublish(final CommandFiller<A> filler, final A arg, final int slots)
@@ -176,9 +177,13 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         {
             return false;
         }
-        if (slots < 1 || slots > ring.getBufferSize())
+        if (slots < 1)
         {
-            throw new IllegalArgumentException("slots=" + slots + " must be 1.." + ring.getBufferSize());
+            throw new IllegalArgumentException("slots=" + slots + " must be at least 1");
+        }
+        if (slots > ring.getBufferSize())
+        {
+            return false; // more than the ring holds: refused like a full ring
         }
         final long last;
         try

@@ -86,6 +86,44 @@ class LedgerPipelineTest
     }
 
     @Test
+    void shouldGiveABatchTheLastOfTheSlotsItClaimsAndItsCommandsTheIdsBelow() throws Exception
+    {
+        final RecordingJournal journal = new RecordingJournal();
+        final Ledger ledger = new Ledger(ZAR);
+        final List<Reply> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch done = new CountDownLatch(3);
+        final ReplySink sink = event ->
+        {
+            replies.add(new Reply(event.commandId(), event.type(), event.result(), event.balanceAfterMinor()));
+            done.countDown();
+        };
+        final BatchItems items = new BatchItems();
+        items.add(CommandType.PAY_IN, false).text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 100).set(Field.AMOUNT_MINOR, 700)
+            .set(Field.CURRENCY, ZAR);
+        items.add(CommandType.PURCHASE, false).text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 100).set(Field.AMOUNT_MINOR, 200)
+            .set(Field.CURRENCY, ZAR).text(Field.PRODUCT_ID, "p");
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(8).firstCommandId(100).clock(() -> 5_000L), ledger, journal))
+        {
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1").text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.BATCH).text(Field.MERCHANT_ID, "m1").batch(items)
+                .replyTo(sink, null), null, 1 + items.count()));
+            assertFalse(pipeline.tryPublish((e, a) -> e.type(CommandType.TICK), null, 9), "more slots than the ring has");
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.GET_CUSTOMER_BALANCE)
+                .text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 100).replyTo(sink, null), null));
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(
+            new Reply(100, CommandType.CREATE_CUSTOMER, ResultCode.OK, 0),
+            new Reply(103, CommandType.BATCH, ResultCode.OK, 0),
+            new Reply(104, CommandType.GET_CUSTOMER_BALANCE, ResultCode.OK, 500)), replies);
+        assertEquals(101, items.item(0).commandId());
+        assertEquals(102, items.item(1).resultKey(), "the purchase's id is the one below the batch's");
+        assertEquals(List.of(100L, 103L), new ArrayList<>(journal.appended), "the batch is one record");
+    }
+
+    @Test
     void shouldRefusePublishWhenRingIsFull() throws Exception
     {
         final RecordingJournal journal = new RecordingJournal();

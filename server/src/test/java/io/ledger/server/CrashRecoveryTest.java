@@ -61,6 +61,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       {@code GET /api/canary/customers/{id}/transactions} history must chain.</li>
  *   <li>{@code ledger.crash.snapshots} (default on): the small snapshot intervals above; off leaves only the
  *       snapshot of the final clean stop.</li>
+ *   <li>{@code ledger.crash.batches} (default on): an eighth of the load is {@code POST /api/canary/batch} with 2 to 3
+ *       purchases of the merchant's customers, one journal record each; every purchase answered 201 in a batch's
+ *       results counts as acknowledged, every 402 as refused; a batch whose answer never came counts each of its
+ *       purchases as in flight.</li>
  * </ul>
  *
  * <p><b>What it proves.</b> Against a crash of the server process (SIGKILL: no shutdown hook, no flush, no close):
@@ -98,6 +102,9 @@ class CrashRecoveryTest
     private static final boolean TRANSFERS = on("ledger.crash.transfers", true);
     private static final boolean HISTORY = on("ledger.crash.history", true);
     private static final boolean SNAPSHOTS = on("ledger.crash.snapshots", true);
+    private static final boolean BATCHES = on("ledger.crash.batches", true);
+    /** Most purchases in one batch request of the load. */
+    private static final int BATCH_ITEMS_MAX = 3;
 
     private static final String SECRET_TEXT = "crash-recovery-test-secret-at-least-32-bytes";
     private static final String[] MERCHANTS = {"crash_m1", "crash_m2"};
@@ -216,11 +223,11 @@ class CrashRecoveryTest
                 topUp(port, tokens, model); // not after the last: the clean stop compares with this incarnation's replay
             }
 
-            log("round %d/%d: load %d ms, %d acked (%d transfers, %d held, %d refunds, %d spending gifts), %d refused, %d in flight at kill (%d applied after restart), "
+            log("round %d/%d: load %d ms, %d acked (%d transfers, %d held, %d refunds, %d spending gifts, %d in %d batches), %d refused, %d in flight at kill (%d applied after restart), "
                     + "%d not sent, %d timeouts; restarted with %s%s, replayed %d (%s); %d ms",
                 round, ROUNDS, loadMs, result.acked.size(), result.acked.stream().filter(i -> i.kind == TRANSFER).count(),
                 result.acked.stream().filter(i -> i.kind == HOLD).count(), result.acked.stream().filter(i -> i.kind == REFUND).count(),
-                result.giftPurchases,
+                result.giftPurchases, result.batchItemsAcked, result.batches,
                 result.refused, result.unknown.size(), model.lastUnknownApplied, result.notSent, result.timeouts, durability,
                 model.lastSnapshotCommands >= 0 ? " from a snapshot of " + model.lastSnapshotCommands + " commands" : "",
                 model.lastReplayed, model.lastResolution, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - roundStartNs));
@@ -236,15 +243,19 @@ class CrashRecoveryTest
         assertTrue(model.ackedRefunds > 0, () -> context("no refund was acknowledged in any round"));
         assertTrue(model.ackedGiftPurchases > 0, () -> context("no purchase spent a gift balance in any round"));
         assertTrue(model.ackedPaywallPurchases > 0, () -> context("no Paywall purchase was acknowledged in any round"));
+        if (BATCHES)
+        {
+            assertTrue(model.ackedBatchItems > 0, () -> context("no purchase of a batch was acknowledged in any round"));
+        }
         if (SNAPSHOTS && ROUNDS >= 3)
         {
             assertTrue(model.snapshotStarts > 0, () -> context("no restart loaded a snapshot: snapshots were not exercised"));
         }
 
         stopCleanlyAndRestartFromTheSnapshot(port, dataDir, tokens, model, random);
-        log("done: %d rounds, %d purchases (%d spending gifts, %d through Paywall), %d held purchases, %d refunds and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
+        log("done: %d rounds, %d purchases (%d spending gifts, %d through Paywall, %d in %d batches), %d held purchases, %d refunds and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
                 + "snapshot, %d snapshots being written when killed, in %d ms",
-            ROUNDS, model.ackedPurchases, model.ackedGiftPurchases, model.ackedPaywallPurchases, model.ackedHolds, model.ackedRefunds, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
+            ROUNDS, model.ackedPurchases, model.ackedGiftPurchases, model.ackedPaywallPurchases, model.ackedBatchItems, model.ackedBatches, model.ackedHolds, model.ackedRefunds, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
             model.tempSnapshotsDeleted, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStartNs));
     }
 
@@ -428,6 +439,9 @@ class CrashRecoveryTest
             result.timeouts += thread.timeouts;
             result.giftPurchases += thread.giftPurchases;
             result.paywallPurchases += thread.paywallPurchases;
+            result.batches += thread.batches;
+            result.batchItemsAcked += thread.batchItemsAcked;
+            result.batchItemsRefused += thread.batchItemsRefused;
         }
         assertTrue(unexpected.isEmpty(), () -> context("unexpected replies under load: " + List.copyOf(unexpected)));
         return result;
@@ -958,6 +972,8 @@ class CrashRecoveryTest
         long ackedRefunds;
         long ackedGiftPurchases;
         long ackedPaywallPurchases;
+        long ackedBatches;
+        long ackedBatchItems;
         long refused;
         long unknownCommands;
         long lastReplayed;
@@ -1009,7 +1025,9 @@ class CrashRecoveryTest
             }
             ackedGiftPurchases += round.giftPurchases;
             ackedPaywallPurchases += round.paywallPurchases;
-            journaledKnown += round.acked.size() + round.refused;
+            ackedBatches += round.batches;
+            ackedBatchItems += round.batchItemsAcked;
+            journaledKnown += round.acked.size() - round.batchItemsAcked + round.refused + round.batches; // a batch is one record
             refused += round.refused;
             unknownCommands += round.unknown.size();
         }
@@ -1031,6 +1049,10 @@ class CrashRecoveryTest
         long giftPurchases;
         /** Acknowledged purchases through the Paywall dialect. */
         long paywallPurchases;
+        /** Batches answered (one journal record each), and their purchases acknowledged (in {@link #acked}) or refused. */
+        long batches;
+        long batchItemsAcked;
+        long batchItemsRefused;
     }
 
     /** Buys and transfers for one merchant's customers on one keep-alive connection until stopped. */
@@ -1052,6 +1074,9 @@ class CrashRecoveryTest
         long timeouts;
         long giftPurchases;
         long paywallPurchases;
+        long batches;
+        long batchItemsAcked;
+        long batchItemsRefused;
 
         /** An acknowledged purchase: its id, its customer's index and what a refund may return (the part paid in cash). */
         private record Bought(String id, int customer, long amount)
@@ -1086,6 +1111,11 @@ class CrashRecoveryTest
                     final String path;
                     final String body;
                     final int choice = random.nextInt(8);
+                    if (BATCHES && choice == 6)
+                    {
+                        batch(http);
+                        continue;
+                    }
                     if (choice == 5 && !refundable.isEmpty())
                     {
                         final Bought bought = refundable.remove(random.nextInt(refundable.size()));
@@ -1162,6 +1192,140 @@ class CrashRecoveryTest
             {
                 unexpected.add(getName() + " failed: " + ex);
             }
+        }
+
+        /** A batch of 2 to {@link #BATCH_ITEMS_MAX} plain purchases by this merchant's customers; one record, one reply. */
+        private void batch(final HttpConnection http)
+        {
+            final List<Item> items = new ArrayList<>();
+            final StringBuilder body = new StringBuilder("{\"commands\":[");
+            final int count = 2 + random.nextInt(BATCH_ITEMS_MAX - 1);
+            for (int i = 0; i < count; i++)
+            {
+                final int from = merchant * CUSTOMERS_PER_MERCHANT + random.nextInt(CUSTOMERS_PER_MERCHANT);
+                final Item item = new Item(PURCHASE, from, -1, amount(model.lastSeenBalance.get(from)));
+                items.add(item);
+                body.append(i == 0 ? "" : ",").append("{\"type\":\"purchase\",\"body\":{\"customerId\":\"")
+                    .append(model.customers.get(from).id).append("\",\"productId\":\"batch-").append(random.nextInt(100))
+                    .append("\",\"amount\":").append(item.amount).append(",\"currency\":\"").append(CURRENCY).append("\"}}");
+            }
+            body.append("]}");
+            final Response response;
+            try
+            {
+                response = http.request("POST", "/api/canary/batch", token, body.toString());
+            }
+            catch (final NotSentException ex)
+            {
+                notSent++;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                return;
+            }
+            catch (final IOException ex)
+            {
+                if (ex instanceof SocketTimeoutException)
+                {
+                    timeouts++;
+                }
+                unknown.addAll(items); // all or none of them; counted one by one, which only widens what may explain a balance
+                return;
+            }
+            if (response.status() != 200)
+            {
+                unexpected.add("batch " + items + " answered " + response);
+                return;
+            }
+            final List<Map<String, String>> results = batchResults(response.body());
+            if (results.size() != items.size())
+            {
+                unexpected.add("batch " + items + " answered " + results.size() + " results: " + response);
+                return;
+            }
+            batches++;
+            for (int i = 0; i < items.size(); i++)
+            {
+                final Item item = items.get(i);
+                final Map<String, String> result = results.get(i);
+                if ("201".equals(result.get("@status")))
+                {
+                    final long before = Long.parseLong(result.get("customerBalanceBefore"));
+                    final long after = Long.parseLong(result.get("customerBalanceAfter"));
+                    if (Long.parseLong(result.get("amount")) != item.amount || before - item.amount != after
+                        || !model.customers.get(item.from).id.equals(result.get("customerId")))
+                    {
+                        unexpected.add("batch " + item + " answered " + result);
+                    }
+                    refundable.add(new Bought(result.get("id"), item.from, item.amount));
+                    model.lastSeenBalance.set(item.from, after);
+                    acked.add(item);
+                    batchItemsAcked++;
+                }
+                else if ("402".equals(result.get("@status")))
+                {
+                    batchItemsRefused++;
+                }
+                else
+                {
+                    unexpected.add("batch " + item + " answered " + result);
+                }
+            }
+        }
+
+        /** @return per result of a batch reply: its {@code status} (as {@code @status}) and the scalar fields of its {@code body}. */
+        private static List<Map<String, String>> batchResults(final String json)
+        {
+            final List<Map<String, String>> results = new ArrayList<>();
+            try (JsonParser parser = ChildServer.JSON.createParser(json))
+            {
+                parser.nextToken();
+                while (parser.nextToken() == JsonToken.FIELD_NAME)
+                {
+                    final boolean isResults = "results".equals(parser.currentName());
+                    if (parser.nextToken() != JsonToken.START_ARRAY || !isResults)
+                    {
+                        parser.skipChildren();
+                        continue;
+                    }
+                    while (parser.nextToken() == JsonToken.START_OBJECT)
+                    {
+                        final Map<String, String> result = new java.util.HashMap<>();
+                        while (parser.nextToken() == JsonToken.FIELD_NAME)
+                        {
+                            final String name = parser.currentName();
+                            final JsonToken value = parser.nextToken();
+                            if ("body".equals(name) && value == JsonToken.START_OBJECT)
+                            {
+                                while (parser.nextToken() == JsonToken.FIELD_NAME)
+                                {
+                                    final String field = parser.currentName();
+                                    if (parser.nextToken().isScalarValue())
+                                    {
+                                        result.put(field, parser.getText());
+                                    }
+                                    else
+                                    {
+                                        parser.skipChildren();
+                                    }
+                                }
+                            }
+                            else if (value.isScalarValue())
+                            {
+                                result.put("@" + name, parser.getText()); // the result's own fields, apart from its body's
+                            }
+                            else
+                            {
+                                parser.skipChildren();
+                            }
+                        }
+                        results.add(result);
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                return List.of();
+            }
+            return results;
         }
 
         /** Mostly small amounts; one in eight near the sender's last seen balance, so both 201 and 402 happen. */

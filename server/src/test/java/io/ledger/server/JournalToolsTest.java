@@ -217,6 +217,38 @@ class JournalToolsTest
     }
 
     @Test
+    void shouldPrintABatchWithEachOfItsCommandsAndTheirIds(@TempDir final Path other) throws IOException
+    {
+        final CommandEvent e = new CommandEvent();
+        final io.ledger.engine.BatchItems items = new io.ledger.engine.BatchItems();
+        items.add(CommandType.PAY_IN, true).set(Field.CUSTOMER_KEY, 2).set(Field.AMOUNT_MINOR, 500).set(Field.CURRENCY, ZAR);
+        items.add(CommandType.PURCHASE, false).set(Field.CUSTOMER_KEY, 2).set(Field.AMOUNT_MINOR, 300).set(Field.CURRENCY, ZAR)
+            .text(Field.PRODUCT_ID, "airtime-50");
+        try (ChronicleJournal journal = ChronicleJournal.open(other.resolve("journal"), Durability.PROCESS))
+        {
+            e.clear();
+            journal.append(customer(e, 2, "mer_a", "+27820000001", null, "{}"));
+            e.clear();
+            journal.append(e.stamp(5, T0).type(CommandType.BATCH).text(Field.MERCHANT_ID, "mer_a").text(Field.IDEMPOTENCY_KEY, "b-1")
+                .batch(items));
+        }
+        assertEquals(0, execute("journal", "--data-dir", other.toString(), "--from", "5"), err::toString);
+        final Map<String, Object> line = parse(out.toString().lines().toList().get(0));
+        assertEquals("BATCH", line.get("type"));
+        assertEquals(5L, line.get("commandId"));
+        assertEquals("b-1", line.get("idempotencyKey"));
+        final List<Map<String, Object>> commands = objects((String)line.get("commands"));
+        assertEquals(2, commands.size());
+        assertEquals(3L, commands.get(0).get("commandId"), "the commands take the ids below the batch's");
+        assertEquals("PAY_IN", commands.get(0).get("type"));
+        assertEquals(Boolean.TRUE, commands.get(0).get("linked"));
+        assertEquals(io.ledger.engine.Ids.UNSALTED.format(io.ledger.engine.IdKind.CUSTOMER, 2), commands.get(0).get("customerId"));
+        assertEquals(4L, commands.get(1).get("commandId"));
+        assertEquals("airtime-50", commands.get(1).get("productId"));
+        assertEquals(Boolean.FALSE, commands.get(1).get("linked"));
+    }
+
+    @Test
     void shouldPrintASetDefaultPaymentMethodWithThePaymentMethodsPublicId(@TempDir final Path other) throws IOException
     {
         final CommandEvent e = new CommandEvent();
@@ -286,6 +318,29 @@ class JournalToolsTest
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         return commandLine.execute(args);
+    }
+
+    /** @return the objects of a JSON array of flat objects: numbers as Long, booleans as Boolean, the rest as text. */
+    private static List<Map<String, Object>> objects(final String array) throws IOException
+    {
+        final List<Map<String, Object>> objects = new java.util.ArrayList<>();
+        try (JsonParser parser = new JsonFactory().createParser(array))
+        {
+            assertEquals(JsonToken.START_ARRAY, parser.nextToken(), array);
+            while (parser.nextToken() == JsonToken.START_OBJECT)
+            {
+                final Map<String, Object> fields = new TreeMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME)
+                {
+                    final String name = parser.currentName();
+                    final JsonToken value = parser.nextToken();
+                    fields.put(name, value.isNumeric() ? (Object)parser.getLongValue() : value.isBoolean() ? (Object)parser.getBooleanValue()
+                        : parser.getText());
+                }
+                objects.add(fields);
+            }
+        }
+        return objects;
     }
 
     private static Map<String, Object> parse(final String line) throws IOException

@@ -10,6 +10,7 @@ import io.ledger.engine.BatchItems;
 import io.ledger.engine.CommandCodec;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
+import io.ledger.engine.Field;
 import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 import io.ledger.engine.ResultCode;
@@ -92,10 +93,9 @@ final class BatchEndpoints
                 problem.add("commands should not be empty");
                 return;
             }
-            final byte[] bytes = ByteBufUtil.getBytes(content);
             final BatchItems items = request.batchItems();
-            final Found found = new Found();
-            if (!find(request, bytes, found))
+            final Found found = new Found(ByteBufUtil.getBytes(content));
+            if (!find(request, found.bytes, found))
             {
                 return;
             }
@@ -108,55 +108,9 @@ final class BatchEndpoints
             {
                 problem.add("commands[" + (found.count - 1) + "].linked: the last command cannot be linked (its chain would have no end)");
             }
-            final Request itemRequest = request.itemRequest();
             for (int i = 0; i < found.count && !problem.any(); i++)
             {
-                final CommandType type = found.type[i];
-                final Endpoint endpoint = byType[type.code()];
-                long pathKey = -1;
-                if (endpoint.route().pathField() != null)
-                {
-                    if (found.customerId[i] == null)
-                    {
-                        problem.add("commands[" + i + "].customerId should not be empty");
-                        break;
-                    }
-                    pathKey = request.ids().parse(IdKind.CUSTOMER, found.customerId[i]); // -1: the ledger says 404
-                }
-                final ByteBuf body = Unpooled.wrappedBuffer(bytes, found.bodyStart[i], found.bodyEnd[i] - found.bodyStart[i]);
-                itemRequest.begin(endpoint.route(), request.merchantId(), pathKey, body, Map.of());
-                try
-                {
-                    endpoint.parse(itemRequest);
-                }
-                finally
-                {
-                    itemRequest.end();
-                }
-                final Problem itemProblem = itemRequest.problem();
-                if (itemProblem.any())
-                {
-                    for (final String message : itemProblem.messages())
-                    {
-                        if (itemProblem.status().equals(HttpResponseStatus.BAD_REQUEST))
-                        {
-                            problem.add("commands[" + i + "]: " + message);
-                        }
-                        else
-                        {
-                            problem.status(itemProblem.status(), "commands[" + i + "]: " + message);
-                        }
-                    }
-                    break;
-                }
-                final boolean chained = found.linked[i] || i > 0 && found.linked[i - 1];
-                final CommandDraft draft = itemRequest.draft();
-                if (chained && (draft.has(io.ledger.engine.Field.EXTERNAL_REFERENCE) || draft.getBoolean(io.ledger.engine.Field.USE_GIFT_BALANCE)))
-                {
-                    problem.add("commands[" + i + "]: a command of a linked chain cannot use externalReference or useGiftBalance");
-                    break;
-                }
-                items.add(type, found.linked[i]).copyFrom(draft);
+                command(request, found, i, items);
             }
             if (problem.any())
             {
@@ -170,6 +124,59 @@ final class BatchEndpoints
                 return;
             }
             request.draft().batch(items);
+        }
+
+        /** Reads command {@code i}'s body with its own route's endpoint into {@code items}; a problem names the command. */
+        private void command(final Request request, final Found found, final int i, final BatchItems items)
+        {
+            final Problem problem = request.problem();
+            final CommandType type = found.type[i];
+            final Endpoint endpoint = byType[type.code()];
+            long pathKey = -1;
+            if (endpoint.route().pathField() != null)
+            {
+                if (found.customerId[i] == null)
+                {
+                    problem.add("commands[" + i + "].customerId should not be empty");
+                    return;
+                }
+                pathKey = request.ids().parse(IdKind.CUSTOMER, found.customerId[i]); // -1: the ledger says 404
+            }
+            final Request itemRequest = request.itemRequest();
+            final ByteBuf body = Unpooled.wrappedBuffer(found.bytes, found.bodyStart[i], found.bodyEnd[i] - found.bodyStart[i]);
+            itemRequest.begin(endpoint.route(), request.merchantId(), pathKey, body, Map.of());
+            try
+            {
+                endpoint.parse(itemRequest);
+            }
+            finally
+            {
+                itemRequest.end();
+            }
+            final Problem itemProblem = itemRequest.problem();
+            if (itemProblem.any())
+            {
+                for (final String message : itemProblem.messages())
+                {
+                    if (itemProblem.status().equals(HttpResponseStatus.BAD_REQUEST))
+                    {
+                        problem.add("commands[" + i + "]: " + message);
+                    }
+                    else
+                    {
+                        problem.status(itemProblem.status(), "commands[" + i + "]: " + message);
+                    }
+                }
+                return;
+            }
+            final boolean chained = found.linked[i] || i > 0 && found.linked[i - 1];
+            final CommandDraft draft = itemRequest.draft();
+            if (chained && (draft.has(Field.EXTERNAL_REFERENCE) || draft.getBoolean(Field.USE_GIFT_BALANCE)))
+            {
+                problem.add("commands[" + i + "]: a command of a linked chain cannot use externalReference or useGiftBalance");
+                return;
+            }
+            items.add(type, found.linked[i]).copyFrom(draft);
         }
 
         /**
@@ -370,11 +377,17 @@ final class BatchEndpoints
     /** What the first walk of a batch found, per command. */
     private static final class Found
     {
+        final byte[] bytes;
         final CommandType[] type = new CommandType[ITEMS_MAX];
         final boolean[] linked = new boolean[ITEMS_MAX];
         final String[] customerId = new String[ITEMS_MAX];
         final int[] bodyStart = new int[ITEMS_MAX];
         final int[] bodyEnd = new int[ITEMS_MAX];
         int count;
+
+        Found(final byte[] bytes)
+        {
+            this.bytes = bytes;
+        }
     }
 }
