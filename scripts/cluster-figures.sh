@@ -56,14 +56,18 @@ done
 command -v curl >/dev/null || die "curl is needed"
 
 WORK="$(mktemp -d /tmp/cluster-figures.XXXXXX)"
-pids=() # process group leaders (each started with setsid)
+pids=()    # process group leaders (each started with setsid)
+stopped=" " # those already stopped: never signalled again (their ids may belong to someone else's processes by then)
 stop() { # stop a process group: TERM, up to 30 s, then KILL
   local pid="$1" i
-  kill -TERM -- "-$pid" 2>/dev/null || return 0
+  [[ "$stopped" != *" $pid "* ]] || return 0
+  stopped+="$pid "
+  kill -TERM -- "-$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
   for i in $(seq 1 300); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
+started() { pids+=("$1"); stopped="${stopped// $1 / }"; }
 cleanup() {
   local pid
   for pid in ${pids[@]+"${pids[@]}"}; do stop "$pid"; done
@@ -109,7 +113,7 @@ run_cluster() { # ROUND
   mkdir -p "$dir"
   setsid scripts/cluster-3.sh "$dir" "$HTTP_BASE" "$AERON_BASE" >"$dir/cluster-3.out" 2>&1 &
   pid=$!
-  pids+=("$pid")
+  started "$pid"
   await_line "$dir/cluster-3.out" 'three nodes up' "$pid" 300
   load "cluster-round-$1" "$HTTP_BASE"
   stop "$pid"
@@ -120,7 +124,7 @@ run_single() { # ROUND
   mkdir -p "$dir"
   setsid ./ledger serve --port "$SINGLE_PORT" --data-dir "$dir/data" --durability fsync >"$dir/serve.log" 2>&1 &
   pid=$!
-  pids+=("$pid")
+  started "$pid"
   await_line "$dir/serve.log" 'listening on' "$pid" 120
   load "single-round-$1" "$SINGLE_PORT"
   stop "$pid"
@@ -168,7 +172,7 @@ start_node() { # the same command line as scripts/cluster-3.sh
   setsid ./ledger cluster --node "$1" --nodes 3 --data-dir "$dir/node-$1" --http-port "$((HTTP_BASE + $1))" \
     --base-port "$AERON_BASE" >>"$dir/node-$1.log" 2>&1 &
   node_pid[$1]=$!
-  pids+=("$!")
+  started "$!"
 }
 last_role() { grep -o 'role [A-Z]*' "$dir/node-$1.log" 2>/dev/null | tail -n 1 | cut -d' ' -f2 || true; }
 metrics() { curl -sf --max-time 2 -H "Authorization: Bearer $OPERATOR_TOKEN" "http://127.0.0.1:$1/metrics"; }
