@@ -77,6 +77,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     private final IdempotencyGate idempotencyGate;
     private final LedgerMetrics metrics;
     private final HealthCheck health;
+    /** The change stream's thread, or null when the server serves none. */
+    private final EventStreamAgent events;
     private final FramingHandler framing;
     private final RequestQueue queued;
     /** The request being parsed: its draft and problems. */
@@ -109,8 +111,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         final IdempotencyGate idempotencyGate,
         final LedgerMetrics metrics,
         final FramingHandler framing,
-        final HealthCheck health)
+        final HealthCheck health,
+        final EventStreamAgent events)
     {
+        this.events = events;
         this.health = health;
         this.pipeline = pipeline;
         this.authenticator = authenticator;
@@ -441,6 +445,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         {
             write(health.readiness(ctx.alloc()), keepAlive);
         }
+        else if (route == Route.EVENTS)
+        {
+            events(request, keepAlive);
+        }
         else if (route == Route.LIVENESS)
         {
             write(HealthCheck.liveness(ctx.alloc()), keepAlive);
@@ -627,6 +635,21 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
                 parseAndPublish(Endpoints.of(route.kind().apiRoute()), request, uri, route.id(), route.merchant(), keepAlive);
             }
         }
+    }
+
+    /** {@code GET /api/canary/events}: a refusal is answered as usual; a stream ends the connection's requests. */
+    private void events(final FullHttpRequest request, final boolean keepAlive)
+    {
+        final FullHttpResponse refusal = EventStreams.open(ctx.channel(), request, authenticator, events, record);
+        if (refusal != null)
+        {
+            write(refusal, keepAlive);
+            return;
+        }
+        closing = true;
+        framing.endInput();
+        queued.releaseAll();
+        record.written(HttpResponseStatus.OK.code(), 0, ctx.channel().remoteAddress());
     }
 
     /** {@code GET /metrics}, as {@link HttpOptions#metrics()} allows. */
