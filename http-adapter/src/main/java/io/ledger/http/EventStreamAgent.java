@@ -37,6 +37,8 @@ final class EventStreamAgent implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(EventStreamAgent.class);
     /** Events written to one stream per turn, so that one catching up does not starve the others. */
     static final int TURN_EVENTS_MAX = 256;
+    /** How long a cut-off stream's buffered events and final comment wait for a client that does not read. */
+    static final long CUT_OFF_GRACE_MS = 30_000;
     private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final ByteBuf KEEP_ALIVE = Unpooled.unreleasableBuffer(
         Unpooled.copiedBuffer(":\n\n", StandardCharsets.US_ASCII)).asReadOnly();
@@ -250,7 +252,7 @@ final class EventStreamAgent implements AutoCloseable
         s.channel.write(new DefaultHttpContent(comment), s.channel.voidPromise());
         s.channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
         // a client that never reads never lets that write complete: the connection goes after a grace period regardless
-        s.channel.eventLoop().schedule(() -> { s.channel.close(); }, options.stallMs(), TimeUnit.MILLISECONDS);
+        s.channel.eventLoop().schedule(() -> { s.channel.close(); }, Math.max(CUT_OFF_GRACE_MS, options.stallMs()), TimeUnit.MILLISECONDS);
     }
 
     /** An event as Server-Sent Events text; a line break inside the data starts another {@code data:} line. */

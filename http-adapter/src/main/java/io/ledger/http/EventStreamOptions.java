@@ -1,11 +1,10 @@
 package io.ledger.http;
 
-import java.util.Objects;
-
 /**
  * The change stream's feed and bounds.
  *
- * @param feed          the committed events.
+ * @param feed          the committed events; null in a template whose bounds the caller chose, which the wiring
+ *                      completes with {@link #withFeed} (without a feed no stream is served).
  * @param streamsMax    open streams at most; one more is answered 503.
  * @param bufferBytes   each stream's bounded buffer: the connection's write buffer (Netty's high water mark, and the
  *                      socket's send buffer). A consumer that leaves it full while its events wait is cut off.
@@ -23,7 +22,6 @@ public record EventStreamOptions(EventFeed feed, int streamsMax, int bufferBytes
 
     public EventStreamOptions
     {
-        Objects.requireNonNull(feed, "feed");
         if (streamsMax < 1 || bufferBytes < 1024 || stallMs < 1 || keepAliveMs < 1)
         {
             throw new IllegalArgumentException("streamsMax=" + streamsMax + " bufferBytes=" + bufferBytes + " stallMs=" + stallMs
@@ -31,9 +29,13 @@ public record EventStreamOptions(EventFeed feed, int streamsMax, int bufferBytes
         }
     }
 
-    /** @return the defaults over {@code feed}. */
-    public static EventStreamOptions of(final EventFeed feed)
+    /** The default bounds, without a feed. */
+    public static final EventStreamOptions DEFAULTS =
+        new EventStreamOptions(null, STREAMS_MAX_DEFAULT, BUFFER_BYTES_DEFAULT, STALL_MS_DEFAULT, KEEP_ALIVE_MS_DEFAULT);
+
+    /** @return these bounds over {@code feed}. */
+    public EventStreamOptions withFeed(final EventFeed feed)
     {
-        return new EventStreamOptions(feed, STREAMS_MAX_DEFAULT, BUFFER_BYTES_DEFAULT, STALL_MS_DEFAULT, KEEP_ALIVE_MS_DEFAULT);
+        return new EventStreamOptions(feed, streamsMax, bufferBytes, stallMs, keepAliveMs);
     }
 }

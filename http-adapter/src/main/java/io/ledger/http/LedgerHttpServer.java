@@ -92,7 +92,7 @@ public final class LedgerHttpServer implements AutoCloseable
         final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace());
         final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
-        final EventStreamAgent events = options.events() == null ? null : new EventStreamAgent(options.events());
+        final EventStreamAgent events = options.events() == null || options.events().feed() == null ? null : new EventStreamAgent(options.events());
         try
         {
             final Channel channel = new ServerBootstrap()

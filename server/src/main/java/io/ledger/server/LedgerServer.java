@@ -349,7 +349,8 @@ public final class LedgerServer implements AutoCloseable
                 config.port(), config.ioThreads(), pipeline, ids, authenticator,
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus)
                     .withJournalSpace(journalSpace(journalDir))
-                    .withEvents(EventStreamOptions.of(events.feed(pipeline::lastAcknowledgedCommandId))));
+                    .withEvents((config.http().events() == null ? EventStreamOptions.DEFAULTS : config.http().events())
+                        .withFeed(events.feed(pipeline::lastAcknowledgedCommandId))));
             follower.start(); // after the port: its copy is rebuilt in the background, not on the start's path
             return new LedgerServer(journal, pipeline, http, follower, keyWatcher, deadlineTimer, events);
         }
