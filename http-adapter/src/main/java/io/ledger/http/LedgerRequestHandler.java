@@ -476,7 +476,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
                 "Content-Type must be application/json, in UTF-8 if a charset is given"), keepAlive);
             return;
         }
-        final long pathKey = route.pathField() == null ? -1 : ids.parse(route.idKind(), decodeId(rawId));
+        final long pathKey = route.pathField() == null ? -1 : ids.parse(route.idKind(), RequestText.decodeId(rawId));
         if (route.pathField() != null && pathKey < 0)
         {
             write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, Rules.notFound(route.idKind())), keepAlive);
@@ -553,19 +553,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
                 ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "The ledger is at capacity; retry shortly");
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             write(response, keepAlive);
-        }
-    }
-
-    /** @return the percent-decoded path id, or null (an unknown id: 404) when its escapes are malformed. */
-    private static String decodeId(final String rawId)
-    {
-        try
-        {
-            return QueryStringDecoder.decodeComponent(rawId);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            return null;
         }
     }
 
