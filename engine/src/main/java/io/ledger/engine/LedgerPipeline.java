@@ -250,6 +250,18 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         }
     }
 
+    /**
+     * @return the id of the last command the pipeline acknowledged (journaled, in FSYNC mode synced, applied and replied
+     * to), or {@code firstCommandId - 1} before the first: every command up to it is committed. Commands recovered at
+     * start-up are below {@code firstCommandId}, so they count as committed. Readers of the journal that must not
+     * publish what a power loss could still take back (the change stream) stop here. Any thread.
+     */
+    public long lastAcknowledgedCommandId()
+    {
+        final long sequence = Math.min(replied.get(), failedSequence - 1);
+        return firstCommandId + sequence;
+    }
+
     /** @return the clock that stamps commands: the time a tick would carry. */
     EpochClock clock()
     {

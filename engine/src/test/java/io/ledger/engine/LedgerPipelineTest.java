@@ -69,6 +69,7 @@ class LedgerPipelineTest
         try (LedgerPipeline pipeline = LedgerPipeline.start(
             new LedgerPipeline.Context().ringSizeEvents(8).firstCommandId(100).clock(() -> 5_000L), ledger, journal))
         {
+            assertEquals(99, pipeline.lastAcknowledgedCommandId(), "nothing acknowledged yet");
             assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
                 .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1")
                 .text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
@@ -77,6 +78,12 @@ class LedgerPipelineTest
             assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.GET_CUSTOMER_BALANCE)
                 .text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 100).replyTo(sink, null), null));
             assertTrue(done.await(10, TimeUnit.SECONDS));
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pipeline.lastAcknowledgedCommandId() < 102 && System.nanoTime() < deadlineNs)
+            {
+                Thread.onSpinWait(); // the sequence moves right after the batch's replies
+            }
+            assertEquals(102, pipeline.lastAcknowledgedCommandId(), "the change stream's gate: every command replied to");
         }
         assertEquals(List.of(
             new Reply(100, CommandType.CREATE_CUSTOMER, ResultCode.OK, 0),
@@ -186,6 +193,7 @@ class LedgerPipelineTest
             }
             assertTrue(done.await(10, TimeUnit.SECONDS));
             assertTrue(pipeline.failed());
+            assertEquals(1, pipeline.lastAcknowledgedCommandId(), "the gate stops before the failed command");
         }
         assertEquals(ResultCode.OK, results.get(0));
         assertNull(results.get(1), "the command the journal failed on is never acknowledged");

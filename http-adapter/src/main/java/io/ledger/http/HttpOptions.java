@@ -28,10 +28,12 @@ import io.ledger.http.metrics.JournalStatus;
  *                      health check reports the ledger down (503).
  * @param journalSpace  the journal directory's writability and free space, for the health check (supplied by whoever
  *                      wires the journal); null leaves the check out.
+ * @param events        the change stream ({@code GET /api/canary/events}): its feed of committed events and bounds,
+ *                      supplied by the wiring module; null answers the route 404.
  */
 public record HttpOptions(
     HttpLimits limits, MetricsAccess metrics, boolean accessLog, JournalFiles journalFiles, JournalStatus journalStatus,
-    String bindAddress, TlsFiles tls, long healthStallMs, JournalSpace journalSpace)
+    String bindAddress, TlsFiles tls, long healthStallMs, JournalSpace journalSpace, EventStreamOptions events)
 {
     /** Who may read {@code GET /metrics} by default, as the command line spells it: an operator token. */
     public static final String METRICS_DEFAULT = "token";
@@ -48,14 +50,14 @@ public record HttpOptions(
     public static final long HEALTH_STALL_MS_CEILING = 3_600_000;
 
     public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.parse(METRICS_DEFAULT),
-        ACCESS_LOG_DEFAULT, null, null, BIND_ADDRESS_DEFAULT, null, HEALTH_STALL_MS_DEFAULT, null);
+        ACCESS_LOG_DEFAULT, null, null, BIND_ADDRESS_DEFAULT, null, HEALTH_STALL_MS_DEFAULT, null, null);
 
     /** The options the command line sets, with the rest (what the wiring supplies) absent. */
     public HttpOptions(
         final HttpLimits limits, final MetricsAccess metrics, final boolean accessLog, final String bindAddress, final TlsFiles tls,
         final long healthStallMs)
     {
-        this(limits, metrics, accessLog, null, null, bindAddress, tls, healthStallMs, null);
+        this(limits, metrics, accessLog, null, null, bindAddress, tls, healthStallMs, null, null);
     }
 
     /** Who may read {@code GET /metrics}. */
@@ -136,46 +138,51 @@ public record HttpOptions(
 
     public HttpOptions withLimits(final HttpLimits limits)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withMetrics(final MetricsAccess metrics)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withAccessLog(final boolean accessLog)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withJournalFiles(final JournalFiles journalFiles)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withJournalStatus(final JournalStatus journalStatus)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withBindAddress(final String bindAddress)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withTls(final TlsFiles tls)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withHealthStallMs(final long healthStallMs)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 
     public HttpOptions withJournalSpace(final JournalSpace journalSpace)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+    }
+
+    public HttpOptions withEvents(final EventStreamOptions events)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
     }
 }

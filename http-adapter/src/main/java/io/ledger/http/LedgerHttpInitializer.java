@@ -46,12 +46,14 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
     private final LedgerMetrics metrics;
     private final SslContext tls;
     private final HealthCheck health;
+    private final EventStreamAgent events;
 
     /** @param tls the server's TLS context, or null for plain HTTP. */
     LedgerHttpInitializer(
         final CommandGateway pipeline, final Ids ids, final JwtAuthenticator authenticator, final HttpOptions options,
-        final LedgerMetrics metrics, final SslContext tls)
+        final LedgerMetrics metrics, final SslContext tls, final EventStreamAgent events)
     {
+        this.events = events;
         this.tls = tls;
         this.health = new HealthCheck(pipeline, options);
         this.pipeline = pipeline;
@@ -81,7 +83,7 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
         if (admitted)
         {
             channel.pipeline().addLast("handler",
-                new LedgerRequestHandler(pipeline, authenticator, ids, jsonFactory, options, idempotencyGate, metrics, framing, health));
+                new LedgerRequestHandler(pipeline, authenticator, ids, jsonFactory, options, idempotencyGate, metrics, framing, health, events));
         }
         else
         {

@@ -36,11 +36,14 @@ public final class LedgerHttpServer implements AutoCloseable
     private final LedgerMetrics metrics;
     private final boolean tls;
     private final String bindAddress;
+    /** The change stream's thread, or null. */
+    private final EventStreamAgent events;
 
     private LedgerHttpServer(
         final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel, final LedgerMetrics metrics,
-        final boolean tls, final String bindAddress)
+        final boolean tls, final String bindAddress, final EventStreamAgent events)
     {
+        this.events = events;
         this.bindAddress = bindAddress;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
@@ -89,6 +92,7 @@ public final class LedgerHttpServer implements AutoCloseable
         final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace());
         final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
         final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
+        final EventStreamAgent events = options.events() == null || options.events().feed() == null ? null : new EventStreamAgent(options.events());
         try
         {
             final Channel channel = new ServerBootstrap()
@@ -102,14 +106,18 @@ public final class LedgerHttpServer implements AutoCloseable
                 // unwritable and the handler stops reading from it (see LedgerRequestHandler).
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                     new WriteBufferWaterMark(limits.writeBufferBytesLow(), limits.writeBufferBytesMax()))
-                .childHandler(new LedgerHttpInitializer(pipeline, ids, authenticator, options, metrics, tls))
+                .childHandler(new LedgerHttpInitializer(pipeline, ids, authenticator, options, metrics, tls, events))
                 .bind(address)
                 .syncUninterruptibly()
                 .channel();
-            return new LedgerHttpServer(boss, workers, channel, metrics, tls != null, options.bindAddress());
+            return new LedgerHttpServer(boss, workers, channel, metrics, tls != null, options.bindAddress(), events);
         }
         catch (final Exception ex) // Netty rethrows the bind's checked exception (BindException) unchecked
         {
+            if (events != null)
+            {
+                events.close();
+            }
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw bindFailure(address, ex);
@@ -165,6 +173,10 @@ public final class LedgerHttpServer implements AutoCloseable
         if (serverChannel.isOpen())
         {
             stopAccepting();
+        }
+        if (events != null)
+        {
+            events.close(); // its streams are closed first: a stream never ends by itself
         }
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -78,6 +78,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     private final IdempotencyGate idempotencyGate;
     private final LedgerMetrics metrics;
     private final HealthCheck health;
+    /** The change stream's thread, or null when the server serves none. */
+    private final EventStreamAgent events;
     private final FramingHandler framing;
     private final RequestQueue queued;
     /** The request being parsed: its draft and problems. */
@@ -110,8 +112,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         final IdempotencyGate idempotencyGate,
         final LedgerMetrics metrics,
         final FramingHandler framing,
-        final HealthCheck health)
+        final HealthCheck health,
+        final EventStreamAgent events)
     {
+        this.events = events;
         this.health = health;
         this.pipeline = pipeline;
         this.authenticator = authenticator;
@@ -453,6 +457,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         {
             write(health.readiness(ctx.alloc()), keepAlive);
         }
+        else if (route == Route.EVENTS)
+        {
+            events(request, keepAlive);
+        }
         else if (route == Route.LIVENESS)
         {
             write(HealthCheck.liveness(ctx.alloc()), keepAlive);
@@ -479,7 +487,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             write(Responses.error(ctx.alloc(), endpoint, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, List.of(Rules.NOT_JSON)), keepAlive);
             return;
         }
-        final long pathKey = route.pathField() == null ? -1 : ids.parse(route.idKind(), decodeId(rawId));
+        final long pathKey = route.pathField() == null ? -1 : ids.parse(route.idKind(), RequestText.decodeId(rawId));
         if (route.pathField() != null && pathKey < 0)
         {
             write(Responses.error(ctx.alloc(), endpoint, HttpResponseStatus.NOT_FOUND, List.of(Rules.notFound(route.idKind()))), keepAlive);
@@ -562,19 +570,6 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** @return the percent-decoded path id, or null (an unknown id: 404) when its escapes are malformed. */
-    private static String decodeId(final String rawId)
-    {
-        try
-        {
-            return QueryStringDecoder.decodeComponent(rawId);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            return null;
-        }
-    }
-
     private void releaseIdempotencyKey()
     {
         final String key = inFlightIdempotencyKey;
@@ -641,6 +636,21 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
                 parseAndPublish(Endpoints.of(route.kind().apiRoute()), request, uri, route.id(), route.merchant(), null, keepAlive);
             }
         }
+    }
+
+    /** {@code GET /api/canary/events}: a refusal is answered as usual; a stream ends the connection's requests. */
+    private void events(final FullHttpRequest request, final boolean keepAlive)
+    {
+        final FullHttpResponse refusal = EventStreams.open(ctx.channel(), request, authenticator, events, record);
+        if (refusal != null)
+        {
+            write(refusal, keepAlive);
+            return;
+        }
+        closing = true;
+        framing.endInput();
+        queued.releaseAll();
+        record.written(HttpResponseStatus.OK.code(), 0, ctx.channel().remoteAddress());
     }
 
     /** {@code GET /metrics}, as {@link HttpOptions#metrics()} allows. */

@@ -5,12 +5,26 @@ import java.util.List;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
-/** What the request handler reads or quotes of a request's text: its content type, its path, the allowed methods. Stateless. */
+/** What the request handler reads or quotes of a request's text: its content type, its path and ids, the allowed methods. Stateless. */
 final class RequestText
 {
     private RequestText()
     {
+    }
+
+    /** @return the percent-decoded path id, or null (an unknown id: 404) when its escapes are malformed. */
+    static String decodeId(final String rawId)
+    {
+        try
+        {
+            return QueryStringDecoder.decodeComponent(rawId);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
     }
 
     /**

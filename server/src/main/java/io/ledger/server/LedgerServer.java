@@ -24,6 +24,7 @@ import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.WaitStrategies;
+import io.ledger.http.EventStreamOptions;
 import io.ledger.http.HttpOptions;
 import io.ledger.http.metrics.JournalSpace;
 import io.ledger.http.LedgerHttpServer;
@@ -264,12 +265,15 @@ public final class LedgerServer implements AutoCloseable
     private final SnapshotAgent snapshots;
     private final KeyRingWatcher keyWatcher;
     private final ScheduledExecutorService deadlineTimer;
+    private final EventOutcomes events;
     private boolean closed;
 
     private LedgerServer(
         final ChronicleJournal journal, final LedgerPipeline pipeline, final LedgerHttpServer http,
-        final SnapshotAgent snapshots, final KeyRingWatcher keyWatcher, final ScheduledExecutorService deadlineTimer)
+        final SnapshotAgent snapshots, final KeyRingWatcher keyWatcher, final ScheduledExecutorService deadlineTimer,
+        final EventOutcomes events)
     {
+        this.events = events;
         this.journal = journal;
         this.pipeline = pipeline;
         this.http = http;
@@ -312,6 +316,7 @@ public final class LedgerServer implements AutoCloseable
         LedgerPipeline pipeline = null;
         KeyRingWatcher keyWatcher = null;
         ScheduledExecutorService deadlineTimer = null;
+        EventOutcomes events = null;
         try
         {
             final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
@@ -327,7 +332,8 @@ public final class LedgerServer implements AutoCloseable
             {
                 journalStatus.snapshotLoaded(snapshot.header().createdAtMs(), snapshot.header().lastCommandId());
             }
-            final SnapshotAgent follower = snapshotFollower(config, journal, snapshots, snapshot, journalStatus);
+            events = EventOutcomes.open(config.dataDir(), journal);
+            final SnapshotAgent follower = snapshotFollower(config, journal, snapshots, snapshot, journalStatus, events);
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             final boolean fresh = ledger.lastCommandId() < 0;
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
@@ -342,9 +348,11 @@ public final class LedgerServer implements AutoCloseable
             final LedgerHttpServer http = LedgerHttpServer.start(
                 config.port(), config.ioThreads(), pipeline, ids, authenticator,
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus)
-                    .withJournalSpace(journalSpace(journalDir)));
+                    .withJournalSpace(journalSpace(journalDir))
+                    .withEvents((config.http().events() == null ? EventStreamOptions.DEFAULTS : config.http().events())
+                        .withFeed(events.feed(pipeline::lastAcknowledgedCommandId))));
             follower.start(); // after the port: its copy is rebuilt in the background, not on the start's path
-            return new LedgerServer(journal, pipeline, http, follower, keyWatcher, deadlineTimer);
+            return new LedgerServer(journal, pipeline, http, follower, keyWatcher, deadlineTimer, events);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -363,6 +371,10 @@ public final class LedgerServer implements AutoCloseable
             else
             {
                 journal.close();
+            }
+            if (events != null)
+            {
+                events.close();
             }
             throw ex;
         }
@@ -451,21 +463,27 @@ public final class LedgerServer implements AutoCloseable
      * snapshot from that copy, so the ledger thread never stops for one. Started once the port is open.
      */
     private static SnapshotAgent snapshotFollower(final Config config, final ChronicleJournal journal, final SnapshotStore snapshots,
-        final SnapshotStore.Loaded snapshot, final JournalStatus journalStatus)
+        final SnapshotStore.Loaded snapshot, final JournalStatus journalStatus, final EventOutcomes events)
     {
         final int defaultCurrency = Currencies.pack(config.defaultCurrency());
+        final boolean fullReplay = events.needsFullReplay(snapshot == null ? -1 : snapshot.header().journalIndex(), config.dataDir());
+        final boolean fromSnapshot = snapshot != null && !fullReplay;
         final SnapshotAgent follower = SnapshotAgent.create(new SnapshotAgent.Context()
             .journal(journal)
             .store(snapshots)
-            .startSnapshot(snapshot == null ? null : snapshot.file(), snapshot == null ? -1 : snapshot.header().lastCommandId())
+            .startSnapshot(fromSnapshot ? snapshot.file() : null, fromSnapshot ? snapshot.header().lastCommandId() : -1)
             .defaultCurrency(defaultCurrency)
             .newLedger(() -> new Ledger(defaultCurrency))
             .everyCommands(config.snapshots().everyCommands())
             .everySeconds(config.snapshots().everySeconds())
             .keep(config.snapshots().keep())
             .retention(new JournalRetention(JournalRetention.Mode.parse(config.snapshots().journalRetention()), config.dataDir()))
+            .appliedListener(events)
             .listener((file, header, payloadNs, totalNs) ->
-                journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), payloadNs, totalNs)));
+            {
+                events.snapshotWritten(header);
+                journalStatus.snapshotWritten(header.createdAtMs(), header.lastCommandId(), payloadNs, totalNs);
+            }));
         journalStatus.follower(follower::running, follower::recordsBehind, follower::snapshotFailures);
         return follower;
     }
@@ -657,7 +675,8 @@ public final class LedgerServer implements AutoCloseable
         }
         deadlineTimer.shutdownNow();
         pipeline.close(); // the follower catches up and writes the final snapshot before the journal closes
-        http.close();
+        http.close(); // the event streams with it
+        events.close();
         LOG.info("stopped cleanly; journal at {}", journal.directory().toAbsolutePath());
     }
 }

@@ -185,7 +185,8 @@ class TenantIsolationTest
             assertNoSecretOfA(sameKey);
 
             final Set<Route> tenantRoutes = new HashSet<>(Endpoints.routes());
-            tenantRoutes.removeAll(Set.of(Route.HEALTH, Route.LIVENESS, Route.OPENAPI, Route.METRICS));
+            // the change stream never ends: EventStreamTest shows that another merchant's events never appear in it
+            tenantRoutes.removeAll(Set.of(Route.HEALTH, Route.LIVENESS, Route.OPENAPI, Route.METRICS, Route.EVENTS));
             assertEquals(tenantRoutes, exercised, "every merchant route was tried across tenants");
 
             assertEquals(before, view(viewsOfA), "A's data is exactly as it was");

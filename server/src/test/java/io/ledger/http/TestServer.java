@@ -31,9 +31,15 @@ final class TestServer implements AutoCloseable
 
     TestServer(final Path dataDir)
     {
+        this(dataDir, HttpOptions.DEFAULTS);
+    }
+
+    /** With the HTTP options a test chooses (limits, the change stream's bounds). */
+    TestServer(final Path dataDir, final HttpOptions http)
+    {
         this.dataDir = dataDir;
         this.server = LedgerServer.start(
-            new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR"),
+            new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR", http),
             (stage, commandId, error) -> fatal.compareAndSet(null, error));
     }
 

@@ -84,7 +84,8 @@ public final class Endpoints
             .local(Route.HEALTH)
             .local(Route.LIVENESS)
             .local(Route.OPENAPI)
-            .local(Route.METRICS);
+            .local(Route.METRICS)
+            .local(Route.EVENTS);
         CustomerEndpoints.register(table);
         BalanceEndpoints.register(table);
         PayInEndpoints.register(table);

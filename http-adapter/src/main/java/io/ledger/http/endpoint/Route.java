@@ -40,6 +40,13 @@ public final class Route
     public static final Route METRICS = new Route("metrics", HttpMethod.GET, "/metrics", null, null,
         HttpResponseStatus.OK, Body.NONE);
 
+    /**
+     * The change stream: a merchant's committed events as Server-Sent Events; answered by the request handler and
+     * served by the event-stream thread (no ring).
+     */
+    public static final Route EVENTS = new Route("events", HttpMethod.GET, "/api/canary/events", null, null,
+        HttpResponseStatus.OK, Body.NONE);
+
     private static final String ID = "{id}";
 
     private final String name;

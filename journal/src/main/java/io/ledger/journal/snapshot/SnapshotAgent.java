@@ -64,6 +64,22 @@ public final class SnapshotAgent implements SnapshotTaker
         void onSnapshot(Path file, SnapshotHeader header, long payloadNs, long totalNs);
     }
 
+    /**
+     * Told about each journal record right after the follower applied it, on the follower's thread, in journal order:
+     * the change stream learns each command's outcome here (its result fields are written). Whatever it throws stops
+     * the follower, as a failure to apply does (logged at ERROR; snapshots stop until the next start).
+     */
+    @FunctionalInterface
+    public interface AppliedListener
+    {
+        /**
+         * @param journalIndex the record's journal index.
+         * @param event        the command, applied: valid only during the call.
+         * @param ledger       the follower's copy, after the command: read only, during the call only.
+         */
+        void applied(long journalIndex, CommandEvent event, Ledger ledger);
+    }
+
     /** Journal records applied per poll before the follower looks at its clock and flags again. */
     static final int BATCH_RECORDS = 4096;
     /** How long an idle follower sleeps before looking at the journal again. */
@@ -258,6 +274,10 @@ public final class SnapshotAgent implements SnapshotTaker
             final ChronicleJournal.RecordVisitor apply = (index, event) ->
             {
                 context.applier.accept(ledger, event);
+                if (context.appliedListener != null)
+                {
+                    context.appliedListener.applied(index, event, ledger);
+                }
                 return true;
             };
             while (!stopRequested)
@@ -416,6 +436,7 @@ public final class SnapshotAgent implements SnapshotTaker
         private int keep = 3;
         private JournalRetention retention;
         private Listener listener;
+        private AppliedListener appliedListener;
         private Runnable onFailure = () -> { };
         private BiConsumer<Ledger, CommandEvent> applier = Ledger::apply;
 
@@ -489,6 +510,13 @@ public final class SnapshotAgent implements SnapshotTaker
         public Context listener(final Listener listener)
         {
             this.listener = listener;
+            return this;
+        }
+
+        /** Told about each record applied (the change stream's outcome queue); {@code null} for nothing. */
+        public Context appliedListener(final AppliedListener appliedListener)
+        {
+            this.appliedListener = appliedListener;
             return this;
         }
 
