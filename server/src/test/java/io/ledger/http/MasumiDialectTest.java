@@ -18,9 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Masumi dialect against the real server (issue 15): the calls the public {@code masumi} Python client
@@ -107,6 +114,27 @@ class MasumiDialectTest
 
     @TempDir
     Path dataDir;
+
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private Level savedLevel;
+
+    @BeforeEach
+    void captureLogs()
+    {
+        logs.start();
+        final Logger root = (Logger)LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        savedLevel = root.getLevel();
+        root.setLevel(Level.DEBUG);
+        root.addAppender(logs);
+    }
+
+    @AfterEach
+    void restoreLogs()
+    {
+        final Logger root = (Logger)LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.detachAppender(logs);
+        root.setLevel(savedLevel);
+    }
 
     /** A Masumi key bound to a new customer of {@link #M} holding {@code balance}; the agent priced at 10000000. */
     private record Buyer(String customer, String key, String keyId)
@@ -267,6 +295,14 @@ class MasumiDialectTest
             assertDuplicate(masumi(replayed, buyer.key(), "/purchase/", seedRequest("bc-dup", unlock)), firstId);
             assertEquals(5_000_000, replayed.balance(M, buyer.customer()), "after a restart from the journal alone");
         }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dataDir))
+        {
+            for (final Path file : files.filter(java.nio.file.Files::isRegularFile).toList())
+            {
+                assertTrue(!new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(buyer.key()),
+                    "the key is in " + file);
+            }
+        }
     }
 
     /** The seed's 409: same names and types, but {@code object.onChainState}, which shows the hold's current state. */
@@ -371,6 +407,11 @@ class MasumiDialectTest
             assertEquals(200, server.post("/api/canary/api-keys/" + keyId + "/revoke", M, "{}").statusCode());
             refused(masumi(server, buyer.key(), "/purchase/", ok), 401, "Unauthorized, API key is revoked");
             assertEquals(25_000_000, server.balance(M, buyer.customer()));
+        }
+        assertTrue(!logs.list.isEmpty(), "the capture saw the server's logs");
+        for (final ILoggingEvent event : logs.list)
+        {
+            assertTrue(!event.getFormattedMessage().contains("lk_masumi_"), "a log line holds a Masumi key: " + event.getFormattedMessage());
         }
     }
 

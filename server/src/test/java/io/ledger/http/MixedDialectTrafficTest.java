@@ -168,11 +168,40 @@ class MixedDialectTrafficTest
             }
             assertTrue(paywallOk > 20 && paywallRefused >= 0, "Paywall purchases made: " + paywallOk);
             assertTrue(masumiOk > 10, "Masumi purchases made: " + masumiOk);
+            // every Masumi hold has ended (released or returned) before the balances are read: a deadline ending one between
+            // the reads of its customer and of the merchant would count it twice or not at all
+            awaitMasumiHoldsEnded(server, masumiKeys.get(0), masumiOk);
             assertConserved(server, customers, paidIn, paidOut);
         }
         try (TestServer restarted = new TestServer(dataDir))
         {
             assertConserved(restarted, customers, paidIn, paidOut);
+        }
+    }
+
+    private static void awaitMasumiHoldsEnded(final TestServer server, final String key, final int purchases)
+    {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true)
+        {
+            final HttpResponse<String> listed = MasumiDialectTest.masumi(server, key, "/purchase/?network=Preprod&limit=100", null);
+            assertEquals(200, listed.statusCode(), listed.body());
+            final List<?> all = (List<?>)((Map<?, ?>)TestJson.object(listed.body()).get("data")).get("Purchases");
+            assertTrue(all.size() == purchases && purchases < 100, "every Masumi purchase is listed: " + all.size());
+            if (all.stream().allMatch(p -> ((String)((Map<?, ?>)p).get("onChainState")).endsWith("Withdrawn")))
+            {
+                return;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "Masumi holds still held: " + listed.body());
+            try
+            {
+                Thread.sleep(200);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(ex);
+            }
         }
     }
 
