@@ -49,9 +49,6 @@ public final class BodyReader
     /** The field whose object {@link #nextInObject()} walks, and whether that walk has not moved yet. */
     private String objectName;
     private boolean objectFresh;
-    private String arrayName;
-    private int arrayIndex;
-    private int arrayElementsMax;
 
     BodyReader(final JsonFactory factory)
     {
@@ -425,75 +422,10 @@ public final class BodyReader
         }
     }
 
-    /**
-     * Enters the current field's value, which must be a JSON array of at most {@code elementsMax} elements (else a
-     * problem naming the field): its elements are then walked with {@link #nextInArray()}, each named {@code field[i]}
-     * and read with the same readers (an object element with {@link #enterObject()}).
-     *
-     * @return true when positioned at the start of the array.
-     */
-    public boolean enterArray(final int elementsMax)
+    /** @return the parser, on the current value ({@link MasumiAmounts} walks an array with it); null once the walk ended. */
+    JsonParser parser()
     {
-        if (parser == null)
-        {
-            return false;
-        }
-        if (parser.currentToken() != JsonToken.START_ARRAY)
-        {
-            problem.add(name + " must be an array");
-            skip();
-            return false;
-        }
-        arrayName = name;
-        arrayIndex = -1;
-        arrayElementsMax = elementsMax;
-        return true;
-    }
-
-    /**
-     * Moves to the next element of the array {@link #enterArray} entered.
-     *
-     * @return true when positioned on an element; false at the array's end (the walk goes on with {@link #next()}), after
-     *         more than the array may have (a problem; the rest is skipped), or when the body cannot be read further.
-     */
-    public boolean nextInArray()
-    {
-        try
-        {
-            if (parser == null)
-            {
-                return false;
-            }
-            if (arrayIndex >= 0)
-            {
-                parser.skipChildren(); // the previous element, when its reader did not consume it
-            }
-            final JsonToken token = parser.nextToken();
-            if (token == JsonToken.END_ARRAY || token == null)
-            {
-                name = arrayName;
-                return false;
-            }
-            arrayIndex++;
-            if (arrayIndex >= arrayElementsMax)
-            {
-                problem.add(arrayName + " must have at most " + arrayElementsMax + " elements");
-                parser.skipChildren();
-                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY && t != null; t = parser.nextToken()) // to the array's end
-                {
-                    parser.skipChildren();
-                }
-                name = arrayName;
-                return false;
-            }
-            name = arrayName + "[" + arrayIndex + "]";
-            return true;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            fail(ex);
-            return false;
-        }
+        return parser;
     }
 
     /** @return the value as an exact decimal (a JSON number, integer or not, read from its text), or null (a problem). */

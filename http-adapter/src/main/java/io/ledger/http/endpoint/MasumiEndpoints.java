@@ -210,9 +210,6 @@ final class MasumiEndpoints
             final CommandDraft draft = request.draft();
             final Map<String, String> echo = new HashMap<>();
             String network = null;
-            long amounts = 0;
-            boolean amountsGiven = false;
-            String unit = null;
             for (final BodyReader body = request.body(); body.next(); )
             {
                 switch (body.name())
@@ -220,15 +217,7 @@ final class MasumiEndpoints
                     case "identifierFromPurchaser" -> echo.put("identifierFromPurchaser", body.string(1, 26));
                     case "network" -> network = body.string(1, 16);
                     case "sellerVkey" -> echo.put("sellerVkey", body.string(1, 250));
-                    case "paymentType" ->
-                    {
-                        final String type = body.string(1, 32);
-                        if (type != null && !PAYMENT_TYPES.contains(type))
-                        {
-                            request.problem().add("paymentType must be one of " + String.join(", ", PAYMENT_TYPES));
-                        }
-                        echo.put("paymentType", type);
-                    }
+                    case "paymentType" -> echo.put("paymentType", oneOf(request, body.string(1, 32), "paymentType", PAYMENT_TYPES));
                     case "blockchainIdentifier" -> draft.text(Field.BLOCKCHAIN_IDENTIFIER,
                         body.string(1, io.ledger.engine.internal.MasumiBook.BLOCKCHAIN_IDENTIFIER_CHARS_MAX));
                     case "payByTime", "submitResultTime", "externalDisputeUnlockTime" -> echo.put(body.name(), time(request, body));
@@ -243,58 +232,9 @@ final class MasumiEndpoints
                     }
                     case "agentIdentifier" -> draft.text(Field.AGENT_IDENTIFIER,
                         body.string(1, io.ledger.engine.internal.MasumiBook.AGENT_IDENTIFIER_CHARS_MAX));
-                    case "inputHash" ->
-                    {
-                        final String hash = body.string(1, 250);
-                        if (hash != null && !hash.matches("[0-9a-fA-F]+"))
-                        {
-                            request.problem().add("Input hash is not a valid hex string");
-                        }
-                        echo.put("inputHash", hash);
-                    }
+                    case "inputHash" -> echo.put("inputHash", hex(request, body.string(1, 250)));
                     case "metadata" -> echo.put("metadata", body.string(0, METADATA_CHARS_MAX));
-                    case "Amounts" ->
-                    {
-                        amountsGiven = true;
-                        if (body.enterArray(AMOUNTS_MAX))
-                        {
-                            while (body.nextInArray())
-                            {
-                                String amount = null;
-                                String entryUnit = null;
-                                if (body.enterObject())
-                                {
-                                    while (body.nextInObject())
-                                    {
-                                        if (body.name().endsWith(".amount"))
-                                        {
-                                            amount = body.string(1, 25);
-                                        }
-                                        else if (body.name().endsWith(".unit"))
-                                        {
-                                            entryUnit = body.string(0, 150);
-                                        }
-                                    }
-                                }
-                                final long minor = amountMinor(request, amount);
-                                final String normalized = entryUnit == null ? null : "lovelace".equalsIgnoreCase(entryUnit) ? "" : entryUnit;
-                                if (minor < 0 || normalized == null)
-                                {
-                                    if (normalized == null)
-                                    {
-                                        request.problem().add("Amounts[].unit should not be empty (\"\" is the seller's currency)");
-                                    }
-                                    continue;
-                                }
-                                if (unit != null && !unit.equals(normalized))
-                                {
-                                    request.problem().add("Amounts must all have the same unit");
-                                }
-                                unit = normalized;
-                                amounts = amounts > CommandEvent.AMOUNT_MINOR_MAX - minor ? CommandEvent.AMOUNT_MINOR_MAX + 1 : amounts + minor;
-                            }
-                        }
-                    }
+                    case "Amounts" -> MasumiAmounts.read(request, body);
                     default -> body.skip();
                 }
             }
@@ -310,24 +250,30 @@ final class MasumiEndpoints
                     request.problem().add(name + " should not be empty");
                 }
             }
-            if (amountsGiven && unit != null)
-            {
-                if (amounts < 1 || amounts > CommandEvent.AMOUNT_MINOR_MAX)
-                {
-                    request.problem().add("Amounts must total more than 0 and at most " + CommandEvent.AMOUNT_MINOR_MAX);
-                }
-                draft.set(Field.AMOUNTS_MINOR, amounts).text(Field.MASUMI_UNIT, unit);
-            }
-            else if (amountsGiven && !request.problem().any())
-            {
-                request.problem().add("Amounts must have at least one {amount, unit}");
-            }
             if (request.problem().any())
             {
                 return;
             }
             timeOrder(request, echo);
             draft.text(Field.MASUMI_ECHO_JSON, echoJson(echo));
+        }
+
+        private static String oneOf(final Request request, final String value, final String name, final List<String> allowed)
+        {
+            if (value != null && !allowed.contains(value))
+            {
+                request.problem().add(name + " must be one of " + String.join(", ", allowed));
+            }
+            return value;
+        }
+
+        private static String hex(final Request request, final String value)
+        {
+            if (value != null && !value.matches("[0-9a-fA-F]+"))
+            {
+                request.problem().add("Input hash is not a valid hex string");
+            }
+            return value;
         }
 
         /** Masumi's rules between the times (those that need no clock; the ledger checks {@code unlockTime} is ahead). */
@@ -371,34 +317,6 @@ final class MasumiEndpoints
             return Long.toString(Long.parseLong(text));
         }
 
-        /** @return an {@code Amounts[].amount}: an integer string in the smallest unit, 1..{@link CommandEvent#AMOUNT_MINOR_MAX}; else -1 (a problem). */
-        private static long amountMinor(final Request request, final String amount)
-        {
-            if (amount == null)
-            {
-                if (!request.problem().any())
-                {
-                    request.problem().add("Amounts[].amount should not be empty");
-                }
-                return -1;
-            }
-            for (int i = 0; i < amount.length(); i++)
-            {
-                if (amount.charAt(i) < '0' || amount.charAt(i) > '9')
-                {
-                    request.problem().add("Amounts[].amount must be a string of digits (the smallest unit)");
-                    return -1;
-                }
-            }
-            final long value = amount.length() > 18 ? CommandEvent.AMOUNT_MINOR_MAX + 1 : Long.parseLong(amount);
-            if (value < 1 || value > CommandEvent.AMOUNT_MINOR_MAX)
-            {
-                request.problem().add("Amounts[].amount must be from 1 to " + CommandEvent.AMOUNT_MINOR_MAX);
-                return -1;
-            }
-            return value;
-        }
-
         private static String echoJson(final Map<String, String> echo)
         {
             final StringWriter out = new StringWriter();
@@ -429,7 +347,7 @@ final class MasumiEndpoints
             json.writeStartObject();
             json.writeStringField("status", "success");
             json.writeFieldName("data");
-            writePurchase(json, (MasumiPurchaseRecord.View)event.resultObject(), ids, View.CREATED);
+            MasumiReplies.writePurchase(json, (MasumiPurchaseRecord.View)event.resultObject(), ids, MasumiReplies.View.CREATED);
             json.writeEndObject();
         }
 
@@ -448,7 +366,7 @@ final class MasumiEndpoints
             json.writeEndObject();
             json.writeStringField("id", ids.format(IdKind.PURCHASE, existing.purchase().key()));
             json.writeFieldName("object");
-            writePurchase(json, existing, ids, View.CURRENT);
+            MasumiReplies.writePurchase(json, existing, ids, MasumiReplies.View.CURRENT);
             json.writeEndObject();
             return true;
         }
@@ -502,7 +420,7 @@ final class MasumiEndpoints
             json.writeArrayFieldStart("Purchases");
             for (int row = 0; row < event.rowCount(); row++)
             {
-                writePurchase(json, (MasumiPurchaseRecord.View)event.rowObject(row), ids, View.LISTED);
+                MasumiReplies.writePurchase(json, (MasumiPurchaseRecord.View)event.rowObject(row), ids, MasumiReplies.View.LISTED);
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -563,156 +481,9 @@ final class MasumiEndpoints
             json.writeStartObject();
             json.writeStringField("status", "success");
             json.writeFieldName("data");
-            writePurchase(json, (MasumiPurchaseRecord.View)event.resultObject(), ids, View.REFUND);
+            MasumiReplies.writePurchase(json, (MasumiPurchaseRecord.View)event.resultObject(), ids, MasumiReplies.View.REFUND);
             json.writeEndObject();
         }
-    }
-
-    /** Which answer a purchase is written for: the keys differ a little, as in Masumi's schemas. */
-    enum View
-    {
-        /** The create reply: {@code onChainState} null and {@code FundsLockingRequested}, as Masumi answers a new purchase. */
-        CREATED,
-        /** A duplicate's {@code object}: the purchase as it is now. */
-        CURRENT,
-        /** A list item: the create keys plus {@code collateralReturnLovelace}, cooldowns and {@code TransactionHistory}. */
-        LISTED,
-        /** The refund routes: no {@code inputHash}. */
-        REFUND
-    }
-
-    /** Writes a Masumi purchase with every key of the seed's example, filled from the ledger. */
-    static void writePurchase(final JsonGenerator json, final MasumiPurchaseRecord.View view, final Ids ids, final View as) throws IOException
-    {
-        final MasumiPurchaseRecord masumi = view.masumi();
-        final PurchaseRecord purchase = view.purchase();
-        final Map<String, String> echo = parseEcho(masumi.echoJson());
-        final PurchaseStatus status = purchase.status();
-        json.writeStartObject();
-        json.writeStringField("id", ids.format(IdKind.PURCHASE, purchase.key()));
-        json.writeStringField("createdAt", Json.timestamp(masumi.createdAtMs()));
-        json.writeStringField("updatedAt", Json.timestamp(Math.max(masumi.updatedAtMs(), purchase.updatedAtMs())));
-        json.writeStringField("blockchainIdentifier", masumi.blockchainIdentifier());
-        json.writeNullField("lastCheckedAt");
-        json.writeStringField("submitResultTime", echo.getOrDefault("submitResultTime", "0"));
-        json.writeStringField("unlockTime", Long.toString(purchase.releaseAtMs()));
-        json.writeStringField("externalDisputeUnlockTime", echo.getOrDefault("externalDisputeUnlockTime", "0"));
-        json.writeNullField("payByTime"); // stored and journaled, but null as in the seed's example (Masumi's purchases then kept none)
-        json.writeStringField("requestedById", ids.format(IdKind.API_KEY, masumi.apiKeyKey()));
-        json.writeStringField("resultHash", "");
-        if (as == View.CREATED)
-        {
-            json.writeNullField("onChainState");
-        }
-        else
-        {
-            json.writeStringField("onChainState", onChainState(status, masumi.refundRequested()));
-        }
-        if (as != View.REFUND)
-        {
-            json.writeStringField("inputHash", echo.getOrDefault("inputHash", ""));
-        }
-        json.writeObjectFieldStart("NextAction");
-        json.writeStringField("requestedAction", as == View.CREATED ? "FundsLockingRequested"
-            : status == PurchaseStatus.HELD ? "WaitingForExternalAction" : "None");
-        json.writeNullField("errorType");
-        json.writeNullField("errorNote");
-        json.writeEndObject();
-        json.writeNullField("CurrentTransaction");
-        json.writeArrayFieldStart("PaidFunds");
-        writeFunds(json, purchase.amountMinor(), masumi.unit());
-        json.writeEndArray();
-        json.writeObjectFieldStart("PaymentSource");
-        json.writeStringField("id", "ledger-escrow-" + masumi.network().toLowerCase(java.util.Locale.ROOT));
-        json.writeStringField("policyId", masumi.agentIdentifier().substring(0, Math.min(56, masumi.agentIdentifier().length())));
-        json.writeStringField("network", masumi.network());
-        json.writeStringField("smartContractAddress", "ledger:escrow");
-        json.writeStringField("paymentType", echo.getOrDefault("paymentType", "Web3CardanoV1"));
-        json.writeEndObject();
-        json.writeNullField("SellerWallet");
-        json.writeNullField("SmartContractWallet");
-        writeNullable(json, "metadata", echo.get("metadata"));
-        json.writeArrayFieldStart("WithdrawnForSeller");
-        if (status == PurchaseStatus.COMPLETED || status == PurchaseStatus.PARTIALLY_REFUNDED || status == PurchaseStatus.REFUNDED)
-        {
-            writeFunds(json, purchase.amountMinor(), masumi.unit());
-        }
-        json.writeEndArray();
-        json.writeArrayFieldStart("WithdrawnForBuyer");
-        if (status == PurchaseStatus.CANCELLED)
-        {
-            writeFunds(json, purchase.amountMinor(), masumi.unit());
-        }
-        else if (purchase.refundedMinor() > 0)
-        {
-            writeFunds(json, purchase.refundedMinor(), masumi.unit());
-        }
-        json.writeEndArray();
-        if (as == View.LISTED)
-        {
-            json.writeNullField("collateralReturnLovelace");
-            json.writeNumberField("cooldownTime", 0);
-            json.writeNumberField("cooldownTimeOtherParty", 0);
-            json.writeArrayFieldStart("TransactionHistory");
-            json.writeEndArray();
-        }
-        json.writeEndObject();
-    }
-
-    /** Masumi's {@code onChainState} of the ledger's hold state (see {@code docs/dialect-masumi.md}). */
-    static String onChainState(final PurchaseStatus status, final boolean refundRequested)
-    {
-        return switch (status)
-        {
-            case HELD -> refundRequested ? "RefundRequested" : "FundsLocked";
-            case CANCELLED -> "RefundWithdrawn";
-            case COMPLETED, PARTIALLY_REFUNDED, REFUNDED -> "Withdrawn";
-        };
-    }
-
-    private static void writeFunds(final JsonGenerator json, final long amountMinor, final String unit) throws IOException
-    {
-        json.writeStartObject();
-        json.writeStringField("amount", Long.toString(amountMinor));
-        json.writeStringField("unit", unit);
-        json.writeEndObject();
-    }
-
-    private static void writeNullable(final JsonGenerator json, final String name, final String value) throws IOException
-    {
-        if (value == null)
-        {
-            json.writeNullField(name);
-        }
-        else
-        {
-            json.writeStringField(name, value);
-        }
-    }
-
-    /** @return the stored echo object (strings only: the adapter wrote it). */
-    private static Map<String, String> parseEcho(final String echoJson)
-    {
-        final Map<String, String> echo = new HashMap<>();
-        try (JsonParser parser = Json.FACTORY.createParser(echoJson))
-        {
-            if (parser.nextToken() != JsonToken.START_OBJECT)
-            {
-                return echo;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME)
-            {
-                final String name = parser.currentName();
-                parser.nextToken();
-                echo.put(name, parser.currentToken() == JsonToken.VALUE_STRING ? parser.getText() : null);
-                parser.skipChildren();
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        return echo;
     }
 
     private static final String INVALID_TOKEN = "Unauthorized, invalid authentication token provided";
