@@ -166,7 +166,8 @@ class ProtocolContractTest extends LedgerApiTest
         final Map<String, List<String>> bad = Map.of(
             "limit", List.of("0", "101", "-1", "1.5", "1e1", "abc", "", "9007199254740993"),
             "offset", List.of("-1", "1.5", "abc", ""));
-        return operations().filter(op -> op.hasQueryParameter("limit")).map(op -> dynamicTest(op.toString(), () ->
+        // a dialect's list (x-dialect: Masumi's) checks its API key first; MasumiDialectTest tries its bad limits
+        return operations().filter(op -> op.hasQueryParameter("limit") && !op.spec().has("x-dialect")).map(op -> dynamicTest(op.toString(), () ->
         {
             final String merchant = merchant();
             final String customerId = op.template().contains("{id}") ? idFor(op.template(), merchant) : null;

@@ -1,6 +1,13 @@
 package io.ledger.engine;
 
 import static io.ledger.engine.Field.AMOUNT_MINOR;
+import static io.ledger.engine.Field.AGENT_IDENTIFIER;
+import static io.ledger.engine.Field.NETWORK;
+import static io.ledger.engine.Field.BLOCKCHAIN_IDENTIFIER;
+import static io.ledger.engine.Field.MASUMI_UNIT;
+import static io.ledger.engine.Field.AMOUNTS_MINOR;
+import static io.ledger.engine.Field.REFUND_REQUESTED;
+import static io.ledger.engine.Field.MASUMI_ECHO_JSON;
 import static io.ledger.engine.Field.AMOUNT_UNSCALED;
 import static io.ledger.engine.Field.API_KEY_DIALECT;
 import static io.ledger.engine.Field.API_KEY_HASH;
@@ -132,6 +139,18 @@ public enum CommandType
      */
     PAYWALL_PURCHASE(22, Mode.JOURNALED, API_KEY_HASH, API_KEY_KEY, CUSTOMER_KEY, AMOUNT_UNSCALED, DECIMAL_SCALE, DESCRIPTION,
         EXTERNAL_REFERENCE, USE_GIFT_BALANCE, CASHBACK_UNSCALED, CASHBACK_BASIS_POINTS),
+    /** A merchant's fixed price for a Masumi agent: what a Masumi purchase of it without {@code Amounts} costs (replaces an earlier one). */
+    REGISTER_MASUMI_AGENT(23, Mode.JOURNALED, MERCHANT_ID, AGENT_IDENTIFIER, AMOUNT_MINOR, CURRENCY, IDEMPOTENCY_KEY),
+    /**
+     * A Masumi escrowed purchase: the ledger finds the merchant and the buying customer by the key's hash, refuses a
+     * second purchase with the same network and blockchain identifier (answering the first), prices it from
+     * {@code AMOUNTS_MINOR} or the agent's fixed price, and applies it as a {@link #PURCHASE} held until
+     * {@code RELEASE_AT_MS} (Masumi's {@code unlockTime}).
+     */
+    MASUMI_PURCHASE(24, Mode.JOURNALED, API_KEY_HASH, NETWORK, BLOCKCHAIN_IDENTIFIER, AGENT_IDENTIFIER, AMOUNTS_MINOR, MASUMI_UNIT,
+        RELEASE_AT_MS, MASUMI_ECHO_JSON),
+    /** Sets or clears a held Masumi purchase's refund request: at its release time it then returns to the buyer instead. */
+    MASUMI_SET_REFUND_REQUESTED(25, Mode.JOURNALED, API_KEY_HASH, NETWORK, BLOCKCHAIN_IDENTIFIER, REFUND_REQUESTED),
 
     GET_CUSTOMER(100, Mode.QUERY, MERCHANT_ID, CUSTOMER_KEY),
     /**
@@ -163,7 +182,9 @@ public enum CommandType
 
     // ---- issue 15
     /** A merchant's API keys, oldest first, revoked ones included. */
-    LIST_API_KEYS(120, Mode.QUERY, MERCHANT_ID, PAGE_LIMIT, PAGE_OFFSET);
+    LIST_API_KEYS(120, Mode.QUERY, MERCHANT_ID, PAGE_LIMIT, PAGE_OFFSET),
+    /** The key's merchant's Masumi purchases on {@code NETWORK}, newest first, from {@code PURCHASE_KEY} (included) when given. */
+    LIST_MASUMI_PURCHASES(121, Mode.QUERY, API_KEY_HASH, NETWORK, PAGE_LIMIT, PURCHASE_KEY);
 
     /** Whether a command changes state (and so is journaled before it is acknowledged) or only reads. */
     enum Mode

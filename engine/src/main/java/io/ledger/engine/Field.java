@@ -119,7 +119,27 @@ public enum Field
     /** A dialect's decimal cashback amount in major units, unscaled like {@link #AMOUNT_UNSCALED}, with the same scale. */
     CASHBACK_UNSCALED(Kind.I64, "cashbackUnscaled", 0, null),
     /** Digits after the point of {@link #AMOUNT_UNSCALED} and {@link #CASHBACK_UNSCALED}: 0..18. */
-    DECIMAL_SCALE(Kind.I32, "decimalScale", 0, null);
+    DECIMAL_SCALE(Kind.I32, "decimalScale", 0, null),
+
+    // ---- the Masumi dialect (issue 15)
+    /** A Masumi agent's identifier (1..250 characters): what a merchant registers a fixed price for, and what a purchase buys. */
+    AGENT_IDENTIFIER(Kind.TEXT, "agentIdentifier", 0, null),
+    /** A Masumi network ({@code Preprod} or {@code Mainnet}, the adapter checks): with the blockchain identifier, a purchase's key. */
+    NETWORK(Kind.TEXT, "network", 0, null),
+    /** A Masumi purchase's {@code blockchainIdentifier} (1..8000 characters): unique per merchant and network. */
+    BLOCKCHAIN_IDENTIFIER(Kind.TEXT, "blockchainIdentifier", 0, null),
+    /** The unit of a Masumi purchase's {@code Amounts}: {@code ""} is the key's currency; no other unit is mapped yet. */
+    MASUMI_UNIT(Kind.TEXT, "unit", 0, null),
+    /** The total of a Masumi purchase's {@code Amounts}, in minor units of its unit; absent: the agent's fixed price. */
+    AMOUNTS_MINOR(Kind.I64, "amountsMinor", 0, null),
+    /** Set (true) or clear (false) a Masumi purchase's refund request. */
+    REFUND_REQUESTED(Kind.BOOL, "refundRequested", 0, null),
+    /**
+     * What a Masumi purchase only stores and echoes, as a compact JSON object of strings the adapter built and checked:
+     * {@code identifierFromPurchaser}, {@code sellerVkey}, {@code paymentType}, {@code inputHash}, {@code metadata},
+     * {@code payByTime}, {@code submitResultTime}, {@code externalDisputeUnlockTime}.
+     */
+    MASUMI_ECHO_JSON(Kind.JSON, "masumi", 0, null);
 
     /** How a field's value is held and journaled. */
     public enum Kind

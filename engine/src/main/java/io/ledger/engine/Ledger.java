@@ -10,6 +10,7 @@ import io.ledger.engine.command.DeploymentCommands;
 import io.ledger.engine.command.EscrowCommands;
 import io.ledger.engine.command.GiftCommands;
 import io.ledger.engine.command.HistoryQueries;
+import io.ledger.engine.command.MasumiCommands;
 import io.ledger.engine.command.MoneyCommands;
 import io.ledger.engine.command.PaymentMethodCommands;
 import io.ledger.engine.command.PaywallCommands;
@@ -131,6 +132,7 @@ public final class Ledger
         purchases.register(handlers);
         new ApiKeyCommands(state).register(handlers);
         new PaywallCommands(state, purchases).register(handlers);
+        new MasumiCommands(state, purchases).register(handlers);
         new PurchaseQueries(state).register(handlers);
         new RefundCommands(state, money).register(handlers);
         final EscrowCommands escrow = new EscrowCommands(state, money);
@@ -441,6 +443,7 @@ public final class Ledger
         state.purchases().hashInto(hash);
         state.gifts().hashInto(hash);
         state.apiKeys().hashInto(hash);
+        state.masumi().hashInto(hash);
         return hash.value();
     }
 

@@ -28,6 +28,8 @@ public enum ResultCode
     AT_BEFORE_HISTORY(125),
     /** The moment asked for is after the query's own time: a balance there could still change. */
     AT_IN_FUTURE(126),
+    /** A Masumi {@code Amounts} unit the merchant has not mapped to a currency (issue 15). */
+    MASUMI_UNIT_UNKNOWN(111),
 
     CUSTOMER_NOT_FOUND(200),
     COUNTERPARTY_NOT_FOUND(201),
@@ -35,6 +37,13 @@ public enum ResultCode
     PURCHASE_NOT_FOUND(203),
     /** An API key unknown to the ledger, of another dialect, or not the one named beside it (issue 15). */
     API_KEY_NOT_FOUND(210),
+    /** A Masumi purchase without {@code Amounts} of an agent its merchant has not registered a price for. */
+    MASUMI_AGENT_NOT_FOUND(211),
+    /**
+     * No Masumi purchase of the key's buyer with that network and blockchain identifier in a state that allows the change
+     * (a refund request needs a held purchase without one, its cancel a held purchase with one).
+     */
+    MASUMI_PURCHASE_NOT_FOUND(212),
 
     DUPLICATE_EMAIL(300),
     /** The idempotency key was first used for a different request: nothing is applied (HTTP 422). */
@@ -64,6 +73,8 @@ public enum ResultCode
     REFUND_EXCEEDS_PURCHASE(308),
     /** A dialect request with a revoked API key, or a second revoke of it ({@code resultObject}: the key). */
     API_KEY_REVOKED(310),
+    /** A Masumi purchase repeats a network and blockchain identifier: nothing moves ({@code resultObject}: the first). */
+    MASUMI_PURCHASE_EXISTS(311),
 
     // ---- issue 12: batches (120..124, 330..339)
     /**

@@ -59,11 +59,12 @@ public final class Responses
         {
             case OK -> HttpResponseStatus.OK;
             case INVALID_AMOUNT, INVALID_CURRENCY, INVALID_FIELD, INVALID_DEADLINE, INVALID_CASHBACK, AMOUNT_TOO_PRECISE,
-                AT_BEFORE_HISTORY, AT_IN_FUTURE -> HttpResponseStatus.BAD_REQUEST;
-            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND, PURCHASE_NOT_FOUND, API_KEY_NOT_FOUND ->
+                AT_BEFORE_HISTORY, AT_IN_FUTURE, MASUMI_UNIT_UNKNOWN -> HttpResponseStatus.BAD_REQUEST;
+            case CUSTOMER_NOT_FOUND, COUNTERPARTY_NOT_FOUND, PAYMENT_METHOD_NOT_FOUND, PURCHASE_NOT_FOUND, API_KEY_NOT_FOUND,
+                MASUMI_AGENT_NOT_FOUND, MASUMI_PURCHASE_NOT_FOUND ->
                 HttpResponseStatus.NOT_FOUND;
             case DUPLICATE_EMAIL, ALREADY_INITIALIZED, EXTERNAL_REFERENCE_USED, PURCHASE_NOT_HELD, REFUND_WINDOW_CLOSED, PURCHASE_HELD,
-                REFUND_EXCEEDS_PURCHASE, API_KEY_REVOKED -> HttpResponseStatus.CONFLICT;
+                REFUND_EXCEEDS_PURCHASE, API_KEY_REVOKED, MASUMI_PURCHASE_EXISTS -> HttpResponseStatus.CONFLICT;
             case INSUFFICIENT_FUNDS, INSUFFICIENT_MERCHANT_FUNDS -> HttpResponseStatus.PAYMENT_REQUIRED;
             case AMOUNT_OVERFLOW, IDEMPOTENCY_KEY_REUSED, LIMIT_EXCEEDED -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY_EXHAUSTED, CLUSTER_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
@@ -113,6 +114,10 @@ public final class Responses
             case API_KEY_REVOKED -> "The API key is revoked";
             case CLUSTER_UNAVAILABLE -> "The cluster did not confirm the request in time; it may have been applied: retry with the "
                 + "same Idempotency-Key";
+            case MASUMI_UNIT_UNKNOWN -> "The unit is not mapped to a currency";
+            case MASUMI_AGENT_NOT_FOUND -> "Agent identifier not found";
+            case MASUMI_PURCHASE_NOT_FOUND -> "Purchase not found or not in valid state";
+            case MASUMI_PURCHASE_EXISTS -> "Purchase request already exists";
         };
     }
 
@@ -207,8 +212,16 @@ public final class Responses
         final ResultCode result = event.result();
         if (result != ResultCode.OK)
         {
-            final String message = result == null ? null : endpoint.refusalMessage(result, event, ids);
             final HttpResponseStatus status = endpoint instanceof DialectEndpoint dialect ? dialect.refusalStatus(result) : statusOf(result);
+            if (result != null && endpoint instanceof DialectEndpoint dialect)
+            {
+                final FullHttpResponse whole = dialectRefusal(alloc, dialect, status, event, ids);
+                if (whole != null)
+                {
+                    return whole;
+                }
+            }
+            final String message = result == null ? null : endpoint.refusalMessage(result, event, ids);
             final FullHttpResponse response = error(alloc, endpoint, status, List.of(message != null ? message : messageOf(result)));
             if (result == null || result == ResultCode.CAPACITY_EXHAUSTED)
             {
@@ -227,6 +240,29 @@ public final class Responses
             throw ex instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException)ex;
         }
         return response(endpoint.route().successStatus(), body);
+    }
+
+    /** @return the dialect's own body for the refusal ({@link DialectEndpoint#writeRefusal}), or null when it has none. */
+    private static FullHttpResponse dialectRefusal(final ByteBufAllocator alloc, final DialectEndpoint dialect, final HttpResponseStatus status,
+        final CommandEvent event, final Ids ids)
+    {
+        final ByteBuf body = alloc.buffer(dialect.replyBytesHint());
+        boolean written = false;
+        try (JsonGenerator json = Json.generator(body))
+        {
+            written = dialect.writeRefusal(json, event, ids);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            body.release();
+            throw ex instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException)ex;
+        }
+        if (!written)
+        {
+            body.release();
+            return null;
+        }
+        return response(status, body);
     }
 
     /** The served OpenAPI document, loaded once from the jar. */

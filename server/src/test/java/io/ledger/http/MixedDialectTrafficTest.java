@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cashful and Paywall traffic against the same merchant (issue 15), mixed at random: pay-ins, purchases plain, with
+ * Traffic in all three dialects against the same merchant (issue 15), mixed at random: pay-ins, purchases plain, with
  * gift balances, with cashback and escrowed, transfers, refunds and payouts through the Cashful API, purchases with gift
- * balances and cashback through Paywall (some refused). Afterwards money is conserved: what the customers hold (cash and
- * gift balances) plus the merchant's balance (available and held) equals what was paid in less what was paid out, read
- * through the Cashful API, and the server's own conservation metric agrees; the same after a restart. (The Masumi
- * dialect is not built yet, so "all three dialects" are two here.)
+ * balances and cashback through Paywall (some refused), escrowed purchases through Masumi released or (refund requested)
+ * returned within seconds, some repeated (409). Afterwards money is conserved: what the customers hold (cash and gift
+ * balances) plus the merchant's balance (available and held) equals what was paid in less what was paid out, read
+ * through the Cashful API, and the server's own conservation metric agrees; the same after a restart.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MixedDialectTrafficTest
@@ -35,7 +35,7 @@ class MixedDialectTrafficTest
     Path dataDir;
 
     @Test
-    void shouldConserveMoneyUnderMixedCashfulAndPaywallTraffic()
+    void shouldConserveMoneyUnderMixedCashfulPaywallAndMasumiTraffic()
     {
         final Random random = new Random(15);
         long paidIn = 0;
@@ -44,15 +44,21 @@ class MixedDialectTrafficTest
         final List<String> purchases = new ArrayList<>();
         int paywallOk = 0;
         int paywallRefused = 0;
+        int masumiOk = 0;
         try (TestServer server = new TestServer(dataDir))
         {
             final PaywallDialectTest.Key key = PaywallDialectTest.createKey(server, M, "{\"dialect\":\"paywall\",\"currency\":\"ZAR\"}");
             final List<String> wallets = new ArrayList<>();
+            final List<String> masumiKeys = new ArrayList<>();
             for (int i = 0; i < 5; i++)
             {
                 final String customer = server.createCustomer(M, null);
                 customers.add(customer);
                 wallets.add(PaywallDialectTest.walletOf(server, M, customer));
+                final HttpResponse<String> masumiKey = server.post("/api/canary/api-keys", M,
+                    "{\"dialect\":\"masumi\",\"currency\":\"ZAR\",\"customerId\":\"" + customer + "\"}");
+                assertEquals(201, masumiKey.statusCode(), masumiKey.body());
+                masumiKeys.add((String)TestJson.object(masumiKey.body()).get("key"));
                 final long amount = 20_000 + random.nextInt(10_000);
                 server.payIn(M, customer, amount);
                 paidIn += amount;
@@ -62,7 +68,7 @@ class MixedDialectTrafficTest
                 final int c = random.nextInt(customers.size());
                 final String customer = customers.get(c);
                 final long amount = 1 + random.nextInt(3_000);
-                switch (random.nextInt(9))
+                switch (random.nextInt(11))
                 {
                     case 0 ->
                     {
@@ -123,6 +129,31 @@ class MixedDialectTrafficTest
                             "{\"amount\":" + amount + ",\"currency\":\"ZAR\"}");
                         assertTrue(gift.statusCode() == 201 || gift.statusCode() == 402 || gift.statusCode() == 422, gift.body());
                     }
+                    case 9, 10 ->
+                    {
+                        // Masumi: an escrowed purchase released (or, refund requested, returned) within seconds; a duplicate sometimes
+                        final long unlock = System.currentTimeMillis() + 1_000 + random.nextInt(3_000);
+                        final String body = "{\"identifierFromPurchaser\":\"aabbaabb11221122aabb\",\"network\":\"Preprod\",\"sellerVkey\":\"v\","
+                            + "\"paymentType\":\"Web3CardanoV1\",\"blockchainIdentifier\":\"mixed-" + step + "\",\"payByTime\":\"" + (unlock - 1_200_000)
+                            + "\",\"submitResultTime\":\"" + (unlock - 900_000) + "\",\"unlockTime\":\"" + unlock + "\",\"externalDisputeUnlockTime\":\""
+                            + (unlock + 900_000) + "\",\"agentIdentifier\":\"a\",\"Amounts\":[{\"amount\":\"" + amount + "\",\"unit\":\"\"}]}";
+                        final HttpResponse<String> bought = MasumiDialectTest.masumi(server, masumiKeys.get(c), "/purchase/", body);
+                        assertTrue(bought.statusCode() == 200 || bought.statusCode() == 400, bought.body());
+                        if (bought.statusCode() == 200)
+                        {
+                            masumiOk++;
+                            if (random.nextBoolean())
+                            {
+                                final HttpResponse<String> refund = MasumiDialectTest.masumi(server, masumiKeys.get(c), "/purchase/request-refund",
+                                    "{\"network\":\"Preprod\",\"blockchainIdentifier\":\"mixed-" + step + "\"}");
+                                assertTrue(refund.statusCode() == 200 || refund.statusCode() == 404, refund.body()); // 404: already unlocked
+                            }
+                            if (random.nextInt(4) == 0)
+                            {
+                                assertEquals(409, MasumiDialectTest.masumi(server, masumiKeys.get(c), "/purchase/", body).statusCode());
+                            }
+                        }
+                    }
                     default ->
                     {
                         final HttpResponse<String> payout = server.post("/api/canary/payouts", M,
@@ -136,11 +167,41 @@ class MixedDialectTrafficTest
                 }
             }
             assertTrue(paywallOk > 20 && paywallRefused >= 0, "Paywall purchases made: " + paywallOk);
+            assertTrue(masumiOk > 10, "Masumi purchases made: " + masumiOk);
+            // every Masumi hold has ended (released or returned) before the balances are read: a deadline ending one between
+            // the reads of its customer and of the merchant would count it twice or not at all
+            awaitMasumiHoldsEnded(server, masumiKeys.get(0), masumiOk);
             assertConserved(server, customers, paidIn, paidOut);
         }
         try (TestServer restarted = new TestServer(dataDir))
         {
             assertConserved(restarted, customers, paidIn, paidOut);
+        }
+    }
+
+    private static void awaitMasumiHoldsEnded(final TestServer server, final String key, final int purchases)
+    {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true)
+        {
+            final HttpResponse<String> listed = MasumiDialectTest.masumi(server, key, "/purchase/?network=Preprod&limit=100", null);
+            assertEquals(200, listed.statusCode(), listed.body());
+            final List<?> all = (List<?>)((Map<?, ?>)TestJson.object(listed.body()).get("data")).get("Purchases");
+            assertTrue(all.size() == purchases && purchases < 100, "every Masumi purchase is listed: " + all.size());
+            if (all.stream().allMatch(p -> ((String)((Map<?, ?>)p).get("onChainState")).endsWith("Withdrawn")))
+            {
+                return;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "Masumi holds still held: " + listed.body());
+            try
+            {
+                Thread.sleep(200);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(ex);
+            }
         }
     }
 

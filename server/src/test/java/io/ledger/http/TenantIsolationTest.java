@@ -71,9 +71,21 @@ class TenantIsolationTest
             final Map<String, Object> keyOfA = TestJson.object(created(server.post("/api/canary/api-keys", A,
                 "{\"dialect\":\"paywall\",\"currency\":\"ZAR\",\"name\":\"secret-key-name\"}")).body());
             final String walletOfA = PaywallDialectTest.walletOf(server, A, a1);
+            // A's Masumi key, agent and purchase (issue 15)
+            final String masumiKeyOfA = (String)TestJson.object(created(server.post("/api/canary/api-keys", A,
+                "{\"dialect\":\"masumi\",\"currency\":\"ZAR\",\"customerId\":\"" + a1 + "\"}")).body()).get("key");
+            created(server.post("/api/canary/masumi-agents", A, "{\"agentIdentifier\":\"secret-agent\",\"amount\":100,\"currency\":\"ZAR\"}"));
+            final long unlock = System.currentTimeMillis() + 3_600_000;
+            final String masumiBody = "{\"identifierFromPurchaser\":\"aabbaabb11221122aabb\",\"network\":\"Preprod\",\"sellerVkey\":\"v\","
+                + "\"paymentType\":\"Web3CardanoV1\",\"blockchainIdentifier\":\"secret-bc\",\"payByTime\":\"" + (unlock - 1_200_000)
+                + "\",\"submitResultTime\":\"" + (unlock - 900_000) + "\",\"unlockTime\":\"" + unlock + "\",\"externalDisputeUnlockTime\":\""
+                + (unlock + 900_000) + "\",\"agentIdentifier\":\"secret-agent\"}";
+            final HttpResponse<String> masumiOfA = MasumiDialectTest.masumi(server, masumiKeyOfA, "/purchase/", masumiBody);
+            assertEquals(200, masumiOfA.statusCode(), masumiOfA.body());
             secretsOfA.addAll(List.of(a1, a2, purchase, transfer, payout, method, refund, held, gift, "a1@example.com", "a2@example.com",
                 "secret-product", "secret-payout", "4242", "secret-held", "secret-reference", "secret-gift", (String)keyOfA.get("id"),
-                (String)keyOfA.get("key"), "secret-key-name", walletOfA));
+                (String)keyOfA.get("key"), "secret-key-name", walletOfA, masumiKeyOfA,
+                (String)((Map<?, ?>)TestJson.object(masumiOfA.body()).get("data")).get("requestedById")));
 
             final String b1 = server.createCustomer(B, "b1@example.com");
             server.payIn(B, b1, 5_000);
@@ -156,6 +168,28 @@ class TenantIsolationTest
             assertNoSecretOfA(foreignWallet);
             assertEquals(401, PaywallDialectTest.paywall(server, new PaywallDialectTest.Key((String)keyOfA.get("id"), (String)keyOfB.get("key")),
                 paywallBody).statusCode());
+            // B's Masumi key sees none of A's Masumi purchases, cannot flag them, and A's blockchainIdentifier is free for B
+            final String masumiKeyOfB = (String)TestJson.object(created(server.post("/api/canary/api-keys", B,
+                "{\"dialect\":\"masumi\",\"currency\":\"ZAR\",\"customerId\":\"" + b1 + "\"}")).body()).get("key");
+            final String which = "{\"network\":\"Preprod\",\"blockchainIdentifier\":\"secret-bc\"}";
+            for (final String route : List.of("masumi_request_refund", "masumi_cancel_refund_request"))
+            {
+                exercised.add(Endpoints.route(route));
+                final HttpResponse<String> flag = MasumiDialectTest.masumi(server, masumiKeyOfB,
+                    route.equals("masumi_request_refund") ? "/purchase/request-refund" : "/purchase/cancel-refund-request", which);
+                assertEquals(404, flag.statusCode(), flag.body());
+                assertNoSecretOfA(flag);
+            }
+            exercised.add(Endpoints.route("masumi_list_purchases"));
+            final HttpResponse<String> listOfB = MasumiDialectTest.masumi(server, masumiKeyOfB, "/purchase/?network=Preprod", null);
+            assertEquals("{\"status\":\"success\",\"data\":{\"Purchases\":[]}}", listOfB.body());
+            exercised.add(Endpoints.route("register_masumi_agent"));
+            created(attempt("POST", "/api/canary/masumi-agents", "{\"agentIdentifier\":\"secret-agent\",\"amount\":1,\"currency\":\"ZAR\"}"));
+            exercised.add(Endpoints.route("masumi_create_purchase"));
+            final HttpResponse<String> ownOfB = MasumiDialectTest.masumi(server, masumiKeyOfB, "/purchase/", masumiBody);
+            assertEquals(200, ownOfB.statusCode(), "B's own purchase with A's identifier, at B's price: " + ownOfB.body());
+            assertTrue(ownOfB.body().contains("\"PaidFunds\":[{\"amount\":\"1\",\"unit\":\"\"}]"), ownOfB.body());
+            assertNoSecretOfA(ownOfB);
             notFound(attempt("POST", "/api/canary/transfers",
                 "{\"fromCustomerId\":\"" + b1 + "\",\"toCustomerId\":\"" + a1 + "\",\"amount\":1,\"currency\":\"ZAR\"}"));
             assertEquals(402, attempt("POST", "/api/canary/payouts", "{\"amount\":100,\"currency\":\"ZAR\",\"metadata\":{}}").statusCode(),

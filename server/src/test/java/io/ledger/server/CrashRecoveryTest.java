@@ -46,8 +46,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Black-box crash recovery: the real server runs as a child JVM ({@code LedgerMain serve}, the launcher's
  * {@code config/jvm.options}), 8 clients buy (and, with transfers on, move money between customers) concurrently,
  * some purchases escrowed (held for the merchant, released an hour later: after the test), some spending the gift
- * balance each customer was given at the start, some of each client's purchases partly refunded, and one in eight
- * made through the Paywall dialect (a merchant's API key, the wallet GUID, an amount in major units: issue 15),
+ * balance each customer was given at the start, some of each client's purchases partly refunded; of the nine client
+ * choices one is a batch of purchases (issue 12), one a purchase through the Paywall dialect (a merchant's API key, the
+ * wallet GUID, an amount in major units: issue 15), and one half the time a purchase escrowed through the Masumi
+ * dialect (each customer's Masumi key, {@code Amounts} in minor units, unlocked an hour later),
  * the child is killed with SIGKILL at a random moment, restarted on the same data directory, and every balance is
  * checked against what the clients were told. Repeated {@code -Dledger.crash.rounds} times (default 5), expectations
  * accumulating across rounds. Every incarnation snapshots every few hundred commands and every second, so kills land
@@ -143,8 +145,10 @@ class CrashRecoveryTest
     private static final int HOLD = 2;
     /** A refund of part of one of the thread's own acknowledged purchases: the merchant's money back to the customer. */
     private static final int REFUND = 3;
-    /** The Paywall dialect's purchase route (issue 15): one client choice in eight is a purchase through it. */
+    /** The Paywall dialect's purchase route (issue 15): one client choice in nine is a purchase through it. */
     private static final String PAYWALL_PATH = "/api/v1/Wallet/purchase";
+    /** The Masumi dialect's purchase route (issue 15): half of choice 6 is an escrowed purchase through it. */
+    private static final String MASUMI_PATH = "/api/v1/purchase/";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tempDir;
@@ -247,15 +251,16 @@ class CrashRecoveryTest
         {
             assertTrue(model.ackedBatchItems > 0, () -> context("no purchase of a batch was acknowledged in any round"));
         }
+        assertTrue(model.ackedMasumiPurchases > 0, () -> context("no Masumi purchase was acknowledged in any round"));
         if (SNAPSHOTS && ROUNDS >= 3)
         {
             assertTrue(model.snapshotStarts > 0, () -> context("no restart loaded a snapshot: snapshots were not exercised"));
         }
 
         stopCleanlyAndRestartFromTheSnapshot(port, dataDir, tokens, model, random);
-        log("done: %d rounds, %d purchases (%d spending gifts, %d through Paywall, %d in %d batches), %d held purchases, %d refunds and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
+        log("done: %d rounds, %d purchases (%d spending gifts, %d through Paywall, %d through Masumi, %d in %d batches), %d held purchases, %d refunds and %d transfers acked, %d refused, %d in flight at a kill, %d restarts from a "
                 + "snapshot, %d snapshots being written when killed, in %d ms",
-            ROUNDS, model.ackedPurchases, model.ackedGiftPurchases, model.ackedPaywallPurchases, model.ackedBatchItems, model.ackedBatches, model.ackedHolds, model.ackedRefunds, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
+            ROUNDS, model.ackedPurchases, model.ackedGiftPurchases, model.ackedPaywallPurchases, model.ackedMasumiPurchases, model.ackedBatchItems, model.ackedBatches, model.ackedHolds, model.ackedRefunds, model.ackedTransfers, model.refused, model.unknownCommands, model.snapshotStarts,
             model.tempSnapshotsDeleted, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStartNs));
     }
 
@@ -349,6 +354,11 @@ class CrashRecoveryTest
                 final Response wallet = http.request("GET", "/api/canary/customers/" + customer.id + "/paywall-wallet", tokens[customer.merchant], null);
                 assertEquals(200, wallet.status(), () -> context("paywall wallet: " + wallet));
                 customer.wallet = wallet.field("walletId");
+                final Response masumi = http.request("POST", "/api/canary/api-keys", tokens[customer.merchant],
+                    "{\"dialect\":\"masumi\",\"currency\":\"" + CURRENCY + "\",\"customerId\":\"" + customer.id + "\"}");
+                assertEquals(201, masumi.status(), () -> context("masumi key: " + masumi));
+                customer.masumiKey = masumi.field("key");
+                model.journaledKnown++;
             }
         }
     }
@@ -442,6 +452,7 @@ class CrashRecoveryTest
             result.batches += thread.batches;
             result.batchItemsAcked += thread.batchItemsAcked;
             result.batchItemsRefused += thread.batchItemsRefused;
+            result.masumiPurchases += thread.masumiPurchases;
         }
         assertTrue(unexpected.isEmpty(), () -> context("unexpected replies under load: " + List.copyOf(unexpected)));
         return result;
@@ -930,6 +941,8 @@ class CrashRecoveryTest
         final String id;
         /** The customer's wallet GUID for the Paywall dialect (issue 15). */
         String wallet;
+        /** The customer's Masumi key: a Masumi key buys from one customer (issue 15). */
+        String masumiKey;
         long paidIn;
         /**
          * The money every acknowledged command and every in-flight one found applied add up to: cash and unspent gift
@@ -974,6 +987,7 @@ class CrashRecoveryTest
         long ackedPaywallPurchases;
         long ackedBatches;
         long ackedBatchItems;
+        long ackedMasumiPurchases;
         long refused;
         long unknownCommands;
         long lastReplayed;
@@ -1027,6 +1041,7 @@ class CrashRecoveryTest
             ackedPaywallPurchases += round.paywallPurchases;
             ackedBatches += round.batches;
             ackedBatchItems += round.batchItemsAcked;
+            ackedMasumiPurchases += round.masumiPurchases;
             journaledKnown += round.acked.size() - round.batchItemsAcked + round.refused + round.batches; // a batch is one record
             refused += round.refused;
             unknownCommands += round.unknown.size();
@@ -1053,6 +1068,8 @@ class CrashRecoveryTest
         long batches;
         long batchItemsAcked;
         long batchItemsRefused;
+        /** Acknowledged escrowed purchases through the Masumi dialect. */
+        long masumiPurchases;
     }
 
     /** Buys and transfers for one merchant's customers on one keep-alive connection until stopped. */
@@ -1077,6 +1094,7 @@ class CrashRecoveryTest
         long batches;
         long batchItemsAcked;
         long batchItemsRefused;
+        long masumiPurchases;
 
         /** An acknowledged purchase: its id, its customer's index and what a refund may return (the part paid in cash). */
         private record Bought(String id, int customer, long amount)
@@ -1110,7 +1128,7 @@ class CrashRecoveryTest
                     final Item item;
                     final String path;
                     final String body;
-                    final int choice = random.nextInt(8);
+                    final int choice = random.nextInt(9);
                     if (BATCHES && choice == 6)
                     {
                         batch(http);
@@ -1148,6 +1166,18 @@ class CrashRecoveryTest
                         body = "{\"Id\":\"" + model.customers.get(from).wallet + "\",\"Amount\":" + amount / 100 + "." + String.format(Locale.ROOT, "%02d", amount % 100)
                             + ",\"Description\":\"crash\",\"ExternalReference\":\"" + getName() + "-" + Long.toHexString(random.nextLong()) + "\"}";
                     }
+                    else if (choice == 8 && random.nextBoolean())
+                    {
+                        // a Masumi escrowed purchase (issue 15): held like an escrowed Cashful purchase, unlocked after the test
+                        item = new Item(HOLD, from, -1, amount);
+                        path = MASUMI_PATH;
+                        final long unlock = System.currentTimeMillis() + HOLD_RELEASE_MS;
+                        body = "{\"identifierFromPurchaser\":\"aabbaabb11221122aabb\",\"network\":\"Preprod\",\"sellerVkey\":\"v\","
+                            + "\"paymentType\":\"Web3CardanoV1\",\"blockchainIdentifier\":\"" + getName() + "-" + Long.toHexString(random.nextLong())
+                            + "\",\"payByTime\":\"" + (unlock - 1_200_000) + "\",\"submitResultTime\":\"" + (unlock - 900_000) + "\",\"unlockTime\":\""
+                            + unlock + "\",\"externalDisputeUnlockTime\":\"" + (unlock + 900_000) + "\",\"agentIdentifier\":\"crash-agent\","
+                            + "\"Amounts\":[{\"amount\":\"" + amount + "\",\"unit\":\"\"}]}";
+                    }
                     else
                     {
                         item = new Item(PURCHASE, from, -1, amount);
@@ -1161,6 +1191,8 @@ class CrashRecoveryTest
                     {
                         response = path.equals(PAYWALL_PATH)
                             ? http.request("POST", path, null, body, null, model.paywallKeys.get(merchant))
+                            : path.equals(MASUMI_PATH)
+                            ? http.request("POST", path, null, body, null, Map.of("token", model.customers.get(from).masumiKey))
                             : http.request("POST", path, token, body);
                     }
                     catch (final NotSentException ex)
@@ -1181,6 +1213,10 @@ class CrashRecoveryTest
                     if (path.equals(PAYWALL_PATH))
                     {
                         recordPaywall(item, response);
+                    }
+                    else if (path.equals(MASUMI_PATH))
+                    {
+                        recordMasumi(item, response);
                     }
                     else
                     {
@@ -1348,6 +1384,25 @@ class CrashRecoveryTest
                 acked.add(item);
             }
             else if (response.status() == 400 && response.body().contains("Insufficient wallet balance"))
+            {
+                refused++;
+            }
+            else
+            {
+                unexpected.add(item + " answered " + response);
+            }
+        }
+
+        /** A Masumi purchase's answer: 200 with the envelope and the amount locked, or 400 for insufficient funds. */
+        private void recordMasumi(final Item item, final Response response)
+        {
+            if (response.status() == 200 && response.body().contains("\"status\":\"success\"")
+                && response.body().contains("\"PaidFunds\":[{\"amount\":\"" + item.amount + "\",\"unit\":\"\"}]"))
+            {
+                masumiPurchases++;
+                acked.add(item);
+            }
+            else if (response.status() == 400 && response.body().contains("Insufficient funds"))
             {
                 refused++;
             }

@@ -8,6 +8,7 @@ import static io.ledger.engine.internal.Money.MERCHANT;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.EntryType;
+import io.ledger.engine.MasumiPurchaseRecord;
 import io.ledger.engine.PurchaseRecord;
 import io.ledger.engine.PurchaseStatus;
 import io.ledger.engine.ResultCode;
@@ -15,6 +16,7 @@ import io.ledger.engine.internal.CustomerBook;
 import io.ledger.engine.internal.Deadlines;
 import io.ledger.engine.internal.EntryLog;
 import io.ledger.engine.internal.LedgerState;
+import io.ledger.engine.internal.MasumiBook;
 import io.ledger.engine.internal.MerchantBooks;
 import io.ledger.engine.internal.Money;
 import io.ledger.engine.internal.PurchaseBook;
@@ -41,9 +43,11 @@ public final class EscrowCommands
     private final Deadlines deadlines;
     private final EntryLog entries;
     private final Money money;
+    private final MasumiBook masumi;
 
     public EscrowCommands(final LedgerState state, final Money money)
     {
+        this.masumi = state.masumi();
         this.merchants = state.merchants();
         this.customers = state.customers();
         this.purchases = state.purchases();
@@ -84,8 +88,9 @@ public final class EscrowCommands
     }
 
     /**
-     * Purchase {@code key}'s release time came at {@code timeMs}: what its state says happens then (today: a purchase
-     * still held is released to its merchant), in {@code scratch}, a command of the ledger's own. A movement that cannot
+     * Purchase {@code key}'s release time came at {@code timeMs}: what its state says happens then (a purchase still held
+     * is released to its merchant; a Masumi purchase whose buyer requested a refund returns to the buyer instead), in
+     * {@code scratch}, a command of the ledger's own. A movement that cannot
      * be posted (a balance would pass the limit, the history is full) leaves the purchase held, for the merchant to
      * release by hand.
      */
@@ -94,7 +99,8 @@ public final class EscrowCommands
         final PurchaseRecord purchase = purchases.record(key);
         if (purchase != null && purchase.status() == PurchaseStatus.HELD)
         {
-            end(scratch, timeMs, purchase, PurchaseStatus.COMPLETED);
+            final MasumiPurchaseRecord dialect = masumi.purchase(key);
+            end(scratch, timeMs, purchase, dialect != null && dialect.refundRequested() ? PurchaseStatus.CANCELLED : PurchaseStatus.COMPLETED);
         }
     }
 

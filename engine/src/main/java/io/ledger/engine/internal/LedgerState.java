@@ -32,6 +32,7 @@ public final class LedgerState
     private final GiftBook gifts = new GiftBook();
     private final Deadlines deadlines = new Deadlines();
     private final ApiKeyBook apiKeys = new ApiKeyBook();
+    private final MasumiBook masumi = new MasumiBook();
     private final List<SnapshotPart> parts;
 
     /**
@@ -46,7 +47,7 @@ public final class LedgerState
         texts = new TextArena(historyTextBytesInitial);
         purchases = new PurchaseBook(entries, texts, customers, merchants, historyEntriesInitial);
         parts = List.of(counters, merchants, customers, accounts, paymentMethods, idempotency, entries, texts, deployment, purchases,
-            gifts, deadlines, apiKeys);
+            gifts, deadlines, apiKeys, masumi);
     }
 
     /**
@@ -144,5 +145,10 @@ public final class LedgerState
     public ApiKeyBook apiKeys()
     {
         return apiKeys;
+    }
+
+    public MasumiBook masumi()
+    {
+        return masumi;
     }
 }

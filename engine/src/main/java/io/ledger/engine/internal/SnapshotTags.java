@@ -53,8 +53,10 @@ public final class SnapshotTags
     public static final int GIFT_BALANCE_RECORDS = 25;
     /** ApiKeyBook: every API key, as its hash (issue 15; written only when there is one). */
     public static final int API_KEYS = 26;
+    /** MasumiBook: agents' prices and Masumi purchases (issue 15; written only when there is one). */
+    public static final int MASUMI = 27;
     /** The largest tag this version knows; a larger one is refused (a newer version's state must not be lost). */
-    public static final int MAX = 26;
+    public static final int MAX = 27;
 
     private SnapshotTags()
     {

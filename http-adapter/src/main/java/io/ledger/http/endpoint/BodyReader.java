@@ -422,6 +422,12 @@ public final class BodyReader
         }
     }
 
+    /** @return the parser, on the current value ({@link MasumiAmounts} walks an array with it); null once the walk ended. */
+    JsonParser parser()
+    {
+        return parser;
+    }
+
     /** @return the value as an exact decimal (a JSON number, integer or not, read from its text), or null (a problem). */
     public java.math.BigDecimal decimal()
     {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
 import io.ledger.engine.ResultCode;
@@ -48,6 +49,17 @@ public abstract class DialectEndpoint extends Endpoint
 
     /** Writes the whole error body for {@code status} and {@code messages} in the dialect's shape. */
     public abstract void writeError(JsonGenerator json, HttpResponseStatus status, List<String> messages) throws IOException;
+
+    /**
+     * Writes the whole body of a ledger refusal, for a dialect whose refusal carries more than messages (Masumi's 409
+     * names the existing purchase). Reply thread.
+     *
+     * @return false to answer with {@link #writeError} and the refusal's message instead (the default).
+     */
+    public boolean writeRefusal(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
+    {
+        return false;
+    }
 
     /** Puts {@code credentials} into the request's draft (for the handler, which is in another package). */
     public static void fill(final Credentials credentials, final Request request)

@@ -98,6 +98,7 @@ public final class Endpoints
         BatchEndpoints.register(table);
         ApiKeyEndpoints.register(table);
         PaywallEndpoints.register(table);
+        MasumiEndpoints.register(table);
         ROUTES = Collections.unmodifiableList(table.routes);
         BY_INDEX = table.endpoints.toArray(new Endpoint[0]);
         ROUTER = new Router(ROUTES);
