@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The change stream's cost, side by side in one sitting: one ./ledger serve (process durability), the load tool's
 # closed-loop purchases at 32 connections, with 0, 1 and 100 consumers of GET /api/canary/events?from=latest for the
-# load's merchant; ROUNDS rounds, the order rotating. Prints purchases/s and p99 per run, and the events each
-# consumer received (events/s delivered = received / window).
+# load's merchant, and with one slow consumer ("slow": curl --limit-rate 1k, which the server cuts off with its resume
+# id once its buffer stays full); ROUNDS rounds, the order rotating. Prints purchases/s, p99 and server CPU per
+# purchase per run, and the events each consumer received (over warm-up and window).
 #   usage: benchmarks/compare/stream.sh OUTDIR [ROUNDS] [DURATION_S]   (after: mvn -B -q -pl benchmarks,server -am package -DskipTests)
 set -euo pipefail
 out=$1; rounds=${2:-2}; dur=${3:-10}
@@ -31,11 +32,12 @@ load warmup
 echo "| round | consumers | purchases/s | p99 ms | server CPU µs/purchase | events received per consumer (min-max) |"
 echo "|---|---|---|---|---|---|"
 for r in $(seq 1 "$rounds"); do
-  order=(0 1 100); [[ $((r % 2)) -eq 0 ]] && order=(100 1 0)
+  order=(0 1 100 slow); [[ $((r % 2)) -eq 0 ]] && order=(slow 100 1 0)
   for n in "${order[@]}"; do
-    pids=()
-    for i in $(seq 1 "$n"); do
-      curl -sN --max-time $((dur + 30)) -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/canary/events?from=latest" > "$d/c$i" 2>/dev/null &
+    pids=(); consumers=$n; rate=()
+    if [[ $n == slow ]]; then consumers=1; rate=(--limit-rate 1k); fi
+    for i in $(seq 1 "$consumers"); do
+      curl -sN "${rate[@]}" --max-time $((dur + 30)) -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/canary/events?from=latest" > "$d/c$i" 2>/dev/null &
       pids+=($!)
     done
     sleep 1
@@ -43,7 +45,8 @@ for r in $(seq 1 "$rounds"); do
     sleep 1
     for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done
     wait "${pids[@]:-}" 2>/dev/null || true
-    counts=""; [[ $n -gt 0 ]] && counts=$(for i in $(seq 1 "$n"); do grep -c '^id:' "$d/c$i" || true; done | sort -n | sed -n '1p;$p' | paste -sd- -)
+    counts=""; [[ $consumers -gt 0 ]] && counts=$(for i in $(seq 1 "$consumers"); do grep -c '^id:' "$d/c$i" || true; done | sort -n | sed -n '1p;$p' | paste -sd- -)
+    [[ $n == slow ]] && grep -q '^: too slow' "$d/c1" && counts="$counts, cut off: $(grep '^: too slow' "$d/c1" | head -1)"
     python3 - "$out/r$r-n$n.result.json" "$r" "$n" "${counts:--}" <<'PY'
 import json,sys
 p,r,n,c=sys.argv[1:]
