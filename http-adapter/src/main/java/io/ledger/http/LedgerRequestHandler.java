@@ -589,21 +589,12 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     {
         record.console();
         final ConsoleRoute route = ConsoleRoute.match(request.method(), uri.rawPath());
-        switch (route.kind())
+        if (route.kind() == ConsoleRoute.Kind.UNKNOWN || route.kind() == ConsoleRoute.Kind.METHOD_NOT_ALLOWED)
         {
-            case UNKNOWN ->
-            {
-                write(Responses.unmatched(ctx.alloc(), request.method(), uri.rawPath(), List.of()), keepAlive);
-                return;
-            }
-            case METHOD_NOT_ALLOWED ->
-            {
-                write(Responses.unmatched(ctx.alloc(), request.method(), RequestText.truncate(uri.rawPath()), List.of(HttpMethod.GET)), keepAlive);
-                return;
-            }
-            default ->
-            {
-            }
+            final boolean unknown = route.kind() == ConsoleRoute.Kind.UNKNOWN;
+            write(Responses.unmatched(ctx.alloc(), request.method(), unknown ? uri.rawPath() : RequestText.truncate(uri.rawPath()),
+                unknown ? List.of() : List.of(HttpMethod.GET)), keepAlive);
+            return;
         }
         final String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (route.kind().needsOperator() || authorization != null)
