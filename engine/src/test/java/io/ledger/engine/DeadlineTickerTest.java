@@ -82,6 +82,8 @@ class DeadlineTickerTest
                 .set(Field.AMOUNT_MINOR, 500).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1).text(Field.PRODUCT_ID, "sku")
                 .set(Field.RELEASE_AT_MS, T0 + 1_000), held);
             assertEquals(ResultCode.OK, held.result());
+            // published at the end of the batch, after its replies are released: the reply may arrive first
+            await(() -> pipeline.nextDeadlineMs() == T0 + 1_000);
             assertEquals(T0 + 1_000, pipeline.nextDeadlineMs(), "published at the end of the batch");
 
             clock.set(T0 + 999);
@@ -124,6 +126,7 @@ class DeadlineTickerTest
             publishAndWait(pipeline, e -> e.type(CommandType.PURCHASE).text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 1)
                 .set(Field.AMOUNT_MINOR, 500).set(Field.CURRENCY, ZAR).set(Field.QUANTITY, 1).text(Field.PRODUCT_ID, "sku")
                 .set(Field.RELEASE_AT_MS, T0 + 1_000));
+            await(() -> pipeline.nextDeadlineMs() == T0 + 1_000); // published after the batch's replies are released
             clock.set(T0 + 1_000);
             ticker.run();
             assertTrue(journal.holding.await(10, TimeUnit.SECONDS)); // the ledger thread now waits: nothing it publishes changes
