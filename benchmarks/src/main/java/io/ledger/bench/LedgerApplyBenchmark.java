@@ -6,6 +6,7 @@ import io.ledger.engine.BatchItems;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Field;
+import io.ledger.engine.HistoryMemory;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.ResultCode;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,8 +35,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code purchaseBatchOf100} applies 100 batches of {@link #BATCH_ITEMS} purchases, {@code linkedPurchaseBatchOf100} the
  * same with the purchases linked in pairs (each pair a dry run, then applied); one op is still one purchase.
  *
- * <p>The history is kept by design, off the heap, in chunks allocated as it grows (a chunk's small heap wrapper, about
- * 0.04 B per entry, is all the heap sees of it). To bound that memory a ledger is retired (checked) after
+ * <p>The history is kept by design, off the heap, in chunks taken as it grows (a chunk's small heap wrapper, about
+ * 0.04 B per entry, is all the heap sees of it). As in the server ({@code LedgerPipeline}'s {@code ledger-memory} thread),
+ * a {@link HistoryMemory} filled by a thread of its own hands the ledger those chunks already allocated and faulted in
+ * ({@code historyMemory=ahead}, the default); {@code -p historyMemory=ledger-thread} lets the ledger thread allocate
+ * them itself, as a ledger without a pipeline does. To bound that memory a ledger is retired (checked) after
  * {@link #EPOCH_ENTRIES} entries and replaced, outside the measured code, by one of {@link #spareLedgers} built at
  * trial set-up: with {@code -prof gc}, {@code gc.alloc.rate.norm} is what the ledger thread allocates per command
  * (JMH counts set-up code run inside an iteration, so building a replacement there, about 4 MB at 10,000 customers,
@@ -63,6 +67,16 @@ public class LedgerApplyBenchmark
     /** Ledgers built at trial set-up, enough for a default run's epochs (3 + 5 iterations of 2 s). */
     @Param("24")
     public int spareLedgers;
+
+    /** {@code ahead}: history chunks made ready by a filler thread, as in the server; {@code ledger-thread}: not. */
+    @Param("ahead")
+    public String historyMemory;
+
+    /** Chunks of each kind kept ready: about 20 ms of purchases at this benchmark's rate. */
+    private static final int READY_CHUNKS = 64;
+    private HistoryMemory memory;
+    private Thread filler;
+    private volatile boolean fillerHalted;
 
     private final java.util.ArrayDeque<Ledger> spares = new java.util.ArrayDeque<>();
     private Ledger ledger;
@@ -119,6 +133,27 @@ public class LedgerApplyBenchmark
         {
             spares.add(build());
         }
+        if ("ahead".equals(historyMemory))
+        {
+            memory = new HistoryMemory(READY_CHUNKS);
+            memory.fill();
+            filler = new Thread(() ->
+            {
+                while (!fillerHalted)
+                {
+                    if (memory.fill() == 0)
+                    {
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                }
+            }, "history-memory");
+            filler.setDaemon(true);
+            filler.start();
+        }
+        else if (!"ledger-thread".equals(historyMemory))
+        {
+            throw new IllegalArgumentException("historyMemory=" + historyMemory + ": ahead or ledger-thread");
+        }
         newLedger();
     }
 
@@ -134,9 +169,16 @@ public class LedgerApplyBenchmark
     }
 
     @TearDown(Level.Trial)
-    public void tearDown()
+    public void tearDown() throws InterruptedException
     {
         retireLedger();
+        if (filler != null)
+        {
+            fillerHalted = true;
+            filler.join();
+            System.out.println("history chunks: " + memory.chunksAllocatedAhead() + " made ahead, " +
+                memory.chunksAllocatedOnLedgerThread() + " on the benchmark thread");
+        }
     }
 
     @Benchmark
@@ -376,6 +418,10 @@ public class LedgerApplyBenchmark
     {
         final Ledger spare = spares.pollFirst();
         ledger = spare != null ? spare : build();
+        if (memory != null)
+        {
+            ledger.historyMemory(memory);
+        }
         nextCommandId = Population.firstFreeCommandId(customers) + customers;
         nextCustomer = 0;
         entriesUsed = Population.setUpEntries(customers) + 2L * customers;

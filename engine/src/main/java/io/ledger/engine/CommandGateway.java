@@ -30,6 +30,12 @@ public interface CommandGateway
     /** @return how many commands may wait at once. */
     int ringSizeEvents();
 
+    /** @return history chunks the applying thread had to allocate itself, none being ready ({@link HistoryMemory}). */
+    default long historyChunksAllocatedOnLedgerThread()
+    {
+        return 0;
+    }
+
     /** @return the longest the applying thread went without completing a command while one was waiting, since start. */
     long longestPauseNsSinceStart();
 

@@ -274,6 +274,17 @@ public final class Ledger
         return state.merchants().size();
     }
 
+    /**
+     * Takes the chunks the history and its texts grow by from {@code memory} from now on: in a server a
+     * {@link HistoryMemory} that made them ready off the ledger thread. What the ledger computes does not change (see
+     * {@link io.ledger.engine.internal.ChunkSupply}). Call before the ledger thread starts, or on it.
+     */
+    public void historyMemory(final io.ledger.engine.internal.ChunkSupply memory)
+    {
+        state.entries().supply(memory);
+        state.texts().supply(memory);
+    }
+
     /** @return how many idempotency keys are held (younger than {@link #IDEMPOTENCY_KEY_TTL_MS}). */
     public int idempotencyKeyCount()
     {

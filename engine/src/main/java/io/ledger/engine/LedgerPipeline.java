@@ -1,6 +1,7 @@
 package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -40,6 +41,10 @@ import org.agrona.concurrent.EpochClock;
  * <p>Deadlines: at the end of each batch the ledger stage publishes the ledger's next deadline
  * ({@link #nextDeadlineMs()}); a {@link DeadlineTicker} run by the wiring journals a {@link CommandType#TICK} once the
  * clock has passed it, so that a hold is released or a gift balance expires even when no other command comes by.
+ *
+ * <p>History memory: unless {@link Context#historyReadyChunks} is 0, a {@code ledger-memory} thread keeps chunks of the
+ * history's off-heap memory allocated and faulted in ahead of the ledger thread ({@link HistoryMemory}), so that the
+ * ledger thread neither zeroes nor page-faults the history it appends to.
  *
  * <p>Thread-safety: {@link #tryPublish}, {@link #publishTick()} and the figures ({@link #remainingCapacity()}, the pause
  * figures, {@link #nextDeadlineMs()}) may be called from any number of threads; everything else from one.
@@ -104,6 +109,9 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
     private final Ledger ledger;
     private final SnapshotTaker snapshotTaker;
     private final PauseFigures pauses;
+    /** Null when {@link Context#historyReadyChunks} is 0. */
+    private final HistoryMemory historyMemory;
+    private volatile boolean memoryHalted;
     private volatile long failedSequence = Long.MAX_VALUE;
     private volatile long nextDeadlineMs;
     private volatile boolean closed;
@@ -129,9 +137,20 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         replied = syncProcessor == null ? ledgerProcessor.sequence() : syncProcessor.sequence();
         ring.addGatingSequences(replied);
 
-        threads = syncProcessor == null
-            ? new Thread[] {new Thread(ledgerProcessor, "ledger")}
-            : new Thread[] {new Thread(ledgerProcessor, "ledger"), new Thread(syncProcessor, "ledger-sync")};
+        historyMemory = context.historyReadyChunks == 0 ? null : new HistoryMemory(context.historyReadyChunks);
+        final java.util.ArrayList<Thread> started = new java.util.ArrayList<>(3);
+        started.add(new Thread(ledgerProcessor, "ledger"));
+        if (syncProcessor != null)
+        {
+            started.add(new Thread(syncProcessor, "ledger-sync"));
+        }
+        if (historyMemory != null)
+        {
+            historyMemory.fill(); // ready before the first command; Thread.start() publishes it to the ledger thread
+            ledger.historyMemory(historyMemory);
+            started.add(new Thread(this::fillHistoryMemory, "ledger-memory"));
+        }
+        threads = started.toArray(new Thread[0]);
         for (final Thread thread : threads)
         {
             thread.setDaemon(true);
@@ -149,6 +168,30 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
     public static LedgerPipeline start(final Context context, final Ledger ledger, final JournalWriter journal)
     {
         return new LedgerPipeline(context.conclude(), ledger, journal);
+    }
+
+    /** The {@code ledger-memory} thread: tops the history's ready chunks up, and looks again every millisecond. */
+    private void fillHistoryMemory()
+    {
+        while (!memoryHalted)
+        {
+            if (historyMemory.fill() == 0)
+            {
+                LockSupport.parkNanos(MEMORY_CHECK_NS);
+            }
+        }
+    }
+
+    private static final long MEMORY_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
+     * @return history chunks the ledger thread had to allocate itself because none was ready (0 without a
+     *         {@code ledger-memory} thread's figures: see {@link HistoryMemory}). Any thread.
+     */
+    @Override
+    public long historyChunksAllocatedOnLedgerThread()
+    {
+        return historyMemory == null ? 0 : historyMemory.chunksAllocatedOnLedgerThread();
     }
 
     /**
@@ -373,6 +416,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
             Thread.onSpinWait();
         }
         ledgerProcessor.halt();
+        memoryHalted = true;
         if (syncProcessor != null)
         {
             syncProcessor.halt();
@@ -449,6 +493,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         public static final String WAIT_STRATEGY_DEFAULT = "lite-blocking";
 
         private int ringSizeEvents = RING_SIZE_EVENTS_DEFAULT;
+        private int historyReadyChunks = HistoryMemory.READY_CHUNKS_DEFAULT;
         private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
         private WaitStrategy waitStrategy;
         private EpochClock clock = System::currentTimeMillis;
@@ -476,6 +521,17 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         public Context ringSizeEvents(final int ringSizeEvents)
         {
             this.ringSizeEvents = ringSizeEvents;
+            return this;
+        }
+
+        /**
+         * Chunks of history memory of each kind the {@code ledger-memory} thread keeps ready (default
+         * {@link HistoryMemory#READY_CHUNKS_DEFAULT}, about 11 MiB); 0 for no such thread (the ledger thread then
+         * allocates them itself).
+         */
+        public Context historyReadyChunks(final int historyReadyChunks)
+        {
+            this.historyReadyChunks = historyReadyChunks;
             return this;
         }
 
@@ -568,6 +624,10 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
             if (drainTimeoutNs < 0)
             {
                 throw new IllegalArgumentException("drainTimeoutNs=" + drainTimeoutNs + " must be >= 0");
+            }
+            if (historyReadyChunks < 0)
+            {
+                throw new IllegalArgumentException("historyReadyChunks=" + historyReadyChunks + " must be >= 0");
             }
             if (pauseWarnNs <= 0)
             {

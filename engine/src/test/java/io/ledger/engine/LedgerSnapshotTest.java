@@ -118,6 +118,61 @@ class LedgerSnapshotTest
         assertEquals(original.stateHash(), restored.stateHash());
     }
 
+    /**
+     * The history's memory may come from anywhere (a filler thread, recycled chunks): what a chunk held before the ledger
+     * wrote it must never show. One ledger allocates its own zeroed chunks, one takes chunks full of junk, one takes them
+     * from a {@link HistoryMemory} that a thread fills while the ledger runs; tiny chunk queues make every ledger grow
+     * through many chunks of each kind.
+     */
+    @Test
+    void shouldComputeTheSameOutcomesAndStateWhateverMemoryTheHistoryGrowsInto() throws Exception
+    {
+        final Ledger own = new Ledger(ZAR);
+        final Ledger junk = new Ledger(ZAR);
+        junk.historyMemory(bytes ->
+        {
+            final org.agrona.concurrent.UnsafeBuffer chunk = io.ledger.engine.internal.ChunkSupply.allocate(bytes);
+            chunk.setMemory(0, bytes, (byte)0xA5);
+            return chunk;
+        });
+        final Ledger filled = new Ledger(ZAR);
+        final HistoryMemory memory = new HistoryMemory(2);
+        filled.historyMemory(memory);
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread filler = new Thread(() ->
+        {
+            while (!stop.get())
+            {
+                memory.fill();
+                Thread.onSpinWait();
+            }
+        }, "test-history-memory");
+        filler.start();
+        final String[] onOwn;
+        final String[] onFilled;
+        try
+        {
+            onOwn = new Stream(0xBEEFL).apply(own, 30_000);
+            onFilled = new Stream(0xBEEFL).apply(filled, 30_000);
+        }
+        finally
+        {
+            stop.set(true);
+            filler.join();
+        }
+        final String[] onJunk = new Stream(0xBEEFL).apply(junk, 30_000);
+
+        assertArrayEquals(onOwn, onJunk, "every outcome, lists of purchases and histories included");
+        assertArrayEquals(onOwn, onFilled);
+        assertTrue(String.join("\n", onOwn).contains("LIST_PURCHASES OK"), "the merchants' purchase chains were read");
+        assertEquals(own.stateHash(), junk.stateHash());
+        assertEquals(own.stateHash(), filled.stateHash());
+        assertArrayEquals(bytes(own), bytes(junk), "a snapshot writes only what the ledger wrote");
+        assertArrayEquals(bytes(own), bytes(filled));
+        assertTrue(memory.chunksAllocatedAhead() > 2, "the filler made chunks while the ledger grew");
+        assertEquals(own.stateHash(), roundTrip(junk).stateHash());
+    }
+
     @Test
     void shouldWriteTheSameBytesForTheSameHistoryAndSurviveTwoRoundTrips() throws IOException
     {

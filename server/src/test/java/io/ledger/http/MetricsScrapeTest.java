@@ -131,6 +131,8 @@ class MetricsScrapeTest
         assertTrue(pause > 0 && pause < 60, "the ledger thread's longest pause " + pause);
         value(families, "ledger_thread_longest_pause_seconds");
         value(families, "ledger_thread_long_pauses_total");
+        assertEquals(0, value(families, "ledger_history_chunks_allocated_on_ledger_thread_total"),
+            "a few commands fit in the history's first chunk: the ledger thread allocated none");
 
         assertEquals(1000, value(families, "ledger_money_minor", "currency", "ZAR", "holder", "customers"));
         assertEquals(0, value(families, "ledger_money_minor", "currency", "ZAR", "holder", "merchants"));

@@ -5,7 +5,6 @@ import java.util.Arrays;
 
 import io.ledger.engine.EntryType;
 import io.ledger.engine.SnapshotFormatException;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -13,17 +12,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  * account's history reads newest-first without an index per account.
  *
  * <p><b>Storage.</b> Entries live off the Java heap, in chunks of {@link #CHUNK_ENTRIES}: per entry a row of eight
- * longs (one cache line) and two bytes, 66 bytes an entry in all. The log never copies what it holds: a full log adds
- * one chunk (264 KiB, zeroed in well under a millisecond), and the chunks asked for up front ({@code initialCapacity})
- * are allocated at construction, so a ledger sized for its history appends without allocating at all. Off the heap,
+ * longs (one cache line), two bytes and a derived link (below), 70 bytes an entry in all. The log never copies what it
+ * holds: a full log takes one more chunk (280 KiB) from its {@link ChunkSupply}, which in a running server hands over
+ * memory another thread allocated and faulted in ahead of time ({@code HistoryMemory}), so the ledger thread neither
+ * zeroes nor page-faults the history it writes; the chunks asked for up front ({@code initialCapacity}) are allocated at
+ * construction. Off the heap,
  * the history (by far the largest part of the state) is never copied or scanned by the garbage collector: a young
  * collection after a fast replay would otherwise copy every chunk the replay made. The memory is the JVM's direct
  * memory ({@code -XX:MaxDirectMemorySize}, by default the maximum heap size), freed when the ledger is collected.
  *
  * <pre>
- *  entry i: chunk i >>> 12, row r = i &amp; 4095; a chunk is 4096 rows of 64 bytes, then 4096 pairs of bytes
- *  at r * 64, little-endian longs           at 4096 * 64 + r * 2
- *   +0  accountKey                          +0 accountKind
+ *  entry i: chunk i >>> 12, row r = i &amp; 4095; a chunk is 4096 rows of 64 bytes, then 4096 pairs of bytes, then
+ *  4096 ints
+ *  at r * 64, little-endian longs           at 4096 * 64 + r * 2            at 4096 * 66 + r * 4
+ *   +0  accountKey                          +0 accountKind                  +0 link (derived)
  *   +8  counterpartyKey                     +1 entry type ordinal
  *   +16 amountMinor (signed)
  *   +24 balanceAfterMinor
@@ -34,6 +36,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  *
  * <p>Entry ids are positions in this log: the same commands in the same order give the same ids.
+ *
+ * <p>The <b>link</b> of an entry is an int another part keeps beside it for an index of its own (the merchants'
+ * purchase chains, {@link PurchaseBook}): derived, so never hashed nor written to a snapshot, and meaningful only where
+ * that part set it. It lives in the chunk so that it grows with the history, never by copying a column.
  *
  * <p>Section {@link SnapshotTags#ENTRIES}: count i32, then per entry: accountKind i8, accountKey i64, counterpartyKey
  * i64, type ordinal i8, amountMinor i64, balanceAfterMinor i64, currency i32, timestampMs i64, commandId i64, textRef
@@ -54,12 +60,15 @@ public final class EntryLog implements SnapshotPart
     private static final int CHUNK_MASK = CHUNK_ENTRIES - 1;
     private static final int ROW_BYTES = 64;
     private static final int KINDS_AT = CHUNK_ENTRIES * ROW_BYTES;
-    private static final int CHUNK_BYTES = KINDS_AT + CHUNK_ENTRIES * 2;
+    private static final int LINKS_AT = KINDS_AT + CHUNK_ENTRIES * 2;
+    /** Bytes per chunk: 280 KiB. */
+    public static final int CHUNK_BYTES = LINKS_AT + CHUNK_ENTRIES * 4;
 
     private int size;
     /** The chunks allocated so far: {@code capacity / CHUNK_ENTRIES}. */
     private int chunks;
     private UnsafeBuffer[] chunk = new UnsafeBuffer[16];
+    private ChunkSupply supply = ChunkSupply.ALLOCATE;
 
     /** @param initialCapacity entries to allocate up front (rounded up to whole chunks; at least one). */
     public EntryLog(final int initialCapacity)
@@ -121,6 +130,24 @@ public final class EntryLog implements SnapshotPart
         rows.putByte(k + 1, type);
         size = i + 1;
         return i;
+    }
+
+    /** Where the chunks the log grows by come from from now on (see {@link ChunkSupply}). */
+    public void supply(final ChunkSupply supply)
+    {
+        this.supply = supply;
+    }
+
+    /** @return the link of entry {@code i}: what was last set for it, meaningful only where its owner set it. */
+    public int link(final int i)
+    {
+        return chunk[i >>> CHUNK_SHIFT].getInt(LINKS_AT + (i & CHUNK_MASK) * 4);
+    }
+
+    /** Sets the link of entry {@code i} (which must exist). */
+    public void link(final int i, final int value)
+    {
+        chunk[i >>> CHUNK_SHIFT].putInt(LINKS_AT + (i & CHUNK_MASK) * 4, value);
     }
 
     /** @return how many entries fit before the next chunk is allocated. */
@@ -312,14 +339,14 @@ public final class EntryLog implements SnapshotPart
         }
     }
 
-    /** Allocates one more chunk: never a copy of what the log holds, only the table of chunks doubles. */
+    /** Takes one more chunk from the supply: never a copy of what the log holds, only the table of chunks doubles. */
     private void addChunk()
     {
         if (chunks == chunk.length)
         {
             chunk = Arrays.copyOf(chunk, chunks * 2);
         }
-        chunk[chunks] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64)); // zeroed
+        chunk[chunks] = supply.chunk(CHUNK_BYTES);
         chunks++;
     }
 }

@@ -45,7 +45,7 @@ public final class LedgerState
         counters = new Counters(defaultCurrency);
         entries = new EntryLog(historyEntriesInitial);
         texts = new TextArena(historyTextBytesInitial);
-        purchases = new PurchaseBook(entries, texts, customers, merchants, historyEntriesInitial);
+        purchases = new PurchaseBook(entries, texts, customers, merchants);
         parts = List.of(counters, merchants, customers, accounts, paymentMethods, idempotency, entries, texts, deployment, purchases,
             gifts, deadlines, apiKeys, masumi);
     }

@@ -18,8 +18,7 @@ import org.agrona.collections.Object2LongHashMap;
  * <ul>
  *   <li>A <b>plain</b> purchase (a Cashful purchase that used no feature and never changed) has no record: its history
  *       entry says everything (customer, amount, currency, time, product id, balances), so it costs only its place in
- *       its merchant's chain (below), and a plain purchase allocates nothing on the ledger thread (but when the chain's
- *       column grows, as the history's do). A read builds a record from the entry ({@link #view}).
+ *       its merchant's chain (below), and a plain purchase allocates nothing on the ledger thread. A read builds a record from the entry ({@link #view}).
  *   <li>A purchase that used a feature (description, external reference, escrow, gift balances, cashback), or changed
  *       since (refunded), has an immutable {@link PurchaseRecord}, replaced when it changes.
  * </ul>
@@ -27,9 +26,9 @@ import org.agrona.collections.Object2LongHashMap;
  * <p>The records are the state (section {@link SnapshotTags#PURCHASES}, written and folded into the state hash only
  * when there is one, so a ledger without them writes and hashes as before they existed). Everything else here is
  * derived, so never written nor hashed, and rebuilt from the history and the records when a snapshot loads
- * ({@link #rebuild()}): each merchant's purchases as a chain through their customer debit entries, newest first (a
- * column indexed by history entry that names the merchant's previous purchase entry, sized and grown like the
- * history's columns, with each merchant's newest entry and count), the keys that have records per merchant, the index
+ * ({@link #rebuild()}): each merchant's purchases as a chain through their customer debit entries, newest first (the
+ * {@link EntryLog#link link} of each purchase's customer debit entry names the merchant's previous purchase entry, so
+ * the chain grows with the history, never by copying; with each merchant's newest entry and count), the keys that have records per merchant, the index
  * by (merchant, external reference) with its chain from each purchase to the previous one with the same reference, and
  * the money held per merchant and currency (the merchant balance's {@code pending}).
  *
@@ -50,7 +49,6 @@ public final class PurchaseBook implements SnapshotPart
 
     private final Long2ObjectHashMap<PurchaseRecord> records = new Long2ObjectHashMap<>();
     // ---- derived
-    private int[] previousOfMerchant;
     private int[] newestByMerchant = new int[0];
     private long[] countByMerchant = new long[0];
     private final ArrayList<LongArrayList> recordKeysByMerchant = new ArrayList<>();
@@ -58,15 +56,12 @@ public final class PurchaseBook implements SnapshotPart
     private final Long2LongHashMap previousByReference = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap pendingByMerchant = new Long2LongHashMap(MISSING);
 
-    /** @param historyEntriesInitial the history's initial capacity: the merchants' chain column starts as large. */
-    public PurchaseBook(
-        final EntryLog entries, final TextArena texts, final CustomerBook customers, final MerchantBooks merchants, final int historyEntriesInitial)
+    public PurchaseBook(final EntryLog entries, final TextArena texts, final CustomerBook customers, final MerchantBooks merchants)
     {
         this.entries = entries;
         this.texts = texts;
         this.customers = customers;
         this.merchants = merchants;
-        this.previousOfMerchant = new int[Math.max(16, historyEntriesInitial)];
     }
 
     /** Adds a plain purchase of merchant {@code merchant}, whose customer debit is history entry {@code entry}. */
@@ -168,7 +163,7 @@ public final class PurchaseBook implements SnapshotPart
     /** @return the customer debit entry of the purchase its merchant made before the one of {@code entry}, or -1. */
     public int previousEntry(final int entry)
     {
-        return previousOfMerchant[entry];
+        return entries.link(entry);
     }
 
     /** @return how many purchases merchant {@code merchant} has. */
@@ -342,12 +337,7 @@ public final class PurchaseBook implements SnapshotPart
             java.util.Arrays.fill(newestByMerchant, from, newestByMerchant.length, -1);
             countByMerchant = java.util.Arrays.copyOf(countByMerchant, newestByMerchant.length);
         }
-        if (entry >= previousOfMerchant.length)
-        {
-            previousOfMerchant = java.util.Arrays.copyOf(previousOfMerchant,
-                (int)Math.min(Math.max(entry + 1L, 2L * previousOfMerchant.length), EntryLog.CAPACITY_ENTRIES_MAX));
-        }
-        previousOfMerchant[entry] = newestByMerchant[merchant];
+        entries.link(entry, newestByMerchant[merchant]);
         newestByMerchant[merchant] = entry;
         countByMerchant[merchant]++;
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,8 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * offset and length into one {@code long}: {@code offset << 16 | length}; {@link #NONE} means no text.
  *
  * <p><b>Storage.</b> The bytes are one logical run cut into chunks of {@link #CHUNK_BYTES}, off the Java heap as the
- * history's ({@link EntryLog}); a text may straddle two chunks. The arena never copies what it holds: a full arena adds
- * a chunk, and the bytes asked for up front are allocated at construction, so an arena sized for its texts appends
+ * history's ({@link EntryLog}); a text may straddle two chunks. The arena never copies what it holds: a full arena takes
+ * a chunk from its {@link ChunkSupply} (see {@link EntryLog}), and the bytes asked for up front are allocated at construction, so an arena sized for its texts appends
  * without allocating.
  *
  * <p>Section {@link SnapshotTags#TEXTS}: size i32, then the raw bytes (references into them stay valid).
@@ -37,6 +36,7 @@ public final class TextArena implements SnapshotPart
     private UnsafeBuffer[] chunks = new UnsafeBuffer[16];
     private int chunkCount;
     private int limit;
+    private ChunkSupply supply = ChunkSupply.ALLOCATE;
 
     /** @param initialBytes bytes to allocate up front (rounded up to whole chunks; at least one); the arena grows past them. */
     public TextArena(final int initialBytes)
@@ -46,6 +46,12 @@ public final class TextArena implements SnapshotPart
         {
             addChunk();
         }
+    }
+
+    /** Where the chunks the arena grows by come from from now on (see {@link ChunkSupply}). */
+    public void supply(final ChunkSupply supply)
+    {
+        this.supply = supply;
     }
 
     /** Copies {@code length} bytes (at most 65,535) and returns the reference, or {@link #NONE} when negative. */
@@ -207,6 +213,6 @@ public final class TextArena implements SnapshotPart
         {
             chunks = Arrays.copyOf(chunks, chunkCount * 2);
         }
-        chunks[chunkCount++] = new UnsafeBuffer(BufferUtil.allocateDirectAligned(CHUNK_BYTES, 64)); // zeroed
+        chunks[chunkCount++] = supply.chunk(CHUNK_BYTES);
     }
 }

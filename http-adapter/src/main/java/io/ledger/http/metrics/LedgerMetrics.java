@@ -479,6 +479,12 @@ public final class LedgerMetrics
                 + "most once a second.")
             .callback(callback -> callback.call(pipeline.longPauses()))
             .register(registry);
+        CounterWithCallback.builder()
+            .name("ledger_history_chunks_allocated_on_ledger_thread_total")
+            .help("Chunks of history memory the ledger thread had to allocate (and page-fault) itself because the "
+                + "ledger-memory thread had none ready: each costs the ledger thread a fraction of a millisecond.")
+            .callback(callback -> callback.call(pipeline.historyChunksAllocatedOnLedgerThread()))
+            .register(registry);
     }
 
     /** Connections, Netty's buffers and the process's uptime. */

@@ -1,0 +1,65 @@
+package io.ledger.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.IdentityHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.ledger.engine.internal.EntryLog;
+import io.ledger.engine.internal.TextArena;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class HistoryMemoryTest
+{
+    @Test
+    void shouldHandOutTheChunksFilledAheadThenAllocateAndCountWhenNoneIsReady()
+    {
+        final HistoryMemory memory = new HistoryMemory(3);
+        assertEquals(8, memory.fill(), "four chunks of each kind: 3 rounded up to a power of two");
+        assertEquals(0, memory.fill(), "both queues are full");
+        assertEquals(8, memory.chunksAllocatedAhead());
+
+        final IdentityHashMap<UnsafeBuffer, Boolean> seen = new IdentityHashMap<>();
+        for (int i = 0; i < 4; i++)
+        {
+            final UnsafeBuffer entries = memory.chunk(EntryLog.CHUNK_BYTES);
+            final UnsafeBuffer texts = memory.chunk(TextArena.CHUNK_BYTES);
+            assertEquals(EntryLog.CHUNK_BYTES, entries.capacity());
+            assertEquals(TextArena.CHUNK_BYTES, texts.capacity());
+            assertEquals(0, entries.addressOffset() % 64, "aligned to a cache line");
+            assertEquals(null, seen.put(entries, true));
+            assertEquals(null, seen.put(texts, true));
+        }
+        assertEquals(0, memory.chunksAllocatedOnLedgerThread(), "every chunk so far was ready");
+
+        final UnsafeBuffer late = memory.chunk(EntryLog.CHUNK_BYTES);
+        assertEquals(EntryLog.CHUNK_BYTES, late.capacity());
+        assertEquals(1, memory.chunksAllocatedOnLedgerThread(), "none was ready: made on the spot, and counted");
+        assertEquals(8, memory.fill(), "the filler tops up what was taken: 4 entry chunks and 4 text chunks");
+    }
+
+    @Test
+    void shouldAllocateAChunkOfAnotherSizeOnTheSpot()
+    {
+        final HistoryMemory memory = new HistoryMemory(1);
+        memory.fill();
+        final UnsafeBuffer odd = memory.chunk(4096);
+        assertEquals(4096, odd.capacity());
+        assertEquals(1, memory.chunksAllocatedOnLedgerThread());
+        final UnsafeBuffer ready = memory.chunk(EntryLog.CHUNK_BYTES);
+        assertNotSame(odd, ready);
+        assertEquals(1, memory.chunksAllocatedOnLedgerThread(), "the ready one was still there");
+        assertEquals(EntryLog.CHUNK_BYTES, ready.capacity());
+    }
+
+    @Test
+    void shouldRefuseNoReadyChunks()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new HistoryMemory(0));
+    }
+}
