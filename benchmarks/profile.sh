@@ -26,6 +26,7 @@
 #   --customers N          (default 2000)
 #   --durability MODE      process or fsync (default process)
 #   --serve-args "ARGS"    extra ./ledger serve options, e.g. "--wait-strategy yielding"
+#   --load-args "ARGS"     extra load-tool options, e.g. "--batch 100 --batch-path /api/canary/batch" (batches)
 #   --minwidth PCT         leave out frames narrower than PCT% of the samples, to keep the HTML small (default 0.05)
 #   --async-profiler V     async-profiler version (default 4.1)
 #
@@ -36,7 +37,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/baselines/lib.sh"
 cd "$ROOT"
 
 OUT="$ROOT/docs/profiles" PREFIX=before EVENTS=cpu,alloc,wall SECONDS_PER=15 WARMUP=20 CONNECTIONS=32 CUSTOMERS=2000
-DURABILITY=process SERVE_ARGS="" MINWIDTH=0.05 AP_VERSION=4.1
+DURABILITY=process SERVE_ARGS="" LOAD_ARGS="" MINWIDTH=0.05 AP_VERSION=4.1
 ARGS_TEXT="$*"
 while (($#)); do
   case "$1" in
@@ -49,6 +50,7 @@ while (($#)); do
     --customers) CUSTOMERS="$2"; shift 2 ;;
     --durability) DURABILITY="$2"; shift 2 ;;
     --serve-args) SERVE_ARGS="$2"; shift 2 ;;
+    --load-args) LOAD_ARGS="$2"; shift 2 ;;
     --minwidth) MINWIDTH="$2"; shift 2 ;;
     --async-profiler) AP_VERSION="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -95,6 +97,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 read -r -a serve_args <<<"$SERVE_ARGS"
+read -r -a load_args <<<"$LOAD_ARGS"
 touch "$SERVER_JAR" # the jar was just built or checked: do not let ./ledger rebuild it under load
 : >"$WORK/server.out"
 : >"$WORK/server.err"
@@ -113,7 +116,7 @@ log "ledger serve --durability $DURABILITY $SERVE_ARGS: pid $SERVER_PID, port $P
 
 TOTAL=$((WARMUP + ${#events[@]} * (SECONDS_PER + 3) + 5))
 LOAD_CMD=(load --port "$PORT" --secret-file "$WORK/data/jwt-keys" --server-pid "$SERVER_PID" -c "$CONNECTIONS"
-  --customers "$CUSTOMERS" --mix purchase=100 --amount 100 --warmup "${WARMUP}s" --duration "$((TOTAL - WARMUP))s")
+  --customers "$CUSTOMERS" --mix purchase=100 --amount 100 --warmup "${WARMUP}s" --duration "$((TOTAL - WARMUP))s" ${load_args[@]+"${load_args[@]}"})
 bench_tool "${LOAD_CMD[@]}" >"$WORK/load.out" 2>"$WORK/load.err" &
 LOAD_PID=$!
 log "load: ${LOAD_CMD[*]}"

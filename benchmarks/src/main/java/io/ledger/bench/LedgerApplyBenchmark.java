@@ -39,7 +39,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * 0.04 B per entry, is all the heap sees of it). As in the server ({@code LedgerPipeline}'s {@code ledger-memory} thread),
  * a {@link HistoryMemory} filled by a thread of its own hands the ledger those chunks already allocated and faulted in
  * ({@code historyMemory=ahead}, the default); {@code -p historyMemory=ledger-thread} lets the ledger thread allocate
- * them itself, as a ledger without a pipeline does. To bound that memory a ledger is retired (checked) after
+ * them itself, as a ledger without a pipeline does; {@code -p historyMemory=presized} builds each ledger with its whole
+ * epoch's history ({@link #EPOCH_ENTRIES_PRESIZED} entries) allocated up front, outside the measured code ({@code Ledger}'s
+ * {@code historyEntriesInitial}), so that the figure is the apply alone, with no memory made during it: the
+ * like-for-like comparison with builds that kept the history in on-heap arrays the JVM had touched before (built at
+ * rotation, so {@code -prof gc} also counts those set-ups, about 2 B/op: use the other modes for allocation). To bound that memory a ledger is retired (checked) after
  * {@link #EPOCH_ENTRIES} entries and replaced, outside the measured code, by one of {@link #spareLedgers} built at
  * trial set-up: with {@code -prof gc}, {@code gc.alloc.rate.norm} is what the ledger thread allocates per command
  * (JMH counts set-up code run inside an iteration, so building a replacement there, about 4 MB at 10,000 customers,
@@ -61,6 +65,11 @@ public class LedgerApplyBenchmark
 
     /** History entries after which a ledger is replaced: at most 1 GB off the heap per ledger. */
     static final long EPOCH_ENTRIES = 16_000_000;
+    /** With {@code historyMemory=presized}: a smaller epoch, since each ledger holds all of it from the start. */
+    static final long EPOCH_ENTRIES_PRESIZED = 4_000_000;
+    /** Text bytes allocated up front per history entry with {@code presized} (a purchase writes 10 per 2 entries). */
+    private static final int PRESIZED_TEXT_BYTES_PER_ENTRY = 16;
+    private long epochEntries;
     @Param("10000")
     public int customers;
 
@@ -68,7 +77,10 @@ public class LedgerApplyBenchmark
     @Param("24")
     public int spareLedgers;
 
-    /** {@code ahead}: history chunks made ready by a filler thread, as in the server; {@code ledger-thread}: not. */
+    /**
+     * {@code ahead}: history chunks made ready by a filler thread, as in the server; {@code ledger-thread}: made by the
+     * ledger thread; {@code presized}: all allocated when the ledger is built.
+     */
     @Param("ahead")
     public String historyMemory;
 
@@ -129,7 +141,9 @@ public class LedgerApplyBenchmark
         }
         batch.type(CommandType.BATCH).text(Field.MERCHANT_ID, Population.MERCHANT_ID).batch(batchItems);
         linkedBatch.type(CommandType.BATCH).text(Field.MERCHANT_ID, Population.MERCHANT_ID).batch(linkedBatchItems);
-        for (int i = 0; i < spareLedgers; i++)
+        final boolean presized = "presized".equals(historyMemory);
+        epochEntries = presized ? EPOCH_ENTRIES_PRESIZED : EPOCH_ENTRIES;
+        for (int i = 0; !presized && i < spareLedgers; i++)
         {
             spares.add(build());
         }
@@ -150,9 +164,9 @@ public class LedgerApplyBenchmark
             filler.setDaemon(true);
             filler.start();
         }
-        else if (!"ledger-thread".equals(historyMemory))
+        else if (!"ledger-thread".equals(historyMemory) && !presized)
         {
-            throw new IllegalArgumentException("historyMemory=" + historyMemory + ": ahead or ledger-thread");
+            throw new IllegalArgumentException("historyMemory=" + historyMemory + ": ahead, ledger-thread or presized");
         }
         newLedger();
     }
@@ -161,7 +175,7 @@ public class LedgerApplyBenchmark
     @Setup(Level.Invocation)
     public void rotate()
     {
-        if (entriesUsed + 2L * BATCH > EPOCH_ENTRIES)
+        if (entriesUsed + 2L * BATCH > epochEntries)
         {
             retireLedger();
             newLedger();
@@ -399,7 +413,9 @@ public class LedgerApplyBenchmark
     /** The population, and the merchant funded for payouts by one purchase per customer. */
     private Ledger build()
     {
-        final Ledger built = Population.build(customers);
+        final Ledger built = "presized".equals(historyMemory)
+            ? Population.build(customers, (int)EPOCH_ENTRIES_PRESIZED, (int)EPOCH_ENTRIES_PRESIZED * PRESIZED_TEXT_BYTES_PER_ENTRY)
+            : Population.build(customers);
         long commandId = Population.firstFreeCommandId(customers);
         final CommandEvent funding = Population.purchase(new CommandEvent(), 0, PAYOUT_FUNDING_MINOR);
         for (int i = 0; i < customers; i++)
