@@ -29,7 +29,7 @@ res=collections.defaultdict(lambda: collections.defaultdict(list))
 for f in sorted(glob.glob(out+'/*.json')):
     label=os.path.basename(f).rsplit('-',1)[0]
     for b in json.load(open(f)):
-        p={k:v for k,v in (b.get('params') or {}).items() if k in ('journal','allocator')}
+        p={k:v for k,v in (b.get('params') or {}).items() if k in ('journal','allocator','historyMemory')}
         key=b['benchmark'].split('.',3)[-1]+(' '+','.join(f'{k}={v}' for k,v in sorted(p.items())) if p else '')
         res[key][label].append(b['primaryMetric']['score'])
 rng=lambda xs: (f"{min(xs):,.0f}–{max(xs):,.0f}" if len(xs)>1 else f"{xs[0]:,.0f}") if xs else "-"
