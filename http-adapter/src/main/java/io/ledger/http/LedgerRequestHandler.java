@@ -560,7 +560,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         inFlightKeepAlive = keepAlive;
         inFlightIdempotencyKey = idempotencyKey;
         publishedNs = System.nanoTime();
-        if (!pipeline.tryPublish(CommandDraft.FILLER, draft, draft.slots()))
+        if (pipeline.tryPublishDeferred(CommandDraft.FILLER, draft, draft.slots()))
+        {
+            replies.signalAfterReads(pipeline); // one wake-up of the ledger thread for this round's requests
+        }
+        else
         {
             inFlight = false;
             releaseIdempotencyKey();
