@@ -82,6 +82,12 @@ public final class DeferrableBlockingWaitStrategy implements WaitStrategy
         }
     }
 
+    /** @return true while a consumer has announced that it parks and no signal has taken the announcement yet. */
+    boolean consumerAnnounced()
+    {
+        return signalNeeded.get();
+    }
+
     /**
      * Holds back the signal of the calling thread's publishes while {@code defer} is true; the caller owes a
      * {@link #signal()} after its last deferred publish.
