@@ -15,6 +15,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.unix.Errors;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -129,13 +130,18 @@ public final class LedgerHttpServer implements AutoCloseable
     /** @return why {@code address} could not be bound, in words an operator can act on. */
     private static RuntimeException bindFailure(final InetSocketAddress address, final Exception ex)
     {
-        if (ex instanceof SocketException)
+        // NIO throws SocketException (BindException); epoll its NativeIoException, "bind(..) failed with error(-98): Address
+        // already in use": the same words for both, the operating system's
+        if (ex instanceof SocketException || ex instanceof Errors.NativeIoException)
         {
             final String where = address.getAddress().getHostAddress() + ":" + address.getPort();
-            final String hint = ex instanceof BindException && String.valueOf(ex.getMessage()).contains("in use")
+            final String message = String.valueOf(ex.getMessage());
+            final String reason = ex instanceof Errors.NativeIoException && message.contains("): ")
+                ? message.substring(message.lastIndexOf("): ") + 3) : message;
+            final String hint = (ex instanceof BindException || ex instanceof Errors.NativeIoException) && reason.contains("in use")
                 ? "another process is listening on that port (find it with 'ss -ltnp')"
                 : "is the address one of this machine's, and may this user bind that port?";
-            return new IllegalStateException("cannot listen on " + where + ": " + ex.getMessage() + "; " + hint, ex);
+            return new IllegalStateException("cannot listen on " + where + ": " + reason + "; " + hint, ex);
         }
         return ex instanceof RuntimeException runtime ? runtime : new IllegalStateException(ex);
     }

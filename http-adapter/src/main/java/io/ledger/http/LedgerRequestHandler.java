@@ -560,11 +560,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         inFlightKeepAlive = keepAlive;
         inFlightIdempotencyKey = idempotencyKey;
         publishedNs = System.nanoTime();
-        if (pipeline.tryPublishDeferred(CommandDraft.FILLER, draft, draft.slots()))
-        {
-            replies.signalAfterReads(pipeline); // one wake-up of the ledger thread for this round's requests
-        }
-        else
+        if (!replies.publish(pipeline, draft)) // the ledger thread is woken once for this round's requests
         {
             inFlight = false;
             releaseIdempotencyKey();

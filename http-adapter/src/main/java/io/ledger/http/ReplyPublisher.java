@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandGateway;
 import io.ledger.engine.ReplySink;
+import io.ledger.http.endpoint.CommandDraft;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
@@ -21,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * instead of one per reply. On the event loop each connection then writes its reply and serves what queued behind it,
  * in the order the replies were released.
  *
- * <p>It also wakes the ledger thread for the commands its event loop published ({@link #signalAfterReads}): once per
+ * <p>It also wakes the ledger thread for the commands its event loop published ({@link #publish}): once per
  * round of the loop's reads rather than once per request.
  *
  * <p>Thread-safety: {@link #onReply} and {@link #endOfBatch()} on the pipeline's reply thread (one per pipeline);
- * {@link #run()} and {@link #signalAfterReads} on the event loop; the two meet under this object's lock, once per batch. Allocation-free once the
+ * {@link #run()} and {@link #publish} on the event loop; the two meet under this object's lock, once per batch. Allocation-free once the
  * lists have grown to the number of connections.
  */
 final class ReplyPublisher implements ReplySink, Runnable
@@ -67,11 +68,23 @@ final class ReplyPublisher implements ReplySink, Runnable
     }
 
     /**
-     * Event loop: after a command was published with {@link CommandGateway#tryPublishDeferred}, wakes the ledger thread
-     * once, after every read of this round of the event loop (a task runs after the loop has processed the ready
+     * Event loop: publishes {@code draft} with {@link CommandGateway#tryPublishDeferred} and wakes the ledger thread for
+     * it once, after every read of this round of the event loop (a task runs after the loop has processed the ready
      * sockets), instead of once per request: the commands that arrived together reach the ledger thread together.
+     *
+     * @return false, nothing published, when the gateway is full or closed.
      */
-    void signalAfterReads(final CommandGateway gateway)
+    boolean publish(final CommandGateway gateway, final CommandDraft draft)
+    {
+        if (!gateway.tryPublishDeferred(CommandDraft.FILLER, draft, draft.slots()))
+        {
+            return false;
+        }
+        signalAfterReads(gateway);
+        return true;
+    }
+
+    private void signalAfterReads(final CommandGateway gateway)
     {
         if (signalOwed == null)
         {
