@@ -48,7 +48,8 @@
 #     --edge-connections L  closed-loop connection counts (default 4,32); open loops use the largest
 #     --edge-rates L        open-loop rates, purchases/s (default 2000)
 #     --batches L           purchases per batch request (default 10,100); --batch-path P (default /api/canary/batch)
-#     --transports L        the bare server's transports, nio and/or epoll (default nio)
+#     --transports L        the bare server's transports, nio and/or epoll (default epoll: the ledger's own default,
+#                           --transport auto, is epoll where it loads)
 #     --edge-systems L      any of bare,process,fsync,batch,redis (default all of them)
 #     --duration and --warmup default to 5 and 2 seconds, --customers to 2000
 #
@@ -61,7 +62,7 @@ cd "$ROOT"
 
 QUICK=0 CONNECTIONS=64 DURATION="" WARMUP="" CUSTOMERS="" RATES=auto PG_SCRIPTS="" JMH_ARGS=""
 SKIP_JMH=0 SKIP_RECOVERY=0 SKIP_STALLS=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
-EDGE=0 REPEATS=3 EDGE_CONNECTIONS=4,32 EDGE_RATES=2000 BATCHES=10,100 BATCH_PATH=/api/canary/batch TRANSPORTS=nio
+EDGE=0 REPEATS=3 EDGE_CONNECTIONS=4,32 EDGE_RATES=2000 BATCHES=10,100 BATCH_PATH=/api/canary/batch TRANSPORTS=epoll
 EDGE_SYSTEMS=bare,process,fsync,batch,redis REPORT_SET=0
 REPORT="$ROOT/BENCHMARKS.md" WORK="$ROOT/benchmarks/target/bench-run"
 ARGS_TEXT="$*"

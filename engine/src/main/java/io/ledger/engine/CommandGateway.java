@@ -24,6 +24,23 @@ public interface CommandGateway
      */
     <A> boolean tryPublish(LedgerPipeline.CommandFiller<A> filler, A arg, int commandIds);
 
+    /**
+     * As {@link #tryPublish(LedgerPipeline.CommandFiller, Object, int)}, but the applying thread may not be woken for it
+     * until the calling thread's next {@link #signalDeferred()}: a thread that publishes many commands in a row (an event
+     * loop, one round of reads) wakes it once instead of once per command. The caller must call
+     * {@link #signalDeferred()} after its last deferred publish. By default (a gateway without deferral) the same as
+     * {@code tryPublish}.
+     */
+    default <A> boolean tryPublishDeferred(final LedgerPipeline.CommandFiller<A> filler, final A arg, final int commandIds)
+    {
+        return tryPublish(filler, arg, commandIds);
+    }
+
+    /** Wakes the applying thread for the commands published with {@link #tryPublishDeferred}, if it waits. Any thread. */
+    default void signalDeferred()
+    {
+    }
+
     /** @return free room for commands right now: a gauge for metrics. */
     long remainingCapacity();
 

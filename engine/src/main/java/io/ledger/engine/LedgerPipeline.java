@@ -7,6 +7,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
+import io.ledger.engine.internal.DeferrableBlockingWaitStrategy;
 import org.agrona.concurrent.EpochClock;
 
 /**
@@ -262,6 +263,37 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
             ring.publish(first, last);
         }
         return true;
+    }
+
+    /**
+     * As {@link #tryPublish(CommandFiller, Object, int)}, with the ledger thread's wake-up left to the caller's next
+     * {@link #signalDeferred()} when the wait strategy can defer it ({@code lite-blocking}); otherwise the same.
+     */
+    @Override
+    public <A> boolean tryPublishDeferred(final CommandFiller<A> filler, final A arg, final int slots)
+    {
+        if (!(context.waitStrategy instanceof DeferrableBlockingWaitStrategy deferrable))
+        {
+            return tryPublish(filler, arg, slots);
+        }
+        deferrable.deferSignals(true);
+        try
+        {
+            return tryPublish(filler, arg, slots);
+        }
+        finally
+        {
+            deferrable.deferSignals(false);
+        }
+    }
+
+    @Override
+    public void signalDeferred()
+    {
+        if (context.waitStrategy instanceof DeferrableBlockingWaitStrategy deferrable)
+        {
+            deferrable.signal();
+        }
     }
 
     /**

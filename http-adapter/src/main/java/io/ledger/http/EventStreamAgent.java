@@ -146,7 +146,11 @@ final class EventStreamAgent implements AutoCloseable
                     }
                     busy |= serve(s, nowNs);
                 }
-                if (!busy)
+                if (streams.isEmpty())
+                {
+                    LockSupport.park(); // nothing to serve or keep alive: until subscribe() or close() unparks it
+                }
+                else if (!busy)
                 {
                     LockSupport.parkNanos(IDLE_NS);
                 }

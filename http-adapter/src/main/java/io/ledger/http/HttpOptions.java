@@ -30,10 +30,12 @@ import io.ledger.http.metrics.JournalStatus;
  *                      wires the journal); null leaves the check out.
  * @param events        the change stream ({@code GET /api/canary/events}): its feed of committed events and bounds,
  *                      supplied by the wiring module; null answers the route 404.
+ * @param transport     the socket layer: epoll, NIO, or {@link HttpTransport#AUTO} (epoll where it loads).
  */
 public record HttpOptions(
     HttpLimits limits, MetricsAccess metrics, boolean accessLog, JournalFiles journalFiles, JournalStatus journalStatus,
-    String bindAddress, TlsFiles tls, long healthStallMs, JournalSpace journalSpace, EventStreamOptions events)
+    String bindAddress, TlsFiles tls, long healthStallMs, JournalSpace journalSpace, EventStreamOptions events,
+    HttpTransport transport)
 {
     /** Who may read {@code GET /metrics} by default, as the command line spells it: an operator token. */
     public static final String METRICS_DEFAULT = "token";
@@ -50,14 +52,14 @@ public record HttpOptions(
     public static final long HEALTH_STALL_MS_CEILING = 3_600_000;
 
     public static final HttpOptions DEFAULTS = new HttpOptions(HttpLimits.DEFAULTS, MetricsAccess.parse(METRICS_DEFAULT),
-        ACCESS_LOG_DEFAULT, null, null, BIND_ADDRESS_DEFAULT, null, HEALTH_STALL_MS_DEFAULT, null, null);
+        ACCESS_LOG_DEFAULT, null, null, BIND_ADDRESS_DEFAULT, null, HEALTH_STALL_MS_DEFAULT, null, null, HttpTransport.AUTO);
 
     /** The options the command line sets, with the rest (what the wiring supplies) absent. */
     public HttpOptions(
         final HttpLimits limits, final MetricsAccess metrics, final boolean accessLog, final String bindAddress, final TlsFiles tls,
         final long healthStallMs)
     {
-        this(limits, metrics, accessLog, null, null, bindAddress, tls, healthStallMs, null, null);
+        this(limits, metrics, accessLog, null, null, bindAddress, tls, healthStallMs, null, null, HttpTransport.AUTO);
     }
 
     /** Who may read {@code GET /metrics}. */
@@ -97,10 +99,11 @@ public record HttpOptions(
      */
     public HttpOptions validate()
     {
-        if (limits == null || metrics == null)
+        if (limits == null || metrics == null || transport == null)
         {
-            throw new IllegalArgumentException("limits=" + limits + " metrics=" + metrics + " must be set");
+            throw new IllegalArgumentException("limits=" + limits + " metrics=" + metrics + " transport=" + transport + " must be set");
         }
+        transport.resolve();
         limits.validate();
         bindInetAddress();
         if (tls != null)
@@ -136,53 +139,58 @@ public record HttpOptions(
         }
     }
 
+    public HttpOptions withTransport(final HttpTransport transport)
+    {
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
+    }
+
     public HttpOptions withLimits(final HttpLimits limits)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withMetrics(final MetricsAccess metrics)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withAccessLog(final boolean accessLog)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withJournalFiles(final JournalFiles journalFiles)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withJournalStatus(final JournalStatus journalStatus)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withBindAddress(final String bindAddress)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withTls(final TlsFiles tls)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withHealthStallMs(final long healthStallMs)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withJournalSpace(final JournalSpace journalSpace)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 
     public HttpOptions withEvents(final EventStreamOptions events)
     {
-        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events);
+        return new HttpOptions(limits, metrics, accessLog, journalFiles, journalStatus, bindAddress, tls, healthStallMs, journalSpace, events, transport);
     }
 }

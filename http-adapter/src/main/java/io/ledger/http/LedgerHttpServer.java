@@ -15,16 +15,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The HTTP server's bootstrap and lifecycle. The channel pipeline is {@link LedgerHttpInitializer}'s business,
  * requests are {@link LedgerRequestHandler}'s.
  *
- * <p>Transport: NIO. (Netty's native epoll transport is a candidate once the benchmarks show it helps here.) HTTPS when
+ * <p>Transport: {@link HttpOptions#transport()}, by default Netty's native epoll where it loads (Linux x86-64) and NIO
+ * elsewhere ({@link HttpTransport}); the pipeline is the same on both. HTTPS when
  * the options name a certificate and key ({@link TlsFiles}): the TLS handler is then the first of each connection's
  * pipeline, and everything after it is the same.
  */
@@ -38,11 +37,14 @@ public final class LedgerHttpServer implements AutoCloseable
     private final String bindAddress;
     /** The change stream's thread, or null. */
     private final EventStreamAgent events;
+    /** The transport it runs on: epoll or NIO. */
+    private final HttpTransport transport;
 
     private LedgerHttpServer(
         final EventLoopGroup bossGroup, final EventLoopGroup workerGroup, final Channel serverChannel, final LedgerMetrics metrics,
-        final boolean tls, final String bindAddress, final EventStreamAgent events)
+        final boolean tls, final String bindAddress, final EventStreamAgent events, final HttpTransport transport)
     {
+        this.transport = transport;
         this.events = events;
         this.bindAddress = bindAddress;
         this.bossGroup = bossGroup;
@@ -90,14 +92,15 @@ public final class LedgerHttpServer implements AutoCloseable
         final SslContext tls = options.tls() == null ? null : options.tls().serverContext();
         final HttpLimits limits = options.limits();
         final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace());
-        final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
-        final EventLoopGroup workers = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory("http-io", true));
+        final HttpTransport transport = options.transport().resolve();
+        final EventLoopGroup boss = transport.eventLoops(1, "http-accept");
+        final EventLoopGroup workers = transport.eventLoops(ioThreads, "http-io");
         final EventStreamAgent events = options.events() == null || options.events().feed() == null ? null : new EventStreamAgent(options.events());
         try
         {
             final Channel channel = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -110,7 +113,7 @@ public final class LedgerHttpServer implements AutoCloseable
                 .bind(address)
                 .syncUninterruptibly()
                 .channel();
-            return new LedgerHttpServer(boss, workers, channel, metrics, tls != null, options.bindAddress(), events);
+            return new LedgerHttpServer(boss, workers, channel, metrics, tls != null, options.bindAddress(), events, transport);
         }
         catch (final Exception ex) // Netty rethrows the bind's checked exception (BindException) unchecked
         {
@@ -127,13 +130,18 @@ public final class LedgerHttpServer implements AutoCloseable
     /** @return why {@code address} could not be bound, in words an operator can act on. */
     private static RuntimeException bindFailure(final InetSocketAddress address, final Exception ex)
     {
-        if (ex instanceof SocketException)
+        // NIO throws SocketException (BindException); epoll its NativeIoException, "bind(..) failed with error(-98): Address
+        // already in use": the same words for both, the operating system's
+        if (ex instanceof SocketException || ex instanceof Errors.NativeIoException)
         {
             final String where = address.getAddress().getHostAddress() + ":" + address.getPort();
-            final String hint = ex instanceof BindException && String.valueOf(ex.getMessage()).contains("in use")
+            final String message = String.valueOf(ex.getMessage());
+            final String reason = ex instanceof Errors.NativeIoException && message.contains("): ")
+                ? message.substring(message.lastIndexOf("): ") + 3) : message;
+            final String hint = (ex instanceof BindException || ex instanceof Errors.NativeIoException) && reason.contains("in use")
                 ? "another process is listening on that port (find it with 'ss -ltnp')"
                 : "is the address one of this machine's, and may this user bind that port?";
-            return new IllegalStateException("cannot listen on " + where + ": " + ex.getMessage() + "; " + hint, ex);
+            return new IllegalStateException("cannot listen on " + where + ": " + reason + "; " + hint, ex);
         }
         return ex instanceof RuntimeException runtime ? runtime : new IllegalStateException(ex);
     }
@@ -142,6 +150,12 @@ public final class LedgerHttpServer implements AutoCloseable
     public LedgerMetrics metrics()
     {
         return metrics;
+    }
+
+    /** @return the transport the server runs on: {@link HttpTransport#EPOLL} or {@link HttpTransport#NIO}. */
+    public HttpTransport transport()
+    {
+        return transport;
     }
 
     /** @return the bound port. */

@@ -560,7 +560,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         inFlightKeepAlive = keepAlive;
         inFlightIdempotencyKey = idempotencyKey;
         publishedNs = System.nanoTime();
-        if (!pipeline.tryPublish(CommandDraft.FILLER, draft, draft.slots()))
+        if (!replies.publish(pipeline, draft)) // the ledger thread is woken once for this round's requests
         {
             inFlight = false;
             releaseIdempotencyKey();

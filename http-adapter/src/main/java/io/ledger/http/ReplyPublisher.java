@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandGateway;
 import io.ledger.engine.ReplySink;
+import io.ledger.http.endpoint.CommandDraft;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
@@ -20,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * instead of one per reply. On the event loop each connection then writes its reply and serves what queued behind it,
  * in the order the replies were released.
  *
+ * <p>It also wakes the ledger thread for the commands its event loop published ({@link #publish}): once per
+ * round of the loop's reads rather than once per request.
+ *
  * <p>Thread-safety: {@link #onReply} and {@link #endOfBatch()} on the pipeline's reply thread (one per pipeline);
- * {@link #run()} on the event loop; the two meet under this object's lock, once per batch. Allocation-free once the
+ * {@link #run()} and {@link #publish} on the event loop; the two meet under this object's lock, once per batch. Allocation-free once the
  * lists have grown to the number of connections.
  */
 final class ReplyPublisher implements ReplySink, Runnable
@@ -40,6 +45,10 @@ final class ReplyPublisher implements ReplySink, Runnable
     private ArrayList<LedgerRequestHandler> draining = new ArrayList<>();
     /** Under the lock: a {@link #run()} is queued on the event loop and has not taken {@link #handed} yet. */
     private boolean scheduled;
+    /** Event loop only: the gateway owed a {@link CommandGateway#signalDeferred()}, or null when none is owed. */
+    private CommandGateway signalOwed;
+    /** Event loop only: pays what {@link #signalOwed} says, after the loop's current round of reads. */
+    private final Runnable signalTask = this::signalOwed;
 
     private ReplyPublisher(final EventExecutor loop)
     {
@@ -56,6 +65,47 @@ final class ReplyPublisher implements ReplySink, Runnable
             OF_LOOP.set(publisher);
         }
         return publisher;
+    }
+
+    /**
+     * Event loop: publishes {@code draft} with {@link CommandGateway#tryPublishDeferred} and wakes the ledger thread for
+     * it once, after every read of this round of the event loop (a task runs after the loop has processed the ready
+     * sockets), instead of once per request: the commands that arrived together reach the ledger thread together.
+     *
+     * @return false, nothing published, when the gateway is full or closed.
+     */
+    boolean publish(final CommandGateway gateway, final CommandDraft draft)
+    {
+        if (!gateway.tryPublishDeferred(CommandDraft.FILLER, draft, draft.slots()))
+        {
+            return false;
+        }
+        signalAfterReads(gateway);
+        return true;
+    }
+
+    private void signalAfterReads(final CommandGateway gateway)
+    {
+        if (signalOwed == null)
+        {
+            signalOwed = gateway;
+            try
+            {
+                loop.execute(signalTask); // on the loop itself: queued, no wake-up of the selector
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                signalOwed(); // the event loop is shutting down: wake the ledger thread now
+            }
+        }
+    }
+
+    /** Event loop: the task of {@link #signalAfterReads}. */
+    private void signalOwed()
+    {
+        final CommandGateway gateway = signalOwed;
+        signalOwed = null;
+        gateway.signalDeferred();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.ledger.http.HttpLimits;
 import io.ledger.http.HttpOptions;
+import io.ledger.http.HttpTransport;
 import io.ledger.http.TlsFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -152,6 +153,15 @@ final class HttpServeOptions
     long healthStallMs;
 
     @Option(
+        names = "--transport",
+        paramLabel = "auto|epoll|nio",
+        defaultValue = "${env:LEDGER_TRANSPORT:-" + HttpTransport.DEFAULT + "}",
+        description = "The socket layer: epoll (Netty's native transport, Linux x86-64: fewer system calls per request), "
+            + "nio (Java's, every platform), or auto: epoll where its native library loads, else nio. "
+            + "Env LEDGER_TRANSPORT. Default: ${DEFAULT-VALUE}.")
+    String transport;
+
+    @Option(
         names = "--access-log",
         paramLabel = "BOOLEAN",
         arity = "0..1",
@@ -165,14 +175,16 @@ final class HttpServeOptions
     /**
      * @return the options as given; {@link HttpOptions#validate()} (through {@code LedgerServer.Config#validate()}) is
      *         where their ranges are checked.
-     * @throws LedgerMain.OptionException when {@code --metrics} names no access level.
+     * @throws LedgerMain.OptionException when {@code --metrics} names no access level or {@code --transport} no transport.
      */
     HttpOptions toOptions()
     {
         final HttpOptions.MetricsAccess metricsAccess;
+        final HttpTransport httpTransport;
         try
         {
             metricsAccess = HttpOptions.MetricsAccess.parse(metrics);
+            httpTransport = HttpTransport.parse(transport);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -181,6 +193,6 @@ final class HttpServeOptions
         final HttpLimits limits = new HttpLimits(bodyBytesMax, headerBytesMax, requestLineBytesMax, pipelinedRequestsMax,
             idleTimeoutMs, requestTimeoutMs, connectionsMax, jsonDepthMax, jsonStringCharsMax, writeBufferBytesMax);
         final TlsFiles tls = tlsCert == null && tlsKey == null ? null : new TlsFiles(tlsCert, tlsKey);
-        return new HttpOptions(limits, metricsAccess, accessLog, bindAddress, tls, healthStallMs);
+        return new HttpOptions(limits, metricsAccess, accessLog, bindAddress, tls, healthStallMs).withTransport(httpTransport);
     }
 }

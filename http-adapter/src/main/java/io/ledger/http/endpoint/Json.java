@@ -2,6 +2,7 @@ package io.ledger.http.endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -67,9 +68,62 @@ public final class Json
         }
     }
 
-    /** @return {@code epochMs} as an RFC 3339 UTC timestamp with milliseconds. */
+    /** The first instant {@link #timestamp} writes by hand: 1970-01-01T00:00:00.000Z. */
+    static final long TIMESTAMP_FAST_MS_MIN = 0;
+    /** The last instant {@link #timestamp} writes by hand: 9999-12-31T23:59:59.999Z (four-digit years). */
+    static final long TIMESTAMP_FAST_MS_MAX = 253_402_300_799_999L;
+
+    /**
+     * @return {@code epochMs} as an RFC 3339 UTC timestamp with milliseconds, {@code yyyy-MM-ddTHH:mm:ss.SSSZ}: every
+     *         reply and change-stream event of a purchase has two, so the years 1970 to 9999 are written by hand (the
+     *         civil date from the day number, Hinnant's {@code civil_from_days}) rather than by {@code DateTimeFormatter},
+     *         which allocated a {@code BigDecimal} and a dozen objects per call and took a fifth of the reply's encoding;
+     *         other instants go through the formatter. Same characters either way ({@code JsonTest} compares them).
+     */
     public static String timestamp(final long epochMs)
     {
-        return TIMESTAMP.format(Instant.ofEpochMilli(epochMs));
+        if (epochMs < TIMESTAMP_FAST_MS_MIN || epochMs > TIMESTAMP_FAST_MS_MAX)
+        {
+            return TIMESTAMP.format(Instant.ofEpochMilli(epochMs));
+        }
+        final long days = epochMs / 86_400_000L;
+        final int msOfDay = (int)(epochMs - days * 86_400_000L);
+        // civil_from_days (howardhinnant.github.io/date_algorithms.html), days >= 0 here
+        final long z = days + 719_468;
+        final long era = z / 146_097;
+        final int doe = (int)(z - era * 146_097);
+        final int yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        final int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        final int mp = (5 * doy + 2) / 153;
+        final int day = doy - (153 * mp + 2) / 5 + 1;
+        final int month = mp < 10 ? mp + 3 : mp - 9;
+        final int year = (int)(yoe + era * 400) + (month <= 2 ? 1 : 0);
+        final byte[] text = new byte[24];
+        digits(text, 0, year, 4);
+        text[4] = '-';
+        digits(text, 5, month, 2);
+        text[7] = '-';
+        digits(text, 8, day, 2);
+        text[10] = 'T';
+        digits(text, 11, msOfDay / 3_600_000, 2);
+        text[13] = ':';
+        digits(text, 14, msOfDay / 60_000 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, msOfDay / 1_000 % 60, 2);
+        text[19] = '.';
+        digits(text, 20, msOfDay % 1_000, 3);
+        text[23] = 'Z';
+        return new String(text, 0, 24, StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@code value} (non-negative, fewer than 10^count) as {@code count} decimal digits, zero-padded, at {@code at}. */
+    private static void digits(final byte[] text, final int at, final int value, final int count)
+    {
+        int rest = value;
+        for (int i = at + count - 1; i >= at; i--)
+        {
+            text[i] = (byte)('0' + rest % 10);
+            rest /= 10;
+        }
     }
 }
