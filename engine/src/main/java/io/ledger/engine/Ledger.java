@@ -172,6 +172,44 @@ public final class Ledger
         handlers.apply(event, timeMs);
     }
 
+    /**
+     * Sizes the maps kept per customer for {@code customers} customers, keeping what they hold, so that filling them
+     * (a replay, a load) does not grow them by rehashing everything they hold at each doubling. Changes no state: a
+     * sized ledger applies, hashes and snapshots exactly as an unsized one. Recovery calls it before a full replay with
+     * an estimate from the journal's length ({@link #expectedCustomers}), then {@link #trimCustomerMaps()}.
+     *
+     * <p>Ledger thread only, or before the ledger is handed to it.
+     */
+    public void expectCustomers(final int customers)
+    {
+        if (customers < 0)
+        {
+            throw new IllegalArgumentException("customers=" + customers + " must be >= 0");
+        }
+        state.customers().expectCustomers(customers);
+        state.accounts().expectCustomers(customers);
+    }
+
+    /** Gives back what {@link #expectCustomers} took beyond twice what the maps hold, when the estimate was high. */
+    public void trimCustomerMaps()
+    {
+        state.customers().trimCustomers();
+        state.accounts().trimCustomers();
+    }
+
+    /** The most customers {@link #expectedCustomers} sizes for: about 150 MB of maps, as 1M customers fill anyway. */
+    public static final int EXPECTED_CUSTOMERS_MAX = 1 << 20;
+
+    /**
+     * @return the customers to size for ({@link #expectCustomers}) before replaying {@code journalRecords} records: each
+     * customer takes at least its creation record, so never more than the records, and at most
+     * {@link #EXPECTED_CUSTOMERS_MAX} (past it the maps grow as they fill, as before).
+     */
+    public static int expectedCustomers(final long journalRecords)
+    {
+        return (int)Math.max(0, Math.min(journalRecords, EXPECTED_CUSTOMERS_MAX));
+    }
+
     // ---- reads for tests, tools and the wiring; ledger thread only (or after it stopped)
 
     /** @return the customer's balance in {@code currency}, 0 when it never held any; -1 for no such customer. */

@@ -197,6 +197,43 @@ class LedgerSnapshotTest
         assertEquals(Set.of("USD", "ZAR"), currencies);
     }
 
+    @Test
+    void shouldReachTheSameStateAndOutcomesWhenItsCustomerMapsAreSizedUpFrontOrTrimmed() throws IOException
+    {
+        final Stream stream = new Stream(0x5EEDL);
+        final Ledger unsized = new Ledger(ZAR);
+        final Ledger sized = new Ledger(ZAR);
+        sized.expectCustomers(Ledger.expectedCustomers(200_000)); // as recovery sizes for a journal of 200k records
+        final Ledger sizedLate = new Ledger(ZAR);
+
+        final Stream a = stream.continueWith(7);
+        final Stream b = stream.continueWith(7);
+        final Stream c = stream.continueWith(7);
+        assertArrayEquals(a.apply(unsized, 8_000), b.apply(sized, 8_000));
+        c.apply(sizedLate, 8_000);
+        sizedLate.expectCustomers(50_000); // customers already held move into the larger maps
+        assertEquals(unsized.stateHash(), sized.stateHash());
+        assertEquals(unsized.stateHash(), sizedLate.stateHash());
+
+        sized.trimCustomerMaps(); // sized for far more customers than came: gives the room back, keeps every customer
+        final String[] onUnsized = a.apply(unsized, 8_000);
+        assertArrayEquals(onUnsized, b.apply(sized, 8_000), "the same outcomes after the trim");
+        assertArrayEquals(onUnsized, c.apply(sizedLate, 8_000), "the same outcomes after sizing a filled ledger");
+        assertEquals(unsized.stateHash(), sized.stateHash());
+        assertEquals(unsized.stateHash(), sizedLate.stateHash());
+        assertEquals(unsized.stateHash(), roundTrip(sized).stateHash(), "a snapshot of the sized ledger restores the same state");
+        sized.checkConservation();
+    }
+
+    @Test
+    void shouldRefuseANegativeCustomerEstimateAndCapTheJournalsOne()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new Ledger(ZAR).expectCustomers(-1));
+        assertEquals(0, Ledger.expectedCustomers(0));
+        assertEquals(10, Ledger.expectedCustomers(10), "never more customers than records");
+        assertEquals(Ledger.EXPECTED_CUSTOMERS_MAX, Ledger.expectedCustomers(10_000_000_000L));
+    }
+
     // ---- helpers
 
     private static byte[] bytes(final Ledger ledger) throws IOException
