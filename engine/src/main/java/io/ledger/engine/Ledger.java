@@ -199,15 +199,20 @@ public final class Ledger
 
     /** The most customers {@link #expectedCustomers} sizes for: about 150 MB of maps, as 1M customers fill anyway. */
     public static final int EXPECTED_CUSTOMERS_MAX = 1 << 20;
+    /**
+     * Journal records per customer {@link #expectedCustomers} assumes: a customer's creation and a few payments. An
+     * estimate that is low costs the last few doublings only; one that is high costs zeroed memory until the trim.
+     */
+    public static final int RECORDS_PER_CUSTOMER_EXPECTED = 8;
 
     /**
-     * @return the customers to size for ({@link #expectCustomers}) before replaying {@code journalRecords} records: each
-     * customer takes at least its creation record, so never more than the records, and at most
-     * {@link #EXPECTED_CUSTOMERS_MAX} (past it the maps grow as they fill, as before).
+     * @return the customers to size for ({@link #expectCustomers}) before replaying {@code journalRecords} records: one
+     * per {@link #RECORDS_PER_CUSTOMER_EXPECTED} records, at most {@link #EXPECTED_CUSTOMERS_MAX} (past it the maps grow
+     * as they fill, as before).
      */
     public static int expectedCustomers(final long journalRecords)
     {
-        return (int)Math.max(0, Math.min(journalRecords, EXPECTED_CUSTOMERS_MAX));
+        return (int)Math.max(0, Math.min(journalRecords / RECORDS_PER_CUSTOMER_EXPECTED, EXPECTED_CUSTOMERS_MAX));
     }
 
     // ---- reads for tests, tools and the wiring; ledger thread only (or after it stopped)

@@ -79,12 +79,12 @@ class LedgerMainTest
             "snapshotEveryCommands", "${env:LEDGER_SNAPSHOT_EVERY_COMMANDS:-1000000}",
             "snapshotEverySeconds", "${env:LEDGER_SNAPSHOT_EVERY_SECONDS:-600}",
             "snapshotsKeep", "${env:LEDGER_SNAPSHOTS_KEEP:-3}",
-            "journalRetention", "${env:LEDGER_JOURNAL_RETENTION:-off}",
-            "startupStateHash", "${env:LEDGER_STARTUP_STATE_HASH:-false}");
+            "journalRetention", "${env:LEDGER_JOURNAL_RETENTION:-off}");
         for (final Map.Entry<String, String> entry : expected.entrySet())
         {
             assertEquals(entry.getValue(), defaultOf(LedgerMain.Serve.class.getDeclaredField(entry.getKey())), entry.getKey());
         }
+        assertEquals("${env:LEDGER_STARTUP_STATE_HASH:-false}", defaultOf(LedgerMain.Serve.class.getDeclaredField("startupStateHash")));
         assertEquals("${env:LEDGER_DATA_DIR:-./data}", defaultOf(LedgerMain.SecretOptions.class.getDeclaredField("dataDir")));
         assertEquals("${env:LEDGER_JWT_SECRET}", defaultOf(LedgerMain.SecretOptions.class.getDeclaredField("jwtSecret")));
     }
