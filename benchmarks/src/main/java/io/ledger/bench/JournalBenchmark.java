@@ -33,8 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>{@code replay}: {@link ChronicleJournal#replay} of a journal of {@code records} purchases written at set-up:
  * read, verify (CRC32C, order) and decode every record.
  *
- * <p>{@code replayIntoLedger}: what a server start without a snapshot does ({@code LedgerRecovery}: the ledger's
- * per-customer maps sized from the journal's length, then {@code ledger::apply} per record, then the maps trimmed):
+ * <p>{@code replayIntoLedger}: what a server start does ({@code LedgerServer} replays with {@code ledger::apply}):
  * replay a journal of {@code records} commands (a population's CREATE_CUSTOMER and PAY_IN commands, then purchases
  * of 1 cycling over its customers) into a fresh {@link Ledger}, then check the rebuilt state: every command applied,
  * money conserved, the merchant holding exactly what the purchases paid. The state hash is not computed: it folds the
@@ -274,9 +273,7 @@ public class JournalBenchmark
     public long replayIntoLedger(final ReplayLedgerState state, final ReplayCounters counters)
     {
         final Ledger ledger = new Ledger(Population.CURRENCY);
-        ledger.expectCustomers(Ledger.expectedCustomers(state.journal.recordCount())); // as LedgerRecovery sizes a full replay
         final ChronicleJournal.ReplayResult result = state.journal.replay(ledger::apply);
-        ledger.trimCustomerMaps();
         if (result.records() != state.records || ledger.commandsApplied() != state.records)
         {
             throw new IllegalStateException("replayed records=" + result.records() + " applied=" + ledger.commandsApplied() +

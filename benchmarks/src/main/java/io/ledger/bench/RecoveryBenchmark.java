@@ -101,7 +101,7 @@ public final class RecoveryBenchmark
         }
     }
 
-    /** A full replay, as a start without snapshot (maps sized as {@code LedgerRecovery} sizes them). @return the state hash it reaches. */
+    /** A full replay, as a start without snapshot. @return the state hash it reaches. */
     private static long replayFull(final Path journalDir, final int customers, final long commands)
     {
         final long fullHash;
@@ -112,7 +112,6 @@ public final class RecoveryBenchmark
             final long setUpCommands = 3L * customers;
             final long[] refused = {0, 0};
             final long startNs = System.nanoTime();
-            target.expectCustomers(Ledger.expectedCustomers(journal.recordCount())); // as LedgerRecovery sizes a full replay
             final ChronicleJournal.ReplayResult result = journal.replay((index, event) ->
             {
                 target.apply(event);
@@ -122,7 +121,6 @@ public final class RecoveryBenchmark
                 }
                 return true;
             });
-            target.trimCustomerMaps();
             final long ns = System.nanoTime() - startNs;
             check(result.records() == commands, "replayed " + result.records() + " of " + commands);
             check(refused[0] == 0, refused[0] + " customer creations or pay-ins were refused");

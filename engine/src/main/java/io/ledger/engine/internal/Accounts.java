@@ -66,14 +66,6 @@ public final class Accounts implements SnapshotPart
         customerLinks = SnapshotRecords.withRoomFor(customerLinks, customers);
     }
 
-    /** Gives back what {@link #expectCustomers} took beyond twice what the maps hold (an estimate that was high). */
-    public void trimCustomers()
-    {
-        customerBalances = SnapshotRecords.trimmed(customerBalances);
-        customerFirstCurrency = SnapshotRecords.trimmed(customerFirstCurrency);
-        customerLinks = SnapshotRecords.trimmed(customerLinks);
-    }
-
     /** @return the map key of account {@code accountKey}'s balance in {@code currency}. */
     public static long balanceKey(final long accountKey, final int currency)
     {

@@ -44,13 +44,6 @@ public final class CustomerBook implements SnapshotPart
         customerMerchant = SnapshotRecords.withRoomFor(customerMerchant, count);
     }
 
-    /** Gives back what {@link #expectCustomers} took beyond twice what the maps hold (an estimate that was high). */
-    public void trimCustomers()
-    {
-        customers = SnapshotRecords.trimmed(customers);
-        customerMerchant = SnapshotRecords.trimmed(customerMerchant);
-    }
-
     /** @return true when {@code customerKey} is a customer of merchant {@code merchant} (both may be -1: false). */
     public boolean ownedBy(final long customerKey, final int merchant)
     {

@@ -146,33 +146,6 @@ public final class SnapshotRecords
     }
 
     /**
-     * @return {@code map}, or a copy just large enough for what it holds when it is more than twice as large as that: a
-     * map sized for an estimate ({@link #withRoomFor}) that turned out high gives its memory back.
-     */
-    public static Long2LongHashMap trimmed(final Long2LongHashMap map)
-    {
-        final Long2LongHashMap fit = new Long2LongHashMap(capacityFor(map.size(), map.loadFactor()), map.loadFactor(), map.missingValue());
-        if (fit.capacity() * 2 > map.capacity())
-        {
-            return map;
-        }
-        fit.putAll(map);
-        return fit;
-    }
-
-    /** As {@link #trimmed(Long2LongHashMap)}, for an object map. */
-    public static <V> Long2ObjectHashMap<V> trimmed(final Long2ObjectHashMap<V> map)
-    {
-        final Long2ObjectHashMap<V> fit = new Long2ObjectHashMap<>(capacityFor(map.size(), map.loadFactor()), map.loadFactor());
-        if (fit.capacity() * 2 > map.capacity())
-        {
-            return map;
-        }
-        fit.putAll(map);
-        return fit;
-    }
-
-    /**
      * Reads a long map written by {@link #writeLongMap} into an empty {@code map}, sized for the section's count first.
      *
      * @return the map filled: {@code map}, or a larger one in its place (see {@link #withRoomFor}).

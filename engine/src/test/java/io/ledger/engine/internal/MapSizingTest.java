@@ -11,7 +11,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Sizing a map up front ({@link SnapshotRecords#withRoomFor}) and giving the room back ({@link SnapshotRecords#trimmed}). */
+/** Sizing a map up front for a count that is known ({@link SnapshotRecords#withRoomFor}). */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class MapSizingTest
 {
@@ -47,34 +47,26 @@ class MapSizingTest
     }
 
     @Test
-    void shouldTrimOnlyAMapMoreThanTwiceAsLargeAsWhatItHolds()
-    {
-        final Long2LongHashMap map = SnapshotRecords.withRoomFor(new Long2LongHashMap(MISSING), 1 << 20);
-        for (long key = 0; key < 1_000; key++)
-        {
-            map.put(key << 15 | 7, -key);
-        }
-        final Long2LongHashMap trimmed = SnapshotRecords.trimmed(map);
-        assertTrue(trimmed.capacity() < map.capacity() / 2, trimmed.capacity() + " vs " + map.capacity());
-        assertEquals(1_000, trimmed.size());
-        for (long key = 0; key < 1_000; key++)
-        {
-            assertEquals(-key, trimmed.get(key << 15 | 7));
-        }
-        assertSame(trimmed, SnapshotRecords.trimmed(trimmed), "a map that fits is kept");
-    }
-
-    @Test
-    void shouldSizeAndTrimAnObjectMapKeepingEveryValue()
+    void shouldSizeAnObjectMapKeepingEveryValue()
     {
         final Long2ObjectHashMap<String> map = new Long2ObjectHashMap<>();
         map.put(3, "three");
         final Long2ObjectHashMap<String> sized = SnapshotRecords.withRoomFor(map, 10_000);
         assertTrue(sized.resizeThreshold() >= 10_000);
+        assertEquals(1, sized.size());
         assertEquals("three", sized.get(3));
-        final Long2ObjectHashMap<String> trimmed = SnapshotRecords.trimmed(sized);
-        assertTrue(trimmed.capacity() < sized.capacity());
-        assertEquals(1, trimmed.size());
-        assertEquals("three", trimmed.get(3));
+        assertSame(sized, SnapshotRecords.withRoomFor(sized, 10_000));
+    }
+
+    @Test
+    void shouldSizeExactlyAsGrowingWouldForTheSameCount()
+    {
+        final Long2LongHashMap grown = new Long2LongHashMap(MISSING);
+        for (long key = 0; key < 300_000; key++)
+        {
+            grown.put(key, key);
+        }
+        // a load sizes for the count it reads: no larger than growth would have made it, so no customer sits on more cache lines
+        assertEquals(grown.capacity(), SnapshotRecords.withRoomFor(new Long2LongHashMap(MISSING), 300_000).capacity());
     }
 }

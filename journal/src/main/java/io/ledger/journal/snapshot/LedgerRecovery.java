@@ -97,7 +97,6 @@ public final class LedgerRecovery
                 " into the journal directory and delete the retention log");
         }
         final Ledger ledger = new Ledger(defaultCurrency);
-        ledger.expectCustomers(Ledger.expectedCustomers(journal.recordCount())); // no growth by rehashing while replaying
         final long[] count = {0};
         final ChronicleJournal.ReplayResult all = journal.replay((index, event) ->
         {
@@ -108,7 +107,6 @@ public final class LedgerRecovery
             }
             return true;
         });
-        ledger.trimCustomerMaps(); // the estimate was an upper bound: give back what the customers did not fill
         return new Result(ledger, null, all, System.nanoTime() - startNs);
     }
 
