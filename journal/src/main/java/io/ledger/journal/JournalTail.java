@@ -76,27 +76,6 @@ public final class JournalTail implements AutoCloseable
      */
     public long poll(final ChronicleJournal.RecordVisitor visitor, final long commandsMax)
     {
-        return poll(visitor, commandsMax, null);
-    }
-
-    /** Where {@link #poll(ChronicleJournal.RecordVisitor, long, EventSlots)} decodes each record. */
-    @FunctionalInterface
-    public interface EventSlots
-    {
-        /**
-         * @return the event to decode the next record into: the same one again until the visitor has seen a command in
-         * it (a record that is not a command leaves it unused). May block, or throw to stop the poll.
-         */
-        CommandEvent next();
-    }
-
-    /**
-     * As {@link #poll(ChronicleJournal.RecordVisitor, long)}, decoding each record into the event {@code slots} gives
-     * (this tail's own when null), so that the visitor may keep it after the call (a pipelined replay hands it to the
-     * thread that applies it: {@link PipelinedReplay}).
-     */
-    public long poll(final ChronicleJournal.RecordVisitor visitor, final long commandsMax, final EventSlots slots)
-    {
         long handed = 0;
         while (handed < commandsMax && !stopped)
         {
@@ -137,14 +116,13 @@ public final class JournalTail implements AutoCloseable
                     throw reader.corrupt(reader.fileOf(tailer), index, "TORN_SKIP record for skippedIndex=0x" +
                         Long.toHexString(frame.skippedIndex()) + " does not follow a failed record");
                 }
-                final CommandEvent target = slots == null ? event : slots.next();
-                reader.checkCommand(tailer, index, frame, target, lastCommandId);
-                lastCommandId = target.commandId();
+                reader.checkCommand(tailer, index, frame, event, lastCommandId);
+                lastCommandId = event.commandId();
                 lastCommandIndex = index;
                 lastCommandCrc32c = frame.storedCrc32c();
                 records++;
                 handed++;
-                if (!visitor.visit(index, target))
+                if (!visitor.visit(index, event))
                 {
                     stopped = true;
                 }

@@ -7,8 +7,6 @@ import java.util.function.LongConsumer;
 import io.ledger.engine.Ledger;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.JournalCorruptException;
-import io.ledger.journal.JournalTail;
-import io.ledger.journal.PipelinedReplay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Only the tail is read and verified at start-up: records before the snapshot are not (that is the point), so
  * damage there does not stop a start; {@code ledger verify} reads them all.
  *
- * <p>The journal is read on the caller's thread and applied on a second one ({@link PipelinedReplay}: reading and
- * decoding overlap with applying); the ledger returned is the caller's once {@link #recover} returns.
+ * <p>Single-threaded: the caller's thread.
  */
 public final class LedgerRecovery
 {
@@ -54,8 +51,7 @@ public final class LedgerRecovery
     /**
      * @param store      the snapshots, or {@code null} to replay the whole journal.
      * @param dataDir    the data directory (for the journal retention record).
-     * @param onRecord   told the count of journal commands read so far, on the calling thread (progress; they are applied
-     *                   in order on the replay thread, a few thousand behind at most), or {@code null}.
+     * @param onRecord   told the count after each journal record applied (progress), or {@code null}.
      * @throws JournalCorruptException when a journal record it reads is corrupt.
      * @throws IllegalStateException   when no snapshot is usable and journal retention removed cycles, so that a full
      *                                 replay would rebuild a wrong state.
@@ -74,11 +70,17 @@ public final class LedgerRecovery
                 continue;
             }
             final Ledger ledger = loaded.ledger();
-            final ChronicleJournal.ReplayResult tail;
-            try (JournalTail reader = journal.tail(loaded.header().journalIndex(), loaded.header().lastCommandId()))
-            {
-                tail = PipelinedReplay.replay(reader, ledger::apply, onRecord);
-            }
+            final long[] count = {0};
+            final ChronicleJournal.ReplayResult tail = journal.replayAfter(
+                loaded.header().journalIndex(), loaded.header().lastCommandId(), (index, event) ->
+                {
+                    ledger.apply(event);
+                    if (onRecord != null)
+                    {
+                        onRecord.accept(++count[0]);
+                    }
+                    return true;
+                });
             return new Result(ledger, loaded, tail, System.nanoTime() - startNs);
         }
         if (!files.isEmpty())
@@ -95,11 +97,16 @@ public final class LedgerRecovery
                 " into the journal directory and delete the retention log");
         }
         final Ledger ledger = new Ledger(defaultCurrency);
-        final ChronicleJournal.ReplayResult all;
-        try (JournalTail reader = journal.tail(-1, 0))
+        final long[] count = {0};
+        final ChronicleJournal.ReplayResult all = journal.replay((index, event) ->
         {
-            all = PipelinedReplay.replay(reader, ledger::apply, onRecord);
-        }
+            ledger.apply(event);
+            if (onRecord != null)
+            {
+                onRecord.accept(++count[0]);
+            }
+            return true;
+        });
         return new Result(ledger, null, all, System.nanoTime() - startNs);
     }
 
