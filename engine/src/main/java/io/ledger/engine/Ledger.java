@@ -172,26 +172,6 @@ public final class Ledger
         handlers.apply(event, timeMs);
     }
 
-    /**
-     * Sizes the maps kept per customer for {@code customers} customers, keeping what they hold, so that filling them
-     * (a replay, a load) does not grow them by rehashing everything they hold at each doubling. Changes no state: a
-     * sized ledger applies, hashes and snapshots exactly as an unsized one. A snapshot load sizes them from its
-     * sections' counts. Only for a count that is known: maps sized far beyond what they hold spread the customers over
-     * more cache lines, and a replay of 10,000 customers sized for 125,000 ran at 0.97M commands/s against 1.7M/s
-     * unsized ({@code JournalBenchmark.replayIntoLedger}), so a full replay does not guess from the journal's length.
-     *
-     * <p>Ledger thread only, or before the ledger is handed to it.
-     */
-    public void expectCustomers(final int customers)
-    {
-        if (customers < 0)
-        {
-            throw new IllegalArgumentException("customers=" + customers + " must be >= 0");
-        }
-        state.customers().expectCustomers(customers);
-        state.accounts().expectCustomers(customers);
-    }
-
     // ---- reads for tests, tools and the wiring; ledger thread only (or after it stopped)
 
     /** @return the customer's balance in {@code currency}, 0 when it never held any; -1 for no such customer. */

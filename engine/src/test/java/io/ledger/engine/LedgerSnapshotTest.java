@@ -197,36 +197,6 @@ class LedgerSnapshotTest
         assertEquals(Set.of("USD", "ZAR"), currencies);
     }
 
-    @Test
-    void shouldReachTheSameStateAndOutcomesWhenItsCustomerMapsAreSizedUpFront() throws IOException
-    {
-        final Stream stream = new Stream(0x5EEDL);
-        final Ledger unsized = new Ledger(ZAR);
-        final Ledger sized = new Ledger(ZAR);
-        sized.expectCustomers(60_000);
-        final Ledger sizedLate = new Ledger(ZAR);
-
-        final Stream a = stream.continueWith(7);
-        final Stream b = stream.continueWith(7);
-        final Stream c = stream.continueWith(7);
-        assertArrayEquals(a.apply(unsized, 8_000), b.apply(sized, 8_000));
-        c.apply(sizedLate, 8_000);
-        sizedLate.expectCustomers(50_000); // customers already held move into the larger maps
-        assertEquals(unsized.stateHash(), sized.stateHash());
-        assertEquals(unsized.stateHash(), sizedLate.stateHash());
-
-        final String[] onUnsized = a.apply(unsized, 8_000);
-        assertArrayEquals(onUnsized, b.apply(sized, 8_000));
-        assertArrayEquals(onUnsized, c.apply(sizedLate, 8_000), "the same outcomes after sizing a filled ledger");
-        assertEquals(unsized.stateHash(), sized.stateHash());
-        assertEquals(unsized.stateHash(), sizedLate.stateHash());
-        final Ledger restored = roundTrip(sized); // a load sizes its maps from the sections' counts
-        assertEquals(unsized.stateHash(), restored.stateHash(), "a snapshot of the sized ledger restores the same state");
-        assertArrayEquals(a.apply(unsized, 4_000), b.apply(restored, 4_000), "and the same outcomes after the load");
-        sized.checkConservation();
-        assertThrows(IllegalArgumentException.class, () -> new Ledger(ZAR).expectCustomers(-1));
-    }
-
     // ---- helpers
 
     private static byte[] bytes(final Ledger ledger) throws IOException

@@ -35,13 +35,12 @@ public final class Accounts implements SnapshotPart
         SnapshotTags.MERCHANT_LAST_ENTRY, SnapshotTags.PAID_IN_BY_CURRENCY, SnapshotTags.PAID_OUT_BY_CURRENCY};
     private static final int[] OPTIONAL_TAGS = {SnapshotTags.HELD_BALANCES, SnapshotTags.GIFT_BALANCES};
 
-    /** The per-customer maps are replaced by larger ones when sized up front ({@link #expectCustomers}). */
-    private Long2LongHashMap customerBalances = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap customerBalances = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantBalances = new Long2LongHashMap(MISSING);
-    private Long2LongHashMap customerFirstCurrency = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap customerFirstCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantFirstCurrency = new Long2LongHashMap(MISSING);
     /** Per customer: entry count (high 32 bits) and last entry (low 32 bits); see {@link #links}. */
-    private Long2LongHashMap customerLinks = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap customerLinks = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantLastEntry = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidInByCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap paidOutByCurrency = new Long2LongHashMap(MISSING);
@@ -53,17 +52,6 @@ public final class Accounts implements SnapshotPart
     public MoneyTotals totals()
     {
         return totals;
-    }
-
-    /**
-     * Sizes the per-customer maps (balances in one currency each, first currencies, history links) for {@code customers}
-     * customers, keeping what they hold, so that a replay or a load filling them does not grow them by rehashing.
-     */
-    public void expectCustomers(final int customers)
-    {
-        customerBalances = SnapshotRecords.withRoomFor(customerBalances, customers);
-        customerFirstCurrency = SnapshotRecords.withRoomFor(customerFirstCurrency, customers);
-        customerLinks = SnapshotRecords.withRoomFor(customerLinks, customers);
     }
 
     /** @return the map key of account {@code accountKey}'s balance in {@code currency}. */
@@ -365,14 +353,6 @@ public final class Accounts implements SnapshotPart
         {
             readLinks(in, tag);
         }
-        else if (tag == SnapshotTags.CUSTOMER_BALANCES)
-        {
-            customerBalances = SnapshotRecords.readLongMapSized(in, customerBalances);
-        }
-        else if (tag == SnapshotTags.CUSTOMER_FIRST_CURRENCY)
-        {
-            customerFirstCurrency = SnapshotRecords.readLongMapSized(in, customerFirstCurrency);
-        }
         else
         {
             SnapshotRecords.readLongMap(in, map(tag));
@@ -401,7 +381,6 @@ public final class Accounts implements SnapshotPart
     {
         final boolean counts = tag == SnapshotTags.CUSTOMER_ENTRY_COUNT;
         final int count = in.readCount("count", SnapshotRecords.COUNT_MAX);
-        customerLinks = SnapshotRecords.withRoomFor(customerLinks, count);
         for (int i = 0; i < count; i++)
         {
             final long key = in.readLong();

@@ -24,24 +24,13 @@ public final class CustomerBook implements SnapshotPart
     private static final long MISSING = SnapshotRecords.MISSING;
 
     private final MerchantBooks merchants;
-    /** Replaced by larger maps when sized up front ({@link #expectCustomers}). */
-    private Long2ObjectHashMap<CustomerRecord> customers = new Long2ObjectHashMap<>();
-    private Long2LongHashMap customerMerchant = new Long2LongHashMap(MISSING);
+    private final Long2ObjectHashMap<CustomerRecord> customers = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap customerMerchant = new Long2LongHashMap(MISSING);
     private final Object2LongHashMap<String> customerByEmail = new Object2LongHashMap<>(MISSING);
 
     public CustomerBook(final MerchantBooks merchants)
     {
         this.merchants = merchants;
-    }
-
-    /**
-     * Sizes the maps by customer key for {@code count} customers, keeping what they hold, so that a replay or a load
-     * filling them does not grow them by rehashing. The email index is left alone: not every customer has an email.
-     */
-    public void expectCustomers(final int count)
-    {
-        customers = SnapshotRecords.withRoomFor(customers, count);
-        customerMerchant = SnapshotRecords.withRoomFor(customerMerchant, count);
     }
 
     /** @return true when {@code customerKey} is a customer of merchant {@code merchant} (both may be -1: false). */
@@ -185,7 +174,6 @@ public final class CustomerBook implements SnapshotPart
     private void readCustomers(final SectionInput in) throws IOException
     {
         final int count = in.readCount("customers", SnapshotRecords.COUNT_MAX);
-        expectCustomers(count);
         for (int i = 0; i < count; i++)
         {
             final long key = in.readLong();

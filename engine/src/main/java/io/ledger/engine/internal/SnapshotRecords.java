@@ -111,61 +111,10 @@ public final class SnapshotRecords
         out.endSection();
     }
 
-    /**
-     * @return {@code map} when it holds {@code entries} entries without growing, else a copy of it with room for them:
-     * a map filled by a replay or a snapshot load grows by doubling and rehashing everything it holds each time
-     * (a tenth of a 1M-customer replay), where one sized up front does not.
-     */
-    public static Long2LongHashMap withRoomFor(final Long2LongHashMap map, final int entries)
-    {
-        if (entries <= map.resizeThreshold())
-        {
-            return map;
-        }
-        final Long2LongHashMap sized = new Long2LongHashMap(capacityFor(entries, map.loadFactor()), map.loadFactor(), map.missingValue());
-        sized.putAll(map);
-        return sized;
-    }
-
-    /** As {@link #withRoomFor(Long2LongHashMap, int)}, for an object map. */
-    public static <V> Long2ObjectHashMap<V> withRoomFor(final Long2ObjectHashMap<V> map, final int entries)
-    {
-        if (entries <= map.resizeThreshold())
-        {
-            return map;
-        }
-        final Long2ObjectHashMap<V> sized = new Long2ObjectHashMap<>(capacityFor(entries, map.loadFactor()), map.loadFactor());
-        sized.putAll(map);
-        return sized;
-    }
-
-    /** @return the initial capacity that holds {@code entries} at {@code loadFactor} without growing. */
-    static int capacityFor(final int entries, final float loadFactor)
-    {
-        return (int)Math.min(1 << 30, (long)Math.ceil(entries / (double)loadFactor) + 1);
-    }
-
-    /**
-     * Reads a long map written by {@link #writeLongMap} into an empty {@code map}, sized for the section's count first.
-     *
-     * @return the map filled: {@code map}, or a larger one in its place (see {@link #withRoomFor}).
-     */
-    public static Long2LongHashMap readLongMapSized(final SectionInput in, final Long2LongHashMap map) throws IOException
-    {
-        final int count = in.readCount("count", COUNT_MAX);
-        final Long2LongHashMap sized = withRoomFor(map, count);
-        readLongEntries(in, count, sized);
-        return sized;
-    }
-
     /** Reads a long map written by {@link #writeLongMap} into an empty {@code map}. */
     public static void readLongMap(final SectionInput in, final Long2LongHashMap map) throws IOException
     {
-        readLongEntries(in, in.readCount("count", COUNT_MAX), map);
-    }
-
-    private static void readLongEntries(final SectionInput in, final int count, final Long2LongHashMap map) throws IOException
-    {
+        final int count = in.readCount("count", COUNT_MAX);
         for (int i = 0; i < count; i++)
         {
             final long key = in.readLong();
