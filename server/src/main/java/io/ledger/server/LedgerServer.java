@@ -97,25 +97,8 @@ public final class LedgerServer implements AutoCloseable
         long pauseWarnMs,
         boolean startupStateHash)
     {
-        /** Everything but the start-up state hash, which is off (its default). */
-        public Config(
-            final int port,
-            final Path dataDir,
-            final JwtKeys jwtKeys,
-            final String durability,
-            final int ringSizeEvents,
-            final String waitStrategy,
-            final int ioThreads,
-            final String defaultCurrency,
-            final HttpOptions http,
-            final SnapshotOptions snapshots,
-            final long pauseWarnMs)
-        {
-            this(port, dataDir, jwtKeys, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http, snapshots,
-                pauseWarnMs, STARTUP_STATE_HASH_DEFAULT);
-        }
 
-        /** Everything but the pause warning threshold, which takes its default, with one fixed key (as --jwt-secret gives). */
+        /** Everything but the pause warning threshold and the start-up state hash (their defaults), with one fixed key. */
         public Config(
             final int port,
             final Path dataDir,
@@ -129,7 +112,7 @@ public final class LedgerServer implements AutoCloseable
             final SnapshotOptions snapshots)
         {
             this(port, dataDir, JwtKeys.fixed(jwtSecret), durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
-                snapshots, PAUSE_WARN_MS_DEFAULT);
+                snapshots, PAUSE_WARN_MS_DEFAULT, STARTUP_STATE_HASH_DEFAULT);
         }
 
         /** Everything but the HTTP and snapshot options, which take their defaults. */
