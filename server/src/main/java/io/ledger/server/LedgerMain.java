@@ -309,6 +309,18 @@ public final class LedgerMain
                 + " ms. Env LEDGER_PAUSE_WARN_MS. Default: ${DEFAULT-VALUE}.")
         long pauseWarnMs;
 
+        @Option(
+            names = "--startup-state-hash",
+            paramLabel = "BOOLEAN",
+            arity = "0..1",
+            fallbackValue = "true",
+            defaultValue = "${env:LEDGER_STARTUP_STATE_HASH:-" + Config.STARTUP_STATE_HASH_DEFAULT + "}",
+            description = "Compute the recovered ledger's state hash before the port opens and log it (about 2.5 s for 1M "
+                + "customers and 16M history entries). A start from a snapshot with nothing after it logs the snapshot's "
+                + "hash either way; 'ledger verify' and 'ledger replay' print it offline. Env LEDGER_STARTUP_STATE_HASH "
+                + "(true or false). Default: ${DEFAULT-VALUE}.")
+        boolean startupStateHash;
+
         @Override
         public Integer call()
         {
@@ -371,7 +383,8 @@ public final class LedgerMain
         {
             return new Config(port, secret.absoluteDataDir(), jwtKeys, durability, ringSizeEvents, waitStrategy, ioThreads,
                 defaultCurrency, http.toOptions(),
-                new SnapshotOptions(snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention), pauseWarnMs);
+                new SnapshotOptions(snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention), pauseWarnMs,
+                startupStateHash);
         }
 
         private int run(final Config config)

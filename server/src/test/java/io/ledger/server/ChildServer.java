@@ -38,7 +38,7 @@ final class ChildServer
     static final int READ_TIMEOUT_MS = 5_000;
     static final long START_TIMEOUT_MS = 60_000;
 
-    /** The start-up line: journal records replayed (the tail, after a snapshot), then the state. */
+    /** The start-up line: journal records replayed (the tail, after a snapshot), then the state (with --startup-state-hash). */
     static final Pattern REPLAYED = Pattern.compile(
         "replayed (\\d+) commands in \\d+ ms: (\\d+) customers, (\\d+) merchants, last commandId (-?\\d+), state hash ([0-9a-f]+)");
     /** The start-up line when a snapshot was loaded: commands it holds, and its last command id. */
@@ -73,7 +73,8 @@ final class ChildServer
             LedgerMain.class.getName(),
             "serve",
             "--port", Integer.toString(port),
-            "--data-dir", dataDir.toString()));
+            "--data-dir", dataDir.toString(),
+            "--startup-state-hash"));  // the crash tests compare the state hash the start-up logs
         if (secret != null)
         {
             command.addAll(List.of("--jwt-secret", "text:" + secret));

@@ -59,6 +59,8 @@ class LedgerMainTest
         assertEquals(Config.IO_THREADS_DEFAULT, config.ioThreads());
         assertEquals(Config.DEFAULT_CURRENCY_DEFAULT, config.defaultCurrency());
         assertEquals(SnapshotOptions.DEFAULTS, config.snapshots());
+        assertEquals(Config.STARTUP_STATE_HASH_DEFAULT, config.startupStateHash());
+        assertFalse(config.startupStateHash(), "the state hash is off the start's path unless asked for");
         assertNull(serve.secret.jwtSecret);
         serve.checkOptions();
         config.validate();
@@ -82,6 +84,7 @@ class LedgerMainTest
         {
             assertEquals(entry.getValue(), defaultOf(LedgerMain.Serve.class.getDeclaredField(entry.getKey())), entry.getKey());
         }
+        assertEquals("${env:LEDGER_STARTUP_STATE_HASH:-false}", defaultOf(LedgerMain.Serve.class.getDeclaredField("startupStateHash")));
         assertEquals("${env:LEDGER_DATA_DIR:-./data}", defaultOf(LedgerMain.SecretOptions.class.getDeclaredField("dataDir")));
         assertEquals("${env:LEDGER_JWT_SECRET}", defaultOf(LedgerMain.SecretOptions.class.getDeclaredField("jwtSecret")));
     }
@@ -112,6 +115,22 @@ class LedgerMainTest
         serve.checkOptions();
         config.validate();
         assertEquals(new SnapshotOptions(5000, 0, 7, "archive"), config.snapshots());
+    }
+
+    @Test
+    void shouldComputeTheStartupStateHashOnlyWhenAsked()
+    {
+        final String[] base = {"--data-dir", tempDir.toString(), "--jwt-secret", SECRET_OPTION};
+        assertTrue(parseServe(append(base, "--startup-state-hash")).toConfig(JwtKeys.fixed(new byte[32])).startupStateHash());
+        assertTrue(parseServe(append(base, "--startup-state-hash", "true")).toConfig(JwtKeys.fixed(new byte[32])).startupStateHash());
+        assertFalse(parseServe(append(base, "--startup-state-hash", "false")).toConfig(JwtKeys.fixed(new byte[32])).startupStateHash());
+    }
+
+    private static String[] append(final String[] base, final String... more)
+    {
+        final String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
     }
 
     @Test
