@@ -97,7 +97,6 @@ public final class LedgerServer implements AutoCloseable
         long pauseWarnMs,
         boolean startupStateHash)
     {
-
         /** Everything but the pause warning threshold and the start-up state hash (their defaults), with one fixed key. */
         public Config(
             final int port,
