@@ -1,6 +1,8 @@
 package io.ledger.engine;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import io.ledger.engine.internal.ChunkSupply;
 import io.ledger.engine.internal.EntryLog;
@@ -24,8 +26,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Memory: at most {@code readyChunks} chunks of each kind wait in the queues, {@code readyChunks * 344 KiB} of
  * direct memory ahead of what the history holds (11 MiB with the default 32).
  *
- * <p>Threads: {@link #chunk(int)} on the ledger thread only; {@link #fill()} on one filler thread only; the counters
- * from any thread.
+ * <p>Threads: {@link #chunk(int)} on the ledger thread only; {@link #fill()} on one filler thread only (a
+ * {@link Filler}); the counters from any thread.
  */
 public final class HistoryMemory implements ChunkSupply
 {
@@ -85,6 +87,68 @@ public final class HistoryMemory implements ChunkSupply
             allocatedAhead.lazySet(allocatedAhead.get() + added); // one writer: the filler thread
         }
         return added;
+    }
+
+    /**
+     * Starts a thread that keeps {@code memory} topped up, looking again every {@code checkNs} when it is full, until
+     * the returned filler is closed. Fills once on the calling thread first, so chunks are ready on return.
+     */
+    public static Filler startFiller(final HistoryMemory memory, final String threadName, final long checkNs)
+    {
+        memory.fill();
+        final Filler filler = new Filler(memory, checkNs);
+        filler.thread = new Thread(filler::run, threadName);
+        filler.thread.setDaemon(true);
+        filler.thread.start();
+        return filler;
+    }
+
+    /** The thread of {@link #startFiller}: {@link #close()} stops it and waits for it. */
+    public static final class Filler implements AutoCloseable
+    {
+        private final HistoryMemory memory;
+        private final long checkNs;
+        private volatile boolean halted;
+        private Thread thread;
+
+        private Filler(final HistoryMemory memory, final long checkNs)
+        {
+            this.memory = memory;
+            this.checkNs = checkNs;
+        }
+
+        /** @return the memory it fills. */
+        public HistoryMemory memory()
+        {
+            return memory;
+        }
+
+        private void run()
+        {
+            while (!halted)
+            {
+                if (memory.fill() == 0)
+                {
+                    LockSupport.parkNanos(checkNs);
+                }
+            }
+        }
+
+        /** Stops the thread and waits for it (at most a second: it only ever allocates). */
+        @Override
+        public void close()
+        {
+            halted = true;
+            LockSupport.unpark(thread);
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(1));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return chunks the ledger thread had to allocate itself because none was ready. */

@@ -1,7 +1,6 @@
 package io.ledger.engine;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -112,7 +111,8 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
     private final PauseFigures pauses;
     /** Null when {@link Context#historyReadyChunks} is 0. */
     private final HistoryMemory historyMemory;
-    private volatile boolean memoryHalted;
+    /** The {@code ledger-memory} thread; null when {@link Context#historyReadyChunks} is 0. */
+    private final HistoryMemory.Filler historyFiller;
     private volatile long failedSequence = Long.MAX_VALUE;
     private volatile long nextDeadlineMs;
     private volatile boolean closed;
@@ -139,19 +139,19 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         ring.addGatingSequences(replied);
 
         historyMemory = context.historyReadyChunks == 0 ? null : new HistoryMemory(context.historyReadyChunks);
-        final java.util.ArrayList<Thread> started = new java.util.ArrayList<>(3);
-        started.add(new Thread(ledgerProcessor, "ledger"));
-        if (syncProcessor != null)
-        {
-            started.add(new Thread(syncProcessor, "ledger-sync"));
-        }
         if (historyMemory != null)
         {
-            historyMemory.fill(); // ready before the first command; Thread.start() publishes it to the ledger thread
+            // ready before the first command; the ledger thread's Thread.start() below publishes it to that thread
+            historyFiller = HistoryMemory.startFiller(historyMemory, "ledger-memory", MEMORY_CHECK_NS);
             ledger.historyMemory(historyMemory);
-            started.add(new Thread(this::fillHistoryMemory, "ledger-memory"));
         }
-        threads = started.toArray(new Thread[0]);
+        else
+        {
+            historyFiller = null;
+        }
+        threads = syncProcessor == null
+            ? new Thread[] {new Thread(ledgerProcessor, "ledger")}
+            : new Thread[] {new Thread(ledgerProcessor, "ledger"), new Thread(syncProcessor, "ledger-sync")};
         for (final Thread thread : threads)
         {
             thread.setDaemon(true);
@@ -171,18 +171,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         return new LedgerPipeline(context.conclude(), ledger, journal);
     }
 
-    /** The {@code ledger-memory} thread: tops the history's ready chunks up, and looks again every millisecond. */
-    private void fillHistoryMemory()
-    {
-        while (!memoryHalted)
-        {
-            if (historyMemory.fill() == 0)
-            {
-                LockSupport.parkNanos(MEMORY_CHECK_NS);
-            }
-        }
-    }
-
+    /** How often the {@code ledger-memory} thread looks whether the ledger took chunks, when none is missing. */
     private static final long MEMORY_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
@@ -448,7 +437,10 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
             Thread.onSpinWait();
         }
         ledgerProcessor.halt();
-        memoryHalted = true;
+        if (historyFiller != null)
+        {
+            historyFiller.close();
+        }
         if (syncProcessor != null)
         {
             syncProcessor.halt();

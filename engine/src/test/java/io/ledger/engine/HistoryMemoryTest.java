@@ -58,6 +58,31 @@ class HistoryMemoryTest
     }
 
     @Test
+    void shouldKeepTheQueueToppedUpFromItsOwnThreadUntilClosed() throws InterruptedException
+    {
+        final HistoryMemory memory = new HistoryMemory(2);
+        final Thread filling;
+        try (HistoryMemory.Filler filler = HistoryMemory.startFiller(memory, "test-history-memory", 100_000))
+        {
+            assertEquals(4, memory.chunksAllocatedAhead(), "filled once before it returns");
+            for (int i = 0; i < 20; i++)
+            {
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (memory.chunksAllocatedAhead() < 4 + i && System.nanoTime() < deadlineNs)
+                {
+                    Thread.sleep(1);
+                }
+                memory.chunk(EntryLog.CHUNK_BYTES); // taken: the thread makes another
+            }
+            assertEquals(filler.memory(), memory);
+            filling = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("test-history-memory"))
+                .findFirst().orElseThrow();
+        }
+        assertEquals(false, filling.isAlive(), "close() stops the thread");
+        assertEquals(true, memory.chunksAllocatedAhead() >= 4 + 19, "the thread replaced the chunks taken");
+    }
+
+    @Test
     void shouldRefuseNoReadyChunks()
     {
         assertThrows(IllegalArgumentException.class, () -> new HistoryMemory(0));
