@@ -87,8 +87,7 @@ public class LedgerApplyBenchmark
     /** Chunks of each kind kept ready: about 20 ms of purchases at this benchmark's rate. */
     private static final int READY_CHUNKS = 64;
     private HistoryMemory memory;
-    private Thread filler;
-    private volatile boolean fillerHalted;
+    private HistoryMemory.Filler filler;
 
     private final java.util.ArrayDeque<Ledger> spares = new java.util.ArrayDeque<>();
     private Ledger ledger;
@@ -150,19 +149,7 @@ public class LedgerApplyBenchmark
         if ("ahead".equals(historyMemory))
         {
             memory = new HistoryMemory(READY_CHUNKS);
-            memory.fill();
-            filler = new Thread(() ->
-            {
-                while (!fillerHalted)
-                {
-                    if (memory.fill() == 0)
-                    {
-                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-                    }
-                }
-            }, "history-memory");
-            filler.setDaemon(true);
-            filler.start();
+            filler = HistoryMemory.startFiller(memory, "history-memory", 200_000);
         }
         else if (!"ledger-thread".equals(historyMemory) && !presized)
         {
@@ -183,13 +170,12 @@ public class LedgerApplyBenchmark
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException
+    public void tearDown()
     {
         retireLedger();
         if (filler != null)
         {
-            fillerHalted = true;
-            filler.join();
+            filler.close();
             System.out.println("history chunks: " + memory.chunksAllocatedAhead() + " made ahead, " +
                 memory.chunksAllocatedOnLedgerThread() + " on the benchmark thread");
         }
