@@ -13,6 +13,7 @@ import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
 
 /**
  * The outcome queue of the change stream (issue 19): every command the ledger accepted, as an event, in journal order,
@@ -88,15 +89,7 @@ public final class EventLog implements AutoCloseable
     /** Appends an event; journal indexes must increase. The writer's thread only. */
     public void append(final long journalIndex, final long commandId, final String merchantId, final String type, final String data)
     {
-        if (journalIndex <= lastJournalIndex)
-        {
-            throw new IllegalArgumentException("journalIndex=" + journalIndex + " must be after lastJournalIndex=" + lastJournalIndex);
-        }
-        if (appender == null)
-        {
-            appender = queue.acquireAppender();
-        }
-        try (DocumentContext dc = appender.writingDocument())
+        try (DocumentContext dc = startAppend(journalIndex))
         {
             final Bytes<?> bytes = dc.wire().bytes();
             bytes.writeLong(journalIndex);
@@ -105,8 +98,78 @@ public final class EventLog implements AutoCloseable
             bytes.writeUtf8(type);
             bytes.writeUtf8(data);
         }
+        appended(journalIndex, commandId);
+    }
+
+    /**
+     * Appends an event without making a {@code String} of its merchant or its data (the follower's path: one event per
+     * accepted command). The record's bytes are those {@link #append(long, long, String, String, String)} writes for the
+     * same text: an ASCII merchant's UTF-8 bytes are copied as they are, any other is decoded and written as a string.
+     * The writer's thread only.
+     *
+     * @param merchantUtf8   the merchant's UTF-8 bytes (a command's text buffer).
+     * @param merchantLength its length in bytes, -1 when the event has no merchant (read back as null).
+     * @param data           the event's JSON text; only read during the call (a reused builder is fine).
+     */
+    public void append(final long journalIndex, final long commandId, final DirectBuffer merchantUtf8, final int merchantOffset,
+        final int merchantLength, final String type, final CharSequence data)
+    {
+        try (DocumentContext dc = startAppend(journalIndex))
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeLong(journalIndex);
+            bytes.writeLong(commandId);
+            if (merchantLength < 0)
+            {
+                bytes.writeUtf8((String)null);
+            }
+            else if (isAscii(merchantUtf8, merchantOffset, merchantLength))
+            {
+                bytes.writeStopBit(merchantLength);
+                for (int i = 0; i < merchantLength; i++)
+                {
+                    bytes.writeByte(merchantUtf8.getByte(merchantOffset + i));
+                }
+            }
+            else
+            {
+                bytes.writeUtf8(merchantUtf8.getStringWithoutLengthUtf8(merchantOffset, merchantLength));
+            }
+            bytes.writeUtf8(type);
+            bytes.writeUtf8(data);
+        }
+        appended(journalIndex, commandId);
+    }
+
+    private DocumentContext startAppend(final long journalIndex)
+    {
+        if (journalIndex <= lastJournalIndex)
+        {
+            throw new IllegalArgumentException("journalIndex=" + journalIndex + " must be after lastJournalIndex=" + lastJournalIndex);
+        }
+        if (appender == null)
+        {
+            appender = queue.acquireAppender();
+        }
+        return appender.writingDocument();
+    }
+
+    private void appended(final long journalIndex, final long commandId)
+    {
         lastCommandId = commandId;
         lastJournalIndex = journalIndex;
+    }
+
+    private static boolean isAscii(final DirectBuffer buffer, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -5,14 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The change stream's outcome queue: order, the committed gate, one merchant's events, marks, reopening. */
+/** The change stream's outcome queue: order, the committed gate, one merchant's events, marks, reopening, one record format. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EventLogTest
 {
@@ -53,6 +63,63 @@ class EventLogTest
             assertEquals(8, reopened.lastCommandId());
             reopened.appendMark(14, 8);
             assertEquals(14, reopened.lastJournalIndex(), "a mark where the log already is writes nothing");
+        }
+    }
+
+    @Test
+    void shouldWriteTheSameRecordBytesFromAMerchantsUtf8AndABuilderAsFromStrings(@TempDir final Path dir)
+    {
+        final String[] merchants = {"m1", "caf\u00e9", "\ud83d\ude00 m", "", null};
+        final String data = "{\"note\":\"caf\u00e9 \ud83d\ude00 \\\" \u2028\"}";
+        try (EventLog strings = EventLog.open(dir.resolve("strings")); EventLog buffers = EventLog.open(dir.resolve("buffers")))
+        {
+            final UnsafeBuffer text = new UnsafeBuffer(new byte[64]);
+            for (int i = 0; i < merchants.length; i++)
+            {
+                strings.append(10 + i, 3 + i, merchants[i], "customer.created", data + i);
+                int length = -1;
+                if (merchants[i] != null)
+                {
+                    final byte[] utf8 = merchants[i].getBytes(StandardCharsets.UTF_8);
+                    text.putBytes(7, utf8);
+                    length = utf8.length;
+                }
+                buffers.append(10 + i, 3 + i, text, 7, length, "customer.created", new StringBuilder(data).append(i));
+            }
+            assertEquals(strings.lastJournalIndex(), buffers.lastJournalIndex());
+            assertEquals(strings.lastCommandId(), buffers.lastCommandId());
+            try (EventLog.Reader reader = buffers.reader(false))
+            {
+                for (final String merchant : merchants)
+                {
+                    assertTrue(reader.next(Long.MAX_VALUE, null));
+                    assertEquals(merchant, reader.merchantId());
+                }
+            }
+        }
+        assertEquals(records(dir.resolve("strings")), records(dir.resolve("buffers")));
+    }
+
+    private static List<String> records(final Path dir)
+    {
+        final List<String> records = new ArrayList<>();
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).readOnly(true).build();
+            ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return records;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    final byte[] record = new byte[(int)bytes.readRemaining()];
+                    bytes.read(record);
+                    records.add(Arrays.toString(record));
+                }
+            }
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.ledger.server;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.CommandEvent;
+import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
 import io.ledger.engine.Ledger;
 import io.ledger.http.EventFeed;
@@ -43,7 +44,9 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
     private static final JsonFactory JSON = new JsonFactory();
 
     private final EventLog log;
-    private final StringWriter text = new StringWriter(512);
+    /** The event being rendered, and the generator rendering into it: both kept, so an event allocates no text. */
+    private final StringBuilder text = new StringBuilder(512);
+    private JsonGenerator json;
     private Ids ids = new Ids(0);
 
     private EventOutcomes(final EventLog log)
@@ -113,16 +116,32 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
         {
             ids = new Ids(ledger.deploymentSalt());
         }
-        text.getBuffer().setLength(0);
-        try (JsonGenerator json = JSON.createGenerator(text))
+        text.setLength(0);
+        boolean rendered = false;
+        try
         {
+            if (json == null)
+            {
+                json = JSON.createGenerator(new TextWriter(text));
+                json.setRootValueSeparator(null); // one generator, one event after the other: no space between them
+            }
             LedgerEvents.write(json, event, ids);
+            json.flush();
+            rendered = true;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
-        log.append(journalIndex, event.commandId(), LedgerEvents.merchantOf(event), name, text.toString());
+        finally
+        {
+            if (!rendered)
+            {
+                json = null; // its state is unknown: a next event would start with a new one
+            }
+        }
+        final Field merchant = LedgerEvents.MERCHANT_FIELD;
+        log.append(journalIndex, event.commandId(), event.textBuffer(), event.textOffset(merchant), event.textLength(merchant), name, text);
     }
 
     /** The follower wrote a snapshot: every record up to it was followed. */
@@ -186,5 +205,44 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
     public void close()
     {
         log.close();
+    }
+
+    /** A {@link Writer} appending to a reused builder: no lock per write (a {@link java.io.StringWriter}'s), no copy. */
+    private static final class TextWriter extends Writer
+    {
+        private final StringBuilder text;
+
+        TextWriter(final StringBuilder text)
+        {
+            this.text = text;
+        }
+
+        @Override
+        public void write(final char[] chars, final int offset, final int length)
+        {
+            text.append(chars, offset, length);
+        }
+
+        @Override
+        public void write(final int c)
+        {
+            text.append((char)c);
+        }
+
+        @Override
+        public void write(final String string, final int offset, final int length)
+        {
+            text.append(string, offset, offset + length);
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
     }
 }

@@ -88,10 +88,13 @@ public final class LedgerEvents
         return event.result() == ResultCode.OK && !event.replayed() ? NAMES.get(event.type()) : null;
     }
 
+    /** The text field naming the merchant an event belongs to (only its streams carry it). */
+    public static final Field MERCHANT_FIELD = Field.MERCHANT_ID;
+
     /** @return the merchant the event belongs to (only its streams carry it). */
     public static String merchantOf(final CommandEvent event)
     {
-        return event.textString(Field.MERCHANT_ID);
+        return event.textString(MERCHANT_FIELD);
     }
 
     /** Writes the event's data: the resource as the API answered the command ({@link #nameIfEvent} must be non-null). */
