@@ -92,6 +92,74 @@ class DeferrableBlockingWaitStrategyTest
         }
     }
 
+    @Test
+    void shouldTakeACommandPublishedDuringTheSpinWithoutAnnouncingAPark() throws Exception
+    {
+        final DeferrableBlockingWaitStrategy spinning = new DeferrableBlockingWaitStrategy(TimeUnit.SECONDS.toNanos(60));
+        final CompletableFuture<Long> available = consumer(spinning, 0);
+        Thread.sleep(50);
+        assertFalse(spinning.consumerAnnounced(), "still spinning: nothing announced, so a publish owes no signal");
+        cursor.set(0); // a publish whose signal never comes
+        assertEquals(0L, available.get(20, TimeUnit.SECONDS));
+        assertFalse(spinning.consumerAnnounced());
+        assertTrue(spinning.spinning());
+    }
+
+    @Test
+    void shouldStopSpinningAfterSpinsInARowThatFindNothingButNotAfterSpinsThatFindTheirCommand() throws Exception
+    {
+        final DeferrableBlockingWaitStrategy spinning = new DeferrableBlockingWaitStrategy(TimeUnit.MICROSECONDS.toNanos(1));
+        long sequence = 0;
+        for (int miss = 0; miss < DeferrableBlockingWaitStrategy.SPIN_MISSES_MAX; miss++, sequence++)
+        {
+            assertTrue(spinning.spinning(), "miss " + miss);
+            parkThenPublish(spinning, sequence);
+        }
+        assertFalse(spinning.spinning(), "a load too low for the spin: it goes off");
+        for (int wait = 1; wait < DeferrableBlockingWaitStrategy.SPIN_RETRY_WAITS; wait++, sequence++)
+        {
+            parkThenPublish(spinning, sequence);
+            assertFalse(spinning.spinning(), "waits go on parking while the spin is off");
+        }
+        final DeferrableBlockingWaitStrategy slow = new DeferrableBlockingWaitStrategy(TimeUnit.SECONDS.toNanos(60));
+        for (int miss = 0; miss < DeferrableBlockingWaitStrategy.SPIN_MISSES_MAX; miss++, sequence++)
+        {
+            assertTrue(slow.spinning());
+            final CompletableFuture<Long> available = consumer(slow, sequence + 1);
+            cursor.set(sequence + 1);
+            assertEquals(sequence + 1, available.get(20, TimeUnit.SECONDS), "found during the spin: a hit, not a miss");
+        }
+        assertTrue(slow.spinning(), "spins that find their command keep it on");
+    }
+
+    /** Waits for {@code sequence} on another thread until it parked (the spin ended), then publishes and signals it. */
+    private void parkThenPublish(final DeferrableBlockingWaitStrategy spinning, final long sequence) throws Exception
+    {
+        final CompletableFuture<Long> available = consumer(spinning, sequence);
+        while (!spinning.consumerAnnounced())
+        {
+            Thread.onSpinWait();
+        }
+        cursor.set(sequence);
+        spinning.signal();
+        assertEquals(sequence, available.get(20, TimeUnit.SECONDS));
+    }
+
+    private CompletableFuture<Long> consumer(final DeferrableBlockingWaitStrategy waiting, final long sequence)
+    {
+        return CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return waiting.waitFor(sequence, cursor, cursor, new NeverAlerted());
+            }
+            catch (final AlertException | InterruptedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }, threads);
+    }
+
     private static final class NeverAlerted implements SequenceBarrier
     {
         @Override
