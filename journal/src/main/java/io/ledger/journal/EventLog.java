@@ -2,6 +2,7 @@ package io.ledger.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -42,6 +43,8 @@ public final class EventLog implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final Path dir;
     private ExcerptAppender appender;
+    /** The writer's: an event's merchant, then its data, as bytes before they are copied into the record. */
+    private byte[] scratch = new byte[1024];
     private volatile long lastJournalIndex;
     private volatile long lastCommandId;
 
@@ -104,15 +107,15 @@ public final class EventLog implements AutoCloseable
     /**
      * Appends an event without making a {@code String} of its merchant or its data (the follower's path: one event per
      * accepted command). The record's bytes are those {@link #append(long, long, String, String, String)} writes for the
-     * same text: an ASCII merchant's UTF-8 bytes are copied as they are, any other is decoded and written as a string.
-     * The writer's thread only.
+     * same text: ASCII text (the usual case) is copied in bulk through a scratch array, any other is decoded and written
+     * as a string. The writer's thread only.
      *
      * @param merchantUtf8   the merchant's UTF-8 bytes (a command's text buffer).
      * @param merchantLength its length in bytes, -1 when the event has no merchant (read back as null).
-     * @param data           the event's JSON text; only read during the call (a reused builder is fine).
+     * @param data           the event's JSON text, its first {@code dataLength} chars; only read during the call.
      */
     public void append(final long journalIndex, final long commandId, final DirectBuffer merchantUtf8, final int merchantOffset,
-        final int merchantLength, final String type, final CharSequence data)
+        final int merchantLength, final String type, final char[] data, final int dataLength)
     {
         try (DocumentContext dc = startAppend(journalIndex))
         {
@@ -123,20 +126,31 @@ public final class EventLog implements AutoCloseable
             {
                 bytes.writeUtf8((String)null);
             }
-            else if (isAscii(merchantUtf8, merchantOffset, merchantLength))
+            else
             {
-                bytes.writeStopBit(merchantLength);
-                for (int i = 0; i < merchantLength; i++)
+                final byte[] merchant = scratch(merchantLength);
+                merchantUtf8.getBytes(merchantOffset, merchant, 0, merchantLength);
+                if (isAscii(merchant, merchantLength))
                 {
-                    bytes.writeByte(merchantUtf8.getByte(merchantOffset + i));
+                    bytes.writeStopBit(merchantLength);
+                    bytes.write(merchant, 0, merchantLength);
                 }
+                else
+                {
+                    bytes.writeUtf8(new String(merchant, 0, merchantLength, StandardCharsets.UTF_8));
+                }
+            }
+            bytes.writeUtf8(type);
+            final byte[] ascii = scratch(dataLength);
+            if (toAscii(data, dataLength, ascii))
+            {
+                bytes.writeStopBit(dataLength);
+                bytes.write(ascii, 0, dataLength);
             }
             else
             {
-                bytes.writeUtf8(merchantUtf8.getStringWithoutLengthUtf8(merchantOffset, merchantLength));
+                bytes.writeUtf8(new String(data, 0, dataLength));
             }
-            bytes.writeUtf8(type);
-            bytes.writeUtf8(data);
         }
         appended(journalIndex, commandId);
     }
@@ -160,14 +174,38 @@ public final class EventLog implements AutoCloseable
         lastJournalIndex = journalIndex;
     }
 
-    private static boolean isAscii(final DirectBuffer buffer, final int offset, final int length)
+    private byte[] scratch(final int length)
+    {
+        if (scratch.length < length)
+        {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        return scratch;
+    }
+
+    private static boolean isAscii(final byte[] utf8, final int length)
     {
         for (int i = 0; i < length; i++)
         {
-            if (buffer.getByte(offset + i) < 0)
+            if (utf8[i] < 0)
             {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /** @return true when every char is ASCII, each then written as a byte to {@code ascii}. */
+    private static boolean toAscii(final char[] chars, final int length, final byte[] ascii)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            final char c = chars[i];
+            if (c >= 0x80)
+            {
+                return false;
+            }
+            ascii[i] = (byte)c;
         }
         return true;
     }

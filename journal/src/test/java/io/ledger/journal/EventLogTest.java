@@ -67,16 +67,17 @@ class EventLogTest
     }
 
     @Test
-    void shouldWriteTheSameRecordBytesFromAMerchantsUtf8AndABuilderAsFromStrings(@TempDir final Path dir)
+    void shouldWriteTheSameRecordBytesFromAMerchantsUtf8AndAnArrayOfCharsAsFromStrings(@TempDir final Path dir)
     {
         final String[] merchants = {"m1", "caf\u00e9", "\ud83d\ude00 m", "", null};
-        final String data = "{\"note\":\"caf\u00e9 \ud83d\ude00 \\\" \u2028\"}";
+        final String[] data = {"{\"note\":\"plain ascii \\\" \\n\"}", "{\"note\":\"caf\u00e9 \ud83d\ude00 \u2028\"}",
+            "{\"note\":\"" + "longer than the scratch array ".repeat(100) + "\"}"};
         try (EventLog strings = EventLog.open(dir.resolve("strings")); EventLog buffers = EventLog.open(dir.resolve("buffers")))
         {
             final UnsafeBuffer text = new UnsafeBuffer(new byte[64]);
             for (int i = 0; i < merchants.length; i++)
             {
-                strings.append(10 + i, 3 + i, merchants[i], "customer.created", data + i);
+                strings.append(10 + i, 3 + i, merchants[i], "customer.created", data[i % 3] + i);
                 int length = -1;
                 if (merchants[i] != null)
                 {
@@ -84,7 +85,8 @@ class EventLogTest
                     text.putBytes(7, utf8);
                     length = utf8.length;
                 }
-                buffers.append(10 + i, 3 + i, text, 7, length, "customer.created", new StringBuilder(data).append(i));
+                final char[] chars = (data[i % 3] + i + "      ").toCharArray(); // longer than the data: only its length counts
+                buffers.append(10 + i, 3 + i, text, 7, length, "customer.created", chars, chars.length - 6);
             }
             assertEquals(strings.lastJournalIndex(), buffers.lastJournalIndex());
             assertEquals(strings.lastCommandId(), buffers.lastCommandId());

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -45,7 +46,7 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
 
     private final EventLog log;
     /** The event being rendered, and the generator rendering into it: both kept, so an event allocates no text. */
-    private final StringBuilder text = new StringBuilder(512);
+    private final TextWriter text = new TextWriter();
     private JsonGenerator json;
     private Ids ids = new Ids(0);
 
@@ -116,13 +117,13 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
         {
             ids = new Ids(ledger.deploymentSalt());
         }
-        text.setLength(0);
+        text.length = 0;
         boolean rendered = false;
         try
         {
             if (json == null)
             {
-                json = JSON.createGenerator(new TextWriter(text));
+                json = JSON.createGenerator(text);
                 json.setRootValueSeparator(null); // one generator, one event after the other: no space between them
             }
             LedgerEvents.write(json, event, ids);
@@ -141,7 +142,8 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
             }
         }
         final Field merchant = LedgerEvents.MERCHANT_FIELD;
-        log.append(journalIndex, event.commandId(), event.textBuffer(), event.textOffset(merchant), event.textLength(merchant), name, text);
+        log.append(journalIndex, event.commandId(), event.textBuffer(), event.textOffset(merchant), event.textLength(merchant), name,
+            text.chars, text.length);
     }
 
     /** The follower wrote a snapshot: every record up to it was followed. */
@@ -207,32 +209,33 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
         log.close();
     }
 
-    /** A {@link Writer} appending to a reused builder: no lock per write (a {@link java.io.StringWriter}'s), no copy. */
+    /** A {@link Writer} into a reused array: no lock per write (a {@link java.io.StringWriter}'s), no copy to a string. */
     private static final class TextWriter extends Writer
     {
-        private final StringBuilder text;
-
-        TextWriter(final StringBuilder text)
-        {
-            this.text = text;
-        }
+        private char[] chars = new char[1024];
+        private int length;
 
         @Override
-        public void write(final char[] chars, final int offset, final int length)
+        public void write(final char[] source, final int offset, final int count)
         {
-            text.append(chars, offset, length);
+            ensure(count);
+            System.arraycopy(source, offset, chars, length, count);
+            length += count;
         }
 
         @Override
         public void write(final int c)
         {
-            text.append((char)c);
+            ensure(1);
+            chars[length++] = (char)c;
         }
 
         @Override
-        public void write(final String string, final int offset, final int length)
+        public void write(final String string, final int offset, final int count)
         {
-            text.append(string, offset, offset + length);
+            ensure(count);
+            string.getChars(offset, offset + count, chars, length);
+            length += count;
         }
 
         @Override
@@ -243,6 +246,14 @@ final class EventOutcomes implements SnapshotAgent.AppliedListener, AutoCloseabl
         @Override
         public void close()
         {
+        }
+
+        private void ensure(final int more)
+        {
+            if (length + more > chars.length)
+            {
+                chars = Arrays.copyOf(chars, Math.max(length + more, chars.length * 2));
+            }
         }
     }
 }
