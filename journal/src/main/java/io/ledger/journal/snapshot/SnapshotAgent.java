@@ -82,8 +82,12 @@ public final class SnapshotAgent implements SnapshotTaker
 
     /** Journal records applied per poll before the follower looks at its clock and flags again. */
     static final int BATCH_RECORDS = 4096;
-    /** How long an idle follower sleeps before looking at the journal again. */
-    static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * How long a caught-up follower sleeps before looking at the journal again: each look costs a wake-up whatever it
+     * finds (at 2,000 purchases/s, 1 ms cost the follower 27-28 µs of CPU per purchase, 4 ms 16-17 µs), and only the
+     * change stream's events wait for it (a few ms more), not a request.
+     */
+    static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(4);
     /** How long {@link #finalSnapshot} and {@link #close} wait for the follower. */
     static final long STOP_TIMEOUT_MS = 120_000;
 
