@@ -127,7 +127,8 @@ public final class LedgerRecovery
 
     /** Chunks of each kind kept ready while replaying: 64 history chunks are 262,144 entries, some 50-100 ms of replay. */
     private static final int REPLAY_READY_CHUNKS = 64;
-    private static final long REPLAY_MEMORY_CHECK_NS = 200_000;
+    /** A safety net only: taking a chunk wakes the filler. */
+    private static final long REPLAY_MEMORY_CHECK_NS = 10_000_000;
 
     /**
      * Starts the thread that allocates a history's memory ahead of a snapshot load and replay (the ledger they build
