@@ -41,7 +41,11 @@
 #   --skip-jmh | --skip-recovery | --skip-stalls | --skip-http | --skip-postgres | --skip-redis
 #                         (--skip-recovery skips the stalls too: they run on the state it leaves)
 #   --jmh-args "ARGS"     replace the JMH options (default: -prof gc, BenchmarkMain's iterations)
-#   --report FILE         the markdown to write (default BENCHMARKS.md at the repository root)
+#   --big-state DIR       step 2b copies DIR (a data directory such as `RecoveryBenchmark ... --dir DIR --keep` leaves:
+#                         journal and snapshots) instead of building one, so that step 2c can run on its own; DIR itself
+#                         is not changed
+#   --report FILE         the markdown to write (default BENCHMARKS.md at the repository root, with the plot and raw
+#                         results in benchmarks/results/; for another FILE they go to FILE-without-.md-results/)
 #   --work DIR            scratch and raw results (default benchmarks/target/bench-run; emptied first)
 #   --edge                the request-path comparison only (see above); with it:
 #     --repeats N           interleaved repeats (default 3)
@@ -63,7 +67,7 @@ cd "$ROOT"
 QUICK=0 CONNECTIONS=64 DURATION="" WARMUP="" CUSTOMERS="" RATES=auto PG_SCRIPTS="" JMH_ARGS=""
 SKIP_JMH=0 SKIP_RECOVERY=0 SKIP_STALLS=0 SKIP_HTTP=0 SKIP_PG=0 SKIP_REDIS=0
 EDGE=0 REPEATS=3 EDGE_CONNECTIONS=4,32 EDGE_RATES=2000 BATCHES=10,100 BATCH_PATH=/api/canary/batch TRANSPORTS=epoll
-EDGE_SYSTEMS=bare,process,fsync,batch,redis REPORT_SET=0
+EDGE_SYSTEMS=bare,process,fsync,batch,redis REPORT_SET=0 BIG_FROM=""
 REPORT="$ROOT/BENCHMARKS.md" WORK="$ROOT/benchmarks/target/bench-run"
 ARGS_TEXT="$*"
 while (($#)); do
@@ -82,6 +86,7 @@ while (($#)); do
     --skip-http) SKIP_HTTP=1; shift ;;
     --skip-postgres) SKIP_PG=1; shift ;;
     --skip-redis) SKIP_REDIS=1; shift ;;
+    --big-state) BIG_FROM="$2"; shift 2 ;;
     --report) REPORT="$2"; REPORT_SET=1; shift 2 ;;
     --edge) EDGE=1; shift ;;
     --repeats) REPEATS="$2"; shift 2 ;;
@@ -96,6 +101,10 @@ while (($#)); do
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
+# The plot and the raw result files go to benchmarks/results/ with BENCHMARKS.md, and next to any other --report
+# (FILE without .md, plus -results/), so that a partial run never replaces the committed ones.
+RESULTS_DIR="$ROOT/benchmarks/results"
+((REPORT_SET)) && RESULTS_DIR="${REPORT%.md}-results"
 if ((EDGE)); then
   : "${DURATION:=5}" "${WARMUP:=2}" "${CUSTOMERS:=2000}"
   ((REPORT_SET)) || REPORT="$WORK/edge-report.md"
@@ -295,7 +304,13 @@ rates_for() {
 RECOVERY_ARGS="--customers 1000000 --commands 10000000 --tail 100000"
 ((QUICK)) && RECOVERY_ARGS="--customers 100000 --commands 1000000 --tail 10000"
 BIG_DIR="$WORK/tmp/big-state"
-if ((SKIP_RECOVERY == 0 && EDGE == 0)); then
+if [[ -n "$BIG_FROM" ]] && ((SKIP_RECOVERY == 0 && EDGE == 0)); then
+  [[ -d "$BIG_FROM/journal" ]] || die "--big-state $BIG_FROM has no journal directory"
+  log "recovery: skipped, copying the big state of an earlier run from $BIG_FROM"
+  mkdir -p "$WORK/tmp"
+  cp -r "$BIG_FROM" "$BIG_DIR"
+  rm -f "$BIG_DIR/journal/writer.lock"
+elif ((SKIP_RECOVERY == 0 && EDGE == 0)); then
   log "recovery: $RECOVERY_ARGS"
   record "java @config/jvm.options -Xms8g -Xmx8g -XX:+UseG1GC -cp benchmarks/target/benchmarks.jar io.ledger.bench.RecoveryBenchmark $RECOVERY_ARGS --dir <tmp>/big-state --keep"
   read -r -a recovery_args <<<"$RECOVERY_ARGS"
@@ -329,12 +344,14 @@ BIG_STARTS=0
 start_big() {
   local durability="$1" start_ns
   shift
-  record "LEDGER_JAVA_OPTS='$BIG_JAVA_OPTS' ./ledger serve --port 0 --data-dir <tmp>/big-state --durability $durability $*"
+  # --metrics public: the run reads the stall detector and the snapshot counters from /metrics (127.0.0.1 only)
+  record "LEDGER_JAVA_OPTS='$BIG_JAVA_OPTS' ./ledger serve --port 0 --data-dir <tmp>/big-state --durability $durability --metrics public $*"
   BIG_STARTS=$((BIG_STARTS + 1))
   BIG_OUT="$WORK/big-server-$BIG_STARTS.out"
   : >"$BIG_OUT"
   start_ns=$(date +%s%N)
-  LEDGER_JAVA_OPTS="$BIG_JAVA_OPTS" "$ROOT/ledger" serve --port 0 --data-dir "$BIG_DIR" --durability "$durability" "$@" \
+  LEDGER_JAVA_OPTS="$BIG_JAVA_OPTS" "$ROOT/ledger" serve --port 0 --data-dir "$BIG_DIR" --durability "$durability" \
+    --metrics public "$@" \
     >>"$BIG_OUT" 2>&1 &
   SERVER_PID=$!
   PORT=""
@@ -515,17 +532,17 @@ NOTES+="\\nThe ledger's history (two entries per purchase) and product ids are k
 prop notes "$NOTES"
 prop elapsed "$(( ($(date +%s) - START_S) / 60 )) min $(( ($(date +%s) - START_S) % 60 )) s"
 
-mkdir -p "$ROOT/benchmarks/results/data"
-rm -f "$ROOT/benchmarks/results/data/"*.json
-cp "$WORK/results/"*.result.json "$ROOT/benchmarks/results/data/" 2>/dev/null || true
-[[ -f "$WORK/jmh.json" ]] && cp "$WORK/jmh.json" "$ROOT/benchmarks/results/data/jmh.json"
-cp "$WORK/machine.properties" "$ROOT/benchmarks/results/data/machine.properties"
+mkdir -p "$RESULTS_DIR/data"
+rm -f "$RESULTS_DIR/data/"*.json
+cp "$WORK/results/"*.result.json "$RESULTS_DIR/data/" 2>/dev/null || true
+[[ -f "$WORK/jmh.json" ]] && cp "$WORK/jmh.json" "$RESULTS_DIR/data/jmh.json"
+cp "$WORK/machine.properties" "$RESULTS_DIR/data/machine.properties"
 report_args=(report --results "$WORK/results" --machine "$WORK/machine.properties" --commands "$COMMANDS"
-  --out "$REPORT" --plot "$ROOT/benchmarks/results/throughput-vs-p99.png")
+  --out "$REPORT" --plot "$RESULTS_DIR/throughput-vs-p99.png")
 [[ -f "$WORK/jmh.json" ]] && report_args+=(--jmh "$WORK/jmh.json")
 bench_tool "${report_args[@]}"
 if [[ -s "$WORK/recovery.txt" ]]; then
-  cp "$WORK/recovery.txt" "$ROOT/benchmarks/results/data/recovery.txt"
+  cp "$WORK/recovery.txt" "$RESULTS_DIR/data/recovery.txt"
   {
     printf '\n## Recovery: replay, snapshot and start-up\n\n'
     printf 'RecoveryBenchmark (%s) builds a journal of customers, pay-ins and purchases, replays it whole into a fresh\n' "$RECOVERY_ARGS"
@@ -536,9 +553,9 @@ if [[ -s "$WORK/recovery.txt" ]]; then
   } >>"$REPORT"
 fi
 if [[ -s "$WORK/nostall.txt" ]]; then
-  cp "$WORK/nostall.txt" "$ROOT/benchmarks/results/data/nostall.txt"
+  cp "$WORK/nostall.txt" "$RESULTS_DIR/data/nostall.txt"
   for durability in process fsync; do
-    [[ -f "$WORK/nostall-$durability.result.json" ]] && cp "$WORK/nostall-$durability.result.json" "$ROOT/benchmarks/results/data/"
+    [[ -f "$WORK/nostall-$durability.result.json" ]] && cp "$WORK/nostall-$durability.result.json" "$RESULTS_DIR/data/"
   done
   {
     printf '\n## The ledger thread under snapshots (issue 13)\n\n'
@@ -550,4 +567,4 @@ if [[ -s "$WORK/nostall.txt" ]]; then
     printf '```\n'
   } >>"$REPORT"
 fi
-log "done in $(( $(date +%s) - START_S )) s: $REPORT, benchmarks/results/throughput-vs-p99.png"
+log "done in $(( $(date +%s) - START_S )) s: $REPORT, ${RESULTS_DIR#$ROOT/}/throughput-vs-p99.png"

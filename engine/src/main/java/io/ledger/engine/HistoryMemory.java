@@ -38,6 +38,8 @@ public final class HistoryMemory implements ChunkSupply
     private final OneToOneConcurrentArrayQueue<UnsafeBuffer> textChunks;
     private final AtomicLong allocatedOnLedgerThread = new AtomicLong();
     private final AtomicLong allocatedAhead = new AtomicLong();
+    /** The filler's thread, woken when the ledger thread takes a chunk; null without one. */
+    private volatile Thread filler;
 
     /** @param readyChunks chunks of each kind to keep ready (at least 1; rounded up to a power of two). */
     public HistoryMemory(final int readyChunks)
@@ -58,6 +60,11 @@ public final class HistoryMemory implements ChunkSupply
             : bytes == TextArena.CHUNK_BYTES ? textChunks.poll() : null;
         if (ready != null)
         {
+            final Thread filling = filler;
+            if (filling != null)
+            {
+                LockSupport.unpark(filling); // once per chunk (thousands of entries): the filler sleeps until then
+            }
             return ready;
         }
         allocatedOnLedgerThread.lazySet(allocatedOnLedgerThread.get() + 1); // one writer: the ledger thread
@@ -90,8 +97,11 @@ public final class HistoryMemory implements ChunkSupply
     }
 
     /**
-     * Starts a thread that keeps {@code memory} topped up, looking again every {@code checkNs} when it is full, until
-     * the returned filler is closed. Fills once on the calling thread first, so chunks are ready on return.
+     * Starts a thread that keeps {@code memory} topped up until the returned filler is closed. It sleeps while the
+     * queues are full and wakes when the ledger thread takes a chunk ({@link #chunk(int)} unparks it), or at the latest
+     * every {@code checkNs}. It used to look every millisecond whatever happened: a wake-up and two context switches
+     * that cost the server more per purchase at 2,000 purchases/s than anything else off the ledger thread but the
+     * event loop. Fills once on the calling thread first, so chunks are ready on return. One filler per memory.
      */
     public static Filler startFiller(final HistoryMemory memory, final String threadName, final long checkNs)
     {
@@ -99,6 +109,7 @@ public final class HistoryMemory implements ChunkSupply
         final Filler filler = new Filler(memory, checkNs);
         filler.thread = new Thread(filler::run, threadName);
         filler.thread.setDaemon(true);
+        memory.filler = filler.thread;
         filler.thread.start();
         return filler;
     }
@@ -139,6 +150,10 @@ public final class HistoryMemory implements ChunkSupply
         public void close()
         {
             halted = true;
+            if (memory.filler == thread)
+            {
+                memory.filler = null;
+            }
             LockSupport.unpark(thread);
             try
             {

@@ -171,8 +171,11 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         return new LedgerPipeline(context.conclude(), ledger, journal);
     }
 
-    /** How often the {@code ledger-memory} thread looks whether the ledger took chunks, when none is missing. */
-    private static final long MEMORY_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * How often the {@code ledger-memory} thread looks whether the ledger took chunks if nothing woke it: taking a chunk
+     * wakes it, so this is only a safety net.
+     */
+    private static final long MEMORY_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * @return history chunks the ledger thread had to allocate itself because none was ready (0 without a

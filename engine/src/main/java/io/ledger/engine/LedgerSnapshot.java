@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
+import io.ledger.engine.internal.ChunkSupply;
 import io.ledger.engine.internal.EntryLog;
 import io.ledger.engine.internal.LedgerState;
 import io.ledger.engine.internal.SectionInput;
@@ -107,6 +108,18 @@ public final class LedgerSnapshot
      */
     public static Ledger read(final DataInput in, final int defaultCurrency) throws IOException
     {
+        return read(in, defaultCurrency, null);
+    }
+
+    /**
+     * As {@link #read(DataInput, int)}, with the history's memory taken from {@code historyMemory} as the history
+     * grows (typically a {@link HistoryMemory} that another thread fills ahead) instead of allocated for the whole
+     * history up front on the calling thread; {@code null} for the latter. The ledger read is the same either way (what
+     * a chunk held before never shows), and keeps using {@code historyMemory} after.
+     */
+    public static Ledger read(final DataInput in, final int defaultCurrency, final ChunkSupply historyMemory)
+        throws IOException
+    {
         final int version = in.readInt();
         if (version != FORMAT_VERSION)
         {
@@ -120,9 +133,15 @@ public final class LedgerSnapshot
         final int entriesSize = sections.readCount("history entries", EntryLog.CAPACITY_ENTRIES_MAX);
         final int textBytes = sections.readCount("text bytes", TextArena.CAPACITY_BYTES_MAX);
         sections.endSection();
-        // Sized for what it holds (the history and texts grow by chunks, never by copying, so no room is kept ahead)
-        final Ledger ledger = new Ledger(defaultCurrency, Math.max(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT),
+        // Sized for what it holds (the history and texts grow by chunks, never by copying, so no room is kept ahead),
+        // or grown chunk by chunk from memory allocated ahead by another thread
+        final Ledger ledger = historyMemory != null ? new Ledger(defaultCurrency)
+            : new Ledger(defaultCurrency, Math.max(entriesSize, Ledger.HISTORY_ENTRIES_INITIAL_DEFAULT),
             Math.max(textBytes, Ledger.HISTORY_TEXT_BYTES_INITIAL_DEFAULT));
+        if (historyMemory != null)
+        {
+            ledger.historyMemory(historyMemory);
+        }
         final LedgerState state = ledger.state();
         readSections(sections, state);
         if (state.entries().size() != entriesSize)

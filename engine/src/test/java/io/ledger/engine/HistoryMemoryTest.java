@@ -82,6 +82,28 @@ class HistoryMemoryTest
         assertEquals(true, memory.chunksAllocatedAhead() >= 4 + 19, "the thread replaced the chunks taken");
     }
 
+    /** The filler sleeps while the queues are full: what wakes it is the ledger thread taking a chunk, not a timer. */
+    @Test
+    void shouldWakeTheFillerWhenAChunkIsTakenNotOnATimer() throws InterruptedException
+    {
+        final HistoryMemory memory = new HistoryMemory(2);
+        try (HistoryMemory.Filler filler = HistoryMemory.startFiller(memory, "test-history-memory", TimeUnit.HOURS.toNanos(1)))
+        {
+            assertEquals(4, memory.chunksAllocatedAhead(), "filled once before it returns");
+            for (int i = 1; i <= 5; i++)
+            {
+                memory.chunk(EntryLog.CHUNK_BYTES);
+                while (memory.chunksAllocatedAhead() < 4 + i) // bounded by the class's timeout: an hour's timer never fires
+                {
+                    Thread.sleep(1);
+                }
+            }
+            Thread.sleep(50);
+            assertEquals(4 + 5, memory.chunksAllocatedAhead(), "one replaced per chunk taken, nothing more");
+            assertEquals(0, memory.chunksAllocatedOnLedgerThread());
+        }
+    }
+
     @Test
     void shouldRefuseNoReadyChunks()
     {

@@ -173,6 +173,38 @@ class LedgerSnapshotTest
         assertEquals(own.stateHash(), roundTrip(junk).stateHash());
     }
 
+    /**
+     * A start-up loads a snapshot into a history grown from memory that another thread allocates ahead, not one
+     * allocated whole up front: the ledger read must be the same (state, snapshot bytes, what it computes next), and it
+     * keeps growing into that memory afterwards.
+     */
+    @Test
+    void shouldReadTheSameLedgerWhenItsHistoryGrowsFromMemoryFilledAhead() throws Exception
+    {
+        final Ledger written = new Ledger(ZAR);
+        final Stream stream = new Stream(0xF00DL);
+        stream.apply(written, 20_000);
+        final byte[] payload = bytes(written);
+
+        final Ledger upFront = read(payload);
+        final HistoryMemory memory = new HistoryMemory(2);
+        final Ledger grown;
+        try (HistoryMemory.Filler filler = HistoryMemory.startFiller(memory, "test-load-memory", 10_000))
+        {
+            grown = LedgerSnapshot.read(new DataInputStream(new ByteArrayInputStream(payload)), ZAR, memory);
+        }
+        assertEquals(written.stateHash(), upFront.stateHash());
+        assertEquals(written.stateHash(), grown.stateHash());
+        assertArrayEquals(bytes(upFront), bytes(grown), "the same state, written the same");
+        // the filler's first round made 2 chunks of each kind; any more (or any made on the spot) means chunks were taken
+        assertTrue(memory.chunksAllocatedAhead() + memory.chunksAllocatedOnLedgerThread() > 4,
+            "the history grew from the memory it was given");
+
+        assertArrayEquals(stream.continueWith(0xD00DL).apply(upFront, 5_000), stream.continueWith(0xD00DL).apply(grown, 5_000),
+            "and computes the same outcomes after");
+        assertEquals(upFront.stateHash(), grown.stateHash());
+    }
+
     @Test
     void shouldWriteTheSameBytesForTheSameHistoryAndSurviveTwoRoundTrips() throws IOException
     {

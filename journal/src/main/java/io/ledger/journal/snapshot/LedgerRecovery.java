@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>Only the tail is read and verified at start-up: records before the snapshot are not (that is the point), so
  * damage there does not stop a start; {@code ledger verify} reads them all.
  *
- * <p>While it replays, a {@code ledger-recovery-memory} thread allocates the history's chunks ahead of the replay (see
- * {@link HistoryMemory}): zeroing and faulting in that memory had been about a sixth of a full replay on the replaying
- * thread. The thread stops when the replay ends; the rebuilt ledger computes exactly what it would without it.
+ * <p>While it loads a snapshot and replays, a {@code ledger-recovery-memory} thread allocates the history's chunks
+ * ahead of the loading thread (see {@link HistoryMemory}): zeroing and faulting in that memory had been about a sixth
+ * of a full replay, and over a quarter of a snapshot load, on the loading thread. The thread stops when the replay
+ * ends; the rebuilt ledger computes exactly what it would without it.
  *
  * <p>Single-threaded (but for that thread): the caller's thread.
  */
@@ -69,16 +70,17 @@ public final class LedgerRecovery
         final List<Path> files = store == null ? List.of() : store.list();
         for (final Path file : files)
         {
-            final SnapshotStore.Loaded loaded = loadIfUsable(journal, store, file, defaultCurrency);
-            if (loaded == null)
-            {
-                continue;
-            }
-            final Ledger ledger = loaded.ledger();
             final long[] count = {0};
             final ChronicleJournal.ReplayResult tail;
-            try (HistoryMemory.Filler memory = startMemory(ledger))
+            final SnapshotStore.Loaded loaded;
+            try (HistoryMemory.Filler memory = startMemory())
             {
+                loaded = loadIfUsable(journal, store, file, defaultCurrency, memory.memory());
+                if (loaded == null)
+                {
+                    continue;
+                }
+                final Ledger ledger = loaded.ledger();
                 tail = journal.replayAfter(loaded.header().journalIndex(), loaded.header().lastCommandId(), (index, event) ->
                 {
                     ledger.apply(event);
@@ -89,7 +91,7 @@ public final class LedgerRecovery
                     return true;
                 });
             }
-            return new Result(ledger, loaded, tail, System.nanoTime() - startNs);
+            return new Result(loaded.ledger(), loaded, tail, System.nanoTime() - startNs);
         }
         if (!files.isEmpty())
         {
@@ -107,8 +109,9 @@ public final class LedgerRecovery
         final Ledger ledger = new Ledger(defaultCurrency);
         final long[] count = {0};
         final ChronicleJournal.ReplayResult all;
-        try (HistoryMemory.Filler memory = startMemory(ledger))
+        try (HistoryMemory.Filler memory = startMemory())
         {
+            ledger.historyMemory(memory.memory());
             all = journal.replay((index, event) ->
             {
                 ledger.apply(event);
@@ -124,15 +127,16 @@ public final class LedgerRecovery
 
     /** Chunks of each kind kept ready while replaying: 64 history chunks are 262,144 entries, some 50-100 ms of replay. */
     private static final int REPLAY_READY_CHUNKS = 64;
-    private static final long REPLAY_MEMORY_CHECK_NS = 200_000;
+    /** A safety net only: taking a chunk wakes the filler. */
+    private static final long REPLAY_MEMORY_CHECK_NS = 10_000_000;
 
-    /** Starts the thread that allocates {@code ledger}'s history ahead of the replay (the ledger keeps using it after). */
-    private static HistoryMemory.Filler startMemory(final Ledger ledger)
+    /**
+     * Starts the thread that allocates a history's memory ahead of a snapshot load and replay (the ledger they build
+     * keeps using it after).
+     */
+    private static HistoryMemory.Filler startMemory()
     {
-        final HistoryMemory memory = new HistoryMemory(REPLAY_READY_CHUNKS);
-        final HistoryMemory.Filler filler = HistoryMemory.startFiller(memory, "ledger-recovery-memory", REPLAY_MEMORY_CHECK_NS);
-        ledger.historyMemory(memory);
-        return filler;
+        return HistoryMemory.startFiller(new HistoryMemory(REPLAY_READY_CHUNKS), "ledger-recovery-memory", REPLAY_MEMORY_CHECK_NS);
     }
 
     /**
@@ -141,6 +145,14 @@ public final class LedgerRecovery
      */
     public static SnapshotStore.Loaded loadIfUsable(
         final ChronicleJournal journal, final SnapshotStore store, final Path file, final int defaultCurrency)
+    {
+        return loadIfUsable(journal, store, file, defaultCurrency, null);
+    }
+
+    /** As above, the history's memory taken from {@code historyMemory} as it grows ({@code null}: allocated up front). */
+    public static SnapshotStore.Loaded loadIfUsable(
+        final ChronicleJournal journal, final SnapshotStore store, final Path file, final int defaultCurrency,
+        final HistoryMemory historyMemory)
     {
         try
         {
@@ -155,7 +167,7 @@ public final class LedgerRecovery
                     Long.toHexString(header.journalRecordCrc32c()) + ")") +
                     " (a snapshot of another journal, or of commands the journal lost or a repair removed)");
             }
-            return store.load(file, defaultCurrency);
+            return store.load(file, defaultCurrency, true, historyMemory);
         }
         catch (final InvalidSnapshotException ex)
         {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
+import io.ledger.engine.HistoryMemory;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerSnapshot;
 import io.ledger.engine.SnapshotFormatException;
@@ -212,6 +213,16 @@ public final class SnapshotStore
      */
     public Loaded load(final Path file, final int defaultCurrency, final boolean checkStateHash) throws InvalidSnapshotException
     {
+        return load(file, defaultCurrency, checkStateHash, null);
+    }
+
+    /**
+     * As {@link #load(Path, int, boolean)}, the restored history growing into {@code historyMemory} (see
+     * {@link LedgerSnapshot#read(java.io.DataInput, int, io.ledger.engine.internal.ChunkSupply)}), or allocated whole up front when {@code null}.
+     */
+    public Loaded load(final Path file, final int defaultCurrency, final boolean checkStateHash, final HistoryMemory historyMemory)
+        throws InvalidSnapshotException
+    {
         final long startNs = System.nanoTime();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
@@ -222,7 +233,7 @@ public final class SnapshotStore
             final Ledger ledger;
             try
             {
-                ledger = LedgerSnapshot.read(new DataInputStream(payload), defaultCurrency);
+                ledger = LedgerSnapshot.read(new DataInputStream(payload), defaultCurrency, historyMemory);
             }
             catch (final EOFException ex)
             {
