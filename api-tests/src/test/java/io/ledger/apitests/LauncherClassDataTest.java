@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher's class-data archive (AppCDS, {@code LEDGER_CDS}): the first {@code ./ledger serve} after a build with a
+ * The launcher's class-data archive (AppCDS, {@code LEDGER_CDS}): with {@code LEDGER_CDS=auto} the first {@code ./ledger serve} after a build with a
  * given set of JVM flags writes one with a training start, and that start and the next load the server's classes from
- * it; {@code LEDGER_CDS=off} loads them from the jar. The JVM's class-loading log says where each class came from.
+ * it; {@code LEDGER_CDS=off}, the default, loads them from the jar. The JVM's class-loading log says where each class came from.
  * The flags carry a property unique to this run, so that the archive is this test's own (deleted after).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -32,7 +32,7 @@ class LauncherClassDataTest
     Path temp;
 
     @Test
-    void shouldWriteTheArchiveOnceThenStartFromItAndNotWhenTurnedOff() throws Exception
+    void shouldWriteTheArchiveOnceWhenAskedThenStartFromItAndNotByDefault() throws Exception
     {
         final Path root = Path.of("..").toRealPath();
         assertTrue(Files.isExecutable(root.resolve("ledger")), "the launcher at " + root);
@@ -55,6 +55,10 @@ class LauncherClassDataTest
             assertFalse(WRITING.matcher(off.stderr).find(), off.stderr);
             assertFalse(off.stdout.contains(MAIN_FROM_ARCHIVE), "LEDGER_CDS=off: no archive");
             assertTrue(off.stdout.contains(MAIN_FROM_JAR), "the classes come from the jar");
+
+            final Start unset = serve(root, javaOpts, null, "default");
+            assertFalse(unset.stdout.contains(MAIN_FROM_ARCHIVE), "off unless asked for: " + unset.stderr);
+            assertTrue(unset.stdout.contains(MAIN_FROM_JAR));
         }
         finally
         {
@@ -79,7 +83,14 @@ class LauncherClassDataTest
         final ProcessBuilder builder = new ProcessBuilder("./ledger", "serve").directory(root.toFile())
             .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("LEDGER_JAVA_OPTS", javaOpts);
-        builder.environment().put("LEDGER_CDS", cds);
+        if (cds == null)
+        {
+            builder.environment().remove("LEDGER_CDS");
+        }
+        else
+        {
+            builder.environment().put("LEDGER_CDS", cds);
+        }
         builder.environment().put("LEDGER_PORT", "0");
         builder.environment().put("LEDGER_DATA_DIR", temp.resolve(name + "-data").toString());
         builder.environment().putIfAbsent("LEDGER_MVN_ARGS", "-o");
