@@ -18,7 +18,6 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
 import io.ledger.journal.internal.CycleClock;
 import io.ledger.journal.internal.RecordFrame;
-import io.ledger.journal.internal.UnfinishedCycleFiles;
 import io.ledger.journal.internal.WriterLock;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -179,7 +178,6 @@ public final class ChronicleJournal implements JournalWriter
         final SingleChronicleQueue queue;
         try
         {
-            UnfinishedCycleFiles.setAside(journalDir, System.currentTimeMillis()); // before Chronicle waits on them
             final CycleClock cycleClock = new CycleClock(clockMs == null ? System::currentTimeMillis : clockMs);
             queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
                 .rollCycle(ROLL_CYCLE)

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import io.ledger.journal.internal.UnfinishedCycleFiles;
 import io.ledger.journal.internal.WriterLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -64,8 +63,8 @@ public final class EventLog implements AutoCloseable
     /**
      * Opens (creating it when missing) the outcome queue in {@code dir} as its only writer, as the journal is opened
      * (see {@link WriterLock}): a Chronicle write lock a killed follower left is cleared (also when the restarted server
-     * has the same pid, as in a container), and a day file a crash left unfinished is set aside at once
-     * ({@link UnfinishedCycleFiles}) instead of Chronicle waiting 20-50 s for it.
+     * has the same pid, as in a container), and a file a crash left unfinished is set aside at once instead of
+     * Chronicle waiting 20-50 s for it (or failing on it).
      *
      * @throws IllegalStateException when another process (or this one) has it open.
      */
@@ -82,7 +81,6 @@ public final class EventLog implements AutoCloseable
         final WriterLock writerLock = WriterLock.acquire(dir);
         try
         {
-            UnfinishedCycleFiles.setAside(dir, System.currentTimeMillis());
             final SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
             try
             {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.ledger.engine.CommandEvent;
-import io.ledger.journal.internal.UnfinishedCycleFiles;
+import io.ledger.journal.internal.UnfinishedQueueFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the writer sets it aside first, so nothing waits for it, and no record is lost or doubled.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class UnfinishedCycleFileTest
+class UnfinishedQueueFileTest
 {
     private static final long DAY_MS = 86_400_000L;
     private static final long T0 = 1_763_600_000_000L;
@@ -100,7 +100,7 @@ class UnfinishedCycleFileTest
         try (ChronicleJournal journal = ChronicleJournal.open(dir, Durability.PROCESS, () -> nowMs[0]))
         {
             assertFalse(Files.exists(unfinished), "set aside before Chronicle opened the queue");
-            assertEquals(1, names(dir).stream().filter(n -> n.startsWith(unfinished.getFileName() + UnfinishedCycleFiles.ASIDE_SUFFIX)).count(),
+            assertEquals(1, names(dir).stream().filter(n -> n.startsWith(unfinished.getFileName() + UnfinishedQueueFiles.ASIDE_SUFFIX)).count(),
                 "kept for an operator under a name Chronicle does not read: " + names(dir));
             assertEquals(10, journal.lastCommandId());
             assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), replayIds(journal));
@@ -134,7 +134,69 @@ class UnfinishedCycleFileTest
             assertEquals(7, reader.journalIndex());
             assertFalse(reader.next(Long.MAX_VALUE, null), "one event, once");
         }
-        assertTrue(names(dir).stream().anyMatch(n -> n.startsWith(unfinished.getFileName() + UnfinishedCycleFiles.ASIDE_SUFFIX)), names(dir).toString());
+        assertTrue(names(dir).stream().anyMatch(n -> n.startsWith(unfinished.getFileName() + UnfinishedQueueFiles.ASIDE_SUFFIX)), names(dir).toString());
+    }
+
+    private static void writeUnfinishedMetadata(final Path dir, final Form form) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(dir.resolve("metadata.cq4t").toFile(), "rw"))
+        {
+            raf.setLength(0);
+            if (form != Form.EMPTY)
+            {
+                raf.setLength(131_072L); // what Chronicle sizes it to
+            }
+            if (form == Form.NOT_COMPLETE)
+            {
+                raf.write(new byte[] {0, 0, 0, (byte)0x80});
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void shouldOpenANewQueueWhoseMetadataFileIsUnfinished(final Form form, @TempDir final Path dir) throws IOException
+    {
+        writeUnfinishedMetadata(dir, form); // killed at the queue's very first open
+        try (EventLog log = EventLog.open(dir))
+        {
+            assertEquals(-1, log.lastJournalIndex());
+            log.append(7, 3, "m1", "customer.created", "{}");
+        }
+        try (EventLog log = EventLog.open(dir))
+        {
+            assertEquals(7, log.lastJournalIndex());
+        }
+        assertTrue(names(dir).stream().anyMatch(n -> n.startsWith("metadata.cq4t" + UnfinishedQueueFiles.ASIDE_SUFFIX)), names(dir).toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void shouldKeepEveryJournalRecordWhenTheMetadataFileIsUnfinished(final Form form, @TempDir final Path dir) throws IOException
+    {
+        final long[] nowMs = {T0};
+        final CommandEvent event = new CommandEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, Durability.PROCESS, () -> nowMs[0]))
+        {
+            for (int id = 1; id <= 3; id++)
+            {
+                journal.append(payIn(event, id, T0 + id, "mer_a", 1, 100L * id, ZAR, null));
+                journal.endOfBatch();
+                nowMs[0] += DAY_MS; // one record a day: three day files for the listing to find again
+            }
+        }
+        writeUnfinishedMetadata(dir, form);
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, Durability.PROCESS, () -> nowMs[0]))
+        {
+            assertEquals(3, journal.lastCommandId());
+            assertEquals(List.of(1L, 2L, 3L), replayIds(journal));
+            journal.append(payIn(event, 4, nowMs[0], "mer_a", 1, 5, ZAR, null));
+            journal.endOfBatch();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, Durability.PROCESS, () -> nowMs[0]))
+        {
+            assertEquals(List.of(1L, 2L, 3L, 4L), replayIds(journal));
+        }
     }
 
     @Test
@@ -176,7 +238,7 @@ class UnfinishedCycleFileTest
         }
         Files.writeString(dir.resolve("notes.txt"), "");
         final List<String> before = names(dir);
-        assertEquals(List.of(), UnfinishedCycleFiles.setAside(dir, 1L));
+        assertEquals(List.of(), UnfinishedQueueFiles.setAside(dir, 1L));
         assertEquals(before, names(dir));
         assertTrue(Arrays.asList(dir.toFile().list()).stream().anyMatch(n -> n.endsWith(".cq4")));
     }

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets aside the day files a crash left unfinished, before Chronicle opens the queue.
+ * Sets aside the files a crash left unfinished, before Chronicle opens the queue.
  *
  * <p>Chronicle starts a day (cycle) file by creating it, marking its first header "not complete", writing the
  * store's header and then marking it complete; records come only after that. A process killed in between (a
@@ -27,28 +27,33 @@ import org.slf4j.LoggerFactory;
  * queue took 20-24 s and the first append another 10-24 s, measured with each of the three forms (the append blocks
  * the thread that appends: for the journal, every command). It then overwrites or renames the file itself.
  *
- * <p>The queue's only writer knows nobody is finishing it (for the journal, {@link WriterLock} proves it; for a
- * queue that a single process writes, that process). It renames each such file at once, out of Chronicle's sight:
- * {@code 20261207F.cq4} becomes {@code 20261207F.cq4.unfinished-<epoch ms>}, kept for an operator to look at,
- * and logs a WARN. A read-only open must not: a live writer may be creating that file this very moment.
+ * <p>The queue's metadata file ({@code metadata.cq4t}: the listing of day files, Chronicle's locks) is created the
+ * same way when a queue is first opened; unfinished, it made the queue fail to open at all (an "Expected SCQMeta"
+ * error, or an exclusive lock that cannot be claimed). It holds nothing that is not derived (Chronicle lists the day
+ * files again), and unfinished it holds nothing at all.
+ *
+ * <p>The queue's only writer knows nobody is finishing them: {@link WriterLock} proves it, and calls this while it
+ * holds the lock. Each such file is renamed at once, out of Chronicle's sight: {@code 20261207F.cq4} becomes
+ * {@code 20261207F.cq4.unfinished-<epoch ms>}, kept for an operator to look at, and a WARN is logged. A read-only
+ * open must not: a live writer may be creating that file this very moment.
  *
  * <p>Thread-safety: static; call before the queue is opened, while holding the writer's lock.
  */
-public final class UnfinishedCycleFiles
+public final class UnfinishedQueueFiles
 {
-    /** Chronicle's day files: {@code yyyyMMdd'F'.cq4} for FAST_DAILY. */
-    private static final String CYCLE_FILE_SUFFIX = ".cq4";
+    /** Chronicle's day files ({@code yyyyMMdd'F'.cq4} for FAST_DAILY) and its metadata file ({@code metadata.cq4t}). */
+    private static final String QUEUE_FILES_GLOB = "*.{cq4,cq4t}";
     /** What an unfinished file's name gets, followed by the epoch ms it was set aside at. */
     public static final String ASIDE_SUFFIX = ".unfinished-";
     private static final int HEADER_BYTES = Integer.BYTES;
-    private static final Logger LOG = LoggerFactory.getLogger(UnfinishedCycleFiles.class);
+    private static final Logger LOG = LoggerFactory.getLogger(UnfinishedQueueFiles.class);
 
-    private UnfinishedCycleFiles()
+    private UnfinishedQueueFiles()
     {
     }
 
     /**
-     * Renames every day file in {@code queueDir} whose first header never completed.
+     * Renames every day file and metadata file in {@code queueDir} whose first header never completed.
      *
      * @param nowMs the wall clock's epoch ms, for the new names.
      * @return the files as renamed, empty when there were none (or no directory).
@@ -60,7 +65,7 @@ public final class UnfinishedCycleFiles
         {
             return setAside;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(queueDir, "*" + CYCLE_FILE_SUFFIX))
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(queueDir, QUEUE_FILES_GLOB))
         {
             for (final Path file : files)
             {
@@ -68,8 +73,8 @@ public final class UnfinishedCycleFiles
                 {
                     final Path aside = file.resolveSibling(file.getFileName() + ASIDE_SUFFIX + nowMs);
                     Files.move(file, aside);
-                    LOG.warn("queue {}: the day file {} was left unfinished by a crash while it was being created (its header never "
-                        + "completed, so it holds no record): set aside as {}", queueDir, file.getFileName(), aside.getFileName());
+                    LOG.warn("queue {}: {} was left unfinished by a crash while it was being created (its header never completed, "
+                        + "so it holds no record): set aside as {}", queueDir, file.getFileName(), aside.getFileName());
                     setAside.add(aside);
                 }
             }
