@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.ledger.journal.internal.WriterLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -41,6 +42,7 @@ public final class EventLog implements AutoCloseable
     public static final String DIRECTORY_NAME = "events";
 
     private final SingleChronicleQueue queue;
+    private final WriterLock writerLock;
     private final Path dir;
     private ExcerptAppender appender;
     /** The writer's: an event's merchant, then its data, as bytes before they are copied into the record. */
@@ -48,16 +50,24 @@ public final class EventLog implements AutoCloseable
     private volatile long lastJournalIndex;
     private volatile long lastCommandId;
 
-    private EventLog(final Path dir, final SingleChronicleQueue queue)
+    private EventLog(final Path dir, final WriterLock writerLock, final SingleChronicleQueue queue)
     {
         this.dir = dir;
+        this.writerLock = writerLock;
         this.queue = queue;
         final long[] last = readLast(queue);
         lastJournalIndex = last[0];
         lastCommandId = last[1];
     }
 
-    /** Opens (creating it when missing) the outcome queue in {@code dir}. */
+    /**
+     * Opens (creating it when missing) the outcome queue in {@code dir} as its only writer, as the journal is opened
+     * (see {@link WriterLock}): a Chronicle write lock a killed follower left is cleared (also when the restarted server
+     * has the same pid, as in a container), and a file a crash left unfinished is set aside at once instead of
+     * Chronicle waiting 20-50 s for it (or failing on it).
+     *
+     * @throws IllegalStateException when another process (or this one) has it open.
+     */
     public static EventLog open(final Path dir)
     {
         try
@@ -68,7 +78,25 @@ public final class EventLog implements AutoCloseable
         {
             throw new UncheckedIOException("eventsDir=" + dir.toAbsolutePath() + " cannot be created", ex);
         }
-        return new EventLog(dir, SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build());
+        final WriterLock writerLock = WriterLock.acquire(dir);
+        try
+        {
+            final SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
+            try
+            {
+                return new EventLog(dir, writerLock, queue);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                queue.close();
+                throw ex;
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            writerLock.close();
+            throw ex;
+        }
     }
 
     /** @return the directory. */
@@ -240,7 +268,14 @@ public final class EventLog implements AutoCloseable
     @Override
     public void close()
     {
-        queue.close();
+        try
+        {
+            queue.close();
+        }
+        finally
+        {
+            writerLock.close();
+        }
     }
 
     private static long[] readLast(final SingleChronicleQueue queue)

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.ledger.http.auth.Tokens;
+import io.ledger.journal.EventLog;
 import io.ledger.journal.snapshot.SnapshotStore;
 import io.ledger.server.ChildServer.HttpConnection;
 import io.ledger.server.ChildServer.NotSentException;
@@ -842,6 +843,37 @@ class CrashRecoveryTest
         assertEquals(0, tool.execute("verify", "--data-dir", dataDir.toString()), () -> where.get() + "\nledger verify:\n" + out + err);
         assertTrue(out.toString().contains("snapshot + tail OK"), () -> where.get() + "\nledger verify:\n" + out);
         assertFalse(out.toString().contains("MISMATCH") || out.toString().contains("CORRUPT"), () -> where.get() + "\nledger verify:\n" + out);
+        checkChangeStream(dataDir, where);
+    }
+
+    /**
+     * The change stream's log after every kill: each event once, in journal order, exactly as the journal's commands
+     * render. The follower may not have reached the journal's end when the last server stopped, so the log may be a
+     * prefix of what the journal renders, never anything else (an event twice, or one the journal does not hold).
+     */
+    private static void checkChangeStream(final Path dataDir, final Supplier<String> where)
+    {
+        final List<String> expected = EventOutcomesTest.freshlyRendered(dataDir);
+        final List<String> held = new ArrayList<>();
+        try (EventLog log = EventLog.open(dataDir.resolve(EventLog.DIRECTORY_NAME)); EventLog.Reader reader = log.reader(false))
+        {
+            while (reader.next(Long.MAX_VALUE, null))
+            {
+                if (!reader.type().isEmpty())
+                {
+                    held.add(reader.journalIndex() + " " + reader.merchantId() + " " + reader.type() + " " + reader.data());
+                }
+            }
+        }
+        assertFalse(held.isEmpty(), () -> where.get() + "\nthe change stream's log holds no event");
+        assertTrue(held.size() <= expected.size(), () -> where.get() + "\nthe change stream's log holds " + held.size()
+            + " events, the journal renders " + expected.size());
+        for (int i = 0; i < held.size(); i++)
+        {
+            final int at = i;
+            assertEquals(expected.get(i), held.get(i), () -> where.get() + "\nchange stream event " + at + " of " + held.size());
+        }
+        log("change stream: %d events, each once and as the journal renders it (the journal renders %d)", held.size(), expected.size());
     }
 
     private void stopCleanly(final Supplier<String> where) throws InterruptedException

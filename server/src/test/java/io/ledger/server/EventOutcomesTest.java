@@ -94,7 +94,7 @@ class EventOutcomesTest
     }
 
     /** @return each event of the journal's commands as {@code index merchant type data}, one generator per event. */
-    private static List<String> freshlyRendered(final Path dataDir)
+    static List<String> freshlyRendered(final Path dataDir)
     {
         final JsonFactory factory = new JsonFactory();
         final List<String> events = new ArrayList<>();

@@ -25,7 +25,8 @@ import net.openhft.chronicle.threads.Pauser;
  * then times out and the server could never recover by itself. An OS file lock ({@code writer.lock}) has no such
  * problem: the kernel releases it when its process dies. Holding it proves no other process writes this
  * journal, so any Chronicle write lock found at open is stale and is force-unlocked, as Chronicle's own
- * {@code UnlockMain} tool does.
+ * {@code UnlockMain} tool does, and any file a crash left unfinished is set aside first
+ * ({@link UnfinishedQueueFiles}). The change stream's queue ({@code events/}) is locked the same way.
  */
 public final class WriterLock implements AutoCloseable
 {
@@ -56,6 +57,7 @@ public final class WriterLock implements AutoCloseable
             {
                 throw inUse(file);
             }
+            UnfinishedQueueFiles.setAside(journalDir, System.currentTimeMillis()); // before anything opens them
             releaseStaleChronicleLocks(journalDir);
             return new WriterLock(channel, lock);
         }
