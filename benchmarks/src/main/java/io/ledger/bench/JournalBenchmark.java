@@ -9,6 +9,7 @@ import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
+import io.ledger.journal.snapshot.LedgerRecovery;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,8 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>{@code replay}: {@link ChronicleJournal#replay} of a journal of {@code records} purchases written at set-up:
  * read, verify (CRC32C, order) and decode every record.
  *
- * <p>{@code replayIntoLedger}: what a server start does ({@code LedgerServer} replays with {@code ledger::apply}):
- * replay a journal of {@code records} commands (a population's CREATE_CUSTOMER and PAY_IN commands, then purchases
+ * <p>{@code replayIntoLedger}: what a server start without a snapshot does ({@link LedgerRecovery#recover}, with
+ * {@code historyMemory=ahead}): replay a journal of {@code records} commands (a population's CREATE_CUSTOMER and PAY_IN commands, then purchases
  * of 1 cycling over its customers) into a fresh {@link Ledger}, then check the rebuilt state: every command applied,
  * money conserved, the merchant holding exactly what the purchases paid. The state hash is not computed: it folds the
  * whole state, a cost of its own (the replay and snapshot tests compare it), not part of replaying. The replay target of the benchmarks issue
@@ -166,6 +167,19 @@ public class JournalBenchmark
         @Param("1000000")
         public int records;
 
+        /**
+         * Where the rebuilt ledger's history memory comes from: {@code ahead} (the default) replays through
+         * {@link LedgerRecovery#recover}, as a server start does, whose {@code ledger-recovery-memory} thread allocates
+         * the history's chunks ahead of the replaying thread; {@code ledger-thread} replays into a {@code new Ledger}
+         * that allocates (zeroes and faults in) each chunk on the replaying thread, as this benchmark did before.
+         * Read {@code ledger-thread} as a bound, not as a start: from one invocation to the next the same thread
+         * allocates what the previous ledger freed, which the C allocator hands back already faulted in, while a
+         * server start has only fresh memory (a page fault costs 12.5-16 us per 4 KiB page on this project's VM).
+         * With {@code ahead} the new filler thread of each invocation gets memory of its own arena, mostly fresh.
+         */
+        @Param({"ahead", "ledger-thread"})
+        public String historyMemory;
+
         ChronicleJournal journal;
         Path dir;
         int customers;
@@ -272,8 +286,23 @@ public class JournalBenchmark
     @Benchmark
     public long replayIntoLedger(final ReplayLedgerState state, final ReplayCounters counters)
     {
-        final Ledger ledger = new Ledger(Population.CURRENCY);
-        final ChronicleJournal.ReplayResult result = state.journal.replay(ledger::apply);
+        final Ledger ledger;
+        final ChronicleJournal.ReplayResult result;
+        switch (state.historyMemory)
+        {
+            case "ahead" ->
+            {
+                final LedgerRecovery.Result recovered = LedgerRecovery.recover(state.journal, null, null, Population.CURRENCY, null);
+                ledger = recovered.ledger();
+                result = recovered.replay();
+            }
+            case "ledger-thread" ->
+            {
+                ledger = new Ledger(Population.CURRENCY);
+                result = state.journal.replay(ledger::apply);
+            }
+            default -> throw new IllegalArgumentException("historyMemory=" + state.historyMemory + " must be ahead or ledger-thread");
+        }
         if (result.records() != state.records || ledger.commandsApplied() != state.records)
         {
             throw new IllegalStateException("replayed records=" + result.records() + " applied=" + ledger.commandsApplied() +

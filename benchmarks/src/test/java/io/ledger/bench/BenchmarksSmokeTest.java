@@ -41,7 +41,7 @@ class BenchmarksSmokeTest
         Map.entry("io.ledger.bench.PipelineBenchmark.publishAndAwaitReplies", 6),
         Map.entry("io.ledger.bench.JournalBenchmark.append", 1),
         Map.entry("io.ledger.bench.JournalBenchmark.replay", 1),
-        Map.entry("io.ledger.bench.JournalBenchmark.replayIntoLedger", 1),
+        Map.entry("io.ledger.bench.JournalBenchmark.replayIntoLedger", 2),
         Map.entry("io.ledger.http.CodecBenchmark.parsePurchase", 1),
         Map.entry("io.ledger.http.CodecBenchmark.writePurchaseReply", 2)));
 

@@ -31,10 +31,10 @@ import org.agrona.concurrent.EpochClock;
  * {@link Context#snapshotTaker} to take a final one in {@link #close()}, after the ledger thread stopped and before the
  * journal closes.
  *
- * <p>Pauses: the ledger stage measures, for every command, how long the ledger thread went without completing a
- * command while that one was waiting: {@code completedNs - max(previous completedNs, publishedNs)}. That covers a slow
- * command, a GC pause, a descheduled thread and a late wake-up alike, costs one {@link System#nanoTime()} per command and
- * allocates nothing. The longest is readable from any thread ({@link #longestPauseNsSinceStart()},
+ * <p>Pauses: the ledger stage measures how long the ledger thread went without completing a command while commands
+ * were waiting: {@code completedNs - max(previous completedNs, publishedNs)}, per group of up to 8 commands and at the
+ * end of each batch (see {@link PauseFigures}). That covers a slow command, a GC pause, a descheduled thread and a late
+ * wake-up alike, costs one {@link System#nanoTime()} per group and allocates nothing. The longest is readable from any thread ({@link #longestPauseNsSinceStart()},
  * {@link #takeLongestPauseNs()}); a pause of at least {@link Context#pauseWarnNs} is counted and reported to the
  * {@link Context#longPauseHandler}, at most once a second.
  *

@@ -105,6 +105,37 @@ class HistoryMemoryTest
     }
 
     @Test
+    void shouldFillFromItsOwnThreadOnlyWhenAskedNotToFillFirst() throws InterruptedException
+    {
+        final HistoryMemory memory = new HistoryMemory(2);
+        try (HistoryMemory.Filler filler = HistoryMemory.startFiller(memory, "test-history-memory", TimeUnit.HOURS.toNanos(1), false))
+        {
+            while (memory.chunksAllocatedAhead() < 4) // bounded by the class's timeout
+            {
+                Thread.sleep(1);
+            }
+            assertEquals(filler.memory(), memory);
+            memory.chunk(EntryLog.CHUNK_BYTES);
+            memory.chunk(TextArena.CHUNK_BYTES);
+            assertEquals(0, memory.chunksAllocatedOnLedgerThread(), "the thread had made them");
+        }
+    }
+
+    /** A recovery closes its filler when the replay ends: the close must not wait for the queues to be topped up. */
+    @Test
+    void shouldStopBetweenTwoChunksWhenClosedNotAfterARefill()
+    {
+        final HistoryMemory memory = new HistoryMemory(1024); // 1,024 + 1,024 chunks: 344 MiB if it filled them all
+        final HistoryMemory.Filler filler = HistoryMemory.startFiller(memory, "test-history-memory", TimeUnit.HOURS.toNanos(1), false);
+        filler.close();
+        final long made = memory.chunksAllocatedAhead();
+        final Thread filling = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("test-history-memory")).findFirst().orElse(null);
+        assertEquals(true, filling == null || !filling.isAlive(), "close() stopped the thread");
+        assertEquals(true, made < 2048, "it stopped part way: made=" + made);
+    }
+
+    @Test
     void shouldRefuseNoReadyChunks()
     {
         assertThrows(IllegalArgumentException.class, () -> new HistoryMemory(0));

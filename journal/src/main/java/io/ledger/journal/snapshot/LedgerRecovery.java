@@ -136,7 +136,8 @@ public final class LedgerRecovery
      */
     private static HistoryMemory.Filler startMemory()
     {
-        return HistoryMemory.startFiller(new HistoryMemory(REPLAY_READY_CHUNKS), "ledger-recovery-memory", REPLAY_MEMORY_CHECK_NS);
+        return HistoryMemory.startFiller(new HistoryMemory(REPLAY_READY_CHUNKS), "ledger-recovery-memory", REPLAY_MEMORY_CHECK_NS,
+            false); // the replay takes chunks at once: its thread must not fill 64 + 64 first
     }
 
     /**
