@@ -152,6 +152,49 @@ class SnapshotAgentTest
         assertEquals(live.stateHash(), recovered.ledger().stateHash());
     }
 
+    /**
+     * The follower runs at the lowest Java priority and, with config/jvm.options' {@code -XX:ThreadPriorityPolicy=1}
+     * (Surefire's argLine too), at nice 4 on Linux, so that it yields a contended core to the ledger, journal and
+     * event-loop threads (nice 0).
+     */
+    @Test
+    void shouldRunTheFollowerAtTheLowestPriorityWhichTheJvmOptionsTurnIntoNice4OnLinux() throws Exception
+    {
+        agent = SnapshotAgent.create(context().everyCommands(1_000_000));
+        agent.start();
+        final Thread follower = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> "ledger-snapshot".equals(t.getName())).findFirst().orElseThrow();
+        assertEquals(Thread.MIN_PRIORITY, follower.getPriority());
+        assertEquals("1", java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+            .getVMOption("ThreadPriorityPolicy").getValue(), "config/jvm.options sets -XX:ThreadPriorityPolicy=1");
+
+        final Path tasks = Path.of("/proc/self/task");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(tasks), "Linux only: nice values in /proc");
+        final int ownNice = niceOf(tasks.resolve(String.valueOf(ProcessHandle.current().pid())));
+        org.junit.jupiter.api.Assumptions.assumeTrue(ownNice == 0, "the test JVM runs at nice " + ownNice + ", not 0");
+        Path task = null;
+        try (var all = Files.list(tasks))
+        {
+            for (final Path candidate : all.toList())
+            {
+                if ("ledger-snapshot".equals(Files.readString(candidate.resolve("comm")).strip()))
+                {
+                    task = candidate;
+                }
+            }
+        }
+        assertNotNull(task, "the follower's task in /proc/self/task");
+        assertEquals(4, niceOf(task), "MIN_PRIORITY under ThreadPriorityPolicy=1 is nice 4");
+    }
+
+    /** The nice value of a task: field 19 of its stat, counted after the command name's closing parenthesis. */
+    private static int niceOf(final Path task) throws java.io.IOException
+    {
+        final String stat = Files.readString(task.resolve("stat"));
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
+    }
+
     @Test
     void shouldStartFromTheServersSnapshotCountTheTailTowardsTheNextAndNotRewriteAnUnchangedState() throws Exception
     {
