@@ -89,10 +89,12 @@ public final class SnapshotAgent implements SnapshotTaker
      */
     static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(4);
     /**
-     * The follower's Java priority: the lowest. With {@code -XX:ThreadPriorityPolicy=1} (config/jvm.options) HotSpot on
-     * Linux gives the thread nice 4 (against 0 for the ledger, journal and event-loop threads, so a CFS share about 2.4
-     * times smaller when they compete for a core); without that flag, or on a JVM or OS that ignores priorities, it
-     * changes nothing.
+     * The follower's Java priority: the lowest. Under config/jvm.options ({@code -XX:ThreadPriorityPolicy=1
+     * -XX:JavaPriority1_To_OSPriority=10}) HotSpot on Linux gives the thread nice 10, against 0 for the ledger, journal
+     * and event-loop threads, so when they compete for a core the follower gets about a tenth of the CPU time one of them
+     * gets (CFS weights 110 and 1024), and all of the CPU nobody else wants. Writing a snapshot takes the follower
+     * seconds of CPU; at nice 0 it took that from the event loop and the ledger thread on a 2-core machine. Without those
+     * flags, or on a JVM or OS that ignores priorities, it changes nothing.
      */
     public static final int THREAD_PRIORITY = Thread.MIN_PRIORITY;
     /** How long {@link #finalSnapshot} and {@link #close} wait for the follower. */
