@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Write-back in slices.</b> The payload is forced to the disk ({@link FileChannel#force force(false)}, an
  * fdatasync) after every {@link #syncSliceBytes()} bytes, so the page cache never holds more than one slice of it
  * unwritten. Without it a 1.3 GB snapshot (1M customers) sat in the page cache until the commit's fsync, which then
- * queued 1.3 GB of writes on the disk in one go: the journal's own syncs and page faults waited behind them. With
+ * queued 1.3 GB of writes on the disk in one go, and a journal sync ({@code fsync} durability) waited behind them. With
  * slices the writer waits for the disk a slice at a time (so it also leaves the CPU to the other threads meanwhile)
  * and the disk's queue never holds more than one slice of snapshot. The bytes written are the same either way.
  *
