@@ -74,10 +74,10 @@ public final class SnapshotStore
     private static final int IO_BUFFER_BYTES = 1 << 20;
     /**
      * The default {@link #syncSliceBytes()}: 2 MiB, about 2 ms of this machine's disk (a 1.3 GB fsync took 0.9-1.1 s).
-     * In a probe (a journal-like mmap writer that msyncs every millisecond, beside a 1.3 GB snapshot write, load 6) the
-     * msync's p99 stayed at its level without a snapshot (4-5.6 ms against 4.0-4.4) with 2 MiB slices, was twice it
-     * with 8 MiB, and one fsync at the end gave a p99.9 of 100-300 ms and a max of 0.2-0.8 s; the write took 2.0-2.6 s
-     * in 2 MiB slices, 1.9-2.2 s in 8 MiB ones and 1.5-1.8 s whole (650, 162 and 1 fsyncs).
+     * In a probe (a journal-like mmap writer that msyncs every millisecond, beside a 1.3 GB snapshot write, load 6;
+     * three interleaved rounds) the msync's p99 was 4.1-5.6 ms with 2 MiB slices against 4.0-4.4 without a snapshot,
+     * 8.2-9.1 with 8 MiB ones, and with one fsync at the end its p99.9 was 100-300 ms and its max 0.2-0.8 s; the write
+     * took 2.0-2.6 s in 2 MiB slices, 1.9-2.2 s in 8 MiB ones and 1.6-1.8 s whole (650, 162 and 1 fsyncs).
      */
     public static final long SYNC_SLICE_BYTES_DEFAULT = 2L << 20;
 
