@@ -152,6 +152,73 @@ class SnapshotAgentTest
         assertEquals(live.stateHash(), recovered.ledger().stateHash());
     }
 
+    /**
+     * The follower runs at the lowest Java priority and, with config/jvm.options' {@code -XX:ThreadPriorityPolicy=1
+     * -XX:JavaPriority1_To_OSPriority=10} (Surefire's argLine too), at nice 10 on Linux, so that it yields a contended
+     * core to the ledger, journal and event-loop threads (nice 0).
+     */
+    @Test
+    void shouldRunTheFollowerAtTheLowestPriorityWhichTheJvmOptionsTurnIntoNice10OnLinux() throws Exception
+    {
+        agent = SnapshotAgent.create(context().everyCommands(1_000_000));
+        agent.start();
+        final Thread follower = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> "ledger-snapshot".equals(t.getName())).findFirst().orElseThrow();
+        assertEquals(Thread.MIN_PRIORITY, follower.getPriority());
+        final com.sun.management.HotSpotDiagnosticMXBean vm =
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        assertEquals("1", vm.getVMOption("ThreadPriorityPolicy").getValue(), "config/jvm.options sets -XX:ThreadPriorityPolicy=1");
+        assertEquals("10", vm.getVMOption("JavaPriority1_To_OSPriority").getValue(), "and maps MIN_PRIORITY to nice 10");
+        for (int priority = 6; priority <= 10; priority++)
+        {
+            assertEquals("0", vm.getVMOption("JavaPriority" + priority + "_To_OSPriority").getValue(),
+                "priority " + priority + " maps to nice 0: no thread outranks the ledger thread");
+        }
+
+        final Path tasks = Path.of("/proc/self/task");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(tasks), "Linux only: nice values in /proc");
+        final int ownNice = niceOf(tasks.resolve(String.valueOf(ProcessHandle.current().pid())));
+        org.junit.jupiter.api.Assumptions.assumeTrue(ownNice == 0, "the test JVM runs at nice " + ownNice + ", not 0");
+        Path task = null;
+        // the new thread names its task itself once it runs: look until it has
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); task == null && System.nanoTime() < deadline; )
+        {
+            try (var all = Files.list(tasks))
+            {
+                for (final Path candidate : all.toList())
+                {
+                    final String name;
+                    final int nice;
+                    try
+                    {
+                        name = Files.readString(candidate.resolve("comm")).strip();
+                        nice = niceOf(candidate);
+                    }
+                    catch (final java.nio.file.NoSuchFileException ex)
+                    {
+                        continue; // a thread that ended meanwhile
+                    }
+                    if ("ledger-snapshot".equals(name))
+                    {
+                        task = candidate;
+                    }
+                    assertTrue(nice >= 0, name + " runs at nice " + nice + ", above the ledger thread");
+                }
+            }
+            Thread.sleep(task == null ? 5 : 0);
+        }
+        assertNotNull(task, "the follower's task in /proc/self/task");
+        assertEquals(10, niceOf(task), "MIN_PRIORITY is nice 10");
+    }
+
+    /** The nice value of a task: field 19 of its stat, counted after the command name's closing parenthesis. */
+    private static int niceOf(final Path task) throws java.io.IOException
+    {
+        final String stat = Files.readString(task.resolve("stat"));
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
+    }
+
     @Test
     void shouldStartFromTheServersSnapshotCountTheTailTowardsTheNextAndNotRewriteAnUnchangedState() throws Exception
     {

@@ -162,4 +162,52 @@ class SnapshotStoreTest
             assertFalse(files.findAny().isPresent(), "open deletes what a crash left");
         }
     }
+
+    @Test
+    void shouldForceThePayloadOncePerSliceAndWriteTheSameBytesAsOneFsyncAtTheEnd() throws Exception
+    {
+        final Ledger ledger = ledger(4, 20_000);
+        final SnapshotStore once = SnapshotStore.open(dir.resolve("once"), 0);
+        final SnapshotStore sliced = SnapshotStore.open(dir.resolve("sliced"), 4096);
+
+        final SnapshotStore.Written whole = once.write(ledger, 7, 0);
+        final SnapshotStore.Written inSlices = sliced.write(ledger, 7, 0);
+
+        assertEquals(0, whole.sliceForces(), "no slices: the commit's fsync only");
+        assertTrue(inSlices.payloadBytes() > 10 * 4096, "payload of " + inSlices.payloadBytes() + " bytes spans many slices");
+        assertEquals(inSlices.payloadBytes() / 4096, inSlices.sliceForces(), "one force per whole slice of the payload");
+        final byte[] a = Files.readAllBytes(whole.file());
+        final byte[] b = Files.readAllBytes(inSlices.file());
+        // the headers differ only in createdAtMs (the wall clock): compare the payloads and the checked headers' fields
+        assertEquals(whole.header().payloadCrc32c(), inSlices.header().payloadCrc32c());
+        assertEquals(whole.header().payloadBytes(), inSlices.header().payloadBytes());
+        assertEquals(whole.header().stateHash(), inSlices.header().stateHash());
+        assertTrue(java.util.Arrays.equals(a, SnapshotHeader.HEADER_BYTES, a.length, b, SnapshotHeader.HEADER_BYTES, b.length),
+            "the same payload bytes");
+        assertEquals(ledger.stateHash(), sliced.load(inSlices.file(), ZAR).ledger().stateHash());
+    }
+
+    @Test
+    void shouldSplitAWriteThatCrossesASlicesEndSoTheForcesFallEverySliceWhateverTheWriteSizes() throws Exception
+    {
+        final SnapshotStore store = SnapshotStore.open(dir, 1000);
+        final SnapshotStore.Pending pending = store.begin(9);
+        // larger than the 1 MiB write buffer, so it reaches the file as one write crossing 2,500 slice ends
+        pending.output().write(new byte[2_500_500]);
+        assertEquals(2_500, pending.sliceForces(), "one force per slice end crossed; 500 bytes of the next slice written");
+        pending.output().write(new byte[499]);
+        pending.output().writeByte(1);
+        assertEquals(2_500, pending.sliceForces(), "the small writes wait in the buffer");
+        pending.finishPayload();
+        assertEquals(2_501, pending.sliceForces(), "2,501,000 bytes: 2,501 whole slices");
+        pending.commit(1, 0, 0, 1_700_000_000_000L);
+        assertEquals(2_501_000, store.readHeader(pending.file()).payloadBytes());
+    }
+
+    @Test
+    void shouldRefuseANegativeSlice()
+    {
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> SnapshotStore.open(dir, -1));
+        assertTrue(refused.getMessage().contains("syncSliceBytes=-1"), refused.getMessage());
+    }
 }
