@@ -144,7 +144,8 @@ for clients in $(split_csv "$CLIENTS"); do
       "${BENCH[@]}" -n $((RPS * WARMUP)) -q "${WORK[@]}" >/dev/null 2>&1 || die "redis-benchmark warm-up failed"
     fi
     N=$((RPS * DURATION))
-    NAME="redis-everysec-c$clients-p$pipeline$( ((REPEAT > 0)) && echo "-r$REPEAT")-closed"
+    SUFFIX=""; if ((REPEAT > 0)); then SUFFIX="-r$REPEAT"; fi
+    NAME="redis-everysec-c$clients-p$pipeline$SUFFIX-closed"
     COMMAND="redis-benchmark -h 127.0.0.1 -p <port> -c $clients -P $pipeline -r $CUSTOMERS -n $N ${WORK[*]}"
     log "redis-benchmark: $clients clients, pipeline $pipeline, $N requests (about ${DURATION}s at the calibrated $RPS/s)"
     TICKS_BEFORE="$(cpu_ticks)"
