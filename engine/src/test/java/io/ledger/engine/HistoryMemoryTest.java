@@ -199,6 +199,12 @@ class HistoryMemoryTest
         try (HistoryMemory.Filler filler = HistoryMemory.startFiller(memory, "test-history-memory", TimeUnit.HOURS.toNanos(1)))
         {
             assertEquals(16, memory.chunksAllocatedAhead(), "filled once before it returns");
+            final Thread filling = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("test-history-memory")).findFirst().orElseThrow();
+            while (filling.getState() != Thread.State.TIMED_WAITING) // its own first look done: asleep (class timeout)
+            {
+                Thread.sleep(1);
+            }
             for (int i = 0; i < 3; i++)
             {
                 memory.chunk(EntryLog.CHUNK_BYTES); // 7, 6, 5 left: more than half
