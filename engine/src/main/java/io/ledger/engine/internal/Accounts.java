@@ -17,8 +17,9 @@ import org.agrona.collections.Long2LongHashMap;
  * <p>A customer's first currency, its balance in one currency (the first it got), its entry count and last entry live
  * in its row of {@link CustomerRows}, next to its merchant: a pay-in or purchase finds all it needs of the customer
  * with one lookup. Its balances in any other currency are in a side map (rare). The sections and the state hash are
- * written from the rows exactly as from the maps they replaced: the same keys and values (the order within a section
- * is the rows' order, which no reader depends on; the hash sorts by key, as before).
+ * written from the rows exactly as from the maps they replaced, byte for byte: each section from a map refilled in the
+ * order the old map got its keys (kept in three append-only {@link IntLog}s, 4-8 bytes per customer; a snapshot
+ * allocates these maps, the ledger never does), and the hash sorts by key, as before.
  *
  * <p>Sections (each a long map: count i32, then key i64 and value i64 per entry), in the order written:
  * {@link SnapshotTags#CUSTOMER_BALANCES}, {@code MERCHANT_BALANCES}, {@code CUSTOMER_FIRST_CURRENCY},
@@ -45,6 +46,12 @@ public final class Accounts implements SnapshotPart
     private int rowBalances;
     private int firstCurrencies;
     private int linkedCustomers;
+    // The order each customer field first got each key, as the maps the rows replaced saw their keys come: (row,
+    // currency) pairs for the balances, rows for the first currencies and the links. A snapshot writes each section in
+    // the order a map filled in that order iterates, so that the same commands still give the same snapshot bytes.
+    private final IntLog balanceOrder = new IntLog();
+    private final IntLog firstCurrencyOrder = new IntLog();
+    private final IntLog linksOrder = new IntLog();
     private final Long2LongHashMap merchantBalances = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantFirstCurrency = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap merchantLastEntry = new Long2LongHashMap(MISSING);
@@ -142,13 +149,23 @@ public final class Accounts implements SnapshotPart
         final int rowCurrency = rows.balanceCurrency(row);
         if (rowCurrency == currency || rowCurrency < 0)
         {
-            rowBalances += rowCurrency < 0 ? 1 : 0;
+            if (rowCurrency < 0)
+            {
+                rowBalances++;
+                noteNewBalance(row, currency);
+            }
             rows.balance(row, currency, balance);
         }
-        else
+        else if (otherCustomerBalances.put(balanceKey(customerKey, currency), balance) == MISSING)
         {
-            otherCustomerBalances.put(balanceKey(customerKey, currency), balance);
+            noteNewBalance(row, currency);
         }
+    }
+
+    private void noteNewBalance(final int row, final int currency)
+    {
+        balanceOrder.addInt(row);
+        balanceOrder.addInt(currency);
     }
 
     /** @return how many customer balances there are (a balance that reached 0 stays one). */
@@ -205,6 +222,7 @@ public final class Accounts implements SnapshotPart
         {
             rows.firstCurrency(row, currency);
             firstCurrencies++;
+            firstCurrencyOrder.addInt(row);
         }
     }
 
@@ -265,8 +283,13 @@ public final class Accounts implements SnapshotPart
     /** Records {@code entry} as the customer's newest, one more; {@code links} as {@link #customerLinks} read them. */
     void customerEntry(final long customerKey, final int entry, final long links)
     {
-        linkedCustomers += links == MISSING ? 1 : 0;
-        rows.links(rows.findOrAdd(customerKey), links(countOf(links) + 1, entry));
+        final int row = rows.findOrAdd(customerKey);
+        if (links == MISSING)
+        {
+            linkedCustomers++;
+            linksOrder.addInt(row);
+        }
+        rows.links(row, links(countOf(links) + 1, entry));
     }
 
     void merchantEntry(final int merchant, final int entry)
@@ -424,17 +447,19 @@ public final class Accounts implements SnapshotPart
     private void writeLinks(final SectionOutput out, final int tag) throws IOException
     {
         final boolean counts = tag == SnapshotTags.CUSTOMER_ENTRY_COUNT;
-        out.beginSection(tag);
-        out.writeInt(linkedCustomers);
-        for (int row = 0; row < rows.size(); row++)
+        final Long2LongHashMap customerLinks = new Long2LongHashMap(MISSING);
+        for (int i = 0; i < linksOrder.size(); i++)
         {
-            final long links = rows.links(row);
-            if (links != MISSING)
-            {
-                out.writeLong(rows.key(row));
-                out.writeLong(counts ? countOf(links) : lastEntryOf(links));
-            }
+            final int row = linksOrder.getInt(i);
+            customerLinks.put(rows.key(row), rows.links(row));
         }
+        out.beginSection(tag);
+        out.writeInt(customerLinks.size());
+        SnapshotRecords.forEach(customerLinks, (key, links) ->
+        {
+            out.writeLong(key);
+            out.writeLong(counts ? countOf(links) : lastEntryOf(links));
+        });
         out.endSection();
     }
 
@@ -459,7 +484,11 @@ public final class Accounts implements SnapshotPart
                 throw new SnapshotFormatException("section tag=" + in.tag() + " key=" + key + " value=" + value +
                     " is out of range or a duplicate key");
             }
-            linkedCustomers += links == MISSING ? 1 : 0;
+            if (links == MISSING)
+            {
+                linkedCustomers++;
+                linksOrder.addInt(row);
+            }
             rows.links(row, counts ? links(value, lastEntryOf(known)) : links(countOf(known), (int)value));
         }
     }
@@ -522,43 +551,33 @@ public final class Accounts implements SnapshotPart
         }
     }
 
-    /** The customer balances section, as {@link SnapshotRecords#writeLongMap} wrote the map they were. */
+    /**
+     * The customer balances section: the map it was written from before the rows, filled again in the order it got its
+     * keys (so it iterates, and the section reads, byte for byte as it did). Allocates (snapshots only).
+     */
     private void writeCustomerBalances(final SectionOutput out) throws IOException
     {
-        out.beginSection(SnapshotTags.CUSTOMER_BALANCES);
-        out.writeInt(customerBalances());
-        for (int row = 0; row < rows.size(); row++)
+        final Long2LongHashMap customerBalances = new Long2LongHashMap(MISSING);
+        for (int i = 0; i < balanceOrder.size(); i += 2)
         {
-            final int currency = rows.balanceCurrency(row);
-            if (currency >= 0)
-            {
-                out.writeLong(balanceKey(rows.key(row), currency));
-                out.writeLong(rows.balance(row));
-            }
+            final int row = balanceOrder.getInt(i);
+            final int currency = balanceOrder.getInt(i + 1);
+            final long key = balanceKey(rows.key(row), currency);
+            customerBalances.put(key, rows.balanceCurrency(row) == currency ? rows.balance(row) : otherCustomerBalances.get(key));
         }
-        SnapshotRecords.forEach(otherCustomerBalances, (key, amount) ->
-        {
-            out.writeLong(key);
-            out.writeLong(amount);
-        });
-        out.endSection();
+        SnapshotRecords.writeLongMap(out, SnapshotTags.CUSTOMER_BALANCES, customerBalances);
     }
 
-    /** The customers' first currencies section, as {@link SnapshotRecords#writeLongMap} wrote the map they were. */
+    /** The customers' first currencies section, written as {@link #writeCustomerBalances} writes the balances. */
     private void writeFirstCurrencies(final SectionOutput out) throws IOException
     {
-        out.beginSection(SnapshotTags.CUSTOMER_FIRST_CURRENCY);
-        out.writeInt(firstCurrencies);
-        for (int row = 0; row < rows.size(); row++)
+        final Long2LongHashMap customerFirstCurrency = new Long2LongHashMap(MISSING);
+        for (int i = 0; i < firstCurrencyOrder.size(); i++)
         {
-            final int currency = rows.firstCurrency(row);
-            if (currency >= 0)
-            {
-                out.writeLong(rows.key(row));
-                out.writeLong(currency);
-            }
+            final int row = firstCurrencyOrder.getInt(i);
+            customerFirstCurrency.put(rows.key(row), rows.firstCurrency(row));
         }
-        out.endSection();
+        SnapshotRecords.writeLongMap(out, SnapshotTags.CUSTOMER_FIRST_CURRENCY, customerFirstCurrency);
     }
 
     /** Reads the customer balances section; refuses the missing value and a repeated key, as {@link SnapshotRecords#readLongMap}. */

@@ -9,7 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -160,11 +162,14 @@ class CustomerRowsTest
         }
         assertEquals(expectedCustomers.value(), actualCustomers.value(), "each customer's part hashes as the maps did");
 
+        // The maps were filled as the rows were, so each section must list the same pairs in the same order: the
+        // same commands give the same snapshot bytes as before the rows (Version2CompatibilityTest holds a real one).
+        final Map<Integer, List<Long>> ordered = orderedSections(accounts);
+        assertEquals(inOrder(balances), ordered.get(SnapshotTags.CUSTOMER_BALANCES));
+        assertEquals(inOrder(first), ordered.get(SnapshotTags.CUSTOMER_FIRST_CURRENCY));
+        assertEquals(inOrder(last), ordered.get(SnapshotTags.CUSTOMER_LAST_ENTRY));
+        assertEquals(inOrder(counts), ordered.get(SnapshotTags.CUSTOMER_ENTRY_COUNT));
         final Map<Integer, Map<Long, Long>> sections = sections(accounts);
-        assertEquals(asMap(balances), sections.get(SnapshotTags.CUSTOMER_BALANCES));
-        assertEquals(asMap(first), sections.get(SnapshotTags.CUSTOMER_FIRST_CURRENCY));
-        assertEquals(asMap(last), sections.get(SnapshotTags.CUSTOMER_LAST_ENTRY));
-        assertEquals(asMap(counts), sections.get(SnapshotTags.CUSTOMER_ENTRY_COUNT));
 
         final Long2LongHashMap sums = new Long2LongHashMap(MISSING);
         accounts.forEachBalance((place, currency, amount) ->
@@ -216,11 +221,48 @@ class CustomerRowsTest
     {
         final StateHash hash = new StateHash();
         accounts.hashInto(hash);
-        for (int row = 0; row < accounts.customerRows().size(); row++)
+        final long[] keys = new long[accounts.customerRows().size()];
+        for (int row = 0; row < keys.length; row++)
         {
-            accounts.hashCustomer(hash, accounts.customerRows().key(row));
+            keys[row] = accounts.customerRows().key(row);
+        }
+        java.util.Arrays.sort(keys); // as Ledger.stateHash folds the customers: by key, whatever order rows came in
+        for (final long key : keys)
+        {
+            accounts.hashCustomer(hash, key);
         }
         return hash.value();
+    }
+
+    private static List<Long> inOrder(final Long2LongHashMap map)
+    {
+        final List<Long> pairs = new ArrayList<>();
+        map.forEachLong((key, value) ->
+        {
+            pairs.add(key);
+            pairs.add(value);
+        });
+        return pairs;
+    }
+
+    /** @return each section of {@code accounts} as its (key, value) pairs in the order written. */
+    private static Map<Integer, List<Long>> orderedSections(final Accounts accounts) throws IOException
+    {
+        final SectionInput in = new SectionInput(new DataInputStream(new ByteArrayInputStream(write(accounts))));
+        final Map<Integer, List<Long>> sections = new HashMap<>();
+        int tag;
+        while ((tag = in.nextSection()) != SectionOutput.END_TAG)
+        {
+            final List<Long> pairs = new ArrayList<>();
+            final int count = in.readInt();
+            for (int i = 0; i < 2 * count; i++)
+            {
+                pairs.add(in.readLong());
+            }
+            in.endSection();
+            sections.put(tag, pairs);
+        }
+        return sections;
     }
 
     private static Map<Long, Long> asMap(final Long2LongHashMap map)
