@@ -18,7 +18,7 @@ import org.agrona.collections.Long2LongHashMap;
  * in its row of {@link CustomerRows}, next to its merchant: a pay-in or purchase finds all it needs of the customer
  * with one lookup. Its balances in any other currency are in a side map (rare). The sections and the state hash are
  * written from the rows exactly as from the maps they replaced, byte for byte: each section from a map refilled in the
- * order the old map got its keys (kept in three append-only {@link IntLog}s, 4-8 bytes per customer; a snapshot
+ * order the old map got its keys (kept in three append-only {@link IntLog}s, 16 bytes per customer; a snapshot
  * allocates these maps, the ledger never does), and the hash sorts by key, as before.
  *
  * <p>Sections (each a long map: count i32, then key i64 and value i64 per entry), in the order written:
