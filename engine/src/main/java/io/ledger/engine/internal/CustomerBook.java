@@ -5,7 +5,6 @@ import java.util.Locale;
 
 import io.ledger.engine.CustomerRecord;
 import io.ledger.engine.SnapshotFormatException;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.Object2LongHashMap;
 
@@ -25,24 +24,27 @@ public final class CustomerBook implements SnapshotPart
 
     private final MerchantBooks merchants;
     private final Long2ObjectHashMap<CustomerRecord> customers = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap customerMerchant = new Long2LongHashMap(MISSING);
+    /** Each customer's merchant sits in its row (shared with {@link Accounts}): one lookup finds owner and money. */
+    private final CustomerRows rows;
     private final Object2LongHashMap<String> customerByEmail = new Object2LongHashMap<>(MISSING);
 
-    public CustomerBook(final MerchantBooks merchants)
+    public CustomerBook(final MerchantBooks merchants, final CustomerRows rows)
     {
         this.merchants = merchants;
+        this.rows = rows;
     }
 
     /** @return true when {@code customerKey} is a customer of merchant {@code merchant} (both may be -1: false). */
     public boolean ownedBy(final long customerKey, final int merchant)
     {
-        return merchant >= 0 && customerKey >= 0 && customerMerchant.get(customerKey) == merchant;
+        return merchant >= 0 && customerKey >= 0 && merchantOf(customerKey) == merchant;
     }
 
     /** @return the index of customer {@code customerKey}'s merchant, or -1 when there is no such customer. */
     public int merchantOf(final long customerKey)
     {
-        final long merchant = customerMerchant.get(customerKey);
+        final int row = rows.find(customerKey);
+        final long merchant = row < 0 ? MISSING : rows.merchant(row);
         return merchant == MISSING ? -1 : (int)merchant;
     }
 
@@ -67,7 +69,7 @@ public final class CustomerBook implements SnapshotPart
     public void add(final CustomerRecord customer, final int merchant)
     {
         customers.put(customer.key(), customer);
-        customerMerchant.put(customer.key(), merchant);
+        rows.merchant(rows.findOrAdd(customer.key()), merchant);
         if (customer.email() != null)
         {
             customerByEmail.put(emailKey(merchant, customer.email()), customer.key());
@@ -102,13 +104,20 @@ public final class CustomerBook implements SnapshotPart
     {
         final CustomerRecord c = customers.get(key);
         hash.add(key).add(c.merchantId()).add(c.phoneNumber()).add(c.email()).add(c.name())
-            .add(c.metadataJson()).add(c.createdAtMs()).add(c.updatedAtMs()).add(customerMerchant.get(key));
+            .add(c.metadataJson()).add(c.createdAtMs()).add(c.updatedAtMs()).add(merchantKeyOf(key));
     }
 
     /** @return every customer key, sorted; allocates (state hash). */
     public long[] sortedKeys()
     {
         return SnapshotRecords.sortedKeys(customers);
+    }
+
+    /** @return customer {@code key}'s merchant as the map it replaced held it: the index, or MISSING. */
+    private long merchantKeyOf(final long key)
+    {
+        final int row = rows.find(key);
+        return row < 0 ? MISSING : rows.merchant(row);
     }
 
     private static String emailKey(final int merchant, final String email)
@@ -130,7 +139,7 @@ public final class CustomerBook implements SnapshotPart
         SnapshotRecords.forEach(customers, (key, c) ->
         {
             out.writeLong(c.key());
-            out.writeInt((int)customerMerchant.get(c.key()));
+            out.writeInt((int)merchantKeyOf(c.key()));
             SnapshotRecords.writeCustomerFields(out, c);
         });
         out.endSection();
@@ -188,7 +197,7 @@ public final class CustomerBook implements SnapshotPart
             {
                 throw new SnapshotFormatException("section tag=" + in.tag() + " customer key=" + key + " appears twice");
             }
-            customerMerchant.put(key, merchant);
+            rows.merchant(rows.findOrAdd(key), merchant);
         }
     }
 

@@ -21,8 +21,9 @@ public final class LedgerState
 {
     private final Counters counters;
     private final MerchantBooks merchants = new MerchantBooks();
-    private final CustomerBook customers = new CustomerBook(merchants);
-    private final Accounts accounts = new Accounts();
+    /** Accounts and CustomerBook share the customers' rows (a customer's merchant, money and links in one place). */
+    private final Accounts accounts = new Accounts(new CustomerRows());
+    private final CustomerBook customers = new CustomerBook(merchants, accounts.customerRows());
     private final PaymentMethodBook paymentMethods = new PaymentMethodBook();
     private final IdempotencyStore idempotency = new IdempotencyStore();
     private final EntryLog entries;
