@@ -92,22 +92,34 @@ class HealthTest
     {
         // The ledger thread calls the long-pause handler itself; one that blocks stalls it, as a bug or a disk would.
         final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch stalling = new CountDownLatch(1);
         final AtomicReference<Boolean> blocking = new AtomicReference<>(false);
         try (HarnessServer server = new HarnessServer(dataDir, 64, HttpOptions.DEFAULTS.withHealthStallMs(300), UnaryOperator.identity(),
             context -> context.pauseWarnNs(1).longPauseHandler((pauseNs, commandId, unreported) ->
             {
                 if (blocking.get())
                 {
+                    stalling.countDown();
                     awaitQuietly(release);
                 }
             })))
         {
             final String customer = server.createCustomer(M, "stall@example.com");
             assertEquals(200, server.get("/api/canary/health", null).statusCode());
-            Thread.sleep(1_100); // the handler is called at most once a second: let the next call be the blocking one
             blocking.set(true);
-            final CompletableFuture<HttpResponse<String>> stuck = server.client.sendAsync(payIn(server, customer),
-                HttpResponse.BodyHandlers.ofString());
+            // The handler is called at most once a second, so the pay-in after the last call within a second goes
+            // through: send them a second apart until one stalls the ledger thread (on a loaded machine the first
+            // may fall inside the second of an earlier call), then one more that waits behind it.
+            CompletableFuture<HttpResponse<String>> stuck = null;
+            for (int attempt = 0; attempt < 5 && stalling.getCount() > 0; attempt++)
+            {
+                stuck = server.client.sendAsync(payIn(server, customer), HttpResponse.BodyHandlers.ofString());
+                if (!stalling.await(1_100, TimeUnit.MILLISECONDS))
+                {
+                    assertEquals(201, stuck.get(20, TimeUnit.SECONDS).statusCode());
+                }
+            }
+            assertEquals(0, stalling.getCount(), "the ledger thread never called the long-pause handler");
             final CompletableFuture<HttpResponse<String>> waiting = server.client.sendAsync(payIn(server, customer),
                 HttpResponse.BodyHandlers.ofString());
 
