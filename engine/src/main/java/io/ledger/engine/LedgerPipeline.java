@@ -6,7 +6,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
-import io.ledger.engine.internal.DeferrableBlockingWaitStrategy;
+import io.ledger.engine.internal.DeferrableSignal;
 import org.agrona.concurrent.EpochClock;
 
 /**
@@ -15,6 +15,8 @@ import org.agrona.concurrent.EpochClock;
  * of a batch are released by the ledger thread itself once the batch is journaled, or, when the journal syncs on a
  * thread of its own ({@code fsync} durability, {@link JournalWriter#syncer()}), by the sync thread
  * ({@link SyncProcessor}) once the sync that covers the batch returns. See {@code package-info.java} for the picture.
+ * With {@link Context#consumerLoop} the consumer runs on an HTTP event loop instead of a thread of its own
+ * ({@link LoopConsumer}): the same stages, in the same order, on that loop.
  *
  * <p>Publishing never blocks: when the ring is full {@link #tryPublish} returns false and the caller refuses the
  * request (HTTP 503), so no unbounded queue builds up between the socket and the ledger thread. A slot is reused only
@@ -98,6 +100,10 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
     private final Context context;
     private final RingBuffer<CommandEvent> ring;
     private final LedgerProcessor ledgerProcessor;
+    /** The ring's wait strategy: the context's, or the event loop's signal. */
+    private final WaitStrategy waitStrategy;
+    /** Null unless the consumer runs on an event loop ({@link Context#consumerLoop}): there is no {@code ledger} thread. */
+    private final LoopConsumer loopConsumer;
     /** Null unless the journal syncs on a thread of its own. */
     private final SyncProcessor syncProcessor;
     /** How far replies are released: the ring's one gating sequence. */
@@ -126,7 +132,9 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         this.ledger = ledger;
         this.snapshotTaker = context.snapshotTaker;
         this.pauses = new PauseFigures(context.pauseWarnNs, context.longPauseHandler);
-        ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, context.waitStrategy);
+        loopConsumer = context.consumerLoop == null ? null : new LoopConsumer(context.consumerLoop);
+        waitStrategy = loopConsumer == null ? context.waitStrategy : loopConsumer.signal();
+        ring = RingBuffer.createMultiProducer(CommandEvent::new, context.ringSizeEvents, waitStrategy);
         ledger.moneyTotals().publish(); // what replay rebuilt is readable before the first batch
         nextDeadlineMs = ledger.nextDeadlineMs();
 
@@ -137,11 +145,15 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
             syncer == null ? replyStage : null, syncProcessor);
         replied = syncProcessor == null ? ledgerProcessor.sequence() : syncProcessor.sequence();
         ring.addGatingSequences(replied);
+        if (loopConsumer != null)
+        {
+            loopConsumer.attach(ring, ledgerProcessor);
+        }
 
         historyMemory = context.historyReadyChunks == 0 ? null : new HistoryMemory(context.historyReadyChunks);
         if (historyMemory != null)
         {
-            // ready before the first command; the ledger thread's Thread.start() below publishes it to that thread
+            // ready before the first command; the ledger thread's Thread.start() below (or the loop's first task) publishes it
             historyFiller = HistoryMemory.startFiller(historyMemory, "ledger-memory", MEMORY_CHECK_NS);
             ledger.historyMemory(historyMemory);
         }
@@ -149,9 +161,8 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         {
             historyFiller = null;
         }
-        threads = syncProcessor == null
-            ? new Thread[] {new Thread(ledgerProcessor, "ledger")}
-            : new Thread[] {new Thread(ledgerProcessor, "ledger"), new Thread(syncProcessor, "ledger-sync")};
+        threads = java.util.stream.Stream.of(loopConsumer == null ? new Thread(ledgerProcessor, "ledger") : null,
+            syncProcessor == null ? null : new Thread(syncProcessor, "ledger-sync")).filter(t -> t != null).toArray(Thread[]::new);
         for (final Thread thread : threads)
         {
             thread.setDaemon(true);
@@ -171,10 +182,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         return new LedgerPipeline(context.conclude(), ledger, journal);
     }
 
-    /**
-     * How often the {@code ledger-memory} thread looks whether the ledger took chunks if nothing woke it: taking a chunk
-     * wakes it, so this is only a safety net.
-     */
+    /** How often the {@code ledger-memory} thread looks for taken chunks if nothing woke it (a safety net). */
     private static final long MEMORY_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
@@ -264,7 +272,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
     @Override
     public <A> boolean tryPublishDeferred(final CommandFiller<A> filler, final A arg, final int slots)
     {
-        if (!(context.waitStrategy instanceof DeferrableBlockingWaitStrategy deferrable))
+        if (!(waitStrategy instanceof DeferrableSignal deferrable))
         {
             return tryPublish(filler, arg, slots);
         }
@@ -282,7 +290,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
     @Override
     public void signalDeferred()
     {
-        if (context.waitStrategy instanceof DeferrableBlockingWaitStrategy deferrable)
+        if (waitStrategy instanceof DeferrableSignal deferrable)
         {
             deferrable.signal();
         }
@@ -433,6 +441,10 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         {
             return;
         }
+        if (loopConsumer != null && loopConsumer.inLoop())
+        {
+            throw new IllegalStateException("close() on the consumer's event loop would wait for that loop to drain");
+        }
         closed = true;
         final long deadlineNs = System.nanoTime() + context.drainTimeoutNs;
         while (replied.get() < ring.getCursor() && System.nanoTime() < deadlineNs)
@@ -461,6 +473,10 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
             }
             stopped &= !thread.isAlive();
         }
+        if (loopConsumer != null)
+        {
+            stopped &= loopConsumer.stop(TimeUnit.NANOSECONDS.toMillis(context.drainTimeoutNs) + 1);
+        }
         try
         {
             if (snapshotTaker != null)
@@ -469,7 +485,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
                 {
                     if (stopped && !failed())
                     {
-                        snapshotTaker.finalSnapshot(ledger); // join() makes the ledger thread's writes visible here
+                        snapshotTaker.finalSnapshot(ledger); // join() (or the loop's stop) makes the ledger's writes visible here
                     }
                 }
                 catch (final RuntimeException | Error ex)
@@ -523,6 +539,7 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         private int historyReadyChunks = HistoryMemory.READY_CHUNKS_DEFAULT;
         private String waitStrategyName = WAIT_STRATEGY_DEFAULT;
         private WaitStrategy waitStrategy;
+        private ConsumerLoop consumerLoop;
         private EpochClock clock = System::currentTimeMillis;
         private long firstCommandId = 1;
         private long drainTimeoutNs = TimeUnit.SECONDS.toNanos(5);
@@ -568,6 +585,16 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         public Context waitStrategy(final String name)
         {
             this.waitStrategyName = name;
+            return this;
+        }
+
+        /**
+         * Runs the ring's consumer on {@code loop} (an HTTP event loop) instead of a {@code ledger} thread of its own;
+         * the wait strategy is then the loop's (see {@link LoopConsumer}). {@code null} (the default): its own thread.
+         */
+        public Context consumerLoop(final ConsumerLoop loop)
+        {
+            this.consumerLoop = loop;
             return this;
         }
 

@@ -16,7 +16,10 @@ import com.lmax.disruptor.SequenceBarrier;
  * default, wakes it only when a publisher finds it parked). A batch is every command published when the thread looks,
  * at most {@link #BATCH_EVENTS_MAX}, so the first reply of a long backlog does not wait for the last command of it.
  *
- * <p>Single-threaded: runs on its own thread; {@link #halt()} from any thread.
+ * <p>With {@link LedgerPipeline.Context#consumerLoop} it owns no thread: {@link LoopConsumer} hands it what is published,
+ * batch by batch, on an event loop ({@link #handle}), and {@link #run()} is never called.
+ *
+ * <p>Single-threaded: runs on its own thread (or the consumer's event loop); {@link #halt()} from any thread.
  */
 final class LedgerProcessor implements Runnable
 {
@@ -98,7 +101,7 @@ final class LedgerProcessor implements Runnable
     }
 
     /** Journals and applies {@code lo..hi}, then releases their replies or hands them to the sync processor. */
-    private void handle(final long lo, final long hi)
+    void handle(final long lo, final long hi)
     {
         try
         {

@@ -10,6 +10,7 @@
  *                                                                                          |
  *   +--------------------------- ring of preallocated CommandEvents ----------------------+
  *                     | one consumer: the ledger thread (LedgerProcessor), thread "ledger"
+ *                     | (or the HTTP event loop itself, drained after its reads: LoopConsumer, ConsumerLoop)
  *                     v
  *   per command, in sequence order:
  *     journal stage: CommandCodec -> JournalWriter.append (journaled types only)

@@ -88,13 +88,35 @@ public final class LedgerHttpServer implements AutoCloseable
             throw new IllegalArgumentException("ioThreads=" + ioThreads + " must be >= 1");
         }
         options.validate();
+        final HttpEventLoops loops = HttpEventLoops.create(options.transport(), ioThreads);
+        try
+        {
+            return start(port, loops, pipeline, ids, authenticator, options);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            loops.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * As {@link #start(int, int, CommandGateway, Ids, JwtAuthenticator, HttpOptions)}, on event loops made beforehand
+     * (so that the pipeline could run its consumer on one: {@link HttpEventLoops#consumerLoop()}). The server owns
+     * {@code loops} once it returns (its {@link #close()} stops them); when it throws, the caller still does.
+     */
+    public static LedgerHttpServer start(
+        final int port, final HttpEventLoops loops, final CommandGateway pipeline, final Ids ids, final JwtAuthenticator authenticator,
+        final HttpOptions options)
+    {
+        options.validate();
         final InetSocketAddress address = new InetSocketAddress(options.bindInetAddress(), port);
         final SslContext tls = options.tls() == null ? null : options.tls().serverContext();
         final HttpLimits limits = options.limits();
         final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace());
-        final HttpTransport transport = options.transport().resolve();
+        final HttpTransport transport = loops.transport();
         final EventLoopGroup boss = transport.eventLoops(1, "http-accept");
-        final EventLoopGroup workers = transport.eventLoops(ioThreads, "http-io");
+        final EventLoopGroup workers = loops.group();
         final EventStreamAgent events = options.events() == null || options.events().feed() == null ? null : new EventStreamAgent(options.events());
         try
         {
@@ -121,8 +143,7 @@ public final class LedgerHttpServer implements AutoCloseable
             {
                 events.close();
             }
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // the workers are the caller's until this returns
             throw bindFailure(address, ex);
         }
     }

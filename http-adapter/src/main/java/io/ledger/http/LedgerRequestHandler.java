@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * queued is dropped before it, because nothing is decoded after the connection's last request.
  *
  * <p>Thread-safety: everything runs on the connection's event loop except {@link #deliver}, which the pipeline's reply
- * thread calls, and which its event loop's {@link ReplyPublisher} follows with {@link #writeDelivered()} on the loop.
+ * thread calls (the loop itself with {@code --ledger-thread event-loop}), then {@link #writeDelivered()} on the loop.
  */
 final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
 {

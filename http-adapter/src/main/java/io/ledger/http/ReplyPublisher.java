@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>It also wakes the ledger thread for the commands its event loop published ({@link #publish}): once per
  * round of the loop's reads rather than once per request.
  *
+ * <p>With the pipeline's consumer on the event loop ({@code --ledger-thread event-loop}) the reply thread is the loop
+ * itself: {@link #endOfBatch()} then only queues {@link #run()} behind the batch (no wake-up), and the deferred signal
+ * of {@link #publish} has the loop drain the ring after its round of reads instead of waking a {@code ledger} thread.
+ *
  * <p>Thread-safety: {@link #onReply} and {@link #endOfBatch()} on the pipeline's reply thread (one per pipeline);
  * {@link #run()} and {@link #publish} on the event loop; the two meet under this object's lock, once per batch. Allocation-free once the
  * lists have grown to the number of connections.

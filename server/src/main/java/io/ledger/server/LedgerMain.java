@@ -254,6 +254,16 @@ public final class LedgerMain
         int ioThreads;
 
         @Option(
+            names = "--ledger-thread",
+            paramLabel = "WHERE",
+            defaultValue = "${env:LEDGER_LEDGER_THREAD:-" + LedgerThreadMode.DEFAULT + "}",
+            description = "Where commands are journaled, applied and answered: " + LedgerThreadMode.OWN + " (a ledger "
+                + "thread of its own, woken by the event loop) or " + LedgerThreadMode.EVENT_LOOP + " (on the HTTP event "
+                + "loop after each round of reads, no wake-up either way; needs --io-threads 1 and --durability process). "
+                + "Env LEDGER_LEDGER_THREAD. Default: ${DEFAULT-VALUE}.")
+        String ledgerThread;
+
+        @Option(
             names = "--default-currency",
             paramLabel = "CODE",
             defaultValue = "${env:LEDGER_DEFAULT_CURRENCY:-" + Config.DEFAULT_CURRENCY_DEFAULT + "}",
@@ -384,7 +394,7 @@ public final class LedgerMain
             return new Config(port, secret.absoluteDataDir(), jwtKeys, durability, ringSizeEvents, waitStrategy, ioThreads,
                 defaultCurrency, http.toOptions(),
                 new SnapshotOptions(snapshotEveryCommands, snapshotEverySeconds, snapshotsKeep, journalRetention), pauseWarnMs,
-                startupStateHash);
+                startupStateHash, ledgerThread);
         }
 
         private int run(final Config config)

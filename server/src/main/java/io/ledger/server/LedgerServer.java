@@ -25,6 +25,7 @@ import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ResultCode;
 import io.ledger.engine.WaitStrategies;
 import io.ledger.http.EventStreamOptions;
+import io.ledger.http.HttpEventLoops;
 import io.ledger.http.HttpOptions;
 import io.ledger.http.metrics.JournalSpace;
 import io.ledger.http.LedgerHttpServer;
@@ -82,6 +83,7 @@ public final class LedgerServer implements AutoCloseable
      *                        take at 4M/s), on the start's path before the port opens, so it is off by default: a start
      *                        from a snapshot with no journal after it logs the snapshot's hash (checked when it loaded)
      *                        either way, and {@code ledger verify} / {@code ledger replay} compute it offline.
+     * @param ledgerThread    where the pipeline's consumer runs: {@code own} or {@code event-loop} ({@link LedgerThreadMode}).
      */
     public record Config(
         int port,
@@ -95,7 +97,8 @@ public final class LedgerServer implements AutoCloseable
         HttpOptions http,
         SnapshotOptions snapshots,
         long pauseWarnMs,
-        boolean startupStateHash)
+        boolean startupStateHash,
+        String ledgerThread)
     {
         /** Everything but the pause warning threshold and the start-up state hash (their defaults), with one fixed key. */
         public Config(
@@ -111,7 +114,7 @@ public final class LedgerServer implements AutoCloseable
             final SnapshotOptions snapshots)
         {
             this(port, dataDir, JwtKeys.fixed(jwtSecret), durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
-                snapshots, PAUSE_WARN_MS_DEFAULT, STARTUP_STATE_HASH_DEFAULT);
+                snapshots, PAUSE_WARN_MS_DEFAULT, STARTUP_STATE_HASH_DEFAULT, LedgerThreadMode.DEFAULT);
         }
 
         /** Everything but the HTTP and snapshot options, which take their defaults. */
@@ -167,14 +170,21 @@ public final class LedgerServer implements AutoCloseable
         public Config withSnapshots(final SnapshotOptions options)
         {
             return new Config(port, dataDir, jwtKeys, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
-                options, pauseWarnMs, startupStateHash);
+                options, pauseWarnMs, startupStateHash, ledgerThread);
+        }
+
+        /** @return this configuration with the pipeline's consumer on its own thread or the event loop ({@code --ledger-thread}). */
+        public Config withLedgerThread(final String mode)
+        {
+            return new Config(port, dataDir, jwtKeys, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
+                snapshots, pauseWarnMs, startupStateHash, mode);
         }
 
         /** @return this configuration with other keys. */
         public Config withJwtKeys(final JwtKeys keys)
         {
             return new Config(port, dataDir, keys, durability, ringSizeEvents, waitStrategy, ioThreads, defaultCurrency, http,
-                snapshots, pauseWarnMs, startupStateHash);
+                snapshots, pauseWarnMs, startupStateHash, ledgerThread);
         }
 
         /** @throws IllegalArgumentException with a message naming the first bad option and its value. */
@@ -237,6 +247,7 @@ public final class LedgerServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("pause-warn-ms=" + pauseWarnMs + " must be in 1.." + PAUSE_WARN_MS_MAX);
             }
+            LedgerThreadMode.validate(ledgerThread, durability, ioThreads, waitStrategy);
         }
 
         /**
@@ -322,6 +333,7 @@ public final class LedgerServer implements AutoCloseable
         final Path journalDir = config.dataDir().resolve("journal");
         final ChronicleJournal journal = openJournal(journalDir, config);
         LedgerPipeline pipeline = null;
+        HttpEventLoops loops = null; // until the HTTP server owns them
         KeyRingWatcher keyWatcher = null;
         ScheduledExecutorService deadlineTimer = null;
         EventOutcomes events = null;
@@ -332,7 +344,7 @@ public final class LedgerServer implements AutoCloseable
                 LedgerRecovery.recover(journal, snapshots, config.dataDir(), Currencies.pack(config.defaultCurrency()), null);
             final Ledger ledger = recovered.ledger();
             final SnapshotStore.Loaded snapshot = recovered.snapshot();
-            logRecovery(recovered, config.startupStateHash());
+            RecoveryLog.log(LOG, recovered, config.startupStateHash());
             checkRecovered(ledger, snapshot, snapshots, journalDir, config);
 
             final JournalStatus journalStatus = new JournalStatus(config.durability(), journal::lastIndex);
@@ -345,8 +357,10 @@ public final class LedgerServer implements AutoCloseable
             final long firstCommandId = Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1;
             final boolean fresh = ledger.lastCommandId() < 0;
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
-            pipeline = LedgerPipeline.start(
-                pipelineContext(config, onFatal, firstCommandId, follower), ledger, journalView.apply(journal));
+            loops = HttpEventLoops.create(config.http().transport(), config.ioThreads());
+            pipeline = LedgerPipeline.start(pipelineContext(config, onFatal, firstCommandId, follower)
+                .consumerLoop(LedgerThreadMode.onEventLoop(config.ledgerThread()) ? loops.consumerLoop() : null), ledger,
+                journalView.apply(journal));
 
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);
             // After the salt: a fresh data directory journals INITIALIZE_DEPLOYMENT first (it has no deadline anyway)
@@ -354,37 +368,49 @@ public final class LedgerServer implements AutoCloseable
             final JwtAuthenticator authenticator = new JwtAuthenticator(config.jwtKeys().ring(), SystemEpochClock.INSTANCE, JWT_CLOCK_SKEW_MS);
             keyWatcher = watchKeys(config.jwtKeys(), authenticator);
             final LedgerHttpServer http = LedgerHttpServer.start(
-                config.port(), config.ioThreads(), pipeline, ids, authenticator,
+                config.port(), loops, pipeline, ids, authenticator,
                 config.http().withJournalFiles(journalFiles(journalDir)).withJournalStatus(journalStatus)
                     .withJournalSpace(journalSpace(journalDir))
                     .withEvents((config.http().events() == null ? EventStreamOptions.DEFAULTS : config.http().events())
                         .withFeed(events.feed(pipeline::lastAcknowledgedCommandId))));
+            loops = null;
             follower.start(); // after the port: its copy is rebuilt in the background, not on the start's path
             return new LedgerServer(journal, pipeline, http, follower, keyWatcher, deadlineTimer, events);
         }
         catch (final RuntimeException | Error ex)
         {
-            if (keyWatcher != null)
-            {
-                keyWatcher.close();
-            }
-            if (deadlineTimer != null)
-            {
-                deadlineTimer.shutdownNow();
-            }
-            if (pipeline != null)
-            {
-                pipeline.close();
-            }
-            else
-            {
-                journal.close();
-            }
-            if (events != null)
-            {
-                events.close();
-            }
+            abandonStart(keyWatcher, deadlineTimer, pipeline, journal, loops, events);
             throw ex;
+        }
+    }
+
+    /** Undoes a start that failed part way, in shutdown's order: the pipeline before the event loops it may run on. */
+    private static void abandonStart(final KeyRingWatcher keyWatcher, final ScheduledExecutorService deadlineTimer,
+        final LedgerPipeline pipeline, final ChronicleJournal journal, final HttpEventLoops loops, final EventOutcomes events)
+    {
+        if (keyWatcher != null)
+        {
+            keyWatcher.close();
+        }
+        if (deadlineTimer != null)
+        {
+            deadlineTimer.shutdownNow();
+        }
+        if (pipeline != null)
+        {
+            pipeline.close(); // before the event loops stop: the pipeline's consumer may run on one
+        }
+        else
+        {
+            journal.close();
+        }
+        if (loops != null)
+        {
+            loops.close();
+        }
+        if (events != null)
+        {
+            events.close();
         }
     }
 
@@ -408,31 +434,6 @@ public final class LedgerServer implements AutoCloseable
             throw new UncheckedIOException("cannot create data dir " + journalDir.toAbsolutePath(), ex);
         }
         return ChronicleJournal.open(journalDir, Durability.parse(config.durability()));
-    }
-
-    /**
-     * Logs what recovery loaded (the snapshot, if one) and replayed, with the state hash: the snapshot's (checked when it
-     * loaded) when no journal record followed it, else computed only when {@code computeStateHash} (it folds the whole
-     * state, seconds for a large ledger, before the port opens).
-     */
-    private static void logRecovery(final LedgerRecovery.Result recovered, final boolean computeStateHash)
-    {
-        final Ledger ledger = recovered.ledger();
-        final SnapshotStore.Loaded snapshot = recovered.snapshot();
-        if (snapshot != null)
-        {
-            LOG.info("loaded snapshot {} in {} ms: {} commands up to commandId {} (journal index 0x{}), state hash {}",
-                snapshot.file(), TimeUnit.NANOSECONDS.toMillis(snapshot.loadNs()), snapshot.ledger().commandsApplied() -
-                    recovered.replayedRecords(), snapshot.header().lastCommandId(), Long.toHexString(snapshot.header().journalIndex()),
-                Long.toHexString(snapshot.header().stateHash()));
-        }
-        final long replayMs = TimeUnit.NANOSECONDS.toMillis(recovered.elapsedNs() - (snapshot == null ? 0 : snapshot.loadNs()));
-        final String stateHash = snapshot != null && recovered.replayedRecords() == 0 ? Long.toHexString(snapshot.header().stateHash())
-            : computeStateHash ? Long.toHexString(ledger.stateHash())
-            : "not computed (--startup-state-hash)";
-        LOG.info("replayed {} commands in {} ms: {} customers, {} merchants, last commandId {}, state hash {}",
-            recovered.replayedRecords(), replayMs, ledger.customerCount(), ledger.merchantCount(), ledger.lastCommandId(),
-            stateHash);
     }
 
     /**

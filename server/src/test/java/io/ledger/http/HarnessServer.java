@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
+import io.ledger.engine.ConsumerLoop;
 import io.ledger.engine.Currencies;
 import io.ledger.engine.Ids;
 import io.ledger.engine.JournalWriter;
@@ -86,7 +87,19 @@ final class HarnessServer implements AutoCloseable
         final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
         final UnaryOperator<LedgerPipeline.Context> pipelineOptions, final int ioThreads)
     {
+        this(dataDir, ringSizeEvents, options, journalWrapper, pipelineOptions, ioThreads, null);
+    }
+
+    /**
+     * With the pipeline's consumer on the one event loop ({@code --ledger-thread event-loop}), as {@code consumerLoop}
+     * sees it (a test may wrap it to hold the loop's drains); null for a ledger thread of its own.
+     */
+    HarnessServer(
+        final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
+        final UnaryOperator<LedgerPipeline.Context> pipelineOptions, final int ioThreads, final UnaryOperator<ConsumerLoop> consumerLoop)
+    {
         this.dataDir = dataDir;
+        final HttpEventLoops loops = HttpEventLoops.create(options.transport(), ioThreads);
         final Path journalDir = dataDir.resolve("journal");
         final ChronicleJournal journal = ChronicleJournal.open(journalDir, Durability.PROCESS);
         ledger = new Ledger(Currencies.pack("ZAR"));
@@ -100,13 +113,14 @@ final class HarnessServer implements AutoCloseable
                 .waitStrategy(LedgerPipeline.Context.WAIT_STRATEGY_DEFAULT)
                 .clock(SystemEpochClock.INSTANCE)
                 .firstCommandId(Math.max(journal.lastCommandId(), ledger.lastCommandId()) + 1)
-                .fatalErrorHandler((stage, commandId, error) -> fatal.compareAndSet(null, error))),
+                .fatalErrorHandler((stage, commandId, error) -> fatal.compareAndSet(null, error))
+                .consumerLoop(consumerLoop == null ? null : consumerLoop.apply(loops.consumerLoop()))),
             ledger,
             journalWrapper.apply(journal));
         final JwtAuthenticator authenticator =
             new JwtAuthenticator(TestServer.SECRET, SystemEpochClock.INSTANCE, LedgerServer.JWT_CLOCK_SKEW_MS);
         ids = LedgerServer.deploymentIds(pipeline, fresh, recoveredSalt, new java.security.SecureRandom()::nextLong);
-        http = LedgerHttpServer.start(0, ioThreads, pipeline, ids, authenticator, options.withJournalFiles(LedgerServer.journalFiles(journalDir)));
+        http = LedgerHttpServer.start(0, loops, pipeline, ids, authenticator, options.withJournalFiles(LedgerServer.journalFiles(journalDir)));
     }
 
     int port()

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReplyHandOffTest
 {
-    private static final String M = "handoff_merchant";
+    static final String M = "handoff_merchant";
     private static final int CONNECTIONS = 24;
     private static final int EVENT_LOOPS = 3;
-    private static final int PER_CONNECTION = 40;
+    static final int PER_CONNECTION = 40;
 
     @TempDir
     Path dataDir;
@@ -78,7 +78,7 @@ class ReplyHandOffTest
     }
 
     /** Sends pay-ins of 1, 2, ... to {@code customer} in one write, then reads every reply: their balanceAfter. */
-    private static List<Long> payInsPipelined(final int port, final String customer) throws Exception
+    static List<Long> payInsPipelined(final int port, final String customer) throws Exception
     {
         final ByteArrayOutputStream requests = new ByteArrayOutputStream();
         for (int i = 1; i <= PER_CONNECTION; i++)

@@ -34,13 +34,29 @@ final class TestServer implements AutoCloseable
         this(dataDir, HttpOptions.DEFAULTS);
     }
 
-    /** With the HTTP options a test chooses (limits, the change stream's bounds). */
+    /**
+     * With the HTTP options a test chooses (limits, the change stream's bounds). The pipeline's consumer runs where the
+     * system property {@value #LEDGER_THREAD_PROPERTY} says ({@code own} by default; the server module's surefire
+     * execution {@code event-loop} runs a set of these tests again with {@code event-loop}).
+     */
     TestServer(final Path dataDir, final HttpOptions http)
     {
         this.dataDir = dataDir;
-        this.server = LedgerServer.start(
-            new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR", http),
-            (stage, commandId, error) -> fatal.compareAndSet(null, error));
+        final String ledgerThread = ledgerThread();
+        final LedgerServer.Config config = "own".equals(ledgerThread)
+            ? new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR", http)
+            : new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR", http)
+                .withLedgerThread(ledgerThread);
+        this.server = LedgerServer.start(config, (stage, commandId, error) -> fatal.compareAndSet(null, error));
+    }
+
+    /** The system property that runs the test servers' pipeline consumer on the event loop: {@code own} or {@code event-loop}. */
+    static final String LEDGER_THREAD_PROPERTY = "ledger.test.ledgerThread";
+
+    /** @return {@code --ledger-thread} for the servers of this test run. */
+    static String ledgerThread()
+    {
+        return System.getProperty(LEDGER_THREAD_PROPERTY, "own");
     }
 
     static String token(final String merchantId)

@@ -80,6 +80,11 @@ final class ChildServer
             command.addAll(List.of("--jwt-secret", "text:" + secret));
         }
         command.addAll(options);
+        final String ledgerThread = System.getProperty("ledger.test.ledgerThread", "own");
+        if (!"own".equals(ledgerThread) && !String.join(" ", options).contains("--durability fsync"))
+        {
+            command.addAll(List.of("--ledger-thread", ledgerThread)); // the event-loop test run; fsync keeps its own thread
+        }
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());

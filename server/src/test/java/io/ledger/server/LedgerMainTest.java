@@ -106,6 +106,35 @@ class LedgerMainTest
     }
 
     @Test
+    void shouldRunTheLedgerOnTheEventLoopOnlyWithOneLoopAndProcessDurability()
+    {
+        assertEquals("${env:LEDGER_LEDGER_THREAD:-own}", assertDoesNotThrowField("ledgerThread"));
+        final String[] base = {"--data-dir", tempDir.toString(), "--jwt-secret", SECRET_OPTION};
+        assertEquals("own", parseServe(base).toConfig(JwtKeys.fixed(new byte[32])).ledgerThread(), "its own thread by default");
+        final Config onLoop = parseServe(append(base, "--ledger-thread", "event-loop")).toConfig(JwtKeys.fixed(new byte[32]));
+        assertEquals("event-loop", onLoop.ledgerThread());
+        onLoop.validate();
+        assertUsageError("--ledger-thread=event-loop needs io-threads=1", "serve", "--ledger-thread", "event-loop", "--io-threads", "2");
+        assertUsageError("--ledger-thread=event-loop needs durability=process", "serve", "--ledger-thread", "event-loop",
+            "--durability", "fsync");
+        assertUsageError("--ledger-thread=event-loop takes no wait-strategy", "serve", "--ledger-thread", "event-loop",
+            "--wait-strategy", "busy-spin");
+        assertUsageError("--ledger-thread=inline must be own or event-loop", "serve", "--ledger-thread", "inline");
+    }
+
+    private static String assertDoesNotThrowField(final String name)
+    {
+        try
+        {
+            return defaultOf(LedgerMain.Serve.class.getDeclaredField(name));
+        }
+        catch (final NoSuchFieldException ex)
+        {
+            throw new AssertionError(name, ex);
+        }
+    }
+
+    @Test
     void shouldParseTheSnapshotFlags()
     {
         final LedgerMain.Serve serve = parseServe("--data-dir", tempDir.toString(), "--jwt-secret", SECRET_OPTION,

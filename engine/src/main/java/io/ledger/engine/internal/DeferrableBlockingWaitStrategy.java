@@ -26,7 +26,7 @@ import com.lmax.disruptor.WaitStrategy;
  * <p>Thread-safety: any number of publisher threads and one consumer when spinning (its miss count is its own; without
  * a spin one or more consumers, as Disruptor's strategies); the deferral flag is the calling thread's own.
  */
-public final class DeferrableBlockingWaitStrategy implements WaitStrategy
+public final class DeferrableBlockingWaitStrategy implements WaitStrategy, DeferrableSignal
 {
     /** Consecutive spins that ended without a command after which the consumer stops spinning (the load is low). */
     static final int SPIN_MISSES_MAX = 8;
@@ -140,6 +140,7 @@ public final class DeferrableBlockingWaitStrategy implements WaitStrategy
     }
 
     /** Wakes a parked consumer, if one announced that it parks (Disruptor's lite-blocking signal). Any thread. */
+    @Override
     public void signal()
     {
         if (signalNeeded.getAndSet(false))
@@ -167,6 +168,7 @@ public final class DeferrableBlockingWaitStrategy implements WaitStrategy
      * Holds back the signal of the calling thread's publishes while {@code defer} is true; the caller owes a
      * {@link #signal()} after its last deferred publish.
      */
+    @Override
     public void deferSignals(final boolean defer)
     {
         deferring.get()[0] = defer;
