@@ -3,6 +3,7 @@ package io.ledger.bench;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +20,15 @@ import io.ledger.engine.LedgerSnapshot;
 import io.ledger.engine.ResultCode;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
+import io.ledger.journal.internal.HugePageSlabs;
 
 /**
  * What one customer, one history entry, one idempotency key, one journaled command and one ring slot cost, measured
  * on the machine it runs on, for docs/capacity.md. Not a speed benchmark: it counts bytes.
  *
  * <ul>
- *   <li><b>Heap</b>: the ledger is built by applying commands directly (no pipeline, no HTTP), and the heap in use is
- *       read after full collections ({@code System.gc()} until it settles) before and after; the difference divided by
+ *   <li><b>Heap</b> and <b>off-heap</b>: the ledger is built by applying commands directly (no pipeline, no HTTP), and
+ *       the heap in use (and the direct buffers and history slabs, off the heap) are read after full collections ({@code System.gc()} until it settles) before and after; the difference divided by
  *       the count is the cost per item, including the maps' and arrays' spare capacity at that count (say which count in
  *       the figures: maps and arrays grow by doubling). History is measured at exactly 2^22 entries, where the columns
  *       are full.</li>
@@ -80,15 +82,17 @@ public final class CapacityProbe
         final long before = usedHeap();
         final Ledger ledger = new Ledger(ZAR);
         final long empty = usedHeap() - before;
+        final long offHeapEmpty = usedOffHeap();
         final long snapshotEmpty = snapshotBytes(ledger);
         for (int i = 0; i < CUSTOMERS; i++)
         {
             apply(ledger, createCustomer(i));
         }
         final long heap = usedHeap() - before - empty;
+        final long offHeap = usedOffHeap() - offHeapEmpty;
         final long snapshot = snapshotBytes(ledger) - snapshotEmpty;
-        print("capacity customer count=%d heap_bytes_each=%d snapshot_bytes_each=%d fields=\"phone 12, email 24-29, name 10-16, "
-            + "metadata 24-31 chars\"", CUSTOMERS, heap / CUSTOMERS, snapshot / CUSTOMERS);
+        print("capacity customer count=%d heap_bytes_each=%d offheap_bytes_each=%d snapshot_bytes_each=%d fields=\"phone 12, email 24-29, "
+            + "name 10-16, metadata 24-31 chars\"", CUSTOMERS, heap / CUSTOMERS, offHeap / CUSTOMERS, snapshot / CUSTOMERS);
         keepAlive(ledger);
     }
 
@@ -109,6 +113,7 @@ public final class CapacityProbe
                 apply(ledger, payIn(i, 1, null));
             }
             final long before = usedHeap();
+            final long offHeapBefore = usedOffHeap();
             final long snapshotBefore = snapshotBytes(ledger);
             for (int i = ENTRY_CUSTOMERS; i < ENTRIES; i++)
             {
@@ -116,9 +121,11 @@ public final class CapacityProbe
             }
             final long count = ENTRIES - ENTRY_CUSTOMERS;
             final long heap = usedHeap() - before;
+            final long offHeap = usedOffHeap() - offHeapBefore;
             final long snapshot = snapshotBytes(ledger) - snapshotBefore;
-            print("capacity history_entry count=%d entries_total=%d description_bytes=%d heap_bytes_each=%.1f snapshot_bytes_each=%.1f",
-                count, ENTRIES, description == null ? 0 : description.length(), heap / (double)count, snapshot / (double)count);
+            print("capacity history_entry count=%d entries_total=%d description_bytes=%d heap_bytes_each=%.1f offheap_bytes_each=%.1f "
+                + "snapshot_bytes_each=%.1f", count, ENTRIES, description == null ? 0 : description.length(), heap / (double)count,
+                offHeap / (double)count, snapshot / (double)count);
             keepAlive(ledger);
         }
     }
@@ -293,6 +300,24 @@ public final class CapacityProbe
             used = now;
         }
         return used;
+    }
+
+    /**
+     * Off-heap memory in use: direct buffers (the history's chunks when a ledger has no {@code HistoryMemory}, the
+     * customer order logs) plus huge-page slabs mapped for history memory. Read after {@link #usedHeap()}, whose
+     * collections release the buffers and slabs nothing holds.
+     */
+    private static long usedOffHeap()
+    {
+        long direct = 0;
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                direct = pool.getMemoryUsed();
+            }
+        }
+        return direct + HugePageSlabs.mappedBytes();
     }
 
     private static long diskBytes(final Path dir) throws IOException, InterruptedException
