@@ -110,6 +110,8 @@ if ((EDGE)); then
   ((REPORT_SET)) || REPORT="$WORK/edge-report.md"
   [[ "$REPEATS" =~ ^[1-9][0-9]*$ ]] || die "--repeats $REPEATS must be a positive integer"
 fi
+# A report in a directory that does not exist yet: create it now, not after the run has measured everything.
+mkdir -p "$(dirname "$REPORT")" || die "cannot create the directory of --report $REPORT"
 if ((QUICK)); then
   : "${DURATION:=3}" "${WARMUP:=2}" "${CUSTOMERS:=1000}" "${PG_SCRIPTS:=cte}"
   MAX_RATES=2
