@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,38 +108,6 @@ class LedgerPipelineOnLoopTest
         }
     }
 
-    /** Records each append and batch end with the thread that made it. */
-    private static final class ThreadJournal implements JournalWriter
-    {
-        final ConcurrentLinkedQueue<Long> appended = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
-        final AtomicInteger batches = new AtomicInteger();
-        volatile long failAtCommandId = -1;
-
-        @Override
-        public void append(final CommandEvent event)
-        {
-            if (event.commandId() == failAtCommandId)
-            {
-                throw new IllegalStateException("disk full");
-            }
-            appended.add(event.commandId());
-            threads.add(Thread.currentThread().getName());
-        }
-
-        @Override
-        public void endOfBatch()
-        {
-            batches.incrementAndGet();
-            threads.add(Thread.currentThread().getName());
-        }
-
-        @Override
-        public void close()
-        {
-        }
-    }
-
     private LedgerPipeline start(final int ringSizeEvents, final Ledger ledger, final JournalWriter journal)
     {
         return LedgerPipeline.start(new LedgerPipeline.Context().ringSizeEvents(ringSizeEvents).clock(() -> 5_000L)
@@ -162,7 +129,7 @@ class LedgerPipelineOnLoopTest
     @Test
     void shouldJournalApplyAndReplyOnTheLoopThreadInSequenceOrderWhateverThreadPublishes() throws Exception
     {
-        final ThreadJournal journal = new ThreadJournal();
+        final LedgerPipelineTest.RecordingJournal journal = new LedgerPipelineTest.RecordingJournal();
         final List<Long> replied = Collections.synchronizedList(new ArrayList<>());
         final List<String> replyThreads = Collections.synchronizedList(new ArrayList<>());
         final AtomicLong lastBalance = new AtomicLong();
@@ -226,7 +193,7 @@ class LedgerPipelineOnLoopTest
     @Test
     void shouldDrainTheLoopsOwnDeferredPublishesOnlyOnceItSignalsAndAsOneBatch() throws Exception
     {
-        final ThreadJournal journal = new ThreadJournal();
+        final LedgerPipelineTest.RecordingJournal journal = new LedgerPipelineTest.RecordingJournal();
         final CountDownLatch created = new CountDownLatch(1);
         final CountDownLatch paid = new CountDownLatch(5);
         final ReplySink sink = event -> (event.type() == CommandType.CREATE_CUSTOMER ? created : paid).countDown();
@@ -260,7 +227,7 @@ class LedgerPipelineOnLoopTest
     @Test
     void shouldCutALongBacklogIntoBoundedBatchesEachAfterTheLoopsIo() throws Exception
     {
-        final ThreadJournal journal = new ThreadJournal();
+        final LedgerPipelineTest.RecordingJournal journal = new LedgerPipelineTest.RecordingJournal();
         final int ticks = 2 * LedgerProcessor.BATCH_EVENTS_MAX + 452;
         try (LedgerPipeline pipeline = start(4096, new Ledger(ZAR), journal))
         {
@@ -285,7 +252,7 @@ class LedgerPipelineOnLoopTest
     @Test
     void shouldRefuseWhenTheRingIsFullBecauseTheLoopHasNotDrainedThenServeAgain() throws Exception
     {
-        final ThreadJournal journal = new ThreadJournal();
+        final LedgerPipelineTest.RecordingJournal journal = new LedgerPipelineTest.RecordingJournal();
         final AtomicInteger answered = new AtomicInteger();
         final ReplySink sink = event -> answered.incrementAndGet();
         try (LedgerPipeline pipeline = start(8, new Ledger(ZAR), journal))
@@ -312,7 +279,7 @@ class LedgerPipelineOnLoopTest
     @Test
     void shouldStopAcknowledgingFromTheFailedAppendOnTheLoop() throws Exception
     {
-        final ThreadJournal journal = new ThreadJournal();
+        final LedgerPipelineTest.RecordingJournal journal = new LedgerPipelineTest.RecordingJournal();
         journal.failAtCommandId = 2;
         final List<ResultCode> results = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch done = new CountDownLatch(3);
@@ -347,7 +314,7 @@ class LedgerPipelineOnLoopTest
     @Test
     void shouldDrainWhatIsPublishedOnCloseThenStopTheLoopsDrainsAndTakeTheFinalSnapshot() throws Exception
     {
-        final ThreadJournal journal = new ThreadJournal();
+        final LedgerPipelineTest.RecordingJournal journal = new LedgerPipelineTest.RecordingJournal();
         final AtomicInteger answered = new AtomicInteger();
         final AtomicLong snapshotAt = new AtomicLong(-1);
         final ReplySink sink = event -> answered.incrementAndGet();

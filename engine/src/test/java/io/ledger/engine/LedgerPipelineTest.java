@@ -20,10 +20,14 @@ class LedgerPipelineTest
 {
     private static final int ZAR = Currencies.pack("ZAR");
 
-    /** Records what was journaled, so a test can check that every reply's command is there. */
-    private static class RecordingJournal implements JournalWriter
+    /**
+     * Records what was journaled, so a test can check that every reply's command is there, and the thread of each append
+     * and batch end (LedgerPipelineOnLoopTest: the consumer's thread).
+     */
+    static class RecordingJournal implements JournalWriter
     {
         final ConcurrentLinkedQueue<Long> appended = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
         final AtomicInteger batches = new AtomicInteger();
         volatile long failAtCommandId = -1;
 
@@ -35,12 +39,14 @@ class LedgerPipelineTest
                 throw new IllegalStateException("disk full");
             }
             appended.add(event.commandId());
+            threads.add(Thread.currentThread().getName());
         }
 
         @Override
         public void endOfBatch()
         {
             batches.incrementAndGet();
+            threads.add(Thread.currentThread().getName());
         }
 
         @Override
