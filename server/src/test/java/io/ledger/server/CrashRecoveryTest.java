@@ -133,6 +133,8 @@ class CrashRecoveryTest
 
     /** What the merchant gives each customer as a gift balance at the start (no expiry), spent by gift purchases. */
     private static final long GIFT_MINOR = 20_000;
+    /** What the server logs when it journals a new data directory's id salt ({@code LedgerServer.deploymentIds}). */
+    private static final String DEPLOYMENT_SALT_JOURNALED = "journaled the deployment's id salt as its first command";
     /** Escrowed purchases are released an hour after they are made: after the test, so they stay held. */
     private static final long HOLD_RELEASE_MS = TimeUnit.HOURS.toMillis(1);
 
@@ -203,6 +205,12 @@ class CrashRecoveryTest
 
         final Model model = new Model();
         start(port, dataDir, "process", random);
+        // The first start of an empty data directory journals the deployment's id salt before it listens: a record no
+        // request of the test made. Unmodelled, it passed for one of the commands in flight at the first kill, and the
+        // count failed ("recovered 874, expected 865..873") once every one of them had been journaled before the kill.
+        assertTrue(server.output().contains(DEPLOYMENT_SALT_JOURNALED), () -> context("the first start logged no \""
+            + DEPLOYMENT_SALT_JOURNALED + "\""));
+        model.journaledKnown++;
         setUp(port, tokens, model, random);
 
         for (int round = 1; round <= ROUNDS; round++)
