@@ -466,10 +466,7 @@ public final class LedgerServer implements AutoCloseable
             .replyErrorHandler((commandId, error) -> LOG.warn("reply for commandId={} was lost", commandId, error))
             .snapshotTaker(follower)
             .pauseWarnNs(TimeUnit.MILLISECONDS.toNanos(config.pauseWarnMs()))
-            .longPauseHandler((pauseNs, commandId, unreported) -> LOG.warn(
-                "the ledger thread went {} ms without completing a command while commandId={} waited ({} more pauses "
-                    + "over {} ms since the last warning)", TimeUnit.NANOSECONDS.toMillis(pauseNs), commandId, unreported,
-                config.pauseWarnMs()))
+            .longPauseHandler(new PauseWarning(LOG, config.pauseWarnMs()))
             .snapshotErrorHandler((commandId, error) ->
                 LOG.error("snapshot at lastCommandId={} failed; the journal still holds every command", commandId, error));
     }

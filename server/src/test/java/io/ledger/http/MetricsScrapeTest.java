@@ -85,6 +85,32 @@ class MetricsScrapeTest
         }
     }
 
+    /**
+     * The server's threads' CPU and CPU wait (Linux: /proc/self/task/TID/schedstat): the event loop that served the
+     * requests ran, and every thread with a CPU figure has a wait figure too.
+     */
+    private static void checkThreadSchedule(final Map<String, Family> families)
+    {
+        if (!Files.isReadable(Path.of("/proc/thread-self/schedstat")))
+        {
+            return; // not Linux: the counters are absent by design
+        }
+        final Family cpu = families.getOrDefault("ledger_process_thread_cpu_seconds", families.get("ledger_process_thread_cpu_seconds_total"));
+        final Family cpuWait = families.getOrDefault("ledger_process_thread_cpu_wait_seconds",
+            families.get("ledger_process_thread_cpu_wait_seconds_total"));
+        assertTrue(cpu != null && cpuWait != null, "thread CPU and CPU wait counters are served: " + families.keySet());
+        assertEquals("counter", cpu.type());
+        assertTrue(cpu.samples().stream().anyMatch(s -> s.labels().getOrDefault("thread", "").startsWith("http-io") && s.value() > 0),
+            "the event loop that served the requests ran: " + cpu.samples());
+        for (final ExpositionParser.Sample sample : cpu.samples())
+        {
+            final String thread = sample.labels().get("thread");
+            assertTrue(thread.startsWith("ledger") || thread.startsWith("http-"), "only the server's threads: " + thread);
+            assertTrue(cpuWait.samples().stream().anyMatch(s -> s.labels().equals(sample.labels()) && s.value() >= 0),
+                "a CPU wait figure for " + thread);
+        }
+    }
+
     private static void checkCounts(final Map<String, Family> families, final boolean openMetrics)
     {
         assertEquals(1, value(families, "ledger_commands_total", "type", "create_customer", "result", "ok"));
@@ -131,6 +157,7 @@ class MetricsScrapeTest
         assertTrue(pause > 0 && pause < 60, "the ledger thread's longest pause " + pause);
         value(families, "ledger_thread_longest_pause_seconds");
         value(families, "ledger_thread_long_pauses_total");
+        checkThreadSchedule(families);
         assertEquals(0, value(families, "ledger_history_chunks_allocated_on_ledger_thread_total"),
             "a few commands fit in the history's first chunk: the ledger thread allocated none");
 

@@ -21,7 +21,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * deadlock check ({@code ThreadMXBean.findDeadlockedThreads}) and per-state counts ({@code getThreadInfo}) are VM
  * operations at a safepoint: every scrape stopped every thread, the ledger thread included. The thread counts it also
  * served ({@code jvm_threads_current}, {@code _daemon}, {@code _peak}, {@code _started_total}) are read here from
- * counters the JVM keeps, which stop nothing, under the same names.
+ * counters the JVM keeps, which stop nothing, under the same names. Also the server threads' CPU and CPU wait from the
+ * kernel ({@link ThreadSchedule}).
  */
 final class JvmCollectors
 {
@@ -41,6 +42,7 @@ final class JvmCollectors
         JvmRuntimeInfoMetric.builder().register(registry);
         ProcessMetrics.builder().register(registry);
         registerThreadCounts(registry, ManagementFactory.getThreadMXBean());
+        ThreadSchedule.register(registry);
     }
 
     private static void registerThreadCounts(final PrometheusRegistry registry, final ThreadMXBean threads)
