@@ -377,6 +377,21 @@ kill_big() {
 # metric NAME: the value of an unlabelled metric on the running server's /metrics.
 metric() { curl -fsS "http://127.0.0.1:$PORT/metrics" | awk -v name="$1" '$1 == name && !found { print $2; found = 1 }'; }
 
+# thread_seconds: "kind thread seconds" lines of the server threads' CPU and CPU wait counters (Linux, /metrics).
+thread_seconds() {
+  curl -fsS "http://127.0.0.1:$PORT/metrics" | sed -n \
+    -e 's/^ledger_process_thread_cpu_seconds_total{thread="\([^"]*\)"} \([0-9.eE+-]*\).*/cpu \1 \2/p' \
+    -e 's/^ledger_process_thread_cpu_wait_seconds_total{thread="\([^"]*\)"} \([0-9.eE+-]*\).*/wait \1 \2/p'
+}
+
+# thread_rates BEFORE AFTER MS: "thread=cpu/wait" in ms per second of the run, for the threads that ran 1 ms/s or more.
+thread_rates() {
+  awk -v ms="$3" 'NR == FNR { before[$1 " " $2] = $3; next }
+    { delta[$1 " " $2] = $3 - before[$1 " " $2]; names[$2] = 1 }
+    END { for (n in names) { cpu = delta["cpu " n] * 1000000 / ms; wait = delta["wait " n] * 1000000 / ms;
+            if (cpu >= 1) printf "%s=%.0f/%.0f ", n, cpu, wait } }' <(printf '%s\n' "$1") <(printf '%s\n' "$2")
+}
+
 # json_first FILE KEY: the first number under "KEY" in a pretty-printed result file.
 json_first() { sed -n "s/^ *\"$2\" : \([0-9.]*\).*/\1/p" "$1" | head -n 1; }
 
@@ -409,6 +424,8 @@ if ((SKIP_RECOVERY == 0 && SKIP_STALLS == 0 && EDGE == 0)); then
       || die "the warm-up load run failed"
     metric ledger_thread_longest_pause_seconds >/dev/null # starts the period the measured run is read over
     written_before="$(metric ledger_snapshots_written_total)"
+    threads_before="$(thread_seconds)"
+    threads_start_ns=$(date +%s%N)
     result="$WORK/nostall-$durability.result.json"
     record "java @config/jvm.options -jar benchmarks/target/benchmarks.jar load --port <port> --secret-file <tmp>/big-state/jwt-keys -c $CONNECTIONS --customers $CUSTOMERS --initial-balance 100000000 --mix purchase=100 --amount 100 --rate $STALL_RATE --arrival poisson --warmup 0s --duration ${STALL_DURATION}s -o <work>/nostall-$durability.result.json"
     bench_tool load --port "$PORT" --secret-file "$BIG_DIR/jwt-keys" --server-pid "$SERVER_PID" -c "$CONNECTIONS" \
@@ -417,6 +434,9 @@ if ((SKIP_RECOVERY == 0 && SKIP_STALLS == 0 && EDGE == 0)); then
       --durability-class "$durability" -o "$result" >&2 || [[ -f "$result" ]] || die "the open-loop run failed without a result"
     pause_s="$(metric ledger_thread_longest_pause_seconds)"
     written_after="$(metric ledger_snapshots_written_total)"
+    threads_ms=$(( ($(date +%s%N) - threads_start_ns) / 1000000 ))
+    nostall "threads durability=$durability (per second of the run: ms on a CPU / ms ready but waiting for one)" \
+      "$(thread_rates "$threads_before" "$(thread_seconds)" "$threads_ms")"
     snapshots=$(( ${written_after%.*} - ${written_before%.*} ))
     nostall "open_loop durability=$durability rate=$STALL_RATE throughput=$(json_first "$result" throughput)" \
       "p99_9_ms=$(awk -v us="$(json_first "$result" p999)" 'BEGIN { printf "%.2f", us / 1000 }')" \
