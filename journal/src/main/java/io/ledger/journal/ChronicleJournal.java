@@ -2,6 +2,7 @@ package io.ledger.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,6 +19,7 @@ import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
 import io.ledger.journal.internal.CycleClock;
 import io.ledger.journal.internal.RecordFrame;
+import io.ledger.journal.internal.UnfinishedQueueFiles;
 import io.ledger.journal.internal.WriterLock;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -207,6 +209,55 @@ public final class ChronicleJournal implements JournalWriter
     }
 
     /**
+     * A crash while the queue was first created left its metadata file unfinished. Only the writer may set it aside (a
+     * live one may be creating it now), and Chronicle, opening the queue read-only, either waits for its header (10 s a
+     * look, 85 s measured) or fails to lock it. Nothing in it is needed to read: a temporary directory of links to the
+     * day files, without it, is read instead, and removed when the JVM exits.
+     */
+    private static Path withoutMetadata(final Path journalDir)
+    {
+        try
+        {
+            final Path links = Files.createTempDirectory("ledger-journal-read-");
+            try (DirectoryStream<Path> days = Files.newDirectoryStream(journalDir, "*.cq4"))
+            {
+                for (final Path day : days)
+                {
+                    Files.createSymbolicLink(links.resolve(day.getFileName()), day.toAbsolutePath());
+                }
+            }
+            deleteOnExit(links);
+            LOG.warn("journal {}: {} was left unfinished by a crash while the queue was being created; reading the day files "
+                + "without it (a server start sets it aside)", journalDir, UnfinishedQueueFiles.METADATA_FILE_NAME);
+            return links;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("journalDir=" + journalDir + ": cannot link its day files to read them without its "
+                + "unfinished " + UnfinishedQueueFiles.METADATA_FILE_NAME, ex);
+        }
+    }
+
+    private static void deleteOnExit(final Path links)
+    {
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(links))
+            {
+                for (final Path file : files)
+                {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(links);
+            }
+            catch (final IOException ex)
+            {
+                // a temporary directory of links: nothing of the journal is lost if it stays
+            }
+        }, "ledger-journal-links-cleanup"));
+    }
+
+    /**
      * Opens an existing journal for reading only, for tools: the queue is opened read-only, so not even Chronicle's
      * {@code metadata.cq4t} is written (a writable open updates it, even when only replaying), and {@link #append}
      * is refused. Reads the tail as {@link #open} does.
@@ -220,7 +271,8 @@ public final class ChronicleJournal implements JournalWriter
         {
             throw new IllegalArgumentException("journalDir=" + journalDir + " must be an existing directory");
         }
-        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(journalDir.toFile())
+        final Path queueDir = UnfinishedQueueFiles.metadataUnfinished(journalDir) ? withoutMetadata(journalDir) : journalDir;
+        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(queueDir.toFile())
             .rollCycle(ROLL_CYCLE)
             .readOnly(true)
             .build();

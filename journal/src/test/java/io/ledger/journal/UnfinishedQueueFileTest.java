@@ -2,6 +2,7 @@ package io.ledger.journal;
 
 import static io.ledger.journal.JournalFixtures.ZAR;
 import static io.ledger.journal.JournalFixtures.payIn;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,6 +78,55 @@ class UnfinishedQueueFileTest
         final List<Long> ids = new ArrayList<>();
         journal.replay(e -> ids.add(e.commandId()));
         return ids;
+    }
+
+    /**
+     * A read-only open (what `ledger verify` and the other tools do) must not set anything aside, but it must not wait
+     * for the unfinished metadata either: Chronicle waited for its header 85 s (10 s a look) before reading the day
+     * files without it. The day files are read whole, and the metadata file is left as it was for the next writer.
+     */
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void shouldReadAJournalWhoseMetadataFileIsUnfinishedReadOnlyWithoutWaitingAndLeaveItAlone(final Form form, @TempDir final Path dir)
+        throws IOException
+    {
+        final long[] nowMs = {T0};
+        final CommandEvent event = new CommandEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, Durability.PROCESS, () -> nowMs[0]))
+        {
+            for (int id = 1; id <= 10; id++)
+            {
+                journal.append(payIn(event, id, T0 + id, "mer_a", 1, 100L * id, ZAR, null));
+                journal.endOfBatch();
+            }
+        }
+        final Path metadata = dir.resolve(UnfinishedQueueFiles.METADATA_FILE_NAME);
+        Files.delete(metadata);
+        try (RandomAccessFile raf = new RandomAccessFile(metadata.toFile(), "rw"))
+        {
+            if (form != Form.EMPTY)
+            {
+                raf.setLength(65_536);
+            }
+            if (form == Form.NOT_COMPLETE)
+            {
+                raf.write(new byte[] {0, 0, 0, (byte)0x80});
+            }
+        }
+        final byte[] before = Files.readAllBytes(metadata);
+        assertTrue(UnfinishedQueueFiles.metadataUnfinished(dir));
+
+        final long startNs = System.nanoTime();
+        try (ChronicleJournal journal = ChronicleJournal.openReadOnly(dir))
+        {
+            assertEquals(10, journal.lastCommandId());
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), replayIds(journal));
+        }
+        final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+        // not a speed figure: Chronicle's own wait is 10 s a look; under 10 s means it never waited one out
+        assertTrue(elapsedMs < 10_000, "the read-only open waited for the unfinished metadata: " + elapsedMs + " ms");
+        assertArrayEquals(before, Files.readAllBytes(metadata), "a read-only open leaves the metadata file as it was");
+        assertTrue(names(dir).stream().noneMatch(n -> n.contains(UnfinishedQueueFiles.ASIDE_SUFFIX)), "nothing set aside: " + names(dir));
     }
 
     @ParameterizedTest

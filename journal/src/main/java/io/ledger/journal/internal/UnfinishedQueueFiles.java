@@ -45,6 +45,8 @@ public final class UnfinishedQueueFiles
     private static final String QUEUE_FILES_GLOB = "*.{cq4,cq4t}";
     /** What an unfinished file's name gets, followed by the epoch ms it was set aside at. */
     public static final String ASIDE_SUFFIX = ".unfinished-";
+    /** The queue's metadata file (Chronicle's listing of day files and its locks). */
+    public static final String METADATA_FILE_NAME = "metadata.cq4t";
     private static final int HEADER_BYTES = Integer.BYTES;
     private static final Logger LOG = LoggerFactory.getLogger(UnfinishedQueueFiles.class);
 
@@ -84,6 +86,26 @@ public final class UnfinishedQueueFiles
             throw new UncheckedIOException("queueDir=" + queueDir.toAbsolutePath() + ": unfinished day files cannot be set aside", ex);
         }
         return setAside;
+    }
+
+    /**
+     * For read-only opens, which must not set anything aside: whether the queue's metadata file was left unfinished.
+     * Chronicle, opening such a queue read-only, waits for the metadata's header its {@code timeoutMS} a look, several
+     * times (85 s measured with an empty file), then reads the day files without it.
+     *
+     * @return true when {@code queueDir}'s {@code metadata.cq4t} exists and its first header never completed.
+     */
+    public static boolean metadataUnfinished(final Path queueDir)
+    {
+        final Path metadata = queueDir.resolve(METADATA_FILE_NAME);
+        try
+        {
+            return Files.isRegularFile(metadata) && isUnfinished(metadata);
+        }
+        catch (final IOException ex)
+        {
+            return false; // unreadable: Chronicle reports it as it opens the queue
+        }
     }
 
     /** @return true when the file's first header (the store's) never completed: too short, never started, or "not complete". */
