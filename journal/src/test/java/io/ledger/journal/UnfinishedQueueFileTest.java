@@ -65,6 +65,20 @@ class UnfinishedQueueFileTest
         return file;
     }
 
+    /** The day of {@code T0}: commands 1..10, pay-ins, each its own batch. */
+    private static void writeTenPayIns(final Path dir)
+    {
+        final CommandEvent event = new CommandEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(dir, Durability.PROCESS, () -> T0))
+        {
+            for (int id = 1; id <= 10; id++)
+            {
+                journal.append(payIn(event, id, T0 + id, "mer_a", 1, 100L * id, ZAR, null));
+                journal.endOfBatch();
+            }
+        }
+    }
+
     private static List<String> names(final Path dir) throws IOException
     {
         try (Stream<Path> files = Files.list(dir))
@@ -90,16 +104,7 @@ class UnfinishedQueueFileTest
     void shouldReadAJournalWhoseMetadataFileIsUnfinishedReadOnlyWithoutWaitingAndLeaveItAlone(final Form form, @TempDir final Path dir)
         throws IOException
     {
-        final long[] nowMs = {T0};
-        final CommandEvent event = new CommandEvent();
-        try (ChronicleJournal journal = ChronicleJournal.open(dir, Durability.PROCESS, () -> nowMs[0]))
-        {
-            for (int id = 1; id <= 10; id++)
-            {
-                journal.append(payIn(event, id, T0 + id, "mer_a", 1, 100L * id, ZAR, null));
-                journal.endOfBatch();
-            }
-        }
+        writeTenPayIns(dir);
         final Path metadata = dir.resolve(UnfinishedQueueFiles.METADATA_FILE_NAME);
         Files.delete(metadata);
         try (RandomAccessFile raf = new RandomAccessFile(metadata.toFile(), "rw"))
