@@ -3,7 +3,8 @@
 # durability, fresh data directory), driven by one load tool (LOADJAR), purchases only: closed loop at 4 and 32
 # connections, then open loop at OPEN_RATE purchases/s (Poisson, 32 connections; OPEN_RATE=0 skips it); ROUNDS rounds,
 # the order rotating each round. A system is label=tree, or label=tree:ARGS with extra `ledger serve` arguments
-# separated by commas, e.g. own=/path/wt  loop=/path/wt:--ledger-thread,event-loop
+# separated by commas, e.g. loop=/path/wt  own=/path/wt:--ledger-thread,own (the default, --ledger-thread auto, runs the
+# ledger on the event loop here: one event loop, process durability)
 # usage: http.sh OUTDIR ROUNDS DURATION_S label=tree[:args] [label=tree[:args] ...]
 set -euo pipefail
 out=$1; rounds=$2; dur=$3; shift 3

@@ -74,7 +74,7 @@ class ConsoleBrowserTest
         assumeBrowser();
         final AtomicReference<Throwable> fatal = new AtomicReference<>();
         try (LedgerServer server = LedgerServer.start(
-            new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR", HttpOptions.DEFAULTS,
+            new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR", HttpOptions.DEFAULTS,
                 new SnapshotOptions(0, 1, 3, "off")),
             (stage, commandId, error) -> fatal.compareAndSet(null, error)))
         {

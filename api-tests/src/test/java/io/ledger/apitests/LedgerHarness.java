@@ -36,23 +36,30 @@ final class LedgerHarness implements AutoCloseable
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final HttpClient client = newClient();
 
-    private LedgerHarness(final Path dataDir, final int ringSizeEvents, final JournalGate gate)
+    private LedgerHarness(final Path dataDir, final int ringSizeEvents, final JournalGate gate, final String ledgerThread)
     {
         this.dataDir = dataDir;
         this.server = LedgerServer.start(
-            new LedgerServer.Config(0, dataDir, SECRET, "process", ringSizeEvents, "blocking", 1, "ZAR"),
+            new LedgerServer.Config(0, dataDir, SECRET, "process", ringSizeEvents, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR")
+                .withLedgerThread(ledgerThread),
             (stage, commandId, error) -> fatal.compareAndSet(null, error), gate);
     }
 
+    /** The server as {@code ./ledger serve} runs by default ({@code --ledger-thread auto}: the ledger on the event loop). */
     static LedgerHarness start(final Path dataDir)
     {
-        return new LedgerHarness(dataDir, 1024, new JournalGate());
+        return new LedgerHarness(dataDir, 1024, new JournalGate(), "auto");
     }
 
-    /** A server whose journal {@code gate} can hold: what is published then is neither journaled nor acknowledged. */
+    /**
+     * A server whose journal {@code gate} can hold: what is published then is neither journaled nor acknowledged. The
+     * ledger runs on a thread of its own ({@code --ledger-thread own}), so that the event loop goes on reading and
+     * answering (409 for a key in flight, 503 for a full ring) while the journal is held; on the event loop a held
+     * journal would hold the loop too.
+     */
     static LedgerHarness start(final Path dataDir, final int ringSizeEvents, final JournalGate gate)
     {
-        return new LedgerHarness(dataDir, ringSizeEvents, gate);
+        return new LedgerHarness(dataDir, ringSizeEvents, gate, "own");
     }
 
     /**

@@ -19,7 +19,9 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * The two health routes. Neither needs a token, and neither goes through the ring, so both answer while the ledger is
- * saturated or paused.
+ * saturated, or paused on a thread of its own. When the pipeline's consumer runs on the event loop that reads them
+ * ({@code --ledger-thread event-loop}, the server's default), a stalled ledger stalls them too: the probe times out, which
+ * an orchestrator reads as a failure (docs/operations.md, "Health while the ledger stalls").
  *
  * <ul>
  *   <li>{@code GET /api/canary/health}, Cashful's health check ("the application and its dependencies", 200 when all

@@ -19,6 +19,8 @@ public final class HttpEventLoops implements AutoCloseable
     private final HttpTransport transport;
     private final EventLoopGroup group;
     private final int threads;
+    /** Set by {@link #consumerLoop()}: the pipeline's consumer runs on the loop (what {@code /metrics} reports). */
+    private volatile boolean consumerLoopGiven;
 
     private HttpEventLoops(final HttpTransport transport, final EventLoopGroup group, final int threads)
     {
@@ -52,7 +54,14 @@ public final class HttpEventLoops implements AutoCloseable
         {
             throw new IllegalStateException("ioThreads=" + threads + ": the consumer runs on the event loop only with one");
         }
+        consumerLoopGiven = true;
         return new NettyConsumerLoop(group.next());
+    }
+
+    /** @return true once {@link #consumerLoop()} handed the loop out: the pipeline's consumer runs on it. */
+    public boolean runsConsumer()
+    {
+        return consumerLoopGiven;
     }
 
     HttpTransport transport()

@@ -113,7 +113,8 @@ public final class LedgerHttpServer implements AutoCloseable
         final InetSocketAddress address = new InetSocketAddress(options.bindInetAddress(), port);
         final SslContext tls = options.tls() == null ? null : options.tls().serverContext();
         final HttpLimits limits = options.limits();
-        final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace());
+        final LedgerMetrics metrics = new LedgerMetrics(pipeline, options.journalFiles(), options.journalStatus(), options.journalSpace(),
+            loops.runsConsumer());
         final HttpTransport transport = loops.transport();
         final EventLoopGroup boss = transport.eventLoops(1, "http-accept");
         final EventLoopGroup workers = loops.group();

@@ -257,10 +257,12 @@ public final class LedgerMain
             names = "--ledger-thread",
             paramLabel = "WHERE",
             defaultValue = "${env:LEDGER_LEDGER_THREAD:-" + LedgerThreadMode.DEFAULT + "}",
-            description = "Where commands are journaled, applied and answered: " + LedgerThreadMode.OWN + " (a ledger "
-                + "thread of its own, woken by the event loop) or " + LedgerThreadMode.EVENT_LOOP + " (on the HTTP event "
-                + "loop after each round of reads, no wake-up either way; needs --io-threads 1 and --durability process). "
-                + "Env LEDGER_LEDGER_THREAD. Default: ${DEFAULT-VALUE}.")
+            description = "Where commands are journaled, applied and answered: " + LedgerThreadMode.EVENT_LOOP + " (on the "
+                + "HTTP event loop after each round of reads, no wake-up either way; needs --io-threads 1, --durability "
+                + "process and the default --wait-strategy), " + LedgerThreadMode.OWN + " (a ledger thread of its own, "
+                + "woken by the event loop) or " + LedgerThreadMode.AUTO + " (" + LedgerThreadMode.EVENT_LOOP + " where it "
+                + "can run, else " + LedgerThreadMode.OWN + "; the start-up log says which). Env LEDGER_LEDGER_THREAD. "
+                + "Default: ${DEFAULT-VALUE}.")
         String ledgerThread;
 
         @Option(

@@ -83,7 +83,8 @@ public final class LedgerServer implements AutoCloseable
      *                        take at 4M/s), on the start's path before the port opens, so it is off by default: a start
      *                        from a snapshot with no journal after it logs the snapshot's hash (checked when it loaded)
      *                        either way, and {@code ledger verify} / {@code ledger replay} compute it offline.
-     * @param ledgerThread    where the pipeline's consumer runs: {@code own} or {@code event-loop} ({@link LedgerThreadMode}).
+     * @param ledgerThread    where the pipeline's consumer runs: {@code auto} (the event loop where it can run there, else
+     *                        {@code own}), {@code own} or {@code event-loop} ({@link LedgerThreadMode}).
      */
     public record Config(
         int port,
@@ -359,7 +360,7 @@ public final class LedgerServer implements AutoCloseable
             final long recoveredSalt = ledger.deploymentSalt(); // read before the ledger thread owns the ledger
             loops = HttpEventLoops.create(config.http().transport(), config.ioThreads());
             pipeline = LedgerPipeline.start(pipelineContext(config, onFatal, firstCommandId, follower)
-                .consumerLoop(LedgerThreadMode.onEventLoop(config.ledgerThread()) ? loops.consumerLoop() : null), ledger,
+                .consumerLoop(LedgerThreadMode.onEventLoop(config, LOG) ? loops.consumerLoop() : null), ledger,
                 journalView.apply(journal));
 
             final Ids ids = deploymentIds(pipeline, fresh, recoveredSalt, new SecureRandom()::nextLong);

@@ -80,6 +80,10 @@ final class HarnessServer implements AutoCloseable
     }
 
     /**
+     * With the pipeline's consumer where {@code ./ledger serve} would run it by default ({@code --ledger-thread auto}):
+     * on the event loop with one loop, on a ledger thread of its own with several; on its own thread whatever the number
+     * of loops in the run that sets {@value TestServer#LEDGER_THREAD_PROPERTY} to {@code own}.
+     *
      * @param pipelineOptions applied last to the pipeline's context (a long-pause handler, say).
      * @param ioThreads       Netty event loops.
      */
@@ -87,7 +91,20 @@ final class HarnessServer implements AutoCloseable
         final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
         final UnaryOperator<LedgerPipeline.Context> pipelineOptions, final int ioThreads)
     {
-        this(dataDir, ringSizeEvents, options, journalWrapper, pipelineOptions, ioThreads, null);
+        this(dataDir, ringSizeEvents, options, journalWrapper, pipelineOptions, ioThreads,
+            ioThreads == 1 && !"own".equals(TestServer.ledgerThread()) ? UnaryOperator.identity() : null);
+    }
+
+    /**
+     * With a {@code ledger} thread of its own whatever the run's mode: for tests that hold the journal or the ledger
+     * thread back and expect the event loop to go on answering meanwhile (a full ring, a stall reported as 503), which is
+     * what a thread of its own gives. On the event loop a held journal holds the loop (see StalledLedgerHealthTest).
+     */
+    static HarnessServer onLedgerThread(
+        final Path dataDir, final int ringSizeEvents, final HttpOptions options, final UnaryOperator<JournalWriter> journalWrapper,
+        final UnaryOperator<LedgerPipeline.Context> pipelineOptions)
+    {
+        return new HarnessServer(dataDir, ringSizeEvents, options, journalWrapper, pipelineOptions, 1, null);
     }
 
     /**

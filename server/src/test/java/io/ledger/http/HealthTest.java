@@ -58,7 +58,8 @@ class HealthTest
     void shouldAnswer503WhileTheRingIsFullAnd200OnceItDrains() throws Exception
     {
         final OverloadTest.GatedJournal[] gate = new OverloadTest.GatedJournal[1];
-        try (HarnessServer server = new HarnessServer(dataDir, 8, HttpOptions.DEFAULTS, journal -> gate[0] = new OverloadTest.GatedJournal(journal)))
+        try (HarnessServer server = HarnessServer.onLedgerThread(dataDir, 8, HttpOptions.DEFAULTS,
+            journal -> gate[0] = new OverloadTest.GatedJournal(journal), UnaryOperator.identity()))
         {
             final String customer = server.createCustomer(M, "ring@example.com");
             gate[0].open = false;
@@ -94,7 +95,7 @@ class HealthTest
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch stalling = new CountDownLatch(1);
         final AtomicReference<Boolean> blocking = new AtomicReference<>(false);
-        try (HarnessServer server = new HarnessServer(dataDir, 64, HttpOptions.DEFAULTS.withHealthStallMs(300), UnaryOperator.identity(),
+        try (HarnessServer server = HarnessServer.onLedgerThread(dataDir, 64, HttpOptions.DEFAULTS.withHealthStallMs(300), UnaryOperator.identity(),
             context -> context.pauseWarnNs(1).longPauseHandler((pauseNs, commandId, unreported) ->
             {
                 if (blocking.get())

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -59,8 +60,8 @@ class HttpFramingTest
             HttpLimits.INITIAL_LINE_BYTES_MAX_DEFAULT, HttpLimits.PIPELINED_REQUESTS_MAX_DEFAULT, 60_000, 10_000,
             HttpLimits.CONNECTIONS_MAX_DEFAULT, HttpLimits.JSON_DEPTH_MAX_DEFAULT, HttpLimits.JSON_STRING_CHARS_MAX_DEFAULT,
             HttpLimits.WRITE_BUFFER_BYTES_MAX_DEFAULT).validate();
-        server = new HarnessServer(dataDir, 64, HttpOptions.DEFAULTS.withLimits(limits),
-            journal -> gate = new OverloadTest.GatedJournal(journal));
+        server = HarnessServer.onLedgerThread(dataDir, 64, HttpOptions.DEFAULTS.withLimits(limits),
+            journal -> gate = new OverloadTest.GatedJournal(journal), UnaryOperator.identity());
         customer = server.createCustomer(M, "framing@example.com");
         token = "Bearer " + TestServer.token(M);
     }

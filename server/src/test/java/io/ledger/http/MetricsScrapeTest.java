@@ -147,6 +147,8 @@ class MetricsScrapeTest
         assertTrue(value(families, "ledger_journal_last_command_id") >= 3);
         assertTrue(value(families, "ledger_journal_index") > 0, "three records appended");
         assertEquals(1, value(families, "ledger_journal_durability_info", "mode", "process"));
+        assertEquals(1, value(families, "ledger_thread_mode_info", "mode", "own".equals(TestServer.ledgerThread()) ? "own" : "event-loop"),
+            "auto runs on the event loop with one loop and process durability");
         assertTrue(value(families, "ledger_journal_files") >= 1);
         assertTrue(value(families, "ledger_journal_file_bytes") > 0);
         assertTrue(value(families, "ledger_http_connections_open") >= 1);

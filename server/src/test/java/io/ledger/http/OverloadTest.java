@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.JournalWriter;
@@ -51,6 +52,8 @@ class OverloadTest
         private final JournalWriter delegate;
         volatile boolean open = true;
         volatile long delayNs;
+        /** True while an append waits at the shut gate (written by the appending thread only). */
+        volatile boolean holding;
 
         GatedJournal(final JournalWriter delegate)
         {
@@ -62,8 +65,10 @@ class OverloadTest
         {
             while (!open)
             {
+                holding = true;
                 LockSupport.parkNanos(200_000);
             }
+            holding = false;
             delegate.append(event);
             if (delayNs > 0)
             {
@@ -93,7 +98,8 @@ class OverloadTest
         final String customer;
         final long hashBeforeRestart;
         long refused = 0;
-        try (HarnessServer server = new HarnessServer(dataDir, RING, HttpOptions.DEFAULTS, journal -> gate[0] = new GatedJournal(journal)))
+        try (HarnessServer server = HarnessServer.onLedgerThread(dataDir, RING, HttpOptions.DEFAULTS, journal -> gate[0] = new GatedJournal(journal),
+            UnaryOperator.identity()))
         {
             customer = server.createCustomer(M, "load@example.com");
 

@@ -141,8 +141,8 @@ class SlowClientTest
             HttpLimits.CONNECTIONS_MAX_DEFAULT, HttpLimits.JSON_DEPTH_MAX_DEFAULT, HttpLimits.JSON_STRING_CHARS_MAX_DEFAULT,
             HttpLimits.WRITE_BUFFER_BYTES_MAX_DEFAULT);
         final OverloadTest.GatedJournal[] gate = new OverloadTest.GatedJournal[1];
-        try (HarnessServer server = new HarnessServer(dataDir, 64, HttpOptions.DEFAULTS.withLimits(limits),
-            journal -> gate[0] = new OverloadTest.GatedJournal(journal)))
+        try (HarnessServer server = HarnessServer.onLedgerThread(dataDir, 64, HttpOptions.DEFAULTS.withLimits(limits),
+            journal -> gate[0] = new OverloadTest.GatedJournal(journal), UnaryOperator.identity()))
         {
             final String customer = server.createCustomer(M, "inflight@example.com");
             gate[0].open = false;

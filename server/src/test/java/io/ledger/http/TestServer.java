@@ -36,27 +36,28 @@ final class TestServer implements AutoCloseable
 
     /**
      * With the HTTP options a test chooses (limits, the change stream's bounds). The pipeline's consumer runs where the
-     * system property {@value #LEDGER_THREAD_PROPERTY} says ({@code own} by default; the server module's surefire
-     * execution {@code event-loop} runs a set of these tests again with {@code event-loop}).
+     * system property {@value #LEDGER_THREAD_PROPERTY} says: by default {@code auto}, as {@code ./ledger serve} runs
+     * (with these options: on the event loop); the server module's surefire execution {@code own} runs a set of these
+     * tests again with {@code own} (and the {@code blocking} wait strategy, which only a ledger thread has).
      */
     TestServer(final Path dataDir, final HttpOptions http)
     {
         this.dataDir = dataDir;
         final String ledgerThread = ledgerThread();
         final LedgerServer.Config config = "own".equals(ledgerThread)
-            ? new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR", http)
+            ? new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR", http).withLedgerThread("own")
             : new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR", http)
                 .withLedgerThread(ledgerThread);
         this.server = LedgerServer.start(config, (stage, commandId, error) -> fatal.compareAndSet(null, error));
     }
 
-    /** The system property that runs the test servers' pipeline consumer on the event loop: {@code own} or {@code event-loop}. */
+    /** The system property that says where the test servers' pipeline consumer runs: {@code auto} (unset), {@code own}, {@code event-loop}. */
     static final String LEDGER_THREAD_PROPERTY = "ledger.test.ledgerThread";
 
     /** @return {@code --ledger-thread} for the servers of this test run. */
     static String ledgerThread()
     {
-        return System.getProperty(LEDGER_THREAD_PROPERTY, "own");
+        return System.getProperty(LEDGER_THREAD_PROPERTY, "auto");
     }
 
     static String token(final String merchantId)

@@ -33,7 +33,7 @@ class ApiKeyCommandTest
     void shouldCreateListAndRevokeKeysThroughTheRunningServer()
     {
         try (LedgerServer server = LedgerServer.start(new LedgerServer.Config(0, tempDir.resolve("data"),
-            SECRET_TEXT.getBytes(StandardCharsets.UTF_8), "process", 1024, "blocking", 1, "ZAR"), (stage, id, error) -> { }))
+            SECRET_TEXT.getBytes(StandardCharsets.UTF_8), "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"), (stage, id, error) -> { }))
         {
             final String url = "http://127.0.0.1:" + server.port();
             assertEquals(0, execute("apikey", "create", "--merchant", "m1", "--dialect", "paywall", "--currency", "ZAR", "--name", "till \"1\"",

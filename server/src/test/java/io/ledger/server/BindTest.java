@@ -99,7 +99,7 @@ class BindTest
 
     private Config config(final HttpOptions http)
     {
-        return new Config(0, dataDir, SECRET.getBytes(StandardCharsets.UTF_8), "process", 1024, "blocking", 1, "ZAR", http);
+        return new Config(0, dataDir, SECRET.getBytes(StandardCharsets.UTF_8), "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR", http);
     }
 
     /** @return true when {@code GET /health/live} at that address answers 200. */

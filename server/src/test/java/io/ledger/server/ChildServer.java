@@ -80,10 +80,12 @@ final class ChildServer
             command.addAll(List.of("--jwt-secret", "text:" + secret));
         }
         command.addAll(options);
-        final String ledgerThread = System.getProperty("ledger.test.ledgerThread", "own");
-        if (!"own".equals(ledgerThread) && !String.join(" ", options).contains("--durability fsync"))
+        // Unset: the default (auto: the event loop, or the ledger thread with --durability fsync). The surefire execution
+        // own sets it to own, which runs with every option.
+        final String ledgerThread = System.getProperty("ledger.test.ledgerThread", "auto");
+        if ("own".equals(ledgerThread))
         {
-            command.addAll(List.of("--ledger-thread", ledgerThread)); // the event-loop test run; fsync keeps its own thread
+            command.addAll(List.of("--ledger-thread", ledgerThread));
         }
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)

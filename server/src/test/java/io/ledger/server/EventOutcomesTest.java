@@ -56,7 +56,7 @@ class EventOutcomesTest
     @Test
     void shouldHoldForEveryEventTheTextAFreshGeneratorRendersFromTheJournal() throws Exception
     {
-        server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR"));
+        server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"));
         int accepted = 0;
         try (LedgerServer running = server)
         {

@@ -49,7 +49,7 @@ class EventsToolTest
     @Test
     void shouldPrintEveryAcceptedCommandOfAMixedWorkloadAsItsEventInJournalOrder() throws Exception
     {
-        server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR"));
+        server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"));
         try (LedgerServer running = server)
         {
             final String alice = id(expect("m1", "customer.created", "POST", "/api/canary/customers",
@@ -118,7 +118,7 @@ class EventsToolTest
     @Test
     void shouldFollowARunningServersJournalUntilInterrupted() throws Exception
     {
-        server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR"));
+        server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"));
         try (LedgerServer running = server)
         {
             final String alice = id(expect("m1", "customer.created", "POST", "/api/canary/customers",

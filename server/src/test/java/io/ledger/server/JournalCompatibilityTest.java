@@ -193,7 +193,7 @@ class JournalCompatibilityTest
 
     private LedgerServer start(final Path dataDir)
     {
-        return LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR"),
+        return LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"),
             (stage, commandId, error) -> fatal.compareAndSet(null, error));
     }
 

@@ -131,7 +131,7 @@ class KeyRotationTest
     {
         final KeyRingFile ring = KeyRingFile.inDataDir(dataDir);
         ring.loadOrCreate(System.currentTimeMillis());
-        return new Config(0, dataDir, new byte[32], "process", 1024, "blocking", 1, "ZAR").withJwtKeys(JwtKeys.watched(ring));
+        return new Config(0, dataDir, new byte[32], "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR").withJwtKeys(JwtKeys.watched(ring));
     }
 
     private HttpResponse<String> get(final LedgerServer server, final String token)

@@ -106,11 +106,17 @@ class LedgerMainTest
     }
 
     @Test
-    void shouldRunTheLedgerOnTheEventLoopOnlyWithOneLoopAndProcessDurability()
+    void shouldChooseWhereTheLedgerRunsByDefaultAndRefuseAnExplicitEventLoopWhereItCannotRun()
     {
-        assertEquals("${env:LEDGER_LEDGER_THREAD:-own}", assertDoesNotThrowField("ledgerThread"));
+        assertEquals("${env:LEDGER_LEDGER_THREAD:-auto}", assertDoesNotThrowField("ledgerThread"));
         final String[] base = {"--data-dir", tempDir.toString(), "--jwt-secret", SECRET_OPTION};
-        assertEquals("own", parseServe(base).toConfig(JwtKeys.fixed(new byte[32])).ledgerThread(), "its own thread by default");
+        final Config byDefault = parseServe(base).toConfig(JwtKeys.fixed(new byte[32]));
+        assertEquals("auto", byDefault.ledgerThread(), "auto by default");
+        assertEquals("event-loop", LedgerThreadMode.resolve(byDefault), "which runs on the event loop with the defaults");
+        final Config fsync = parseServe(append(base, "--durability", "fsync")).toConfig(JwtKeys.fixed(new byte[32]));
+        fsync.validate();
+        assertEquals("own", LedgerThreadMode.resolve(fsync), "and falls back to the ledger thread where it cannot, not refused");
+        assertEquals("own", parseServe(append(base, "--ledger-thread", "own")).toConfig(JwtKeys.fixed(new byte[32])).ledgerThread());
         final Config onLoop = parseServe(append(base, "--ledger-thread", "event-loop")).toConfig(JwtKeys.fixed(new byte[32]));
         assertEquals("event-loop", onLoop.ledgerThread());
         onLoop.validate();
@@ -119,7 +125,7 @@ class LedgerMainTest
             "--durability", "fsync");
         assertUsageError("--ledger-thread=event-loop takes no wait-strategy", "serve", "--ledger-thread", "event-loop",
             "--wait-strategy", "busy-spin");
-        assertUsageError("--ledger-thread=inline must be own or event-loop", "serve", "--ledger-thread", "inline");
+        assertUsageError("--ledger-thread=inline must be auto, own or event-loop", "serve", "--ledger-thread", "inline");
     }
 
     private static String assertDoesNotThrowField(final String name)

@@ -62,7 +62,7 @@ class PointInTimeRestoreTest
                 "the fixture's snapshot (after command 33) moved aside with the cut records");
         }
         try (LedgerServer server = LedgerServer.start(new LedgerServer.Config(0, dataDir,
-            "pitr-test-secret-at-least-32-bytes-long".getBytes(StandardCharsets.UTF_8), "process", 1024, "blocking", 1, "ZAR")))
+            "pitr-test-secret-at-least-32-bytes-long".getBytes(StandardCharsets.UTF_8), "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR")))
         {
             assertTrue(server.port() > 0, "it starts there, money conserved");
         }

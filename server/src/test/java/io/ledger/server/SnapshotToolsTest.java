@@ -225,7 +225,7 @@ class SnapshotToolsTest
         assertTrue(Files.isDirectory(dataDir.resolve(JournalRepair.DAMAGED_DIRECTORY_NAME)));
 
         try (LedgerServer server = LedgerServer.start(new Config(0, dataDir, SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "process", 1024, "blocking", 1, "ZAR")))
+            "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR")))
         {
             assertTrue(server.port() > 0);
         }
@@ -246,7 +246,7 @@ class SnapshotToolsTest
         Files.move(aside, ahead); // ...so put it back, as a power loss would have left it
 
         try (LedgerServer server = LedgerServer.start(new Config(0, dataDir, SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            "process", 1024, "blocking", 1, "ZAR")))
+            "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR")))
         {
             assertFalse(Files.exists(ahead), "the snapshot ahead of the journal is moved away before new commands take its ids");
             final long movedAgain;
@@ -271,7 +271,7 @@ class SnapshotToolsTest
         }
         final IllegalStateException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
             () -> LedgerServer.start(new Config(0, dataDir, SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "process", 1024,
-                "blocking", 1, "ZAR")).close());
+                LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR")).close());
         assertTrue(ex.getMessage().contains("refusing to start an empty ledger"), ex.getMessage());
         assertEquals(2, store.list().size(), "the snapshots stay where they are");
     }

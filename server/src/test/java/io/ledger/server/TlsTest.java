@@ -77,7 +77,7 @@ class TlsTest
     private LedgerServer start() throws IOException
     {
         final Path dataDir = Files.createDirectories(tempDir.resolve("data"));
-        return LedgerServer.start(new Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR",
+        return LedgerServer.start(new Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR",
             HttpOptions.DEFAULTS.withTls(new TlsFiles(certificates.certificate, certificates.privateKey))));
     }
 

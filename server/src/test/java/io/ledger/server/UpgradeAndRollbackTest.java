@@ -140,7 +140,7 @@ class UpgradeAndRollbackTest
     private LedgerServer start(final Path dataDir)
     {
         return LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET.getBytes(StandardCharsets.UTF_8), "process", 1024,
-            "blocking", 1, "ZAR"));
+            LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"));
     }
 
     private long balance(final LedgerServer server, final String token) throws Exception

@@ -162,7 +162,7 @@ class BareServerSmokeTest
     @Test
     void shouldReplyWithTheSizeOfTheLedgersPurchaseReply(@TempDir final Path dir) throws Exception
     {
-        final LedgerServer server = LedgerServer.start(new LedgerServer.Config(0, dir.resolve("data"), SECRET, "process", 1024, "blocking", 1, "ZAR"),
+        final LedgerServer server = LedgerServer.start(new LedgerServer.Config(0, dir.resolve("data"), SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"),
             (stage, commandId, error) -> { });
         try
         {

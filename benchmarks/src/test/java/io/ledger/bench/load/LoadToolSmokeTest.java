@@ -46,7 +46,7 @@ class LoadToolSmokeTest
     @BeforeAll
     static void startServer()
     {
-        server = LedgerServer.start(new LedgerServer.Config(0, dir.resolve("data"), SECRET, "process", 1024, "blocking", 1, "ZAR"),
+        server = LedgerServer.start(new LedgerServer.Config(0, dir.resolve("data"), SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"),
             (stage, commandId, error) -> FATAL.compareAndSet(null, error));
     }
 

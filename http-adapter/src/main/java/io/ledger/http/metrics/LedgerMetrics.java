@@ -18,6 +18,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -93,6 +94,7 @@ public final class LedgerMetrics
     }
 
     private final CommandGateway pipeline;
+    private final boolean consumerOnLoop;
     private final JournalFiles journalFiles;
     private final JournalSpace journalSpace;
     private final JournalStatus journal;
@@ -127,10 +129,13 @@ public final class LedgerMetrics
      * @param journalFiles     the journal's files, for their count and size; null leaves the journal file gauges out.
      * @param journal          durability, journal position and snapshots; null leaves those figures out.
      * @param journalSpace     the journal directory's writability and free space; null leaves those gauges out.
+     * @param consumerOnLoop   the pipeline's consumer runs on the HTTP event loop ({@code --ledger-thread}, resolved).
      */
     public LedgerMetrics(
-        final CommandGateway pipeline, final JournalFiles journalFiles, final JournalStatus journal, final JournalSpace journalSpace)
+        final CommandGateway pipeline, final JournalFiles journalFiles, final JournalStatus journal, final JournalSpace journalSpace,
+        final boolean consumerOnLoop)
     {
+        this.consumerOnLoop = consumerOnLoop;
         this.pipeline = pipeline;
         this.journalFiles = journalFiles;
         this.journal = journal;
@@ -461,6 +466,13 @@ public final class LedgerMetrics
         gauge("ledger_ring_used_slots", "Slots of the ring in use now: commands published and not yet replied to.", null,
             () -> pipeline.ringSizeEvents() - pipeline.remainingCapacity());
         gauge("ledger_ring_size_slots", "The ring's size in slots (--ring-size).", null, pipeline::ringSizeEvents);
+        Info.builder()
+            .name("ledger_thread_mode_info")
+            .help("Where commands are journaled, applied and answered (--ledger-thread, auto resolved at start): own (the "
+                + "ledger thread) or event-loop (the HTTP event loop).")
+            .labelNames("mode")
+            .register(registry)
+            .setLabelValues(consumerOnLoop ? "event-loop" : "own");
         gauge("ledger_pipeline_failed", "1 once a journal or ledger failure stopped acknowledgements (the process then "
             + "halts), else 0.", null, () -> pipeline.failed() ? 1 : 0);
 
