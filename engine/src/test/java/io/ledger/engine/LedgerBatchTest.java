@@ -252,6 +252,39 @@ final class LedgerBatchTest
         assertEquals(700, restored.customerBalance(ann, ZAR));
     }
 
+    /**
+     * An escrow hold is released while a batch is applied (the batch is the first command after its time): the release's
+     * history entries come first and carry the batch's first id, so the history's command ids never go back. They
+     * carried the batch's own id, the highest of its range, and the batch's commands then wrote lower ones: an assert in
+     * the history, and a snapshot that could not be read back ("commandId ... comes after commandId ...").
+     */
+    @Test
+    void shouldKeepTheHistoryInCommandIdOrderWhenADeadlinePassesDuringABatch() throws IOException
+    {
+        w.payIn("m1", ann, 1_000, ZAR);
+        w.payIn("m1", bob, 400, ZAR);
+        assertEquals(ResultCode.OK, w.heldPurchase("m1", bob, 400, w.nowMs + 2_000, w.nowMs + 1_500).result());
+        assertEquals(1, w.ledger.pendingDeadlines());
+        w.nowMs += 5_000; // the hold is released before the batch's time: while the batch is applied
+        final CommandEvent batch = w.batch("m1", null, b ->
+        {
+            purchase(b, ann, 300, false);
+            purchase(b, ann, 200, false);
+            payIn(b, bob, 50, false);
+        });
+        assertArrayEquals(new ResultCode[] {ResultCode.OK, ResultCode.OK, ResultCode.OK}, results(batch));
+        assertEquals(500, w.ledger.customerBalance(ann, ZAR));
+        assertEquals(900, w.merchantBalance("m1"), "the released hold (400) is the merchant's, with the batch's two purchases (500)");
+        assertEquals(0, w.ledger.pendingDeadlines());
+
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LedgerSnapshot.write(w.ledger, new DataOutputStream(bytes));
+        final Ledger restored = LedgerSnapshot.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), ZAR);
+        assertEquals(w.ledger.stateHash(), restored.stateHash(), "the snapshot reads back");
+        w.ledger.checkConservation();
+        assertReplaysToTheSameState();
+    }
+
     @Test
     void shouldRoundTripABatchThroughTheJournalCodec()
     {

@@ -47,6 +47,12 @@ public final class DeadlineCommands
      */
     public void runDue(final CommandEvent trigger, final long timeMs)
     {
+        // The deadlines' entries come before anything the trigger writes, so they carry the first id the trigger's
+        // record covers: its own, or for a batch the first of its commands' ids, which lie just below the batch's own
+        // (BatchCommands). With the batch's own id they came before entries of lower ids, and the history's ids went
+        // back: a snapshot of it could not be read (EntryLog refuses ids that go back).
+        final long firstCommandId = trigger.type() == CommandType.BATCH && trigger.batch() != null
+            ? trigger.commandId() - trigger.batch().count() : trigger.commandId();
         while (deadlines.size() > 0 && deadlines.nextMs() <= timeMs)
         {
             final long atMs = deadlines.nextMs();
@@ -54,7 +60,7 @@ public final class DeadlineCommands
             final long key = deadlines.nextKey();
             deadlines.remove(key);
             scratch.clear();
-            scratch.stamp(trigger.commandId(), atMs);
+            scratch.stamp(firstCommandId, atMs);
             if (kind == Deadlines.RELEASE_HOLD)
             {
                 escrow.onReleaseDeadline(scratch, atMs, key);
