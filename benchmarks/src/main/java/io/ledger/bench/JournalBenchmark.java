@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ledger;
+import io.ledger.engine.ReplayWindow;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.snapshot.LedgerRecovery;
@@ -35,14 +36,18 @@ import org.openjdk.jmh.annotations.TearDown;
  * read, verify (CRC32C, order) and decode every record.
  *
  * <p>{@code replayIntoLedger}: what a server start without a snapshot does ({@link LedgerRecovery#recover}, with
- * {@code historyMemory=ahead}): replay a journal of {@code records} commands (a population's CREATE_CUSTOMER and PAY_IN commands, then purchases
- * of 1 cycling over its customers) into a fresh {@link Ledger}, then check the rebuilt state: every command applied,
+ * {@code historyMemory=ahead}): replay a journal of {@code records} commands (a population of {@code customers}: their
+ * CREATE_CUSTOMER and PAY_IN commands, then purchases of 1 spread over them in no order) into a fresh {@link Ledger}
+ * through a {@link ReplayWindow} of {@code window} commands, then check the rebuilt state: every command applied,
  * money conserved, the merchant holding exactly what the purchases paid. The state hash is not computed: it folds the
  * whole state, a cost of its own (the replay and snapshot tests compare it), not part of replaying. The replay target of the benchmarks issue
  * (5M commands/s) is about this one. The primary score is replays per second; the
  * {@code records} secondary score (an {@link AuxCounters} counter) is records per second, correct whatever
  * {@code records} is set to (an {@code @OperationsPerInvocation} constant would be wrong once the smoke test
- * shrinks the journal). Each replay checks it saw every record, in order.
+ * shrinks the journal). Each replay checks it saw every record, in order. A big ledger's replay, bound by memory misses
+ * (a customer of a million per purchase) rather than by the work per command:
+ * {@code -p historyMemory=ahead -p customers=1000000 -p records=4000000 -p window=1,16} (2M customer commands, 2M
+ * purchases; each invocation takes seconds, so use few, long iterations).
  *
  * <p>Chronicle flags come from {@link BenchmarkMain}.
  */
@@ -180,29 +185,57 @@ public class JournalBenchmark
         @Param({"ahead", "ledger-thread"})
         public String historyMemory;
 
+        /**
+         * Customers the journal creates (at most a quarter of {@code records}): 10,000 fit in the cache, so the replay
+         * is bound by the work per command; 1,000,000 (with {@code records} of a few million) do not, and each purchase
+         * misses the cache and TLB for its customer, as a big ledger's start-up replay does.
+         */
+        @Param("10000")
+        public int customers;
+
+        /**
+         * Commands per {@link ReplayWindow} of the {@code ahead} replay ({@code LedgerRecovery}'s default 16; 1 applies
+         * each record as it is read). {@code ledger-thread} always applies record by record.
+         */
+        @Param("16")
+        public int window;
+
         ChronicleJournal journal;
         Path dir;
-        int customers;
+        int population;
         long purchases;
 
         @Setup(Level.Trial)
         public void setUp()
         {
-            customers = Math.max(1, Math.min(10_000, records / 4));
-            purchases = records - 2L * customers;
+            population = Math.max(1, Math.min(customers, records / 4));
+            purchases = records - 2L * population;
             dir = TempDirs.create("ledger-bench-replay-ledger-");
             try (ChronicleJournal writer = ChronicleJournal.open(dir, Durability.PROCESS))
             {
-                Population.setUpCommands(customers, writer::append);
+                Population.setUpCommands(population, writer::append);
                 final CommandEvent event = Population.purchase(new CommandEvent(), 0, Population.PURCHASE_MINOR);
-                long commandId = Population.firstFreeCommandId(customers);
+                long commandId = Population.firstFreeCommandId(population);
                 for (long i = 0; i < purchases; i++)
                 {
-                    event.set(Field.CUSTOMER_KEY, Population.customerKey((int)(i % customers))).stamp(commandId++, Population.TIMESTAMP_MS);
+                    event.set(Field.CUSTOMER_KEY, Population.customerKey(scattered(i, population))).stamp(commandId++, Population.TIMESTAMP_MS);
                     writer.append(event);
                 }
             }
             journal = ChronicleJournal.open(dir, Durability.PROCESS);
+        }
+
+        /**
+         * @return the customer of purchase {@code i}: spread over all {@code population} of them in no order (a fixed
+         * mix of {@code i}, the same every run), as a live ledger's buyers come, so that neighbouring purchases do not
+         * share a cache line of the index or the rows.
+         */
+        static int scattered(final long i, final int population)
+        {
+            long z = i + 0x9E37_79B9_7F4A_7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+            return (int)Long.remainderUnsigned(z ^ (z >>> 31), population);
         }
 
         /**
@@ -292,7 +325,8 @@ public class JournalBenchmark
         {
             case "ahead" ->
             {
-                final LedgerRecovery.Result recovered = LedgerRecovery.recover(state.journal, null, null, Population.CURRENCY, null);
+                final LedgerRecovery.Result recovered =
+                    LedgerRecovery.recover(state.journal, null, null, Population.CURRENCY, null, state.window);
                 ledger = recovered.ledger();
                 result = recovered.replay();
             }
@@ -308,9 +342,9 @@ public class JournalBenchmark
             throw new IllegalStateException("replayed records=" + result.records() + " applied=" + ledger.commandsApplied() +
                 " expected=" + state.records);
         }
-        if (ledger.customerCount() != state.customers)
+        if (ledger.customerCount() != state.population)
         {
-            throw new IllegalStateException("customers=" + ledger.customerCount() + " expected=" + state.customers);
+            throw new IllegalStateException("customers=" + ledger.customerCount() + " expected=" + state.population);
         }
         Population.verify(ledger, state.purchases, state.purchases);
         counters.records += result.records();

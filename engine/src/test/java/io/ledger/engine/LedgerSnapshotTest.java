@@ -310,10 +310,12 @@ class LedgerSnapshotTest
 
     /**
      * A seeded stream of every journaled command type, refusals, idempotency keys (retries that replay, reuses that are
-     * refused, keys that expire after a day of ledger time) included.
+     * refused, keys that expire after a day of ledger time) included. Also {@code ReplayWindowTest}'s journal.
      */
-    private static final class Stream
+    static final class Stream
     {
+        /** Shown each command just before it is applied, or null. */
+        private java.util.function.Consumer<CommandEvent> beforeApply;
         private final Random random;
         private final long[] customers;
         private final int[] owners;
@@ -355,6 +357,13 @@ class LedgerSnapshotTest
             return copy;
         }
 
+        /** Shows {@code beforeApply} each command just before it is applied (to journal it, say); returns this. */
+        Stream beforeApply(final java.util.function.Consumer<CommandEvent> beforeApply)
+        {
+            this.beforeApply = beforeApply;
+            return this;
+        }
+
         /** Applies {@code commands} commands; returns each outcome as text (result, replayed, result key, balance). */
         String[] apply(final Ledger ledger, final int commands)
         {
@@ -364,6 +373,10 @@ class LedgerSnapshotTest
                 commandId += 1 + (random.nextInt(5) == 0 ? random.nextInt(3) : 0);
                 timeMs += random.nextInt(200) == 0 ? 6L * 3_600_000 : random.nextInt(20) - 3; // now and then hours pass
                 next();
+                if (beforeApply != null)
+                {
+                    beforeApply.accept(event);
+                }
                 ledger.apply(event);
                 results[i] = event.type() + " " + event.result() + (event.replayed() ? " replayed" : "") + " key=" + event.resultKey() +
                     " after=" + event.balanceAfterMinor() + (event.resultObject() == null ? "" : " " + event.resultObject());

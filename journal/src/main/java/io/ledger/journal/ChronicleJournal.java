@@ -383,6 +383,19 @@ public final class ChronicleJournal implements JournalWriter
     }
 
     /**
+     * A {@link RecordVisitor} that chooses the event each record is decoded into, instead of the one event the reader
+     * reuses: a {@link io.ledger.engine.ReplayWindow}'s next free one, so that a window of decoded commands can wait
+     * to be applied together. {@link #decodeInto()} is called before each command record is decoded, and
+     * {@link #visit} with that event once it decoded and passed every check; a record that fails leaves the event
+     * half-written, and is never visited.
+     */
+    public interface DecodingVisitor extends RecordVisitor
+    {
+        /** @return the event to decode the next command record into. */
+        CommandEvent decodeInto();
+    }
+
+    /**
      * Like {@link #replay(Consumer)}, verifying every record the same way, but hands each command with its
      * Chronicle index and stops as soon as the visitor returns false: for tools that replay up to a point or read
      * a window of the journal. When it stops early, the result counts the records visited (including the one that

@@ -69,13 +69,15 @@ public final class JournalTail implements AutoCloseable
 
     /**
      * Reads the records there are now, handing each command to {@code visitor}, until the journal's end (as far as
-     * it is written), {@code commandsMax} commands, or the visitor returns false ({@link #stopped()}).
+     * it is written), {@code commandsMax} commands, or the visitor returns false ({@link #stopped()}). Each command is
+     * decoded into this tail's own event, reused, or into the one a {@link ChronicleJournal.DecodingVisitor} names.
      *
      * @return how many commands were handed to the visitor.
      * @throws JournalCorruptException as {@link ChronicleJournal#replay(ChronicleJournal.RecordVisitor)}.
      */
     public long poll(final ChronicleJournal.RecordVisitor visitor, final long commandsMax)
     {
+        final ChronicleJournal.DecodingVisitor decoding = visitor instanceof ChronicleJournal.DecodingVisitor d ? d : null;
         long handed = 0;
         while (handed < commandsMax && !stopped)
         {
@@ -116,13 +118,14 @@ public final class JournalTail implements AutoCloseable
                     throw reader.corrupt(reader.fileOf(tailer), index, "TORN_SKIP record for skippedIndex=0x" +
                         Long.toHexString(frame.skippedIndex()) + " does not follow a failed record");
                 }
-                reader.checkCommand(tailer, index, frame, event, lastCommandId);
-                lastCommandId = event.commandId();
+                final CommandEvent decoded = decoding == null ? event : decoding.decodeInto();
+                reader.checkCommand(tailer, index, frame, decoded, lastCommandId);
+                lastCommandId = decoded.commandId();
                 lastCommandIndex = index;
                 lastCommandCrc32c = frame.storedCrc32c();
                 records++;
                 handed++;
-                if (!visitor.visit(index, event))
+                if (!visitor.visit(index, decoded))
                 {
                     stopped = true;
                 }

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.ledger.engine.CustomerRecord;
 import io.ledger.engine.SnapshotFormatException;
+import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.Object2LongHashMap;
 
@@ -23,10 +24,11 @@ public final class CustomerBook implements SnapshotPart
     private static final long MISSING = SnapshotRecords.MISSING;
 
     private final MerchantBooks merchants;
-    private final Long2ObjectHashMap<CustomerRecord> customers = new Long2ObjectHashMap<>();
+    /** Replaced, sized, by a snapshot load before its customers are read (so that it never rehashes then). */
+    private Long2ObjectHashMap<CustomerRecord> customers = new Long2ObjectHashMap<>();
     /** Each customer's merchant sits in its row (shared with {@link Accounts}): one lookup finds owner and money. */
     private final CustomerRows rows;
-    private final Object2LongHashMap<String> customerByEmail = new Object2LongHashMap<>(MISSING);
+    private Object2LongHashMap<String> customerByEmail = new Object2LongHashMap<>(MISSING);
 
     public CustomerBook(final MerchantBooks merchants, final CustomerRows rows)
     {
@@ -52,6 +54,15 @@ public final class CustomerBook implements SnapshotPart
     public CustomerRecord get(final long customerKey)
     {
         return customers.get(customerKey);
+    }
+
+    /**
+     * Reads the slot of {@code customerKey} in the records' map, so that a creation's insert finds it in the cache (see
+     * {@code ReplayWindow}); changes nothing. The result means nothing: it is returned so that the read is not dropped.
+     */
+    public long touch(final long customerKey)
+    {
+        return customers.get(customerKey) == null ? 0 : 1;
     }
 
     /** @return true when {@code customerKey} is a customer. */
@@ -183,6 +194,11 @@ public final class CustomerBook implements SnapshotPart
     private void readCustomers(final SectionInput in) throws IOException
     {
         final int count = in.readCount("customers", SnapshotRecords.COUNT_MAX);
+        if (customers.isEmpty())
+        {
+            customers = new Long2ObjectHashMap<>(CustomerRows.capacityFor(count), Hashing.DEFAULT_LOAD_FACTOR);
+        }
+        rows.expect(count);
         for (int i = 0; i < count; i++)
         {
             final long key = in.readLong();
@@ -204,6 +220,10 @@ public final class CustomerBook implements SnapshotPart
     private void readEmailIndex(final SectionInput in) throws IOException
     {
         final int count = in.readCount("emails", SnapshotRecords.COUNT_MAX);
+        if (customerByEmail.isEmpty())
+        {
+            customerByEmail = new Object2LongHashMap<>(CustomerRows.capacityFor(count), Hashing.DEFAULT_LOAD_FACTOR, MISSING);
+        }
         for (int i = 0; i < count; i++)
         {
             final String emailKey = in.readText(SnapshotRecords.TEXT_BYTES_MAX);

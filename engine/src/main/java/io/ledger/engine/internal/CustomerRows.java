@@ -2,6 +2,7 @@ package io.ledger.engine.internal;
 
 import java.util.Arrays;
 
+import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -22,7 +23,8 @@ import org.agrona.collections.Long2LongHashMap;
  * always its only one); {@link Accounts} keeps balances in any other currency in a side map.
  *
  * <p>Rows live in chunks of {@value #CHUNK_ROWS} rows allocated as the customers come, so growth never copies the rows
- * (only the small array of chunk references); the index map still rehashes as it grows, one map where there were five.
+ * (only the small array of chunk references); the index map still rehashes as it grows, one map where there were five,
+ * except where the count is known ahead ({@link #expect}: a snapshot load).
  * Rows are never removed (customers are not deleted). Keys are kept in a column of their own (only iteration reads them),
  * in row order, which is the order keys were first seen: {@link #key(int)} for rows {@code 0..size()-1}.
  *
@@ -44,12 +46,54 @@ public final class CustomerRows
     private static final int LINKS = 3;
     private static final long NO_CURRENCIES = -1L;
 
-    private final Long2LongHashMap rowOfKey = new Long2LongHashMap(MISSING);
+    private Long2LongHashMap rowOfKey = new Long2LongHashMap(MISSING);
     private long[][] rowChunks = new long[16][];
     private long[][] keyChunks = new long[16][];
     private int size;
     private long lastKey = MISSING;
     private int lastRow = -1;
+
+    /**
+     * Most entries a map is sized for ahead ({@link #expect}, {@link #capacityFor}): a count read from a snapshot is only
+     * checked by the checksum of the block it sits in, so a count beyond this sizes for this many and the map grows past
+     * it as before (4M customers: 128 MiB of index).
+     */
+    public static final int EXPECTED_ENTRIES_MAX = 1 << 22;
+
+    /**
+     * Makes room for {@code keys} keys while there are none yet (a snapshot's customer count, read before its customers):
+     * the index then never rehashes while they are added. Its capacity is the one growing to {@code keys} would reach, so
+     * the slots are laid out as they would have been. No-op once a key was added.
+     */
+    public void expect(final int keys)
+    {
+        if (size == 0 && keys > 0)
+        {
+            rowOfKey = new Long2LongHashMap(capacityFor(keys), Hashing.DEFAULT_LOAD_FACTOR, MISSING);
+            final int chunks = (Math.min(keys, EXPECTED_ENTRIES_MAX) + CHUNK_ROWS - 1) >>> CHUNK_SHIFT;
+            if (chunks > rowChunks.length)
+            {
+                rowChunks = Arrays.copyOf(rowChunks, chunks);
+                keyChunks = Arrays.copyOf(keyChunks, chunks);
+            }
+        }
+    }
+
+    /**
+     * @return the capacity an Agrona open-addressing map with the default load factor reaches by growing from its
+     * smallest to hold {@code entries} entries (at most {@link #EXPECTED_ENTRIES_MAX}), so that one made with it holds
+     * them without a rehash.
+     */
+    public static int capacityFor(final int entries)
+    {
+        final int bounded = Math.min(entries, EXPECTED_ENTRIES_MAX);
+        int capacity = 8; // the maps' smallest
+        while ((int)(capacity * Hashing.DEFAULT_LOAD_FACTOR) < bounded)
+        {
+            capacity <<= 1;
+        }
+        return capacity;
+    }
 
     /** @return how many rows (keys) there are. */
     public int size()
@@ -75,6 +119,28 @@ public final class CustomerRows
         lastKey = key;
         lastRow = (int)row;
         return lastRow;
+    }
+
+    /**
+     * @return the row of {@code key}, or -1, without remembering it as {@link #find} does: a read ahead of the command
+     * that will need it (see {@code ReplayWindow}), which must leave everything as it was.
+     */
+    public int peek(final long key)
+    {
+        final long row = rowOfKey.get(key);
+        return row == MISSING ? -1 : (int)row;
+    }
+
+    /**
+     * Reads the first and last word of row {@code row} (0..{@link #size()}-1), so that its cache lines are loaded before
+     * the command that needs them (a row may straddle two lines): the sum means nothing, it is returned so that the reads
+     * are not dropped.
+     */
+    public long touch(final int row)
+    {
+        final long[] rows = rowChunks[row >>> CHUNK_SHIFT];
+        final int at = (row & CHUNK_MASK) * ROW_LONGS;
+        return rows[at] + rows[at + ROW_LONGS - 1];
     }
 
     /** @return the row of {@code key}, added (with nothing in it) when there was none. */

@@ -103,6 +103,12 @@ public final class LedgerState
         return accounts;
     }
 
+    /** @return the customers' rows, which {@link #accounts()} and {@link #customers()} share. */
+    public CustomerRows customerRows()
+    {
+        return accounts.customerRows();
+    }
+
     public PaymentMethodBook paymentMethods()
     {
         return paymentMethods;

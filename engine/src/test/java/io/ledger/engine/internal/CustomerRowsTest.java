@@ -71,6 +71,41 @@ class CustomerRowsTest
     }
 
     @Test
+    void shouldSizeAMapAheadAsGrowingItOneEntryAtATimeWouldHaveSizedIt()
+    {
+        final Long2LongHashMap grown = new Long2LongHashMap(MISSING);
+        for (int entries = 1; entries <= 200_000; entries++)
+        {
+            grown.put(entries * 7919L, entries);
+            assertEquals(grown.capacity(), CustomerRows.capacityFor(entries), "entries=" + entries);
+        }
+        assertEquals(CustomerRows.capacityFor(CustomerRows.EXPECTED_ENTRIES_MAX), CustomerRows.capacityFor(Integer.MAX_VALUE),
+            "a count beyond the bound (a damaged snapshot's) sizes for the bound, not for two billion");
+    }
+
+    @Test
+    void shouldFindPeekAndTouchEveryRowOfAnIndexSizedAhead()
+    {
+        final CustomerRows rows = new CustomerRows();
+        rows.expect(50_000);
+        for (int i = 0; i < 50_000; i++)
+        {
+            assertEquals(-1, rows.peek(i * 31L));
+            rows.merchant(rows.findOrAdd(i * 31L), i % 3);
+        }
+        rows.expect(1_000_000); // too late: rows are there already; changes nothing
+        assertEquals(50_000, rows.size());
+        for (int i = 0; i < 50_000; i++)
+        {
+            final int row = rows.peek(i * 31L);
+            assertEquals(i, row, "rows in the order keys came");
+            assertEquals(i % 3, rows.merchant(row));
+            assertEquals(i % 3 + MISSING, rows.touch(row), "touch reads the merchant and the links (none yet: MISSING)");
+        }
+        assertEquals(-1, rows.peek(-5));
+    }
+
+    @Test
     void shouldFindTheMissingValueAsAnyOtherKey()
     {
         final CustomerRows rows = new CustomerRows();
