@@ -102,21 +102,7 @@ class ReplayWindowJournalTest
                 final Ledger windowed = new Ledger(ZAR);
                 final List<String> outcomes = new ArrayList<>();
                 final ReplayWindow window = new ReplayWindow(windowed, size, event -> outcomes.add(outcome(event)));
-                final ChronicleJournal.ReplayResult result = journal.replay(new ChronicleJournal.DecodingVisitor()
-                {
-                    @Override
-                    public CommandEvent decodeInto()
-                    {
-                        return window.next();
-                    }
-
-                    @Override
-                    public boolean visit(final long index, final CommandEvent event)
-                    {
-                        window.commit();
-                        return true;
-                    }
-                });
+                final ChronicleJournal.ReplayResult result = journal.replay(LedgerRecovery.visitor(window));
                 window.flush();
                 assertEquals(COMMANDS, result.records());
                 assertEquals(originalOutcomes, outcomes, "window=" + size + ": every command's outcome, in order");

@@ -136,8 +136,11 @@ public final class LedgerRecovery
         return new Result(ledger, null, all, System.nanoTime() - startNs);
     }
 
-    /** Decodes each record into the window's next event and hands it to the window, which applies it in its turn. */
-    private static ChronicleJournal.DecodingVisitor visitor(final ReplayWindow window)
+    /**
+     * @return a journal visitor that decodes each record into {@code window}'s next event and commits it there (the
+     *         window applies its records once it is full; the caller flushes the rest when the replay ends).
+     */
+    public static ChronicleJournal.DecodingVisitor visitor(final ReplayWindow window)
     {
         return new ChronicleJournal.DecodingVisitor()
         {
