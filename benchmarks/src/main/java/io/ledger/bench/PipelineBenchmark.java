@@ -1,13 +1,8 @@
 package io.ledger.bench;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import io.ledger.engine.JournalWriter;
-import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
-import io.ledger.journal.ChronicleJournal;
-import io.ledger.journal.Durability;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,7 +43,7 @@ public class PipelineBenchmark
     static final int CUSTOMERS = 10_000;
 
     private static final LedgerPipeline.CommandFiller<PipelineBenchmark> FILLER = (event, bench) ->
-        Population.purchase(event, bench.nextCustomer(), Population.PURCHASE_MINOR).replyTo(bench.sink, null);
+        Population.purchase(event, bench.nextCustomer(), Population.PURCHASE_MINOR).replyTo(bench.epoch.sink, null);
 
     @Param({"none", "process", "fsync"})
     public String journal;
@@ -57,10 +52,7 @@ public class PipelineBenchmark
     public String waitStrategy;
 
     private LedgerPipeline pipeline;
-    private Ledger ledger;
-    private JournalWriter journalWriter;
-    private Path journalDir;
-    private CountingReplySink sink;
+    private PipelineEpoch epoch;
     private volatile Throwable fatal;
     private long published;
     private int customer;
@@ -116,7 +108,7 @@ public class PipelineBenchmark
             }
         }
         published += BATCH;
-        final CountingReplySink sink = this.sink;
+        final CountingReplySink sink = epoch.sink;
         while (sink.replies() < published)
         {
             checkAlive();
@@ -142,60 +134,24 @@ public class PipelineBenchmark
 
     private void startEpoch()
     {
-        ledger = Population.build(CUSTOMERS);
-        final long firstCommandId = Population.firstFreeCommandId(CUSTOMERS);
-        journalWriter = switch (journal)
-        {
-            case "none" -> new NoopJournal();
-            case "process", "fsync" ->
-            {
-                journalDir = TempDirs.create("ledger-bench-pipeline-");
-                yield ChronicleJournal.open(journalDir, "fsync".equals(journal) ? Durability.FSYNC : Durability.PROCESS);
-            }
-            default -> throw new IllegalArgumentException("journal=" + journal + " must be one of: none, process, fsync");
-        };
-        sink = new CountingReplySink();
+        epoch = new PipelineEpoch(journal, CUSTOMERS);
         fatal = null;
         published = 0;
         customer = 0;
         pipeline = LedgerPipeline.start(
             new LedgerPipeline.Context()
                 .waitStrategy(waitStrategy)
-                .firstCommandId(firstCommandId)
+                .firstCommandId(Population.firstFreeCommandId(CUSTOMERS))
                 .fatalErrorHandler((stage, commandId, error) -> fatal = error),
-            ledger,
-            journalWriter);
+            epoch.ledger,
+            epoch.journalWriter);
     }
 
     private void endEpoch()
     {
         pipeline.close(); // drains, joins the stage threads (so their writes are visible here), closes the journal
-        try
-        {
-            if (fatal != null)
-            {
-                throw new IllegalStateException("pipeline failed journal=" + journal, fatal);
-            }
-            if (sink.replies() != published)
-            {
-                throw new IllegalStateException("replies=" + sink.replies() + " published=" + published);
-            }
-            Population.verify(ledger, sink.accepted(), published);
-            final long expectedLastId = Population.firstFreeCommandId(CUSTOMERS) + published - 1;
-            if (journalWriter instanceof ChronicleJournal chronicle && published > 0 && chronicle.lastCommandId() != expectedLastId)
-            {
-                throw new IllegalStateException("journal lastCommandId=" + chronicle.lastCommandId() + " expected=" + expectedLastId);
-            }
-            if (journalWriter instanceof NoopJournal noop && noop.appended() != published)
-            {
-                throw new IllegalStateException("journal appended=" + noop.appended() + " published=" + published);
-            }
-        }
-        finally
-        {
-            TempDirs.delete(journalDir);
-            journalDir = null;
-            ledger = null;
-        }
+        final PipelineEpoch ended = epoch;
+        epoch = null;
+        ended.finish(fatal, published, Population.firstFreeCommandId(CUSTOMERS));
     }
 }

@@ -39,6 +39,7 @@ class BenchmarksSmokeTest
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.purchaseBatchOf100", 1),
         Map.entry("io.ledger.bench.LedgerApplyBenchmark.linkedPurchaseBatchOf100", 1),
         Map.entry("io.ledger.bench.PipelineBenchmark.publishAndAwaitReplies", 6),
+        Map.entry("io.ledger.bench.LoopPipelineBenchmark.publishAndAwaitReplies", 4),
         Map.entry("io.ledger.bench.JournalBenchmark.append", 1),
         Map.entry("io.ledger.bench.JournalBenchmark.replay", 1),
         Map.entry("io.ledger.bench.JournalBenchmark.replayIntoLedger", 2),
