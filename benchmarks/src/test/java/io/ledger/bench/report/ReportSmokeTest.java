@@ -118,16 +118,40 @@ class ReportSmokeTest
         Files.writeString(machine, "mode=quick\ndate=today\ncores=2\nnotes=first\\\\nsecond\n");
         final Path md = dir.resolve("BENCHMARKS.md");
         final Path png = dir.resolve("plot/throughput-vs-p99.png");
+        // Two pipeline benchmarks whose names end alike: each target row must take its own, not the higher score.
+        final Path jmh = dir.resolve("jmh.json");
+        Files.writeString(jmh, "["
+            + jmhResult("io.ledger.bench.PipelineBenchmark.publishAndAwaitReplies", "\"journal\": \"process\", \"waitStrategy\": \"lite-blocking\"", 600_000, 200)
+            + "," + jmhResult("io.ledger.bench.LoopPipelineBenchmark.publishAndAwaitReplies", "\"journal\": \"process\", \"round\": \"32\"", 2_100_000, 150)
+            + "," + jmhResult("io.ledger.bench.LoopPipelineBenchmark.publishAndAwaitReplies", "\"journal\": \"process\", \"round\": \"1\"", 2_500_000, 150)
+            + "," + jmhResult("io.ledger.bench.LedgerApplyBenchmark.purchase", "", 3_000_000, 0.17)
+            + "," + jmhResult("io.ledger.bench.LedgerApplyBenchmark.transfer", "", 3_000_000, 0.41)
+            + "," + jmhResult("io.ledger.bench.LedgerApplyBenchmark.payIn", "", 3_000_000, 0.06)
+            + "," + jmhResult("io.ledger.bench.LedgerApplyBenchmark.payout", "", 3_000_000, 1.5)
+            + "]");
         final int exit = new CommandLine(new ReportCommand()).execute("--results", results.toString(), "--machine", machine.toString(),
-            "--out", md.toString(), "--plot", png.toString());
+            "--out", md.toString(), "--plot", png.toString(), "--jmh", jmh.toString());
         assertEquals(0, exit);
         final String text = Files.readString(md);
+        assertTrue(text.contains("| Full engine path (ring + journal + apply), `process`, the ledger's own thread: >= 2M commands/s | "
+            + "600k/s (`PipelineBenchmark.publishAndAwaitReplies journal=process waitStrategy=lite-blocking`) | **no** |"), text);
+        assertTrue(text.contains("rounds of 32), `process`: >= 2M commands/s | 2.10M/s (`LoopPipelineBenchmark.publishAndAwaitReplies "
+            + "journal=process round=32`) | yes |"), text);
+        assertTrue(text.contains("| Under 1 B/op on the ledger thread for accepted purchase, transfer, pay-in and payout | "
+            + "purchase 0.17, transfer 0.41, payIn 0.06, payout 1.50 B/op (`LedgerApplyBenchmark`, `-prof gc`) | **no** |"), text);
         assertTrue(text.contains("QUICK RUN"), text);
         assertTrue(text.contains("## The issue's targets"), text);
         assertTrue(text.contains("](plot/throughput-vs-p99.png)"), text);
         assertTrue(text.contains("113.2x"), text); // ledger 20,000/s over the closed copy of the pgbench run, 176.7 tps
         final byte[] magic = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[] {(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, magic);
+    }
+
+    private static String jmhResult(final String benchmark, final String params, final double score, final double bytesPerOp)
+    {
+        return "{\"benchmark\": \"" + benchmark + "\", \"params\": {" + params + "}, "
+            + "\"primaryMetric\": {\"score\": " + score + ", \"scoreError\": 1.0, \"scoreUnit\": \"ops/s\"}, "
+            + "\"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": " + bytesPerOp + "}}}";
     }
 
     @Test
