@@ -57,6 +57,10 @@ public class LoopPipelineBenchmark
     @Param({"1", "32"})
     public int round;
 
+    /** The ring's size in events ({@code --ring-size}); one value by default, more on the command line ({@code -p ringSize=1024,16384}). */
+    @Param({"16384"})
+    public int ringSize;
+
     private BenchLoop loop;
     private LedgerPipeline pipeline;
     private PipelineEpoch epoch;
@@ -166,6 +170,7 @@ public class LoopPipelineBenchmark
         pipeline = LedgerPipeline.start(
             new LedgerPipeline.Context()
                 .consumerLoop(loop)
+                .ringSizeEvents(ringSize)
                 .firstCommandId(Population.firstFreeCommandId(CUSTOMERS))
                 .fatalErrorHandler((stage, commandId, error) -> fatal = error),
             epoch.ledger,
