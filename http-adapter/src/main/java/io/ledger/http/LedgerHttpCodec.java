@@ -1,17 +1,23 @@
 package io.ledger.http;
 
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpConstants;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -20,6 +26,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -56,6 +63,14 @@ import io.netty.handler.codec.http.LastHttpContent;
  *       read) and when it ends (it emits {@link LastHttpContent}), so the timer lives here. When it fires, the
  *       decoder discards all further input and fires {@link RequestTimeout#EVENT}, which {@link FramingHandler}
  *       turns into a 408 in request order.</li>
+ *   <li><b>Whole replies in one buffer.</b> A complete reply ({@link FullHttpResponse}: every reply but the interim
+ *       {@code 100 Continue} and the head of an event stream) is written as one pooled direct buffer holding its status
+ *       line, header fields and body ({@link #encodeWhole}), in place of Netty's encoder, which writes the head and the
+ *       body as two buffers and checks every header again while encoding. Every header field of a reply is one the
+ *       server wrote itself (names and values are constants, digits or our ids), and one that did not come from
+ *       {@link Responses} was checked when it was set. The rules are the encoder's: no body after a reply to
+ *       {@code HEAD} (its {@code Content-Length} stays, RFC 9110 section 9.3.2), and a reply that must have no content
+ *       (1xx, 204, 205, 304) or one with a {@code Transfer-Encoding} still goes through Netty's encoder.</li>
  * </ul>
  *
  * <p>Thread-safety: one instance per connection, event loop only.
@@ -124,6 +139,82 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
                 .setHeadersFactory(RequestHeaders.FACTORY), requestTimeoutMs),
             new ResponseEncoder());
     }
+
+    /**
+     * Writes a whole reply as one buffer ({@link #encodeWhole}), anything else through Netty's encoder. The method of the
+     * request answered (for {@code HEAD}) is taken from the same queue either way, so replies stay matched to requests.
+     */
+    @Override
+    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) throws Exception
+    {
+        if (msg instanceof FullHttpResponse response && isWrittenWhole(response))
+        {
+            final HttpMethod method = methods.poll();
+            ctx.write(encodeWhole(ctx.alloc(), response, HttpMethod.HEAD.equals(method)), promise);
+            return;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /** @return true for a reply {@link #encodeWhole} encodes as Netty's encoder would: it has a body or a Content-Length. */
+    static boolean isWrittenWhole(final FullHttpResponse response)
+    {
+        final int code = response.status().code();
+        return code >= 200 && code != 204 && code != 205 && code != 304
+            && !response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+
+    /** How many bytes a reply's status line and header fields usually take; the buffer grows when they take more. */
+    private static final int HEAD_BYTES_HINT = 192;
+
+    /**
+     * Encodes {@code response} (see {@link #isWrittenWhole}) as the bytes on the wire: the status line, the header
+     * fields in the order they were set, an empty line and the body (none when {@code head}: a reply to {@code HEAD}),
+     * in one buffer from {@code alloc}. Releases {@code response}.
+     */
+    static ByteBuf encodeWhole(final ByteBufAllocator alloc, final FullHttpResponse response, final boolean head)
+    {
+        try
+        {
+            final ByteBuf body = response.content();
+            final int bodyBytes = head ? 0 : body.readableBytes();
+            final ByteBuf out = alloc.ioBuffer(HEAD_BYTES_HINT + bodyBytes);
+            try
+            {
+                final HttpResponseStatus status = response.status();
+                ByteBufUtil.writeAscii(out, response.protocolVersion().text());
+                out.writeByte(HttpConstants.SP);
+                ByteBufUtil.copy(status.codeAsText(), out);
+                out.writeByte(HttpConstants.SP);
+                ByteBufUtil.writeAscii(out, status.reasonPhrase());
+                out.writeShort(CRLF);
+                final Iterator<Map.Entry<CharSequence, CharSequence>> fields = response.headers().iteratorCharSequence();
+                while (fields.hasNext())
+                {
+                    final Map.Entry<CharSequence, CharSequence> field = fields.next();
+                    ByteBufUtil.writeAscii(out, field.getKey());
+                    out.writeShort(COLON_SP);
+                    ByteBufUtil.writeAscii(out, field.getValue());
+                    out.writeShort(CRLF);
+                }
+                out.writeShort(CRLF);
+                out.writeBytes(body, body.readerIndex(), bodyBytes);
+                return out;
+            }
+            catch (final RuntimeException ex)
+            {
+                out.release();
+                throw ex;
+            }
+        }
+        finally
+        {
+            response.release();
+        }
+    }
+
+    private static final int CRLF = HttpConstants.CR << 8 | HttpConstants.LF;
+    private static final int COLON_SP = HttpConstants.COLON << 8 | HttpConstants.SP;
 
     /** Discards every byte from now on: the connection's last request has been decoded. */
     void endInput()

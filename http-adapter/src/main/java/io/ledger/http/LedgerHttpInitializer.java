@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -77,7 +76,7 @@ final class LedgerHttpInitializer extends ChannelInitializer<SocketChannel>
             channel.pipeline().addLast("tls", tlsHandler(channel));
         }
         channel.pipeline()
-            .addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS))
+            .addLast("idle", new IdleTimeoutHandler(limits.idleTimeoutMs()))
             .addLast("codec", codec)
             .addLast("framing", framing);
         if (admitted)
