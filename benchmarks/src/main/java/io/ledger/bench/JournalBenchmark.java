@@ -203,9 +203,9 @@ public class JournalBenchmark
 
         /**
          * Whether the {@code ahead} replay reads, verifies and decodes the journal on a reader thread of its own while
-         * this thread applies ({@code LedgerRecovery}'s default, true), or reads on this thread (false, as before).
+         * this thread applies (true), or reads on this thread ({@code LedgerRecovery}'s default, false).
          */
-        @Param("true")
+        @Param("false")
         public boolean readerThread;
 
         ChronicleJournal journal;

@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * memory misses many at a time instead of one after another. It applies the same commands in the same order: the
  * rebuilt ledger is the same as a record-by-record replay's ({@code -Dledger.replay.windowCommands=1}).
  *
- * <p>The journal is read, verified and decoded on a {@code ledger-replay-reader} thread while the caller's thread applies
- * ({@link ReadAheadReplay}; {@code -Dledger.replay.readerThread=false} reads on the caller's thread, as before): the
- * same records in the same order, the same checks and the same exception for a bad record; the reader has ended when
- * {@code recover} returns or throws.
+ * <p>With {@code -Dledger.replay.readerThread=true} the journal is read, verified and decoded on a
+ * {@code ledger-replay-reader} thread while the caller's thread applies ({@link ReadAheadReplay}): the same records in
+ * the same order, the same checks and the same exception for a bad record; the reader has ended when {@code recover}
+ * returns or throws. Off by default: measured slower on a 2-CPU machine (issue 13, session 11).
  *
  * <p>Single-threaded (but for those threads): the caller's thread owns the ledger.
  */
@@ -158,7 +158,7 @@ public final class LedgerRecovery
     {
         if (readerThread)
         {
-            return ReadAheadReplay.replay(Math.max(ReadAheadReplay.RING_EVENTS_DEFAULT, 2 * Integer.highestOneBit(windowCommands)),
+            return ReadAheadReplay.replay(Math.max(ReadAheadReplay.RING_EVENTS_DEFAULT, 4 * Integer.highestOneBit(windowCommands)),
                 windowCommands, ReplayWindow.borrowing(ledger, windowCommands, onApplied), read);
         }
         final ReplayWindow window = new ReplayWindow(ledger, windowCommands, onApplied);
@@ -204,10 +204,13 @@ public final class LedgerRecovery
 
     /**
      * Whether a start-up replay reads the journal on a reader thread of its own ({@link ReadAheadReplay}):
-     * {@code -Dledger.replay.readerThread}, default true; false reads on the applying thread, as before.
+     * {@code -Dledger.replay.readerThread}, default false (read on the applying thread). Off by default because it was
+     * measured slower on this project's 2-CPU machine (issue 13, session 11: 2.6M vs 3.5M records/s in
+     * {@code JournalBenchmark.replayIntoLedger} with 10,000 customers, and no faster start-up of 10M commands over 1M
+     * customers): handing each decoded event to another core costs about what decoding it saved.
      */
     private static final boolean REPLAY_READER_THREAD =
-        Boolean.parseBoolean(System.getProperty("ledger.replay.readerThread", "true"));
+        Boolean.parseBoolean(System.getProperty("ledger.replay.readerThread", "false"));
 
     /** Chunks of each kind kept ready while replaying: 64 history chunks are 262,144 entries, some 50-100 ms of replay. */
     private static final int REPLAY_READY_CHUNKS = 64;

@@ -35,8 +35,11 @@ import io.ledger.journal.ChronicleJournal;
  */
 public final class ReadAheadReplay
 {
-    /** Events in the ring by default: a few thousand records read ahead (some hundreds of microseconds). */
-    public static final int RING_EVENTS_DEFAULT = 4096;
+    /**
+     * Events in the ring by default: 256 records read ahead (some tens of microseconds of applying). Not more: an event
+     * is 1-2 KiB, and a ring that outgrows the cores' caches has the reader write, and the applier read, memory.
+     */
+    public static final int RING_EVENTS_DEFAULT = 256;
     static final String THREAD_NAME = "ledger-replay-reader";
     private static final int SPINS = 200;
     private static final int YIELDS = 50;
