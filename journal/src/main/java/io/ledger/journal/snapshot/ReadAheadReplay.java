@@ -12,7 +12,10 @@ import io.ledger.journal.ChronicleJournal;
  * A start-up replay in two stages on two threads: a {@code ledger-replay-reader} thread reads, verifies and decodes the
  * journal's records into a bounded ring of events, while the calling thread takes them in order and applies them through
  * a {@link ReplayWindow#borrowing borrowing} {@link ReplayWindow}. The replay is alone on the machine at start-up, so its
- * time becomes that of the slower stage (applying, on a big ledger) rather than the sum of both.
+ * time could become that of the slower stage (applying, on a big ledger) rather than the sum of both. Measured on this
+ * project's 2-CPU machine it did not (issue 13, session 11: 0.71-0.76x the replay on one thread with 10,000 customers,
+ * no faster start of 10M commands over 1M customers; each decoded event's cache lines cross cores), so
+ * {@link LedgerRecovery} uses it only with {@code -Dledger.replay.readerThread=true}.
  *
  * <p>What is applied, and in which order, is what a replay on one thread applies: the reader hands the records over in
  * the journal's order, each checked exactly as before (the same {@link ChronicleJournal} replay does the reading); the
