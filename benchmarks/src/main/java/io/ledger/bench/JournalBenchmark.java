@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>{@code replayIntoLedger}: what a server start without a snapshot does ({@link LedgerRecovery#recover}, with
  * {@code historyMemory=ahead}): replay a journal of {@code records} commands (a population of {@code customers}: their
  * CREATE_CUSTOMER and PAY_IN commands, then purchases of 1 spread over them in no order) into a fresh {@link Ledger}
- * through a {@link ReplayWindow} of {@code window} commands, then check the rebuilt state: every command applied,
+ * through a {@link ReplayWindow} of {@code window} commands (the journal read on a reader thread when {@code readerThread}),
+ * then check the rebuilt state: every command applied,
  * money conserved, the merchant holding exactly what the purchases paid. The state hash is not computed: it folds the
  * whole state, a cost of its own (the replay and snapshot tests compare it), not part of replaying. The replay target of the benchmarks issue
  * (5M commands/s) is about this one. The primary score is replays per second; the
@@ -200,6 +201,13 @@ public class JournalBenchmark
         @Param("16")
         public int window;
 
+        /**
+         * Whether the {@code ahead} replay reads, verifies and decodes the journal on a reader thread of its own while
+         * this thread applies (true), or reads on this thread ({@code LedgerRecovery}'s default, false).
+         */
+        @Param("false")
+        public boolean readerThread;
+
         ChronicleJournal journal;
         Path dir;
         int population;
@@ -326,7 +334,7 @@ public class JournalBenchmark
             case "ahead" ->
             {
                 final LedgerRecovery.Result recovered =
-                    LedgerRecovery.recover(state.journal, null, null, Population.CURRENCY, null, state.window);
+                    LedgerRecovery.recover(state.journal, null, null, Population.CURRENCY, null, state.window, state.readerThread);
                 ledger = recovered.ledger();
                 result = recovered.replay();
             }

@@ -25,6 +25,10 @@ import io.ledger.engine.internal.CustomerRows;
  * the record-by-record replay. Nothing is allocated per record: the events, and the arrays of keys and rows read ahead,
  * are made once.
  *
+ * <p>A window made with {@link #borrowing} owns no events: it is handed events that live elsewhere ({@link #add}), such
+ * as the slots of a ring a reader thread decodes into, and keeps them (unchanged) until it applied them; the caller
+ * reuses an event only once {@link #waiting()} says it left the window.
+ *
  * <p>Single-threaded: the replaying thread, which owns the ledger meanwhile.
  */
 public final class ReplayWindow
@@ -40,6 +44,7 @@ public final class ReplayWindow
     private final CustomerBook customers;
     private final Consumer<CommandEvent> onApplied;
     private final CommandEvent[] events;
+    private final boolean owned;
     private final long[] keys;
     private final int[] keyRows;
     private int count;
@@ -54,6 +59,20 @@ public final class ReplayWindow
      */
     public ReplayWindow(final Ledger ledger, final int commands, final Consumer<CommandEvent> onApplied)
     {
+        this(ledger, commands, onApplied, true);
+    }
+
+    /**
+     * A window that owns no events: it is given the caller's with {@link #add} ({@link #next()} refuses). The i-th event
+     * added is applied (and may be reused) once {@link #applied()} exceeds i.
+     */
+    public static ReplayWindow borrowing(final Ledger ledger, final int commands, final Consumer<CommandEvent> onApplied)
+    {
+        return new ReplayWindow(ledger, commands, onApplied, false);
+    }
+
+    private ReplayWindow(final Ledger ledger, final int commands, final Consumer<CommandEvent> onApplied, final boolean owned)
+    {
         if (commands < 1 || commands > COMMANDS_MAX)
         {
             throw new IllegalArgumentException("commands=" + commands + " must be 1.." + COMMANDS_MAX);
@@ -62,8 +81,9 @@ public final class ReplayWindow
         this.rows = ledger.state().customerRows();
         this.customers = ledger.state().customers();
         this.onApplied = onApplied;
+        this.owned = owned;
         events = new CommandEvent[commands];
-        for (int i = 0; i < commands; i++)
+        for (int i = 0; owned && i < commands; i++)
         {
             events[i] = new CommandEvent();
         }
@@ -74,7 +94,25 @@ public final class ReplayWindow
     /** @return the event to decode the next record into; it counts once {@link #commit()} is called. */
     public CommandEvent next()
     {
+        if (!owned)
+        {
+            throw new IllegalStateException("a borrowing window owns no events: add() them");
+        }
         return events[count];
+    }
+
+    /**
+     * Takes {@code event}, which the caller decoded and does not touch until it is applied, as the next command; applies
+     * the window when it is full. For a window made with {@link #borrowing}.
+     */
+    public void add(final CommandEvent event)
+    {
+        if (owned)
+        {
+            throw new IllegalStateException("an owning window decodes into its own events: next() then commit()");
+        }
+        events[count] = event;
+        commit();
     }
 
     /** Takes the event {@link #next()} returned as the next command; applies the window when it is full. */

@@ -112,6 +112,33 @@ class ReplayWindowTest
     }
 
     @Test
+    void shouldApplyBorrowedEventsInOrderAndLeaveThemUntouchedUntilApplied()
+    {
+        final Ledger ledger = new Ledger(ZAR);
+        final ReplayWindow window = ReplayWindow.borrowing(ledger, 3, null);
+        assertThrows(IllegalStateException.class, window::next, "a borrowing window owns no events");
+        final CommandEvent[] ring = {new CommandEvent(), new CommandEvent(), new CommandEvent(), new CommandEvent()};
+        ring[0].clear();
+        ring[0].type(CommandType.CREATE_CUSTOMER).text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+27820000001").text(Field.METADATA_JSON, "{}").stamp(1, 1_000);
+        window.add(ring[0]);
+        payIn(ring[1], 1, 2, 100);
+        window.add(ring[1]);
+        assertEquals(0, ledger.commandsApplied(), "two waiting, none applied");
+        payIn(ring[2], 1, 3, 20);
+        window.add(ring[2]);
+        assertEquals(3, ledger.commandsApplied(), "the third fills the window");
+        assertEquals(120, ledger.customerBalance(1, ZAR));
+        assertEquals(ResultCode.OK, ring[2].result(), "the outcome is written into the borrowed event");
+        payIn(ring[3], 1, 4, 3);
+        window.add(ring[3]);
+        window.flush();
+        assertEquals(123, ledger.customerBalance(1, ZAR));
+        assertEquals(4, window.applied());
+        assertThrows(IllegalStateException.class, () -> new ReplayWindow(ledger, 2, null).add(ring[0]),
+            "an owning window decodes into its own events");
+    }
+
+    @Test
     void shouldRefuseAWindowOfNoCommandOrTooMany()
     {
         final Ledger ledger = new Ledger(ZAR);

@@ -112,23 +112,27 @@ class ReplayWindowJournalTest
 
             for (final int size : new int[] {1, ReplayWindow.COMMANDS_DEFAULT})
             {
-                final long[] progress = {0};
-                final LedgerRecovery.Result full = LedgerRecovery.recover(journal, null, null, ZAR, count ->
+                for (final boolean readerThread : new boolean[] {false, true})
                 {
-                    assertEquals(progress[0] + 1, count, "progress counts every command once, in order");
-                    progress[0] = count;
-                }, size);
-                assertEquals(COMMANDS, full.replayedRecords());
-                assertEquals(COMMANDS, progress[0]);
-                assertEquals(original.stateHash(), full.ledger().stateHash(), "full recovery, window=" + size);
-                assertArrayEquals(plainBytes, bytes(full.ledger()), "full recovery, window=" + size);
-                full.ledger().checkConservation();
+                    final String how = "window=" + size + " readerThread=" + readerThread;
+                    final long[] progress = {0};
+                    final LedgerRecovery.Result full = LedgerRecovery.recover(journal, null, null, ZAR, count ->
+                    {
+                        assertEquals(progress[0] + 1, count, "progress counts every command once, in order");
+                        progress[0] = count;
+                    }, size, readerThread);
+                    assertEquals(COMMANDS, full.replayedRecords());
+                    assertEquals(COMMANDS, progress[0]);
+                    assertEquals(original.stateHash(), full.ledger().stateHash(), "full recovery, " + how);
+                    assertArrayEquals(plainBytes, bytes(full.ledger()), "full recovery, " + how);
+                    full.ledger().checkConservation();
 
-                final LedgerRecovery.Result fromSnapshot = LedgerRecovery.recover(journal, store, null, ZAR, null, size);
-                assertTrue(fromSnapshot.snapshot() != null, "recovered from the snapshot");
-                assertEquals(COMMANDS - COMMANDS / 2 - 1, fromSnapshot.replayedRecords());
-                assertEquals(original.stateHash(), fromSnapshot.ledger().stateHash(), "snapshot + tail, window=" + size);
-                fromSnapshot.ledger().checkConservation();
+                    final LedgerRecovery.Result fromSnapshot = LedgerRecovery.recover(journal, store, null, ZAR, null, size, readerThread);
+                    assertTrue(fromSnapshot.snapshot() != null, "recovered from the snapshot");
+                    assertEquals(COMMANDS - COMMANDS / 2 - 1, fromSnapshot.replayedRecords());
+                    assertEquals(original.stateHash(), fromSnapshot.ledger().stateHash(), "snapshot + tail, " + how);
+                    fromSnapshot.ledger().checkConservation();
+                }
             }
         }
     }

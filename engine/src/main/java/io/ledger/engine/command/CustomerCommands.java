@@ -64,7 +64,8 @@ public final class CustomerCommands
         }
         final int merchant = merchants.register(event, timeMs);
         final String email = event.textString(EMAIL);
-        if (email != null && customers.byEmail(merchant, email) >= 0)
+        final String emailKey = email == null ? null : CustomerBook.emailKey(merchant, email); // made once: checked, then indexed
+        if (emailKey != null && customers.byEmailKey(emailKey) >= 0)
         {
             event.result(ResultCode.DUPLICATE_EMAIL);
             return;
@@ -72,7 +73,7 @@ public final class CustomerCommands
         final long key = event.commandId();
         final CustomerRecord customer = new CustomerRecord(key, merchants.id(merchant), event.textString(PHONE), email,
             event.textString(NAME), event.textString(METADATA_JSON), timeMs, timeMs);
-        customers.add(customer, merchant);
+        customers.add(customer, merchant, emailKey);
         merchants.book(merchant).customerKeys().addLong(key);
         event.customer(customer);
         event.resultKey(key);

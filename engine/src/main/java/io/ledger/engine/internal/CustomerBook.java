@@ -76,14 +76,19 @@ public final class CustomerBook implements SnapshotPart
         return customers.size();
     }
 
-    /** Adds a new customer of merchant {@code merchant}, indexed by its email when it has one. */
-    public void add(final CustomerRecord customer, final int merchant)
+    /**
+     * Adds a new customer of merchant {@code merchant}, indexed by {@code emailKey} ({@link #emailKey}{@code (merchant,
+     * customer.email())}, which the caller made to check it is free: made once per creation), or not indexed when the
+     * customer has no email ({@code null}).
+     */
+    public void add(final CustomerRecord customer, final int merchant, final String emailKey)
     {
+        assert emailKey == null ? customer.email() == null : emailKey.equals(emailKey(merchant, customer.email())) : emailKey;
         customers.put(customer.key(), customer);
         rows.merchant(rows.findOrAdd(customer.key()), merchant);
-        if (customer.email() != null)
+        if (emailKey != null)
         {
-            customerByEmail.put(emailKey(merchant, customer.email()), customer.key());
+            customerByEmail.put(emailKey, customer.key());
         }
     }
 
@@ -106,7 +111,13 @@ public final class CustomerBook implements SnapshotPart
     /** @return the key of merchant {@code merchant}'s customer with {@code email} (ignoring case), or -1. */
     public long byEmail(final int merchant, final String email)
     {
-        final long key = customerByEmail.getValue(emailKey(merchant, email));
+        return byEmailKey(emailKey(merchant, email));
+    }
+
+    /** @return the key of the customer indexed by {@code emailKey} (see {@link #emailKey}), or -1. */
+    public long byEmailKey(final String emailKey)
+    {
+        final long key = customerByEmail.getValue(emailKey);
         return key == MISSING ? -1 : key;
     }
 
@@ -131,7 +142,8 @@ public final class CustomerBook implements SnapshotPart
         return row < 0 ? MISSING : rows.merchant(row);
     }
 
-    private static String emailKey(final int merchant, final String email)
+    /** @return the email index's key of merchant {@code merchant}'s customer with {@code email} (ignoring case). */
+    public static String emailKey(final int merchant, final String email)
     {
         return merchant + "\u0000" + email.toLowerCase(Locale.ROOT);
     }

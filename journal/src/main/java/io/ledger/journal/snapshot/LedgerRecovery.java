@@ -3,6 +3,7 @@ package io.ledger.journal.snapshot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 import io.ledger.engine.CommandEvent;
@@ -37,7 +38,12 @@ import org.slf4j.LoggerFactory;
  * memory misses many at a time instead of one after another. It applies the same commands in the same order: the
  * rebuilt ledger is the same as a record-by-record replay's ({@code -Dledger.replay.windowCommands=1}).
  *
- * <p>Single-threaded (but for that thread): the caller's thread.
+ * <p>With {@code -Dledger.replay.readerThread=true} the journal is read, verified and decoded on a
+ * {@code ledger-replay-reader} thread while the caller's thread applies ({@link ReadAheadReplay}): the same records in
+ * the same order, the same checks and the same exception for a bad record; the reader has ended when {@code recover}
+ * returns or throws. Off by default: measured slower on a 2-CPU machine (issue 13, session 11).
+ *
+ * <p>Single-threaded (but for those threads): the caller's thread owns the ledger.
  */
 public final class LedgerRecovery
 {
@@ -74,7 +80,7 @@ public final class LedgerRecovery
         final ChronicleJournal journal, final SnapshotStore store, final Path dataDir, final int defaultCurrency,
         final LongConsumer onRecord)
     {
-        return recover(journal, store, dataDir, defaultCurrency, onRecord, REPLAY_WINDOW_COMMANDS);
+        return recover(journal, store, dataDir, defaultCurrency, onRecord, REPLAY_WINDOW_COMMANDS, REPLAY_READER_THREAD);
     }
 
     /**
@@ -85,6 +91,18 @@ public final class LedgerRecovery
     public static Result recover(
         final ChronicleJournal journal, final SnapshotStore store, final Path dataDir, final int defaultCurrency,
         final LongConsumer onRecord, final int windowCommands)
+    {
+        return recover(journal, store, dataDir, defaultCurrency, onRecord, windowCommands, REPLAY_READER_THREAD);
+    }
+
+    /**
+     * As {@link #recover(ChronicleJournal, SnapshotStore, Path, int, LongConsumer, int)}, reading the journal on a reader
+     * thread of its own ({@link ReadAheadReplay}) when {@code readerThread}, else on the caller's. The rebuilt ledger is
+     * the same either way.
+     */
+    public static Result recover(
+        final ChronicleJournal journal, final SnapshotStore store, final Path dataDir, final int defaultCurrency,
+        final LongConsumer onRecord, final int windowCommands, final boolean readerThread)
     {
         if (windowCommands < 1 || windowCommands > ReplayWindow.COMMANDS_MAX)
         {
@@ -104,9 +122,8 @@ public final class LedgerRecovery
                 {
                     continue;
                 }
-                final ReplayWindow window = new ReplayWindow(loaded.ledger(), windowCommands, progress(onRecord, count));
-                tail = journal.replayAfter(loaded.header().journalIndex(), loaded.header().lastCommandId(), visitor(window));
-                window.flush();
+                tail = replay(loaded.ledger(), windowCommands, readerThread, progress(onRecord, count),
+                    visitor -> journal.replayAfter(loaded.header().journalIndex(), loaded.header().lastCommandId(), visitor));
             }
             return new Result(loaded.ledger(), loaded, tail, System.nanoTime() - startNs);
         }
@@ -129,11 +146,25 @@ public final class LedgerRecovery
         try (HistoryMemory.Filler memory = startMemory())
         {
             ledger.historyMemory(memory.memory());
-            final ReplayWindow window = new ReplayWindow(ledger, windowCommands, progress(onRecord, count));
-            all = journal.replay(visitor(window));
-            window.flush();
+            all = replay(ledger, windowCommands, readerThread, progress(onRecord, count), journal::replay);
         }
         return new Result(ledger, null, all, System.nanoTime() - startNs);
+    }
+
+    /** Applies what {@code read} reads to {@code ledger} through a window, reading on a reader thread or on this one. */
+    private static ChronicleJournal.ReplayResult replay(
+        final Ledger ledger, final int windowCommands, final boolean readerThread, final Consumer<CommandEvent> onApplied,
+        final Function<ChronicleJournal.DecodingVisitor, ChronicleJournal.ReplayResult> read)
+    {
+        if (readerThread)
+        {
+            return ReadAheadReplay.replay(Math.max(ReadAheadReplay.RING_EVENTS_DEFAULT, 4 * Integer.highestOneBit(windowCommands)),
+                windowCommands, ReplayWindow.borrowing(ledger, windowCommands, onApplied), read);
+        }
+        final ReplayWindow window = new ReplayWindow(ledger, windowCommands, onApplied);
+        final ChronicleJournal.ReplayResult result = read.apply(visitor(window));
+        window.flush();
+        return result;
     }
 
     /**
@@ -170,6 +201,16 @@ public final class LedgerRecovery
      * record, as before the window), default {@value ReplayWindow#COMMANDS_DEFAULT}.
      */
     private static final int REPLAY_WINDOW_COMMANDS = Integer.getInteger("ledger.replay.windowCommands", ReplayWindow.COMMANDS_DEFAULT);
+
+    /**
+     * Whether a start-up replay reads the journal on a reader thread of its own ({@link ReadAheadReplay}):
+     * {@code -Dledger.replay.readerThread}, default false (read on the applying thread). Off by default because it was
+     * measured slower on this project's 2-CPU machine (issue 13, session 11: 2.6M vs 3.5M records/s in
+     * {@code JournalBenchmark.replayIntoLedger} with 10,000 customers, and no faster start-up of 10M commands over 1M
+     * customers): handing each decoded event to another core costs about what decoding it saved.
+     */
+    private static final boolean REPLAY_READER_THREAD =
+        Boolean.parseBoolean(System.getProperty("ledger.replay.readerThread", "false"));
 
     /** Chunks of each kind kept ready while replaying: 64 history chunks are 262,144 entries, some 50-100 ms of replay. */
     private static final int REPLAY_READY_CHUNKS = 64;
