@@ -102,6 +102,26 @@ class EventLogTest
         assertEquals(records(dir.resolve("strings")), records(dir.resolve("buffers")));
     }
 
+    @Test
+    void shouldFindANonAsciiByteAtAnyPlaceEightAtATimeOrInTheTail()
+    {
+        final byte[] bytes = new byte[37];
+        Arrays.fill(bytes, (byte)'a');
+        for (int length = 0; length <= bytes.length; length++)
+        {
+            assertTrue(EventLog.isAscii(bytes, length), "all ASCII, length " + length);
+        }
+        for (int at = 0; at < bytes.length; at++)
+        {
+            bytes[at] = (byte)0xC3;
+            assertFalse(EventLog.isAscii(bytes, bytes.length), "a non-ASCII byte at " + at);
+            assertTrue(EventLog.isAscii(bytes, at), "not looked at beyond the length: " + at);
+            bytes[at] = 0x7F;
+            assertTrue(EventLog.isAscii(bytes, bytes.length), "0x7F is ASCII, at " + at);
+            bytes[at] = 'a';
+        }
+    }
+
     private static List<String> records(final Path dir)
     {
         final List<String> records = new ArrayList<>();
