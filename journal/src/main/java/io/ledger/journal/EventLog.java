@@ -2,6 +2,9 @@ package io.ledger.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,15 +138,15 @@ public final class EventLog implements AutoCloseable
     /**
      * Appends an event without making a {@code String} of its merchant or its data (the follower's path: one event per
      * accepted command). The record's bytes are those {@link #append(long, long, String, String, String)} writes for the
-     * same text: ASCII text (the usual case) is copied in bulk through a scratch array, any other is decoded and written
-     * as a string. The writer's thread only.
+     * same text: ASCII text (the usual case) is copied in bulk, any other is decoded and written as a string (Chronicle's
+     * own UTF-8 writer then encodes it, as it always did). The writer's thread only.
      *
      * @param merchantUtf8   the merchant's UTF-8 bytes (a command's text buffer).
      * @param merchantLength its length in bytes, -1 when the event has no merchant (read back as null).
-     * @param data           the event's JSON text, its first {@code dataLength} chars; only read during the call.
+     * @param dataUtf8       the event's JSON text in UTF-8, its first {@code dataLength} bytes; only read during the call.
      */
     public void append(final long journalIndex, final long commandId, final DirectBuffer merchantUtf8, final int merchantOffset,
-        final int merchantLength, final String type, final char[] data, final int dataLength)
+        final int merchantLength, final String type, final byte[] dataUtf8, final int dataLength)
     {
         try (DocumentContext dc = startAppend(journalIndex))
         {
@@ -158,29 +161,26 @@ public final class EventLog implements AutoCloseable
             {
                 final byte[] merchant = scratch(merchantLength);
                 merchantUtf8.getBytes(merchantOffset, merchant, 0, merchantLength);
-                if (isAscii(merchant, merchantLength))
-                {
-                    bytes.writeStopBit(merchantLength);
-                    bytes.write(merchant, 0, merchantLength);
-                }
-                else
-                {
-                    bytes.writeUtf8(new String(merchant, 0, merchantLength, StandardCharsets.UTF_8));
-                }
+                writeUtf8(bytes, merchant, merchantLength);
             }
             bytes.writeUtf8(type);
-            final byte[] ascii = scratch(dataLength);
-            if (toAscii(data, dataLength, ascii))
-            {
-                bytes.writeStopBit(dataLength);
-                bytes.write(ascii, 0, dataLength);
-            }
-            else
-            {
-                bytes.writeUtf8(new String(data, 0, dataLength));
-            }
+            writeUtf8(bytes, dataUtf8, dataLength);
         }
         appended(journalIndex, commandId);
+    }
+
+    /** Writes UTF-8 text as {@link Bytes#writeUtf8(CharSequence)} writes the string it decodes to. */
+    private static void writeUtf8(final Bytes<?> bytes, final byte[] utf8, final int length)
+    {
+        if (isAscii(utf8, length))
+        {
+            bytes.writeStopBit(length); // what writeUtf8 writes for ASCII: the length, then a byte per char
+            bytes.write(utf8, 0, length);
+        }
+        else
+        {
+            bytes.writeUtf8(new String(utf8, 0, length, StandardCharsets.UTF_8));
+        }
     }
 
     private DocumentContext startAppend(final long journalIndex)
@@ -211,29 +211,27 @@ public final class EventLog implements AutoCloseable
         return scratch;
     }
 
-    private static boolean isAscii(final byte[] utf8, final int length)
+    /** Eight bytes of an array at once, in the machine's order (only their high bits are looked at). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /** @return whether the first {@code length} bytes are all ASCII: eight at a time (an event's data is a few hundred). */
+    static boolean isAscii(final byte[] utf8, final int length)
     {
-        for (int i = 0; i < length; i++)
+        int i = 0;
+        for (final int words = length & ~7; i < words; i += 8)
+        {
+            if (((long)LONGS.get(utf8, i) & HIGH_BITS) != 0)
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
         {
             if (utf8[i] < 0)
             {
                 return false;
             }
-        }
-        return true;
-    }
-
-    /** @return true when every char is ASCII, each then written as a byte to {@code ascii}. */
-    private static boolean toAscii(final char[] chars, final int length, final byte[] ascii)
-    {
-        for (int i = 0; i < length; i++)
-        {
-            final char c = chars[i];
-            if (c >= 0x80)
-            {
-                return false;
-            }
-            ascii[i] = (byte)c;
         }
         return true;
     }

@@ -67,7 +67,7 @@ class EventLogTest
     }
 
     @Test
-    void shouldWriteTheSameRecordBytesFromAMerchantsUtf8AndAnArrayOfCharsAsFromStrings(@TempDir final Path dir)
+    void shouldWriteTheSameRecordBytesFromAMerchantsUtf8AndDataUtf8AsFromStrings(@TempDir final Path dir)
     {
         final String[] merchants = {"m1", "caf\u00e9", "\ud83d\ude00 m", "", null};
         final String[] data = {"{\"note\":\"plain ascii \\\" \\n\"}", "{\"note\":\"caf\u00e9 \ud83d\ude00 \u2028\"}",
@@ -85,8 +85,8 @@ class EventLogTest
                     text.putBytes(7, utf8);
                     length = utf8.length;
                 }
-                final char[] chars = (data[i % 3] + i + "      ").toCharArray(); // longer than the data: only its length counts
-                buffers.append(10 + i, 3 + i, text, 7, length, "customer.created", chars, chars.length - 6);
+                final byte[] utf8 = (data[i % 3] + i + "      ").getBytes(StandardCharsets.UTF_8); // longer: only its length counts
+                buffers.append(10 + i, 3 + i, text, 7, length, "customer.created", utf8, utf8.length - 6);
             }
             assertEquals(strings.lastJournalIndex(), buffers.lastJournalIndex());
             assertEquals(strings.lastCommandId(), buffers.lastCommandId());
@@ -100,6 +100,26 @@ class EventLogTest
             }
         }
         assertEquals(records(dir.resolve("strings")), records(dir.resolve("buffers")));
+    }
+
+    @Test
+    void shouldFindANonAsciiByteAtAnyPlaceEightAtATimeOrInTheTail()
+    {
+        final byte[] bytes = new byte[37];
+        Arrays.fill(bytes, (byte)'a');
+        for (int length = 0; length <= bytes.length; length++)
+        {
+            assertTrue(EventLog.isAscii(bytes, length), "all ASCII, length " + length);
+        }
+        for (int at = 0; at < bytes.length; at++)
+        {
+            bytes[at] = (byte)0xC3;
+            assertFalse(EventLog.isAscii(bytes, bytes.length), "a non-ASCII byte at " + at);
+            assertTrue(EventLog.isAscii(bytes, at), "not looked at beyond the length: " + at);
+            bytes[at] = 0x7F;
+            assertTrue(EventLog.isAscii(bytes, bytes.length), "0x7F is ASCII, at " + at);
+            bytes[at] = 'a';
+        }
     }
 
     private static List<String> records(final Path dir)

@@ -13,8 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,14 +35,21 @@ import io.ledger.http.endpoint.LedgerEvents;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.EventLog;
 import io.ledger.journal.JournalTail;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The outcome queue the snapshot follower writes (one reused generator, no string per event) holds, event after event,
- * exactly the text a fresh generator per event renders from the journal (what it held before): types, merchants and
- * data equal as strings, for text that needs escaping (quotes, backslashes, line breaks, tabs), characters outside ASCII and outside the BMP.
+ * The outcome queue the snapshot follower writes (one reused byte generator, no string per event) holds, event after
+ * event, exactly the record a fresh char generator per event renders from the journal and {@link EventLog#append(long,
+ * long, String, String, String)} writes (what the log held before the follower rendered bytes): the same record bytes,
+ * for every event type, for text that needs escaping (quotes, backslashes, line breaks, tabs), characters outside ASCII
+ * and outside the BMP, in strings the generator writes and in raw metadata.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class EventOutcomesTest
@@ -54,7 +67,7 @@ class EventOutcomesTest
     private LedgerServer server;
 
     @Test
-    void shouldHoldForEveryEventTheTextAFreshGeneratorRendersFromTheJournal() throws Exception
+    void shouldHoldForEveryEventTypeTheRecordBytesAFreshCharGeneratorRendersFromTheJournal() throws Exception
     {
         server = LedgerServer.start(new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR"));
         int accepted = 0;
@@ -64,40 +77,123 @@ class EventOutcomesTest
             {
                 final String merchant = i % 2 == 0 ? "m1" : "m2";
                 final String text = json(TEXTS[i]);
+                final String printable = json("Zo\u00eb \ud83d\ude00 \"q\" \\ " + i); // a text the API takes in a description
                 final String customer = id(send(merchant, "POST", "/api/canary/customers",
                     "{\"phoneNumber\":\"+2782000000" + i + "\",\"name\":\"N " + i + "\",\"metadata\":{\"note\":" + text + ",\"n\":" + i + "}}"));
+                final String other = id(send(merchant, "POST", "/api/canary/customers",
+                    "{\"phoneNumber\":\"+2783000000" + i + "\",\"name\":" + printable + ",\"metadata\":{}}"));
                 send(merchant, "POST", "/api/canary/customers/" + customer + "/pay-ins", "{\"amount\":10000,\"currency\":\"ZAR\"}");
-                send(merchant, "POST", "/api/canary/purchases", "{\"customerId\":\"" + customer + "\",\"productId\":\"p" + i
-                    + "\",\"amount\":" + (100 + i) + ",\"currency\":\"ZAR\",\"metadata\":{\"k\":" + text + "}}");
+                final String purchase = id(send(merchant, "POST", "/api/canary/purchases", "{\"customerId\":\"" + customer + "\",\"productId\":\"p" + i
+                    + "\",\"amount\":" + (100 + i) + ",\"currency\":\"ZAR\",\"description\":" + printable + ",\"metadata\":{\"k\":" + text + "}}"));
+                send(merchant, "POST", "/api/canary/purchases/" + purchase + "/refunds", "{\"amount\":10,\"description\":" + printable + "}");
+                final String escrow = ",\"escrow\":{\"releaseAt\":\"" + Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS) + "\"}}";
+                final String released = id(send(merchant, "POST", "/api/canary/purchases", "{\"customerId\":\"" + customer
+                    + "\",\"productId\":\"held\",\"amount\":20,\"currency\":\"ZAR\"" + escrow));
+                send(merchant, "POST", "/api/canary/purchases/" + released + "/release", null);
+                final String cancelled = id(send(merchant, "POST", "/api/canary/purchases", "{\"customerId\":\"" + customer
+                    + "\",\"productId\":\"held\",\"amount\":30,\"currency\":\"ZAR\"" + escrow));
+                send(merchant, "POST", "/api/canary/purchases/" + cancelled + "/cancel", null);
+                send(merchant, "POST", "/api/canary/transfers", "{\"fromCustomerId\":\"" + customer + "\",\"toCustomerId\":\"" + other
+                    + "\",\"amount\":40,\"currency\":\"ZAR\",\"description\":" + printable + "}");
+                send(merchant, "POST", "/api/canary/customers/" + other + "/gift-balances", "{\"amount\":50,\"currency\":\"ZAR\",\"description\":"
+                    + printable + "}");
+                final String card = id(send(merchant, "POST", "/api/canary/customers/" + customer + "/payment-methods",
+                    "{\"type\":\"card\",\"provider\":\"stripe\",\"brand\":\"visa\",\"last4\":\"424" + i + "\",\"expiryMonth\":12,\"expiryYear\":2029}"));
+                final String second = id(send(merchant, "POST", "/api/canary/customers/" + customer + "/payment-methods",
+                    "{\"type\":\"card\",\"provider\":\"stripe\",\"brand\":\"visa\",\"last4\":\"525" + i + "\",\"expiryMonth\":11,\"expiryYear\":2030}"));
+                send(merchant, "POST", "/api/canary/payment-methods/" + second + "/default", null);
+                send(merchant, "DELETE", "/api/canary/payment-methods/" + card, null);
                 send(merchant, "PATCH", "/api/canary/customers/" + customer, "{\"name\":\"M " + i + "\",\"metadata\":{\"again\":" + text + "}}");
-                send(merchant, "POST", "/api/canary/payouts", "{\"amount\":10,\"currency\":\"ZAR\",\"bankAccount\":\"****5678\",\"metadata\":{\"d\":"
-                    + text + "}}");
-                accepted += 5;
+                send(merchant, "POST", "/api/canary/payouts", "{\"amount\":10,\"currency\":\"ZAR\",\"bankAccount\":\"****5678\",\"description\":"
+                    + printable + ",\"metadata\":{\"d\":" + text + "}}");
+                accepted += 17;
             }
         }
 
-        final List<String> expected = freshlyRendered(dataDir);
-        assertEquals(accepted, expected.size(), "every accepted command is an event: " + expected);
-        final List<String> held = new ArrayList<>();
+        final Path reference = dataDir.resolve("reference-events");
+        final Set<String> types = new TreeSet<>();
+        try (EventLog log = EventLog.open(reference))
+        {
+            for (final String[] event : renderedEvents(dataDir))
+            {
+                types.add(event[3]);
+                log.append(Long.parseLong(event[0]), Long.parseLong(event[1]), event[2], event[3], event[4]);
+            }
+        }
+        assertEquals(new TreeSet<>((Collection<String>)toList(LedgerEvents.names())), types, "every event type is rendered");
+        final List<String> expected = eventRecords(reference);
+        assertEquals(accepted, expected.size(), "every accepted command is an event");
+        final List<String> held = eventRecords(dataDir.resolve(EventLog.DIRECTORY_NAME));
+        assertEquals(expected.size(), held.size(), "events held");
+        for (int i = 0; i < expected.size(); i++)
+        {
+            assertEquals(expected.get(i), held.get(i), "event " + i + ": the same record bytes as the char generator and the string append wrote");
+        }
         try (EventLog log = EventLog.open(dataDir.resolve(EventLog.DIRECTORY_NAME)); EventLog.Reader reader = log.reader(false))
         {
+            boolean outsideTheBmp = false;
             while (reader.next(Long.MAX_VALUE, null))
             {
-                if (!reader.type().isEmpty())
+                outsideTheBmp |= reader.data().contains("\ud83d\ude00");
+            }
+            assertTrue(outsideTheBmp, "characters outside the BMP are in the data as they are, not escaped");
+        }
+    }
+
+    private static List<String> toList(final Iterable<String> names)
+    {
+        final List<String> list = new ArrayList<>();
+        names.forEach(list::add);
+        return list;
+    }
+
+    /** @return each record's bytes but the marks' (the follower's snapshots write those, the reference has none). */
+    private static List<String> eventRecords(final Path dir)
+    {
+        final List<String> records = new ArrayList<>();
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.single(dir.toFile()).readOnly(true).build();
+            ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
                 {
-                    held.add(reader.journalIndex() + " " + reader.merchantId() + " " + reader.type() + " " + reader.data());
+                    if (!dc.isPresent())
+                    {
+                        return records;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    final byte[] record = new byte[(int)bytes.readRemaining()];
+                    bytes.read(record);
+                    final boolean mark = record.length == 19 && record[16] == 0 && record[17] == 0 && record[18] == 0;
+                    if (!mark)
+                    {
+                        records.add(Arrays.toString(record));
+                    }
                 }
             }
         }
-        assertEquals(expected, held);
-        assertTrue(held.stream().anyMatch(e -> e.contains("\ud83d\ude00")), "characters outside the BMP are in the data as they are");
     }
 
-    /** @return each event of the journal's commands as {@code index merchant type data}, one generator per event. */
+    /** @return each event of the journal's commands as {@code index merchant type data}, as {@link #renderedEvents}. */
     static List<String> freshlyRendered(final Path dataDir)
     {
-        final JsonFactory factory = new JsonFactory();
         final List<String> events = new ArrayList<>();
+        for (final String[] event : renderedEvents(dataDir))
+        {
+            events.add(event[0] + " " + event[2] + " " + event[3] + " " + event[4]);
+        }
+        return events;
+    }
+
+    /**
+     * @return each event of the journal's commands as {@code {index, commandId, merchant, type, data}}, rendered by a
+     *         fresh char generator per event (how the follower rendered them before it rendered bytes).
+     */
+    private static List<String[]> renderedEvents(final Path dataDir)
+    {
+        final JsonFactory factory = new JsonFactory();
+        final List<String[]> events = new ArrayList<>();
         final Ledger ledger = new Ledger(Currencies.pack("ZAR"));
         final Ids[] ids = {new Ids(0)};
         try (ChronicleJournal journal = ChronicleJournal.openReadOnly(dataDir.resolve("journal")); JournalTail tail = journal.tail(-1, 0))
@@ -121,7 +217,8 @@ class EventOutcomesTest
                     {
                         throw new UncheckedIOException(ex);
                     }
-                    events.add(index + " " + LedgerEvents.merchantOf(event) + " " + name + " " + text);
+                    events.add(new String[] {Long.toString(index), Long.toString(event.commandId()), LedgerEvents.merchantOf(event), name,
+                        text.toString()});
                 }
                 return true;
             };
@@ -151,7 +248,8 @@ class EventOutcomesTest
     {
         final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(10))
             .header("Authorization", "Bearer " + Tokens.issue(SECRET, merchant, System.currentTimeMillis(), 3_600_000))
-            .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json)).build();
+            .header("Content-Type", "application/json")
+            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build();
         final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         assertTrue(response.statusCode() / 100 == 2, method + " " + path + " " + json + ": " + response.statusCode() + " " + response.body());
         return response.body();

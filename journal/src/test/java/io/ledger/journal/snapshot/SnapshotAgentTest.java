@@ -1,13 +1,16 @@
 package io.ledger.journal.snapshot;
 
 import static io.ledger.journal.snapshot.SnapshotStoreTest.ZAR;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,9 +28,12 @@ import ch.qos.logback.core.read.ListAppender;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandType;
 import io.ledger.engine.Field;
+import io.ledger.engine.HistorySlabs;
 import io.ledger.engine.Ledger;
 import io.ledger.engine.LedgerPipeline;
 import io.ledger.engine.ReplySink;
+import io.ledger.engine.internal.ChunkSupply;
+import io.ledger.engine.internal.SlabChunk;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 import io.ledger.journal.RandomCommands;
@@ -35,6 +41,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -217,6 +224,67 @@ class SnapshotAgentTest
         final String stat = Files.readString(task.resolve("stat"));
         final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[16]);
+    }
+
+    /**
+     * The follower's copy takes its history's chunks from huge-page slabs ({@link SnapshotAgent#slabMemory()}, the
+     * default) rather than allocating each alone: which memory a chunk is never shows, so the snapshot it writes has the
+     * same payload bytes and state hash as a follower allocating each chunk alone writes, and as the live ledger's.
+     */
+    @Test
+    void shouldWriteTheSameSnapshotBytesWhenItsHistoryGrowsIntoHugePageSlabsAsWhenEachChunkIsAllocatedAlone() throws Exception
+    {
+        assumeTrue(HistorySlabs.installed() != null, "huge-page slabs cannot work here (not Linux, or THP never)");
+        for (int i = 0; i < 30_000; i++)
+        {
+            journal.append(stream.next(event)); // as append(), without a state hash per command (its cost grows with the state)
+            live.apply(event);
+            stream.applied(event);
+        }
+        final AtomicInteger chunks = new AtomicInteger();
+        final AtomicInteger slabChunks = new AtomicInteger();
+        agent = SnapshotAgent.create(context().historyMemory(() ->
+        {
+            final ChunkSupply slabs = SnapshotAgent.slabMemory();
+            return bytes ->
+            {
+                final UnsafeBuffer chunk = slabs.chunk(bytes);
+                chunks.incrementAndGet();
+                if (chunk instanceof SlabChunk)
+                {
+                    slabChunks.incrementAndGet();
+                }
+                return chunk;
+            };
+        }));
+        agent.start();
+        agent.finalSnapshot(live);
+        final Path fromSlabs = store.list().get(0);
+
+        final SnapshotStore aloneStore = SnapshotStore.open(dataDir.resolve("alone"));
+        final SnapshotAgent alone = SnapshotAgent.create(new SnapshotAgent.Context().journal(journal).store(aloneStore)
+            .defaultCurrency(ZAR).newLedger(() -> new Ledger(ZAR)).historyMemory(() -> null));
+        alone.start();
+        try
+        {
+            alone.finalSnapshot(live);
+        }
+        finally
+        {
+            alone.close();
+        }
+        final Path fromAlone = aloneStore.list().get(0);
+
+        assertTrue(chunks.get() >= 4, "the history grew by several chunks: " + chunks.get());
+        assertEquals(chunks.get(), slabChunks.get(), "every chunk was carved from a slab");
+        assertEquals(live.stateHash(), aloneStore.readHeader(fromAlone).stateHash());
+        assertEquals(live.stateHash(), store.readHeader(fromSlabs).stateHash());
+        final byte[] slabBytes = Files.readAllBytes(fromSlabs);
+        final byte[] aloneBytes = Files.readAllBytes(fromAlone);
+        assertEquals(aloneBytes.length, slabBytes.length);
+        assertArrayEquals(Arrays.copyOfRange(aloneBytes, SnapshotHeader.HEADER_BYTES, aloneBytes.length),
+            Arrays.copyOfRange(slabBytes, SnapshotHeader.HEADER_BYTES, slabBytes.length),
+            "the same payload (the headers differ only in their wall-clock createdAtMs and their own checksum)");
     }
 
     @Test
