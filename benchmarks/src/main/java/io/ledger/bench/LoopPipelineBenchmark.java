@@ -62,9 +62,7 @@ public class LoopPipelineBenchmark
     public int ringSize;
 
     private BenchLoop loop;
-    private LedgerPipeline pipeline;
     private PipelineEpoch epoch;
-    private volatile Throwable fatal;
     private long published;
     private int customer;
     /** Loop only: commands of this invocation not yet published. */
@@ -120,12 +118,12 @@ public class LoopPipelineBenchmark
         }
         final int n = Math.min(round, toPublish);
         int i = 0;
-        while (i < n && pipeline.tryPublishDeferred(FILLER, this, 1))
+        while (i < n && epoch.pipeline.tryPublishDeferred(FILLER, this, 1))
         {
             i++; // a full ring ends the round early: the drain frees it and the next round goes on
         }
         toPublish -= i;
-        pipeline.signalDeferred();
+        epoch.pipeline.signalDeferred();
         loop.execute(toPublish > 0 ? publishRound : awaitReplies);
     }
 
@@ -146,9 +144,9 @@ public class LoopPipelineBenchmark
 
     private boolean failed()
     {
-        if (fatal != null || pipeline.failed())
+        if (epoch.failed())
         {
-            done.completeExceptionally(new IllegalStateException("pipeline failed journal=" + journal + " round=" + round, fatal));
+            done.completeExceptionally(epoch.failure("journal=" + journal + " round=" + round));
             return true;
         }
         return false;
@@ -163,26 +161,17 @@ public class LoopPipelineBenchmark
 
     private void startEpoch()
     {
-        epoch = new PipelineEpoch(journal, CUSTOMERS);
-        fatal = null;
+        epoch = new PipelineEpoch(journal, CUSTOMERS, new LedgerPipeline.Context().consumerLoop(loop).ringSizeEvents(ringSize));
         published = 0;
         customer = 0;
-        pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context()
-                .consumerLoop(loop)
-                .ringSizeEvents(ringSize)
-                .firstCommandId(Population.firstFreeCommandId(CUSTOMERS))
-                .fatalErrorHandler((stage, commandId, error) -> fatal = error),
-            epoch.ledger,
-            epoch.journalWriter);
     }
 
+    /** From this thread, not the loop: the pipeline's stop task runs on the loop, and the loop's writes are visible here. */
     private void endEpoch()
     {
-        pipeline.close(); // from this thread, not the loop: its stop task runs on the loop, and the loop's writes are visible here
         final PipelineEpoch ended = epoch;
         epoch = null;
-        ended.finish(fatal, published, Population.firstFreeCommandId(CUSTOMERS));
+        ended.finish(published);
     }
 
     /** A single thread with a task queue, in place of the Netty event loop: tasks run one at a time, in order. */

@@ -51,9 +51,7 @@ public class PipelineBenchmark
     @Param({"lite-blocking", "yielding"})
     public String waitStrategy;
 
-    private LedgerPipeline pipeline;
     private PipelineEpoch epoch;
-    private volatile Throwable fatal;
     private long published;
     private int customer;
 
@@ -98,7 +96,7 @@ public class PipelineBenchmark
     @OperationsPerInvocation(BATCH)
     public long publishAndAwaitReplies()
     {
-        final LedgerPipeline pipeline = this.pipeline;
+        final LedgerPipeline pipeline = epoch.pipeline;
         for (int i = 0; i < BATCH; i++)
         {
             while (!pipeline.tryPublish(FILLER, this))
@@ -126,32 +124,23 @@ public class PipelineBenchmark
 
     private void checkAlive()
     {
-        if (fatal != null || pipeline.failed())
+        if (epoch.failed())
         {
-            throw new IllegalStateException("pipeline failed journal=" + journal + " waitStrategy=" + waitStrategy, fatal);
+            throw epoch.failure("journal=" + journal + " waitStrategy=" + waitStrategy);
         }
     }
 
     private void startEpoch()
     {
-        epoch = new PipelineEpoch(journal, CUSTOMERS);
-        fatal = null;
+        epoch = new PipelineEpoch(journal, CUSTOMERS, new LedgerPipeline.Context().waitStrategy(waitStrategy));
         published = 0;
         customer = 0;
-        pipeline = LedgerPipeline.start(
-            new LedgerPipeline.Context()
-                .waitStrategy(waitStrategy)
-                .firstCommandId(Population.firstFreeCommandId(CUSTOMERS))
-                .fatalErrorHandler((stage, commandId, error) -> fatal = error),
-            epoch.ledger,
-            epoch.journalWriter);
     }
 
     private void endEpoch()
     {
-        pipeline.close(); // drains, joins the stage threads (so their writes are visible here), closes the journal
         final PipelineEpoch ended = epoch;
         epoch = null;
-        ended.finish(fatal, published, Population.firstFreeCommandId(CUSTOMERS));
+        ended.finish(published);
     }
 }

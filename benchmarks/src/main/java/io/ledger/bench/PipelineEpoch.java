@@ -4,13 +4,15 @@ import java.nio.file.Path;
 
 import io.ledger.engine.JournalWriter;
 import io.ledger.engine.Ledger;
+import io.ledger.engine.LedgerPipeline;
 import io.ledger.journal.ChronicleJournal;
 import io.ledger.journal.Durability;
 
 /**
  * One epoch of a pipeline benchmark: a fresh populated ledger, a journal ({@code none}, {@code process} or
- * {@code fsync}) in a temporary directory, and a reply counter; {@link #finish} checks what the epoch did
- * (every command replied to, conservation, every purchase accepted, the journal's last id) and deletes the directory.
+ * {@code fsync}) in a temporary directory, a reply counter and the pipeline started on them; {@link #finish} closes the
+ * pipeline, checks what the epoch did (every command replied to, conservation, every purchase accepted, the journal's
+ * last id) and deletes the directory.
  * The benchmarks bound their heap and disk by starting a new epoch every so many commands, outside the measured code.
  */
 final class PipelineEpoch
@@ -18,12 +20,20 @@ final class PipelineEpoch
     final Ledger ledger;
     final JournalWriter journalWriter;
     final CountingReplySink sink = new CountingReplySink();
+    final LedgerPipeline pipeline;
     private final String journal;
     private final Path journalDir;
+    private final long firstCommandId;
+    private volatile Throwable fatal;
 
-    PipelineEpoch(final String journal, final int customers)
+    /**
+     * @param context the benchmark's own settings (wait strategy, or consumer loop and ring size); the epoch adds the
+     *                first command id and the fatal error handler, then starts the pipeline.
+     */
+    PipelineEpoch(final String journal, final int customers, final LedgerPipeline.Context context)
     {
         this.journal = journal;
+        firstCommandId = Population.firstFreeCommandId(customers);
         ledger = Population.build(customers);
         switch (journal)
         {
@@ -39,16 +49,34 @@ final class PipelineEpoch
             }
             default -> throw new IllegalArgumentException("journal=" + journal + " must be one of: none, process, fsync");
         }
+        pipeline = LedgerPipeline.start(
+            context.firstCommandId(firstCommandId).fatalErrorHandler((stage, commandId, error) -> fatal = error),
+            ledger,
+            journalWriter);
+    }
+
+    /** @return true once a stage failed: the benchmark stops with {@link #failure}. Any thread. */
+    boolean failed()
+    {
+        return fatal != null || pipeline.failed();
+    }
+
+    /** @return what stopped the pipeline, with {@code what} (the benchmark's parameters) in its message. */
+    IllegalStateException failure(final String what)
+    {
+        return new IllegalStateException("pipeline failed " + what, fatal);
     }
 
     /**
-     * After the pipeline is closed (its threads joined, so their writes are visible here): checks the epoch and
-     * deletes its journal directory, also when a check fails.
+     * Closes the pipeline (from a thread that is not its consumer's: it drains, joins or stops the consumer, so its
+     * writes are visible here, and closes the journal), checks the epoch and deletes its journal directory, also when a
+     * check fails.
      */
-    void finish(final Throwable fatal, final long published, final long firstCommandId)
+    void finish(final long published)
     {
         try
         {
+            pipeline.close();
             if (fatal != null)
             {
                 throw new IllegalStateException("pipeline failed journal=" + journal, fatal);
