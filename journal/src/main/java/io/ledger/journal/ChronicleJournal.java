@@ -130,7 +130,9 @@ public final class ChronicleJournal implements JournalWriter
     private final AtomicLong lastIndex = new AtomicLong(-1);
     private long unsealedTornIndex = -1;
     private boolean unsynced;
-    private long syncs;
+    /** Syncs and the time they took, written by the appending thread only, read by any thread (the metrics). */
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong syncNs = new AtomicLong();
     private boolean closed;
     private boolean readOnly;
     private WriterLock writerLock;
@@ -606,10 +608,22 @@ public final class ChronicleJournal implements JournalWriter
         }
     }
 
-    /** @return how many times the appender was synced: for tests. */
-    long syncs()
+    /**
+     * @return how many times the appender was synced to the disk (FSYNC: one per batch that appended anything, plus the
+     * seal of a torn record and the close). Any thread: for the metrics.
+     */
+    public long syncs()
     {
-        return syncs;
+        return syncs.get();
+    }
+
+    /**
+     * @return the time those syncs took, in nanoseconds: the disk's share of an FSYNC acknowledgement, which group commit
+     * pays once per batch. Any thread: for the metrics.
+     */
+    public long syncNs()
+    {
+        return syncNs.get();
     }
 
     // ---- internals
@@ -659,8 +673,10 @@ public final class ChronicleJournal implements JournalWriter
 
     private void sync()
     {
+        final long startNs = System.nanoTime();
         appender.sync();
-        syncs++;
+        syncNs.lazySet(syncNs.get() + (System.nanoTime() - startNs)); // one writer: the appending thread
+        syncs.lazySet(syncs.get() + 1);
         unsynced = false;
     }
 

@@ -349,6 +349,7 @@ public final class LedgerServer implements AutoCloseable
             checkRecovered(ledger, snapshot, snapshots, journalDir, config);
 
             final JournalStatus journalStatus = new JournalStatus(config.durability(), journal::lastIndex);
+            journalStatus.syncs(journal::syncs, journal::syncNs);
             if (snapshot != null)
             {
                 journalStatus.snapshotLoaded(snapshot.header().createdAtMs(), snapshot.header().lastCommandId());

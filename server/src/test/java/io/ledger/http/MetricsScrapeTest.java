@@ -86,6 +86,29 @@ class MetricsScrapeTest
     }
 
     /**
+     * In {@code fsync} durability every acknowledged command was synced to the disk first: the journal's sync counters
+     * count at least one sync per acknowledged command batch, and the time they took.
+     */
+    @Test
+    void shouldCountTheJournalsSyncsToTheDiskInFsyncDurability() throws Exception
+    {
+        ExpositionParser.assumeAvailable();
+        try (TestServer server = new TestServer(dataDir, HttpOptions.DEFAULTS, "fsync"))
+        {
+            final double before = value(ExpositionParser.parse(server.scrape().body(), false), "ledger_journal_syncs_total");
+            final String customer = server.createCustomer(M, "a@example.com");
+            server.payIn(M, customer, 1000);
+            final Map<String, Family> families = ExpositionParser.parse(server.scrape().body(), false);
+            assertEquals(1, value(families, "ledger_journal_durability_info", "mode", "fsync"));
+            final double syncs = value(families, "ledger_journal_syncs_total");
+            assertTrue(syncs >= before + 2, "two commands answered one after the other, each synced before its reply: "
+                + before + " -> " + syncs);
+            final double seconds = value(families, "ledger_journal_sync_seconds_total");
+            assertTrue(seconds > 0 && seconds < 60, "the syncs took time: " + seconds);
+        }
+    }
+
+    /**
      * The server's threads' CPU and CPU wait (Linux: /proc/self/task/TID/schedstat): the event loop that served the
      * requests ran, and every thread with a CPU figure has a wait figure too.
      */
@@ -147,6 +170,8 @@ class MetricsScrapeTest
         assertTrue(value(families, "ledger_journal_last_command_id") >= 3);
         assertTrue(value(families, "ledger_journal_index") > 0, "three records appended");
         assertEquals(1, value(families, "ledger_journal_durability_info", "mode", "process"));
+        assertEquals(0, value(families, "ledger_journal_syncs_total"), "process durability leaves the syncs to the kernel");
+        assertEquals(0, value(families, "ledger_journal_sync_seconds_total"));
         assertEquals(1, value(families, "ledger_thread_mode_info", "mode", "own".equals(TestServer.ledgerThread()) ? "own" : "event-loop"),
             "auto runs on the event loop with one loop and process durability");
         assertTrue(value(families, "ledger_journal_files") >= 1);

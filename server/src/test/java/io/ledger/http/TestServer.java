@@ -42,11 +42,17 @@ final class TestServer implements AutoCloseable
      */
     TestServer(final Path dataDir, final HttpOptions http)
     {
+        this(dataDir, http, "process");
+    }
+
+    /** As {@link #TestServer(Path, HttpOptions)}, in the given durability ({@code process} or {@code fsync}). */
+    TestServer(final Path dataDir, final HttpOptions http, final String durability)
+    {
         this.dataDir = dataDir;
         final String ledgerThread = ledgerThread();
         final LedgerServer.Config config = "own".equals(ledgerThread)
-            ? new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, "blocking", 1, "ZAR", http).withLedgerThread("own")
-            : new LedgerServer.Config(0, dataDir, SECRET, "process", 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR", http)
+            ? new LedgerServer.Config(0, dataDir, SECRET, durability, 1024, "blocking", 1, "ZAR", http).withLedgerThread("own")
+            : new LedgerServer.Config(0, dataDir, SECRET, durability, 1024, LedgerServer.Config.WAIT_STRATEGY_DEFAULT, 1, "ZAR", http)
                 .withLedgerThread(ledgerThread);
         this.server = LedgerServer.start(config, (stage, commandId, error) -> fatal.compareAndSet(null, error));
     }

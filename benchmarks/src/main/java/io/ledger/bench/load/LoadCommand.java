@@ -165,7 +165,7 @@ public final class LoadCommand implements Callable<Integer>
             stderr.println("load: " + ex.getMessage());
             return 2;
         }
-        final RunResult result = new LoadRun(config, stderr).run();
+        final RunResult result = new LoadRun(config, stderr, journalSyncs(config)).run();
         result.system = system;
         result.repeat = repeat;
         result.variant = variant;
@@ -204,6 +204,20 @@ public final class LoadCommand implements Callable<Integer>
                     + "(jwt-secret)", notLegacy);
             }
         }
+    }
+
+    /**
+     * @return a reader of the ledger's journal sync counters for an {@code fsync} run whose server keys are known
+     * ({@code --secret-file}: an operator token can be minted for {@code /metrics}); null otherwise.
+     */
+    private JournalSyncs journalSyncs(final LoadConfig config) throws IOException
+    {
+        if (!"fsync".equals(durabilityClass) || secretFile == null)
+        {
+            return null;
+        }
+        return new JournalSyncs(config.host(), config.port(),
+            Tokens.issueOperator(keysOf(secretFile), "bench", System.currentTimeMillis(), TimeUnit.HOURS.toMillis(24)));
     }
 
     LoadConfig config() throws IOException

@@ -54,6 +54,7 @@ final class LoadRun
     private static final long CONNECT_TIMEOUT_MS = 5_000;
 
     private final LoadConfig config;
+    private final JournalSyncs journalSyncs;
     private final PrintStream progress;
     private final byte[][] customerIds;
     private final MoneyBook money;
@@ -66,10 +67,12 @@ final class LoadRun
     private final Map<String, String> checks = new TreeMap<>();
     private int nextConnectionIndex;
 
-    LoadRun(final LoadConfig config, final PrintStream progress)
+    /** @param journalSyncs reads the ledger's journal sync counters at the window's bounds ({@code fsync} runs); null: not. */
+    LoadRun(final LoadConfig config, final PrintStream progress, final JournalSyncs journalSyncs)
     {
         config.validate();
         this.config = config;
+        this.journalSyncs = journalSyncs;
         this.progress = progress;
         this.customerIds = new byte[config.customers()][];
         this.money = new MoneyBook(config.customers());
@@ -329,9 +332,9 @@ final class LoadRun
         return Long.MIN_VALUE;
     }
 
-    /** The measurement window's bounds and the client CPU used in it. */
-    private record Window(long startNs, long endNs, double clientCpuPct, double serverCpuPct, long drainedNs, boolean drainTimedOut)
+    private Window.Marks mark(final com.sun.management.OperatingSystemMXBean os)
     {
+        return new Window.Marks(os.getProcessCpuTime(), ProcCpu.cpuNs(config.serverPid()), journalSyncs == null ? null : journalSyncs.read());
     }
 
     private Window workload() throws InterruptedException
@@ -350,10 +353,8 @@ final class LoadRun
 
         final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
-        long cpuAtStartNs = -1;
-        long cpuAtEndNs = -1;
-        long serverCpuAtStartNs = -1;
-        long serverCpuAtEndNs = -1;
+        Window.Marks atStart = null;
+        Window.Marks atEnd = null;
         long lastCompleted = 0;
         long lastNs = startNs;
         final long deadlineNs = endNs + config.drainTimeoutNs();
@@ -361,18 +362,16 @@ final class LoadRun
         while (true)
         {
             final long now = System.nanoTime();
-            if (cpuAtStartNs < 0 && now >= measureStartNs)
+            if (atStart == null && now >= measureStartNs)
             {
-                cpuAtStartNs = os.getProcessCpuTime();
-                serverCpuAtStartNs = ProcCpu.cpuNs(config.serverPid());
+                atStart = mark(os);
             }
-            if (cpuAtEndNs < 0 && now >= endNs)
+            if (atEnd == null && now >= endNs)
             {
-                cpuAtEndNs = os.getProcessCpuTime();
-                serverCpuAtEndNs = ProcCpu.cpuNs(config.serverPid());
+                atEnd = mark(os);
             }
             final long waitNs = Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1,
-                cpuAtStartNs < 0 ? measureStartNs - now : cpuAtEndNs < 0 ? endNs - now : deadlineNs - now));
+                atStart == null ? measureStartNs - now : atEnd == null ? endNs - now : deadlineNs - now));
             if (phase.done.await(waitNs, TimeUnit.NANOSECONDS))
             {
                 break;
@@ -398,19 +397,15 @@ final class LoadRun
             }
         }
         final long drainedNs = System.nanoTime();
-        if (cpuAtEndNs < 0)
+        if (atEnd == null)
         {
-            cpuAtEndNs = os.getProcessCpuTime();
-            serverCpuAtEndNs = ProcCpu.cpuNs(config.serverPid());
+            atEnd = mark(os);
         }
         if (timedOut)
         {
             abandonOutstanding(on, phase);
         }
-        final double cpuPct = cpuAtStartNs < 0 ? Double.NaN : (cpuAtEndNs - cpuAtStartNs) * 100.0 / config.durationNs();
-        final double serverCpuPct = serverCpuAtStartNs < 0 || serverCpuAtEndNs < 0
-            ? Double.NaN : (serverCpuAtEndNs - serverCpuAtStartNs) * 100.0 / config.durationNs();
-        return new Window(measureStartNs, endNs, cpuPct, serverCpuPct, drainedNs, timedOut);
+        return new Window(measureStartNs, endNs, atStart, atEnd, drainedNs, timedOut);
     }
 
     /** Replies still outstanding after the drain timeout: their outcome is unknown, their latency not recorded. */
@@ -551,6 +546,8 @@ final class LoadRun
         r.notes.addAll(notes);
         r.clientCpuPct = window.clientCpuPct();
         r.serverCpuPct = window.serverCpuPct();
+        r.journalSyncs = window.journalSyncs();
+        r.journalSyncSeconds = window.journalSyncSeconds();
         r.tool = "ledger-load (" + (epoll ? "epoll" : "nio") + ", " + config.clientThreads() + " client thread" + (config.clientThreads() == 1 ? "" : "s") + ")";
         return r;
     }

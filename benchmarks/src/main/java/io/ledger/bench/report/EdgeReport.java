@@ -196,12 +196,38 @@ final class EdgeReport
             openRuns(results, "process").stream().map(r -> r.latencyUs.p99 / 1000).toList(), v -> v < TARGET_OPEN_P99_PROCESS_US / 1000, "%.2f ms");
         target(md, String.format(Locale.ROOT, "... p99 < %.0f ms in `fsync`", TARGET_OPEN_P99_FSYNC_US / 1000),
             openRuns(results, "fsync").stream().map(r -> r.latencyUs.p99 / 1000).toList(), v -> v < TARGET_OPEN_P99_FSYNC_US / 1000, "%.2f ms");
+        fsyncBound(md, fsync, results);
         final List<RunResult> batch100 = closedRuns(results, "process", 100, high);
         target(md, String.format(Locale.ROOT, "Batches of 100, `process`, %d connections: >= %,.0f purchases/s", high, TARGET_BATCH100_PER_S),
             batch100.stream().map(r -> r.throughput).toList(), v -> v >= TARGET_BATCH100_PER_S, "%,.0f/s");
         target(md, String.format(Locale.ROOT, "... and >= %.0fx Redis + Lua pipelined (-P 16)", TARGET_BATCH100_VS_REDIS_PIPELINED),
             ratios(batch100, results, (all, r) -> redis(all, r, 16), r -> r.throughput), v -> v >= TARGET_BATCH100_VS_REDIS_PIPELINED, "%.2fx");
         md.append('\n');
+    }
+
+    /**
+     * What the disk allowed the {@code fsync} runs: each reply waits for its group commit's sync, so with N connections
+     * at most N purchases share one, and N / (mean sync time) bounds the rate whatever the server does. A row beside
+     * the {@code fsync} target, from the journal's sync counters the load tool read in the window; absent without them.
+     */
+    private static void fsyncBound(final StringBuilder md, final List<RunResult> fsync, final List<RunResult> results)
+    {
+        final List<RunResult> known = fsync.stream().filter(r -> !Double.isNaN(r.journalSyncMeanMs())).toList();
+        if (known.isEmpty())
+        {
+            return;
+        }
+        final List<String> cells = new ArrayList<>();
+        for (final RunResult r : known)
+        {
+            final double boundPerS = r.connections * 1000 / r.journalSyncMeanMs();
+            final RunResult bare = bare(results, r);
+            cells.add(String.format(Locale.ROOT, "%.2f ms, %.1f per sync, bound %,.0f/s%s", r.journalSyncMeanMs(),
+                r.throughput * r.durationS / r.journalSyncs, boundPerS,
+                bare == null ? "" : String.format(Locale.ROOT, " = %.2fx", boundPerS / bare.throughput)));
+        }
+        md.append("| ... the disk in those runs: mean journal sync, purchases per sync, and the bound connections / mean sync")
+            .append(" (against the bare server) | ").append(String.join("; ", cells)).append(" | - |\n");
     }
 
     private static void target(final StringBuilder md, final String text, final List<Double> values,
@@ -244,6 +270,10 @@ final class EdgeReport
             if (!r.itemStatuses.isEmpty())
             {
                 items.add("item statuses " + r.itemStatuses);
+            }
+            if (!Double.isNaN(r.journalSyncMeanMs()))
+            {
+                items.add(String.format(Locale.ROOT, "journal syncs %,.0f/s, mean %.2f ms", r.journalSyncs / r.durationS, r.journalSyncMeanMs()));
             }
             md.append(String.format(Locale.ROOT, "- r%d %s %s, %d conns, %s%s [client %.0f%%, server %.0f%%]: ", r.repeat, r.system, config(r), r.connections,
                 r.mode, r.offeredRate > 0 ? String.format(Locale.ROOT, " %,.0f/s", r.offeredRate) : "", r.clientCpuPct, r.serverCpuPct));

@@ -133,7 +133,19 @@ public final class RunResult
     public double clientCpuPct = Double.NaN;
     /** CPU used by the server process in the window, % of one core; NaN when unknown. */
     public double serverCpuPct = Double.NaN;
+    /**
+     * The ledger's journal syncs to the disk in the window ({@code fsync} runs; from its {@code /metrics}), and the
+     * seconds they took; NaN when not read.
+     */
+    public double journalSyncs = Double.NaN;
+    public double journalSyncSeconds = Double.NaN;
     public String startedAt;
+
+    /** @return the mean time of one journal sync in the window, milliseconds; NaN when unknown or none. */
+    public double journalSyncMeanMs()
+    {
+        return journalSyncs > 0 ? journalSyncSeconds * 1000 / journalSyncs : Double.NaN;
+    }
 
     /**
      * @return the server's CPU time per operation (per purchase for the purchase workload, batched or not), in
@@ -219,6 +231,8 @@ public final class RunResult
             string(json, "command", command);
             number(json, "clientCpuPct", clientCpuPct);
             number(json, "serverCpuPct", serverCpuPct);
+            number(json, "journalSyncs", journalSyncs);
+            number(json, "journalSyncSeconds", journalSyncSeconds);
             string(json, "startedAt", startedAt);
             json.writeEndObject();
         }
@@ -306,6 +320,8 @@ public final class RunResult
         r.command = str(map.get("command"));
         r.clientCpuPct = dbl(map.get("clientCpuPct"));
         r.serverCpuPct = dbl(map.get("serverCpuPct"));
+        r.journalSyncs = dbl(map.get("journalSyncs"));
+        r.journalSyncSeconds = dbl(map.get("journalSyncSeconds"));
         r.startedAt = str(map.get("startedAt"));
         return r;
     }

@@ -35,6 +35,8 @@ public final class JournalStatus
     private volatile BooleanSupplier followerUp = () -> true;
     private volatile LongSupplier followerRecordsBehind = () -> -1;
     private volatile LongSupplier snapshotFailures = () -> 0;
+    private volatile LongSupplier syncs = () -> 0;
+    private volatile LongSupplier syncNs = () -> 0;
 
     /**
      * @param durability   {@code process} or {@code fsync}.
@@ -72,6 +74,30 @@ public final class JournalStatus
         this.followerUp = up;
         this.followerRecordsBehind = recordsBehind;
         this.snapshotFailures = failures;
+    }
+
+    /**
+     * Where the journal's sync figures come from.
+     *
+     * @param syncs  times the journal was synced to the disk (in {@code fsync} durability, once per group commit).
+     * @param syncNs the time those syncs took, nanoseconds.
+     */
+    public void syncs(final LongSupplier syncs, final LongSupplier syncNs)
+    {
+        this.syncs = syncs;
+        this.syncNs = syncNs;
+    }
+
+    /** @return times the journal was synced to the disk. */
+    public long syncs()
+    {
+        return syncs.getAsLong();
+    }
+
+    /** @return the time the journal's syncs took, nanoseconds. */
+    public long syncNs()
+    {
+        return syncNs.getAsLong();
     }
 
     /** @return false once the snapshot follower stopped after a failure. */

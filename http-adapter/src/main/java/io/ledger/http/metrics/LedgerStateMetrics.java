@@ -141,6 +141,24 @@ final class LedgerStateMetrics
             .register(registry);
     }
 
+    /** The journal's syncs to the disk: in {@code fsync} durability, the disk's share of every acknowledgement. */
+    private void registerJournalSyncs()
+    {
+        CounterWithCallback.builder()
+            .name("ledger_journal_syncs_total")
+            .help("Times the journal was synced to the disk: in fsync durability once per group commit (a batch of "
+                + "commands acknowledged together), 0 in process durability.")
+            .callback(callback -> callback.call(journal.syncs()))
+            .register(registry);
+        CounterWithCallback.builder()
+            .name("ledger_journal_sync_seconds_total")
+            .help("Time the journal's syncs to the disk took, in seconds. Divided by ledger_journal_syncs_total: the "
+                + "disk's share of every fsync acknowledgement.")
+            .unit(Unit.SECONDS)
+            .callback(callback -> callback.call(journal.syncNs() / 1e9))
+            .register(registry);
+    }
+
     private void registerJournalStatus()
     {
         Info.builder()
@@ -149,6 +167,7 @@ final class LedgerStateMetrics
             .labelNames("mode")
             .register(registry)
             .setLabelValues(journal.durability());
+        registerJournalSyncs();
         gauge(registry, "ledger_journal_index", "The Chronicle index of the last journal record (cycle in the high bits, sequence "
             + "in the low bits); -1 for an empty journal.", null, journal::journalIndex);
         GaugeWithCallback.builder()
