@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@code sync()} (msync MS_SYNC up to the write position) once per batch that appended anything: group commit.
  * The SYNC mode matters: with Chronicle's default (ASYNC) {@code sync()} only schedules write-back; it also makes
  * Chronicle msync a mapped chunk synchronously when it releases it, which covers a batch that crosses a chunk or
- * day boundary.
+ * day boundary. Chronicle does not throw when an msync fails, it only logs it; {@link MsyncFailures} counts those
+ * reports and a sync that finds a new one throws, so the batch is not acknowledged and the pipeline stops.
  *
  * <p><b>Verification</b> (TigerBeetle's pairing). Before a record is appended: its commandId must be greater
  * than the last one appended (or found at open) and its body within bounds. After it is read: frame length,
@@ -133,6 +134,8 @@ public final class ChronicleJournal implements JournalWriter
     /** Syncs and the time they took, written by the appending thread only, read by any thread (the metrics). */
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong syncNs = new AtomicLong();
+    /** FSYNC: Chronicle's failed-msync reports seen when the last sync was checked ({@link MsyncFailures}). */
+    private long msyncFailuresSeen;
     private boolean closed;
     private boolean readOnly;
     private WriterLock writerLock;
@@ -143,6 +146,11 @@ public final class ChronicleJournal implements JournalWriter
         this.durability = durability;
         this.queue = queue;
         this.reader = new JournalReader(queue, directory, ROLL_CYCLE);
+        if (durability == Durability.FSYNC)
+        {
+            MsyncFailures.install();
+            msyncFailuresSeen = MsyncFailures.count();
+        }
     }
 
     /**
@@ -677,7 +685,28 @@ public final class ChronicleJournal implements JournalWriter
         appender.sync();
         syncNs.lazySet(syncNs.get() + (System.nanoTime() - startNs)); // one writer: the appending thread
         syncs.lazySet(syncs.get() + 1);
+        checkMsyncs();
         unsynced = false;
+    }
+
+    /**
+     * FSYNC: throws when Chronicle reported a failed msync since the last check (in this sync, or when it released a
+     * mapped chunk in between), so that nothing after the last good sync is acknowledged. Chronicle only logs those.
+     */
+    private void checkMsyncs()
+    {
+        if (durability != Durability.FSYNC)
+        {
+            return;
+        }
+        final long failures = MsyncFailures.count();
+        if (failures != msyncFailuresSeen)
+        {
+            msyncFailuresSeen = failures;
+            throw new IllegalStateException("journal: Chronicle reported " + MsyncFailures.MSYNC_FAILED
+                + " (see its log line above); the records since the last good sync may not be on the disk, so none of them is "
+                + "acknowledged. directory=" + directory);
+        }
     }
 
     private ExcerptAppender appender()
