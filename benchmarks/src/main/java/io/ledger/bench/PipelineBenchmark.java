@@ -52,6 +52,7 @@ public class PipelineBenchmark
     public String waitStrategy;
 
     private PipelineEpoch epoch;
+    private final ConsumerCpu consumerCpu = new ConsumerCpu();
     private long published;
     private int customer;
 
@@ -67,10 +68,31 @@ public class PipelineBenchmark
     {
         if (published >= EPOCH_PURCHASES)
         {
+            consumerCpu.stop(published);
             endEpoch();
             startEpoch();
             settleHeap();
+            consumerCpu.start(ledgerThread(), published);
         }
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration()
+    {
+        consumerCpu.start(ledgerThread(), published);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        consumerCpu.stop(published);
+        consumerCpu.print("thread=ledger journal=" + journal + " waitStrategy=" + waitStrategy);
+    }
+
+    /** The epoch's {@code ledger} thread: the previous epoch's has stopped ({@link PipelineEpoch#finish} joins it). */
+    private static Thread ledgerThread()
+    {
+        return ConsumerCpu.liveThread("ledger");
     }
 
     /**
