@@ -33,14 +33,14 @@ public class CommandFields<T extends CommandFields<T>>
 
     public CommandFields()
     {
-        clearFields();
+        Field.fillAbsent(values);
     }
 
     /** Resets the type to {@link CommandType#NOOP} and every field to absent. */
     public void clearFields()
     {
         type = CommandType.NOOP;
-        Field.fillAbsent(values);
+        Field.fillAbsent(values, present);
         present = 0;
         textLimit = 0;
     }
