@@ -55,6 +55,45 @@ class CommandEventReuseTest
     }
 
     @Test
+    void shouldCopyExactlyTheSourcesFieldsOverAnyEarlierOnes()
+    {
+        final CommandEvent source = new CommandEvent();
+        source.type(CommandType.PURCHASE).set(Field.CUSTOMER_KEY, 12).set(Field.AMOUNT_MINOR, 990).set(Field.QUANTITY, 2)
+            .text(Field.MERCHANT_ID, "mer_a").text(Field.PRODUCT_ID, "p-1");
+        final CommandEvent target = new CommandEvent();
+        long value = 5;
+        for (final Field field : Field.values())
+        {
+            if (field.kind().text())
+            {
+                target.text(field, "old-" + field.ordinal());
+            }
+            else
+            {
+                target.set(field, value++);
+            }
+        }
+        target.copyFrom(source);
+        assertEquals(source.type(), target.type());
+        assertEquals(source.presentBits(), target.presentBits());
+        for (final Field field : Field.values())
+        {
+            assertEquals(source.has(field), target.has(field), field.name());
+            if (field.kind().text())
+            {
+                assertEquals(source.textString(field), target.textString(field), field.name());
+            }
+            else
+            {
+                assertEquals(source.get(field), target.get(field), field.name());
+            }
+        }
+        assertEquals(CommandCodec.encodedLength(source), CommandCodec.encodedLength(target));
+        target.clear();
+        assertFieldsAsFresh(new CommandEvent(), target);
+    }
+
+    @Test
     void shouldLeaveNoRowsOfAPreviousQueryAfterClear()
     {
         final CommandEvent event = new CommandEvent();
