@@ -58,6 +58,7 @@ public class CommandFields<T extends CommandFields<T>>
     public void copyFrom(final CommandFields<?> from)
     {
         Field.fillAbsent(values, present);
+        present = from.present; // before the values: a copy that stops half-way still has a bit for every value written
         final long[] fromValues = from.values;
         long bits = from.present;
         while (bits != 0)
@@ -68,7 +69,6 @@ public class CommandFields<T extends CommandFields<T>>
             textLength[ordinal] = from.textLength[ordinal];
             bits &= bits - 1;
         }
-        present = from.present;
         text.putBytes(0, from.text, 0, from.textLimit);
         textLimit = from.textLimit;
         type = from.type;

@@ -246,7 +246,7 @@ public enum Field
 
     /**
      * Makes absent the fields whose {@link #bit()}s are in {@code presentBits}, leaving the others' slots alone: a
-     * command's clear then writes the few fields it carried (a purchase five) instead of all {@link #COUNT} slots. Right
+     * command's clear then writes the few fields it carried (a purchase six) instead of all {@link #COUNT} slots. Right
      * only when every other slot already holds its absent value, as {@link CommandFields} keeps it (only
      * {@code set} leaves a value other than absent, and it sets the field's bit).
      */
