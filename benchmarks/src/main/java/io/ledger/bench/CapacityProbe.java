@@ -69,6 +69,11 @@ public final class CapacityProbe
     {
         print("capacity config heap_max_mb=%d java=%s gc=%s", Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"),
             ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
+        if (args.length > 0 && "ring".equals(args[0]))
+        {
+            ringSlots(); // only the ring's slots: a few seconds
+            return;
+        }
         new CapacityProbe().customers();
         new CapacityProbe().historyEntries();
         new CapacityProbe().idempotencyKeys();
@@ -218,6 +223,14 @@ public final class CapacityProbe
         }
         final long heap = usedHeap() - before;
         print("capacity ring_slot count=%d heap_bytes_each=%d ring_16384_mb=%.1f", RING_SLOTS, heap / RING_SLOTS, heap / 1048576.0);
+        for (final CommandEvent slot : slots)
+        {
+            slot.addRow(0, 0, 0, 0, 0, 0, 0, 0, -1); // a list query's page: made by the slot's first query, then kept
+            slot.clear();
+        }
+        final long withPages = usedHeap() - before;
+        print("capacity ring_slot_after_a_query count=%d heap_bytes_each=%d ring_16384_mb=%.1f", RING_SLOTS, withPages / RING_SLOTS,
+            withPages / 1048576.0);
         keepAlive(slots);
     }
 

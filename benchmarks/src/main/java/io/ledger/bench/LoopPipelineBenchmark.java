@@ -63,7 +63,10 @@ public class LoopPipelineBenchmark
 
     private BenchLoop loop;
     private PipelineEpoch epoch;
+    private final ConsumerCpu consumerCpu = new ConsumerCpu();
     private long published;
+    /** Commands of the epochs already ended. */
+    private long epochsEnded;
     private int customer;
     /** Loop only: commands of this invocation not yet published. */
     private int toPublish;
@@ -95,6 +98,25 @@ public class LoopPipelineBenchmark
     {
         endEpoch();
         loop.close();
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration()
+    {
+        consumerCpu.start(loop.thread(), totalPublished());
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        consumerCpu.stop(totalPublished());
+        consumerCpu.print("thread=bench-loop journal=" + journal + " round=" + round + " ringSize=" + ringSize);
+    }
+
+    /** Commands published over every epoch so far: the loop thread outlives the epochs. */
+    private long totalPublished()
+    {
+        return epochsEnded + published;
     }
 
     @Benchmark
@@ -172,6 +194,7 @@ public class LoopPipelineBenchmark
         final PipelineEpoch ended = epoch;
         epoch = null;
         ended.finish(published);
+        epochsEnded += published;
     }
 
     /** A single thread with a task queue, in place of the Netty event loop: tasks run one at a time, in order. */
@@ -196,6 +219,18 @@ public class LoopPipelineBenchmark
         public void executeAfterIo(final Runnable task)
         {
             executor.execute(task); // no sockets to serve in between
+        }
+
+        /** @return the loop's thread, started by the first task if need be; not from the loop itself. */
+        Thread thread()
+        {
+            if (thread == null)
+            {
+                final CompletableFuture<Void> started = new CompletableFuture<>();
+                executor.execute(() -> started.complete(null));
+                started.join();
+            }
+            return thread;
         }
 
         @Override

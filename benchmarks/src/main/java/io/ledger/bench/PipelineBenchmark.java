@@ -52,6 +52,7 @@ public class PipelineBenchmark
     public String waitStrategy;
 
     private PipelineEpoch epoch;
+    private final ConsumerCpu consumerCpu = new ConsumerCpu();
     private long published;
     private int customer;
 
@@ -67,15 +68,37 @@ public class PipelineBenchmark
     {
         if (published >= EPOCH_PURCHASES)
         {
+            consumerCpu.stop(published);
             endEpoch();
             startEpoch();
             settleHeap();
+            consumerCpu.start(ledgerThread(), published);
         }
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration()
+    {
+        consumerCpu.start(ledgerThread(), published);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration()
+    {
+        consumerCpu.stop(published);
+        consumerCpu.print("thread=ledger journal=" + journal + " waitStrategy=" + waitStrategy);
+    }
+
+    /** The epoch's {@code ledger} thread: the previous epoch's has stopped ({@link PipelineEpoch#finish} joins it). */
+    private static Thread ledgerThread()
+    {
+        return ConsumerCpu.liveThread("ledger");
     }
 
     /**
      * Outside the measured time: a full collection right after an epoch starts. Each epoch builds a new pipeline, whose
-     * ring is 16,384 preallocated events of about 10 KB (a query's page of rows) each, some 160 MB, and a new ledger.
+     * ring is 16,384 preallocated events of about 1.4 KB each (some 22 MB; 160 MB until session 12, when every event
+     * carried a query's page of rows, which purchases never use), and a new ledger.
      * Left in the young generation they were copied out of it by G1 during the measured invocations: stop-the-world
      * pauses of 50-130 ms (the pipeline's own pause warnings) and a fifth of the process's CPU samples in the GC
      * threads, every epoch of about two seconds. A server allocates its ring once, at start-up. The collection also

@@ -33,14 +33,14 @@ public class CommandFields<T extends CommandFields<T>>
 
     public CommandFields()
     {
-        clearFields();
+        Field.fillAbsent(values);
     }
 
     /** Resets the type to {@link CommandType#NOOP} and every field to absent. */
     public void clearFields()
     {
         type = CommandType.NOOP;
-        Field.fillAbsent(values);
+        Field.fillAbsent(values, present);
         present = 0;
         textLimit = 0;
     }
@@ -49,15 +49,28 @@ public class CommandFields<T extends CommandFields<T>>
      * Makes this a copy of {@code from}: every field and every text, then the type (last, so that a copy that fails
      * half-way leaves the type it had, e.g. a ring slot's {@link CommandType#NOOP}). Allocates only to grow the text
      * buffer.
+     *
+     * <p>Copies only the fields {@code from} carries (a purchase six of {@link Field#COUNT}), after making this one's
+     * own absent: every other value slot already holds its absent value on both sides (see
+     * {@link Field#fillAbsent(long[], long)}), and a text's offset and length are read only when its bit is set. A ring
+     * slot is cold when it is claimed, so every line not written is a cache miss saved.
      */
     public void copyFrom(final CommandFields<?> from)
     {
-        System.arraycopy(from.values, 0, values, 0, Field.COUNT);
-        present = from.present;
+        Field.fillAbsent(values, present);
+        present = from.present; // before the values: a copy that stops half-way still has a bit for every value written
+        final long[] fromValues = from.values;
+        long bits = from.present;
+        while (bits != 0)
+        {
+            final int ordinal = Long.numberOfTrailingZeros(bits);
+            values[ordinal] = fromValues[ordinal];
+            textOffset[ordinal] = from.textOffset[ordinal];
+            textLength[ordinal] = from.textLength[ordinal];
+            bits &= bits - 1;
+        }
         text.putBytes(0, from.text, 0, from.textLimit);
         textLimit = from.textLimit;
-        System.arraycopy(from.textOffset, 0, textOffset, 0, Field.COUNT);
-        System.arraycopy(from.textLength, 0, textLength, 0, Field.COUNT);
         type = from.type;
     }
 

@@ -243,4 +243,21 @@ public enum Field
     {
         System.arraycopy(DEFAULTS, 0, values, 0, COUNT);
     }
+
+    /**
+     * Makes absent the fields whose {@link #bit()}s are in {@code presentBits}, leaving the others' slots alone: a
+     * command's clear then writes the few fields it carried (a purchase six) instead of all {@link #COUNT} slots. Right
+     * only when every other slot already holds its absent value, as {@link CommandFields} keeps it (only
+     * {@code set} leaves a value other than absent, and it sets the field's bit).
+     */
+    static void fillAbsent(final long[] values, final long presentBits)
+    {
+        long bits = presentBits;
+        while (bits != 0)
+        {
+            final int ordinal = Long.numberOfTrailingZeros(bits);
+            values[ordinal] = DEFAULTS[ordinal];
+            bits &= bits - 1;
+        }
+    }
 }
