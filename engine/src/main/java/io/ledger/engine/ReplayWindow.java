@@ -16,7 +16,8 @@ import io.ledger.engine.internal.CustomerRows;
  * window is full, it first reads every one of their customers' index slots, back to back (independent loads: the CPU has
  * many misses in flight at once), then every one of their rows the same way, and only then applies the commands, in
  * order, each finding its customer in the cache. A customer creation gets its slots in the index and in the records' map
- * read the same way, ahead of their inserts.
+ * read the same way, ahead of their inserts. A ledger of fewer than {@link #READ_AHEAD_CUSTOMERS_MIN} customers is not
+ * read ahead: it is in the cache already.
  *
  * <p>What is applied, and in which order, does not change: the reads ahead only read (they neither remember the key
  * they found, as {@link CustomerRows#find} does, nor change any map), a command applied here sees exactly the state it
