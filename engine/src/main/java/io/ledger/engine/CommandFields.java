@@ -36,13 +36,31 @@ public class CommandFields<T extends CommandFields<T>>
         Field.fillAbsent(values);
     }
 
-    /** Resets the type to {@link CommandType#NOOP} and every field to absent. */
+    /**
+     * Resets the type to {@link CommandType#NOOP} and every field to absent. Only the present fields' slots are
+     * written: an absent field's slot always holds its {@link Field#absentValue()} ({@link #set} marks a field present,
+     * {@link #remove} writes the absent value back, {@link #copyFrom} copies both), so a decoded command of a few fields
+     * is cleared in a few stores rather than one per field there is.
+     */
     public void clearFields()
     {
         type = CommandType.NOOP;
         Field.fillAbsent(values, present);
+        assert allAbsent() : "a field absent from the presence bits holds a value";
         present = 0;
         textLimit = 0;
+    }
+
+    private boolean allAbsent()
+    {
+        for (int i = 0; i < Field.COUNT; i++)
+        {
+            if ((present & (1L << i)) == 0 && values[i] != Field.absentValue(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -238,6 +238,12 @@ public enum Field
         return bit;
     }
 
+    /** @return the {@link #absentValue()} of the field of ordinal {@code ordinal}. */
+    static long absentValue(final int ordinal)
+    {
+        return DEFAULTS[ordinal];
+    }
+
     /** Copies every field's {@link #absentValue()} into {@code values}, indexed by ordinal. */
     static void fillAbsent(final long[] values)
     {

@@ -58,24 +58,34 @@ class ReplayWindowTest
 
         for (final int size : new int[] {1, 2, 5, 16, 64})
         {
-            final Ledger windowed = new Ledger(ZAR);
-            final List<String> outcomes = new ArrayList<>();
-            final ReplayWindow window = new ReplayWindow(windowed, size, applied -> outcomes.add(outcome(applied)));
-            for (final byte[] record : journal)
-            {
-                decode(record, window.next());
-                window.commit();
-                assertTrue(window.waiting() < size, "a full window is applied at once");
-            }
-            window.flush();
-
-            assertEquals(0, window.waiting());
-            assertEquals(journal.size(), window.applied());
-            assertEquals(plainOutcomes, outcomes, "window=" + size + ": every command's outcome, in order");
-            assertEquals(plain.stateHash(), windowed.stateHash(), "window=" + size);
-            assertArrayEquals(plainBytes, bytes(windowed), "window=" + size + ": the same snapshot bytes");
-            windowed.checkConservation();
+            replayThroughWindow(journal, size, ReplayWindow.READ_AHEAD_CUSTOMERS_MIN, plainOutcomes, plain, plainBytes);
+            final ReplayWindow readingAhead = replayThroughWindow(journal, size, 0, plainOutcomes, plain, plainBytes);
+            assertEquals(size > 1, readingAhead.touched() != 0, "window=" + size + " read ahead whatever the customers");
         }
+    }
+
+    /** Replays {@code journal} through a window of {@code size} reading ahead from {@code customersMin} customers on. */
+    private static ReplayWindow replayThroughWindow(final List<byte[]> journal, final int size, final int customersMin,
+        final List<String> plainOutcomes, final Ledger plain, final byte[] plainBytes) throws IOException
+    {
+        final Ledger windowed = new Ledger(ZAR);
+        final List<String> outcomes = new ArrayList<>();
+        final ReplayWindow window = ReplayWindow.readingAheadFrom(windowed, size, applied -> outcomes.add(outcome(applied)), customersMin);
+        for (final byte[] record : journal)
+        {
+            decode(record, window.next());
+            window.commit();
+            assertTrue(window.waiting() < size, "a full window is applied at once");
+        }
+        window.flush();
+
+        assertEquals(0, window.waiting());
+        assertEquals(journal.size(), window.applied());
+        assertEquals(plainOutcomes, outcomes, "window=" + size + ": every command's outcome, in order");
+        assertEquals(plain.stateHash(), windowed.stateHash(), "window=" + size);
+        assertArrayEquals(plainBytes, bytes(windowed), "window=" + size + ": the same snapshot bytes");
+        windowed.checkConservation();
+        return window;
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import io.ledger.engine.EntryType;
 import io.ledger.engine.SnapshotFormatException;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -117,17 +118,25 @@ public final class EntryLog implements SnapshotPart
         }
         final UnsafeBuffer rows = chunk[i >>> CHUNK_SHIFT];
         final int at = (i & CHUNK_MASK) * ROW_BYTES;
-        rows.putLong(at, key);
-        rows.putLong(at + 8, counterparty);
-        rows.putLong(at + 16, amount);
-        rows.putLong(at + 24, balanceAfter);
-        rows.putLong(at + 32, timeMs);
-        rows.putLong(at + 40, command);
-        rows.putLong(at + 48, text);
-        rows.putLong(at + 56, ((long)currencyCode << 32) | (previous & 0xFFFF_FFFFL));
         final int k = KINDS_AT + (i & CHUNK_MASK) * 2;
-        rows.putByte(k, kind);
-        rows.putByte(k + 1, type);
+        // One bounds check per row and one per pair of bytes, then plain stores (the native order, as UnsafeBuffer's
+        // own putLong): a checked put per field re-read the buffer's address and capacity after every store (a store
+        // through Unsafe may alias them), about a twentieth of a replay's time.
+        rows.boundsCheck(at, ROW_BYTES);
+        rows.boundsCheck(k, 2);
+        final byte[] array = rows.byteArray();
+        final long row = rows.addressOffset() + at;
+        UnsafeApi.putLong(array, row, key);
+        UnsafeApi.putLong(array, row + 8, counterparty);
+        UnsafeApi.putLong(array, row + 16, amount);
+        UnsafeApi.putLong(array, row + 24, balanceAfter);
+        UnsafeApi.putLong(array, row + 32, timeMs);
+        UnsafeApi.putLong(array, row + 40, command);
+        UnsafeApi.putLong(array, row + 48, text);
+        UnsafeApi.putLong(array, row + 56, ((long)currencyCode << 32) | (previous & 0xFFFF_FFFFL));
+        final long kinds = rows.addressOffset() + k;
+        UnsafeApi.putByte(array, kinds, kind);
+        UnsafeApi.putByte(array, kinds + 1, type);
         size = i + 1;
         return i;
     }

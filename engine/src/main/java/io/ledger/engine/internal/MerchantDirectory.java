@@ -1,7 +1,9 @@
 package io.ledger.engine.internal;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -93,6 +95,15 @@ public final class MerchantDirectory
         {
             return false;
         }
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            // the command's text buffer is a heap array: compared many bytes at a time (a purchase's merchant look-up
+            // compared byte by byte, each read bounds-checked, was about 5% of a replay)
+            buffer.boundsCheck(offset, length);
+            final int from = buffer.wrapAdjustment() + offset;
+            return Arrays.equals(bytes, 0, length, array, from, from + length);
+        }
         for (int i = 0; i < length; i++)
         {
             if (bytes[i] != buffer.getByte(offset + i))
@@ -105,8 +116,16 @@ public final class MerchantDirectory
 
     private static long hash(final DirectBuffer buffer, final int offset, final int length)
     {
-        long h = 0xcbf29ce484222325L; // FNV-1a, then a finalizer so nearby ids spread across the table
-        for (int i = 0; i < length; i++)
+        // FNV-1a over 8 bytes at a time, then the bytes left, then a finalizer so nearby ids spread across the table
+        // (byte by byte, each read bounds-checked, it was 2% of a big ledger's start-up replay: a purchase looks its
+        // merchant up by id). Only this map's probe keys come from it: nothing stored or hashed into the state.
+        long h = 0xcbf29ce484222325L ^ length;
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            h = (h ^ buffer.getLong(offset + i, ByteOrder.LITTLE_ENDIAN)) * 0x100000001b3L;
+        }
+        for (; i < length; i++)
         {
             h = (h ^ (buffer.getByte(offset + i) & 0xFF)) * 0x100000001b3L;
         }
