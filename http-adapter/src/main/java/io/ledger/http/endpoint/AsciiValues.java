@@ -4,7 +4,9 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
+import io.ledger.engine.CommandFields;
 import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
 import io.ledger.engine.IdKind;
 import io.ledger.engine.Ids;
 
@@ -39,18 +41,55 @@ final class AsciiValues
         }
     }
 
-    /** Writes {@code epochMs} as {@code writeString(Json.timestamp(epochMs))} would. */
-    static void timestamp(final JsonGenerator json, final long epochMs, final byte[] scratch) throws IOException
+    /**
+     * Writes {@code epochMs} as {@code writeString(Json.timestamp(epochMs))} would.
+     *
+     * @return the length of its bytes left in {@code scratch} for {@link #again}, or -1 when none are.
+     */
+    static int timestamp(final JsonGenerator json, final long epochMs, final byte[] scratch) throws IOException
     {
         final int end = json instanceof UTF8JsonGenerator ? Json.timestampInto(epochMs, scratch, 0) : -1;
-        if (end < 0)
+        again(json, scratch, end, epochMs);
+        return end;
+    }
+
+    /** Writes the timestamp {@link #timestamp} left in {@code scratch} ({@code length} bytes; -1: none) once more. */
+    static void again(final JsonGenerator json, final byte[] scratch, final int length, final long epochMs) throws IOException
+    {
+        if (length < 0)
         {
             json.writeString(Json.timestamp(epochMs));
         }
         else
         {
-            json.writeRawUTF8String(scratch, 0, end);
+            json.writeRawUTF8String(scratch, 0, length);
         }
+    }
+
+    /**
+     * Writes text field {@code field} of {@code event} as {@code writeString(event.textString(field))} would: its UTF-8
+     * bytes as they are when every one is printable ASCII other than a quote or backslash (a product id, a merchant id),
+     * else through {@code writeString}.
+     */
+    static void text(final JsonGenerator json, final CommandFields<?> event, final Field field) throws IOException
+    {
+        final int length = event.textLength(field);
+        final byte[] bytes = event.textBuffer().byteArray();
+        if (length >= 0 && bytes != null && json instanceof UTF8JsonGenerator)
+        {
+            final int offset = event.textOffset(field);
+            boolean plain = true;
+            for (int i = offset; i < offset + length && plain; i++)
+            {
+                plain = plain((char)bytes[i]); // a byte of a multi-byte character is negative: a char past 127
+            }
+            if (plain)
+            {
+                json.writeRawUTF8String(bytes, offset, length);
+                return;
+            }
+        }
+        json.writeString(event.textString(field));
     }
 
     /** Writes a packed currency as {@code writeString(Currencies.toString(code))} would. */

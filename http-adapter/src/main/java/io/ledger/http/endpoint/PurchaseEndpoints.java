@@ -112,11 +112,11 @@ final class PurchaseEndpoints
             json.writeFieldName(ID);
             AsciiValues.id(json, ids, IdKind.PURCHASE, event.resultKey(), scratch);
             json.writeFieldName(MERCHANT_ID);
-            json.writeString(event.textString(Field.MERCHANT_ID));
+            AsciiValues.text(json, event, Field.MERCHANT_ID);
             json.writeFieldName(CUSTOMER_ID);
             AsciiValues.id(json, ids, IdKind.CUSTOMER, event.get(Field.CUSTOMER_KEY), scratch);
             json.writeFieldName(PRODUCT_ID);
-            json.writeString(event.textString(Field.PRODUCT_ID));
+            AsciiValues.text(json, event, Field.PRODUCT_ID);
             json.writeFieldName(AMOUNT);
             json.writeNumber(event.get(Field.AMOUNT_MINOR));
             json.writeFieldName(CURRENCY);
@@ -128,9 +128,9 @@ final class PurchaseEndpoints
             json.writeFieldName(BALANCE_AFTER);
             json.writeNumber(event.balanceAfterMinor());
             json.writeFieldName(CREATED_AT);
-            AsciiValues.timestamp(json, event.resultTimestampMs(), scratch);
+            final int time = AsciiValues.timestamp(json, event.resultTimestampMs(), scratch);
             json.writeFieldName(UPDATED_AT);
-            AsciiValues.timestamp(json, event.resultTimestampMs(), scratch);
+            AsciiValues.again(json, scratch, time, event.resultTimestampMs());
             json.writeEndObject();
         }
 

@@ -34,7 +34,7 @@ class PurchaseReplyBytesTest
     void shouldWriteTheSameBytesAsOneWriteStringFieldPerField() throws IOException
     {
         final Ids[] idsList = {Ids.UNSALTED, new Ids(0x5eed_1234L)};
-        final String[] texts = {"airtime-50", "a\"b\\c\n\u00e9\u4e2d\ud83d\ude00", "m-1"};
+        final String[] texts = {"airtime-50", "a\"b\\c\n\u00e9\u4e2d\ud83d\ude00", "m-1", "x/y<>&'~ \u007f", "\t", "x/y<>&'~ {}[]"};
         final long[] times = {0, 1_765_000_000_123L, Json.TIMESTAMP_FAST_MS_MAX, Json.TIMESTAMP_FAST_MS_MAX + 1, -1};
         final long[] keys = {0, 1, 123_456_789, (1L << 48) - 1};
         int cases = 0;
@@ -57,7 +57,7 @@ class PurchaseReplyBytesTest
                 }
             }
         }
-        assertEquals(2 * 3 * 5 * 4 * 3, cases);
+        assertEquals(2 * 6 * 5 * 4 * 3, cases);
     }
 
     private static CommandEvent purchase(final String text, final long key, final long timeMs, final int currency)
