@@ -53,7 +53,7 @@ public final class BodyReader
      * ends at the object's end, and neither checks what follows nor closes the parser, which is not its own.
      */
     private boolean borrowed;
-    /** A borrowed walk reached its object's end with no problem. */
+    /** A borrowed walk reached its object's end (whether a value on the way had a problem is the problem list's to say). */
     private boolean walkedToEnd;
 
     BodyReader(final JsonFactory factory)
@@ -83,7 +83,6 @@ public final class BodyReader
         this.merchantId = merchantId;
         this.problem = problem;
         this.optional = false;
-        this.fresh = false;
         this.objectFresh = false;
         this.borrowed = true;
         this.walkedToEnd = false;
@@ -93,7 +92,7 @@ public final class BodyReader
         this.fresh = this.parser != null; // the first next() reads the first field without skipping the object
     }
 
-    /** @return true when a walk begun with {@link #startWithin} reached its object's end with no problem. */
+    /** @return true when a walk begun with {@link #startWithin} reached its object's end (see also the problem list). */
     boolean walkedToEnd()
     {
         return walkedToEnd;
