@@ -55,6 +55,113 @@ final class BatchShape
      */
     static int itemStatuses(final byte[] json, final int offset, final int length, final int[] out)
     {
+        final int scanned = scanStatuses(json, offset, length, out);
+        return scanned >= 0 ? scanned : parseStatuses(json, offset, length, out);
+    }
+
+    private static final byte[] RESULTS_OPEN = RequestWriter.ascii("{\"" + RESULTS_FIELD + "\":[");
+    private static final byte[] STATUS_OPEN = RequestWriter.ascii("{\"" + STATUS_FIELD + "\":");
+
+    /**
+     * {@link #itemStatuses} by a scan of the bytes for the ledger's own reply shape: {@code {"results":[} and each result
+     * opening with {@code {"status":NNN}, the rest of it skipped by brackets outside strings. About four times cheaper
+     * than tokenizing every field of every result's body (the load tool shares the cores with the server it measures).
+     *
+     * @return the count as {@link #itemStatuses}; -1 when the bytes are not in that shape (then {@link #parseStatuses}
+     *         reads them).
+     */
+    static int scanStatuses(final byte[] json, final int offset, final int length, final int[] out)
+    {
+        final int end = offset + length;
+        int i = offset;
+        if (!startsWith(json, i, end, RESULTS_OPEN))
+        {
+            return -1;
+        }
+        i += RESULTS_OPEN.length;
+        int count = 0;
+        if (i < end && json[i] == ']')
+        {
+            return i + 2 == end && json[i + 1] == '}' ? 0 : -1;
+        }
+        while (true)
+        {
+            if (!startsWith(json, i, end, STATUS_OPEN))
+            {
+                return -1;
+            }
+            i += STATUS_OPEN.length;
+            int status = 0;
+            final int digits = i;
+            while (i < end && json[i] >= '0' && json[i] <= '9' && i - digits < 4)
+            {
+                status = status * 10 + json[i++] - '0';
+            }
+            if (i == digits || i == end || json[i] != ',' && json[i] != '}' || (i = skipObjectRest(json, i, end)) < 0)
+            {
+                return -1;
+            }
+            if (count < out.length)
+            {
+                out[count] = status;
+            }
+            count++;
+            if (i < end && json[i] == ',')
+            {
+                i++;
+                continue;
+            }
+            return i + 2 == end && json[i] == ']' && json[i + 1] == '}' ? count : -1;
+        }
+    }
+
+    /** @return the index after the end of the object whose first field's value ends at {@code i}; -1 when it has none. */
+    private static int skipObjectRest(final byte[] json, final int from, final int end)
+    {
+        int depth = 1;
+        int i = from;
+        while (i < end)
+        {
+            final byte b = json[i++];
+            if (b == '"')
+            {
+                while (i < end && json[i] != '"')
+                {
+                    i += json[i] == '\\' ? 2 : 1;
+                }
+                i++;
+            }
+            else if (b == '{' || b == '[')
+            {
+                depth++;
+            }
+            else if ((b == '}' || b == ']') && --depth == 0)
+            {
+                return i <= end ? i : -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(final byte[] json, final int at, final int end, final byte[] prefix)
+    {
+        if (end - at < prefix.length)
+        {
+            return false;
+        }
+        for (int k = 0; k < prefix.length; k++)
+        {
+            if (json[at + k] != prefix[k])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #itemStatuses} by the JSON parser: any reply shape. */
+    static int parseStatuses(final byte[] json, final int offset, final int length, final int[] out)
+    {
         try (JsonParser parser = JSON.createParser(json, offset, length))
         {
             if (parser.nextToken() != JsonToken.START_OBJECT)

@@ -173,6 +173,34 @@ class LoadToolPartsTest
         assertArrayEquals(new int[] {201, 402, 201}, statuses);
     }
 
+    /** The byte scan of the ledger's reply shape reads what the JSON parser reads, and leaves any other shape to it. */
+    @Test
+    void shouldScanTheLedgersBatchRepliesAsTheParserReadsThem()
+    {
+        final String body = "{\"id\":\"pur_1\",\"productId\":\"a\\\"}]{[\\\\\",\"metadata\":{\"k\":[1,{\"status\":500}]},\"x\":\"\u00e9\"}";
+        final String error = "{\"statusCode\":402,\"message\":[\"Insufficient \\\"funds\\\" ]}\"],\"error\":\"Payment Required\"}";
+        final String[] replies = {
+            "{\"results\":[{\"status\":201,\"body\":" + body + "},{\"status\":402,\"error\":" + error + "},{\"status\":424}]}",
+            "{\"results\":[]}",
+            "{\"results\":[{\"status\":201,\"body\":" + body + "}]}"};
+        for (final String reply : replies)
+        {
+            final byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+            final int[] scanned = new int[3];
+            final int[] parsed = new int[3];
+            final int count = BatchShape.parseStatuses(bytes, 0, bytes.length, parsed);
+            assertTrue(count >= 0, reply);
+            assertEquals(count, BatchShape.scanStatuses(bytes, 0, bytes.length, scanned), reply);
+            assertArrayEquals(parsed, scanned, reply);
+        }
+        for (final String other : new String[] {"{\"batchId\":1,\"results\":[{\"status\":201}]}", "{\"results\":[{\"body\":{},\"status\":201}]}",
+            "{\"results\":[{\"status\":201.5}]}", "{\"results\":[{\"status\":201}]} ", "{\"results\":[{\"status\":201,\"body\":{\"a\":\"}"})
+        {
+            final byte[] bytes = other.getBytes(StandardCharsets.UTF_8);
+            assertEquals(-1, BatchShape.scanStatuses(bytes, 0, bytes.length, new int[1]), other);
+        }
+    }
+
     @Test
     void shouldTellBatchRepliesWithoutPerItemResults()
     {

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.ledger.engine.BatchItems;
 import io.ledger.engine.CommandCodec;
 import io.ledger.engine.CommandEvent;
@@ -45,6 +46,8 @@ final class BatchEndpoints
 {
     /** Most commands in one batch. */
     static final int ITEMS_MAX = BatchItems.ITEMS_MAX;
+    private static final SerializedString STATUS = new SerializedString("status");
+    private static final SerializedString BODY = new SerializedString("body");
 
     private BatchEndpoints()
     {
@@ -73,7 +76,7 @@ final class BatchEndpoints
         };
     }
 
-    private static final class Batch extends Endpoint
+    static final class Batch extends Endpoint
     {
         private final Endpoint[] byType;
 
@@ -94,6 +97,39 @@ final class BatchEndpoints
                 return;
             }
             final BatchItems items = request.batchItems();
+            if (!walkOnce(request, content, items))
+            {
+                items.clear();
+                walkTwice(request, content, items);
+            }
+            if (problem.any())
+            {
+                return;
+            }
+            final int recordBytes = CommandCodec.encodedLength(request.draft(), items);
+            if (recordBytes > CommandCodec.BATCH_BODY_BYTES_MAX)
+            {
+                problem.add("the batch is too large: its journal record would take " + recordBytes + " bytes, at most " +
+                    CommandCodec.BATCH_BODY_BYTES_MAX);
+                return;
+            }
+            request.draft().batch(items);
+        }
+
+        /** {@link BatchWalk#once} with this batch's endpoints. */
+        boolean walkOnce(final Request request, final ByteBuf content, final BatchItems items)
+        {
+            return BatchWalk.once(request, content, items, byType);
+        }
+
+        /**
+         * The batch walked twice: once to find each command's type, flag, customer and body bytes, then each body with a
+         * parser of its own. Every batch {@link BatchWalk#once} does not take (one with a problem, or an unusual order of
+         * fields) comes here, so a refused batch is answered by this walk alone.
+         */
+        void walkTwice(final Request request, final ByteBuf content, final BatchItems items)
+        {
+            final Problem problem = request.problem();
             final Found found = new Found(ByteBufUtil.getBytes(content));
             if (!find(request, found.bytes, found))
             {
@@ -112,18 +148,6 @@ final class BatchEndpoints
             {
                 command(request, found, i, items);
             }
-            if (problem.any())
-            {
-                return;
-            }
-            final int recordBytes = CommandCodec.encodedLength(request.draft(), items);
-            if (recordBytes > CommandCodec.BATCH_BODY_BYTES_MAX)
-            {
-                problem.add("the batch is too large: its journal record would take " + recordBytes + " bytes, at most " +
-                    CommandCodec.BATCH_BODY_BYTES_MAX);
-                return;
-            }
-            request.draft().batch(items);
         }
 
         /** Reads command {@code i}'s body with its own route's endpoint into {@code items}; a problem names the command. */
@@ -344,8 +368,9 @@ final class BatchEndpoints
                 json.writeStartObject();
                 if (result == ResultCode.OK)
                 {
-                    json.writeNumberField("status", endpoint.route().successStatus().code());
-                    json.writeFieldName("body");
+                    json.writeFieldName(STATUS);
+                    json.writeNumber(endpoint.route().successStatus().code());
+                    json.writeFieldName(BODY);
                     endpoint.writeReply(json, item, ids);
                 }
                 else

@@ -44,11 +44,17 @@ public final class BodyReader
     /** Open while the walk is on; null before, after the end and after a problem that ended it. */
     private JsonParser parser;
     private String name;
-    /** Top-level keys of the metadata object being copied. */
-    private int metadataKeys;
+    private final MetadataCopy metadataCopy = new MetadataCopy();
     /** The field whose object {@link #nextInObject()} walks, and whether that walk has not moved yet. */
     private String objectName;
     private boolean objectFresh;
+    /**
+     * True while walking an object of a larger document with that document's parser ({@link #startWithin}): the walk
+     * ends at the object's end, and neither checks what follows nor closes the parser, which is not its own.
+     */
+    private boolean borrowed;
+    /** A borrowed walk reached its object's end (whether a value on the way had a problem is the problem list's to say). */
+    private boolean walkedToEnd;
 
     BodyReader(final JsonFactory factory)
     {
@@ -66,6 +72,33 @@ public final class BodyReader
     }
 
     /**
+     * Starts a walk of the object {@code within} is on (its {@code START_OBJECT}): a batch's command body read with the
+     * batch's own parser, so that the batch is parsed once and no parser is made per command. The walk ends at that
+     * object's end, leaving {@code within} on it ({@link #walkedToEnd()}); the caller owns and closes {@code within}.
+     */
+    void startWithin(final JsonParser within, final String merchantId, final Problem problem)
+    {
+        close();
+        this.content = null;
+        this.merchantId = merchantId;
+        this.problem = problem;
+        this.optional = false;
+        this.objectFresh = false;
+        this.borrowed = true;
+        this.walkedToEnd = false;
+        this.parser = within.currentToken() == JsonToken.START_OBJECT ? within : null;
+        this.name = null;
+        this.objectName = null;
+        this.fresh = this.parser != null; // the first next() reads the first field without skipping the object
+    }
+
+    /** @return true when a walk begun with {@link #startWithin} reached its object's end (see also the problem list). */
+    boolean walkedToEnd()
+    {
+        return walkedToEnd;
+    }
+
+    /**
      * Moves to the next field of the body object.
      *
      * @return true when positioned on a field's value (its name is {@link #name()}); false at the end of the object,
@@ -78,7 +111,7 @@ public final class BodyReader
             if (fresh)
             {
                 fresh = false;
-                if (!open())
+                if (!borrowed && !open())
                 {
                     return false;
                 }
@@ -101,6 +134,10 @@ public final class BodyReader
             if (token != JsonToken.END_OBJECT)
             {
                 problem.add("request body is not valid JSON");
+            }
+            else if (borrowed)
+            {
+                walkedToEnd = true;
             }
             else if (parser.nextToken() != null)
             {
@@ -338,13 +375,13 @@ public final class BodyReader
                 return null;
             }
             final StringWriter out = new StringWriter(64);
-            final String rule = copyObject(out);
+            final String rule = metadataCopy.copy(parser, out);
             if (rule != null)
             {
                 problem.add(name + rule);
                 return null;
             }
-            if (metadataKeys > Rules.METADATA_KEYS_MAX)
+            if (metadataCopy.keys() > Rules.METADATA_KEYS_MAX)
             {
                 problem.add(name + " must have at most " + Rules.METADATA_KEYS_MAX + " keys");
                 return null;
@@ -479,6 +516,11 @@ public final class BodyReader
     /** Ends the walk and releases the parser. */
     void close()
     {
+        if (borrowed)
+        {
+            borrowed = false;
+            parser = null; // the batch's parser: its owner closes it
+        }
         if (parser != null)
         {
             try
@@ -619,78 +661,6 @@ public final class BodyReader
         {
             fail(ex);
             return invalid;
-        }
-    }
-
-    /**
-     * Copies the object the parser is on to {@code out}, token by token (not {@code copyCurrentStructure}, which
-     * rewrites numbers through double), counting its top-level keys into {@link #metadataKeys}.
-     *
-     * @return null, or the text rule a key or string value breaks (after "keys" or "values").
-     */
-    private String copyObject(final StringWriter out) throws IOException
-    {
-        String rule = null;
-        metadataKeys = 0;
-        try (JsonGenerator generator = Json.FACTORY.createGenerator(out))
-        {
-            int depth = 0;
-            JsonToken token = parser.currentToken();
-            while (true)
-            {
-                switch (token)
-                {
-                    case START_OBJECT ->
-                    {
-                        generator.writeStartObject();
-                        depth++;
-                    }
-                    case END_OBJECT ->
-                    {
-                        generator.writeEndObject();
-                        depth--;
-                    }
-                    case START_ARRAY ->
-                    {
-                        generator.writeStartArray();
-                        depth++;
-                    }
-                    case END_ARRAY ->
-                    {
-                        generator.writeEndArray();
-                        depth--;
-                    }
-                    case FIELD_NAME ->
-                    {
-                        metadataKeys += depth == 1 ? 1 : 0;
-                        final String key = parser.currentName();
-                        final String keyRule = rule == null ? Rules.textRule(key, false) : null;
-                        rule = keyRule == null ? rule : " keys" + keyRule;
-                        generator.writeFieldName(key);
-                    }
-                    case VALUE_STRING ->
-                    {
-                        final String value = parser.getText();
-                        final String valueRule = rule == null ? Rules.textRule(value, true) : null;
-                        rule = valueRule == null ? rule : " values" + valueRule;
-                        generator.writeString(value);
-                    }
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText()); // as sent
-                    case VALUE_TRUE -> generator.writeBoolean(true);
-                    case VALUE_FALSE -> generator.writeBoolean(false);
-                    case VALUE_NULL -> generator.writeNull();
-                    default -> throw new IOException("token=" + token + " cannot be in a JSON text");
-                }
-                if (depth == 0)
-                {
-                    return rule;
-                }
-                token = parser.nextToken();
-                if (token == null)
-                {
-                    throw new IOException("metadata ends inside a structure");
-                }
-            }
         }
     }
 }

@@ -86,6 +86,26 @@ public final class Json
         {
             return TIMESTAMP.format(Instant.ofEpochMilli(epochMs));
         }
+        final byte[] text = new byte[TIMESTAMP_BYTES];
+        timestampInto(epochMs, text, 0);
+        return new String(text, 0, TIMESTAMP_BYTES, StandardCharsets.US_ASCII);
+    }
+
+    /** Bytes of a {@link #timestamp} from {@link #TIMESTAMP_FAST_MS_MIN} to {@link #TIMESTAMP_FAST_MS_MAX}. */
+    static final int TIMESTAMP_BYTES = 24;
+
+    /**
+     * Writes {@link #timestamp}'s characters as ASCII bytes into {@code text} from {@code at}, when {@code epochMs} is
+     * one it writes by hand ({@link #TIMESTAMP_FAST_MS_MIN} to {@link #TIMESTAMP_FAST_MS_MAX}).
+     *
+     * @return the index after the last byte; -1, writing nothing, for another instant.
+     */
+    static int timestampInto(final long epochMs, final byte[] text, final int at)
+    {
+        if (epochMs < TIMESTAMP_FAST_MS_MIN || epochMs > TIMESTAMP_FAST_MS_MAX)
+        {
+            return -1;
+        }
         final long days = epochMs / 86_400_000L;
         final int msOfDay = (int)(epochMs - days * 86_400_000L);
         // civil_from_days (howardhinnant.github.io/date_algorithms.html), days >= 0 here
@@ -98,22 +118,21 @@ public final class Json
         final int day = doy - (153 * mp + 2) / 5 + 1;
         final int month = mp < 10 ? mp + 3 : mp - 9;
         final int year = (int)(yoe + era * 400) + (month <= 2 ? 1 : 0);
-        final byte[] text = new byte[24];
-        digits(text, 0, year, 4);
-        text[4] = '-';
-        digits(text, 5, month, 2);
-        text[7] = '-';
-        digits(text, 8, day, 2);
-        text[10] = 'T';
-        digits(text, 11, msOfDay / 3_600_000, 2);
-        text[13] = ':';
-        digits(text, 14, msOfDay / 60_000 % 60, 2);
-        text[16] = ':';
-        digits(text, 17, msOfDay / 1_000 % 60, 2);
-        text[19] = '.';
-        digits(text, 20, msOfDay % 1_000, 3);
-        text[23] = 'Z';
-        return new String(text, 0, 24, StandardCharsets.US_ASCII);
+        digits(text, at, year, 4);
+        text[at + 4] = '-';
+        digits(text, at + 5, month, 2);
+        text[at + 7] = '-';
+        digits(text, at + 8, day, 2);
+        text[at + 10] = 'T';
+        digits(text, at + 11, msOfDay / 3_600_000, 2);
+        text[at + 13] = ':';
+        digits(text, at + 14, msOfDay / 60_000 % 60, 2);
+        text[at + 16] = ':';
+        digits(text, at + 17, msOfDay / 1_000 % 60, 2);
+        text[at + 19] = '.';
+        digits(text, at + 20, msOfDay % 1_000, 3);
+        text[at + 23] = 'Z';
+        return at + TIMESTAMP_BYTES;
     }
 
     /** Writes {@code value} (non-negative, fewer than 10^count) as {@code count} decimal digits, zero-padded, at {@code at}. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.ledger.engine.Currencies;
 import io.ledger.engine.Field;
 import io.ledger.engine.Ids;
@@ -27,6 +28,8 @@ public final class Request
     private Request itemRequest;
     private String merchantId;
     private ByteBuf content;
+    /** A batch's parser, on this command's body object, when the body is read within the batch ({@link #beginWithin}). */
+    private JsonParser within;
     private Map<String, List<String>> params;
 
     /**
@@ -51,6 +54,7 @@ public final class Request
         problem.clear();
         this.merchantId = merchantId;
         this.content = content;
+        this.within = null;
         this.params = params;
         draft.type(route.command());
         if (merchantId != null) // null: a dialect's route, whose merchant the ledger finds by the API key
@@ -62,6 +66,22 @@ public final class Request
         {
             draft.set(route.pathField(), pathKey);
         }
+    }
+
+    /**
+     * As {@link #begin}, for a batch's command whose body is the object {@code within} (the batch's parser) is on: the
+     * endpoint's body walk reads it with that parser and stops at its end ({@link #bodyWalkedToEnd()}).
+     */
+    void beginWithin(final Route route, final String merchantId, final long pathKey, final JsonParser within)
+    {
+        begin(route, merchantId, pathKey, null, Map.of());
+        this.within = within;
+    }
+
+    /** @return true when the body walk of a {@link #beginWithin} request reached the body's end. */
+    boolean bodyWalkedToEnd()
+    {
+        return body.walkedToEnd();
     }
 
     /** Ends the request's body walk, if one is still open (an endpoint that threw). */
@@ -144,6 +164,11 @@ public final class Request
     /** @return the body, to walk field by field; a missing or empty body is a problem. */
     public BodyReader body()
     {
+        if (within != null)
+        {
+            body.startWithin(within, merchantId, problem);
+            return body;
+        }
         body.start(content, merchantId, problem, false);
         return body;
     }
@@ -151,6 +176,11 @@ public final class Request
     /** @return the body, to walk field by field; a missing or empty body walks as no fields. */
     public BodyReader optionalBody()
     {
+        if (within != null)
+        {
+            body.startWithin(within, merchantId, problem);
+            return body;
+        }
         body.start(content, merchantId, problem, true);
         return body;
     }

@@ -33,6 +33,14 @@ final class Utf8
         return firstInvalid(bytes, true);
     }
 
+    /** @return true when the eight bytes of {@code word} are ASCII, and none is NUL when {@code nulInvalid}. */
+    private static boolean plainAscii(final long word, final boolean nulInvalid)
+    {
+        final long high = 0x8080_8080_8080_8080L;
+        final long zero = nulInvalid ? (word - 0x0101_0101_0101_0101L) & ~word & high : 0; // non-zero when a byte is 0
+        return ((word & high) | zero) == 0;
+    }
+
     private static int firstInvalid(final ByteBuf bytes, final boolean nulInvalid)
     {
         final int start = bytes.readerIndex();
@@ -40,6 +48,11 @@ final class Utf8
         int i = start;
         while (i < end)
         {
+            if (i + Long.BYTES <= end && plainAscii(bytes.getLong(i), nulInvalid))
+            {
+                i += Long.BYTES; // eight ASCII bytes (none NUL when that is invalid) at once: a batch is mostly these
+                continue;
+            }
             final int b0 = bytes.getByte(i) & 0xFF;
             if (b0 < 0x80)
             {

@@ -46,6 +46,45 @@ class Utf8Test
         }, bytes -> assertEquals(jdkValid(bytes), invalidAt(bytes) < 0, () -> java.util.HexFormat.of().formatHex(bytes)));
     }
 
+    /** Property: in ASCII text of any length, read from any offset, a NUL or a bad byte is found exactly where it is. */
+    @Test
+    void shouldFindABadByteOrNulAnywhereInLongAsciiText()
+    {
+        Fuzz.forAll("ascii with one bad byte", 20_000, r ->
+        {
+            final byte[] bytes = new byte[1 + r.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++)
+            {
+                bytes[i] = (byte)(1 + r.nextInt(127));
+            }
+            final int at = r.nextInt(bytes.length + 1); // bytes.length: none
+            if (at < bytes.length)
+            {
+                bytes[at] = (byte)(r.nextBoolean() ? 0 : 0x80 + r.nextInt(0x80));
+            }
+            return bytes;
+        }, bytes ->
+        {
+            int bad = -1;
+            int nul = -1;
+            for (int i = bytes.length - 1; i >= 0; i--)
+            {
+                bad = bytes[i] < 0 ? i : bad;
+                nul = bytes[i] == 0 ? i : nul;
+            }
+            final int skip = bytes.length > 3 ? 3 : 0;
+            final io.netty.buffer.ByteBuf buffer = Unpooled.wrappedBuffer(bytes).skipBytes(skip);
+            final int badFromSkip = bad >= skip ? bad - skip : bad < 0 ? -1 : Integer.MIN_VALUE;
+            final int nulFromSkip = nul >= skip ? nul - skip : nul < 0 ? -1 : Integer.MIN_VALUE;
+            if (badFromSkip != Integer.MIN_VALUE && nulFromSkip != Integer.MIN_VALUE)
+            {
+                final String hex = java.util.HexFormat.of().formatHex(bytes);
+                assertEquals(badFromSkip, Utf8.firstInvalid(buffer), hex);
+                assertEquals(nulFromSkip >= 0 ? nulFromSkip : badFromSkip, Utf8.firstInvalidOrNul(buffer), hex);
+            }
+        });
+    }
+
     private static int invalidAt(final String text)
     {
         return invalidAt(text.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,124 @@
+package io.ledger.http.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.ledger.engine.CommandEvent;
+import io.ledger.engine.CommandType;
+import io.ledger.engine.Currencies;
+import io.ledger.engine.Field;
+import io.ledger.engine.IdKind;
+import io.ledger.engine.Ids;
+import io.ledger.engine.PurchaseStatus;
+import io.ledger.engine.ResultCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A purchase's reply, written with pre-encoded names and ASCII values ({@link AsciiValues}), is byte for byte what
+ * {@code writeStringField} per field wrote before, for UTF-8 and {@code Writer} generators alike, across ids, texts that
+ * need escaping, currencies and instants inside and outside the hand-written timestamp range.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PurchaseReplyBytesTest
+{
+    private final Endpoint create = Endpoints.of(Endpoints.route("create_purchase"));
+
+    @Test
+    void shouldWriteTheSameBytesAsOneWriteStringFieldPerField() throws IOException
+    {
+        final Ids[] idsList = {Ids.UNSALTED, new Ids(0x5eed_1234L)};
+        final String[] texts = {"airtime-50", "a\"b\\c\n\u00e9\u4e2d\ud83d\ude00", "m-1", "x/y<>&'~ \u007f", "\t", "x/y<>&'~ {}[]"};
+        final long[] times = {0, 1_765_000_000_123L, Json.TIMESTAMP_FAST_MS_MAX, Json.TIMESTAMP_FAST_MS_MAX + 1, -1};
+        final long[] keys = {0, 1, 123_456_789, (1L << 48) - 1};
+        int cases = 0;
+        for (final Ids ids : idsList)
+        {
+            for (final String text : texts)
+            {
+                for (final long time : times)
+                {
+                    for (final long key : keys)
+                    {
+                        for (final String currency : new String[] {"ZAR", "USD", "XTS"})
+                        {
+                            final CommandEvent event = purchase(text, key, time, Currencies.pack(currency));
+                            assertEquals(expected(event, ids, false), utf8(event, ids), text + " " + time + " " + key);
+                            assertEquals(expected(event, ids, true), writer(event, ids), text + " " + time + " " + key);
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(2 * 6 * 5 * 4 * 3, cases);
+    }
+
+    private static CommandEvent purchase(final String text, final long key, final long timeMs, final int currency)
+    {
+        final CommandEvent event = new CommandEvent();
+        event.clear();
+        event.type(CommandType.PURCHASE);
+        event.text(Field.MERCHANT_ID, "m" + text);
+        event.text(Field.PRODUCT_ID, text);
+        event.set(Field.CUSTOMER_KEY, key / 2);
+        event.set(Field.AMOUNT_MINOR, 12_345 + key % 1000);
+        event.set(Field.CURRENCY, currency);
+        event.result(ResultCode.OK);
+        event.resultKey(key);
+        event.balances(1_000_000_000L + key, -key);
+        event.resultTimestampMs(timeMs);
+        return event;
+    }
+
+    private String utf8(final CommandEvent event, final Ids ids) throws IOException
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = Json.FACTORY.createGenerator(out))
+        {
+            create.writeReply(json, event, ids);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String writer(final CommandEvent event, final Ids ids) throws IOException
+    {
+        final StringWriter out = new StringWriter();
+        try (JsonGenerator json = Json.FACTORY.createGenerator(out))
+        {
+            create.writeReply(json, event, ids);
+        }
+        return out.toString();
+    }
+
+    /** The reply as it was written before (one writeStringField / writeNumberField per field), by a UTF-8 or Writer generator. */
+    private static String expected(final CommandEvent event, final Ids ids, final boolean toWriter) throws IOException
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final StringWriter text = new StringWriter();
+        try (JsonGenerator json = toWriter ? Json.FACTORY.createGenerator(text) : Json.FACTORY.createGenerator(out))
+        {
+            final String time = Json.timestamp(event.resultTimestampMs());
+            json.writeStartObject();
+            json.writeStringField("id", ids.format(IdKind.PURCHASE, event.resultKey()));
+            json.writeStringField("merchantId", event.textString(Field.MERCHANT_ID));
+            json.writeStringField("customerId", ids.format(IdKind.CUSTOMER, event.get(Field.CUSTOMER_KEY)));
+            json.writeStringField("productId", event.textString(Field.PRODUCT_ID));
+            json.writeNumberField("amount", event.get(Field.AMOUNT_MINOR));
+            json.writeStringField("currency", Currencies.toString((int)event.get(Field.CURRENCY)));
+            json.writeStringField("status", PurchaseStatus.COMPLETED.apiName());
+            json.writeNumberField("customerBalanceBefore", event.balanceBeforeMinor());
+            json.writeNumberField("customerBalanceAfter", event.balanceAfterMinor());
+            json.writeStringField("createdAt", time);
+            json.writeStringField("updatedAt", time);
+            json.writeEndObject();
+        }
+        return toWriter ? text.toString() : out.toString(StandardCharsets.UTF_8);
+    }
+}
