@@ -131,11 +131,8 @@ public final class ChronicleJournal implements JournalWriter
     private final AtomicLong lastIndex = new AtomicLong(-1);
     private long unsealedTornIndex = -1;
     private boolean unsynced;
-    /** Syncs and the time they took, written by the appending thread only, read by any thread (the metrics). */
-    private final AtomicLong syncs = new AtomicLong();
-    private final AtomicLong syncNs = new AtomicLong();
-    /** FSYNC: Chronicle's failed-msync reports seen when the last sync was checked ({@link MsyncFailures}). */
-    private long msyncFailuresSeen;
+    /** Syncs to the disk: counted and timed for the metrics, and checked for failed msyncs in FSYNC durability. */
+    private final AppenderSync syncs;
     private boolean closed;
     private boolean readOnly;
     private WriterLock writerLock;
@@ -146,11 +143,7 @@ public final class ChronicleJournal implements JournalWriter
         this.durability = durability;
         this.queue = queue;
         this.reader = new JournalReader(queue, directory, ROLL_CYCLE);
-        if (durability == Durability.FSYNC)
-        {
-            MsyncFailures.install();
-            msyncFailuresSeen = MsyncFailures.count();
-        }
+        this.syncs = new AppenderSync(directory, durability == Durability.FSYNC);
     }
 
     /**
@@ -622,7 +615,7 @@ public final class ChronicleJournal implements JournalWriter
      */
     public long syncs()
     {
-        return syncs.get();
+        return syncs.syncs();
     }
 
     /**
@@ -631,7 +624,7 @@ public final class ChronicleJournal implements JournalWriter
      */
     public long syncNs()
     {
-        return syncNs.get();
+        return syncs.syncNs();
     }
 
     // ---- internals
@@ -681,32 +674,8 @@ public final class ChronicleJournal implements JournalWriter
 
     private void sync()
     {
-        final long startNs = System.nanoTime();
-        appender.sync();
-        syncNs.lazySet(syncNs.get() + (System.nanoTime() - startNs)); // one writer: the appending thread
-        syncs.lazySet(syncs.get() + 1);
-        checkMsyncs();
+        syncs.sync(appender);
         unsynced = false;
-    }
-
-    /**
-     * FSYNC: throws when Chronicle reported a failed msync since the last check (in this sync, or when it released a
-     * mapped chunk in between), so that nothing after the last good sync is acknowledged. Chronicle only logs those.
-     */
-    private void checkMsyncs()
-    {
-        if (durability != Durability.FSYNC)
-        {
-            return;
-        }
-        final long failures = MsyncFailures.count();
-        if (failures != msyncFailuresSeen)
-        {
-            msyncFailuresSeen = failures;
-            throw new IllegalStateException("journal: Chronicle reported " + MsyncFailures.MSYNC_FAILED
-                + " (see its log line above); the records since the last good sync may not be on the disk, so none of them is "
-                + "acknowledged. directory=" + directory);
-        }
     }
 
     private ExcerptAppender appender()
