@@ -56,12 +56,10 @@ import org.slf4j.LoggerFactory;
  * slices the writer waits for the disk a slice at a time (so it also leaves the CPU to the other threads meanwhile)
  * and the disk's queue never holds more than one slice of snapshot. The bytes written are the same either way.
  *
- * <p><b>Deleting old snapshots</b> ({@link #prune}): an old snapshot is renamed to {@code <name>.deleting}, cut
- * down from its end {@link #DELETE_STEP_BYTES} at a time, each cut forced to the disk, and then unlinked. Unlinking a
- * 1.3 GB snapshot in one go took 160-250 ms on this VM's ext4 (mounted with {@code discard}), and the ledger thread's
- * journal writes into its mapped file, or the journal's syncs, waited for the file system meanwhile: 150-170 ms spikes
- * in step 2c's open loop at the moment of the deletion. In steps each wait is bounded by one step. A
- * {@code .deleting} left by a crash is deleted by the next {@link #open}; nothing reads it (it has no snapshot name).
+ * <p><b>Deleting old snapshots</b> ({@link #prune}): a step at a time ({@link SteppedDeletion}), renamed to
+ * {@code <name>.deleting} first; unlinking a 1.3 GB snapshot in one go held this VM's file system for 160-250 ms, and
+ * the ledger thread's journal writes and syncs waited meanwhile (88-263 ms spikes in step 2c's open loop at 4 of 8
+ * deletions). A {@code .deleting} left by a crash is deleted by the next {@link #open}; nothing reads it.
  *
  * <p><b>Snapshots ahead of the journal</b> ({@link #moveAside}): a journal that lost its unsynced tail (a power loss)
  * no longer holds the commands a newer snapshot covers; the server moves such snapshots to {@code DIR/damaged} at
@@ -78,9 +76,6 @@ public final class SnapshotStore
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{19})\\.snap");
     private static final String TEMP_SUFFIX = ".tmp";
-    private static final String DELETING_SUFFIX = ".deleting";
-    /** How much of an old snapshot one step of its deletion frees ({@link #prune}): 40 steps for 1.3 GB. */
-    static final long DELETE_STEP_BYTES = 32L << 20;
     private static final int IO_BUFFER_BYTES = 1 << 20;
     /**
      * The default {@link #syncSliceBytes()}: 2 MiB, about 2 ms of this machine's disk (a 1.3 GB fsync took 0.9-1.1 s).
@@ -125,7 +120,7 @@ public final class SnapshotStore
             try (Stream<Path> files = Files.list(directory))
             {
                 for (final Path temp : files.filter(p -> p.getFileName().toString().endsWith(TEMP_SUFFIX) ||
-                    p.getFileName().toString().endsWith(DELETING_SUFFIX)).toList())
+                    p.getFileName().toString().endsWith(SteppedDeletion.SUFFIX)).toList())
                 {
                     LOG.warn(temp.getFileName().toString().endsWith(TEMP_SUFFIX)
                         ? "snapshot: deleting {}, a snapshot that was being written when the server stopped"
@@ -417,7 +412,7 @@ public final class SnapshotStore
     }
 
     /**
-     * Deletes all but the newest {@code keep} snapshots, each a step at a time (see "Deleting old snapshots" above).
+     * Deletes all but the newest {@code keep} snapshots, each a step at a time ({@link SteppedDeletion}).
      *
      * @return the deleted files.
      */
@@ -429,7 +424,7 @@ public final class SnapshotStore
         {
             try
             {
-                deleteInSteps(old, DELETE_STEP_BYTES);
+                SteppedDeletion.delete(old, SteppedDeletion.STEP_BYTES);
                 deleted.add(old);
             }
             catch (final IOException ex)
@@ -438,34 +433,6 @@ public final class SnapshotStore
             }
         }
         return deleted;
-    }
-
-    /**
-     * Deletes {@code file}: renamed to {@code <name>.deleting} (no longer a snapshot to any reader), cut down from its
-     * end {@code stepBytes} at a time with each cut forced to the disk (one bounded file-system transaction each), then
-     * unlinked. A file already gone is not an error.
-     */
-    static void deleteInSteps(final Path file, final long stepBytes) throws IOException
-    {
-        final Path aside = file.resolveSibling(file.getFileName() + DELETING_SUFFIX);
-        try
-        {
-            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final java.nio.file.NoSuchFileException ex)
-        {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.WRITE))
-        {
-            for (long size = channel.size(); size > 0; )
-            {
-                size = Math.max(0, size - stepBytes);
-                channel.truncate(size);
-                channel.force(true);
-            }
-        }
-        Files.delete(aside);
     }
 
     private static SnapshotHeader readHeader(final Path file, final FileChannel channel) throws IOException, InvalidSnapshotException

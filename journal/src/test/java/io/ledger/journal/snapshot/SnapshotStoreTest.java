@@ -130,10 +130,10 @@ class SnapshotStoreTest
         final long size = java.nio.file.Files.size(a);
         assertTrue(size > 3 * 1024, "a file of several steps: " + size);
 
-        SnapshotStore.deleteInSteps(a, 1024);
+        SteppedDeletion.delete(a, 1024);
         assertFalse(java.nio.file.Files.exists(a));
         assertFalse(java.nio.file.Files.exists(a.resolveSibling(a.getFileName() + ".deleting")));
-        SnapshotStore.deleteInSteps(a, 1024); // already gone: nothing to do
+        SteppedDeletion.delete(a, 1024); // already gone: nothing to do
 
         final Path interrupted = b.resolveSibling(b.getFileName() + ".deleting");
         java.nio.file.Files.move(b, interrupted);
