@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
  * cut down from its end {@link #STEP_BYTES} at a time with each cut forced to the disk (one bounded file-system
  * transaction each: on ext4 mounted with {@code discard}, the freed blocks are discarded as each one commits), then
  * unlinked. Unlinking a 1.3 GB snapshot in one go took 160-250 ms on this VM and the ledger thread's journal writes and
- * syncs waited for the file system meanwhile. Stateless.
+ * syncs waited for the file system meanwhile; in one A/B pair of step 2c (process, 10,000 purchases/s) main's one-go
+ * deletion made a 148.5 ms second, its only one over 24 ms, and the stepped one none over 8.3 ms. Stateless.
  */
 final class SteppedDeletion
 {
