@@ -40,6 +40,8 @@ final class SteppedDeletion
         {
             return;
         }
+        // the rename durable before the first cut: a power loss must never leave a cut file under a snapshot's name
+        SnapshotStore.syncDirectory(aside.getParent());
         try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.WRITE))
         {
             for (long size = channel.size(); size > 0; )
