@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Deleting old snapshots</b> ({@link #prune}): a step at a time ({@link SteppedDeletion}), renamed to
  * {@code <name>.deleting} first; unlinking a 1.3 GB snapshot in one go held this VM's file system for 160-250 ms, and
- * the ledger thread's journal writes and syncs waited meanwhile (88-263 ms spikes in step 2c's open loop at 5 of 9
+ * the ledger thread's journal writes and syncs waited meanwhile (64-263 ms spikes in step 2c's open loop at 6 of 10
  * deletions). A {@code .deleting} left by a crash is deleted by the next {@link #open}; nothing reads it.
  *
  * <p><b>Snapshots ahead of the journal</b> ({@link #moveAside}): a journal that lost its unsynced tail (a power loss)
