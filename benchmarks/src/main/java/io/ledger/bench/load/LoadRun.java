@@ -385,13 +385,15 @@ final class LoadRun
             if (after - lastNs >= TimeUnit.MILLISECONDS.toNanos(900))
             {
                 long completed = 0;
+                long maxNs = 0;
                 for (final WorkerStats stats : workerStats)
                 {
                     completed += stats.completed.get();
+                    maxNs = Math.max(maxNs, stats.intervalMaxNs.getAndSet(0));
                 }
                 final String stage = after < measureStartNs ? "warm-up" : after < endNs ? "measuring" : "draining";
-                progress.printf("ledger-load: %-9s %5.1f s  %,10.0f replies/s%n", stage, (after - startNs) / 1e9,
-                    (completed - lastCompleted) * 1e9 / (after - lastNs));
+                progress.printf("ledger-load: %-9s %5.1f s  %,10.0f replies/s  max %,9.1f ms%n", stage,
+                    (after - startNs) / 1e9, (completed - lastCompleted) * 1e9 / (after - lastNs), maxNs / 1e6);
                 lastCompleted = completed;
                 lastNs = after;
             }

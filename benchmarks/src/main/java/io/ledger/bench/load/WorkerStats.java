@@ -36,6 +36,11 @@ final class WorkerStats
     long batchRepliesUnreadable;
     /** Every workload reply, for the progress line. */
     final AtomicLong completed = new AtomicLong();
+    /**
+     * The longest latency (from the intended send time) of the replies since the progress line last read it: the
+     * progress line shows it per second, so that a tail can be placed in time (a snapshot write, a GC, ...).
+     */
+    final AtomicLong intervalMaxNs = new AtomicLong();
 
     WorkerStats()
     {

@@ -137,6 +137,11 @@ final class WorkloadDriver implements Phase.Driver
     private void count(final WorkerStats stats, final Pending p, final int status, final int operations, final long nowNs)
     {
         stats.completed.lazySet(stats.completed.get() + 1);
+        final long sinceIntendedNs = nowNs - p.intendedNs;
+        if (sinceIntendedNs > stats.intervalMaxNs.get())
+        {
+            stats.intervalMaxNs.lazySet(sinceIntendedNs); // only this thread raises it; the progress line resets it
+        }
         if (nowNs >= measureStartNs && nowNs < measureEndNs)
         {
             stats.completedInWindow += operations;

@@ -113,6 +113,33 @@ class SnapshotStoreTest
 
         assertEquals(List.of(a), store.prune(2));
         assertEquals(List.of(c, b), store.list());
+        try (var files = java.nio.file.Files.list(dir))
+        {
+            assertEquals(List.of(b.getFileName(), c.getFileName()),
+                files.map(Path::getFileName).sorted().toList(), "the pruned snapshot is gone whole, nothing left aside");
+        }
+    }
+
+    /** An old snapshot is cut down a step at a time, then unlinked; a deletion a crash interrupted is finished by open. */
+    @Test
+    void shouldDeleteAnOldSnapshotInStepsAndFinishADeletionAStopInterrupted() throws Exception
+    {
+        final SnapshotStore store = SnapshotStore.open(dir);
+        final Path a = write(store, ledger(3, 2_000), 1);
+        final Path b = write(store, ledger(4, 2_500), 2);
+        final long size = java.nio.file.Files.size(a);
+        assertTrue(size > 3 * 1024, "a file of several steps: " + size);
+
+        SteppedDeletion.delete(a, 1024);
+        assertFalse(java.nio.file.Files.exists(a));
+        assertFalse(java.nio.file.Files.exists(a.resolveSibling(a.getFileName() + ".deleting")));
+        SteppedDeletion.delete(a, 1024); // already gone: nothing to do
+
+        final Path interrupted = b.resolveSibling(b.getFileName() + ".deleting");
+        java.nio.file.Files.move(b, interrupted);
+        assertEquals(List.of(), store.list(), "a file being deleted is no snapshot");
+        SnapshotStore.open(dir);
+        assertFalse(java.nio.file.Files.exists(interrupted), "the next open deletes it");
     }
 
     @Test
