@@ -57,7 +57,7 @@ final class BatchWalk
             bytes = ByteBufUtil.getBytes(content);
             offset = 0;
         }
-        try (JsonParser parser = request.factory().createParser(bytes, offset, length))
+        try (JsonParser parser = new UniqueNamesParser(request.factory().createParser(bytes, offset, length)))
         {
             if (!walk(request, parser, items, byType))
             {
