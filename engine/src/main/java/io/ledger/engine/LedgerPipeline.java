@@ -208,9 +208,8 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
 
     /**
      * Claims {@code slots} consecutive slots, fills the last, stamps its command id and time, and publishes them all;
-     * the others become {@link CommandType#NOOP}s ({@link CommandEvent#reserve}: only their type and stamps are
-     * written, and the journal and ledger stages skip them), so their command ids, just below the last one's, are its
-     * to use: a {@link CommandType#BATCH} of n commands claims n + 1 (see {@link BatchItems}).
+     * the others become {@link CommandType#NOOP}s ({@link CommandEvent#reserve}, skipped by the stages), so their
+     * command ids, just below the last one's, are its to use: a {@link CommandType#BATCH} of n commands claims n + 1.
      *
      * @return false, without side effects, when the ring has not that many free slots (or is smaller than that) or the
      *         pipeline is closed.
