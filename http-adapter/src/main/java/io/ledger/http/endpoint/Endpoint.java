@@ -46,12 +46,12 @@ public abstract class Endpoint
 
     /**
      * Writes the body of a success as {@link #writeReply} writes it with a UTF-8 generator (byte for byte), into
-     * {@code out} from {@code at}, for a batch's reply ({@link ReplyBytes}). Reply thread.
+     * {@code out}'s bytes from {@code at}, for a batch's reply ({@link ReplyBytes}). Reply thread.
      *
      * @return the index after the body; -1 (what this route does) when it has no byte form for it: a value that needs
      *         escaping, or not room enough in {@code out}. {@link #writeReply} then writes it.
      */
-    int replyBytes(final CommandEvent event, final Ids ids, final byte[] out, final int at)
+    int replyBytes(final CommandEvent event, final Ids ids, final ReplyBytes out, final int at)
     {
         return -1;
     }

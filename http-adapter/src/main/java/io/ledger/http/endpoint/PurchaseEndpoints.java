@@ -136,8 +136,9 @@ final class PurchaseEndpoints
 
         /** The bytes of {@link #writeReply}'s body: {@link #writeReply} when it is a completed purchase's and all plain. */
         @Override
-        int replyBytes(final CommandEvent event, final Ids ids, final byte[] out, final int from)
+        int replyBytes(final CommandEvent event, final Ids ids, final ReplyBytes writer, final int from)
         {
+            final byte[] out = writer.bytes();
             final int texts = event.textLength(Field.MERCHANT_ID) + event.textLength(Field.PRODUCT_ID);
             if (event.resultObject() instanceof PurchaseRecord || from + BYTES_FIXED_MAX + texts > out.length)
             {
@@ -165,7 +166,7 @@ final class PurchaseEndpoints
             at = ReplyBytes.putLong(out, ReplyBytes.put(out, at, BALANCE_BEFORE_BYTES), event.balanceBeforeMinor());
             at = ReplyBytes.putLong(out, ReplyBytes.put(out, at, BALANCE_AFTER_BYTES), event.balanceAfterMinor());
             final int time = ReplyBytes.put(out, at, CREATED_AT_BYTES);
-            at = Json.timestampInto(event.resultTimestampMs(), out, time);
+            at = writer.putTimestamp(out, time, event.resultTimestampMs());
             if (at < 0)
             {
                 return -1;

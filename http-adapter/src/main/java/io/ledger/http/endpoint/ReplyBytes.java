@@ -34,6 +34,9 @@ final class ReplyBytes implements SerializableString
 
     private final byte[] bytes = new byte[CAPACITY];
     private int length;
+    /** The last instant {@link #putTimestamp} wrote, and its bytes: a batch's results share one. */
+    private long timestampMs = -1;
+    private final byte[] timestamp = new byte[Json.TIMESTAMP_BYTES];
 
     /**
      * Makes this {@code {"status":status,"body":...}} with {@code endpoint}'s success body for {@code event}.
@@ -45,7 +48,7 @@ final class ReplyBytes implements SerializableString
         int at = put(bytes, 0, STATUS);
         at = putLong(bytes, at, status);
         at = put(bytes, at, BODY);
-        at = endpoint.replyBytes(event, ids, bytes, at);
+        at = endpoint.replyBytes(event, ids, this, at);
         if (at < 0 || at == bytes.length)
         {
             return false;
@@ -53,6 +56,32 @@ final class ReplyBytes implements SerializableString
         bytes[at++] = '}';
         length = at;
         return true;
+    }
+
+    /** @return the array results are written into (of {@link #CAPACITY} bytes). */
+    byte[] bytes()
+    {
+        return bytes;
+    }
+
+    /**
+     * Writes {@code epochMs} into {@code out} at {@code at} as {@link Json#timestampInto} does, from the bytes of the
+     * previous call when it was the same instant.
+     *
+     * @return the index after it; -1, writing nothing, for an instant {@link Json#timestampInto} does not write.
+     */
+    int putTimestamp(final byte[] out, final int at, final long epochMs)
+    {
+        if (epochMs != timestampMs || epochMs < 0)
+        {
+            if (Json.timestampInto(epochMs, timestamp, 0) < 0)
+            {
+                return -1;
+            }
+            timestampMs = epochMs;
+        }
+        System.arraycopy(timestamp, 0, out, at, Json.TIMESTAMP_BYTES);
+        return at + Json.TIMESTAMP_BYTES;
     }
 
     /** @return the index after {@code constant} copied into {@code out} at {@code at}. */

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A batch's reply written by a UTF-8 generator, whose completed purchases go as bytes ({@link ReplyBytes}), is byte for
  * byte the reply a {@code Writer} generator writes, which takes the generator's path for every result: for batches of
- * completed purchases with plain and escaped texts, refusals, results left out (unavailable) and instants outside the
- * hand-written range, from 1 to 100 results (a reply past the generator's buffer).
+ * completed purchases with plain and escaped texts, refusals, results left out (unavailable), instants shared, changing
+ * and outside the hand-written range, from 1 to 100 results (a reply past the generator's buffer).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BatchReplyBytesTest
@@ -56,7 +56,8 @@ class BatchReplyBytesTest
                 }
                 item.resultKey(random.nextLong(1L << 48));
                 item.balances(random.nextLong(-1_000, 1L << 53), random.nextLong(-1_000, 1L << 53));
-                item.resultTimestampMs(kind == 3 ? -5 : random.nextLong(0, 4_102_444_800_000L));
+                // mostly the batch's one instant (the byte form keeps its bytes), sometimes another, or one before 1970
+                item.resultTimestampMs(kind == 3 ? -5 : kind == 4 ? random.nextLong(0, 4_102_444_800_000L) : 1_765_000_000_123L + round);
             }
             final CommandEvent event = new CommandEvent();
             event.type(CommandType.BATCH).text(Field.MERCHANT_ID, "m1").batch(items);

@@ -90,9 +90,9 @@ class PurchaseReplyBytesTest
     /** @return the byte form of the reply ({@link Endpoint#replyBytes}) written after 3 other bytes, or null when it has none. */
     private String bytes(final CommandEvent event, final Ids ids)
     {
-        final byte[] out = new byte[ReplyBytes.CAPACITY];
+        final ReplyBytes out = new ReplyBytes();
         final int end = create.replyBytes(event, ids, out, 3);
-        return end < 0 ? null : new String(out, 3, end - 3, StandardCharsets.UTF_8);
+        return end < 0 ? null : new String(out.bytes(), 3, end - 3, StandardCharsets.UTF_8);
     }
 
     private static CommandEvent purchase(final String text, final long key, final long timeMs, final int currency)
