@@ -174,6 +174,21 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         return this;
     }
 
+    /**
+     * Makes this slot a {@link CommandType#NOOP} that holds a command id for a batch published with it
+     * ({@link LedgerPipeline#tryPublish(LedgerPipeline.CommandFiller, Object, int)}): the type and the stamps only.
+     * What a previous command left in the fields stays (each still marked present, so the next {@link #clear()} of the
+     * slot resets it), unread: no stage reads a NOOP's fields, and its reply sink was released when its previous
+     * command was replied to. At batches of 100, clearing each of the 100 cold slots took 1.6% of the server's samples.
+     */
+    void reserve(final long commandId, final long timestampMs, final long publishedNs)
+    {
+        type(CommandType.NOOP);
+        this.commandId = commandId;
+        this.timestampMs = timestampMs;
+        this.publishedNs = publishedNs;
+    }
+
     /** @return when the pipeline published the command ({@link System#nanoTime()}), or 0. */
     long publishedNs()
     {

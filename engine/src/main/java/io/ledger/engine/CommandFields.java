@@ -199,9 +199,17 @@ public class CommandFields<T extends CommandFields<T>>
             return remove(field);
         }
         final int start = textLimit;
-        int pos = start;
         final int n = value.length();
-        for (int i = 0; i < n; i++)
+        // ASCII first, straight into the array (a putByte checks the capacity per byte: a batch sets two texts per item)
+        text.checkLimit(start + n);
+        final byte[] bytes = text.byteArray();
+        int ascii = 0;
+        for (char c; ascii < n && (c = value.charAt(ascii)) < 0x80; ascii++)
+        {
+            bytes[start + ascii] = (byte)c;
+        }
+        int pos = start + ascii;
+        for (int i = ascii; i < n; i++)
         {
             final char c = value.charAt(i);
             if (c < 0x80)

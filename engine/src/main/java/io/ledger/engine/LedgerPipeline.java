@@ -208,8 +208,8 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
 
     /**
      * Claims {@code slots} consecutive slots, fills the last, stamps its command id and time, and publishes them all;
-     * the others stay {@link CommandType#NOOP}s (skipped by every stage), so their command ids, just below the last
-     * one's, are its to use: a {@link CommandType#BATCH} of n commands claims n + 1 (see {@link BatchItems}).
+     * the others become {@link CommandType#NOOP}s ({@link CommandEvent#reserve}, skipped by the stages), so their
+     * command ids, just below the last one's, are its to use: a {@link CommandType#BATCH} of n commands claims n + 1.
      *
      * @return false, without side effects, when the ring has not that many free slots (or is smaller than that) or the
      *         pipeline is closed.
@@ -244,14 +244,15 @@ public final class LedgerPipeline implements CommandGateway, AutoCloseable
         try
         {
             final long timeMs = clock.time();
-            for (long reserved = first; reserved < last; reserved++)
-            {
-                ring.get(reserved).clear();
-            }
             event.clear();
             filler.fill(event, arg);
             event.stamp(firstCommandId + sequence, timeMs);
-            event.publishedNs(System.nanoTime());
+            final long publishedNs = System.nanoTime();
+            event.publishedNs(publishedNs);
+            for (long reserved = first; reserved < last; reserved++)
+            {
+                ring.get(reserved).reserve(firstCommandId + reserved, timeMs, publishedNs);
+            }
         }
         catch (final RuntimeException | Error ex)
         {

@@ -108,6 +108,10 @@ final class LedgerProcessor implements Runnable
             for (long s = lo; s <= hi; s++)
             {
                 final CommandEvent event = ring.get(s);
+                if (event.type() == CommandType.NOOP)
+                {
+                    continue; // nothing to journal or apply: the slots a batch reserved for its commands' ids
+                }
                 if (journalStage.onEvent(event, s))
                 {
                     ledgerStage.onEvent(event, s);

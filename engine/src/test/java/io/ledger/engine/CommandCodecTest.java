@@ -56,6 +56,7 @@ class CommandCodecTest
         event.type(CommandType.PAY_IN).text(Field.MERCHANT_ID, "m").set(Field.AMOUNT_MINOR, 5).set(Field.QUANTITY, 7)
             .text(Field.PRODUCT_ID, "not a pay-in's").stamp(9, 10);
         final int length = CommandCodec.encode(event, buffer, 0);
+        assertEquals(CommandCodec.encodedLength(event), length, "the length counts only the declared fields too");
         assertTrue(CommandCodec.decode(buffer, 0, length, decoded));
         assertFalse(decoded.has(Field.QUANTITY));
         assertFalse(decoded.has(Field.PRODUCT_ID));

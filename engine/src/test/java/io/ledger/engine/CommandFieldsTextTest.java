@@ -3,6 +3,7 @@ package io.ledger.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -16,6 +17,35 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class CommandFieldsTextTest
 {
+    /** ASCII, two- and three-byte characters, paired and lone surrogates, at any place and length (the buffer grows). */
+    @Test
+    void shouldEncodeEachTextAsStringGetBytesUtf8Does()
+    {
+        final char[] alphabet = {'a', 'Z', '0', ' ', '"', '\u007f', '\u0080', '\u00e9', '\u07ff', '\u0800', '\u4e2d', '\uffff',
+            '\ud83d', '\ude00'};
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        final CommandEvent event = new CommandEvent();
+        for (int round = 0; round < 5_000; round++)
+        {
+            event.clear();
+            final String before = "m".repeat(random.nextInt(300));
+            final StringBuilder value = new StringBuilder();
+            final int length = random.nextInt(4) == 0 ? random.nextInt(1_000) : random.nextInt(20);
+            final int ascii = random.nextInt(length + 1);
+            for (int i = 0; i < length; i++)
+            {
+                value.append(i < ascii ? (char)random.nextInt(0x80) : alphabet[random.nextInt(alphabet.length)]);
+            }
+            event.text(Field.MERCHANT_ID, before).text(Field.DESCRIPTION, value);
+            final byte[] expected = value.toString().getBytes(StandardCharsets.UTF_8); // a lone surrogate: '?'
+            assertEquals(expected.length, event.textLength(Field.DESCRIPTION), value.toString());
+            final byte[] actual = new byte[expected.length];
+            event.textBuffer().getBytes(event.textOffset(Field.DESCRIPTION), actual);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, value.toString());
+            assertEquals(before, event.textString(Field.MERCHANT_ID));
+        }
+    }
+
     @Test
     void shouldDecodeEachTextAsTheBuffersOwnUtf8DecodingDoes()
     {

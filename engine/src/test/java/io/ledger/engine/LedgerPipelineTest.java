@@ -137,6 +137,75 @@ class LedgerPipelineTest
     }
 
     @Test
+    void shouldNeitherJournalNorApplyNorAnswerWhatTheSlotsABatchReservesHeldBefore() throws Exception
+    {
+        final RecordingJournal journal = new RecordingJournal();
+        final List<Reply> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        final ReplySink sink = event -> replies.add(new Reply(event.commandId(), event.type(), event.result(), event.balanceAfterMinor()));
+        final List<Long> expectedJournal = new ArrayList<>(List.of(100L, 101L));
+        final List<Long> expectedReplies = new ArrayList<>(List.of(100L, 101L));
+        long nextId = 102;
+        long purchases = 0;
+        try (LedgerPipeline pipeline = LedgerPipeline.start(
+            new LedgerPipeline.Context().ringSizeEvents(8).firstCommandId(100).clock(() -> 5_000L), new Ledger(ZAR), journal))
+        {
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.CREATE_CUSTOMER)
+                .text(Field.MERCHANT_ID, "m1").text(Field.PHONE, "+1").text(Field.METADATA_JSON, "{}").replyTo(sink, null), null));
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.PAY_IN).text(Field.MERCHANT_ID, "m1")
+                .set(Field.CUSTOMER_KEY, 100).set(Field.AMOUNT_MINOR, 100_000).set(Field.CURRENCY, ZAR).replyTo(sink, null), null));
+            // every slot is used by single purchases (with a sink) and, on the next laps, reserved by batches
+            for (int round = 0; round < 12; round++)
+            {
+                if (round % 2 == 0)
+                {
+                    for (int i = 0; i < 3; i++)
+                    {
+                        assertTrue(pipeline.tryPublish((e, a) -> purchase(e).replyTo(sink, null), null));
+                        expectedJournal.add(nextId);
+                        expectedReplies.add(nextId++);
+                        purchases++;
+                    }
+                }
+                else
+                {
+                    final BatchItems items = new BatchItems();
+                    purchase(items.add(CommandType.PURCHASE, false));
+                    purchase(items.add(CommandType.PURCHASE, false));
+                    assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.BATCH).text(Field.MERCHANT_ID, "m1").batch(items)
+                        .replyTo(sink, null), null, 1 + items.count()));
+                    nextId += items.count();
+                    expectedJournal.add(nextId);
+                    expectedReplies.add(nextId++);
+                    purchases += items.count();
+                }
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (replies.size() < expectedReplies.size() && System.nanoTime() < deadlineNs)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            assertTrue(pipeline.tryPublish((e, a) -> e.type(CommandType.GET_CUSTOMER_BALANCE)
+                .text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 100).replyTo(sink, null), null));
+            expectedReplies.add(nextId);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (replies.size() < expectedReplies.size() && System.nanoTime() < deadlineNs)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(expectedReplies, replies.stream().map(Reply::commandId).toList(), "each command answered once, no slot again");
+        assertEquals(expectedJournal, new ArrayList<>(journal.appended), "each command journaled once, no slot again");
+        assertEquals(100_000 - 10 * purchases, replies.get(replies.size() - 1).balanceAfter(), "each purchase applied once");
+        assertTrue(replies.stream().allMatch(r -> r.result() == ResultCode.OK), replies.toString());
+    }
+
+    private static <T extends CommandFields<T>> T purchase(final T fields)
+    {
+        return fields.type(CommandType.PURCHASE).text(Field.MERCHANT_ID, "m1").set(Field.CUSTOMER_KEY, 100)
+            .set(Field.AMOUNT_MINOR, 10).set(Field.CURRENCY, ZAR).text(Field.PRODUCT_ID, "p");
+    }
+
+    @Test
     void shouldRefusePublishWhenRingIsFull() throws Exception
     {
         final RecordingJournal journal = new RecordingJournal();

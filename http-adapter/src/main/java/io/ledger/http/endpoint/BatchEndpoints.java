@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.UTF8JsonGenerator;
 import io.ledger.engine.BatchItems;
 import io.ledger.engine.CommandCodec;
 import io.ledger.engine.CommandEvent;
@@ -358,6 +359,7 @@ final class BatchEndpoints
         public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
         {
             final BatchItems items = event.batch();
+            final ReplyBytes bytes = json instanceof UTF8JsonGenerator ? new ReplyBytes() : null;
             json.writeStartObject();
             json.writeArrayFieldStart("results");
             for (int i = 0; items != null && i < items.count(); i++)
@@ -365,6 +367,11 @@ final class BatchEndpoints
                 final CommandEvent item = items.item(i);
                 final Endpoint endpoint = byType[item.type().code()];
                 final ResultCode result = item.result();
+                if (result == ResultCode.OK && bytes != null && bytes.result(endpoint, endpoint.route().successStatus().code(), item, ids))
+                {
+                    json.writeRawValue(bytes); // the same bytes as the generator's below
+                    continue;
+                }
                 json.writeStartObject();
                 if (result == ResultCode.OK)
                 {

@@ -22,7 +22,9 @@ import io.netty.buffer.ByteBufUtil;
  * and the caller then walks the batch the other way from the start, which alone says what is wrong. So a refused batch
  * gets the same answer as before, and a batch this walk takes fills the same items: the same endpoint reads the same
  * tokens of each body, with the same limits (the batch's parser has the factory's constraints, and the body's depth in
- * the batch is deeper than in its own parse, so nothing passes here that the other walk refuses).
+ * the batch is deeper than in its own parse, so nothing passes here that the other walk refuses). A name an object
+ * repeats, which the other walk refuses with jackson's duplicate detection, makes this walk give up too: it reads
+ * through a {@link UniqueNamesParser}, a check of its own that allocates nothing per object.
  *
  * <p>Event loop only; stateless.
  */
@@ -57,7 +59,7 @@ final class BatchWalk
             bytes = ByteBufUtil.getBytes(content);
             offset = 0;
         }
-        try (JsonParser parser = request.factory().createParser(bytes, offset, length))
+        try (JsonParser parser = new UniqueNamesParser(request.factory().createParser(bytes, offset, length)))
         {
             if (!walk(request, parser, items, byType))
             {

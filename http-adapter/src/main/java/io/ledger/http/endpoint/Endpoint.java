@@ -44,6 +44,18 @@ public abstract class Endpoint
     /** Writes the body of a success ({@link ResultCode#OK}) from the applied command in {@code event}. Reply thread. */
     public abstract void writeReply(JsonGenerator json, CommandEvent event, Ids ids) throws IOException;
 
+    /**
+     * Writes the body of a success as {@link #writeReply} writes it with a UTF-8 generator (byte for byte), into
+     * {@code out}'s bytes from {@code at}, for a batch's reply ({@link ReplyBytes}). Reply thread.
+     *
+     * @return the index after the body; -1 (what this route does) when it has no byte form for it: a value that needs
+     *         escaping, or not room enough in {@code out}. {@link #writeReply} then writes it.
+     */
+    int replyBytes(final CommandEvent event, final Ids ids, final ReplyBytes out, final int at)
+    {
+        return -1;
+    }
+
     /** @return this route's wording of a refusal, or null for the general one ({@code Responses.messageOf}). */
     public String refusalMessage(final ResultCode result)
     {

@@ -134,6 +134,63 @@ final class PurchaseEndpoints
             json.writeEndObject();
         }
 
+        /** The bytes of {@link #writeReply}'s body: {@link #writeReply} when it is a completed purchase's and all plain. */
+        @Override
+        int replyBytes(final CommandEvent event, final Ids ids, final ReplyBytes writer, final int from)
+        {
+            final byte[] out = writer.bytes();
+            final int texts = event.textLength(Field.MERCHANT_ID) + event.textLength(Field.PRODUCT_ID);
+            if (event.resultObject() instanceof PurchaseRecord || from + BYTES_FIXED_MAX + texts > out.length)
+            {
+                return -1;
+            }
+            int at = ReplyBytes.put(out, from, ID_BYTES);
+            at = ids.encode(IdKind.PURCHASE, event.resultKey(), out, at);
+            at = ReplyBytes.putPlainText(out, ReplyBytes.put(out, at, MERCHANT_ID_BYTES), event, Field.MERCHANT_ID);
+            if (at < 0)
+            {
+                return -1;
+            }
+            at = ids.encode(IdKind.CUSTOMER, event.get(Field.CUSTOMER_KEY), out, ReplyBytes.put(out, at, CUSTOMER_ID_BYTES));
+            at = ReplyBytes.putPlainText(out, ReplyBytes.put(out, at, PRODUCT_ID_BYTES), event, Field.PRODUCT_ID);
+            if (at < 0)
+            {
+                return -1;
+            }
+            at = ReplyBytes.putLong(out, ReplyBytes.put(out, at, AMOUNT_BYTES), event.get(Field.AMOUNT_MINOR));
+            at = ReplyBytes.putCurrency(out, ReplyBytes.put(out, at, CURRENCY_BYTES), (int)event.get(Field.CURRENCY));
+            if (at < 0)
+            {
+                return -1;
+            }
+            at = ReplyBytes.putLong(out, ReplyBytes.put(out, at, BALANCE_BEFORE_BYTES), event.balanceBeforeMinor());
+            at = ReplyBytes.putLong(out, ReplyBytes.put(out, at, BALANCE_AFTER_BYTES), event.balanceAfterMinor());
+            final int time = ReplyBytes.put(out, at, CREATED_AT_BYTES);
+            at = writer.putTimestamp(out, time, event.resultTimestampMs());
+            if (at < 0)
+            {
+                return -1;
+            }
+            final int again = ReplyBytes.put(out, at, UPDATED_AT_BYTES);
+            System.arraycopy(out, time, out, again, Json.TIMESTAMP_BYTES);
+            return ReplyBytes.put(out, again + Json.TIMESTAMP_BYTES, END_BYTES);
+        }
+
+        private static final byte[] ID_BYTES = ReplyBytes.ascii("{\"id\":\"");
+        private static final byte[] MERCHANT_ID_BYTES = ReplyBytes.ascii("\",\"merchantId\":\"");
+        private static final byte[] CUSTOMER_ID_BYTES = ReplyBytes.ascii("\",\"customerId\":\"");
+        private static final byte[] PRODUCT_ID_BYTES = ReplyBytes.ascii("\",\"productId\":\"");
+        private static final byte[] AMOUNT_BYTES = ReplyBytes.ascii("\",\"amount\":");
+        private static final byte[] CURRENCY_BYTES = ReplyBytes.ascii(",\"currency\":\"");
+        private static final byte[] BALANCE_BEFORE_BYTES = ReplyBytes.ascii("\",\"status\":\"" + PurchaseStatus.COMPLETED.apiName()
+            + "\",\"customerBalanceBefore\":");
+        private static final byte[] BALANCE_AFTER_BYTES = ReplyBytes.ascii(",\"customerBalanceAfter\":");
+        private static final byte[] CREATED_AT_BYTES = ReplyBytes.ascii(",\"createdAt\":\"");
+        private static final byte[] UPDATED_AT_BYTES = ReplyBytes.ascii("\",\"updatedAt\":\"");
+        private static final byte[] END_BYTES = ReplyBytes.ascii("\"}");
+        /** The most bytes {@link #replyBytes} writes besides the two texts: names, two ids, three numbers, two times. */
+        private static final int BYTES_FIXED_MAX = 512;
+
         private static final SerializedString ID = new SerializedString("id");
         private static final SerializedString MERCHANT_ID = new SerializedString("merchantId");
         private static final SerializedString CUSTOMER_ID = new SerializedString("customerId");

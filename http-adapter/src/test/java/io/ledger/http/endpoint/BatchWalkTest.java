@@ -62,6 +62,10 @@ class BatchWalkTest
                 purchase(",\"externalReference\":\"order-1\"", false), purchase(",\"quantity\":2", false)),
             "{\"merchantId\":\"m1\",\"other\":[1,2,{}]," + batch(PAYOUT, TRANSFER).substring(1),
             batch(purchase(",\"escrow\":{\"releaseAt\":\"2030-01-01T00:00:00Z\"}", false)),
+            // the same name in sibling objects, in an object and the one it sits in, and in an array's objects
+            batch(purchase(",\"metadata\":{\"amount\":{\"amount\":1,\"k\":{\"amount\":2}},\"l\":[{\"a\":1},{\"a\":2}]},"
+                + "\"unknown\":{\"amount\":[{\"amount\":3}],\"type\":{\"type\":1}}", false), purchase("", false)),
+            "{\"other\":{\"commands\":1,\"x\":{\"commands\":2}}," + batch(PAY_IN).substring(1),
             hundred()};
         for (final String body : fine)
         {
@@ -90,6 +94,27 @@ class BatchWalkTest
             batch(purchase(",\"amount\":2", false)), "{\"commands\":[" + purchase("", false) + "]", batch(PAYOUT) + "x",
             batch(purchase(",\"description\":\"a\u0000b\"", false)),
             batch(purchase(",\"metadata\":" + "{\"a\":".repeat(14) + "1" + "}".repeat(14), false))};
+        final String[] duplicates = {
+            batch(purchase(",\"amount\":2", false)), "{\"merchantId\":\"m1\",\"merchantId\":\"m1\"," + batch(PAYOUT).substring(1),
+            "{\"x\":1," + batch(PAYOUT).substring(1, batch(PAYOUT).length() - 1) + ",\"x\":2}",
+            "{\"commands\":[],\"commands\":[" + PAYOUT + "]}",
+            batch(PAYOUT.replace("{\"type\":\"payout\",", "{\"type\":\"payout\",\"type\":\"payout\",")),
+            batch(PAYOUT.replace("{\"type\":\"payout\",", "{\"type\":\"transfer\",\"type\":\"payout\",")),
+            batch(purchase("", false).replace("\"linked\":false,", "\"linked\":false,\"linked\":false,")),
+            batch(purchase("", false).replace("{\"type\"", "{\"u\":1,\"u\":2,\"type\"")),
+            batch(PAY_IN.replace("\"customerId\":\"" + ANN + "\",", "\"customerId\":\"" + ANN + "\",\"customerId\":\"" + BOB + "\",")),
+            batch(purchase(",\"metadata\":{\"k\":\"v\",\"k\":\"w\"}", false)),
+            batch(purchase(",\"metadata\":{\"a\":[1,{\"x\":1,\"y\":2,\"x\":3}]}", false)),
+            batch(purchase(",\"unknown\":{\"deep\":{\"a\":1,\"b\":2,\"c\":3,\"a\":4}}", false)),
+            batch(purchase(",\"unknown\":[[{\"d\":1,\"d\":1}]]", false)),
+            batch(purchase("", false), purchase(",\"description\":\"a\",\"description\":\"a\"", false))};
+        for (final String body : duplicates)
+        {
+            final List<String> problems = twice(body).problems;
+            assertFalse(problems.isEmpty(), "the two-walk read refuses a repeated name: " + body);
+            assertFalse(once(body).taken, "one walk gives up on a repeated name: " + body);
+            assertEquals(problems, parsed(body), "the batch's answer is the two-walk read's: " + body);
+        }
         for (final String body : refused)
         {
             assertFalse(twice(body).problems.isEmpty(), "the two-walk read refuses " + body);
@@ -100,6 +125,14 @@ class BatchWalkTest
             assertEquals(List.of(), twice(body).problems, body);
             assertFalse(once(body).taken, "one walk gives up on a body before its type or customer, or a byte order mark: " + body);
         }
+    }
+
+    /** @return the problems of the batch's whole parse, as the endpoint answers it. */
+    private List<String> parsed(final String body)
+    {
+        final Request request = request(body);
+        batch.parse(request);
+        return new ArrayList<>(request.problem().messages());
     }
 
     private static String hundred()

@@ -38,6 +38,7 @@ class PurchaseReplyBytesTest
         final long[] times = {0, 1_765_000_000_123L, Json.TIMESTAMP_FAST_MS_MAX, Json.TIMESTAMP_FAST_MS_MAX + 1, -1};
         final long[] keys = {0, 1, 123_456_789, (1L << 48) - 1};
         int cases = 0;
+        int byteForms = 0;
         for (final Ids ids : idsList)
         {
             for (final String text : texts)
@@ -51,6 +52,14 @@ class PurchaseReplyBytesTest
                             final CommandEvent event = purchase(text, key, time, Currencies.pack(currency));
                             assertEquals(expected(event, ids, false), utf8(event, ids), text + " " + time + " " + key);
                             assertEquals(expected(event, ids, true), writer(event, ids), text + " " + time + " " + key);
+                            final String bytes = bytes(event, ids);
+                            final boolean plain = !text.contains("\"") && !text.contains("\\") && text.chars().allMatch(c -> c >= ' ' && c < 127);
+                            assertEquals(plain && time >= 0 && time <= Json.TIMESTAMP_FAST_MS_MAX, bytes != null, "the byte form where it can: " + text + " " + time);
+                            if (bytes != null)
+                            {
+                                assertEquals(expected(event, ids, false), bytes, text + " " + time + " " + key);
+                                byteForms++;
+                            }
                             cases++;
                         }
                     }
@@ -58,6 +67,32 @@ class PurchaseReplyBytesTest
             }
         }
         assertEquals(2 * 6 * 5 * 4 * 3, cases);
+        assertEquals(2 * 3 * 3 * 4 * 3, byteForms, "three texts of six are plain, three times of five in the hand-written range");
+    }
+
+    /** Balances and amounts at the edges of a long's decimal digits, signs included. */
+    @Test
+    void shouldWriteEveryNumberAsTheGeneratorDoes() throws IOException
+    {
+        final Ids ids = new Ids(0x5eed_1234L);
+        final long[] numbers = {0, 1, -1, 9, 10, -10, 99, 100, 999_999_999, 1_000_000_000, CommandEvent.AMOUNT_MINOR_MAX,
+            -CommandEvent.AMOUNT_MINOR_MAX, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE,
+            Long.MIN_VALUE + 1};
+        for (final long number : numbers)
+        {
+            final CommandEvent event = purchase("p", 5, 1_765_000_000_123L, Currencies.pack("ZAR"));
+            event.set(Field.AMOUNT_MINOR, number);
+            event.balances(number, -number);
+            assertEquals(expected(event, ids, false), bytes(event, ids), Long.toString(number));
+        }
+    }
+
+    /** @return the byte form of the reply ({@link Endpoint#replyBytes}) written after 3 other bytes, or null when it has none. */
+    private String bytes(final CommandEvent event, final Ids ids)
+    {
+        final ReplyBytes out = new ReplyBytes();
+        final int end = create.replyBytes(event, ids, out, 3);
+        return end < 0 ? null : new String(out.bytes(), 3, end - 3, StandardCharsets.UTF_8);
     }
 
     private static CommandEvent purchase(final String text, final long key, final long timeMs, final int currency)
