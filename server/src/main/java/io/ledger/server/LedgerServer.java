@@ -341,8 +341,10 @@ public final class LedgerServer implements AutoCloseable
         try
         {
             final SnapshotStore snapshots = SnapshotStore.open(config.dataDir().resolve(SnapshotStore.DIRECTORY_NAME));
+            final Thread warmup = ClassWarmup.start("ledger-warmup-serving", ClassWarmup.SERVING); // HTTP side, while replaying
             final LedgerRecovery.Result recovered =
                 LedgerRecovery.recover(journal, snapshots, config.dataDir(), Currencies.pack(config.defaultCurrency()), null);
+            ClassWarmup.await(warmup);
             final Ledger ledger = recovered.ledger();
             final SnapshotStore.Loaded snapshot = recovered.snapshot();
             RecoveryLog.log(LOG, recovered, config.startupStateHash());
