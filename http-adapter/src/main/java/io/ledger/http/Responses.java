@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Ids;
 import io.ledger.engine.ResultCode;
+import io.ledger.http.endpoint.BodyBytes;
 import io.ledger.http.endpoint.DialectEndpoint;
 import io.ledger.http.endpoint.Endpoint;
 import io.ledger.http.endpoint.Json;
@@ -201,7 +202,17 @@ public final class Responses
      */
     static FullHttpResponse reply(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids)
     {
-        final FullHttpResponse response = outcome(alloc, endpoint, event, ids);
+        return reply(alloc, endpoint, event, ids, null);
+    }
+
+    /**
+     * As {@link #reply(ByteBufAllocator, Endpoint, CommandEvent, Ids)}, writing a success body as bytes into
+     * {@code bodies} first where the endpoint has a byte form for it (the same bytes: {@link BodyBytes}); null for none.
+     */
+    static FullHttpResponse reply(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids,
+        final BodyBytes bodies)
+    {
+        final FullHttpResponse response = outcome(alloc, endpoint, event, ids, bodies);
         if (event.replayed())
         {
             response.headers().set(IDEMPOTENT_REPLAYED, "true");
@@ -209,7 +220,8 @@ public final class Responses
         return response;
     }
 
-    private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids)
+    private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids,
+        final BodyBytes bodies)
     {
         final ResultCode result = event.result();
         if (result != ResultCode.OK)
@@ -230,6 +242,13 @@ public final class Responses
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             }
             return response;
+        }
+        final int length = bodies == null ? -1 : bodies.render(endpoint, event, ids);
+        if (length >= 0)
+        {
+            final ByteBuf body = alloc.buffer(length);
+            body.writeBytes(bodies.bytes(), 0, length);
+            return response(endpoint.route().successStatus(), body);
         }
         final ByteBuf body = alloc.buffer(endpoint.replyBytesHint());
         try (JsonGenerator json = Json.generator(body))
