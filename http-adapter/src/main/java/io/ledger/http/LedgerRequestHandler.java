@@ -73,6 +73,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     private final JwtAuthenticator authenticator;
     private final Ids ids;
     private final Router router = Endpoints.router();
+    private final RouteMemo routes = new RouteMemo(router);
     private final HttpLimits limits;
     private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
@@ -403,7 +404,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             console(request, uri, keepAlive);
             return;
         }
-        final Route route = router.find(request.method(), path);
+        final Route route = routes.find(request.method(), path);
         if (route == null)
         {
             write(Responses.unmatched(ctx.alloc(), request.method(), path, router.allowed(path)), keepAlive);
@@ -696,5 +697,4 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         }
         record.written(status, bytes, ctx.channel().remoteAddress());
     }
-
 }
