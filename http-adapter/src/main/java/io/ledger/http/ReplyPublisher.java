@@ -123,7 +123,8 @@ final class ReplyPublisher implements ReplySink, Runnable
         FullHttpResponse response;
         try
         {
-            response = Responses.reply(connection.alloc(), connection.inFlightEndpoint(), event, connection.ids(), bodies);
+            response = Responses.reply(connection.alloc(), connection.inFlightEndpoint(), event, connection.ids(), bodies,
+                connection.inFlightKeepAlive());
         }
         catch (final RuntimeException ex)
         {

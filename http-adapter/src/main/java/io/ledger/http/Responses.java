@@ -203,17 +203,7 @@ public final class Responses
      */
     static FullHttpResponse reply(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids)
     {
-        return reply(alloc, endpoint, event, ids, null);
-    }
-
-    /**
-     * As {@link #reply(ByteBufAllocator, Endpoint, CommandEvent, Ids)}, writing a success body as bytes into
-     * {@code bodies} first where the endpoint has a byte form for it (the same bytes: {@link BodyBytes}); null for none.
-     */
-    static FullHttpResponse reply(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids,
-        final BodyBytes bodies)
-    {
-        final FullHttpResponse response = outcome(alloc, endpoint, event, ids, bodies);
+        final FullHttpResponse response = outcome(alloc, endpoint, event, ids);
         if (event.replayed())
         {
             response.headers().set(IDEMPOTENT_REPLAYED, "true");
@@ -221,8 +211,24 @@ public final class Responses
         return response;
     }
 
-    private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids,
-        final BodyBytes bodies)
+    /**
+     * As {@link #reply(ByteBufAllocator, Endpoint, CommandEvent, Ids)} for a connection kept alive or not: a success body
+     * that has a byte form is written into {@code bodies} and the reply encoded whole ({@link EncodedReply}, the same
+     * bytes on the wire); any other as that method makes it.
+     */
+    static FullHttpResponse reply(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids,
+        final BodyBytes bodies, final boolean keepAlive)
+    {
+        final HttpResponseStatus status = endpoint.route().successStatus();
+        final int length = event.result() == ResultCode.OK && LedgerHttpCodec.isWholeStatus(status) ? bodies.render(endpoint, event, ids) : -1;
+        if (length < 0)
+        {
+            return reply(alloc, endpoint, event, ids);
+        }
+        return EncodedReply.of(alloc, status, event.replayed(), keepAlive, bodies.bytes(), length);
+    }
+
+    private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids)
     {
         final ResultCode result = event.result();
         if (result != ResultCode.OK)
@@ -243,13 +249,6 @@ public final class Responses
                 response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             }
             return response;
-        }
-        final int length = bodies == null ? -1 : bodies.render(endpoint, event, ids);
-        if (length >= 0)
-        {
-            final ByteBuf body = alloc.buffer(length);
-            body.writeBytes(bodies.bytes(), 0, length);
-            return response(endpoint.route().successStatus(), body);
         }
         final ByteBuf body = alloc.buffer(endpoint.replyBytesHint());
         try (JsonGenerator json = Json.generator(body))

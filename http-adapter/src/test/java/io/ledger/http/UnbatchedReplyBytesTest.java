@@ -25,15 +25,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * A reply and an event written from a success body's byte form ({@link BodyBytes}) are byte for byte what the generator
  * wrote: the whole unbatched reply on the wire (status line, header fields, body, as {@link LedgerHttpCodec#encodeWhole}
- * writes it), and the change stream's event data (as the follower's generator, which combines surrogate pairs, writes
+ * writes it; encoded whole on the reply thread, {@link EncodedReply}, with Connection keep-alive or close, after HEAD), and the change stream's event data (as the follower's generator, which combines surrogate pairs, writes
  * it); for texts with and without a byte form, refusals, replayed replies, and instants inside and outside the
  * hand-written timestamp range.
  */
@@ -62,16 +60,25 @@ class UnbatchedReplyBytesTest
                     {
                         for (final boolean replayed : new boolean[] {false, true})
                         {
-                            final CommandEvent event = purchase(text, 77, time, result, replayed);
-                            final String expected = wire(Responses.reply(alloc, create, event, ids));
-                            assertEquals(expected, wire(Responses.reply(alloc, create, event, ids, bodies)), text + " " + time + " " + result);
-                            byteForms += result == ResultCode.OK && bodies.render(create, event, ids) >= 0 ? 1 : 0;
+                            for (final boolean keepAlive : new boolean[] {true, false})
+                            {
+                                final CommandEvent event = purchase(text, 77, time, result, replayed);
+                                final String why = text + " " + time + " " + result + " " + replayed + " " + keepAlive;
+                                for (final boolean head : new boolean[] {false, true})
+                                {
+                                    final String expected = wire(Responses.reply(alloc, create, event, ids), keepAlive, head);
+                                    final FullHttpResponse reply = Responses.reply(alloc, create, event, ids, bodies, keepAlive);
+                                    assertEquals(reply.status(), Responses.reply(alloc, create, event, ids).status(), why);
+                                    assertEquals(expected, wire(reply, keepAlive, head), why + " " + head);
+                                }
+                                byteForms += result == ResultCode.OK && bodies.render(create, event, ids) >= 0 ? 1 : 0;
+                            }
                         }
                     }
                 }
             }
         }
-        assertEquals(2 * 3 * 2 * 2, byteForms, "plain texts at instants in the hand-written range take the byte form");
+        assertEquals(2 * 3 * 2 * 2 * 2, byteForms, "plain texts at instants in the hand-written range take the byte form");
     }
 
     @Test
@@ -109,14 +116,19 @@ class UnbatchedReplyBytesTest
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** The reply's bytes on the wire, as the request handler and the codec write it on a kept-alive connection. */
-    private String wire(final FullHttpResponse response)
+    /**
+     * The reply's bytes on the wire as the request handler and the codec write them (its Connection field, then
+     * {@link LedgerHttpCodec#encode}), and the access log's body length; after {@code HEAD} without the body.
+     */
+    private String wire(final FullHttpResponse response, final boolean keepAlive, final boolean head)
     {
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        final ByteBuf out = LedgerHttpCodec.encodeWhole(alloc, response, false);
+        final int bodyBytes = EncodedReply.bodyBytes(response);
+        EncodedReply.connection(response, keepAlive);
+        assertEquals(bodyBytes, EncodedReply.bodyBytes(response));
+        final ByteBuf out = LedgerHttpCodec.encode(alloc, response, head);
         try
         {
-            return out.toString(StandardCharsets.UTF_8);
+            return out.toString(StandardCharsets.UTF_8) + " (body " + bodyBytes + " bytes)";
         }
         finally
         {
