@@ -65,8 +65,18 @@ final class EncodedReply extends DefaultFullHttpResponse
         return new EncodedReply(status, wire, head, length);
     }
 
+    /**
+     * @return {@code response}'s bytes on the wire (see {@link LedgerHttpCodec#isWrittenWhole}): an encoded reply's own
+     *         buffer, else {@link LedgerHttpCodec#encodeWhole}'s; without the body after {@code HEAD}. Releases or hands
+     *         over {@code response}.
+     */
+    static ByteBuf encode(final ByteBufAllocator alloc, final FullHttpResponse response, final boolean head)
+    {
+        return response instanceof EncodedReply encoded ? encoded.wire(head) : LedgerHttpCodec.encodeWhole(alloc, response, head);
+    }
+
     /** @return the bytes on the wire (this reply's buffer, now the caller's); without the body after {@code HEAD}. */
-    ByteBuf wire(final boolean head)
+    private ByteBuf wire(final boolean head)
     {
         final ByteBuf wire = content();
         if (head)

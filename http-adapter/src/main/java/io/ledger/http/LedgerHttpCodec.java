@@ -150,7 +150,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         if (msg instanceof FullHttpResponse response && isWrittenWhole(response))
         {
             final HttpMethod method = methods.poll();
-            ctx.write(encode(ctx.alloc(), response, HttpMethod.HEAD.equals(method)), promise);
+            ctx.write(EncodedReply.encode(ctx.alloc(), response, HttpMethod.HEAD.equals(method)), promise);
             return;
         }
         super.write(ctx, msg, promise);
@@ -167,12 +167,6 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
     {
         final int code = status.code();
         return code >= 200 && code != 204 && code != 205 && code != 304;
-    }
-
-    /** @return {@code response}'s bytes on the wire: an {@link EncodedReply}'s own buffer, else {@link #encodeWhole}'s. */
-    static ByteBuf encode(final ByteBufAllocator alloc, final FullHttpResponse response, final boolean head)
-    {
-        return response instanceof EncodedReply encoded ? encoded.wire(head) : encodeWhole(alloc, response, head);
     }
 
     /** How many bytes a reply's status line and header fields usually take; the buffer grows when they take more. */

@@ -118,14 +118,14 @@ class UnbatchedReplyBytesTest
 
     /**
      * The reply's bytes on the wire as the request handler and the codec write them (its Connection field, then
-     * {@link LedgerHttpCodec#encode}), and the access log's body length; after {@code HEAD} without the body.
+     * {@link EncodedReply#encode}), and the access log's body length; after {@code HEAD} without the body.
      */
     private String wire(final FullHttpResponse response, final boolean keepAlive, final boolean head)
     {
         final int bodyBytes = EncodedReply.bodyBytes(response);
         EncodedReply.connection(response, keepAlive);
         assertEquals(bodyBytes, EncodedReply.bodyBytes(response));
-        final ByteBuf out = LedgerHttpCodec.encode(alloc, response, head);
+        final ByteBuf out = EncodedReply.encode(alloc, response, head);
         try
         {
             return out.toString(StandardCharsets.UTF_8) + " (body " + bodyBytes + " bytes)";
