@@ -150,7 +150,7 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
         if (msg instanceof FullHttpResponse response && isWrittenWhole(response))
         {
             final HttpMethod method = methods.poll();
-            ctx.write(encodeWhole(ctx.alloc(), response, HttpMethod.HEAD.equals(method)), promise);
+            ctx.write(EncodedReply.encode(ctx.alloc(), response, HttpMethod.HEAD.equals(method)), promise);
             return;
         }
         super.write(ctx, msg, promise);
@@ -159,9 +159,14 @@ final class LedgerHttpCodec extends CombinedChannelDuplexHandler<LedgerHttpCodec
     /** @return true for a reply {@link #encodeWhole} encodes as Netty's encoder would: it has a body or a Content-Length. */
     static boolean isWrittenWhole(final FullHttpResponse response)
     {
-        final int code = response.status().code();
-        return code >= 200 && code != 204 && code != 205 && code != 304
-            && !response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+        return isWholeStatus(response.status()) && !response.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+
+    /** @return true for a status whose reply has content or a Content-Length (see {@link #isWrittenWhole}). */
+    static boolean isWholeStatus(final HttpResponseStatus status)
+    {
+        final int code = status.code();
+        return code >= 200 && code != 204 && code != 205 && code != 304;
     }
 
     /** How many bytes a reply's status line and header fields usually take; the buffer grows when they take more. */

@@ -30,7 +30,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -73,6 +72,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     private final JwtAuthenticator authenticator;
     private final Ids ids;
     private final Router router = Endpoints.router();
+    private final RouteMemo routes = new RouteMemo(router);
     private final HttpLimits limits;
     private final HttpOptions options;
     private final IdempotencyGate idempotencyGate;
@@ -275,6 +275,11 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         return inFlightEndpoint;
     }
 
+    boolean inFlightKeepAlive()
+    {
+        return inFlightKeepAlive;
+    }
+
     LedgerMetrics metrics()
     {
         return metrics;
@@ -403,7 +408,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             console(request, uri, keepAlive);
             return;
         }
-        final Route route = router.find(request.method(), path);
+        final Route route = routes.find(request.method(), path);
         if (route == null)
         {
             write(Responses.unmatched(ctx.alloc(), request.method(), path, router.allowed(path)), keepAlive);
@@ -443,10 +448,7 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         parseAndPublish(endpoint, request, uri, router.id(route, path), merchantId, null, keepAlive);
     }
 
-    /**
-     * The routes without a command, answered here on the event loop: they read no ledger state through the ring, so
-     * they answer while the ledger is saturated (health, the document, metrics).
-     */
+    /** The routes without a command, answered on the event loop: no ledger state through the ring, so they answer while it is saturated. */
     private void local(final Route route, final FullHttpRequest request, final boolean keepAlive)
     {
         if (route == Route.METRICS)
@@ -472,9 +474,8 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
     }
 
     /**
-     * What every command's request shares: its content type, the path's id, the query string, the draft started for
-     * the route's command, then the endpoint's own parse; then the idempotency gate and the publish. Answers what is
-     * wrong instead.
+     * What every command's request shares: its content type, the path's id, the query string, the draft started for the
+     * route's command, then the endpoint's own parse; then the idempotency gate and the publish. Answers what is wrong instead.
      */
     private void parseAndPublish(
         final Endpoint endpoint, final FullHttpRequest request, final QueryStringDecoder uri, final String rawId, final String merchantId,
@@ -680,10 +681,10 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             return;
         }
         final int status = response.status().code();
-        final int bytes = response.content().readableBytes();
+        final int bytes = EncodedReply.bodyBytes(response);
         if (keepAlive)
         {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            EncodedReply.connection(response, true);
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
         else
@@ -691,10 +692,9 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
             closing = true;
             framing.endInput(); // already so, unless the handler itself ends the connection
             queued.releaseAll();
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            EncodedReply.connection(response, false);
             ctx.writeAndFlush(response).addListener(written -> LedgerHttpInitializer.lingeringClose(ctx));
         }
         record.written(status, bytes, ctx.channel().remoteAddress());
     }
-
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.CommandGateway;
 import io.ledger.engine.ReplySink;
+import io.ledger.http.endpoint.BodyBytes;
 import io.ledger.http.endpoint.CommandDraft;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -51,6 +52,8 @@ final class ReplyPublisher implements ReplySink, Runnable
     private boolean scheduled;
     /** Event loop only: the gateway owed a {@link CommandGateway#signalDeferred()}, or null when none is owed. */
     private CommandGateway signalOwed;
+    /** Reply thread only: where a success body is written as bytes ({@link Responses#reply}). */
+    private final BodyBytes bodies = new BodyBytes();
     /** Event loop only: pays what {@link #signalOwed} says, after the loop's current round of reads. */
     private final Runnable signalTask = this::signalOwed;
 
@@ -120,7 +123,8 @@ final class ReplyPublisher implements ReplySink, Runnable
         FullHttpResponse response;
         try
         {
-            response = Responses.reply(connection.alloc(), connection.inFlightEndpoint(), event, connection.ids());
+            response = Responses.reply(connection.alloc(), connection.inFlightEndpoint(), event, connection.ids(), bodies,
+                connection.inFlightKeepAlive());
         }
         catch (final RuntimeException ex)
         {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.ledger.engine.CommandEvent;
 import io.ledger.engine.Ids;
 import io.ledger.engine.ResultCode;
+import io.ledger.http.endpoint.BodyBytes;
 import io.ledger.http.endpoint.DialectEndpoint;
 import io.ledger.http.endpoint.Endpoint;
 import io.ledger.http.endpoint.Json;
@@ -18,6 +19,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -209,6 +211,23 @@ public final class Responses
         return response;
     }
 
+    /**
+     * As {@link #reply(ByteBufAllocator, Endpoint, CommandEvent, Ids)} for a connection kept alive or not: a success body
+     * that has a byte form is written into {@code bodies} and the reply encoded whole ({@link EncodedReply}, the same
+     * bytes on the wire); any other as that method makes it.
+     */
+    static FullHttpResponse reply(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids,
+        final BodyBytes bodies, final boolean keepAlive)
+    {
+        final HttpResponseStatus status = endpoint.route().successStatus();
+        final int length = event.result() == ResultCode.OK && LedgerHttpCodec.isWholeStatus(status) ? bodies.render(endpoint, event, ids) : -1;
+        if (length < 0)
+        {
+            return reply(alloc, endpoint, event, ids);
+        }
+        return EncodedReply.of(alloc, status, event.replayed(), keepAlive, bodies.bytes(), length);
+    }
+
     private static FullHttpResponse outcome(final ByteBufAllocator alloc, final Endpoint endpoint, final CommandEvent event, final Ids ids)
     {
         final ResultCode result = event.result();
@@ -311,8 +330,9 @@ public final class Responses
 
     private static FullHttpResponse response(final HttpResponseStatus status, final ByteBuf body)
     {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, OWN_FIELDS,
-            DefaultHttpHeadersFactory.trailersFactory());
+        // No trailer fields (a whole reply has none): the shared empty set, not a header map made and dropped per reply.
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body, OWN_FIELDS.newHeaders(),
+            EmptyHttpHeaders.INSTANCE);
         response.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());

@@ -102,4 +102,15 @@ public final class LedgerEvents
     {
         ENDPOINTS.get(event.type()).writeReply(json, event, ids);
     }
+
+    /**
+     * Writes the event's data as {@link #write} writes it with a UTF-8 generator, byte for byte, into {@code out}
+     * ({@link BodyBytes}): where its route has a byte form and every value is plain ASCII.
+     *
+     * @return its length in {@code out.bytes()}; -1 when it has no byte form: {@link #write} then writes it.
+     */
+    public static int writeBytes(final CommandEvent event, final Ids ids, final BodyBytes out)
+    {
+        return out.render(ENDPOINTS.get(event.type()), event, ids);
+    }
 }
