@@ -15,16 +15,17 @@ import io.ledger.engine.internal.CustomerRows;
  * decodes up to {@code commands} records into the window's own events ({@link #next()}, {@link #commit()}); when the
  * window is full, it first reads every one of their customers' index slots, back to back (independent loads: the CPU has
  * many misses in flight at once), then every one of their rows the same way, and only then applies the commands, in
- * order, each finding its customer in the cache. A customer creation gets its slots in the index and in the records' map
- * read the same way, ahead of their inserts. A ledger of fewer than {@link #READ_AHEAD_CUSTOMERS_MIN} customers is not
- * read ahead: it is in the cache already.
+ * order, each finding its customer in the cache. Just before a command is applied, the row read ahead for its first
+ * customer is handed to {@link CustomerRows#remember}, so that the command finds it without hashing the key again. A
+ * customer creation gets its slots in the index and in the records' map read the same way, ahead of their inserts. A
+ * ledger of fewer than {@link #READ_AHEAD_CUSTOMERS_MIN} customers is not read ahead: it is in the cache already.
  *
- * <p>What is applied, and in which order, does not change: the reads ahead only read (they neither remember the key
- * they found, as {@link CustomerRows#find} does, nor change any map), a command applied here sees exactly the state it
- * would see applied alone, and a read ahead that finds nothing (a customer the window itself creates) or finds a slot
- * that moves before the command runs (a map that grows) merely misses the cache as before. With {@code commands} 1 it is
- * the record-by-record replay. Nothing is allocated per record: the events, and the arrays of keys and rows read ahead,
- * are made once.
+ * <p>What is applied, and in which order, does not change: the reads ahead only read (they change no map, and a row is
+ * remembered, as {@link CustomerRows#find} would remember it, only when the command that looks it up comes: rows never
+ * move), a command applied here sees exactly the state it would see applied alone, and a read ahead that finds nothing
+ * (a customer the window itself creates) or finds a slot that moves before the command runs (a map that grows) merely
+ * misses the cache as before. With {@code commands} 1 it is the record-by-record replay. Nothing is allocated per
+ * record: the events, and the arrays of keys and rows read ahead, are made once.
  *
  * <p>A window made with {@link #borrowing} owns no events: it is handed events that live elsewhere ({@link #add}), such
  * as the slots of a ring a reader thread decodes into, and keeps them (unchanged) until it applied them; the caller
@@ -56,6 +57,8 @@ public final class ReplayWindow
     private final int readAheadCustomersMin;
     private final long[] keys;
     private final int[] keyRows;
+    /** Per waiting command: the index in {@link #keys} of its first customer (the one it looks up first), or -1. */
+    private final int[] firstKeyOf;
     private int count;
     private long applied;
     /** What the reads ahead returned, kept so that they are not optimised away; means nothing. */
@@ -107,6 +110,7 @@ public final class ReplayWindow
         }
         keys = new long[commands * KEYS_PER_COMMAND];
         keyRows = new int[commands * KEYS_PER_COMMAND];
+        firstKeyOf = new int[commands];
     }
 
     /** @return the event to decode the next record into; it counts once {@link #commit()} is called. */
@@ -150,7 +154,8 @@ public final class ReplayWindow
         {
             return;
         }
-        if (n > 1 && rows.size() >= readAheadCustomersMin)
+        final boolean readAhead = n > 1 && rows.size() >= readAheadCustomersMin;
+        if (readAhead)
         {
             readAhead(n);
         }
@@ -158,6 +163,11 @@ public final class ReplayWindow
         for (int i = 0; i < n; i++)
         {
             final CommandEvent event = events[i];
+            final int first = readAhead ? firstKeyOf[i] : -1;
+            if (first >= 0 && keyRows[first] >= 0)
+            {
+                rows.remember(keys[first], keyRows[first]); // its first lookup then finds the row without hashing
+            }
             ledger.apply(event);
             applied++;
             if (onApplied != null)
@@ -187,6 +197,7 @@ public final class ReplayWindow
         for (int i = 0; i < n; i++)
         {
             final CommandEvent event = events[i];
+            firstKeyOf[i] = -1;
             if (event.type() == CommandType.CREATE_CUSTOMER)
             {
                 final long key = event.commandId(); // a customer's key is the id of the command that created it
@@ -197,6 +208,7 @@ public final class ReplayWindow
             final long customer = event.get(Field.CUSTOMER_KEY);
             if (customer >= 0)
             {
+                firstKeyOf[i] = k;
                 keys[k++] = customer;
             }
             final long other = event.get(Field.TO_CUSTOMER_KEY);

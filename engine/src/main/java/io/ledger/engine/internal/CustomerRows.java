@@ -122,6 +122,18 @@ public final class CustomerRows
     }
 
     /**
+     * Remembers {@code row} as the row of {@code key}, as {@link #find} does when it finds it, so that the next lookup of
+     * {@code key} costs no hashing: for a caller that found the row ahead with {@link #peek} (rows never move and are never
+     * removed, so a row once found stays its key's).
+     */
+    public void remember(final long key, final int row)
+    {
+        assert row >= 0 && row < size && key(row) == key : "key=" + key + " row=" + row;
+        lastKey = key;
+        lastRow = row;
+    }
+
+    /**
      * @return the row of {@code key}, or -1, without remembering it as {@link #find} does: a read ahead of the command
      * that will need it (see {@code ReplayWindow}), which must leave everything as it was.
      */
