@@ -225,12 +225,9 @@ public final class CommandCodec
         final int limit = offset + length;
         int pos = offset + BODY_BYTES_MIN;
         event.type(type).stamp(src.getLong(offset + 2, ORDER), src.getLong(offset + 10, ORDER));
-        for (int i = 0; i < fields && pos >= 0; i++)
+        for (long bits = mask; bits != 0 && pos >= 0; bits &= bits - 1) // the present fields only, in record order
         {
-            if ((mask & (1L << i)) != 0)
-            {
-                pos = decodeField(src, pos, limit, type.field(i), event);
-            }
+            pos = decodeField(src, pos, limit, type.field(Long.numberOfTrailingZeros(bits)), event);
         }
         if (pos >= 0 && type == CommandType.BATCH)
         {
