@@ -367,10 +367,13 @@ final class BatchEndpoints
                 final CommandEvent item = items.item(i);
                 final Endpoint endpoint = byType[item.type().code()];
                 final ResultCode result = item.result();
-                if (result == ResultCode.OK && bytes != null && bytes.result(endpoint, endpoint.route().successStatus().code(), item, ids))
+                if (result == ResultCode.OK && bytes != null && run(json, bytes, endpoint, item, ids))
                 {
-                    json.writeRawValue(bytes); // the same bytes as the generator's below
-                    continue;
+                    continue; // in the run of results written as bytes: the same bytes as the generator's below
+                }
+                if (bytes != null && bytes.length() > 0)
+                {
+                    bytes.writeTo(json);
                 }
                 json.writeStartObject();
                 if (result == ResultCode.OK)
@@ -395,8 +398,29 @@ final class BatchEndpoints
                 }
                 json.writeEndObject();
             }
+            if (bytes != null && bytes.length() > 0)
+            {
+                bytes.writeTo(json);
+            }
             json.writeEndArray();
             json.writeEndObject();
+        }
+
+        /** @return true when {@code item}'s result went into the run {@code bytes} (written out first when full). */
+        private static boolean run(final JsonGenerator json, final ReplyBytes bytes, final Endpoint endpoint,
+            final CommandEvent item, final Ids ids) throws IOException
+        {
+            final int status = endpoint.route().successStatus().code();
+            if (bytes.add(endpoint, status, item, ids))
+            {
+                return true;
+            }
+            if (bytes.length() == 0)
+            {
+                return false;
+            }
+            bytes.writeTo(json); // full, or this result has no byte form: the run goes out, then one more try alone
+            return bytes.add(endpoint, status, item, ids);
         }
 
         @Override
