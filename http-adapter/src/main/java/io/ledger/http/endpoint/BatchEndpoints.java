@@ -201,7 +201,7 @@ final class BatchEndpoints
                 problem.add("commands[" + i + "]: a command of a linked chain cannot use externalReference or useGiftBalance");
                 return;
             }
-            items.add(type, found.linked[i]).copyFrom(draft);
+            items.add(type, found.linked[i], draft);
         }
 
         /**

@@ -172,7 +172,7 @@ final class BatchWalk
         {
             return false;
         }
-        items.add(type, linked).copyFrom(item.draft());
+        items.add(type, linked, item.draft());
         return true;
     }
 
