@@ -28,7 +28,7 @@ import io.ledger.engine.Ids;
  * samples at batches of 100).
  *
  * <p>As a {@link SerializableString} it is only what {@code UTF8JsonGenerator.writeRawValue} reads: its unquoted UTF-8
- * bytes. Reply thread; one per reply being written.
+ * bytes. Reply thread; one per thread that writes replies, reused reply after reply.
  */
 final class ReplyBytes implements SerializableString
 {
@@ -87,6 +87,13 @@ final class ReplyBytes implements SerializableString
         }
         length = at;
         return true;
+    }
+
+    /** Empties the run (a reply that threw half-way may have left one). @return this. */
+    ReplyBytes clear()
+    {
+        length = 0;
+        return this;
     }
 
     /** @return how many bytes the run holds (0: none). */
