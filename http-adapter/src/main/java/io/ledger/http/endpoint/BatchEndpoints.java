@@ -77,6 +77,47 @@ final class BatchEndpoints
         };
     }
 
+    /**
+     * {@link #typeOf(String)} of the text {@code length} chars long at {@code offset} of {@code chars} (a parser's
+     * {@code getTextCharacters}), with no String made for it: the one walk reads a type per command.
+     */
+    static CommandType typeOf(final char[] chars, final int offset, final int length)
+    {
+        for (final CommandType type : BATCH_TYPES)
+        {
+            final String name = BATCH_TYPE_NAMES[type.ordinal()];
+            if (name.length() == length && sameChars(name, chars, offset))
+            {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameChars(final String name, final char[] chars, final int offset)
+    {
+        for (int i = 0; i < name.length(); i++)
+        {
+            if (chars[offset + i] != name.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final CommandType[] BATCH_TYPES = {CommandType.PURCHASE, CommandType.TRANSFER, CommandType.PAY_IN, CommandType.PAYOUT};
+    /** By ordinal: the name {@link #typeOf(String)} takes for each of {@link #BATCH_TYPES}. */
+    private static final String[] BATCH_TYPE_NAMES = new String[CommandType.values().length];
+
+    static
+    {
+        for (final String name : new String[] {"purchase", "transfer", "payIn", "payout"})
+        {
+            BATCH_TYPE_NAMES[typeOf(name).ordinal()] = name;
+        }
+    }
+
     static final class Batch extends Endpoint
     {
         private final Endpoint[] byType;
