@@ -42,6 +42,29 @@ public final class BatchItems
      */
     public CommandEvent add(final CommandType type, final boolean linkedToNext)
     {
+        final CommandEvent item = next(type, linkedToNext);
+        item.clear();
+        item.type(type);
+        return item;
+    }
+
+    /**
+     * Appends a copy of {@code fields}, a command of {@code type} (its fields and its type: the caller's draft of that
+     * type), as {@link #add} then {@link CommandEvent#copyFrom} do, in one pass ({@link CommandEvent#clearAndCopy}).
+     *
+     * @return its event.
+     * @throws IllegalStateException when the batch already holds {@link #ITEMS_MAX} (the adapter checks first).
+     */
+    public CommandEvent add(final CommandType type, final boolean linkedToNext, final CommandFields<?> fields)
+    {
+        final CommandEvent item = next(type, linkedToNext);
+        item.clearAndCopy(fields);
+        return item;
+    }
+
+    /** @return the next item's event, counted, as its previous command left it. */
+    private CommandEvent next(final CommandType type, final boolean linkedToNext)
+    {
         if (count == ITEMS_MAX)
         {
             throw new IllegalStateException("items=" + count + " is the most one batch holds");
@@ -56,8 +79,6 @@ public final class BatchItems
             item = new CommandEvent();
             items[count] = item;
         }
-        item.clear();
-        item.type(type);
         linked[count] = linkedToNext;
         count++;
         return item;

@@ -128,6 +128,23 @@ public final class CommandEvent extends CommandFields<CommandEvent>
         batch = null;
     }
 
+    /**
+     * The same as {@link #clear()} then {@link #copyFrom}, with one pass over the fields instead of two: the copy makes
+     * this event's own fields absent before it writes {@code from}'s (a batch's item, filled from the draft its body was
+     * parsed into: the clear's pass was 1.9% of the samples at batches of 100).
+     */
+    public void clearAndCopy(final CommandFields<?> from)
+    {
+        commandId = 0;
+        timestampMs = 0;
+        publishedNs = 0;
+        clearResult();
+        replySink = null;
+        replyContext = null;
+        batch = null;
+        copyFrom(from);
+    }
+
     /** Clears what the ledger writes, so a command can be applied again (replay, tests). */
     public void clearResult()
     {

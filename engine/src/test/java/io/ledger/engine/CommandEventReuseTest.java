@@ -93,6 +93,105 @@ class CommandEventReuseTest
         assertFieldsAsFresh(new CommandEvent(), target);
     }
 
+    /**
+     * {@link CommandEvent#clearAndCopy} (a batch item filled from its draft) leaves the event exactly as
+     * {@link CommandEvent#clear()} then {@link CommandEvent#copyFrom} do: over events a previous command left fields,
+     * texts, a result, rows, a reply sink and a batch in, for sources of random fields; compared field by field, by
+     * every stamp and reference, and by the journal bytes.
+     */
+    @Test
+    void shouldClearAndCopyExactlyAsClearThenCopy()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(14);
+        final Field[] fields = Field.values();
+        final CommandEvent viaClear = new CommandEvent();
+        final CommandEvent viaOnePass = new CommandEvent();
+        for (int round = 0; round < 2_000; round++)
+        {
+            final CommandEvent previous = randomFields(random, fields);
+            final long seed = random.nextLong();
+            for (final CommandEvent event : new CommandEvent[] {viaClear, viaOnePass})
+            {
+                final java.util.SplittableRandom same = new java.util.SplittableRandom(seed);
+                event.clear();
+                event.copyFrom(previous);
+                event.stamp(same.nextLong(1, 1L << 40), same.nextLong(1, 1L << 40));
+                event.result(ResultCode.OK);
+                event.resultKey(same.nextLong(1L << 40));
+                event.balances(same.nextLong(), same.nextLong());
+                event.replyTo(e -> { }, "context");
+                event.batch(new BatchItems());
+                if (same.nextBoolean())
+                {
+                    event.addRow("a row");
+                }
+            }
+            final CommandEvent source = randomFields(random, fields);
+            viaClear.clear();
+            viaClear.copyFrom(source);
+            viaOnePass.clearAndCopy(source);
+            assertEquals(viaClear.type(), viaOnePass.type());
+            assertEquals(viaClear.presentBits(), viaOnePass.presentBits());
+            for (final Field field : fields)
+            {
+                assertEquals(viaClear.has(field), viaOnePass.has(field), field.name());
+                if (field.kind().text())
+                {
+                    assertEquals(viaClear.textString(field), viaOnePass.textString(field), field.name());
+                }
+                else
+                {
+                    assertEquals(viaClear.get(field), viaOnePass.get(field), field.name());
+                }
+            }
+            assertEquals(viaClear.commandId(), viaOnePass.commandId());
+            assertEquals(viaClear.timestampMs(), viaOnePass.timestampMs());
+            assertEquals(viaClear.result(), viaOnePass.result());
+            assertEquals(viaClear.resultKey(), viaOnePass.resultKey());
+            assertEquals(viaClear.balanceBeforeMinor(), viaOnePass.balanceBeforeMinor());
+            assertEquals(viaClear.rowCount(), viaOnePass.rowCount());
+            assertNull(viaOnePass.replySink());
+            assertNull(viaOnePass.replyContext());
+            assertNull(viaOnePass.batch());
+            viaClear.stamp(round + 1, 1_765_000_000_000L);
+            viaOnePass.stamp(round + 1, 1_765_000_000_000L);
+            final org.agrona.ExpandableArrayBuffer a = new org.agrona.ExpandableArrayBuffer(1024);
+            final org.agrona.ExpandableArrayBuffer b = new org.agrona.ExpandableArrayBuffer(1024);
+            final int length = CommandCodec.encode(viaClear, a, 0);
+            assertEquals(length, CommandCodec.encode(viaOnePass, b, 0));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(a.byteArray(), length),
+                java.util.Arrays.copyOf(b.byteArray(), length), "round " + round);
+        }
+    }
+
+    /** @return a purchase of a random subset of the fields (texts of 0-40 characters, some not ASCII). */
+    private static CommandEvent randomFields(final java.util.SplittableRandom random, final Field[] fields)
+    {
+        final CommandEvent event = new CommandEvent();
+        event.type(CommandType.PURCHASE);
+        for (final Field field : fields)
+        {
+            if (random.nextInt(3) != 0)
+            {
+                continue;
+            }
+            if (field.kind().text())
+            {
+                final StringBuilder text = new StringBuilder();
+                for (int i = random.nextInt(41); i > 0; i--)
+                {
+                    text.append(random.nextInt(10) == 0 ? '\u00e9' : (char)('a' + random.nextInt(26)));
+                }
+                event.text(field, text);
+            }
+            else
+            {
+                event.set(field, random.nextLong(1, 1L << 40));
+            }
+        }
+        return event;
+    }
+
     @Test
     void shouldLeaveNoRowsOfAPreviousQueryAfterClear()
     {

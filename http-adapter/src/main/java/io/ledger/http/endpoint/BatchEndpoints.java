@@ -77,6 +77,47 @@ final class BatchEndpoints
         };
     }
 
+    /**
+     * {@link #typeOf(String)} of the text {@code length} chars long at {@code offset} of {@code chars} (a parser's
+     * {@code getTextCharacters}), with no String made for it: the one walk reads a type per command.
+     */
+    static CommandType typeOf(final char[] chars, final int offset, final int length)
+    {
+        for (final CommandType type : BATCH_TYPES)
+        {
+            final String name = BATCH_TYPE_NAMES[type.ordinal()];
+            if (name.length() == length && sameChars(name, chars, offset))
+            {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameChars(final String name, final char[] chars, final int offset)
+    {
+        for (int i = 0; i < name.length(); i++)
+        {
+            if (chars[offset + i] != name.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final CommandType[] BATCH_TYPES = {CommandType.PURCHASE, CommandType.TRANSFER, CommandType.PAY_IN, CommandType.PAYOUT};
+    /** By ordinal: the name {@link #typeOf(String)} takes for each of {@link #BATCH_TYPES}. */
+    private static final String[] BATCH_TYPE_NAMES = new String[CommandType.values().length];
+
+    static
+    {
+        for (final String name : new String[] {"purchase", "transfer", "payIn", "payout"})
+        {
+            BATCH_TYPE_NAMES[typeOf(name).ordinal()] = name;
+        }
+    }
+
     static final class Batch extends Endpoint
     {
         private final Endpoint[] byType;
@@ -201,7 +242,7 @@ final class BatchEndpoints
                 problem.add("commands[" + i + "]: a command of a linked chain cannot use externalReference or useGiftBalance");
                 return;
             }
-            items.add(type, found.linked[i]).copyFrom(draft);
+            items.add(type, found.linked[i], draft);
         }
 
         /**
@@ -359,7 +400,7 @@ final class BatchEndpoints
         public void writeReply(final JsonGenerator json, final CommandEvent event, final Ids ids) throws IOException
         {
             final BatchItems items = event.batch();
-            final ReplyBytes bytes = json instanceof UTF8JsonGenerator ? new ReplyBytes() : null;
+            final ReplyBytes bytes = json instanceof UTF8JsonGenerator ? REPLY_BYTES.get().clear() : null;
             json.writeStartObject();
             json.writeArrayFieldStart("results");
             for (int i = 0; items != null && i < items.count(); i++)
@@ -367,10 +408,13 @@ final class BatchEndpoints
                 final CommandEvent item = items.item(i);
                 final Endpoint endpoint = byType[item.type().code()];
                 final ResultCode result = item.result();
-                if (result == ResultCode.OK && bytes != null && bytes.result(endpoint, endpoint.route().successStatus().code(), item, ids))
+                if (result == ResultCode.OK && bytes != null && run(json, bytes, endpoint, item, ids))
                 {
-                    json.writeRawValue(bytes); // the same bytes as the generator's below
-                    continue;
+                    continue; // in the run of results written as bytes: the same bytes as the generator's below
+                }
+                if (bytes != null && bytes.length() > 0)
+                {
+                    bytes.writeTo(json);
                 }
                 json.writeStartObject();
                 if (result == ResultCode.OK)
@@ -395,8 +439,29 @@ final class BatchEndpoints
                 }
                 json.writeEndObject();
             }
+            if (bytes != null && bytes.length() > 0)
+            {
+                bytes.writeTo(json);
+            }
             json.writeEndArray();
             json.writeEndObject();
+        }
+
+        /** @return true when {@code item}'s result went into the run {@code bytes} (written out first when full). */
+        private static boolean run(final JsonGenerator json, final ReplyBytes bytes, final Endpoint endpoint,
+            final CommandEvent item, final Ids ids) throws IOException
+        {
+            final int status = endpoint.route().successStatus().code();
+            if (bytes.add(endpoint, status, item, ids))
+            {
+                return true;
+            }
+            if (bytes.length() == 0)
+            {
+                return false;
+            }
+            bytes.writeTo(json); // full, or this result has no byte form: the run goes out, then one more try alone
+            return bytes.add(endpoint, status, item, ids);
         }
 
         @Override
@@ -404,6 +469,12 @@ final class BatchEndpoints
         {
             return 4096;
         }
+
+        /**
+         * The reply thread's run of results: one per event loop, reused for every batch reply it writes (one was a new
+         * 4 KB array per reply, first written in fresh memory).
+         */
+        private static final ThreadLocal<ReplyBytes> REPLY_BYTES = ThreadLocal.withInitial(ReplyBytes::new);
     }
 
     /** What the first walk of a batch found, per command. */

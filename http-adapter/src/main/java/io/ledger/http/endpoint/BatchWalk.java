@@ -131,7 +131,9 @@ final class BatchWalk
             {
                 case "type" ->
                 {
-                    type = value == JsonToken.VALUE_STRING ? BatchEndpoints.typeOf(parser.getText()) : null;
+                    type = value == JsonToken.VALUE_STRING
+                        ? BatchEndpoints.typeOf(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())
+                        : null;
                     if (type == null || item != null)
                     {
                         return false;
@@ -172,7 +174,7 @@ final class BatchWalk
         {
             return false;
         }
-        items.add(type, linked).copyFrom(item.draft());
+        items.add(type, linked, item.draft());
         return true;
     }
 

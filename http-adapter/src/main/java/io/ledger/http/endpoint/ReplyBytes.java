@@ -22,13 +22,23 @@ import io.ledger.engine.Ids;
  * endpoint that writes its success body as bytes ({@link Endpoint#replyBytes}) is written this way, and only when every
  * value needs no escaping; anything else goes through the generator as before.
  *
+ * <p>Consecutive results are gathered into one run, {@code r1,r2,...}, handed to the generator as one raw value
+ * ({@link #add}): the generator then writes the comma before the run and counts it as one element, so the reply's bytes
+ * are the same as one raw value per result, without the generator's per-value checks and copy for each (1.8% of the
+ * samples at batches of 100).
+ *
  * <p>As a {@link SerializableString} it is only what {@code UTF8JsonGenerator.writeRawValue} reads: its unquoted UTF-8
- * bytes. Reply thread; one per reply being written.
+ * bytes. Reply thread; one per thread that writes replies, reused reply after reply.
  */
 final class ReplyBytes implements SerializableString
 {
-    /** Room for one result: a purchase's fixed part and two ids, numbers and timestamps take under 512 bytes. */
-    static final int CAPACITY = 2048;
+    /**
+     * Room for a run of results: a purchase's fixed part and two ids, numbers and timestamps take under 512 bytes, so
+     * about ten plain ones; half a UTF-8 generator's 8000-byte buffer, so that a run fits in it whole after a flush.
+     */
+    static final int CAPACITY = 4000;
+    /** A UTF-8 generator's output buffer (jackson's {@code BufferRecycler}): a run longer than its room is copied first. */
+    static final int GENERATOR_BUFFER_BYTES = 8000;
     private static final byte[] STATUS = ascii("{\"status\":");
     private static final byte[] BODY = ascii(",\"body\":");
 
@@ -45,7 +55,24 @@ final class ReplyBytes implements SerializableString
      */
     boolean result(final Endpoint endpoint, final int status, final CommandEvent event, final Ids ids)
     {
-        int at = put(bytes, 0, STATUS);
+        length = 0;
+        return add(endpoint, status, event, ids);
+    }
+
+    /**
+     * Appends {@code {"status":status,"body":...}} with {@code endpoint}'s success body for {@code event} to the run,
+     * after a comma unless the run is empty.
+     *
+     * @return false, the run unchanged, when the endpoint has no byte form for this body or the run has no room for it.
+     */
+    boolean add(final Endpoint endpoint, final int status, final CommandEvent event, final Ids ids)
+    {
+        final int from = length == 0 ? 0 : length + 1;
+        if (from + STATUS.length + 20 + BODY.length >= bytes.length)
+        {
+            return false;
+        }
+        int at = put(bytes, from, STATUS);
         at = putLong(bytes, at, status);
         at = put(bytes, at, BODY);
         at = endpoint.replyBytes(event, ids, this, at);
@@ -54,8 +81,39 @@ final class ReplyBytes implements SerializableString
             return false;
         }
         bytes[at++] = '}';
+        if (length > 0)
+        {
+            bytes[length] = ',';
+        }
         length = at;
         return true;
+    }
+
+    /** Empties the run (a reply that threw half-way may have left one). @return this. */
+    ReplyBytes clear()
+    {
+        length = 0;
+        return this;
+    }
+
+    /** @return how many bytes the run holds (0: none). */
+    int length()
+    {
+        return length;
+    }
+
+    /**
+     * Writes the run as one raw value of {@code json} and empties it; first flushes the generator's buffer into its
+     * stream when the run would not fit in what is left of it (else the generator copies the run into a new array).
+     */
+    void writeTo(final JsonGenerator json) throws IOException
+    {
+        if (json.getOutputBuffered() + 1 + length > GENERATOR_BUFFER_BYTES)
+        {
+            json.flush();
+        }
+        json.writeRawValue(this);
+        length = 0;
     }
 
     /** @return the array results are written into (of {@link #CAPACITY} bytes). */

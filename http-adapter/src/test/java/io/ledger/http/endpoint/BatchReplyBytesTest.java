@@ -68,6 +68,40 @@ class BatchReplyBytesTest
         }
     }
 
+    /**
+     * Results written in runs ({@link ReplyBytes#add}): a hundred completed purchases whose texts are all plain, of every
+     * length from a few bytes to more than a run holds, and runs broken by a result the generator writes, one every
+     * {@code gap}: the same bytes as the generator's, whether the generator's buffer is flushed before a run or not.
+     */
+    @Test
+    void shouldWriteRunsOfResultsAsTheGeneratorWritesThemOneByOne() throws IOException
+    {
+        final Ids ids = new Ids(0x5eed_4321L);
+        final int[] productBytes = {1, 10, 100, 700, 1_900, 3_500, 3_800, 5_000};
+        for (final int bytes : productBytes)
+        {
+            for (int gap = 1; gap <= 101; gap += 10)
+            {
+                final BatchItems items = new BatchItems();
+                for (int i = 0; i < BatchItems.ITEMS_MAX; i++)
+                {
+                    final CommandEvent item = items.add(CommandType.PURCHASE, false);
+                    final String product = "q".repeat(i % 3 == 0 ? bytes : Math.max(1, bytes / 7));
+                    item.text(Field.MERCHANT_ID, "merchant-" + i).text(Field.PRODUCT_ID, product);
+                    item.set(Field.CUSTOMER_KEY, 1_000L + i).set(Field.AMOUNT_MINOR, 100L + i).set(Field.CURRENCY, Currencies.pack("EUR"));
+                    item.result(i % gap == gap - 1 ? ResultCode.INSUFFICIENT_FUNDS : ResultCode.OK);
+                    item.resultKey(5_000L + i);
+                    item.balances(1_000_000L - i, 999_900L - i);
+                    item.resultTimestampMs(1_765_000_000_123L + i / 10);
+                }
+                final CommandEvent event = new CommandEvent();
+                event.type(CommandType.BATCH).text(Field.MERCHANT_ID, "m1").batch(items);
+                event.result(ResultCode.OK);
+                assertEquals(writer(event, ids), utf8(event, ids), "product bytes " + bytes + ", gap " + gap);
+            }
+        }
+    }
+
     private String utf8(final CommandEvent event, final Ids ids) throws IOException
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();

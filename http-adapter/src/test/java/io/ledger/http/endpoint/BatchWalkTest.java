@@ -127,6 +127,37 @@ class BatchWalkTest
         }
     }
 
+    /**
+     * The one walk reads a command's type from the parser's characters ({@link BatchEndpoints#typeOf(char[], int, int)}):
+     * the same type as from the text, for the four names, their neighbours, and at any offset of a longer array; and a
+     * type written with escapes is read as the two-walk read reads it.
+     */
+    @Test
+    void shouldReadEachTypeAsFromItsText()
+    {
+        final String[] names = {"purchase", "transfer", "payIn", "payout", "Purchase", "purchases", "purchas", "", "payin", "payOut",
+            "refund", "pay", "transfeR", "purchasf", "\u0000", "pürchase"};
+        for (final String name : names)
+        {
+            for (final int offset : new int[] {0, 3})
+            {
+                final char[] chars = ("xyz".substring(0, offset) + name + "tail").toCharArray();
+                assertEquals(BatchEndpoints.typeOf(name), BatchEndpoints.typeOf(chars, offset, name.length()), name + " at " + offset);
+            }
+        }
+        final String escaped = batch(purchase("", false).replace("\"purchase\"", "\"pur\\u0063hase\""),
+            PAYOUT.replace("\"payout\"", "\"\\u0070ayout\""));
+        final Walked once = once(escaped);
+        final Walked twice = twice(escaped);
+        assertTrue(once.taken, escaped);
+        assertEquals(twice.records.size(), once.records.size());
+        for (int i = 0; i < twice.records.size(); i++)
+        {
+            assertArrayEquals(twice.records.get(i), once.records.get(i), "command " + i);
+        }
+        assertFalse(once(batch(purchase("", false).replace("\"purchase\"", "\"purchas\""))).taken);
+    }
+
     /** @return the problems of the batch's whole parse, as the endpoint answers it. */
     private List<String> parsed(final String body)
     {

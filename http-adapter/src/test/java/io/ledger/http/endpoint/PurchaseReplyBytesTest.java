@@ -87,6 +87,37 @@ class PurchaseReplyBytesTest
         }
     }
 
+    /** Every long as {@link Long#toString}: each power of ten and its neighbours, both signs, and 200,000 random ones of every bit length. */
+    @Test
+    void shouldWriteEveryLongAsLongToStringDoes()
+    {
+        final java.util.List<Long> numbers = new java.util.ArrayList<>(java.util.List.of(0L, Long.MAX_VALUE, Long.MIN_VALUE,
+            Long.MIN_VALUE + 1, (long)Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, (long)Integer.MIN_VALUE, Integer.MIN_VALUE - 1L));
+        for (long power = 1; power > 0 && power <= Long.MAX_VALUE / 10 * 10; power *= 10)
+        {
+            for (long near = power - 2; near <= power + 2; near++)
+            {
+                numbers.add(near);
+                numbers.add(-near);
+            }
+            if (power > Long.MAX_VALUE / 10)
+            {
+                break;
+            }
+        }
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(14);
+        for (int i = 0; i < 200_000; i++)
+        {
+            numbers.add(random.nextLong() >> random.nextInt(64));
+        }
+        final byte[] out = new byte[40];
+        for (final long number : numbers)
+        {
+            final int end = ReplyBytes.putLong(out, 5, number);
+            assertEquals(Long.toString(number), new String(out, 5, end - 5, StandardCharsets.US_ASCII));
+        }
+    }
+
     /** @return the byte form of the reply ({@link Endpoint#replyBytes}) written after 3 other bytes, or null when it has none. */
     private String bytes(final CommandEvent event, final Ids ids)
     {
