@@ -601,7 +601,8 @@ if [[ -s "$WORK/nostall.txt" ]]; then
   {
     printf '\n## The ledger thread under snapshots (issue 13)\n\n'
     printf 'On the state RecoveryBenchmark left (%s): ./ledger serve after a kill -9 with the whole journal as\n' "$RECOVERY_ARGS"
-    printf 'its tail (launch to listening), then per durability mode an open loop of %s purchases/s for %s s while the\n' "$STALL_RATE" "$STALL_DURATION"
+    printf 'its tail (launch to listening), then per durability mode an open loop of %s purchases/s, measured for %s s after\n' "$STALL_RATE" "$STALL_DURATION"
+    printf '%s s of its own warm-up (which follows the load tool'"'"'s closed-loop set-up of its customers), while the\n' "$STALL_SETTLE"
     printf 'snapshot follower writes a snapshot every %s s; the longest ledger-thread pause is the stall detector'"'"'s\n' "$STALL_SNAPSHOT_S"
     printf '(ledger_thread_longest_pause_seconds, read over the measured run). Raw output, from this run:\n\n```text\n'
     cat "$WORK/nostall.txt"
