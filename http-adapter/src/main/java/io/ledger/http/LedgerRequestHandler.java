@@ -645,32 +645,26 @@ final class LedgerRequestHandler extends ChannelInboundHandlerAdapter
         record.written(HttpResponseStatus.OK.code(), 0, ctx.channel().remoteAddress());
     }
 
-    /** {@code GET /metrics}, as {@link HttpOptions#metrics()} allows. */
+    /** {@code GET /metrics}, as {@link HttpOptions#metrics()} allows, rendered off the loop ({@link MetricsScrape}). */
     private void metrics(final FullHttpRequest request, final boolean keepAlive)
     {
-        final HttpOptions.MetricsAccess access = options.metrics();
-        if (access == HttpOptions.MetricsAccess.OFF)
+        final FullHttpResponse refusal = MetricsScrape.refusal(ctx.alloc(), options.metrics(), authenticator, request, record);
+        if (refusal != null)
         {
-            write(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "Cannot GET " + Route.METRICS.template()), keepAlive);
+            write(refusal, keepAlive);
             return;
         }
-        if (access == HttpOptions.MetricsAccess.TOKEN)
+        inFlight = true; // the connection's next request waits for this reply
+        if (!MetricsScrape.submit(ctx, metrics, request.headers().get(HttpHeaderNames.ACCEPT), response ->
         {
-            final JwtAuthenticator.AuthResult auth = authenticator.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
-            if (!auth.ok())
-            {
-                write(Responses.unauthorized(ctx.alloc(), auth.error()), keepAlive);
-                return;
-            }
-            if (!auth.operator())
-            {
-                // every merchant's money totals are in there: an operator's figures, as the console's are
-                record.merchant(auth.merchantId());
-                write(Responses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "The metrics need an operator token"), keepAlive);
-                return;
-            }
+            inFlight = false;
+            write(response, keepAlive);
+            drainQueued();
+        }))
+        {
+            inFlight = false;
+            write(Responses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many metrics scrapes waiting"), keepAlive);
         }
-        write(Responses.metrics(ctx.alloc(), metrics, request.headers().get(HttpHeaderNames.ACCEPT)), keepAlive);
     }
 
     private void write(final FullHttpResponse response, final boolean keepAlive)

@@ -275,4 +275,37 @@ class MetricsScrapeTest
             assertEquals(0, MetricValues.value(snapshots, "ledger_pipeline_duration_seconds_count"), "a scrape is not a command");
         }
     }
+
+    /**
+     * A scrape is rendered on its own thread ({@link MetricsScrape}), not on the event loop: the connection's replies
+     * still leave in request order when a scrape is pipelined between two other requests, and the scrape's thread is one
+     * of the server threads the next scrape reports.
+     */
+    @Test
+    void shouldRenderTheScrapeOffTheEventLoopAndKeepTheConnectionsReplyOrder() throws Exception
+    {
+        try (TestServer server = new TestServer(dataDir);
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port()))
+        {
+            socket.setSoTimeout(20_000);
+            final Map<String, String> operator = Map.of("Authorization", "Bearer " + TestServer.operatorToken());
+            final Map<String, String> merchant = Map.of("Authorization", "Bearer " + TestServer.token(M));
+            final java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            burst.write(RawHttp.request("GET", "/api/canary/nope", merchant, null));
+            burst.write(RawHttp.request("GET", "/metrics", operator, null));
+            burst.write(RawHttp.request("GET", "/api/canary/nope", merchant, null));
+            burst.write(RawHttp.request("GET", "/metrics", operator, null));
+            socket.getOutputStream().write(burst.toByteArray());
+            final java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            assertEquals(404, RawHttp.readResponse(in, false).status());
+            final RawHttp.Response first = RawHttp.readResponse(in, false);
+            assertEquals(200, first.status());
+            assertTrue(first.bodyText().contains("ledger_ring_size_slots"), "the first scrape is the second reply");
+            assertEquals(404, RawHttp.readResponse(in, false).status());
+            final RawHttp.Response second = RawHttp.readResponse(in, false);
+            assertEquals(200, second.status());
+            assertTrue(second.bodyText().contains("ledger_process_thread_cpu_seconds_total{thread=\"ledger-metrics\"}"),
+                "the scrapes ran on ledger-metrics");
+        }
+    }
 }
